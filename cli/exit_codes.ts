@@ -1,0 +1,34 @@
+/**
+ * Exit codes of `parley`, listed in `parley --help`.
+ *
+ * @module
+ */
+
+/** Finished normally (stdin ended, `/quit`, Ctrl-D). */
+export const EXIT_OK = 0;
+/** An unexpected error (a bug); the message says what. */
+export const EXIT_ERROR = 1;
+/** Bad command line: unknown flag, bad address, missing nick without a terminal. */
+export const EXIT_USAGE = 2;
+/** Could not connect: refused, unknown host, timeout, TLS failure. */
+export const EXIT_CONNECT = 3;
+/** The nick was refused: taken or invalid. */
+export const EXIT_NICK = 4;
+/** The password was refused, missing, or the address is locked out. */
+export const EXIT_AUTH = 5;
+/** The server closed the connection or shut down. */
+export const EXIT_CLOSED = 6;
+/** The server refused the client for another reason: full, banned, other version. */
+export const EXIT_REFUSED = 7;
+
+/** `[code, meaning]` pairs for `--help`. */
+export const EXIT_CODES: [number, string][] = [
+  [EXIT_OK, "finished normally"],
+  [EXIT_ERROR, "unexpected error"],
+  [EXIT_USAGE, "bad command line or configuration"],
+  [EXIT_CONNECT, "could not connect (refused, unknown host, TLS)"],
+  [EXIT_NICK, "nick taken or invalid"],
+  [EXIT_AUTH, "password wrong or missing, or locked out"],
+  [EXIT_CLOSED, "server closed the connection or shut down"],
+  [EXIT_REFUSED, "refused: server full, banned, or protocol version mismatch"],
+];

@@ -1,0 +1,367 @@
+/**
+ * `parley join`: the terminal client, interactive on a terminal and scripted
+ * (one stdin line per message, one event per stdout line) otherwise.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import type { ServerMessage } from "../protocol/messages.ts";
+import { formatAddress, parseAddress, type ServerAddress } from "./address.ts";
+import { ChatState } from "./chat_state.ts";
+import { connect, ConnectError, type ParleyClient } from "./client_connection.ts";
+import { completeLine } from "./completion.ts";
+import {
+  EXIT_AUTH,
+  EXIT_CLOSED,
+  EXIT_CONNECT,
+  EXIT_NICK,
+  EXIT_OK,
+  EXIT_REFUSED,
+  EXIT_USAGE,
+} from "../cli/exit_codes.ts";
+import {
+  askLine,
+  askSecret,
+  isUsageError,
+  readOptionFile,
+  readSecretFile,
+  writeAllSync,
+} from "../cli/prompt.ts";
+import { LineEditor } from "./line_editor.ts";
+import { readLines } from "./read_lines.ts";
+import {
+  colorSupported,
+  makeColors,
+  mentions,
+  type RenderContext,
+  renderMessage,
+} from "./render.ts";
+import { Screen } from "./terminal.ts";
+
+/** Usage text of `parley join`. */
+export const JOIN_USAGE = `Usage: parley join [ADDRESS] [options]
+
+ADDRESS is host, host:port, tcp://host:port, tls://host:port or [::1]:port
+(default 127.0.0.1:5003).
+
+Options:
+  -n, --nick NICK          nick to use (asked for on a terminal when missing)
+      --password-file F    read the server password from file F
+                           (or set PARLEY_PASSWORD; asked for on a terminal)
+      --tls                connect with TLS (same as tls://)
+      --ca FILE            trust this PEM CA certificate for TLS
+      --json               print received events as JSON Lines (scripts)
+      --bell               ring the terminal bell when you are mentioned
+  -h, --help               show this help
+
+Interactive: type to chat, /help for commands, Up/Down for history, Tab to
+complete, Ctrl-D or /quit to leave.
+Scripted (stdin not a terminal): each stdin line is sent (lines starting with
+/ are commands); events are printed one per line; exits 0 once stdin ends and
+every message is acknowledged.`;
+
+/** Options parsed from the command line. */
+interface JoinArgs {
+  address: ServerAddress;
+  nick: string | undefined;
+  password: string | undefined;
+  caCerts: string[] | undefined;
+  json: boolean;
+  bell: boolean;
+}
+
+/**
+ * Runs `parley join`.
+ *
+ * @param args Arguments after `join`.
+ * @returns The exit code (see `exit_codes.ts`).
+ */
+export async function joinCommand(args: string[]): Promise<number> {
+  let parsed: JoinArgs;
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        nick: { type: "string", short: "n" },
+        "password-file": { type: "string" },
+        tls: { type: "boolean" },
+        ca: { type: "string" },
+        json: { type: "boolean" },
+        bell: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (values.help) {
+      writeAllSync(Deno.stdout, JOIN_USAGE + "\n");
+      return EXIT_OK;
+    }
+    if (positionals.length > 1) {
+      throw new TypeError(`Expected one address, got ${positionals.length}`);
+    }
+    const address = parseAddress(positionals[0] ?? "");
+    if (values.tls) address.tls = true;
+    parsed = {
+      address,
+      nick: values.nick,
+      password: values["password-file"] !== undefined
+        ? readSecretFile(values["password-file"])
+        : Deno.env.get("PARLEY_PASSWORD") || undefined,
+      caCerts: values.ca !== undefined ? [readOptionFile(values.ca, "CA certificate")] : undefined,
+      json: values.json ?? false,
+      bell: values.bell ?? false,
+    };
+  } catch (error) {
+    if (isUsageError(error)) {
+      writeAllSync(Deno.stderr, `parley join: ${error.message}\nTry 'parley join --help'.\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+  const interactive = Deno.stdin.isTerminal() && Deno.stdout.isTerminal() && !parsed.json;
+  let nick = parsed.nick;
+  if (nick === undefined) {
+    if (!interactive) {
+      writeAllSync(Deno.stderr, "parley join: --nick is required when stdin is not a terminal\n");
+      return EXIT_USAGE;
+    }
+    nick = askLine("Nick: ");
+    if (nick === undefined) return EXIT_USAGE;
+  }
+  let password = parsed.password;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let client: ParleyClient;
+    try {
+      client = await connect({ address: parsed.address, nick, password, caCerts: parsed.caCerts });
+    } catch (error) {
+      if (!(error instanceof ConnectError)) throw error;
+      if (interactive && error.code === "auth_failed" && attempt < 2) {
+        if (password !== undefined) writeAllSync(Deno.stderr, `${error.message}\n`);
+        password = askSecret("Password: ");
+        if (password === undefined) return EXIT_AUTH;
+        continue;
+      }
+      if (
+        interactive && (error.code === "nick_taken" || error.code === "nick_invalid") && attempt < 2
+      ) {
+        writeAllSync(Deno.stderr, `${error.message}\n`);
+        const next = askLine("Nick: ");
+        if (next === undefined) return EXIT_NICK;
+        nick = next;
+        continue;
+      }
+      writeAllSync(Deno.stderr, `parley join: ${error.message}\n`);
+      return exitCodeFor(error);
+    }
+    return interactive ? await runInteractive(client, parsed) : await runScripted(client, parsed);
+  }
+  return EXIT_REFUSED;
+}
+
+/**
+ * Maps a connection failure to an exit code.
+ *
+ * @param error The failure.
+ */
+export function exitCodeFor(error: ConnectError): number {
+  if (error.kind === "connect") return EXIT_CONNECT;
+  if (error.kind === "closed") return EXIT_CLOSED;
+  switch (error.code) {
+    case "nick_taken":
+    case "nick_invalid":
+      return EXIT_NICK;
+    case "auth_failed":
+    case "locked_out":
+      return EXIT_AUTH;
+    default:
+      return EXIT_REFUSED;
+  }
+}
+
+/** Answers pings, and pings a quiet server; reports a dead one by closing. */
+function heartbeat(client: ParleyClient, lastHeard: () => number): () => void {
+  const interval = client.welcome.limits.heartbeatMs;
+  let pinged = false;
+  const timer = setInterval(() => {
+    const quiet = Date.now() - lastHeard();
+    if (quiet > 2.5 * interval) client.close();
+    else if (quiet > interval && !pinged) {
+      pinged = true;
+      client.send({ type: "ping", token: Date.now() }).catch(() => client.close());
+    } else if (quiet <= interval) pinged = false;
+  }, Math.max(250, interval / 4));
+  return () => clearInterval(timer);
+}
+
+async function runScripted(client: ParleyClient, args: JoinArgs): Promise<number> {
+  const state = new ChatState(client.welcome.nick);
+  state.welcome(client.welcome);
+  const ctx: RenderContext = {
+    colors: makeColors(false),
+    me: state.me,
+    activeRoom: state.activeRoom,
+  };
+  const print = (text: string) => writeAllSync(Deno.stdout, text + "\n");
+  const show = (message: ServerMessage) => {
+    if (args.json) {
+      if (message.type !== "ping" && message.type !== "pong") print(JSON.stringify(message));
+      return;
+    }
+    for (const item of state.incoming(message)) {
+      ctx.me = state.me;
+      ctx.activeRoom = state.activeRoom;
+      const text = renderMessage(item, ctx);
+      if (text !== null) print(text);
+    }
+  };
+  show(client.welcome);
+  let lastHeard = Date.now();
+  const stopHeartbeat = heartbeat(client, () => lastHeard);
+  let quitting = false;
+  let acked: (() => void) | undefined;
+  const reading = (async () => {
+    for await (const message of client) {
+      lastHeard = Date.now();
+      if (message.type === "ping") await client.send({ type: "pong", token: message.token });
+      if (args.json) {
+        // Keep the pending table in step even though JSON mode prints raw messages.
+        state.incoming(message);
+      }
+      show(message);
+      if (state.unacknowledged === 0) acked?.();
+    }
+  })();
+  const serverGone = reading.then(() => "closed" as const, () => "closed" as const);
+  const writing = (async () => {
+    for await (const line of readLines(Deno.stdin.readable)) {
+      const out = state.outgoing(line, client.nextRef());
+      if (out.kind === "local") print(out.text);
+      if (out.kind === "send" || out.kind === "quit") await client.send(out.message);
+      if (out.kind === "quit") {
+        quitting = true;
+        return;
+      }
+    }
+  })().then(() => "stdin" as const, () => "closed" as const);
+  const first = await Promise.race([serverGone, writing]);
+  try {
+    if (first === "closed") return quitting ? EXIT_OK : EXIT_CLOSED;
+    if (!quitting) {
+      if (state.unacknowledged > 0) {
+        await Promise.race([new Promise<void>((r) => acked = r), serverGone, delay(10_000)]);
+      }
+      await client.send({ type: "command", ref: client.nextRef(), name: "quit", args: "" }).catch(
+        () => {},
+      );
+    }
+    await Promise.race([serverGone, delay(2000)]);
+    return EXIT_OK;
+  } finally {
+    stopHeartbeat();
+    client.close();
+  }
+}
+
+async function runInteractive(client: ParleyClient, args: JoinArgs): Promise<number> {
+  const state = new ChatState(client.welcome.nick);
+  state.welcome(client.welcome);
+  const colors = makeColors(colorSupported());
+  const ctx: RenderContext = { colors, me: state.me, activeRoom: state.activeRoom };
+  const editor = new LineEditor();
+  const screen = new Screen(Deno.stdout, editor, () => Deno.consoleSize().columns);
+  const server = formatAddress(args.address);
+  const updatePrompt = () => screen.setPrompt(`[${state.activeRoom}] ${state.me}> `);
+  const show = (message: ServerMessage) => {
+    for (const item of state.incoming(message)) {
+      ctx.me = state.me;
+      ctx.activeRoom = state.activeRoom;
+      const text = renderMessage(item, ctx);
+      if (text === null) continue;
+      const mentioned = (item.type === "msg" || item.type === "action") && item.from !== state.me &&
+        mentions(item.text, state.me);
+      screen.print(mentioned && args.bell ? text + "\x07" : text);
+    }
+    updatePrompt();
+  };
+  Deno.stdin.setRaw(true);
+  writeAllSync(Deno.stdout, "\x1b[?2004h");
+  let lastHeard = Date.now();
+  const stopHeartbeat = heartbeat(client, () => lastHeard);
+  let quitting = false;
+  try {
+    updatePrompt();
+    screen.print(colors.dim(`--- connected to ${server}; /help for commands, Ctrl-D to leave`));
+    show(client.welcome);
+    const reading = (async () => {
+      for await (const message of client) {
+        lastHeard = Date.now();
+        if (message.type === "ping") await client.send({ type: "pong", token: message.token });
+        show(message);
+      }
+    })().then(() => "closed" as const, () => "closed" as const);
+    const typing = (async () => {
+      const decoder = new TextDecoder();
+      const buffer = new Uint8Array(4096);
+      while (true) {
+        const n = await Deno.stdin.read(buffer);
+        if (n === null) return;
+        for (const event of editor.feed(decoder.decode(buffer.subarray(0, n), { stream: true }))) {
+          if (event.kind === "redraw") screen.redraw();
+          else if (event.kind === "complete") {
+            const candidates = [
+              ...state.nicks,
+              ...[...state.rooms.values()],
+              ...[
+                "/help",
+                "/who",
+                "/msg",
+                "/me",
+                "/nick",
+                "/join",
+                "/part",
+                "/rooms",
+                "/topic",
+                "/quit",
+              ],
+            ];
+            editor.setText(completeLine(editor.text, candidates));
+            screen.redraw();
+          } else if (event.kind === "eof" || event.kind === "interrupt") return;
+          else if (event.kind === "submit") {
+            const out = state.outgoing(event.line, client.nextRef());
+            if (out.kind === "local") screen.print(colors.dim(out.text));
+            if (out.kind === "send" || out.kind === "quit") await client.send(out.message);
+            if (out.kind === "quit") return;
+            updatePrompt();
+          }
+        }
+      }
+    })().then(() => "quit" as const, () => "closed" as const);
+    const first = await Promise.race([reading, typing]);
+    if (first === "quit") {
+      quitting = true;
+      await client.send({ type: "command", ref: client.nextRef(), name: "quit", args: "" })
+        .catch(() => {});
+      await Promise.race([reading, delay(1000)]);
+    }
+    screen.clearInput();
+    if (!quitting) {
+      writeAllSync(Deno.stderr, `\r\nparley join: connection to ${server} closed\r\n`);
+      return EXIT_CLOSED;
+    }
+    return EXIT_OK;
+  } finally {
+    stopHeartbeat();
+    client.close();
+    writeAllSync(Deno.stdout, "\x1b[?2004l");
+    Deno.stdin.setRaw(false);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    Deno.unrefTimer(timer);
+  });
+}

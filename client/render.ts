@@ -1,0 +1,205 @@
+/**
+ * Turns server messages into lines of text for the terminal. Pure: no I/O, so
+ * it is tested without a terminal. All text from other users is sanitized here
+ * too, whatever the server did.
+ *
+ * @module
+ */
+
+import pc from "npm:picocolors@1.1.1";
+import type { ServerMessage } from "../protocol/messages.ts";
+import { sanitizeText } from "../protocol/sanitize.ts";
+
+/** The colour functions used; `picocolors.createColors(enabled)`. */
+export type Colors = ReturnType<typeof pc.createColors>;
+
+/** Colours on or off. */
+export function makeColors(enabled: boolean): Colors {
+  return pc.createColors(enabled);
+}
+
+/**
+ * Whether stdout wants colour: a terminal, and `NO_COLOR` unset (picocolors'
+ * own detection, which also honours `FORCE_COLOR`).
+ */
+export function colorSupported(): boolean {
+  return pc.isColorSupported;
+}
+
+/** What rendering depends on besides the message. */
+export interface RenderContext {
+  /** Colour functions (all identity when colour is off). */
+  colors: Colors;
+  /** The user's own nick, to mark mentions and own private messages. */
+  me: string;
+  /** The room shown without a prefix; messages from other rooms get `#room`. */
+  activeRoom: string;
+  /**
+   * Formats a timestamp (ms since the epoch) as `HH:MM`.
+   * @default {local time}
+   */
+  clock?: (ts: number) => string;
+}
+
+const NICK_COLORS = ["red", "green", "yellow", "blue", "magenta", "cyan"] as const;
+
+/**
+ * A stable colour for a nick: the same nick always gets the same colour.
+ *
+ * @param nick A nick.
+ * @returns An index into the six-colour palette.
+ */
+export function nickColorIndex(nick: string): number {
+  let hash = 2166136261;
+  for (const ch of nick.toLowerCase()) {
+    hash = Math.imul(hash ^ ch.codePointAt(0)!, 16777619);
+  }
+  return (hash >>> 0) % NICK_COLORS.length;
+}
+
+/**
+ * `[HH:MM]` in local time.
+ *
+ * @param ts Milliseconds since the epoch.
+ */
+export function localClock(ts: number): string {
+  const d = new Date(ts);
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+}
+
+/**
+ * Renders one server message for display.
+ *
+ * @param message A server message.
+ * @param ctx Rendering context.
+ * @returns The text (may span lines; continuation lines are indented), or
+ *   `null` for messages that show nothing (ack, ping, pong).
+ *
+ * @example
+ * ```ts
+ * import { makeColors, renderMessage } from "./render.ts";
+ * renderMessage(
+ *   { type: "msg", id: 1, ts: 0, room: "#lobby", from: "bob", text: "hi" },
+ *   { colors: makeColors(false), me: "alice", activeRoom: "#lobby", clock: () => "12:00" },
+ * ); // "[12:00] <bob> hi"
+ * ```
+ */
+export function renderMessage(message: ServerMessage, ctx: RenderContext): string | null {
+  const c = ctx.colors;
+  const clock = ctx.clock ?? localClock;
+  const time = (ts: number) => c.dim(`[${clock(ts)}]`);
+  const nick = (n: string) => {
+    const clean = sanitizeText(n);
+    return c[NICK_COLORS[nickColorIndex(clean)]](clean);
+  };
+  const where = (room: string) =>
+    room.toLowerCase() === ctx.activeRoom.toLowerCase() ? "" : `${c.bold(sanitizeText(room))} `;
+  const body = (text: string, indent: number) => indentLines(sanitizeText(text, true), indent);
+  const info = (text: string) => c.dim("---") + " " + text;
+  switch (message.type) {
+    case "msg": {
+      const prefix = `[${clock(message.ts)}] ${where(message.room)}<${
+        sanitizeText(message.from)
+      }> `;
+      let text = body(message.text, prefix.length);
+      if (mentions(message.text, ctx.me) && message.from !== ctx.me) text = c.bold(c.yellow(text));
+      return `${time(message.ts)} ${where(message.room)}<${nick(message.from)}> ${text}`;
+    }
+    case "action": {
+      const prefix = `[${clock(message.ts)}] ${where(message.room)}* ${
+        sanitizeText(message.from)
+      } `;
+      return `${time(message.ts)} ${where(message.room)}* ${nick(message.from)} ${
+        body(message.text, prefix.length)
+      }`;
+    }
+    case "privmsg": {
+      const own = message.from.toLowerCase() === ctx.me.toLowerCase();
+      const tag = own ? `-> *${sanitizeText(message.to)}*` : `*${sanitizeText(message.from)}*`;
+      const prefix = `[${clock(message.ts)}] ${tag} `;
+      return `${time(message.ts)} ${c.magenta(tag)} ${body(message.text, prefix.length)}`;
+    }
+    case "join":
+      return `${time(message.ts)} ${c.green("-->")} ${nick(message.nick)} joined ${
+        sanitizeText(message.room)
+      }`;
+    case "leave":
+      return `${time(message.ts)} ${c.red("<--")} ${nick(message.nick)} left ${
+        sanitizeText(message.room)
+      } (${sanitizeText(message.reason)})`;
+    case "nick":
+      return `${time(message.ts)} ${
+        info(`${nick(message.old)} is now known as ${nick(message.nick)}`)
+      }`;
+    case "who":
+      return info(
+        `${sanitizeText(message.room)} (${message.users.length}): ` +
+          message.users.map((u) =>
+            u.away === undefined
+              ? nick(u.nick)
+              : `${nick(u.nick)} ${c.dim(`(away: ${sanitizeText(u.away)})`)}`
+          ).join(", "),
+      );
+    case "rooms":
+      return info(
+        `rooms: ` +
+          message.rooms.map((r) =>
+            `${sanitizeText(r.name)} (${r.members})${
+              r.topic ? ` ${c.dim(sanitizeText(r.topic))}` : ""
+            }`
+          ).join(", "),
+      );
+    case "topic":
+      return `${time(message.ts)} ${
+        info(
+          message.topic
+            ? `topic of ${sanitizeText(message.room)}: ${sanitizeText(message.topic)} (set by ${
+              sanitizeText(message.by)
+            })`
+            : `${sanitizeText(message.room)} has no topic`,
+        )
+      }`;
+    case "notice":
+      return `${time(message.ts)} ${c.cyan("-!-")} ${body(message.text, 12)}`;
+    case "shutdown":
+      return `${time(message.ts)} ${c.red("-!-")} server shutting down: ${
+        sanitizeText(message.reason)
+      }`;
+    case "error":
+      return `${c.red("!!!")} ${sanitizeText(message.message)} ${
+        c.dim(`(${sanitizeText(message.code)})`)
+      }`;
+    case "help":
+      return info("commands:\n") +
+        message.commands.map((cmd) =>
+          `    ${sanitizeText(cmd.usage).padEnd(24)} ${sanitizeText(cmd.help)}`
+        ).join("\n");
+    case "welcome":
+      return info(
+        `connected to ${sanitizeText(message.server)} (${sanitizeText(message.software)}) as ${
+          nick(message.nick)
+        }; ` +
+          `${sanitizeText(message.room)}: ${message.users.map((u) => nick(u.nick)).join(", ")}`,
+      );
+    case "ack":
+    case "ping":
+    case "pong":
+      return null;
+  }
+}
+
+/**
+ * Whether `text` mentions `nick`: `@nick` or the nick as a whole word, case-insensitively.
+ *
+ * @param text Message text.
+ * @param nick The nick to look for.
+ */
+export function mentions(text: string, nick: string): boolean {
+  if (!nick) return false;
+  const escaped = nick.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^\\p{L}\\p{N}_])@?${escaped}(?![\\p{L}\\p{N}_])`, "iu").test(text);
+}
+
+function indentLines(text: string, indent: number): string {
+  return text.includes("\n") ? text.split("\n").join("\n" + " ".repeat(indent)) : text;
+}

@@ -1,0 +1,369 @@
+/**
+ * One stream connection (TCP or TLS): reads frames into the hub and drains a
+ * bounded outbound queue in batched writes. Every way out — EOF, reset, full
+ * queue, kick, `/quit`, shutdown — runs the same idempotent `close(reason)`.
+ *
+ * @module
+ */
+
+import { getLogger } from "npm:@logtape/logtape@2.4.2";
+import { FrameDecoder, FrameTooLargeError } from "../protocol/frame_decoder.ts";
+import { HANDSHAKE_MAX_FRAME_BYTES } from "../protocol/frame.ts";
+import {
+  type ClientMessage,
+  encodeMessage,
+  type ErrorCode,
+  parseClientMessage,
+} from "../protocol/messages.ts";
+import { ChatError } from "./chat_error.ts";
+import type { Hub } from "./hub.ts";
+import type { Peer, Session } from "./session.ts";
+
+const log = getLogger(["parley", "server"]);
+
+/** The byte stream a connection runs over; `Deno.Conn` and `Deno.TlsConn` fit. */
+export interface ByteStream {
+  /** Reads into `buffer`; resolves to the count, or `null` at end of stream. */
+  read(buffer: Uint8Array): Promise<number | null>;
+  /** Writes some prefix of `data`; resolves to the count written. */
+  write(data: Uint8Array): Promise<number>;
+  /** Closes both directions. */
+  close(): void;
+}
+
+/** Options for {@linkcode Connection}. */
+export interface ConnectionOptions {
+  /**
+   * Most bytes waiting in the outbound queue; past it the peer is a slow
+   * consumer and is disconnected.
+   * @default {1048576}
+   */
+  maxQueueBytes?: number;
+  /**
+   * Most bytes one write batches together.
+   * @default {262144}
+   */
+  maxBatchBytes?: number;
+  /**
+   * Longest a graceful close waits for the queue to drain, in ms.
+   * @default {2000}
+   */
+  drainTimeoutMs?: number;
+  /**
+   * Malformed messages tolerated before the connection is closed.
+   * @default {10}
+   */
+  maxBadMessages?: number;
+}
+
+const MIN_READ_BYTES = 1024;
+const MAX_READ_BYTES = 64 * 1024;
+
+/**
+ * A client connection bound to a {@linkcode Hub}. Implements {@linkcode Peer}:
+ * the hub and rooms call `send()` with encoded frames, which are queued and
+ * written in batches by this connection's own writer; nobody else waits.
+ */
+export class Connection implements Peer {
+  /** Remote address as `host:port`. */
+  readonly remoteAddr: string;
+  /** Time the socket was accepted, ms since the epoch. */
+  readonly openedAt: number;
+  /** Time of the last frame read, ms since the epoch (for heartbeats). */
+  lastSeen: number;
+  /** Whether a heartbeat ping is outstanding. */
+  pinged = false;
+  /** The session once the handshake is done. */
+  session: Session | undefined;
+  readonly #stream: ByteStream;
+  readonly #hub: Hub;
+  readonly #decoder = new FrameDecoder({ maxFrameBytes: HANDSHAKE_MAX_FRAME_BYTES });
+  readonly #maxQueueBytes: number;
+  readonly #maxBatchBytes: number;
+  readonly #drainTimeoutMs: number;
+  readonly #maxBadMessages: number;
+  #queue: Uint8Array[] = [];
+  #queuedBytes = 0;
+  #writing = false;
+  #drained: (() => void) | undefined;
+  #state: "handshake" | "open" | "closing" | "closed" = "handshake";
+  #closeReason = "";
+  #badMessages = 0;
+  #overflowed = false;
+  #readSize = MIN_READ_BYTES;
+  readonly #closed: PromiseWithResolvers<void> = Promise.withResolvers();
+
+  /**
+   * @param stream The accepted socket.
+   * @param remoteAddr Its remote address, `host:port`.
+   * @param hub The chat to admit the client into.
+   * @param options Queue limits; see {@linkcode ConnectionOptions}.
+   */
+  constructor(stream: ByteStream, remoteAddr: string, hub: Hub, options: ConnectionOptions = {}) {
+    this.#stream = stream;
+    this.remoteAddr = remoteAddr;
+    this.#hub = hub;
+    this.#maxQueueBytes = options.maxQueueBytes ?? 1_048_576;
+    this.#maxBatchBytes = options.maxBatchBytes ?? 262_144;
+    this.#drainTimeoutMs = options.drainTimeoutMs ?? 2000;
+    this.#maxBadMessages = options.maxBadMessages ?? 10;
+    this.openedAt = this.lastSeen = hub.now();
+  }
+
+  /** Resolves once the socket is closed. */
+  get closed(): Promise<void> {
+    return this.#closed.promise;
+  }
+
+  /** Whether the handshake has not completed yet. */
+  get inHandshake(): boolean {
+    return this.#state === "handshake";
+  }
+
+  /** Bytes waiting in the outbound queue. */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  /**
+   * Runs the read loop until the connection closes. Never rejects.
+   */
+  async run(): Promise<void> {
+    log.info("connect from {address}", { address: this.remoteAddr });
+    const onFrame = (payload: Uint8Array) => this.#onFrame(payload);
+    try {
+      while (this.#state === "handshake" || this.#state === "open") {
+        const buffer = new Uint8Array(this.#readSize);
+        const n = await this.#stream.read(buffer);
+        if (n === null) {
+          this.close(
+            this.#decoder.pendingBytes > 0 ? "connection lost mid-frame" : "connection closed",
+          );
+          break;
+        }
+        // Grow the read buffer for busy peers, shrink it back for idle ones.
+        if (n === buffer.length && this.#readSize < MAX_READ_BYTES) this.#readSize *= 2;
+        else if (n < this.#readSize / 8 && this.#readSize > MIN_READ_BYTES) {
+          this.#readSize = MIN_READ_BYTES;
+        }
+        this.lastSeen = this.#hub.now();
+        this.pinged = false;
+        this.#decoder.push(buffer.subarray(0, n), onFrame);
+      }
+    } catch (error) {
+      if (error instanceof FrameTooLargeError) {
+        this.#refuse("frame_too_large", error.message);
+      } else if (
+        error instanceof Deno.errors.ConnectionReset || error instanceof Deno.errors.BrokenPipe ||
+        error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted ||
+        error instanceof Deno.errors.ConnectionAborted
+      ) {
+        this.close(
+          this.#state === "closing" || this.#state === "closed"
+            ? this.#closeReason
+            : "connection reset",
+        );
+      } else if (
+        error instanceof Deno.errors.InvalidData || error instanceof Deno.errors.UnexpectedEof
+      ) {
+        // TLS-level garbage or truncation.
+        this.abort(`transport error: ${(error as Error).message}`);
+      } else {
+        log.error("read loop failed for {address}: {error}", { address: this.remoteAddr, error });
+        this.abort("internal error");
+      }
+    }
+    await this.#closed.promise;
+  }
+
+  /**
+   * Queues a frame; see {@linkcode Peer.send}. Overflowing the queue closes this
+   * connection at once (slow consumer), without waiting on the socket.
+   */
+  send(frame: Uint8Array): boolean {
+    if (this.#state === "closed" || this.#overflowed) return false;
+    if (this.#queuedBytes + frame.length > this.#maxQueueBytes) {
+      this.#overflowed = true;
+      const who = this.session?.nick ?? this.remoteAddr;
+      log.warn("slow consumer {nick} ({address}): outbound queue over {max} bytes, disconnecting", {
+        nick: who,
+        address: this.remoteAddr,
+        max: this.#maxQueueBytes,
+      });
+      // Closing runs the hub's leave broadcast, so do it after the current fanout returns.
+      queueMicrotask(() =>
+        this.abort(`slow consumer: outbound queue over ${this.#maxQueueBytes} bytes`)
+      );
+      return false;
+    }
+    this.#queue.push(frame);
+    this.#queuedBytes += frame.length;
+    if (!this.#writing) {
+      this.#writing = true;
+      // Let the current turn finish queuing so that one write carries them all.
+      queueMicrotask(() => this.#flush());
+    }
+    return true;
+  }
+
+  /**
+   * Graceful close: leaves the hub (announcing it), writes what is queued
+   * (up to `drainTimeoutMs`), then closes the socket. Idempotent.
+   *
+   * @param reason Why, for leave notices and `chat.log`.
+   */
+  close(reason: string): void {
+    if (this.#state === "closed" || this.#closeReason) return;
+    this.#closeReason = reason;
+    this.#state = "closing";
+    this.#leave(reason);
+    void this.#drain().then(() => this.#finish());
+  }
+
+  /**
+   * Immediate close: drops the queue and closes the socket. Idempotent, and
+   * takes over a graceful close in progress.
+   *
+   * @param reason Why, for leave notices and `chat.log`.
+   */
+  abort(reason: string): void {
+    if (this.#state === "closed") return;
+    if (!this.#closeReason) this.#closeReason = reason;
+    this.#leave(this.#closeReason);
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    this.#finish();
+  }
+
+  #leave(reason: string): void {
+    if (this.session) this.#hub.disconnect(this.session, reason);
+    else {log.debug("disconnect {address} before handshake: {reason}", {
+        address: this.remoteAddr,
+        reason,
+      });}
+  }
+
+  #finish(): void {
+    if (this.#state === "closed") return;
+    this.#state = "closed";
+    try {
+      this.#stream.close();
+    } catch (error) {
+      if (!(error instanceof Deno.errors.BadResource)) throw error;
+    }
+    this.#drained?.();
+    this.#closed.resolve();
+  }
+
+  async #drain(): Promise<void> {
+    if (!this.#writing && this.#queue.length === 0) return;
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#drained = resolve;
+    const timer = setTimeout(resolve, this.#drainTimeoutMs);
+    await promise;
+    clearTimeout(timer);
+  }
+
+  async #flush(): Promise<void> {
+    try {
+      while (this.#queue.length > 0 && this.#state !== "closed") {
+        const batch = this.#takeBatch();
+        let offset = 0;
+        while (offset < batch.length) {
+          offset += await this.#stream.write(offset === 0 ? batch : batch.subarray(offset));
+        }
+        this.#queuedBytes -= batch.length;
+      }
+    } catch (error) {
+      if (error instanceof Error && error.name !== "BadResource") {
+        this.abort(`write failed: ${error.message}`);
+      } else {
+        this.abort(this.#closeReason || "connection closed");
+      }
+    } finally {
+      this.#writing = false;
+      if (this.#queue.length === 0) this.#drained?.();
+    }
+  }
+
+  #takeBatch(): Uint8Array {
+    const queue = this.#queue;
+    if (queue.length === 1) {
+      this.#queue = [];
+      return queue[0];
+    }
+    let count = 0;
+    let bytes = 0;
+    while (
+      count < queue.length && (count === 0 || bytes + queue[count].length <= this.#maxBatchBytes)
+    ) {
+      bytes += queue[count].length;
+      count++;
+    }
+    const batch = new Uint8Array(bytes);
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      batch.set(queue[i], at);
+      at += queue[i].length;
+    }
+    this.#queue = count === queue.length ? [] : queue.slice(count);
+    return batch;
+  }
+
+  #onFrame(payload: Uint8Array): void {
+    if (this.#state !== "handshake" && this.#state !== "open") return;
+    let message: ClientMessage;
+    try {
+      message = parseClientMessage(payload);
+    } catch (error) {
+      if (!(error instanceof SyntaxError || error instanceof TypeError)) throw error;
+      if (this.#state === "handshake") {
+        this.#refuse("handshake_required", `Expected a hello message: ${error.message}`);
+        return;
+      }
+      this.#badMessages++;
+      log.info("bad message from {address}: {error}", {
+        address: this.remoteAddr,
+        error: error.message,
+      });
+      if (this.#badMessages > this.#maxBadMessages) {
+        this.#refuse("bad_message", `Too many malformed messages; last: ${error.message}`);
+      } else {
+        this.send(encodeMessage({ type: "error", code: "bad_message", message: error.message }));
+      }
+      return;
+    }
+    if (this.#state === "handshake") {
+      this.#handshake(message);
+      return;
+    }
+    this.#hub.receive(this.session!, message);
+  }
+
+  #handshake(message: ClientMessage): void {
+    if (message.type !== "hello") {
+      this.#refuse("handshake_required", `Expected a hello message first, got "${message.type}"`);
+      return;
+    }
+    try {
+      if (message.probe) {
+        this.#hub.checkHello(message, this.remoteAddr);
+        this.send(encodeMessage(this.#hub.probeWelcome()));
+        this.close("probe");
+        return;
+      }
+      this.session = this.#hub.admit(message, this);
+      this.#state = "open";
+      this.#decoder.maxFrameBytes = this.#hub.limits.maxFrameBytes;
+    } catch (error) {
+      if (!(error instanceof ChatError)) throw error;
+      this.#refuse(error.code, error.message);
+    }
+  }
+
+  /** Sends a typed error, then closes gracefully. */
+  #refuse(code: ErrorCode, message: string): void {
+    this.send(encodeMessage({ type: "error", code, message }));
+    this.close(`${code}: ${message}`);
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * Parses durations such as `500ms`, `10s`, `5m`, `2h`, `7d`.
+ *
+ * @param text A number with an optional unit (`ms`, `s`, `m`, `h`, `d`); a bare number is seconds.
+ * @returns The duration in ms.
+ * @throws {TypeError} If `text` is not a non-negative duration.
+ *
+ * @example
+ * ```ts
+ * import { parseDuration } from "./duration.ts";
+ * parseDuration("10s"); // 10000
+ * parseDuration("1.5m"); // 90000
+ * ```
+ */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!match) {
+    throw new TypeError(`"${text}" is not a duration; use e.g. 500ms, 10s, 5m, 2h or 7d`);
+  }
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? "s"]!;
+  return Math.round(Number(match[1]) * unit);
+}

@@ -1,0 +1,112 @@
+/**
+ * A chat room: a named set of members and a topic. It knows nothing about
+ * sockets; members are anything with `send(frame)` and `close(reason)`.
+ *
+ * @module
+ */
+
+/**
+ * What the room sees of a connection. Implemented by the server's sessions,
+ * which forward to a transport (TCP, TLS, WebSocket) or a test fake.
+ */
+export interface Member {
+  /**
+   * Queues one encoded frame for delivery without waiting for the network.
+   *
+   * @param frame A complete frame (4-byte length + payload). The same buffer is
+   *   shared by every recipient and must not be modified.
+   * @returns `false` if the member is closed or its queue overflowed (it then
+   *   closes itself); the caller carries on with the other members.
+   */
+  send(frame: Uint8Array): boolean;
+  /**
+   * Ends the member's connection. Safe to call more than once.
+   *
+   * @param reason Why, as a short phrase for logs and leave notices.
+   */
+  close(reason: string): void;
+}
+
+/**
+ * A room: members plus a topic. Fanout encodes nothing and awaits nothing: it
+ * hands the same bytes to every member's queue and returns.
+ *
+ * @example
+ * ```ts
+ * import { Room } from "./room.ts";
+ * const room = new Room("#lobby");
+ * const frames: Uint8Array[] = [];
+ * room.add({ send: (f) => frames.push(f) > 0, close() {} });
+ * room.broadcast(new Uint8Array([0, 0, 0, 0])); // 1
+ * ```
+ */
+export class Room<M extends Member = Member> {
+  /** Room name including `#`, in the case it was created with. */
+  readonly name: string;
+  /** Current topic; empty when none is set. */
+  topic = "";
+  /** Who set the topic, empty when none is set. */
+  topicBy = "";
+  readonly #members = new Set<M>();
+
+  /** @param name Room name including `#`. */
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  /** Number of members. */
+  get size(): number {
+    return this.#members.size;
+  }
+
+  /** The members, in join order. */
+  members(): IterableIterator<M> {
+    return this.#members.values();
+  }
+
+  /**
+   * Adds a member. Adding one twice has no effect.
+   *
+   * @param member The member to add.
+   * @returns `true` if it was not already a member.
+   */
+  add(member: M): boolean {
+    if (this.#members.has(member)) return false;
+    this.#members.add(member);
+    return true;
+  }
+
+  /**
+   * Removes a member.
+   *
+   * @param member The member to remove.
+   * @returns `true` if it was a member.
+   */
+  remove(member: M): boolean {
+    return this.#members.delete(member);
+  }
+
+  /**
+   * Whether `member` is in the room.
+   *
+   * @param member The member to look for.
+   */
+  has(member: M): boolean {
+    return this.#members.has(member);
+  }
+
+  /**
+   * Hands one encoded frame to every member except `except`.
+   *
+   * @param frame A complete frame, encoded once by the caller.
+   * @param except A member to skip (usually the sender).
+   * @returns How many members accepted the frame.
+   */
+  broadcast(frame: Uint8Array, except?: M): number {
+    let delivered = 0;
+    for (const member of this.#members) {
+      if (member !== except && member.send(frame)) delivered++;
+    }
+    return delivered;
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * `parley serve`: runs a relay from the command line.
+ *
+ * @module
+ */
+
+import { EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "../cli/exit_codes.ts";
+import { askSecret, isUsageError, readSecretFile, writeAllSync } from "../cli/prompt.ts";
+import { startAdminConsole } from "./admin_console.ts";
+import { resolveServeConfig, type ServeConfig, serveOptionsHelp } from "./serve_options.ts";
+import { lanAddresses } from "./lan_addresses.ts";
+import { setupLogging } from "./logging.ts";
+import { formatAddr, type ServerOptions, startServer } from "./server.ts";
+
+/** Usage text of `parley serve`. */
+export function serveUsage(): string {
+  return `Usage: parley serve [options]
+
+Options:
+${serveOptionsHelp()}
+  -h, --help                     show this help
+
+Durations: 500ms, 10s, 5m, 2h; a bare number is seconds. Flags win over
+environment variables, which win over defaults. The password is never a
+plain argument: use PARLEY_PASSWORD, --password-file or --password-prompt.
+Prints "parley listening on HOST:PORT" once ready. SIGINT/SIGTERM or the
+console's "shutdown" stop it gracefully (exit 0); a second signal exits at once.`;
+}
+
+/**
+ * Turns resolved options into {@linkcode ServerOptions}.
+ *
+ * @param config Resolved options (see `resolveServeConfig`).
+ * @param password The server password, if any.
+ */
+export function toServerOptions(config: ServeConfig, password: string | undefined): ServerOptions {
+  return {
+    hostname: config.host as string,
+    port: config.port as number,
+    serverName: config.name as string,
+    password,
+    logMessages: config["log-messages"] as boolean,
+    maxClients: config["max-clients"] as number,
+    maxFrameBytes: config["max-frame-bytes"] as number,
+    maxTextBytes: config["max-text-bytes"] as number,
+    maxQueueBytes: config["max-queue-bytes"] as number,
+    handshakeTimeoutMs: config["handshake-timeout"] as number,
+    heartbeatMs: config.heartbeat as number,
+  };
+}
+
+/**
+ * Runs `parley serve` until it is stopped.
+ *
+ * @param args Arguments after `serve`.
+ * @returns The exit code: 0 after a graceful stop, 2 for a bad command line,
+ *   1 if the server could not start (port in use, log file not writable).
+ */
+export async function serveCommand(args: string[]): Promise<number> {
+  let options: ServerOptions;
+  let logFile: string;
+  try {
+    const config = resolveServeConfig(args, (name) => Deno.env.get(name));
+    if (config.help) {
+      writeAllSync(Deno.stdout, serveUsage() + "\n");
+      return EXIT_OK;
+    }
+    let password = config["password-file"] !== undefined
+      ? readSecretFile(config["password-file"] as string)
+      : Deno.env.get("PARLEY_PASSWORD") || undefined;
+    if (config["password-prompt"]) {
+      if (!Deno.stdin.isTerminal()) {
+        throw new TypeError(
+          "--password-prompt needs a terminal; use PARLEY_PASSWORD or --password-file",
+        );
+      }
+      password = askSecret("Server password: ");
+    }
+    logFile = config["log-file"] as string;
+    options = toServerOptions(config, password);
+  } catch (error) {
+    if (isUsageError(error)) {
+      writeAllSync(Deno.stderr, `parley serve: ${error.message}\nTry 'parley serve --help'.\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+
+  let closeLog: () => Promise<void>;
+  try {
+    closeLog = await setupLogging({ logFile });
+  } catch (error) {
+    writeAllSync(
+      Deno.stderr,
+      `parley serve: cannot open log file ${logFile}: ${(error as Error).message}\n`,
+    );
+    return EXIT_ERROR;
+  }
+  let server;
+  try {
+    server = await startServer(options);
+  } catch (error) {
+    await closeLog();
+    if (error instanceof Deno.errors.AddrInUse) {
+      writeAllSync(
+        Deno.stderr,
+        `parley serve: port ${options.port} is already in use; stop the other server or pick another with --port\n`,
+      );
+      return EXIT_ERROR;
+    }
+    if (error instanceof Deno.errors.AddrNotAvailable) {
+      writeAllSync(
+        Deno.stderr,
+        `parley serve: cannot bind ${options.hostname}: no such local address\n`,
+      );
+      return EXIT_ERROR;
+    }
+    if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable) {
+      writeAllSync(
+        Deno.stderr,
+        `parley serve: not allowed to listen: ${(error as Error).message}\n`,
+      );
+      return EXIT_ERROR;
+    }
+    throw error;
+  }
+  const out = (text: string) => writeAllSync(Deno.stdout, text + "\n");
+  out(`parley listening on ${formatAddr(server.addr)}`);
+  for (const line of joinHints(server.addr)) out(line);
+  if (server.hub.requiresPassword) out("  a password is required to join");
+
+  let signals = 0;
+  const onSignal = (name: string) => {
+    signals++;
+    if (signals > 1) Deno.exit(name === "SIGINT" ? 130 : 143);
+    void server.close(`server shutting down (${name})`);
+  };
+  const listeners: [Deno.Signal, () => void][] = [];
+  for (const name of ["SIGINT", "SIGTERM"] as const) {
+    if (name === "SIGTERM" && Deno.build.os === "windows") continue;
+    const handler = () => onSignal(name);
+    Deno.addSignalListener(name, handler);
+    listeners.push([name, handler]);
+  }
+  if (Deno.stdin.isTerminal()) startAdminConsole(server);
+  await server.finished;
+  for (const [name, handler] of listeners) Deno.removeSignalListener(name, handler);
+  out("parley stopped");
+  await closeLog();
+  return EXIT_OK;
+}
+
+/**
+ * The `parley join` lines to print at start-up, one per reachable address.
+ *
+ * @param addr The bound address.
+ */
+export function joinHints(addr: Deno.NetAddr): string[] {
+  const wildcard = addr.hostname === "0.0.0.0" || addr.hostname === "::";
+  const lines: string[] = [];
+  const hint = (label: string, host: string) => {
+    const shown = host.includes(":") ? `[${host}]` : host;
+    lines.push(`  ${label.padEnd(14)} parley join ${shown}:${addr.port}`);
+  };
+  if (!wildcard) {
+    hint("join with:", addr.hostname);
+    return lines;
+  }
+  hint("this machine:", "127.0.0.1");
+  for (const ip of lanAddresses()) hint("your network:", ip);
+  return lines;
+}

@@ -1,0 +1,235 @@
+/**
+ * The options of `parley serve`, as one table: flag, environment variable,
+ * kind, default and help. Flags, environment and defaults are resolved from
+ * it (flags > environment > defaults), and `--help` and README's table come
+ * from it, so an option is added in one place.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { parsePort } from "../client/address.ts";
+import { parseDuration } from "./duration.ts";
+
+/** How an option's text becomes a value. */
+export type OptionKind = "string" | "boolean" | "count" | "bytes" | "duration" | "port";
+
+/** One `parley serve` option. */
+export interface OptionSpec {
+  /** Long flag without dashes, e.g. `"max-clients"`. */
+  name: string;
+  /** One-letter flag, if any. */
+  short?: string;
+  /** Environment variable, e.g. `"PARLEY_MAX_CLIENTS"`. */
+  env?: string;
+  /** Parsing. */
+  kind: OptionKind;
+  /** Default value as shown in help (`undefined`: unset). */
+  default?: string;
+  /** Placeholder in help, e.g. `"N"`. */
+  arg?: string;
+  /** One line of help. */
+  help: string;
+}
+
+/** Every `parley serve` option, in help order. */
+export const SERVE_OPTIONS: OptionSpec[] = [
+  {
+    name: "host",
+    env: "PARLEY_HOST",
+    kind: "string",
+    default: "0.0.0.0",
+    arg: "HOST",
+    help: "address to bind (0.0.0.0: all IPv4 interfaces; :: for IPv6)",
+  },
+  {
+    name: "port",
+    short: "p",
+    env: "PARLEY_PORT",
+    kind: "port",
+    default: "5003",
+    arg: "PORT",
+    help: "TCP port; 0 picks a free one",
+  },
+  {
+    name: "name",
+    env: "PARLEY_NAME",
+    kind: "string",
+    default: "parley",
+    arg: "NAME",
+    help: "server name shown to clients",
+  },
+  {
+    name: "log-file",
+    env: "PARLEY_LOG_FILE",
+    kind: "string",
+    default: "chat.log",
+    arg: "FILE",
+    help: "connection log",
+  },
+  {
+    name: "log-messages",
+    env: "PARLEY_LOG_MESSAGES",
+    kind: "boolean",
+    default: "false",
+    help: "also log message bodies",
+  },
+  {
+    name: "max-clients",
+    env: "PARLEY_MAX_CLIENTS",
+    kind: "count",
+    default: "1000",
+    arg: "N",
+    help: "most users online at once",
+  },
+  {
+    name: "max-frame-bytes",
+    env: "PARLEY_MAX_FRAME_BYTES",
+    kind: "bytes",
+    default: "1048576",
+    arg: "N",
+    help: "largest frame accepted, in bytes",
+  },
+  {
+    name: "max-text-bytes",
+    env: "PARLEY_MAX_TEXT_BYTES",
+    kind: "bytes",
+    default: "8192",
+    arg: "N",
+    help: "largest message text, in bytes",
+  },
+  {
+    name: "max-queue-bytes",
+    env: "PARLEY_MAX_QUEUE_BYTES",
+    kind: "bytes",
+    default: "1048576",
+    arg: "N",
+    help: "outbound queue per client before it is dropped as a slow consumer, in bytes",
+  },
+  {
+    name: "handshake-timeout",
+    env: "PARLEY_HANDSHAKE_TIMEOUT",
+    kind: "duration",
+    default: "10s",
+    arg: "D",
+    help: "time a new connection has to send hello",
+  },
+  {
+    name: "heartbeat",
+    env: "PARLEY_HEARTBEAT",
+    kind: "duration",
+    default: "30s",
+    arg: "D",
+    help: "ping clients idle for D; drop them after 2×D",
+  },
+  {
+    name: "password-file",
+    env: "PARLEY_PASSWORD_FILE",
+    kind: "string",
+    arg: "FILE",
+    help: "require the password in FILE (or set PARLEY_PASSWORD)",
+  },
+  {
+    name: "password-prompt",
+    kind: "boolean",
+    default: "false",
+    help: "ask for the password, hidden (needs a terminal)",
+  },
+];
+
+/** A resolved option value. */
+export type OptionValue = string | boolean | number;
+
+/** Resolved options by name; `help` is set when `--help` was given. */
+export type ServeConfig = Record<string, OptionValue | undefined>;
+
+/**
+ * Converts an option's text to its value.
+ *
+ * @param spec The option.
+ * @param text The text from a flag or environment variable.
+ * @param source Where it came from, for the error (`--port`, `PARLEY_PORT`).
+ * @throws {TypeError} With a sentence naming the source if the text is invalid.
+ */
+export function parseOptionValue(
+  spec: OptionSpec,
+  text: string | boolean,
+  source: string,
+): OptionValue {
+  if (spec.kind === "boolean") {
+    if (typeof text === "boolean") return text;
+    if (/^(1|true|yes|on)$/i.test(text)) return true;
+    if (/^(0|false|no|off|)$/i.test(text)) return false;
+    throw new TypeError(`${source} must be true or false, got "${text}"`);
+  }
+  const value = String(text);
+  try {
+    switch (spec.kind) {
+      case "string":
+        return value;
+      case "port":
+        return parsePort(value, true);
+      case "duration":
+        return parseDuration(value);
+      case "count":
+      case "bytes":
+        if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+          throw new TypeError(`must be a positive integer, got "${value}"`);
+        }
+        return Number(value);
+    }
+  } catch (error) {
+    if (error instanceof TypeError) throw new TypeError(`${source}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Resolves `parley serve` options: flags, then environment, then defaults.
+ *
+ * @param args Command-line arguments after `serve`.
+ * @param env Environment lookup, e.g. `(k) => Deno.env.get(k)`.
+ * @returns Values by option name, plus `help: true` if `--help` was given.
+ * @throws {TypeError} For an unknown flag or an invalid value, naming it.
+ */
+export function resolveServeConfig(
+  args: string[],
+  env: (name: string) => string | undefined,
+): ServeConfig {
+  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {
+    help: { type: "boolean", short: "h" },
+  };
+  for (const spec of SERVE_OPTIONS) {
+    options[spec.name] = { type: spec.kind === "boolean" ? "boolean" : "string" };
+    if (spec.short) options[spec.name].short = spec.short;
+  }
+  const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
+  const config: ServeConfig = { help: values.help === true };
+  for (const spec of SERVE_OPTIONS) {
+    const flag = values[spec.name];
+    const fromEnv = spec.env ? env(spec.env) : undefined;
+    if (flag !== undefined) config[spec.name] = parseOptionValue(spec, flag, `--${spec.name}`);
+    else if (fromEnv !== undefined && fromEnv !== "") {
+      config[spec.name] = parseOptionValue(spec, fromEnv, spec.env!);
+    } else if (spec.default !== undefined) {
+      config[spec.name] = parseOptionValue(spec, spec.default, `default of --${spec.name}`);
+    }
+  }
+  return config;
+}
+
+/**
+ * The options part of `parley serve --help`, generated from the table.
+ */
+export function serveOptionsHelp(): string {
+  return SERVE_OPTIONS.map((spec) => {
+    const flag = `${spec.short ? `-${spec.short}, ` : "    "}--${spec.name}${
+      spec.arg ? ` ${spec.arg}` : ""
+    }`;
+    const extra = [
+      spec.default !== undefined && spec.kind !== "boolean" ? `default ${spec.default}` : "",
+      spec.env ? `env ${spec.env}` : "",
+    ].filter(Boolean).join("; ");
+    return `  ${flag.padEnd(30)} ${spec.help}${extra ? ` (${extra})` : ""}`;
+  }).join("\n");
+}

@@ -1,0 +1,206 @@
+/**
+ * Accepts connections from a listener and feeds them to one {@linkcode Hub}.
+ *
+ * @module
+ */
+
+import { getLogger } from "npm:@logtape/logtape@2.4.2";
+import { encodeMessage } from "../protocol/messages.ts";
+import { type ByteStream, Connection, type ConnectionOptions } from "./connection.ts";
+import { Hub, type HubOptions } from "./hub.ts";
+
+const log = getLogger(["parley", "server"]);
+
+/** A stream connection a listener yields; `Deno.Conn` and `Deno.TlsConn` fit. */
+export interface AcceptedConn extends ByteStream {
+  /** The peer's address. */
+  readonly remoteAddr: Deno.Addr;
+  /** Disables Nagle's algorithm, when the transport has it. */
+  setNoDelay?(noDelay?: boolean): void;
+}
+
+/** A source of connections; `Deno.Listener` and `Deno.TlsListener` fit. */
+export interface ConnListener extends AsyncIterable<AcceptedConn> {
+  /** The bound address (with the real port when 0 was asked). */
+  readonly addr: Deno.Addr;
+  /** Stops accepting; ends the iteration. */
+  close(): void;
+}
+
+/** Options for {@linkcode startServer}. */
+export interface ServerOptions extends HubOptions, ConnectionOptions {
+  /**
+   * Address to bind.
+   * @default {"0.0.0.0"}
+   */
+  hostname?: string;
+  /**
+   * TCP port; 0 lets the OS pick one (read it from `addr`).
+   * @default {5003}
+   */
+  port?: number;
+  /** A ready listener to use instead of binding `hostname:port` (tests, TLS). */
+  listener?: ConnListener;
+  /**
+   * Longest a client may take to send `hello`, in ms.
+   * @default {10000}
+   */
+  handshakeTimeoutMs?: number;
+  /**
+   * Connections allowed to be mid-handshake at once, beyond `maxClients`.
+   * @default {256}
+   */
+  maxPendingHandshakes?: number;
+  /** Aborting it shuts the server down, as `close()` does. */
+  signal?: AbortSignal;
+}
+
+/** A running server. */
+export interface ParleyServer {
+  /** The bound address, with the real port. */
+  readonly addr: Deno.NetAddr;
+  /** The chat, for the admin console and tests. */
+  readonly hub: Hub;
+  /** Live connections, handshaking or joined. */
+  readonly connections: ReadonlySet<Connection>;
+  /** Resolves once the server has stopped and every socket is closed. */
+  readonly finished: Promise<void>;
+  /**
+   * Sends every client a shutdown notice, flushes their queues, closes the
+   * sockets and the listener. Idempotent; resolves like `finished`.
+   *
+   * @param reason Shown to users in the shutdown notice.
+   */
+  close(reason?: string): Promise<void>;
+}
+
+/**
+ * Formats an address as `host:port`, with IPv6 hosts in brackets.
+ *
+ * @param addr A network address.
+ * @returns e.g. `"127.0.0.1:5003"` or `"[::1]:5003"`.
+ */
+export function formatAddr(addr: Deno.Addr): string {
+  if (addr.transport !== "tcp" && addr.transport !== "udp") return addr.transport;
+  return addr.hostname.includes(":")
+    ? `[${addr.hostname}]:${addr.port}`
+    : `${addr.hostname}:${addr.port}`;
+}
+
+/**
+ * Starts a Parley server: binds (or takes) a listener, accepts connections and
+ * runs the handshake deadline and heartbeat sweep.
+ *
+ * @param options See {@linkcode ServerOptions}.
+ * @returns The running server; await `finished` after `close()`.
+ * @throws {Deno.errors.AddrInUse} If the port is taken.
+ * @throws {Deno.errors.PermissionDenied} Without `--allow-net`.
+ *
+ * @example
+ * ```ts
+ * import { startServer } from "./server.ts";
+ * const server = await startServer({ hostname: "127.0.0.1", port: 0 });
+ * console.log(server.addr.port);
+ * await server.close("bye");
+ * ```
+ */
+export function startServer(options: ServerOptions = {}): Promise<ParleyServer> {
+  const listener: ConnListener = options.listener ??
+    Deno.listen({ hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 5003 });
+  const hub = new Hub(options);
+  const connections = new Set<Connection>();
+  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
+  const maxPending = options.maxPendingHandshakes ?? 256;
+  const heartbeatMs = hub.limits.heartbeatMs;
+  const finished = Promise.withResolvers<void>();
+  let closing: Promise<void> | undefined;
+  let accepting = true;
+
+  const sweep = setInterval(() => {
+    const now = hub.now();
+    for (const conn of connections) {
+      if (conn.inHandshake) {
+        if (now - conn.openedAt > handshakeTimeoutMs) {
+          conn.send(encodeMessage({
+            type: "error",
+            code: "handshake_timeout",
+            message: `No hello within ${handshakeTimeoutMs} ms`,
+          }));
+          conn.close("handshake timeout");
+        }
+        continue;
+      }
+      const idle = now - conn.lastSeen;
+      if (idle > 2 * heartbeatMs) conn.abort(`heartbeat timeout: no traffic for ${idle} ms`);
+      else if (idle > heartbeatMs && !conn.pinged) {
+        conn.pinged = true;
+        conn.send(encodeMessage({ type: "ping", token: now }));
+      }
+    }
+  }, Math.min(1000, handshakeTimeoutMs / 2, heartbeatMs / 2));
+
+  const acceptLoop = (async () => {
+    try {
+      for await (const socket of listener) {
+        const remoteAddr = formatAddr(socket.remoteAddr);
+        if (!accepting) {
+          socket.close();
+          continue;
+        }
+        try {
+          socket.setNoDelay?.(true);
+        } catch (error) {
+          // The socket may already be gone; the read loop will see that.
+          if (!(error instanceof Deno.errors.BadResource)) throw error;
+        }
+        const conn = new Connection(socket, remoteAddr, hub, options);
+        if (connections.size >= hub.maxClients + maxPending) {
+          log.warn("refused {address}: too many connections", { address: remoteAddr });
+          conn.send(encodeMessage({
+            type: "error",
+            code: "server_full",
+            message: "Server has too many connections",
+          }));
+          conn.close("too many connections");
+          continue;
+        }
+        connections.add(conn);
+        void conn.run().finally(() => connections.delete(conn));
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted)) {
+        log.error("accept loop failed: {error}", { error });
+        void close("internal error");
+      }
+    }
+  })();
+
+  function close(reason = "server shutting down"): Promise<void> {
+    closing ??= (async () => {
+      accepting = false;
+      log.info("server stopping: {reason}", { reason });
+      try {
+        listener.close();
+      } catch (error) {
+        if (!(error instanceof Deno.errors.BadResource)) throw error;
+      }
+      hub.shutdown(reason);
+      for (const conn of connections) {
+        if (conn.inHandshake) conn.close(`server shutdown: ${reason}`);
+      }
+      await Promise.all([...connections].map((c) => c.closed));
+      clearInterval(sweep);
+      await acceptLoop;
+      log.info("server stopped");
+      finished.resolve();
+    })();
+    return closing;
+  }
+
+  options.signal?.addEventListener("abort", () => void close("server shutting down"), {
+    once: true,
+  });
+  const addr = listener.addr as Deno.NetAddr;
+  log.info("server started on {address}", { address: formatAddr(addr) });
+  return Promise.resolve({ addr, hub, connections, finished: finished.promise, close });
+}

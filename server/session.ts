@@ -1,0 +1,63 @@
+import type { Member, Room } from "./room.ts";
+
+/**
+ * What a transport offers the hub for one connection: a {@linkcode Member}
+ * plus where it comes from.
+ */
+export interface Peer extends Member {
+  /** Remote address as `host:port` (IPv6 in brackets), for logs and bans. */
+  readonly remoteAddr: string;
+}
+
+/**
+ * A user who completed the handshake. Owned and mutated only by the `Hub`.
+ * It is the room's `Member`: sending forwards to the transport's queue.
+ */
+export class Session implements Member {
+  /** Connection-unique number, for logs. */
+  readonly id: number;
+  /** Current nick. */
+  nick: string;
+  /** `nameKey(nick)`: the key under which the nick is unique. */
+  key: string;
+  /** The transport behind this user. */
+  readonly peer: Peer;
+  /** Rooms this user is in. */
+  readonly rooms = new Set<Room<Session>>();
+  /** Away message, or `undefined` when present. */
+  away: string | undefined = undefined;
+  /** Time the handshake completed, ms since the epoch. */
+  readonly since: number;
+  /** True once `Hub.disconnect` ran for this session. */
+  gone = false;
+
+  /**
+   * @param id Connection-unique number.
+   * @param nick Registered nick.
+   * @param key `nameKey(nick)`.
+   * @param peer The transport.
+   * @param since Handshake time, ms since the epoch.
+   */
+  constructor(id: number, nick: string, key: string, peer: Peer, since: number) {
+    this.id = id;
+    this.nick = nick;
+    this.key = key;
+    this.peer = peer;
+    this.since = since;
+  }
+
+  /** Remote address of the transport. */
+  get remoteAddr(): string {
+    return this.peer.remoteAddr;
+  }
+
+  /** Queues a frame on the transport; see {@linkcode Member.send}. */
+  send(frame: Uint8Array): boolean {
+    return this.peer.send(frame);
+  }
+
+  /** Closes the transport; see {@linkcode Member.close}. */
+  close(reason: string): void {
+    this.peer.close(reason);
+  }
+}
