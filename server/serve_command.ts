@@ -6,6 +6,7 @@
 
 import { EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "../cli/exit_codes.ts";
 import { askSecret, isUsageError, readSecretFile, writeAllSync } from "../cli/prompt.ts";
+import { readOptionFile } from "../cli/prompt.ts";
 import { startAdminConsole } from "./admin_console.ts";
 import { resolveServeConfig, type ServeConfig, serveOptionsHelp } from "./serve_options.ts";
 import { lanAddresses } from "./lan_addresses.ts";
@@ -46,6 +47,17 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
     maxQueueBytes: config["max-queue-bytes"] as number,
     handshakeTimeoutMs: config["handshake-timeout"] as number,
     heartbeatMs: config.heartbeat as number,
+    // Issue 4.
+    maxPerAddress: config["max-per-address"] as number,
+    floodRate: config["flood-rate"] as number,
+    floodBurst: config["flood-burst"] as number,
+    floodBytesRate: config["flood-bytes"] as number,
+    floodBytesBurst: config["flood-burst-bytes"] as number,
+    floodStrikes: config["flood-strikes"] as number,
+    authDelayMs: config["auth-delay"] as number,
+    authMaxFailures: config["auth-max-failures"] as number,
+    authLockoutMs: config["auth-lockout"] as number,
+    ...readTlsFiles(config),
   };
 }
 
@@ -108,6 +120,15 @@ export async function serveCommand(args: string[]): Promise<number> {
       );
       return EXIT_ERROR;
     }
+    if (
+      error instanceof Deno.errors.InvalidData || /pem|certificate|private key/i.test(`${error}`)
+    ) {
+      writeAllSync(
+        Deno.stderr,
+        `parley serve: cannot use the TLS certificate or key: ${(error as Error).message}\n`,
+      );
+      return EXIT_ERROR;
+    }
     if (error instanceof Deno.errors.AddrNotAvailable) {
       writeAllSync(
         Deno.stderr,
@@ -126,7 +147,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   const out = (text: string) => writeAllSync(Deno.stdout, text + "\n");
   out(`parley listening on ${formatAddr(server.addr)}`);
-  for (const line of joinHints(server.addr)) out(line);
+  for (const line of joinHints(server.addr)) {
+    out(options.tlsCert ? line.replace("parley join ", "parley join tls://") : line);
+  }
   if (server.hub.requiresPassword) out("  a password is required to join");
 
   let signals = 0;
@@ -169,4 +192,24 @@ export function joinHints(addr: Deno.NetAddr): string[] {
   hint("this machine:", "127.0.0.1");
   for (const ip of lanAddresses()) hint("your network:", ip);
   return lines;
+}
+
+/**
+ * Reads `--tls-cert` and `--tls-key` (issue 4).
+ *
+ * @param config Resolved options.
+ * @returns The PEM texts, or `{}` without TLS.
+ * @throws {TypeError} If only one is given or a file cannot be read.
+ */
+function readTlsFiles(config: ServeConfig): { tlsCert?: string; tlsKey?: string } {
+  const cert = config["tls-cert"] as string | undefined;
+  const key = config["tls-key"] as string | undefined;
+  if (cert === undefined && key === undefined) return {};
+  if (cert === undefined || key === undefined) {
+    throw new TypeError("--tls-cert and --tls-key go together; give both or neither");
+  }
+  return {
+    tlsCert: readOptionFile(cert, "TLS certificate"),
+    tlsKey: readOptionFile(key, "TLS key"),
+  };
 }
