@@ -154,6 +154,12 @@ export async function joinCommand(args: string[]): Promise<number> {
       writeAllSync(Deno.stderr, `parley join: ${error.message}\n`);
       return exitCodeFor(error);
     }
+    if (client.fingerprint) {
+      writeAllSync(
+        parsed.json ? Deno.stderr : Deno.stdout,
+        `--- TLS certificate of ${formatAddress(parsed.address)}: SHA-256 ${client.fingerprint}\n`,
+      );
+    }
     return interactive ? await runInteractive(client, parsed) : await runScripted(client, parsed);
   }
   return EXIT_REFUSED;

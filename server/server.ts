@@ -10,6 +10,7 @@ import { AddressLimiter } from "./address_limiter.ts";
 import { AuthGuard, type AuthGuardOptions } from "./auth_guard.ts";
 import { type ByteStream, Connection, type ConnectionOptions } from "./connection.ts";
 import { Hub, type HubOptions } from "./hub.ts";
+import { listenNodeTls } from "./node_tls_listener.ts";
 
 const log = getLogger(["parley", "server"]);
 
@@ -49,7 +50,7 @@ export interface ServerOptions extends HubOptions, ConnectionOptions, AuthGuardO
   port?: number;
   /** A ready listener to use instead of binding `hostname:port` (tests, TLS). */
   listener?: ConnListener;
-  /** PEM certificate chain: serve TLS (`Deno.listenTls`) instead of plain TCP. Needs `tlsKey`. */
+  /** PEM certificate chain: serve TLS instead of plain TCP (see `node_tls_listener.ts`). Needs `tlsKey`. */
   tlsCert?: string;
   /** PEM private key for `tlsCert`. */
   tlsKey?: string;
@@ -125,10 +126,15 @@ export function formatAddr(addr: Deno.Addr): string {
  */
 export function startServer(options: ServerOptions = {}): Promise<ParleyServer> {
   const bind = { hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 5003 };
-  const listener: ConnListener = options.listener ??
-    (options.tlsCert !== undefined
-      ? Deno.listenTls({ ...bind, cert: options.tlsCert, key: options.tlsKey ?? "" })
-      : Deno.listen(bind));
+  if (options.tlsCert !== undefined && !options.listener) {
+    return listenNodeTls({
+      ...bind,
+      cert: options.tlsCert,
+      key: options.tlsKey ?? "",
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+    }).then((listener) => startServer({ ...options, listener }));
+  }
+  const listener: ConnListener = options.listener ?? Deno.listen(bind);
   const hub = new Hub(options);
   const connections = new Set<Connection>();
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
