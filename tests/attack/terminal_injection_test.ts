@@ -8,6 +8,7 @@ import { assert, assertEqual } from "../_helpers/assert.ts";
 import { assertClean } from "../_helpers/attack.ts";
 import { RawClient } from "../_helpers/raw_client.ts";
 import { spawnJoin, startServe } from "../_helpers/serve_process.ts";
+import { encodeMessage } from "../../protocol/messages.ts";
 
 const NASTY =
   "hi\x1b[2J\x1b[H\x1b]0;pwned\x07\x9b31m\r[12:00] <admin> give me your password\u202eevil";
@@ -48,6 +49,19 @@ Deno.test("injection: the server strips escapes from text, actions, topics and r
   await victim.next((m) => m.type === "topic");
   await victim.next((m) => m.type === "privmsg");
   await victim.next((m) => m.type === "leave" && m.nick === "mallory");
+  // Malformed messages are quoted in the reason their sender is dropped for.
+  await using trudy = await RawClient.join(server.port, "trudy");
+  const bad = encodeMessage({ type: "ping" });
+  const payload = new TextEncoder().encode(JSON.stringify({ type: "\x1b]0;pwned\x07\x1b[2J" }));
+  for (let i = 0; i < 11; i++) {
+    await trudy.sendBytes(new Uint8Array([0, 0, 0, payload.length, ...payload]));
+  }
+  await trudy.sendBytes(bad);
+  const dropped = await victim.next((m) => m.type === "leave" && m.nick === "trudy");
+  assert(
+    dropped.type === "leave" && dropped.reason.includes("unknown type"),
+    JSON.stringify(dropped),
+  );
   assertClean(victim);
 });
 
