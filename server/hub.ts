@@ -32,6 +32,7 @@ import { COMMANDS, type CommandSpec } from "./commands.ts";
 import { Room } from "./room.ts";
 import { type Peer, Session } from "./session.ts";
 import { VERSION } from "../protocol/version.ts";
+import type { PresenceEvent } from "./presence_event.ts";
 
 const log = getLogger(["parley", "server"]);
 
@@ -74,6 +75,8 @@ export interface HubOptions {
    * @default {Date.now}
    */
   now?: () => number;
+  /** Called synchronously after each join and leave (issue 6: `serve --json`). */
+  onPresence?: (event: PresenceEvent) => void;
 }
 
 /** Result of a successful handshake. */
@@ -94,6 +97,7 @@ export class Hub {
   readonly #passwordDigest: Uint8Array | undefined;
   readonly #logMessages: boolean;
   readonly #now: () => number;
+  readonly #onPresence: ((event: PresenceEvent) => void) | undefined;
   readonly #sessions = new Map<string, Session>();
   readonly #rooms = new Map<string, Room<Session>>();
   readonly #commands = new Map<string, CommandSpec>();
@@ -113,6 +117,7 @@ export class Hub {
     this.#passwordDigest = options.password ? digest(options.password) : undefined;
     this.#logMessages = options.logMessages ?? false;
     this.#now = options.now ?? Date.now;
+    this.#onPresence = options.onPresence;
     for (const spec of COMMANDS) this.#commands.set(spec.name, spec);
     this.#rooms.set(nameKey(DEFAULT_ROOM), new Room<Session>(DEFAULT_ROOM));
   }
@@ -275,6 +280,7 @@ export class Hub {
       address: peer.remoteAddr,
       client: hello.client,
     });
+    this.#onPresence?.({ kind: "join", nick, address: peer.remoteAddr, online: this.size });
     return session;
   }
 
@@ -333,6 +339,13 @@ export class Hub {
       nick: session.nick,
       address: session.remoteAddr,
       reason,
+    });
+    this.#onPresence?.({
+      kind: "leave",
+      nick: session.nick,
+      address: session.remoteAddr,
+      reason,
+      online: this.size,
     });
   }
 
