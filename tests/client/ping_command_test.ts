@@ -42,7 +42,7 @@ Deno.test("parley ping reports name, version, users online and rtt without notif
     ),
   );
   // A chat message after the ping arrives with nothing from the probe before it.
-  await using bob = await RawClient.join(server.port, "bob");
+  await using _bob = await RawClient.join(server.port, "bob");
   await alice.next((m) => m.type === "join" && m.nick === "bob");
   const seen = alice.received.slice(before);
   assertEqual(seen.length, 1, `alice saw ${JSON.stringify(seen)}`);

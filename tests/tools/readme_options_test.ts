@@ -20,6 +20,6 @@ Deno.test("serveOptionsMarkdown has one row per option with flag, env, default a
   assertEqual(rows.length, SERVE_OPTIONS.length + 2);
   assertEqual(rows[0], "flag|environment|default|meaning");
   assertMatch(serveOptionsMarkdown(), /^\| `--port PORT` \| `PARLEY_PORT` \| `5003` \| /m);
-  assertMatch(serveOptionsMarkdown(), /^\| `--password-prompt` \|  \| off \| /m);
+  assertMatch(serveOptionsMarkdown(), /^\| `--password-prompt` \| {2}\| off \| /m);
   assertMatch(serveOptionsMarkdown(), /^\| `--config FILE` \| `PARLEY_CONFIG` \| none \| /m);
 });
