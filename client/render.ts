@@ -181,6 +181,28 @@ export function renderMessage(message: ServerMessage, ctx: RenderContext): strin
         }; ` +
           `${sanitizeText(message.room)}: ${message.users.map((u) => nick(u.nick)).join(", ")}`,
       );
+    case "away":
+      return `${time(message.ts)} ${
+        info(
+          message.away === undefined
+            ? `${nick(message.nick)} is back`
+            : `${nick(message.nick)} is away: ${sanitizeText(message.away)}`,
+        )
+      }`;
+    case "search":
+      return info(
+        `${message.results.length} result${message.results.length === 1 ? "" : "s"} for "${
+          sanitizeText(message.query)
+        }"${message.room ? ` in ${sanitizeText(message.room)}` : ""}, newest first` +
+          message.results.map((hit) => {
+            const place = hit.kind === "privmsg"
+              ? `*${sanitizeText(hit.from)}* -> *${sanitizeText(hit.to ?? "")}*`
+              : `${sanitizeText(hit.room ?? "")} ${
+                hit.kind === "action" ? `* ${sanitizeText(hit.from)}` : `<${sanitizeText(hit.from)}>`
+              }`;
+            return `\n    ${time(hit.ts)} ${place} ${body(hit.text, 8)}`;
+          }).join(""),
+      );
     case "ack":
     case "ping":
     case "pong":
