@@ -12,7 +12,6 @@ import type { CommandSpec } from "./commands.ts";
 import { parseDuration } from "./duration.ts";
 import type { Hub } from "./hub.ts";
 import { describeDuration, hostOf, isAddressTarget } from "./moderation.ts";
-import { splitArgs } from "./hub.ts";
 
 /** A moderation verb. */
 export type ModerationVerb = "kick" | "ban" | "unban" | "mute" | "unmute" | "bans";
@@ -29,6 +28,13 @@ export const MODERATION_USAGE: Record<ModerationVerb, string> = {
 
 const DURATION = /^\d+(?:\.\d+)?(?:ms|s|m|h|d)$/;
 
+/** First word and the rest (hub.ts has `splitArgs`, but importing it here would be circular). */
+function firstAndRest(text: string): string[] {
+  const match = /^(\S+)(?:\s+([\s\S]*))?$/.exec(text);
+  if (!match) return [];
+  return match[2] ? [match[1], match[2]] : [match[1]];
+}
+
 /**
  * Splits `[DURATION] [REASON]`: a first word like `10m` is the duration.
  *
@@ -36,7 +42,7 @@ const DURATION = /^\d+(?:\.\d+)?(?:ms|s|m|h|d)$/;
  * @returns Duration in ms (`undefined`: permanent) and reason.
  */
 function durationAndReason(rest: string | undefined): [number | undefined, string] {
-  const [first, more] = splitArgs((rest ?? "").trim(), 2);
+  const [first, more] = firstAndRest((rest ?? "").trim());
   if (first !== undefined && DURATION.test(first)) {
     const ms = parseDuration(first);
     if (ms <= 0) throw new ChatError("bad_arguments", "A duration must be longer than 0");
@@ -57,7 +63,7 @@ function durationAndReason(rest: string | undefined): [number | undefined, strin
  *   `no_such_nick` when kicking or muting someone who is not online.
  */
 export function moderate(hub: Hub, verb: ModerationVerb, args: string, by: string): string {
-  const [target, rest] = splitArgs(args.trim(), 2);
+  const [target, rest] = firstAndRest(args.trim());
   if (verb === "bans") {
     const bans = hub.moderation.bans();
     if (bans.length === 0) return "No bans";
