@@ -1,35 +1,31 @@
 /**
- * A fake transport for hub unit tests: records every frame sent to it, decoded.
+ * A fake transport for hub and room unit tests: records decoded frames.
  *
  * @module
  */
 
+import { FRAME_HEADER_BYTES } from "../../protocol/frame.ts";
 import { parseServerMessage, type ServerMessage } from "../../protocol/messages.ts";
-import type { Peer } from "../../server/session.ts";
-import type { Hub } from "../../server/hub.ts";
-import type { Session } from "../../server/session.ts";
 import { PROTOCOL_VERSION } from "../../protocol/messages.ts";
+import type { Hub } from "../../server/hub.ts";
+import type { Peer, Session } from "../../server/session.ts";
 
-/** A {@linkcode Peer} that keeps what it is sent. */
+/** Records what the hub sends; `accept` false simulates a full queue. */
 export class FakePeer implements Peer {
-  /** Remote address reported to the hub. */
   readonly remoteAddr: string;
-  /** Every message sent, decoded, in order. */
-  readonly received: ServerMessage[] = [];
-  /** The reason of the first `close`, if closed. */
+  readonly frames: Uint8Array[] = [];
   closedWith: string | undefined;
-  /** Called on close (the hub's disconnect, as a real connection would). */
+  accept = true;
   onClose: ((reason: string) => void) | undefined;
 
-  /** @param remoteAddr Address to report, `host:port`. */
+  /** @param remoteAddr Address to report. */
   constructor(remoteAddr = "127.0.0.1:40000") {
     this.remoteAddr = remoteAddr;
   }
 
   send(frame: Uint8Array): boolean {
-    if (this.closedWith !== undefined) return false;
-    const message = parseServerMessage(frame.subarray(4));
-    if (message) this.received.push(message);
+    if (this.closedWith !== undefined || !this.accept) return false;
+    this.frames.push(frame);
     return true;
   }
 
@@ -39,14 +35,19 @@ export class FakePeer implements Peer {
     this.onClose?.(reason);
   }
 
+  /** Every message received, decoded. */
+  get messages(): ServerMessage[] {
+    return this.frames.map((f) => parseServerMessage(f.subarray(FRAME_HEADER_BYTES))!);
+  }
+
   /** Messages of one type. */
   of<T extends ServerMessage["type"]>(type: T): Extract<ServerMessage, { type: T }>[] {
-    return this.received.filter((m) => m.type === type) as Extract<ServerMessage, { type: T }>[];
+    return this.messages.filter((m) => m.type === type) as Extract<ServerMessage, { type: T }>[];
   }
 
   /** Forgets what was received. */
   clear(): void {
-    this.received.length = 0;
+    this.frames.length = 0;
   }
 }
 

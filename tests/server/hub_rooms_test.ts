@@ -104,7 +104,7 @@ Deno.test("Hub history: joining replays the last N messages marked history, priv
   command(hub, alice.session, "me", "waves");
   command(hub, alice.session, "msg", "bob psst");
   const carol = admitFake(hub, "carol");
-  const replayed = carol.peer.received.filter((m) =>
+  const replayed = carol.peer.messages.filter((m) =>
     (m.type === "msg" || m.type === "action" || m.type === "privmsg") && m.history
   );
   assertEqual(replayed.map((m) => [m.type, "text" in m ? m.text : ""]), [
@@ -113,7 +113,7 @@ Deno.test("Hub history: joining replays the last N messages marked history, priv
     ["action", "waves"],
   ]);
   // Replay comes after the welcome.
-  assertEqual(carol.peer.received[0].type, "welcome");
+  assertEqual(carol.peer.messages[0].type, "welcome");
   // Joining another room replays that room.
   command(hub, alice.session, "join", "#dev");
   say(hub, alice.session, "dev talk", "#dev");
