@@ -60,3 +60,34 @@ Deno.test({
     await Deno.remove(dir, { recursive: true });
   },
 });
+
+Deno.test({
+  name: "serve console stops gracefully on Ctrl-C with exit status 0",
+  ignore: !hasTmux,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "parley-console-" });
+    await using tmux = new Tmux(120, 30);
+    await tmux.start("server", [
+      Deno.execPath(),
+      "run",
+      ...SERVE_PERMISSIONS,
+      MAIN,
+      "serve",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      "--log-file",
+      `${dir}/chat.log`,
+    ], { NO_COLOR: "1" });
+    const screen = await tmux.waitFor("server", /parley listening on 127\.0\.0\.1:(\d+)/);
+    const port = Number(/parley listening on 127\.0\.0\.1:(\d+)/.exec(screen)![1]);
+    await tmux.waitFor("server", "parley>");
+    await using alice = await RawClient.join(port, "alice");
+    await tmux.press("server", "C-c");
+    const shutdown = await alice.next((m) => m.type === "shutdown");
+    assertMatch(shutdown.type === "shutdown" ? shutdown.reason : "", /SIGINT/);
+    assertEqual(await tmux.waitExit("server"), 0);
+    await Deno.remove(dir, { recursive: true });
+  },
+});
