@@ -92,10 +92,12 @@ export async function runAdminLine(server: ParleyServer, line: string): Promise<
  * Reads console commands from the terminal until the server stops.
  *
  * @param server The running server.
- * @returns Resolves when stdin closes or the server finishes.
+ * @param onInterrupt Called for Ctrl-C typed at the console (readline keeps the
+ *   terminal in raw mode, so no SIGINT reaches the process).
  */
-export function startAdminConsole(server: ParleyServer): void {
+export function startAdminConsole(server: ParleyServer, onInterrupt: () => void): void {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "parley> " });
+  rl.on("SIGINT", onInterrupt);
   rl.on("line", async (line: string) => {
     const reply = await runAdminLine(server, line);
     if (reply) process.stdout.write(reply + "\n");

@@ -155,7 +155,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     Deno.addSignalListener(name, handler);
     listeners.push([name, handler]);
   }
-  if (Deno.stdin.isTerminal()) startAdminConsole(server);
+  if (Deno.stdin.isTerminal()) startAdminConsole(server, () => onSignal("SIGINT"));
   await server.finished;
   for (const [name, handler] of listeners) Deno.removeSignalListener(name, handler);
   out("parley stopped");

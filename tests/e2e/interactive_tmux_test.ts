@@ -104,3 +104,21 @@ Deno.test({
     await tmux.waitFor("dave", "[#lobby] dave>");
   },
 });
+
+Deno.test({
+  name:
+    "interactive join asks for the password hidden when the server needs one, and Ctrl-C leaves",
+  ignore: !hasTmux,
+  async fn() {
+    await using server = await startServe([], { env: { PARLEY_PASSWORD: "opensesame" } });
+    await using tmux = new Tmux(100, 20);
+    await tmux.start("erin", joinCommand(server.port, "erin"), { NO_COLOR: "1" });
+    await tmux.waitFor("erin", "Password:");
+    await tmux.type("erin", "opensesame");
+    await tmux.press("erin", "Enter");
+    const screen = await tmux.waitFor("erin", "[#lobby] erin>");
+    assert(!screen.includes("opensesame"), `password was echoed:\n${screen}`);
+    await tmux.press("erin", "C-c");
+    assertEqual(await tmux.waitExit("erin"), 0);
+  },
+});
