@@ -13,6 +13,8 @@ import { setupLogging } from "./logging.ts";
 import { type ServerOptions, startServer } from "./server.ts";
 import { createServeOutput, type ServeOutput } from "./serve_output.ts";
 import { openTunnel } from "./serve_tunnel.ts";
+import { dirname, join } from "node:path";
+import { HistoryStoreError } from "./history_store.ts";
 
 /** Usage text of `parley serve`. */
 export function serveUsage(): string {
@@ -49,6 +51,12 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
     maxQueueBytes: config["max-queue-bytes"] as number,
     handshakeTimeoutMs: config["handshake-timeout"] as number,
     heartbeatMs: config.heartbeat as number,
+    // Issue 3: history.
+    dataFile: (config.data as string | undefined) ??
+      join(dirname((config["log-file"] as string | undefined) ?? "chat.log"), "parley.db"),
+    historyReplay: config.history as number,
+    retainDays: config["retain-days"] as number | undefined,
+    retainMessages: config["retain-messages"] as number | undefined,
   };
 }
 
@@ -85,6 +93,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     if (config.tunnel !== undefined && config.tunnel !== "ngrok") {
       throw new TypeError(`--tunnel supports only "ngrok", got "${config.tunnel}"`);
     }
+    options.adminPassword = Deno.env.get("PARLEY_ADMIN_PASSWORD") || undefined;
   } catch (error) {
     if (isUsageError(error)) {
       writeAllSync(Deno.stderr, `parley serve: ${error.message}\nTry 'parley serve --help'.\n`);
@@ -110,6 +119,10 @@ export async function serveCommand(args: string[]): Promise<number> {
     server = await startServer(options);
   } catch (error) {
     await closeLog();
+    if (error instanceof HistoryStoreError) {
+      writeAllSync(Deno.stderr, `parley serve: ${error.message}\n`);
+      return EXIT_ERROR;
+    }
     if (error instanceof Deno.errors.AddrInUse) {
       writeAllSync(
         Deno.stderr,
@@ -165,7 +178,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     await closeLog();
     return signals > 0 ? EXIT_OK : EXIT_ERROR;
   }
-  if (Deno.stdin.isTerminal()) startAdminConsole(server);
+  if (Deno.stdin.isTerminal()) startAdminConsole(server, () => onSignal("SIGINT"));
   await server.finished;
   stopTunnel.abort();
   await tunnel?.close();

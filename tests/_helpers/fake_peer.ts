@@ -6,7 +6,9 @@
 
 import { FRAME_HEADER_BYTES } from "../../protocol/frame.ts";
 import { parseServerMessage, type ServerMessage } from "../../protocol/messages.ts";
-import type { Peer } from "../../server/session.ts";
+import { PROTOCOL_VERSION } from "../../protocol/messages.ts";
+import type { Hub } from "../../server/hub.ts";
+import type { Peer, Session } from "../../server/session.ts";
 
 /** Records what the hub sends; `accept` false simulates a full queue. */
 export class FakePeer implements Peer {
@@ -47,4 +49,23 @@ export class FakePeer implements Peer {
   clear(): void {
     this.frames.length = 0;
   }
+}
+
+/**
+ * Admits a fake user into a hub, wiring close to `hub.disconnect` like a real connection.
+ *
+ * @param hub The hub.
+ * @param nick Nick to register.
+ * @param remoteAddr Address to report.
+ * @returns The session and its peer.
+ */
+export function admitFake(
+  hub: Hub,
+  nick: string,
+  remoteAddr = "127.0.0.1:40000",
+): { session: Session; peer: FakePeer } {
+  const peer = new FakePeer(remoteAddr);
+  const session = hub.admit({ type: "hello", version: PROTOCOL_VERSION, nick }, peer);
+  peer.onClose = (reason) => hub.disconnect(session, reason);
+  return { session, peer };
 }
