@@ -34,6 +34,7 @@ import { HistoryStore, type StoredMessage } from "./history_store.ts";
 import { Moderation } from "./moderation.ts";
 import { type Peer, Session } from "./session.ts";
 import { VERSION } from "../protocol/version.ts";
+import type { PresenceEvent } from "./presence_event.ts";
 
 const log = getLogger(["parley", "server"]);
 
@@ -76,6 +77,8 @@ export interface HubOptions {
    * @default {Date.now}
    */
   now?: () => number;
+  /** Called synchronously after each join and leave (issue 6: `serve --json`). */
+  onPresence?: (event: PresenceEvent) => void;
   // Issue 3 (rooms, history, moderation):
   /**
    * History, topics and bans. The hub does not close it; its owner does.
@@ -109,6 +112,7 @@ export class Hub {
   readonly #passwordDigest: Uint8Array | undefined;
   readonly #logMessages: boolean;
   readonly #now: () => number;
+  readonly #onPresence: ((event: PresenceEvent) => void) | undefined;
   readonly #sessions = new Map<string, Session>();
   readonly #rooms = new Map<string, Room<Session>>();
   readonly #commands = new Map<string, CommandSpec>();
@@ -133,6 +137,7 @@ export class Hub {
     this.#passwordDigest = options.password ? digest(options.password) : undefined;
     this.#logMessages = options.logMessages ?? false;
     this.#now = options.now ?? Date.now;
+    this.#onPresence = options.onPresence;
     for (const spec of COMMANDS) this.#commands.set(spec.name, spec);
     this.history = options.history ?? new HistoryStore(":memory:");
     this.historyReplay = options.historyReplay ?? 50;
@@ -304,6 +309,7 @@ export class Hub {
       address: peer.remoteAddr,
       client: hello.client,
     });
+    this.#onPresence?.({ kind: "join", nick, address: peer.remoteAddr, online: this.size });
     return session;
   }
 
@@ -362,6 +368,13 @@ export class Hub {
       nick: session.nick,
       address: session.remoteAddr,
       reason,
+    });
+    this.#onPresence?.({
+      kind: "leave",
+      nick: session.nick,
+      address: session.remoteAddr,
+      reason,
+      online: this.size,
     });
   }
 

@@ -10,7 +10,9 @@ import { startAdminConsole } from "./admin_console.ts";
 import { resolveServeConfig, type ServeConfig, serveOptionsHelp } from "./serve_options.ts";
 import { lanAddresses } from "./lan_addresses.ts";
 import { setupLogging } from "./logging.ts";
-import { formatAddr, type ServerOptions, startServer } from "./server.ts";
+import { type ServerOptions, startServer } from "./server.ts";
+import { createServeOutput, type ServeOutput } from "./serve_output.ts";
+import { openTunnel } from "./serve_tunnel.ts";
 import { dirname, join } from "node:path";
 import { HistoryStoreError } from "./history_store.ts";
 
@@ -23,7 +25,8 @@ ${serveOptionsHelp()}
   -h, --help                     show this help
 
 Durations: 500ms, 10s, 5m, 2h; a bare number is seconds. Flags win over
-environment variables, which win over defaults. The password is never a
+environment variables, which win over the --config file, which wins over
+defaults. The password is never a
 plain argument: use PARLEY_PASSWORD, --password-file or --password-prompt.
 Prints "parley listening on HOST:PORT" once ready. SIGINT/SIGTERM or the
 console's "shutdown" stop it gracefully (exit 0); a second signal exits at once.`;
@@ -67,8 +70,9 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
 export async function serveCommand(args: string[]): Promise<number> {
   let options: ServerOptions;
   let logFile: string;
+  let config: ServeConfig;
   try {
-    const config = resolveServeConfig(args, (name) => Deno.env.get(name));
+    config = resolveServeConfig(args, (name) => Deno.env.get(name));
     if (config.help) {
       writeAllSync(Deno.stdout, serveUsage() + "\n");
       return EXIT_OK;
@@ -86,6 +90,9 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
     logFile = config["log-file"] as string;
     options = toServerOptions(config, password);
+    if (config.tunnel !== undefined && config.tunnel !== "ngrok") {
+      throw new TypeError(`--tunnel supports only "ngrok", got "${config.tunnel}"`);
+    }
     options.adminPassword = Deno.env.get("PARLEY_ADMIN_PASSWORD") || undefined;
   } catch (error) {
     if (isUsageError(error)) {
@@ -95,6 +102,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     throw error;
   }
 
+  const output: ServeOutput = createServeOutput(config.json === true);
+  options.onPresence = (event) => output.presence(event);
   let closeLog: () => Promise<void>;
   try {
     closeLog = await setupLogging({ logFile });
@@ -137,17 +146,22 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
     throw error;
   }
-  const out = (text: string) => writeAllSync(Deno.stdout, text + "\n");
-  out(`parley listening on ${formatAddr(server.addr)}`);
-  for (const line of joinHints(server.addr)) out(line);
-  if (server.hub.requiresPassword) out("  a password is required to join");
+  output.listening({
+    name: server.hub.serverName,
+    addr: server.addr,
+    hints: joinHints(server.addr),
+    password: server.hub.requiresPassword,
+  });
 
   let signals = 0;
   const onSignal = (name: string) => {
     signals++;
     if (signals > 1) Deno.exit(name === "SIGINT" ? 130 : 143);
+    output.shutdown(name);
+    stopTunnel.abort();
     void server.close(`server shutting down (${name})`);
   };
+  const stopTunnel = new AbortController();
   const listeners: [Deno.Signal, () => void][] = [];
   for (const name of ["SIGINT", "SIGTERM"] as const) {
     if (name === "SIGTERM" && Deno.build.os === "windows") continue;
@@ -155,10 +169,21 @@ export async function serveCommand(args: string[]): Promise<number> {
     Deno.addSignalListener(name, handler);
     listeners.push([name, handler]);
   }
+  const tunnel = config.tunnel === "ngrok"
+    ? await openTunnel(server, output, stopTunnel.signal)
+    : undefined;
+  if (tunnel === null) {
+    for (const [name, handler] of listeners) Deno.removeSignalListener(name, handler);
+    await server.close("tunnel failed");
+    await closeLog();
+    return signals > 0 ? EXIT_OK : EXIT_ERROR;
+  }
   if (Deno.stdin.isTerminal()) startAdminConsole(server, () => onSignal("SIGINT"));
   await server.finished;
+  stopTunnel.abort();
+  await tunnel?.close();
   for (const [name, handler] of listeners) Deno.removeSignalListener(name, handler);
-  out("parley stopped");
+  output.stopped();
   await closeLog();
   return EXIT_OK;
 }
