@@ -37,6 +37,7 @@ import {
   type RenderContext,
   renderMessage,
 } from "./render.ts";
+import { saveMedia } from "./save_media.ts";
 import { Screen } from "./terminal.ts";
 
 /** Usage text of `parley join`. */
@@ -54,6 +55,9 @@ Options:
       --json               print received events as JSON Lines (scripts)
       --bell               ring the terminal bell when you are mentioned
   -h, --help               show this help
+
+Voice and video messages show as [voice 8s from alice — /save 42]; /save ID [FILE]
+writes one to a file (default parley-KIND-ID.webm).
 
 Interactive: type to chat, /help for commands, Up/Down for history, Tab to
 complete, Ctrl-D or /quit to leave.
@@ -209,6 +213,10 @@ async function runScripted(client: ParleyClient, args: JoinArgs): Promise<number
       return;
     }
     for (const item of state.incoming(message)) {
+      if (item.type === "media_data") {
+        print(saveMedia(item, state.takeSaveTarget(item.ref)));
+        continue;
+      }
       ctx.me = state.me;
       ctx.activeRoom = state.activeRoom;
       const text = renderMessage(item, ctx);
@@ -274,6 +282,10 @@ async function runInteractive(client: ParleyClient, args: JoinArgs): Promise<num
   const updatePrompt = () => screen.setPrompt(`[${state.activeRoom}] ${state.me}> `);
   const show = (message: ServerMessage) => {
     for (const item of state.incoming(message)) {
+      if (item.type === "media_data") {
+        screen.print(saveMedia(item, state.takeSaveTarget(item.ref)));
+        continue;
+      }
       ctx.me = state.me;
       ctx.activeRoom = state.activeRoom;
       const text = renderMessage(item, ctx);
@@ -323,6 +335,7 @@ async function runInteractive(client: ParleyClient, args: JoinArgs): Promise<num
                 "/rooms",
                 "/topic",
                 "/quit",
+                "/save",
               ],
             ];
             editor.setText(completeLine(editor.text, candidates));

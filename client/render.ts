@@ -181,9 +181,16 @@ export function renderMessage(message: ServerMessage, ctx: RenderContext): strin
         }; ` +
           `${sanitizeText(message.room)}: ${message.users.map((u) => nick(u.nick)).join(", ")}`,
       );
+    case "media": {
+      const seconds = `${Math.max(1, Math.round(message.durationMs / 1000))}s`;
+      return `${time(message.ts)} ${where(message.room)}${
+        c.magenta(`[${message.kind} ${seconds} from `)
+      }${nick(message.from)}${c.magenta(` — /save ${message.id}]`)}`;
+    }
     case "ack":
     case "ping":
     case "pong":
+    case "media_data":
       return null;
   }
 }

@@ -23,7 +23,8 @@ ${serveOptionsHelp()}
 Durations: 500ms, 10s, 5m, 2h; a bare number is seconds. Flags win over
 environment variables, which win over defaults. The password is never a
 plain argument: use PARLEY_PASSWORD, --password-file or --password-prompt.
-Prints "parley listening on HOST:PORT" once ready. SIGINT/SIGTERM or the
+Prints "parley listening on HOST:PORT" once ready (then, with --http,
+"parley web on http://HOST:PORT/"). SIGINT/SIGTERM or the
 console's "shutdown" stop it gracefully (exit 0); a second signal exits at once.`;
 }
 
@@ -46,6 +47,14 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
     maxQueueBytes: config["max-queue-bytes"] as number,
     handshakeTimeoutMs: config["handshake-timeout"] as number,
     heartbeatMs: config.heartbeat as number,
+    maxMediaBytes: config["max-media-bytes"] as number,
+    ...(config.http === undefined ? {} : {
+      web: {
+        port: config.http as number,
+        allowedOrigins: String(config["web-origin"] ?? "").split(",").map((o) => o.trim())
+          .filter(Boolean),
+      },
+    }),
   };
 }
 
@@ -126,6 +135,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   const out = (text: string) => writeAllSync(Deno.stdout, text + "\n");
   out(`parley listening on ${formatAddr(server.addr)}`);
+  if (server.web) out(webLine(server.web.scheme, server.web.addr));
   for (const line of joinHints(server.addr)) out(line);
   if (server.hub.requiresPassword) out("  a password is required to join");
 
@@ -148,6 +158,24 @@ export async function serveCommand(args: string[]): Promise<number> {
   out("parley stopped");
   await closeLog();
   return EXIT_OK;
+}
+
+/**
+ * The start-up line naming the web client's URL (issue 7), e.g.
+ * `parley web on http://127.0.0.1:8080/`; a wildcard bind shows 127.0.0.1.
+ *
+ * @param scheme `http` or `https`.
+ * @param addr The web server's bound address.
+ */
+export function webLine(scheme: string, addr: Deno.NetAddr): string {
+  const host = addr.hostname === "0.0.0.0"
+    ? "127.0.0.1"
+    : addr.hostname === "::"
+    ? "[::1]"
+    : addr.hostname.includes(":")
+    ? `[${addr.hostname}]`
+    : addr.hostname;
+  return `parley web on ${scheme}://${host}:${addr.port}/`;
 }
 
 /**

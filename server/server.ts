@@ -8,6 +8,7 @@ import { getLogger } from "npm:@logtape/logtape@2.4.2";
 import { encodeMessage } from "../protocol/messages.ts";
 import { type ByteStream, Connection, type ConnectionOptions } from "./connection.ts";
 import { Hub, type HubOptions } from "./hub.ts";
+import { startWebServer, type WebServer, type WebServerOptions } from "./web_server.ts";
 
 const log = getLogger(["parley", "server"]);
 
@@ -53,6 +54,11 @@ export interface ServerOptions extends HubOptions, ConnectionOptions {
   maxPendingHandshakes?: number;
   /** Aborting it shuts the server down, as `close()` does. */
   signal?: AbortSignal;
+  /**
+   * Also serve the web client and its WebSocket on this port (issue 7); off when absent.
+   * `hostname`, limits and timeouts default to the TCP server's.
+   */
+  web?: Partial<WebServerOptions> & { port: number };
 }
 
 /** A running server. */
@@ -63,6 +69,8 @@ export interface ParleyServer {
   readonly hub: Hub;
   /** Live connections, handshaking or joined. */
   readonly connections: ReadonlySet<Connection>;
+  /** The web client's server when `web` was given (issue 7). */
+  readonly web: WebServer | undefined;
   /** Resolves once the server has stopped and every socket is closed. */
   readonly finished: Promise<void>;
   /**
@@ -108,6 +116,27 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
   const listener: ConnListener = options.listener ??
     Deno.listen({ hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 5003 });
   const hub = new Hub(options);
+  // A queue must hold at least one frame of the largest size, or a media download would
+  // disconnect its own requester.
+  const connectionOptions: ConnectionOptions = {
+    ...options,
+    maxQueueBytes: Math.max(options.maxQueueBytes ?? 1_048_576, hub.limits.maxFrameBytes + 65_536),
+  };
+  let web: WebServer | undefined;
+  if (options.web) {
+    try {
+      web = startWebServer(hub, {
+        hostname: options.hostname,
+        handshakeTimeoutMs: options.handshakeTimeoutMs,
+        maxPendingHandshakes: options.maxPendingHandshakes,
+        ...connectionOptions,
+        ...options.web,
+      });
+    } catch (error) {
+      listener.close();
+      throw error;
+    }
+  }
   const connections = new Set<Connection>();
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
   const maxPending = options.maxPendingHandshakes ?? 256;
@@ -153,7 +182,7 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
           // The socket may already be gone; the read loop will see that.
           if (!(error instanceof Deno.errors.BadResource)) throw error;
         }
-        const conn = new Connection(socket, remoteAddr, hub, options);
+        const conn = new Connection(socket, remoteAddr, hub, connectionOptions);
         if (connections.size >= hub.maxClients + maxPending) {
           log.warn("refused {address}: too many connections", { address: remoteAddr });
           conn.send(encodeMessage({
@@ -189,6 +218,7 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
         if (conn.inHandshake) conn.close(`server shutdown: ${reason}`);
       }
       await Promise.all([...connections].map((c) => c.closed));
+      await web?.close();
       clearInterval(sweep);
       await acceptLoop;
       log.info("server stopped");
@@ -202,5 +232,5 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
   });
   const addr = listener.addr as Deno.NetAddr;
   log.info("server started on {address}", { address: formatAddr(addr) });
-  return Promise.resolve({ addr, hub, connections, finished: finished.promise, close });
+  return Promise.resolve({ addr, hub, connections, web, finished: finished.promise, close });
 }
