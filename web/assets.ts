@@ -19,10 +19,16 @@ export interface WebAsset {
   type: string;
 }
 
+const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">` +
+  `<rect width="32" height="32" rx="7" fill="#3056d3"/>` +
+  `<path d="M8 9h16v11H14l-6 5z" fill="#fff"/></svg>`;
+
 /** Embedded files by URL path. */
 export const WEB_ASSETS: Readonly<Record<string, WebAsset>> = Object.freeze({
   "/": { body: indexHtml, type: "text/html; charset=utf-8" },
   "/index.html": { body: indexHtml, type: "text/html; charset=utf-8" },
   "/app.js": { body: appJs, type: "text/javascript; charset=utf-8" },
   "/style.css": { body: styleCss, type: "text/css; charset=utf-8" },
+  "/favicon.svg": { body: FAVICON, type: "image/svg+xml" },
+  "/favicon.ico": { body: FAVICON, type: "image/svg+xml" },
 });
