@@ -60,7 +60,9 @@ export async function launchBrowser(fakeMedia = false): Promise<TestBrowser> {
     viewport: { width: 1100, height: 700 },
     args: [
       ...CHROMIUM_ARGS,
-      ...(fakeMedia ? ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"] : []),
+      ...(fakeMedia
+        ? ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+        : []),
     ],
   });
   const page = context.pages()[0] ?? await context.newPage();
