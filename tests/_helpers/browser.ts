@@ -7,23 +7,8 @@
 
 import { type BrowserContext, chromium, type Page } from "npm:playwright-core@1.65.1";
 
-/** Path of the Chromium binary; `PARLEY_CHROMIUM` overrides it. */
-export const CHROMIUM_PATH = Deno.env.get("PARLEY_CHROMIUM") ?? "/usr/bin/chromium";
-
-/**
- * Why the browser tests cannot run here, or `undefined` when they can. On CI
- * (`CI` set) a missing browser is a failure, not a skip.
- */
-export function browserUnavailable(): string | undefined {
-  try {
-    Deno.statSync(CHROMIUM_PATH);
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    if (Deno.env.get("CI")) return undefined;
-    return `${CHROMIUM_PATH} not found (apt-get install -y chromium, or set PARLEY_CHROMIUM)`;
-  }
-}
+export { browserUnavailable, CHROMIUM_PATH } from "./browser_available.ts";
+import { CHROMIUM_PATH } from "./browser_available.ts";
 
 /** Flags that keep Chromium quiet on a closed network. */
 export const CHROMIUM_ARGS = [

@@ -6,7 +6,7 @@
  */
 
 import { assertEqual } from "../_helpers/assert.ts";
-import { browserUnavailable } from "../_helpers/browser.ts";
+import { browserUnavailable } from "../_helpers/browser_available.ts";
 
 const SCENARIOS = new URL("./browser_scenarios.ts", import.meta.url).pathname;
 const NAMES = [
