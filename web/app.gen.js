@@ -58,6 +58,12 @@ function uint(o, field) {
 function optUint(o, field) {
   return o[field] === void 0 ? void 0 : uint(o, field);
 }
+function optBool(o, field) {
+  const v = o[field];
+  if (v === void 0) return void 0;
+  if (typeof v !== "boolean") fail(o.type, field, "a boolean when present");
+  return v;
+}
 function array(o, field, item) {
   const v = o[field];
   if (!Array.isArray(v)) fail(o.type, field, "an array");
@@ -145,7 +151,7 @@ var serverParsers = {
     if (ref !== void 0) m.ref = ref;
     return m;
   },
-  msg: (o) => ({
+  msg: (o) => withHistory(o, {
     type: "msg",
     id: uint(o, "id"),
     ts: uint(o, "ts"),
@@ -153,7 +159,7 @@ var serverParsers = {
     from: str(o, "from"),
     text: str(o, "text")
   }),
-  privmsg: (o) => ({
+  privmsg: (o) => withHistory(o, {
     type: "privmsg",
     id: uint(o, "id"),
     ts: uint(o, "ts"),
@@ -161,7 +167,7 @@ var serverParsers = {
     to: str(o, "to"),
     text: str(o, "text")
   }),
-  action: (o) => ({
+  action: (o) => withHistory(o, {
     type: "action",
     id: uint(o, "id"),
     ts: uint(o, "ts"),
@@ -248,8 +254,51 @@ var serverParsers = {
     mime: str(o, "mime"),
     durationMs: uint(o, "durationMs"),
     data: str(o, "data")
-  })
+  }),
+  away(o) {
+    const m = {
+      type: "away",
+      ts: uint(o, "ts"),
+      nick: str(o, "nick")
+    };
+    const away = optStr(o, "away");
+    if (away !== void 0) m.away = away;
+    return m;
+  },
+  search(o) {
+    const m = {
+      type: "search",
+      query: str(o, "query"),
+      results: array(o, "results", searchHit)
+    };
+    const r = optStr(o, "room");
+    if (r !== void 0) m.room = r;
+    return m;
+  }
 };
+function withHistory(o, m) {
+  const history = optBool(o, "history");
+  if (history !== void 0) m.history = history;
+  return m;
+}
+function searchHit(o) {
+  const kind = str(o, "kind");
+  if (kind !== "msg" && kind !== "action" && kind !== "privmsg") {
+    fail(o.type, "kind", '"msg", "action" or "privmsg"');
+  }
+  const hit = {
+    id: uint(o, "id"),
+    ts: uint(o, "ts"),
+    kind,
+    from: str(o, "from"),
+    text: str(o, "text")
+  };
+  const r = optStr(o, "room");
+  if (r !== void 0) hit.room = r;
+  const to = optStr(o, "to");
+  if (to !== void 0) hit.to = to;
+  return hit;
+}
 function parseServerMessage(payload) {
   const o = parseObject(payload);
   if (!Object.hasOwn(serverParsers, o.type)) return null;
@@ -783,6 +832,26 @@ function show(message) {
     }
     case "help":
       for (const c of message.commands) systemLine(`${c.usage} \u2014 ${c.help}`);
+      return;
+    case "away":
+      for (const view of rooms.values()) {
+        const user2 = view.users.get(message.nick.toLowerCase());
+        if (!user2) continue;
+        view.users.set(message.nick.toLowerCase(), message.away === void 0 ? {
+          nick: user2.nick
+        } : {
+          nick: user2.nick,
+          away: message.away
+        });
+      }
+      systemLine(message.away === void 0 ? `${message.nick} is back` : `${message.nick} is away: ${message.away}`, "", activeView(), message.ts);
+      renderUsers();
+      return;
+    case "search":
+      systemLine(`${message.results.length} result(s) for "${message.query}", newest first`);
+      for (const hit of message.results) {
+        systemLine(`${hit.room ?? `*${hit.to ?? ""}*`} <${hit.from}> ${hit.text}`, "", activeView(), hit.ts);
+      }
       return;
     case "notice":
       systemLine(message.text, "notice", message.room ? room2(message.room) : activeView(), message.ts);

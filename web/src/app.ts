@@ -302,6 +302,38 @@ function show(message: ServerMessage): void {
     case "help":
       for (const c of message.commands) systemLine(`${c.usage} — ${c.help}`);
       return;
+    case "away":
+      for (const view of rooms.values()) {
+        const user = view.users.get(message.nick.toLowerCase());
+        if (!user) continue;
+        view.users.set(
+          message.nick.toLowerCase(),
+          message.away === undefined
+            ? { nick: user.nick }
+            : { nick: user.nick, away: message.away },
+        );
+      }
+      systemLine(
+        message.away === undefined
+          ? `${message.nick} is back`
+          : `${message.nick} is away: ${message.away}`,
+        "",
+        activeView(),
+        message.ts,
+      );
+      renderUsers();
+      return;
+    case "search":
+      systemLine(`${message.results.length} result(s) for "${message.query}", newest first`);
+      for (const hit of message.results) {
+        systemLine(
+          `${hit.room ?? `*${hit.to ?? ""}*`} <${hit.from}> ${hit.text}`,
+          "",
+          activeView(),
+          hit.ts,
+        );
+      }
+      return;
     case "notice":
       systemLine(
         message.text,
