@@ -15,7 +15,7 @@ import {
 
 /** A sent message waiting for its ack. */
 interface Pending {
-  kind: "msg" | "action" | "privmsg" | "command";
+  kind: "msg" | "action" | "privmsg" | "command" | "save";
   text: string;
   room: string;
   to?: string;
@@ -49,6 +49,7 @@ export class ChatState {
   /** Nicks seen in the active rooms, for completion. */
   readonly nicks = new Set<string>();
   readonly #pending = new Map<number, Pending>();
+  readonly #saves = new Map<number, string | undefined>();
 
   /** @param nick The nick asked for. */
   constructor(nick: string) {
@@ -96,6 +97,7 @@ export class ChatState {
           return { kind: "local", text: `--- now talking in ${known}` };
         }
       }
+      if (name === "save") return this.#save(args, ref);
       const message: ClientMessage = { type: "command", ref, room: this.activeRoom, name, args };
       if (name === "me") {
         this.#pending.set(ref, { kind: "action", text: args, room: this.activeRoom });
@@ -109,6 +111,27 @@ export class ChatState {
     const text = line.startsWith("//") ? line.slice(1) : line;
     this.#pending.set(ref, { kind: "msg", text, room: this.activeRoom });
     return { kind: "send", message: { type: "msg", ref, room: this.activeRoom, text } };
+  }
+
+  /**
+   * The file a `/save` asked for, once its `media_data` arrived (issue 7).
+   *
+   * @param ref The `ref` of the `fetch_media` request.
+   * @returns The path typed after the id, or `undefined` for the default name.
+   */
+  takeSaveTarget(ref: number): string | undefined {
+    const file = this.#saves.get(ref);
+    this.#saves.delete(ref);
+    return file;
+  }
+
+  /** `/save ID [FILE]`: asks the server for a media message's bytes. */
+  #save(args: string, ref: number): Outgoing {
+    const match = /^(\d{1,15})(?:\s+([\s\S]+))?$/.exec(args);
+    if (!match) return { kind: "local", text: "--- usage: /save ID [FILE]" };
+    this.#pending.set(ref, { kind: "save", text: args, room: this.activeRoom });
+    this.#saves.set(ref, match[2]?.trim());
+    return { kind: "send", message: { type: "fetch_media", ref, id: Number(match[1]) } };
   }
 
   /**
@@ -147,7 +170,13 @@ export class ChatState {
         return [];
       }
       case "error":
-        if (message.ref !== undefined) this.#pending.delete(message.ref);
+        if (message.ref !== undefined) {
+          this.#pending.delete(message.ref);
+          this.#saves.delete(message.ref);
+        }
+        return [message];
+      case "media_data":
+        this.#pending.delete(message.ref);
         return [message];
       case "join":
         if (message.nick === this.me) {

@@ -37,6 +37,7 @@ import {
   type RenderContext,
   renderMessage,
 } from "./render.ts";
+import { saveMedia } from "./save_media.ts";
 import { Screen } from "./terminal.ts";
 
 /** Usage text of `parley join`. */
@@ -54,6 +55,9 @@ Options:
       --json               print received events as JSON Lines (scripts)
       --bell               ring the terminal bell when you are mentioned
   -h, --help               show this help
+
+Voice and video messages show as [voice 8s from alice — /save 42]; /save ID [FILE]
+writes one to a file (default parley-KIND-ID.webm).
 
 Interactive: type to chat, /help for commands, Up/Down for history, Tab to
 complete, Ctrl-D or /quit to leave.
@@ -209,6 +213,10 @@ async function runScripted(client: ParleyClient, args: JoinArgs): Promise<number
       return;
     }
     for (const item of state.incoming(message)) {
+      if (item.type === "media_data") {
+        print(saveMedia(item, state.takeSaveTarget(item.ref)));
+        continue;
+      }
       ctx.me = state.me;
       ctx.activeRoom = state.activeRoom;
       const text = renderMessage(item, ctx);
@@ -219,10 +227,12 @@ async function runScripted(client: ParleyClient, args: JoinArgs): Promise<number
   let lastHeard = Date.now();
   const stopHeartbeat = heartbeat(client, () => lastHeard);
   let quitting = false;
+  let shutdownSeen = false;
   let acked: (() => void) | undefined;
   const reading = (async () => {
     for await (const message of client) {
       lastHeard = Date.now();
+      if (message.type === "shutdown") shutdownSeen = true;
       if (message.type === "ping") await client.send({ type: "pong", token: message.token });
       if (args.json) {
         // Keep the pending table in step even though JSON mode prints raw messages.
@@ -246,7 +256,7 @@ async function runScripted(client: ParleyClient, args: JoinArgs): Promise<number
   })().then(() => "stdin" as const, () => "closed" as const);
   const first = await Promise.race([serverGone, writing]);
   try {
-    if (first === "closed") return quitting ? EXIT_OK : EXIT_CLOSED;
+    if (first === "closed") return quitting && !shutdownSeen ? EXIT_OK : EXIT_CLOSED;
     if (!quitting) {
       if (state.unacknowledged > 0) {
         await Promise.race([new Promise<void>((r) => acked = r), serverGone, delay(10_000)]);
@@ -256,7 +266,8 @@ async function runScripted(client: ParleyClient, args: JoinArgs): Promise<number
       );
     }
     await Promise.race([serverGone, delay(2000)]);
-    return EXIT_OK;
+    // A server that shut down ended the session, whichever of stdin and the socket closed first.
+    return shutdownSeen ? EXIT_CLOSED : EXIT_OK;
   } finally {
     stopHeartbeat();
     client.close();
@@ -274,6 +285,10 @@ async function runInteractive(client: ParleyClient, args: JoinArgs): Promise<num
   const updatePrompt = () => screen.setPrompt(`[${state.activeRoom}] ${state.me}> `);
   const show = (message: ServerMessage) => {
     for (const item of state.incoming(message)) {
+      if (item.type === "media_data") {
+        screen.print(saveMedia(item, state.takeSaveTarget(item.ref)));
+        continue;
+      }
       ctx.me = state.me;
       ctx.activeRoom = state.activeRoom;
       const text = renderMessage(item, ctx);
@@ -323,6 +338,7 @@ async function runInteractive(client: ParleyClient, args: JoinArgs): Promise<num
                 "/rooms",
                 "/topic",
                 "/quit",
+                "/save",
               ],
             ];
             editor.setText(completeLine(editor.text, candidates));

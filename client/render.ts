@@ -190,6 +190,12 @@ function renderLine(message: ServerMessage, ctx: RenderContext): string | null {
         }; ` +
           `${sanitizeText(message.room)}: ${message.users.map((u) => nick(u.nick)).join(", ")}`,
       );
+    case "media": {
+      const seconds = `${Math.max(1, Math.round(message.durationMs / 1000))}s`;
+      return `${time(message.ts)} ${where(message.room)}${
+        c.magenta(`[${message.kind} ${seconds} from `)
+      }${nick(message.from)}${c.magenta(` — /save ${message.id}]`)}`;
+    }
     case "away":
       return `${time(message.ts)} ${
         info(
@@ -217,6 +223,7 @@ function renderLine(message: ServerMessage, ctx: RenderContext): string | null {
     case "ack":
     case "ping":
     case "pong":
+    case "media_data":
       return null;
   }
 }

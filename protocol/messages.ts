@@ -43,6 +43,10 @@ export const ERROR_CODES = [
   "forbidden",
   "muted",
   "internal",
+  // Issue 7: media messages.
+  "media_too_large",
+  "media_invalid",
+  "no_such_media",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */
@@ -74,6 +78,8 @@ export interface ServerLimits {
   maxTextBytes: number;
   /** Interval at which the server expects traffic, in ms; idle peers are pinged. */
   heartbeatMs: number;
+  /** Largest decoded media payload accepted in a `media` message, in bytes (issue 7). */
+  maxMediaBytes?: number;
 }
 
 /** A chat command as listed by `help`. */
@@ -141,8 +147,44 @@ export interface PongMessage {
   token?: number;
 }
 
+/** Kinds of recorded media: voice (audio only, up to 10 s) and video (with audio, up to 15 s). */
+export type MediaKind = "voice" | "video";
+
+/** A recorded voice or video message for a room (issue 7). */
+export interface MediaUpload {
+  type: "media";
+  /** Client-chosen reference echoed in the `ack` or `error`. */
+  ref: number;
+  /** Target room; defaults to `#lobby`. */
+  room?: string;
+  /** `"voice"` or `"video"`. */
+  kind: MediaKind;
+  /** Container type as recorded, e.g. `"audio/webm;codecs=opus"`. */
+  mime: string;
+  /** Recorded length, in ms. */
+  durationMs: number;
+  /** The recording, standard base64 (RFC 4648 section 4, padded). */
+  data: string;
+}
+
+/** Asks for the bytes of a media message by id; answered by `media_data` or `error`. */
+export interface FetchMediaMessage {
+  type: "fetch_media";
+  /** Client-chosen reference echoed in the `media_data` or `error`. */
+  ref: number;
+  /** The media message id (from a `media` notice). */
+  id: number;
+}
+
 /** Any message a client may send. */
-export type ClientMessage = HelloMessage | SendMessage | CommandMessage | PingMessage | PongMessage;
+export type ClientMessage =
+  | HelloMessage
+  | SendMessage
+  | CommandMessage
+  | PingMessage
+  | PongMessage
+  | MediaUpload
+  | FetchMediaMessage;
 
 // ---------------------------------------------------------------- server → client
 
@@ -293,6 +335,33 @@ export interface HelpMessage {
   commands: CommandInfo[];
 }
 
+/** A voice or video message was posted to a room; fetch its bytes with `fetch_media` (issue 7). */
+export interface MediaNotice {
+  type: "media";
+  id: number;
+  ts: number;
+  room: string;
+  from: string;
+  kind: MediaKind;
+  mime: string;
+  /** Recorded length, in ms. */
+  durationMs: number;
+  /** Size of the recording, in bytes (decoded). */
+  bytes: number;
+}
+
+/** The bytes of a media message, answering `fetch_media` by `ref`. */
+export interface MediaDataMessage {
+  type: "media_data";
+  ref: number;
+  id: number;
+  kind: MediaKind;
+  mime: string;
+  durationMs: number;
+  /** The recording, standard padded base64. */
+  data: string;
+}
+
 /** Someone went away or came back; sent to everyone sharing a room with them, and to them. */
 export interface AwayNotice {
   type: "away";
@@ -350,6 +419,8 @@ export type ServerMessage =
   | HelpMessage
   | PingMessage
   | PongMessage
+  | MediaNotice
+  | MediaDataMessage
   | AwayNotice
   | SearchResultsMessage;
 
@@ -481,6 +552,12 @@ function array<T>(o: Json, field: string, item: (v: Json) => T): T[] {
   });
 }
 
+function mediaKind(o: Json): MediaKind {
+  const v = o.kind;
+  if (v !== "voice" && v !== "video") fail(o.type as string, "kind", '"voice" or "video"');
+  return v;
+}
+
 function user(o: Json): UserInfo {
   const info: UserInfo = { nick: str(o, "nick") };
   const away = optStr(o, "away");
@@ -528,6 +605,20 @@ const clientParsers: Record<string, (o: Json) => ClientMessage> = {
   },
   ping,
   pong: ping,
+  media(o) {
+    const m: MediaUpload = {
+      type: "media",
+      ref: uint(o, "ref"),
+      kind: mediaKind(o),
+      mime: str(o, "mime"),
+      durationMs: uint(o, "durationMs"),
+      data: str(o, "data"),
+    };
+    const r = optStr(o, "room");
+    if (r !== undefined) m.room = r;
+    return m;
+  },
+  fetch_media: (o) => ({ type: "fetch_media", ref: uint(o, "ref"), id: uint(o, "id") }),
 };
 
 /**
@@ -552,7 +643,7 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
   welcome(o) {
     const limits = o.limits;
     if (typeof limits !== "object" || limits === null) fail("welcome", "limits", "an object");
-    const l = { type: "welcome", ...limits as Json };
+    const l: Json = { type: "welcome", ...limits as Json };
     return {
       type: "welcome",
       version: uint(o, "version"),
@@ -566,6 +657,7 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
         maxFrameBytes: uint(l, "maxFrameBytes"),
         maxTextBytes: uint(l, "maxTextBytes"),
         heartbeatMs: uint(l, "heartbeatMs"),
+        ...(l.maxMediaBytes === undefined ? {} : { maxMediaBytes: uint(l, "maxMediaBytes") }),
       },
     };
   },
@@ -643,6 +735,26 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
   }),
   ping,
   pong: ping,
+  media: (o) => ({
+    type: "media",
+    id: uint(o, "id"),
+    ts: uint(o, "ts"),
+    room: str(o, "room"),
+    from: str(o, "from"),
+    kind: mediaKind(o),
+    mime: str(o, "mime"),
+    durationMs: uint(o, "durationMs"),
+    bytes: uint(o, "bytes"),
+  }),
+  media_data: (o) => ({
+    type: "media_data",
+    ref: uint(o, "ref"),
+    id: uint(o, "id"),
+    kind: mediaKind(o),
+    mime: str(o, "mime"),
+    durationMs: uint(o, "durationMs"),
+    data: str(o, "data"),
+  }),
   away(o) {
     const m: AwayNotice = { type: "away", ts: uint(o, "ts"), nick: str(o, "nick") };
     const away = optStr(o, "away");

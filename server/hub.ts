@@ -29,6 +29,13 @@ import { nameKey, validateNick, validateRoomName } from "../protocol/names.ts";
 import { sanitizeText } from "../protocol/sanitize.ts";
 import { ChatError } from "./chat_error.ts";
 import { COMMANDS, type CommandSpec } from "./commands.ts";
+import {
+  DEFAULT_MAX_MEDIA_BYTES,
+  fetchMedia,
+  mediaFrameBytes,
+  receiveMedia,
+} from "./media_handler.ts";
+import { MediaStore } from "./media_store.ts";
 import { Room } from "./room.ts";
 import { HistoryStore, type StoredMessage } from "./history_store.ts";
 import { Moderation } from "./moderation.ts";
@@ -79,6 +86,12 @@ export interface HubOptions {
   now?: () => number;
   /** Called synchronously after each join and leave (issue 6: `serve --json`). */
   onPresence?: (event: PresenceEvent) => void;
+  /**
+   * Largest voice or video recording, in bytes (issue 7). The frame limit is
+   * raised to fit one such recording as base64.
+   * @default {2097152}
+   */
+  maxMediaBytes?: number;
   // Issue 3 (rooms, history, moderation):
   /**
    * History, topics and bans. The hub does not close it; its owner does.
@@ -109,6 +122,8 @@ export class Hub {
   readonly serverName: string;
   readonly limits: ServerLimits;
   readonly maxClients: number;
+  /** Recent voice and video messages by id (issue 7). */
+  readonly media: MediaStore = new MediaStore();
   readonly #passwordDigest: Uint8Array | undefined;
   readonly #logMessages: boolean;
   readonly #now: () => number;
@@ -129,10 +144,12 @@ export class Hub {
   constructor(options: HubOptions = {}) {
     this.serverName = options.serverName ?? "parley";
     this.maxClients = options.maxClients ?? 1000;
+    const maxMediaBytes = options.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES;
     this.limits = {
-      maxFrameBytes: options.maxFrameBytes ?? 1_048_576,
+      maxFrameBytes: Math.max(options.maxFrameBytes ?? 1_048_576, mediaFrameBytes(maxMediaBytes)),
       maxTextBytes: options.maxTextBytes ?? 8192,
       heartbeatMs: options.heartbeatMs ?? 30_000,
+      maxMediaBytes,
     };
     this.#passwordDigest = options.password ? digest(options.password) : undefined;
     this.#logMessages = options.logMessages ?? false;
@@ -334,6 +351,14 @@ export class Hub {
           session.send(encodeMessage({ type: "pong", token: message.token }));
           return;
         case "pong":
+          return;
+        case "media": {
+          const [id, ts] = receiveMedia(this, session, message);
+          this.sendTo(session, { type: "ack", ref: message.ref, id, ts });
+          return;
+        }
+        case "fetch_media":
+          fetchMedia(this, session, message);
           return;
         case "hello":
           throw new ChatError("bad_message", "Handshake already done");

@@ -28,7 +28,8 @@ Durations: 500ms, 10s, 5m, 2h; a bare number is seconds. Flags win over
 environment variables, which win over the --config file, which wins over
 defaults. The password is never a
 plain argument: use PARLEY_PASSWORD, --password-file or --password-prompt.
-Prints "parley listening on HOST:PORT" once ready. SIGINT/SIGTERM or the
+Prints "parley listening on HOST:PORT" once ready (then, with --http,
+"parley web on http://HOST:PORT/"). SIGINT/SIGTERM or the
 console's "shutdown" stop it gracefully (exit 0); a second signal exits at once.`;
 }
 
@@ -51,6 +52,14 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
     maxQueueBytes: config["max-queue-bytes"] as number,
     handshakeTimeoutMs: config["handshake-timeout"] as number,
     heartbeatMs: config.heartbeat as number,
+    maxMediaBytes: config["max-media-bytes"] as number,
+    ...(config.http === undefined ? {} : {
+      web: {
+        port: config.http as number,
+        allowedOrigins: String(config["web-origin"] ?? "").split(",").map((o) => o.trim())
+          .filter(Boolean),
+      },
+    }),
     // Issue 3: history.
     dataFile: (config.data as string | undefined) ??
       join(dirname((config["log-file"] as string | undefined) ?? "chat.log"), "parley.db"),
@@ -151,6 +160,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     addr: server.addr,
     hints: joinHints(server.addr),
     password: server.hub.requiresPassword,
+    webUrl: server.web ? webUrl(server.web.scheme, server.web.addr) : undefined,
   });
 
   let signals = 0;
@@ -186,6 +196,24 @@ export async function serveCommand(args: string[]): Promise<number> {
   output.stopped();
   await closeLog();
   return EXIT_OK;
+}
+
+/**
+ * The web client's URL (issue 7), e.g. `http://127.0.0.1:8080/`; a wildcard
+ * bind shows the loopback address.
+ *
+ * @param scheme `http` or `https`.
+ * @param addr The web server's bound address.
+ */
+export function webUrl(scheme: string, addr: Deno.NetAddr): string {
+  const host = addr.hostname === "0.0.0.0"
+    ? "127.0.0.1"
+    : addr.hostname === "::"
+    ? "[::1]"
+    : addr.hostname.includes(":")
+    ? `[${addr.hostname}]`
+    : addr.hostname;
+  return `${scheme}://${host}:${addr.port}/`;
 }
 
 /**

@@ -136,6 +136,30 @@ export const SERVE_OPTIONS: OptionSpec[] = [
     default: "false",
     help: "ask for the password, hidden (needs a terminal)",
   },
+  // Issue 7: web client, voice and video messages.
+  {
+    name: "http",
+    env: "PARLEY_HTTP",
+    kind: "port",
+    arg: "PORT",
+    help: "also serve the web client and its WebSocket on PORT (0 picks one); off by default",
+  },
+  {
+    name: "web-origin",
+    env: "PARLEY_WEB_ORIGIN",
+    kind: "string",
+    arg: "LIST",
+    help: "comma-separated extra origins allowed to open the WebSocket (* for any); " +
+      "the page's own origin is always allowed",
+  },
+  {
+    name: "max-media-bytes",
+    env: "PARLEY_MAX_MEDIA_BYTES",
+    kind: "bytes",
+    default: "2097152",
+    arg: "N",
+    help: "largest voice or video message, in bytes (the frame limit grows to fit it)",
+  },
   // Issue 3: history.
   {
     name: "data",

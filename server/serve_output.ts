@@ -28,6 +28,8 @@ export interface ListeningInfo {
   hints: string[];
   /** Whether a password is required. */
   password: boolean;
+  /** The web client's URL when `--http` is on. */
+  webUrl?: string;
 }
 
 /** The stdout of `parley serve`. */
@@ -73,10 +75,11 @@ export function createServeOutput(
     write(JSON.stringify({ event, ts: new Date(now()).toISOString(), ...fields }) + "\n");
   const text = (line: string) => write(line + "\n");
   return {
-    listening({ name, addr, hints, password }) {
+    listening({ name, addr, hints, password, webUrl }) {
       const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
       if (!json) {
         text(`parley listening on ${host}:${addr.port}`);
+        if (webUrl) text(`parley web on ${webUrl}`);
         for (const line of hints) text(line);
         if (password) text("  a password is required to join");
         return;
@@ -89,6 +92,7 @@ export function createServeOutput(
         address: `${host}:${addr.port}`,
         join: hints.map((line) => line.slice(line.indexOf("parley join"))),
         password,
+        ...(webUrl ? { web: webUrl } : {}),
       });
     },
     tunnel(url) {

@@ -19,7 +19,7 @@ export const SERVE_PERMISSIONS = [
 ];
 
 /** The permissions `deno task join` grants. */
-export const JOIN_PERMISSIONS = ["--allow-net", "--allow-read", "--allow-env"];
+export const JOIN_PERMISSIONS = ["--allow-net", "--allow-read", "--allow-write", "--allow-env"];
 
 /** A `parley serve` subprocess. */
 export interface ServeProcess extends AsyncDisposable {
