@@ -200,7 +200,27 @@ export class Tmux implements AsyncDisposable {
       "#{pane_dead} #{pane_dead_status}",
     );
     const [dead, status] = out.trim().split(" ");
-    return dead === "1" ? Number(status) : undefined;
+    // tmux marks the pane dead a moment before it records the status.
+    return dead === "1" && status ? Number(status) : undefined;
+  }
+
+  /**
+   * Waits for the program in the pane to exit.
+   *
+   * @param timeoutMs Longest wait.
+   * @returns Its exit status.
+   * @throws {Error} On timeout, with the last screen.
+   */
+  async waitExit(timeoutMs = 15_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const status = await this.exitStatus();
+      if (status !== undefined) return status;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(
+      `program still running after ${timeoutMs} ms:\n${(await this.screen()).join("\n")}`,
+    );
   }
 
   /** Kills this tmux server and everything in it. */
