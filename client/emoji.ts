@@ -7,7 +7,8 @@
 
 import * as nodeEmoji from "npm:node-emoji@2.2.0";
 
-const SHORTCODE = /:([A-Za-z0-9_+-]{1,64}):/g;
+/** `:name:` not glued to letters or digits on either side (so `a:b:c` and `12:30:00` stay). */
+const SHORTCODE = /(?<![A-Za-z0-9]):([A-Za-z0-9_+-]{1,64}):(?![A-Za-z0-9])/g;
 
 /** One search result. */
 export interface EmojiMatch {
@@ -19,7 +20,8 @@ export interface EmojiMatch {
 
 /**
  * Replaces every known `:shortcode:` in `text` with its emoji. Unknown
- * shortcodes and text such as `12:30:00` are left as they are.
+ * shortcodes, and colons inside words or numbers (`12:30:00`, `a:b:c`), are
+ * left as they are.
  *
  * @param text Text the user typed.
  * @returns The text with emoji.

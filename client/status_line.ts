@@ -27,7 +27,8 @@ export interface Status {
 /**
  * Lays out the status line as plain text exactly `columns - 1` characters wide
  * (one less than the width so that drawing it never wraps the terminal).
- * When it is too long, the server address is shortened first, then the end.
+ * When it is too long, the server address is shortened (or left out) first,
+ * then the end is cut with `…`.
  *
  * @param status What to show.
  * @param columns Terminal width in columns (at least 10 is assumed).
@@ -46,13 +47,13 @@ export function layoutStatusLine(status: Status, columns: number): string {
   const width = Math.max(9, columns - 1);
   const room = status.rooms > 1 ? `${status.room} (+${status.rooms - 1})` : status.room;
   const state = status.detail ? `${status.connection}: ${status.detail}` : status.connection;
-  const rest = ` | ${room} | ${status.nick} | ${state}`;
+  const rest = `${room} | ${status.nick} | ${state}`;
   let server = status.server;
-  const spare = width - 1 - rest.length;
+  const spare = width - 1 - rest.length - 3;
   if (server.length > spare) {
     server = spare > 4 ? server.slice(0, spare - 1) + "…" : "";
   }
-  const line = [...` ${server}${rest}`];
+  const line = [...` ${server ? `${server} | ` : ""}${rest}`];
   return line.length > width
     ? line.slice(0, width - 1).join("") + "…"
     : line.join("") + " ".repeat(width - line.length);
