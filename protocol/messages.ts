@@ -207,6 +207,8 @@ export interface ChatMessage {
   room: string;
   from: string;
   text: string;
+  /** `true` on messages replayed from history (on join or `/history`); absent on live ones. */
+  history?: boolean;
 }
 
 /** A private message; delivered to `to`, acknowledged to `from`. */
@@ -217,6 +219,8 @@ export interface PrivateMessage {
   from: string;
   to: string;
   text: string;
+  /** `true` on messages replayed from history (on join or `/history`); absent on live ones. */
+  history?: boolean;
 }
 
 /** An action (`/me waves`), shown as `* alice waves`. */
@@ -227,6 +231,8 @@ export interface ActionMessage {
   room: string;
   from: string;
   text: string;
+  /** `true` on messages replayed from history (on join or `/history`); absent on live ones. */
+  history?: boolean;
 }
 
 /** Someone joined a room. */
@@ -299,6 +305,44 @@ export interface HelpMessage {
   commands: CommandInfo[];
 }
 
+/** Someone went away or came back; sent to everyone sharing a room with them, and to them. */
+export interface AwayNotice {
+  type: "away";
+  ts: number;
+  nick: string;
+  /** The away message; absent when the user is back. */
+  away?: string;
+}
+
+/** One `/search` result. */
+export interface SearchHit {
+  /** Message id. */
+  id: number;
+  /** Server time of the message, ms since the epoch. */
+  ts: number;
+  /** What the message was. */
+  kind: "msg" | "action" | "privmsg";
+  /** Room of a `msg` or `action`. */
+  room?: string;
+  /** Sender's nick. */
+  from: string;
+  /** Recipient of a `privmsg`. */
+  to?: string;
+  /** Message text. */
+  text: string;
+}
+
+/** Answer to `/search`, sent to the searcher only; results newest first. */
+export interface SearchResultsMessage {
+  type: "search";
+  /** The words searched for, as the server understood them. */
+  query: string;
+  /** The room searched; absent when every room (and the searcher's private messages) was. */
+  room?: string;
+  /** Matches, newest first. */
+  results: SearchHit[];
+}
+
 /** Any message a server may send. */
 export type ServerMessage =
   | WelcomeMessage
@@ -317,7 +361,9 @@ export type ServerMessage =
   | ShutdownNotice
   | HelpMessage
   | PingMessage
-  | PongMessage;
+  | PongMessage
+  | AwayNotice
+  | SearchResultsMessage;
 
 // ---------------------------------------------------------------- encoding
 
@@ -552,30 +598,33 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
     if (ref !== undefined) m.ref = ref;
     return m;
   },
-  msg: (o) => ({
-    type: "msg",
-    id: uint(o, "id"),
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    from: str(o, "from"),
-    text: str(o, "text"),
-  }),
-  privmsg: (o) => ({
-    type: "privmsg",
-    id: uint(o, "id"),
-    ts: uint(o, "ts"),
-    from: str(o, "from"),
-    to: str(o, "to"),
-    text: str(o, "text"),
-  }),
-  action: (o) => ({
-    type: "action",
-    id: uint(o, "id"),
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    from: str(o, "from"),
-    text: str(o, "text"),
-  }),
+  msg: (o) =>
+    withHistory(o, {
+      type: "msg",
+      id: uint(o, "id"),
+      ts: uint(o, "ts"),
+      room: str(o, "room"),
+      from: str(o, "from"),
+      text: str(o, "text"),
+    }),
+  privmsg: (o) =>
+    withHistory(o, {
+      type: "privmsg",
+      id: uint(o, "id"),
+      ts: uint(o, "ts"),
+      from: str(o, "from"),
+      to: str(o, "to"),
+      text: str(o, "text"),
+    }),
+  action: (o) =>
+    withHistory(o, {
+      type: "action",
+      id: uint(o, "id"),
+      ts: uint(o, "ts"),
+      room: str(o, "room"),
+      from: str(o, "from"),
+      text: str(o, "text"),
+    }),
   join: (o) => ({ type: "join", ts: uint(o, "ts"), room: str(o, "room"), nick: str(o, "nick") }),
   leave: (o) => ({
     type: "leave",
@@ -611,7 +660,48 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
   }),
   ping,
   pong: ping,
+  away(o) {
+    const m: AwayNotice = { type: "away", ts: uint(o, "ts"), nick: str(o, "nick") };
+    const away = optStr(o, "away");
+    if (away !== undefined) m.away = away;
+    return m;
+  },
+  search(o) {
+    const m: SearchResultsMessage = {
+      type: "search",
+      query: str(o, "query"),
+      results: array(o, "results", searchHit),
+    };
+    const r = optStr(o, "room");
+    if (r !== undefined) m.room = r;
+    return m;
+  },
 };
+
+function withHistory<T extends ChatMessage | PrivateMessage | ActionMessage>(o: Json, m: T): T {
+  const history = optBool(o, "history");
+  if (history !== undefined) m.history = history;
+  return m;
+}
+
+function searchHit(o: Json): SearchHit {
+  const kind = str(o, "kind");
+  if (kind !== "msg" && kind !== "action" && kind !== "privmsg") {
+    fail(o.type as string, "kind", '"msg", "action" or "privmsg"');
+  }
+  const hit: SearchHit = {
+    id: uint(o, "id"),
+    ts: uint(o, "ts"),
+    kind,
+    from: str(o, "from"),
+    text: str(o, "text"),
+  };
+  const r = optStr(o, "room");
+  if (r !== undefined) hit.room = r;
+  const to = optStr(o, "to");
+  if (to !== undefined) hit.to = to;
+  return hit;
+}
 
 /**
  * Decodes and validates a frame payload sent by a server.

@@ -31,6 +31,8 @@ import { ChatError } from "./chat_error.ts";
 import { COMMANDS, type CommandSpec } from "./commands.ts";
 import { ResumeTokens } from "./resume_tokens.ts";
 import { Room } from "./room.ts";
+import { HistoryStore, type StoredMessage } from "./history_store.ts";
+import { Moderation } from "./moderation.ts";
 import { type Peer, Session } from "./session.ts";
 import { VERSION } from "../protocol/version.ts";
 
@@ -75,6 +77,19 @@ export interface HubOptions {
    * @default {Date.now}
    */
   now?: () => number;
+  // Issue 3 (rooms, history, moderation):
+  /**
+   * History, topics and bans. The hub does not close it; its owner does.
+   * @default {a new in-memory store}
+   */
+  history?: HistoryStore;
+  /**
+   * Messages replayed when a user joins a room.
+   * @default {50}
+   */
+  historyReplay?: number;
+  /** Operator password for `/op`; no operators when absent or empty. */
+  adminPassword?: string;
 }
 
 /** Result of a successful handshake. */
@@ -100,8 +115,13 @@ export class Hub {
   readonly #commands = new Map<string, CommandSpec>();
   readonly #resumeTokens = new ResumeTokens<Session>();
   #nextSessionId = 1;
-  #nextMessageId = 1;
   #stopping = false;
+  /** History, topics and bans. */
+  readonly history: HistoryStore;
+  /** Messages replayed on join. */
+  readonly historyReplay: number;
+  /** Operators, mutes and bans. */
+  readonly moderation: Moderation;
 
   /** @param options See {@linkcode HubOptions}. */
   constructor(options: HubOptions = {}) {
@@ -116,7 +136,14 @@ export class Hub {
     this.#logMessages = options.logMessages ?? false;
     this.#now = options.now ?? Date.now;
     for (const spec of COMMANDS) this.#commands.set(spec.name, spec);
-    this.#rooms.set(nameKey(DEFAULT_ROOM), new Room<Session>(DEFAULT_ROOM));
+    this.history = options.history ?? new HistoryStore(":memory:");
+    this.historyReplay = options.historyReplay ?? 50;
+    this.moderation = new Moderation({
+      store: this.history,
+      adminPassword: options.adminPassword,
+      now: this.#now,
+    });
+    this.#rooms.set(nameKey(DEFAULT_ROOM), this.#newRoom(DEFAULT_ROOM));
   }
 
   /** Whether a password is required. */
@@ -254,6 +281,7 @@ export class Hub {
       });
       throw new ChatError("nick_taken", `Nick ${nick} is already in use`);
     }
+    this.moderation.checkAdmission(nick, peer.remoteAddr);
     const session = new Session(this.#nextSessionId++, nick, key, peer, this.#now());
     this.#sessions.set(key, session);
     const lobby = this.#rooms.get(nameKey(DEFAULT_ROOM))!;
@@ -276,6 +304,7 @@ export class Hub {
       encodeMessage({ type: "join", ts: this.#now(), room: lobby.name, nick }),
       session,
     );
+    this.replayHistory(session, lobby, this.historyReplay);
     log.info("join {nick} from {address}", {
       nick,
       address: peer.remoteAddr,
@@ -446,7 +475,7 @@ export class Hub {
    * @returns `[id, ts]`, with `ts` in ms since the epoch.
    */
   stamp(): [number, number] {
-    return [this.#nextMessageId++, this.#now()];
+    return [this.history.nextId(), this.#now()];
   }
 
   /**
@@ -459,10 +488,17 @@ export class Hub {
    * @returns `[id, ts]` of the new message.
    * @throws {ChatError} `text_too_long` or `bad_arguments` for empty text.
    */
-  say(session: Session, room: Room<Session>, kind: "msg" | "action", rawText: string): [
+  say(
+    session: Session,
+    room: Room<Session>,
+    kind: "msg" | "action",
+    rawText: string,
+    echo = false,
+  ): [
     number,
     number,
   ] {
+    this.moderation.checkCanSpeak(session);
     const text = this.#checkText(rawText);
     const [id, ts] = this.stamp();
     room.broadcast(
@@ -471,8 +507,9 @@ export class Hub {
           | ChatMessage
           | ActionMessage,
       ),
-      session,
+      echo ? undefined : session,
     );
+    this.history.append({ id, ts, kind, room: room.name, from: session.nick, text });
     if (this.#logMessages) {
       log.info("{kind} {id} {room} <{nick}> {text}", {
         kind,
@@ -497,11 +534,13 @@ export class Hub {
   privateMessage(session: Session, to: string, rawText: string): [number, number] {
     const target = this.find(to);
     if (!target) throw new ChatError("no_such_nick", `No user is called ${sanitizeText(to)}`);
+    this.moderation.checkCanSpeak(session);
     const text = this.#checkText(rawText);
     const [id, ts] = this.stamp();
     target.send(
       encodeMessage({ type: "privmsg", id, ts, from: session.nick, to: target.nick, text }),
     );
+    this.history.append({ id, ts, kind: "privmsg", from: session.nick, to: target.nick, text });
     if (this.#logMessages) {
       log.info("privmsg {id} <{nick}> -> {to} {text}", {
         id,
@@ -567,7 +606,7 @@ export class Hub {
     const key = nameKey(name);
     let room = this.#rooms.get(key);
     if (!room) {
-      room = new Room<Session>(name);
+      room = this.#newRoom(name);
       this.#rooms.set(key, room);
     }
     if (room.has(session)) {
@@ -589,6 +628,7 @@ export class Hub {
         by: room.topicBy,
       });
     }
+    this.replayHistory(session, room, this.historyReplay);
     log.info("{nick} joined {room}", { nick: session.nick, room: room.name });
     return room;
   }
@@ -682,7 +722,7 @@ export class Hub {
   #chat(session: Session, message: SendMessage): void {
     const room = this.roomOf(session, message.room);
     const [id, ts] = this.say(session, room, "msg", message.text);
-    this.sendTo(session, { type: "ack", ref: message.ref, id, ts });
+    this.#ack(session, message.ref, id, ts);
   }
 
   #command(session: Session, message: CommandMessage): void {
@@ -701,8 +741,85 @@ export class Hub {
     const stamp = spec.run({ hub: this, session, args, room: message.room, ref: message.ref });
     if (!session.gone) {
       const [id, ts] = stamp ?? [0, this.#now()];
-      this.sendTo(session, { type: "ack", ref: message.ref, id, ts });
+      this.#ack(session, message.ref, id, ts);
     }
+  }
+
+  /**
+   * Sends up to `limit` stored messages of a room to one session, oldest
+   * first, each marked `history: true`.
+   *
+   * @param session Recipient.
+   * @param room The room.
+   * @param limit Most messages.
+   * @param beforeId Only messages older than this id.
+   * @returns How many were sent.
+   */
+  replayHistory(session: Session, room: Room<Session>, limit: number, beforeId?: number): number {
+    if (limit <= 0) return 0;
+    const messages = this.history.recent(room.name, limit, beforeId);
+    for (const m of messages) session.send(encodeMessage(historyMessage(m, room.name)));
+    return messages.length;
+  }
+
+  /**
+   * Sets a room's topic, stores it, and tells the room.
+   *
+   * @param session Who sets it.
+   * @param room The room.
+   * @param rawTopic Unsanitized topic; empty clears it.
+   * @throws {ChatError} `muted`.
+   */
+  setTopic(session: Session, room: Room<Session>, rawTopic: string): void {
+    this.moderation.checkCanSpeak(session);
+    const ts = this.#now();
+    room.topic = sanitizeText(rawTopic).slice(0, 300);
+    room.topicBy = session.nick;
+    this.history.setTopic({ room: room.name, topic: room.topic, by: session.nick, ts });
+    this.broadcastTo(room, {
+      type: "topic",
+      ts,
+      room: room.name,
+      topic: room.topic,
+      by: room.topicBy,
+    });
+    log.info("topic of {room} set by {nick}", { room: room.name, nick: session.nick });
+  }
+
+  /**
+   * Acknowledges a client message once what it created is durable: while a
+   * group commit is pending, the ack waits for it (acks stay in order); a
+   * failed commit turns the ack into an `internal` error.
+   */
+  #ack(session: Session, ref: number, id: number, ts: number): void {
+    if (!this.history.persistent) {
+      this.sendTo(session, { type: "ack", ref, id, ts });
+      return;
+    }
+    this.history.whenDurable((error) => {
+      if (session.gone) return;
+      if (error) {
+        log.error("history commit failed: {error}", { error: error.message });
+        this.sendError(
+          session,
+          "internal",
+          `Message ${id} was delivered but could not be saved: ${error.message}`,
+          ref,
+        );
+        return;
+      }
+      this.sendTo(session, { type: "ack", ref, id, ts });
+    });
+  }
+
+  #newRoom(name: string): Room<Session> {
+    const room = new Room<Session>(name);
+    const stored = this.history.topic(name);
+    if (stored && stored.topic) {
+      room.topic = stored.topic;
+      room.topicBy = stored.by;
+    }
+    return room;
   }
 
   #checkText(rawText: string): string {
@@ -730,6 +847,21 @@ export class Hub {
 
 function digest(text: string): Uint8Array {
   return createHash("sha256").update(text, "utf8").digest();
+}
+
+function historyMessage(m: StoredMessage, room: string): ServerMessage {
+  if (m.kind === "privmsg") {
+    return {
+      type: "privmsg",
+      id: m.id,
+      ts: m.ts,
+      from: m.from,
+      to: m.to ?? "",
+      text: m.text,
+      history: true,
+    };
+  }
+  return { type: m.kind, id: m.id, ts: m.ts, room, from: m.from, text: m.text, history: true };
 }
 
 function refOf(message: ClientMessage): number | undefined {

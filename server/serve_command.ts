@@ -11,6 +11,8 @@ import { resolveServeConfig, type ServeConfig, serveOptionsHelp } from "./serve_
 import { lanAddresses } from "./lan_addresses.ts";
 import { setupLogging } from "./logging.ts";
 import { formatAddr, type ServerOptions, startServer } from "./server.ts";
+import { dirname, join } from "node:path";
+import { HistoryStoreError } from "./history_store.ts";
 
 /** Usage text of `parley serve`. */
 export function serveUsage(): string {
@@ -46,6 +48,12 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
     maxQueueBytes: config["max-queue-bytes"] as number,
     handshakeTimeoutMs: config["handshake-timeout"] as number,
     heartbeatMs: config.heartbeat as number,
+    // Issue 3: history.
+    dataFile: (config.data as string | undefined) ??
+      join(dirname((config["log-file"] as string | undefined) ?? "chat.log"), "parley.db"),
+    historyReplay: config.history as number,
+    retainDays: config["retain-days"] as number | undefined,
+    retainMessages: config["retain-messages"] as number | undefined,
   };
 }
 
@@ -78,6 +86,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
     logFile = config["log-file"] as string;
     options = toServerOptions(config, password);
+    options.adminPassword = Deno.env.get("PARLEY_ADMIN_PASSWORD") || undefined;
   } catch (error) {
     if (isUsageError(error)) {
       writeAllSync(Deno.stderr, `parley serve: ${error.message}\nTry 'parley serve --help'.\n`);
@@ -101,6 +110,10 @@ export async function serveCommand(args: string[]): Promise<number> {
     server = await startServer(options);
   } catch (error) {
     await closeLog();
+    if (error instanceof HistoryStoreError) {
+      writeAllSync(Deno.stderr, `parley serve: ${error.message}\n`);
+      return EXIT_ERROR;
+    }
     if (error instanceof Deno.errors.AddrInUse) {
       writeAllSync(
         Deno.stderr,
@@ -142,7 +155,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     Deno.addSignalListener(name, handler);
     listeners.push([name, handler]);
   }
-  if (Deno.stdin.isTerminal()) startAdminConsole(server);
+  if (Deno.stdin.isTerminal()) startAdminConsole(server, () => onSignal("SIGINT"));
   await server.finished;
   for (const [name, handler] of listeners) Deno.removeSignalListener(name, handler);
   out("parley stopped");

@@ -135,6 +135,38 @@ export const SERVE_OPTIONS: OptionSpec[] = [
     default: "false",
     help: "ask for the password, hidden (needs a terminal)",
   },
+  // Issue 3: history.
+  {
+    name: "data",
+    env: "PARLEY_DATA",
+    kind: "string",
+    arg: "FILE",
+    help:
+      "SQLite file for history, topics and bans; :memory: keeps nothing (default parley.db beside the log file)",
+  },
+  {
+    name: "history",
+    env: "PARLEY_HISTORY",
+    kind: "count",
+    default: "50",
+    arg: "N",
+    help: "messages replayed when joining a room",
+  },
+  {
+    name: "retain-days",
+    env: "PARLEY_RETAIN_DAYS",
+    kind: "count",
+    arg: "N",
+    help: "delete messages older than N days (default: keep)",
+  },
+  {
+    name: "retain-messages",
+    env: "PARLEY_RETAIN_MESSAGES",
+    kind: "count",
+    default: "10000",
+    arg: "N",
+    help: "keep at most N messages per room",
+  },
 ];
 
 /** A resolved option value. */

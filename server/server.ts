@@ -8,6 +8,7 @@ import { getLogger } from "npm:@logtape/logtape@2.4.2";
 import { encodeMessage } from "../protocol/messages.ts";
 import { type ByteStream, Connection, type ConnectionOptions } from "./connection.ts";
 import { Hub, type HubOptions } from "./hub.ts";
+import { HistoryStore } from "./history_store.ts";
 
 const log = getLogger(["parley", "server"]);
 
@@ -53,6 +54,22 @@ export interface ServerOptions extends HubOptions, ConnectionOptions {
   maxPendingHandshakes?: number;
   /** Aborting it shuts the server down, as `close()` does. */
   signal?: AbortSignal;
+  // Issue 3 (history):
+  /**
+   * SQLite file for history, topics and bans; `":memory:"` keeps nothing
+   * across restarts. Ignored when `history` is given.
+   * @default {":memory:"}
+   */
+  dataFile?: string;
+  /** Delete messages older than this many days; kept forever when absent. */
+  retainDays?: number;
+  /** Keep at most this many messages per room; unlimited when absent. */
+  retainMessages?: number;
+  /**
+   * How often retention runs after the start, in ms.
+   * @default {3600000}
+   */
+  retentionIntervalMs?: number;
 }
 
 /** A running server. */
@@ -105,9 +122,29 @@ export function formatAddr(addr: Deno.Addr): string {
  * ```
  */
 export function startServer(options: ServerOptions = {}): Promise<ParleyServer> {
-  const listener: ConnListener = options.listener ??
-    Deno.listen({ hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 5003 });
-  const hub = new Hub(options);
+  // Open the database before binding, so a bad file fails the start and leaves no listener.
+  const ownStore = options.history === undefined;
+  const history = options.history ?? new HistoryStore(options.dataFile ?? ":memory:");
+  const retain = () => {
+    if (options.retainDays === undefined && options.retainMessages === undefined) return;
+    const deleted = history.enforceRetention({
+      now: Date.now(),
+      maxAgeMs: options.retainDays === undefined ? undefined : options.retainDays * 86_400_000,
+      maxPerRoom: options.retainMessages,
+    });
+    if (deleted > 0) log.info("retention deleted {count} messages", { count: deleted });
+  };
+  let listener: ConnListener;
+  try {
+    retain();
+    listener = options.listener ??
+      Deno.listen({ hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 5003 });
+  } catch (error) {
+    if (ownStore) history.close();
+    throw error;
+  }
+  const retention = setInterval(retain, options.retentionIntervalMs ?? 3_600_000);
+  const hub = new Hub({ ...options, history });
   const connections = new Set<Connection>();
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
   const maxPending = options.maxPendingHandshakes ?? 256;
@@ -190,6 +227,9 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
       }
       await Promise.all([...connections].map((c) => c.closed));
       clearInterval(sweep);
+      clearInterval(retention);
+      if (ownStore) history.close();
+      else history.flush();
       await acceptLoop;
       log.info("server stopped");
       finished.resolve();

@@ -1,79 +1,64 @@
-import { assert, assertEqual } from "../_helpers/assert.ts";
 import { ChatState } from "../../client/chat_state.ts";
-import type { WelcomeMessage } from "../../protocol/messages.ts";
+import { completeLine } from "../../client/completion.ts";
+import { assertEqual } from "../_helpers/assert.ts";
 
-function welcome(nick: string, users: string[]): WelcomeMessage {
-  return {
-    type: "welcome",
-    version: 1,
-    server: "parley",
-    software: "parley/test",
-    nick,
-    room: "#lobby",
-    users: users.map((n) => ({ nick: n })),
-    online: users.length,
-    limits: { maxFrameBytes: 1 << 20, maxTextBytes: 8192, heartbeatMs: 30_000 },
-    resume: "token",
-  };
-}
-
-Deno.test("ChatState keeps the nicks of joined rooms for completion, dropping those who leave", () => {
+Deno.test("ChatState turns plain lines into msg and slash lines into commands", () => {
   const state = new ChatState("alice");
-  state.welcome(welcome("alice", ["alice", "bob"]));
-  state.incoming({ type: "join", ts: 1, room: "#lobby", nick: "carol" });
-  assertEqual([...state.nicks].sort(), ["alice", "bob", "carol"]);
-  state.incoming({ type: "leave", ts: 2, room: "#lobby", nick: "bob", reason: "quit" });
-  assertEqual([...state.nicks].sort(), ["alice", "carol"]);
-  state.incoming({ type: "nick", ts: 3, old: "carol", nick: "caroline" });
-  assertEqual([...state.nicks].sort(), ["alice", "caroline"]);
-  state.incoming({ type: "join", ts: 4, room: "#dev", nick: "alice" });
-  state.incoming({ type: "who", room: "#dev", users: [{ nick: "alice" }, { nick: "dave" }] });
-  assertEqual([...state.nicks].sort(), ["alice", "caroline", "dave"]);
-  state.incoming({ type: "leave", ts: 5, room: "#dev", nick: "alice", reason: "part" });
-  assertEqual([...state.nicks].sort(), ["alice", "caroline"], "leaving a room forgets its members");
-});
-
-Deno.test("ChatState remembers rooms listed by /rooms for completion", () => {
-  const state = new ChatState("alice");
-  state.welcome(welcome("alice", ["alice"]));
-  state.incoming({
-    type: "rooms",
-    rooms: [{ name: "#lobby", members: 1, topic: "" }, { name: "#Dev", members: 2, topic: "" }],
+  assertEqual(state.outgoing("hi", 1), {
+    kind: "send",
+    message: { type: "msg", ref: 1, room: "#lobby", text: "hi" },
   });
-  assertEqual([...state.knownRooms.values()], ["#lobby", "#Dev"]);
+  assertEqual(state.outgoing("/msg bob  hello there", 2), {
+    kind: "send",
+    message: { type: "command", ref: 2, room: "#lobby", name: "msg", args: "bob  hello there" },
+  });
+  assertEqual(state.outgoing("//not a command", 3), {
+    kind: "send",
+    message: { type: "msg", ref: 3, room: "#lobby", text: "/not a command" },
+  });
+  assertEqual(state.outgoing("/QUIT bye", 4).kind, "quit");
+  assertEqual(state.outgoing("   ", 5).kind, "none");
 });
 
-Deno.test("ChatState.resume keeps the rooms and active room and rejoins them quietly", () => {
+Deno.test("ChatState shows own messages when the server acknowledges them", () => {
   const state = new ChatState("alice");
-  state.welcome(welcome("alice", ["alice"]));
-  state.incoming({ type: "join", ts: 1, room: "#dev", nick: "alice" });
-  state.incoming({ type: "join", ts: 2, room: "#ops", nick: "alice" });
-  state.outgoing("/join #dev", 1); // switch back to #dev, locally
-  assertEqual(state.activeRoom, "#dev");
-  const rejoin = state.resume(welcome("alice", ["alice", "bob"]));
-  assertEqual(rejoin, ["#ops", "#dev"], "every room but the lobby, the active one last");
-  assertEqual(state.activeRoom, "#dev");
-  assertEqual([...state.rooms.values()].sort(), ["#dev", "#lobby", "#ops"]);
-  // The rejoin notices do not move the user out of #dev...
-  state.incoming({ type: "join", ts: 3, room: "#ops", nick: "alice" });
-  state.incoming({ type: "join", ts: 4, room: "#dev", nick: "alice" });
-  assertEqual(state.activeRoom, "#dev");
-  // ...but a later /join does.
-  state.incoming({ type: "join", ts: 5, room: "#ops", nick: "alice" });
-  assertEqual(state.activeRoom, "#ops");
-});
-
-Deno.test("ChatState.dropPending returns unacknowledged lines and frees their refs", () => {
-  const state = new ChatState("alice");
-  state.welcome(welcome("alice", ["alice"]));
-  state.outgoing("one", 1);
-  state.outgoing("/me waves", 2);
-  state.outgoing("/msg bob psst", 3);
+  state.outgoing("hello", 1);
+  state.outgoing("/msg bob secret stuff", 2);
+  state.outgoing("/me waves", 3);
   state.outgoing("/who", 4);
-  state.incoming({ type: "ack", ref: 1, id: 10, ts: 1 });
-  assertEqual(state.unacknowledged, 3);
-  assertEqual(state.dropPending(), ["/me waves", "/msg bob psst"]);
+  assertEqual(state.unacknowledged, 4);
+  assertEqual(state.incoming({ type: "ack", ref: 1, id: 10, ts: 5 }), [
+    { type: "msg", id: 10, ts: 5, room: "#lobby", from: "alice", text: "hello" },
+  ]);
+  assertEqual(state.incoming({ type: "ack", ref: 2, id: 11, ts: 6 }), [
+    { type: "privmsg", id: 11, ts: 6, from: "alice", to: "bob", text: "secret stuff" },
+  ]);
+  assertEqual(state.incoming({ type: "ack", ref: 3, id: 12, ts: 7 })[0].type, "action");
+  assertEqual(state.incoming({ type: "ack", ref: 4, id: 0, ts: 8 }), []);
   assertEqual(state.unacknowledged, 0);
-  assertEqual(state.incoming({ type: "ack", ref: 2, id: 11, ts: 2 }), []);
-  assert(state.dropPending().length === 0);
+});
+
+Deno.test("ChatState follows own joins, parts and nick changes", () => {
+  const state = new ChatState("alice");
+  state.incoming({ type: "join", ts: 0, room: "#dev", nick: "alice" });
+  assertEqual(state.activeRoom, "#dev");
+  assertEqual(state.outgoing("x", 1), {
+    kind: "send",
+    message: { type: "msg", ref: 1, room: "#dev", text: "x" },
+  });
+  assertEqual(state.outgoing("/join #lobby", 2).kind, "local");
+  assertEqual(state.activeRoom, "#lobby");
+  state.incoming({ type: "leave", ts: 0, room: "#lobby", nick: "alice", reason: "part" });
+  assertEqual(state.activeRoom, "#dev");
+  state.incoming({ type: "nick", ts: 0, old: "alice", nick: "alicia" });
+  assertEqual(state.me, "alicia");
+});
+
+Deno.test("completeLine completes nicks, commands and rooms", () => {
+  assertEqual(completeLine("al", ["alice", "bob"]), "alice: ");
+  assertEqual(completeLine("hi @b", ["alice", "bob"]), "hi @bob ");
+  assertEqual(completeLine("/wh", ["/who", "/msg"]), "/who ");
+  assertEqual(completeLine("/join #d", ["#dev", "#lobby"]), "/join #dev ");
+  assertEqual(completeLine("hi c", ["carol", "carl"]), "hi car");
+  assertEqual(completeLine("hi z", ["carol"]), "hi z");
 });

@@ -1,38 +1,84 @@
-import { assertEqual } from "../_helpers/assert.ts";
 import { LineEditor } from "../../client/line_editor.ts";
+import { layoutInputLine } from "../../client/terminal.ts";
+import { assertEqual } from "../_helpers/assert.ts";
 
 const submits = (events: ReturnType<LineEditor["feed"]>) =>
-  events.flatMap((e) => e.kind === "submit" ? [e.line] : []);
+  events.filter((e) => e.kind === "submit").map((e) => (e as { line: string }).line);
 
-Deno.test("LineEditor applies Tab completion before the keys that follow in the same chunk", () => {
+Deno.test("LineEditor submits typed text on Enter and clears the line", () => {
   const editor = new LineEditor();
-  editor.completer = (text) => text === "/jo" ? "/join " : undefined;
-  const events = editor.feed("/jo\t#dev\r");
-  assertEqual(submits(events), ["/join #dev"]);
-  assertEqual(events.filter((e) => e.kind === "complete").length, 1);
+  assertEqual(submits(editor.feed("hello\r")), ["hello"]);
+  assertEqual(editor.text, "");
 });
 
-Deno.test("LineEditor recalls history with Up and Down and restores the draft", () => {
+Deno.test("LineEditor edits with backspace, arrows, Home/End, Ctrl-U and Ctrl-W", () => {
   const editor = new LineEditor();
-  editor.feed("one\rtwo\rthree\r");
-  editor.feed("draft");
+  editor.feed("helo");
+  editor.feed("\x1b[D"); // left
+  editor.feed("l");
+  assertEqual(editor.text, "hello");
+  editor.feed("\x1b[H>\x1b[F!");
+  assertEqual(editor.text, ">hello!");
+  editor.feed("\x7f");
+  assertEqual(editor.text, ">hello");
+  editor.feed(" world\x17");
+  assertEqual(editor.text, ">hello ");
+  editor.feed("\x15");
+  assertEqual(editor.text, "");
+});
+
+Deno.test("LineEditor recalls history with Up and Down and keeps the draft", () => {
+  const editor = new LineEditor();
+  editor.feed("first\rsecond\r");
+  editor.feed("dra");
   editor.feed("\x1b[A");
-  assertEqual(editor.text, "three");
-  editor.feed("\x1b[A\x1b[A\x1b[A");
-  assertEqual(editor.text, "one", "Up stops at the oldest line");
-  editor.feed("\x1b[B");
-  assertEqual(editor.text, "two");
+  assertEqual(editor.text, "second");
+  editor.feed("\x1b[A");
+  assertEqual(editor.text, "first");
+  editor.feed("\x1b[A");
+  assertEqual(editor.text, "first");
   editor.feed("\x1b[B\x1b[B");
-  assertEqual(editor.text, "draft");
-  editor.feed("\x1bO"); // an arrow key split across reads
-  editor.feed("A");
-  assertEqual(editor.text, "three");
-  assertEqual(editor.history, ["one", "two", "three"]);
+  assertEqual(editor.text, "dra");
 });
 
-Deno.test("LineEditor turns a bracketed paste split across chunks into one submission", () => {
+Deno.test("LineEditor reports Ctrl-D on an empty line as eof and Ctrl-C as interrupt", () => {
   const editor = new LineEditor();
-  const chunks = ["\x1b[20", "0~line one\r\nline", " two\rline three\n\x1b[2", "01~", "\r"];
-  const lines = chunks.flatMap((c) => submits(editor.feed(c)));
-  assertEqual(lines, ["line one\nline two\nline three"]);
+  assertEqual(editor.feed("\x04").map((e) => e.kind), ["eof"]);
+  editor.feed("x");
+  assertEqual(editor.feed("\x04").some((e) => e.kind === "eof"), false);
+  assertEqual(editor.feed("\x03").map((e) => e.kind), ["interrupt"]);
+});
+
+Deno.test("LineEditor turns a bracketed paste of several lines into one submission", () => {
+  const editor = new LineEditor();
+  editor.feed("\x1b[200~line one\r\nline two\nline three\n\x1b[201~");
+  assertEqual(editor.text, "line one\nline two\nline three");
+  assertEqual(submits(editor.feed("\r")), ["line one\nline two\nline three"]);
+});
+
+Deno.test("LineEditor handles escape sequences and paste markers split across reads", () => {
+  const editor = new LineEditor();
+  editor.feed("ab\x1b[");
+  editor.feed("D");
+  editor.feed("X");
+  assertEqual(editor.text, "aXb");
+  const other = new LineEditor();
+  other.feed("\x1b[20");
+  other.feed("0~a\nb\x1b[2");
+  other.feed("01~");
+  assertEqual(other.text, "a\nb");
+});
+
+Deno.test("LineEditor handles multi-byte characters as single positions", () => {
+  const editor = new LineEditor();
+  editor.feed("h😀llo\x1b[D\x1b[D\x1b[D\x7f");
+  assertEqual(editor.text, "hllo");
+});
+
+Deno.test("layoutInputLine scrolls long input so the cursor stays visible", () => {
+  assertEqual(layoutInputLine("> ", "abc", 3, 80), { line: "> abc", column: 5 });
+  const long = "x".repeat(100) + "END";
+  const { line, column } = layoutInputLine("> ", long, 103, 40);
+  assertEqual(line.endsWith("END"), true);
+  assertEqual(column <= 40, true);
 });

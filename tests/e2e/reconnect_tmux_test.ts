@@ -3,9 +3,9 @@ import { assert, assertEqual, assertMatch } from "../_helpers/assert.ts";
 import { RawClient } from "../_helpers/raw_client.ts";
 import { startServe } from "../_helpers/serve_process.ts";
 import { TcpProxy } from "../_helpers/tcp_proxy.ts";
-import { Tmux, tmuxAvailable } from "../_helpers/tmux.ts";
+import { Tmux, TmuxPane } from "../_helpers/tmux.ts";
 
-const haveTmux = await tmuxAvailable();
+const haveTmux = await Tmux.available();
 if (!haveTmux) console.log("skipping tmux tests: tmux is not installed (apt-get install tmux)");
 
 /** A port that was free a moment ago (bind port 0, read it, close). */
@@ -31,7 +31,8 @@ Deno.test({
     try {
       const first = await startServe(["--port", String(port)], { dir });
       assertEqual(first.port, port);
-      await using term = await Tmux.join([`127.0.0.1:${port}`, "--nick", "alice"]);
+      await using tmux_term = new Tmux();
+      const term = await TmuxPane.join(tmux_term, "term", [`127.0.0.1:${port}`, "--nick", "alice"]);
       await term.waitFor(/^\[#lobby\] alice>$/);
       await term.type("/join #dev");
       await term.press("Enter");
@@ -83,12 +84,22 @@ Deno.test({
     await using server = await startServe();
     await using proxy = new TcpProxy(server.port);
     await using bob = await RawClient.join(server.port, "bob");
-    await using term = await Tmux.join([`127.0.0.1:${proxy.port}`, "--nick", "alice"]);
+    await using tmux_term = new Tmux();
+    const term = await TmuxPane.join(tmux_term, "term", [
+      `127.0.0.1:${proxy.port}`,
+      "--nick",
+      "alice",
+    ]);
     await term.waitFor(/^\[#lobby\] alice>$/);
     await bob.next((m) => m.type === "join" && m.nick === "alice");
 
+    await bob.say("before the cut");
+    await term.waitFor(/<bob> before the cut$/);
+
     // The link dies, but the server does not notice: its socket for alice stays open.
     proxy.cutClients();
+    // Said while alice is away: the server sends it to the ghost, which never delivers it.
+    await bob.say("while you were gone");
     await term.waitFor(/^-!- connection to tcp:\/\/127\.0\.0\.1:\d+ lost$/);
     await term.waitFor(/^--- reconnected to tcp:\/\/127\.0\.0\.1:\d+ as alice$/, 30_000);
     // The ghost was replaced at once: a leave with reason "reconnected", then a join.
@@ -106,5 +117,11 @@ Deno.test({
     assert(proxy.accepted >= 2, "the client reconnected through the proxy");
     await bob.say("still alice?");
     await term.waitFor(/<bob> still alice\?$/);
+    // What alice missed is shown once, from the history replayed on reconnect;
+    // what she had already seen is not shown again.
+    const screen = await term.screen();
+    const count = (text: string) => screen.filter((r) => r.endsWith(text)).length;
+    assertEqual(count("<bob> while you were gone"), 1, screen.join("\n"));
+    assertEqual(count("<bob> before the cut"), 1, screen.join("\n"));
   },
 });
