@@ -704,6 +704,8 @@ export class Hub {
   #takeOverGhost(key: string, hello: HelloMessage, remoteAddr: string): void {
     const ghost = this.#sessions.get(key);
     if (!ghost || !this.#resumeTokens.matches(ghost, hello.resume)) return;
+    // A banned client must not get to close anyone's connection.
+    this.moderation.checkAdmission(hello.nick, remoteAddr);
     log.info("resume {nick}: {address} replaces {ghost}", {
       nick: ghost.nick,
       address: remoteAddr,
