@@ -118,9 +118,9 @@ function renderLine(message: ServerMessage, ctx: RenderContext): string | null {
       const prefix = `[${clock(message.ts)}] ${where(message.room)}* ${
         sanitizeText(message.from)
       } `;
-      return `${time(message.ts)} ${where(message.room)}* ${nick(message.from)} ${
-        body(message.text, prefix.length)
-      }`;
+      let text = body(message.text, prefix.length);
+      if (mentions(message.text, ctx.me) && message.from !== ctx.me) text = c.bold(c.yellow(text));
+      return `${time(message.ts)} ${where(message.room)}* ${nick(message.from)} ${text}`;
     }
     case "privmsg": {
       const own = message.from.toLowerCase() === ctx.me.toLowerCase();

@@ -107,6 +107,12 @@ export interface HelloMessage {
   client?: string;
   /** When true the server answers `welcome` and closes: a health probe that joins nothing. */
   probe?: boolean;
+  /**
+   * Resume token from an earlier `welcome` (issue 3): if the nick is still held
+   * by that earlier session (a ghost whose connection dropped), the server
+   * closes the ghost and gives the nick to this connection at once.
+   */
+  resume?: string;
 }
 
 /** A chat line for a room. */
@@ -207,6 +213,12 @@ export interface WelcomeMessage {
   online: number;
   /** Limits the server enforces. */
   limits: ServerLimits;
+  /**
+   * Resume token (issue 3): random and unguessable, new for every welcome. A
+   * client that reconnects sends it as `hello.resume` to take its nick back
+   * from its own ghost. Absent in probe welcomes.
+   */
+  resume?: string;
 }
 
 /** Acknowledges a `msg` or `command` by `ref`; for messages it carries the assigned id and time. */
@@ -584,6 +596,8 @@ const clientParsers: Record<string, (o: Json) => ClientMessage> = {
     if (client !== undefined) m.client = client;
     const probe = optBool(o, "probe");
     if (probe !== undefined) m.probe = probe;
+    const resume = optStr(o, "resume");
+    if (resume !== undefined) m.resume = resume;
     return m;
   },
   msg(o) {
@@ -644,7 +658,7 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
     const limits = o.limits;
     if (typeof limits !== "object" || limits === null) fail("welcome", "limits", "an object");
     const l: Json = { type: "welcome", ...limits as Json };
-    return {
+    const welcome: WelcomeMessage = {
       type: "welcome",
       version: uint(o, "version"),
       server: str(o, "server"),
@@ -660,6 +674,9 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
         ...(l.maxMediaBytes === undefined ? {} : { maxMediaBytes: uint(l, "maxMediaBytes") }),
       },
     };
+    const resume = optStr(o, "resume");
+    if (resume !== undefined) welcome.resume = resume;
+    return welcome;
   },
   ack: (o) => ({ type: "ack", ref: uint(o, "ref"), id: uint(o, "id"), ts: uint(o, "ts") }),
   error(o) {

@@ -36,6 +36,7 @@ import {
   receiveMedia,
 } from "./media_handler.ts";
 import { MediaStore } from "./media_store.ts";
+import { ResumeTokens } from "./resume_tokens.ts";
 import { Room } from "./room.ts";
 import { HistoryStore, type StoredMessage } from "./history_store.ts";
 import { Moderation } from "./moderation.ts";
@@ -131,6 +132,7 @@ export class Hub {
   readonly #sessions = new Map<string, Session>();
   readonly #rooms = new Map<string, Room<Session>>();
   readonly #commands = new Map<string, CommandSpec>();
+  readonly #resumeTokens = new ResumeTokens<Session>();
   #nextSessionId = 1;
   #stopping = false;
   /** History, topics and bans. */
@@ -265,6 +267,8 @@ export class Hub {
    * Admits a client after its `hello`: checks version, password, capacity and
    * nick, registers the session in `#lobby`, sends it `welcome`, and announces
    * the join to the room. Synchronous, so two clients cannot take one nick.
+   * A `hello.resume` matching the token of the session holding the nick closes
+   * that ghost first (see `resume_tokens.ts`), so the nick is free.
    *
    * @param hello The client's first message.
    * @param peer The transport to send through.
@@ -274,6 +278,7 @@ export class Hub {
    */
   admit(hello: HelloMessage, peer: Peer): Session {
     this.checkHello(hello, peer.remoteAddr);
+    this.#takeOverGhost(nameKey(hello.nick), hello, peer.remoteAddr);
     if (this.#sessions.size >= this.maxClients) {
       log.warn("refused {address}: server full ({max} users)", {
         address: peer.remoteAddr,
@@ -314,6 +319,7 @@ export class Hub {
       users: this.users(lobby),
       online: this.#sessions.size,
       limits: this.limits,
+      resume: this.#resumeTokens.issue(session),
     };
     session.send(encodeMessage(welcome));
     lobby.broadcast(
@@ -379,6 +385,7 @@ export class Hub {
   disconnect(session: Session, reason: string): void {
     if (session.gone) return;
     session.gone = true;
+    this.#resumeTokens.revoke(session);
     this.#sessions.delete(session.key);
     const ts = this.#now();
     for (const room of session.rooms) {
@@ -725,6 +732,31 @@ export class Hub {
       throw new ChatError("not_in_room", `You are not in ${sanitizeText(name ?? DEFAULT_ROOM)}`);
     }
     return room;
+  }
+
+  /**
+   * Resume (issue 3): when `hello.resume` matches the token of the session
+   * holding the nick, that session is a ghost of this client; close it now so
+   * the nick is free for the new connection.
+   */
+  #takeOverGhost(key: string, hello: HelloMessage, remoteAddr: string): void {
+    const ghost = this.#sessions.get(key);
+    if (!ghost || !this.#resumeTokens.matches(ghost, hello.resume)) return;
+    // A banned client must not get to close anyone's connection.
+    this.moderation.checkAdmission(hello.nick, remoteAddr);
+    log.info("resume {nick}: {address} replaces {ghost}", {
+      nick: ghost.nick,
+      address: remoteAddr,
+      ghost: ghost.remoteAddr,
+    });
+    const reason = "reconnected";
+    this.sendTo(ghost, {
+      type: "notice",
+      ts: this.#now(),
+      text: `Your session was resumed from ${remoteAddr}`,
+    });
+    this.disconnect(ghost, reason);
+    ghost.close(reason);
   }
 
   #chat(session: Session, message: SendMessage): void {

@@ -115,7 +115,7 @@ var serverParsers = {
       type: "welcome",
       ...limits
     };
-    return {
+    const welcome2 = {
       type: "welcome",
       version: uint(o, "version"),
       server: str(o, "server"),
@@ -133,6 +133,9 @@ var serverParsers = {
         }
       }
     };
+    const resume = optStr(o, "resume");
+    if (resume !== void 0) welcome2.resume = resume;
+    return welcome2;
   },
   ack: (o) => ({
     type: "ack",
@@ -318,10 +321,20 @@ var ChatState = class {
       DEFAULT_ROOM
     ]
   ]);
-  /** Nicks seen in the active rooms, for completion. */
+  /** Nicks in the rooms joined (kept from `welcome`, `who`, `join`, `leave`, `nick`), for completion. */
   nicks = /* @__PURE__ */ new Set();
+  /** Rooms seen in `/rooms` listings or joined, by lower-case name, for completion. */
+  knownRooms = /* @__PURE__ */ new Map([
+    [
+      DEFAULT_ROOM,
+      DEFAULT_ROOM
+    ]
+  ]);
+  #members = /* @__PURE__ */ new Map();
   #pending = /* @__PURE__ */ new Map();
   #saves = /* @__PURE__ */ new Map();
+  /** Rooms being rejoined after a reconnect, by lower-case name. */
+  #rejoining = /* @__PURE__ */ new Set();
   /** @param nick The nick asked for. */
   constructor(nick2) {
     this.me = nick2;
@@ -340,7 +353,44 @@ var ChatState = class {
     this.activeRoom = welcome2.room || DEFAULT_ROOM;
     this.rooms.clear();
     this.rooms.set(this.activeRoom.toLowerCase(), this.activeRoom);
-    for (const user2 of welcome2.users) this.nicks.add(user2.nick);
+    this.#members.clear();
+    this.#setMembers(this.activeRoom, welcome2.users.map((u) => u.nick));
+  }
+  /**
+   * Applies the welcome of a new connection after a reconnect: keeps the
+   * rooms and the active room the user had, and returns the rooms to rejoin
+   * (every room but the one the server put the client in). Their `join`
+   * notices then do not switch the active room.
+   *
+   * @param welcome The new connection's welcome.
+   * @returns Room names to send `/join` for, active room last.
+   */
+  resume(welcome2) {
+    const rooms2 = [
+      ...this.rooms.values()
+    ];
+    const active = this.activeRoom;
+    this.welcome(welcome2);
+    const rejoin = rooms2.filter((r) => r.toLowerCase() !== this.activeRoom.toLowerCase()).sort((a, b) => Number(a === active) - Number(b === active));
+    for (const room3 of rejoin) {
+      this.rooms.set(room3.toLowerCase(), room3);
+      this.#rejoining.add(room3.toLowerCase());
+    }
+    if (this.rooms.has(active.toLowerCase())) this.activeRoom = active;
+    return rejoin;
+  }
+  /**
+   * Forgets every message sent but not acknowledged (the connection dropped;
+   * their fate is unknown) so that a new connection starts clean.
+   *
+   * @returns The texts of chat lines, actions and private messages among them, oldest first.
+   */
+  dropPending() {
+    const lost = [
+      ...this.#pending.values()
+    ].filter((p) => p.kind !== "command").map((p) => p.kind === "privmsg" ? `/msg ${p.to} ${p.text}` : p.kind === "action" ? `/me ${p.text}` : p.text);
+    this.#pending.clear();
+    return lost;
   }
   /**
    * Turns a typed line into a protocol message.
@@ -508,30 +558,47 @@ var ChatState = class {
       case "join":
         if (message.nick === this.me) {
           this.rooms.set(message.room.toLowerCase(), message.room);
-          this.activeRoom = message.room;
-        } else this.nicks.add(message.nick);
+          this.knownRooms.set(message.room.toLowerCase(), message.room);
+          if (!this.#rejoining.delete(message.room.toLowerCase())) this.activeRoom = message.room;
+        } else {
+          this.#members.get(message.room.toLowerCase())?.add(message.nick);
+          this.nicks.add(message.nick);
+        }
         return [
           message
         ];
       case "leave":
+        this.#members.get(message.room.toLowerCase())?.delete(message.nick);
         if (message.nick === this.me) {
+          this.#members.delete(message.room.toLowerCase());
           this.rooms.delete(message.room.toLowerCase());
           if (this.activeRoom.toLowerCase() === message.room.toLowerCase()) {
             this.activeRoom = this.rooms.values().next().value ?? DEFAULT_ROOM;
           }
         }
+        this.#recountNicks();
         return [
           message
         ];
       case "nick":
         if (message.old === this.me) this.me = message.nick;
+        for (const members of this.#members.values()) {
+          if (members.delete(message.old)) members.add(message.nick);
+        }
         this.nicks.delete(message.old);
         this.nicks.add(message.nick);
         return [
           message
         ];
       case "who":
-        for (const user2 of message.users) this.nicks.add(user2.nick);
+        if (this.rooms.has(message.room.toLowerCase())) {
+          this.#setMembers(message.room, message.users.map((u) => u.nick));
+        } else for (const user2 of message.users) this.nicks.add(user2.nick);
+        return [
+          message
+        ];
+      case "rooms":
+        for (const room3 of message.rooms) this.knownRooms.set(room3.name.toLowerCase(), room3.name);
         return [
           message
         ];
@@ -539,6 +606,16 @@ var ChatState = class {
         return [
           message
         ];
+    }
+  }
+  #setMembers(room3, nicks) {
+    this.#members.set(room3.toLowerCase(), new Set(nicks));
+    this.#recountNicks();
+  }
+  #recountNicks() {
+    this.nicks.clear();
+    for (const members of this.#members.values()) {
+      for (const nick2 of members) this.nicks.add(nick2);
     }
   }
 };

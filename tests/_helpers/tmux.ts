@@ -5,6 +5,8 @@
  * @module
  */
 
+import { JOIN_PERMISSIONS, MAIN } from "./serve_process.ts";
+
 /** A private tmux server with fixed-size sessions. */
 export class Tmux implements AsyncDisposable {
   readonly socket: string;
@@ -98,6 +100,17 @@ export class Tmux implements AsyncDisposable {
     await this.run("paste-buffer", "-p", "-b", "parley", "-t", name);
   }
 
+  /**
+   * Copies everything a session's program writes from now on, escape
+   * sequences and bells included, to `file` (tmux `pipe-pane`).
+   *
+   * @param name Session.
+   * @param file Path of the file to append to.
+   */
+  async record(name: string, file: string): Promise<void> {
+    await this.run("pipe-pane", "-o", "-t", name, `cat >> ${quote(file)}`);
+  }
+
   /** The visible screen of a session. */
   capture(name: string): Promise<string> {
     return this.run("capture-pane", "-p", "-t", name);
@@ -159,4 +172,64 @@ function quote(word: string): string {
 /** Non-empty lines of a captured screen. */
 export function screenLines(screen: string): string[] {
   return screen.split("\n").map((l) => l.trimEnd()).filter((l) => l !== "");
+}
+
+/**
+ * One session of a {@linkcode Tmux} seen as a terminal pane: the session name
+ * bound in, and screen matching row by row (`^` and `$` are row bounds).
+ */
+export class TmuxPane {
+  /**
+   * @param tmux The tmux server.
+   * @param name The session.
+   */
+  constructor(readonly tmux: Tmux, readonly name: string) {}
+
+  /** Starts `parley join ARGS` in a new session of `tmux`. */
+  static async join(tmux: Tmux, name: string, args: string[]): Promise<TmuxPane> {
+    await tmux.start(name, [Deno.execPath(), "run", ...JOIN_PERMISSIONS, MAIN, "join", ...args], {
+      NO_COLOR: "1",
+    });
+    return new TmuxPane(tmux, name);
+  }
+
+  /** Types literal text. */
+  type(text: string): Promise<void> {
+    return this.tmux.type(this.name, text);
+  }
+
+  /** Presses keys by tmux name. */
+  press(...keys: string[]): Promise<void> {
+    return this.tmux.press(this.name, ...keys);
+  }
+
+  /** Pastes text with bracketed-paste markers. */
+  paste(text: string): Promise<void> {
+    return this.tmux.paste(this.name, text);
+  }
+
+  /** Records raw output to `file`; see {@linkcode Tmux.record}. */
+  record(file: string): Promise<void> {
+    return this.tmux.record(this.name, file);
+  }
+
+  /** The screen rows, trailing spaces trimmed. */
+  async screen(): Promise<string[]> {
+    return (await this.tmux.capture(this.name)).split("\n").map((l) => l.trimEnd());
+  }
+
+  /** Waits until some row matches `row` (`^`/`$` are row bounds); returns the rows. */
+  async waitFor(row: RegExp, timeoutMs = 15_000): Promise<string[]> {
+    const screen = await this.tmux.waitFor(
+      this.name,
+      new RegExp(row.source.replace(/\$$/, " *$"), row.flags + "m"),
+      timeoutMs,
+    );
+    return screen.split("\n").map((l) => l.trimEnd());
+  }
+
+  /** Waits for the program to exit; see {@linkcode Tmux.waitExit}. */
+  waitExit(timeoutMs?: number): Promise<number | undefined> {
+    return this.tmux.waitExit(this.name, timeoutMs);
+  }
 }

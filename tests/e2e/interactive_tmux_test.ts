@@ -40,7 +40,8 @@ Deno.test({
     // Wait for the settled screen: the message row directly above the redrawn prompt.
     const screen = await tmux.waitFor(
       "alice",
-      /<bob> hello from bob *\n\[#lobby\] alice> half typed line/,
+      // (the status line, when present, sits between the messages and the prompt)
+      /<bob> hello from bob *\n(?: tcp:\/\/\S+ \| #lobby \| alice \| connected *\n)?\[#lobby\] alice> half typed line/,
     );
     const lines = screenLines(screen);
     // The message is printed above the prompt, and the prompt still holds what alice typed.
@@ -69,7 +70,8 @@ Deno.test({
   ignore: !hasTmux,
   async fn() {
     await using server = await startServe();
-    await using tmux = new Tmux(100, 30);
+    // Tall enough for the server's /help plus the client's own commands.
+    await using tmux = new Tmux(100, 50);
     await tmux.start("carol", joinCommand(server.port, "carol"), { NO_COLOR: "1" });
     await tmux.waitFor("carol", "[#lobby] carol>");
     await tmux.type("carol", "/help");
