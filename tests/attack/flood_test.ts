@@ -47,23 +47,24 @@ Deno.test("flood: excess gets rate_limited with its ref, persistent excess a dis
   );
   await flooder.sendBytes(new Uint8Array(frames.flat())).catch(() => {});
   assert(await flooder.waitClosed(), "the flooder must be disconnected");
+  // Acks may be cut short by the disconnect (they wait for the history commit), so count
+  // what the room got: the burst (plus a token or so of refill) and nothing after it.
+  const left = await alice.next((m) => m.type === "leave" && m.nick === "flooder");
+  assert(left.type === "leave" && /rate_limited/.test(left.reason), JSON.stringify(left));
+  await assertServes(alice, bob);
+  const spam = alice.received.filter((m) => m.type === "msg" && m.from === "flooder");
+  assert(spam.length >= 20 && spam.length <= 22, `delivered: ${spam.length}`);
   const acks = flooder.received.filter((m) => m.type === "ack");
+  assert(acks.length <= spam.length, `acks: ${acks.length}`);
   const limited = flooder.received.filter((m) => m.type === "error" && m.code === "rate_limited");
-  // The burst passes (a refill of a token or so may sneak in), the rest is refused.
-  assert(acks.length >= 20 && acks.length <= 22, `acks: ${acks.length}`);
   assert(limited.length >= 10, `rate_limited errors: ${limited.length}`);
+  const delivered = spam.length;
   const [final, ...refused] = [limited.at(-1)!, ...limited.slice(0, -1)];
   assert(
-    refused.every((m) => m.type === "error" && typeof m.ref === "number" && m.ref > acks.length),
+    refused.every((m) => m.type === "error" && typeof m.ref === "number" && m.ref > delivered),
     JSON.stringify(refused[0]),
   );
   assert(final.type === "error" && /Disconnected for sending too fast/.test(final.message));
-  const left = await alice.next((m) => m.type === "leave" && m.nick === "flooder");
-  assert(left.type === "leave" && /rate_limited/.test(left.reason), JSON.stringify(left));
-  // Others saw only what was acknowledged, and the room still works.
-  const spam = alice.received.filter((m) => m.type === "msg" && m.from === "flooder");
-  assertEqual(spam.length, acks.length);
-  await assertServes(alice, bob);
   const log = await server.log();
   assertMatch(log, /rate limited flooder \(127\.0\.0\.1:\d+\)/);
   assertMatch(
@@ -80,6 +81,8 @@ Deno.test("flood: a client over the byte rate is limited even at few messages", 
     "20000",
     "--max-frame-bytes",
     "16384",
+    "--max-media-bytes",
+    "1000",
   ]);
   await using heavy = await RawClient.join(server.port, "heavy");
   const big = "y".repeat(8000);

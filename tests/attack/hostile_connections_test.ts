@@ -37,9 +37,11 @@ Deno.test("attack: a 1 MB length prefix with no body allocates nothing and harms
   const grown = (await rssKiB(server.child.pid)) - before;
   // 100 preallocated frames would be 100 MiB; what is held is what was sent (4 bytes each).
   assert(grown < 40 * 1024, `server RSS grew ${grown} KiB for 100 empty 1 MB frames`);
-  // One byte over the cap after the handshake is refused too.
+  // One byte over the announced cap after the handshake is refused too.
   const over = await RawClient.join(server.port, "over");
-  await over.sendBytes(header(1_048_577));
+  const welcome = over.received[0];
+  assert(welcome.type === "welcome");
+  await over.sendBytes(header(welcome.limits.maxFrameBytes + 1));
   const tooLarge = await over.next((m) => m.type === "error");
   assert(tooLarge.type === "error" && tooLarge.code === "frame_too_large");
   assert(await over.waitClosed());
