@@ -18,6 +18,7 @@ import {
 } from "../protocol/messages.ts";
 import { VERSION } from "../protocol/version.ts";
 import { formatAddress, type ServerAddress } from "./address.ts";
+import { tlsFingerprint } from "./tls_fingerprint.ts";
 
 /** Options for {@linkcode connect}. */
 export interface ConnectOptions {
@@ -168,7 +169,7 @@ export async function connect(options: ConnectOptions): Promise<ParleyClient> {
     throw new ConnectError("connect", describeConnectError(error, where, timeoutMs));
   }
   if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
-  const fingerprint: string | undefined = undefined;
+  let fingerprint: string | undefined;
   const reader = conn.readable
     .pipeThrough(new FrameDecoderStream({ maxFrameBytes: DEFAULT_MAX_FRAME_BYTES * 64 }))
     .pipeThrough(
@@ -213,6 +214,11 @@ export async function connect(options: ConnectOptions): Promise<ParleyClient> {
       return fail(
         new ConnectError("closed", `${where} sent "${message.type}" instead of a welcome`),
       );
+    }
+    if (address.tls && !options.probe) {
+      // The chain and name were verified by Deno.connectTls above; read the fingerprint to show.
+      fingerprint = await tlsFingerprint({ ...address, caCerts: options.caCerts, timeoutMs })
+        .catch(() => undefined);
     }
     return new ParleyClient(conn, reader, message, fingerprint);
   } catch (error) {

@@ -7,7 +7,7 @@
 
 import { parseArgs } from "node:util";
 import type { ServerMessage } from "../protocol/messages.ts";
-import { parseAddress, type ServerAddress } from "./address.ts";
+import { formatAddress, parseAddress, type ServerAddress } from "./address.ts";
 import { ChatState } from "./chat_state.ts";
 import { connect, ConnectError, type ParleyClient } from "./client_connection.ts";
 import { heartbeat } from "./heartbeat.ts";
@@ -160,6 +160,12 @@ export async function joinCommand(args: string[]): Promise<number> {
       }
       writeAllSync(Deno.stderr, `parley join: ${error.message}\n`);
       return exitCodeFor(error);
+    }
+    if (client.fingerprint) {
+      writeAllSync(
+        parsed.json ? Deno.stderr : Deno.stdout,
+        `--- TLS certificate of ${formatAddress(parsed.address)}: SHA-256 ${client.fingerprint}\n`,
+      );
     }
     return interactive
       ? await runInteractive(client, {

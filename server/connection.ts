@@ -15,7 +15,9 @@ import {
   type ErrorCode,
   parseClientMessage,
 } from "../protocol/messages.ts";
+import type { AuthGuard } from "./auth_guard.ts";
 import { ChatError } from "./chat_error.ts";
+import { FloodControl, type FloodOptions } from "./flood_control.ts";
 import type { Hub } from "./hub.ts";
 import type { Peer, Session } from "./session.ts";
 
@@ -32,7 +34,7 @@ export interface ByteStream {
 }
 
 /** Options for {@linkcode Connection}. */
-export interface ConnectionOptions {
+export interface ConnectionOptions extends FloodOptions {
   /**
    * Most bytes waiting in the outbound queue; past it the peer is a slow
    * consumer and is disconnected.
@@ -54,6 +56,8 @@ export interface ConnectionOptions {
    * @default {10}
    */
   maxBadMessages?: number;
+  /** Brute-force bookkeeping shared by all connections; none: no delay or lockout. */
+  authGuard?: AuthGuard;
 }
 
 const MIN_READ_BYTES = 1024;
@@ -89,8 +93,11 @@ export class Connection implements Peer {
   #state: "handshake" | "open" | "closing" | "closed" = "handshake";
   #closeReason = "";
   #badMessages = 0;
+  #refusing = false;
   #overflowed = false;
   #readSize = MIN_READ_BYTES;
+  readonly #flood: FloodControl;
+  readonly #authGuard: AuthGuard | undefined;
   readonly #closed: PromiseWithResolvers<void> = Promise.withResolvers();
 
   /**
@@ -108,6 +115,8 @@ export class Connection implements Peer {
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 2000;
     this.#maxBadMessages = options.maxBadMessages ?? 10;
     this.openedAt = this.lastSeen = hub.now();
+    this.#flood = new FloodControl(options, hub.limits.maxFrameBytes, this.openedAt);
+    this.#authGuard = options.authGuard;
   }
 
   /** Resolves once the socket is closed. */
@@ -115,9 +124,9 @@ export class Connection implements Peer {
     return this.#closed.promise;
   }
 
-  /** Whether the handshake has not completed yet. */
+  /** Whether the handshake has not completed yet (a delayed refusal counts). */
   get inHandshake(): boolean {
-    return this.#state === "handshake";
+    return this.#state === "handshake" || (this.#refusing && !this.#closeReason);
   }
 
   /** Bytes waiting in the outbound queue. */
@@ -312,6 +321,13 @@ export class Connection implements Peer {
 
   #onFrame(payload: Uint8Array): void {
     if (this.#state !== "handshake" && this.#state !== "open") return;
+    if (this.#state === "open") {
+      const verdict = this.#flood.check(payload.length + 4, this.#hub.now());
+      if (verdict !== "accept") {
+        this.#floodRefused(payload, verdict);
+        return;
+      }
+    }
     let message: ClientMessage;
     try {
       message = parseClientMessage(payload);
@@ -345,6 +361,19 @@ export class Connection implements Peer {
       this.#refuse("handshake_required", `Expected a hello message first, got "${message.type}"`);
       return;
     }
+    const guard = this.#hub.requiresPassword ? this.#authGuard : undefined;
+    const locked = guard?.lockedFor(this.remoteAddr) ?? 0;
+    if (locked > 0) {
+      log.warn("refused {address}: locked out for {ms} more ms", {
+        address: this.remoteAddr,
+        ms: locked,
+      });
+      this.#refuse(
+        "locked_out",
+        `Too many wrong passwords from your address; try again in ${Math.ceil(locked / 1000)} s`,
+      );
+      return;
+    }
     try {
       if (message.probe) {
         this.#hub.checkHello(message, this.remoteAddr);
@@ -355,10 +384,56 @@ export class Connection implements Peer {
       this.session = this.#hub.admit(message, this);
       this.#state = "open";
       this.#decoder.maxFrameBytes = this.#hub.limits.maxFrameBytes;
+      guard?.succeed(this.remoteAddr);
     } catch (error) {
       if (!(error instanceof ChatError)) throw error;
+      if (guard && error.code === "auth_failed" && message.password !== undefined) {
+        this.#refuseLater(error.code, error.message, guard.fail(this.remoteAddr));
+        return;
+      }
       this.#refuse(error.code, error.message);
     }
+  }
+
+  /**
+   * Stops reading, waits `delayMs` (this connection only; the hub carries on),
+   * then sends a typed error and closes.
+   */
+  #refuseLater(code: ErrorCode, message: string, delayMs: number): void {
+    this.#state = "closing";
+    this.#refusing = true;
+    const timer = setTimeout(() => this.#refuse(code, message), delayMs);
+    void this.#closed.promise.then(() => clearTimeout(timer));
+  }
+
+  /** Answers a frame over the flood limits; disconnects when strikes run out. */
+  #floodRefused(payload: Uint8Array, verdict: "refuse" | "disconnect"): void {
+    const nick = this.session?.nick ?? "";
+    if (verdict === "disconnect") {
+      log.warn("flood from {nick} ({address}): {refused} messages over the limit, disconnecting", {
+        nick,
+        address: this.remoteAddr,
+        refused: this.#flood.refused,
+      });
+      this.#refuse("rate_limited", "Disconnected for sending too fast");
+      return;
+    }
+    if (this.#flood.refused === 1) {
+      log.warn("rate limited {nick} ({address})", { nick, address: this.remoteAddr });
+    }
+    let ref: number | undefined;
+    try {
+      const message = parseClientMessage(payload);
+      if ("ref" in message) ref = message.ref;
+    } catch (error) {
+      if (!(error instanceof SyntaxError || error instanceof TypeError)) throw error;
+    }
+    const text = "You are sending too fast; this message was not delivered";
+    this.send(encodeMessage(
+      ref === undefined
+        ? { type: "error", code: "rate_limited", message: text }
+        : { type: "error", code: "rate_limited", message: text, ref },
+    ));
   }
 
   /** Sends a typed error, then closes gracefully. */

@@ -384,6 +384,8 @@ export class Hub {
    */
   disconnect(session: Session, reason: string): void {
     if (session.gone) return;
+    // Reasons can quote client input (a malformed message): clean before broadcasting.
+    reason = sanitizeText(reason).slice(0, 300);
     session.gone = true;
     this.#resumeTokens.revoke(session);
     this.#sessions.delete(session.key);

@@ -6,6 +6,7 @@
 
 import { configure, dispose, getTextFormatter } from "npm:@logtape/logtape@2.4.2";
 import { getFileSink } from "npm:@logtape/file@2.3.10";
+import { sanitizeText } from "../protocol/sanitize.ts";
 
 /** Options for {@linkcode setupLogging}. */
 export interface LoggingOptions {
@@ -37,7 +38,8 @@ export async function setupLogging(options: LoggingOptions): Promise<() => Promi
           timestamp: "rfc3339",
           level: "FULL",
           category: ".",
-          value: (v: unknown) => typeof v === "string" ? v : Deno.inspect(v),
+          // Strip control characters so that client input cannot forge log lines.
+          value: (v: unknown) => sanitizeText(typeof v === "string" ? v : Deno.inspect(v)),
         }),
         bufferSize: 0,
       }),

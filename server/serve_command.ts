@@ -6,6 +6,7 @@
 
 import { EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "../cli/exit_codes.ts";
 import { askSecret, isUsageError, readSecretFile, writeAllSync } from "../cli/prompt.ts";
+import { readOptionFile } from "../cli/prompt.ts";
 import { startAdminConsole } from "./admin_console.ts";
 import { resolveServeConfig, type ServeConfig, serveOptionsHelp } from "./serve_options.ts";
 import { lanAddresses } from "./lan_addresses.ts";
@@ -66,6 +67,17 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
     historyReplay: config.history as number,
     retainDays: config["retain-days"] as number | undefined,
     retainMessages: config["retain-messages"] as number | undefined,
+    // Issue 4.
+    maxPerAddress: config["max-per-address"] as number,
+    floodRate: config["flood-rate"] as number,
+    floodBurst: config["flood-burst"] as number,
+    floodBytesRate: config["flood-bytes"] as number,
+    floodBytesBurst: config["flood-burst-bytes"] as number,
+    floodStrikes: config["flood-strikes"] as number,
+    authDelayMs: config["auth-delay"] as number,
+    authMaxFailures: config["auth-max-failures"] as number,
+    authLockoutMs: config["auth-lockout"] as number,
+    ...readTlsFiles(config),
   };
 }
 
@@ -139,6 +151,15 @@ export async function serveCommand(args: string[]): Promise<number> {
       );
       return EXIT_ERROR;
     }
+    if (
+      error instanceof Deno.errors.InvalidData || /pem|certificate|private key/i.test(`${error}`)
+    ) {
+      writeAllSync(
+        Deno.stderr,
+        `parley serve: cannot use the TLS certificate or key: ${(error as Error).message}\n`,
+      );
+      return EXIT_ERROR;
+    }
     if (error instanceof Deno.errors.AddrNotAvailable) {
       writeAllSync(
         Deno.stderr,
@@ -158,7 +179,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   output.listening({
     name: server.hub.serverName,
     addr: server.addr,
-    hints: joinHints(server.addr),
+    hints: joinHints(server.addr).map((line) =>
+      options.tlsCert ? line.replace("parley join ", "parley join tls://") : line
+    ),
     password: server.hub.requiresPassword,
     webUrl: server.web ? webUrl(server.web.scheme, server.web.addr) : undefined,
   });
@@ -235,4 +258,24 @@ export function joinHints(addr: Deno.NetAddr): string[] {
   hint("this machine:", "127.0.0.1");
   for (const ip of lanAddresses()) hint("your network:", ip);
   return lines;
+}
+
+/**
+ * Reads `--tls-cert` and `--tls-key` (issue 4).
+ *
+ * @param config Resolved options.
+ * @returns The PEM texts, or `{}` without TLS.
+ * @throws {TypeError} If only one is given or a file cannot be read.
+ */
+function readTlsFiles(config: ServeConfig): { tlsCert?: string; tlsKey?: string } {
+  const cert = config["tls-cert"] as string | undefined;
+  const key = config["tls-key"] as string | undefined;
+  if (cert === undefined && key === undefined) return {};
+  if (cert === undefined || key === undefined) {
+    throw new TypeError("--tls-cert and --tls-key go together; give both or neither");
+  }
+  return {
+    tlsCert: readOptionFile(cert, "TLS certificate"),
+    tlsKey: readOptionFile(key, "TLS key"),
+  };
 }

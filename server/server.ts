@@ -6,8 +6,11 @@
 
 import { getLogger } from "npm:@logtape/logtape@2.4.2";
 import { encodeMessage } from "../protocol/messages.ts";
+import { AddressLimiter } from "./address_limiter.ts";
+import { AuthGuard, type AuthGuardOptions } from "./auth_guard.ts";
 import { type ByteStream, Connection, type ConnectionOptions } from "./connection.ts";
 import { Hub, type HubOptions } from "./hub.ts";
+import { listenNodeTls } from "./node_tls_listener.ts";
 import { startWebServer, type WebServer, type WebServerOptions } from "./web_server.ts";
 import { HistoryStore } from "./history_store.ts";
 
@@ -27,10 +30,16 @@ export interface ConnListener extends AsyncIterable<AcceptedConn> {
   readonly addr: Deno.Addr;
   /** Stops accepting; ends the iteration. */
   close(): void;
+  /**
+   * Waits for the next connection. When present it is used instead of the
+   * iterator, so that one failed accept (out of file descriptors) does not end
+   * the loop.
+   */
+  accept?(): Promise<AcceptedConn>;
 }
 
 /** Options for {@linkcode startServer}. */
-export interface ServerOptions extends HubOptions, ConnectionOptions {
+export interface ServerOptions extends HubOptions, ConnectionOptions, AuthGuardOptions {
   /**
    * Address to bind.
    * @default {"0.0.0.0"}
@@ -43,6 +52,10 @@ export interface ServerOptions extends HubOptions, ConnectionOptions {
   port?: number;
   /** A ready listener to use instead of binding `hostname:port` (tests, TLS). */
   listener?: ConnListener;
+  /** PEM certificate chain: serve TLS instead of plain TCP (see `node_tls_listener.ts`). Needs `tlsKey`. */
+  tlsCert?: string;
+  /** PEM private key for `tlsCert`. */
+  tlsKey?: string;
   /**
    * Longest a client may take to send `hello`, in ms.
    * @default {10000}
@@ -53,6 +66,12 @@ export interface ServerOptions extends HubOptions, ConnectionOptions {
    * @default {256}
    */
   maxPendingHandshakes?: number;
+  /**
+   * Most connections one address (IPv4 address or IPv6 /64) may hold at once,
+   * handshaking or joined.
+   * @default {50}
+   */
+  maxPerAddress?: number;
   /** Aborting it shuts the server down, as `close()` does. */
   signal?: AbortSignal;
   /**
@@ -120,6 +139,7 @@ export function formatAddr(addr: Deno.Addr): string {
  * @returns The running server; await `finished` after `close()`.
  * @throws {Deno.errors.AddrInUse} If the port is taken.
  * @throws {Deno.errors.PermissionDenied} Without `--allow-net`.
+ * @throws {Deno.errors.InvalidData} If `tlsCert`/`tlsKey` are not usable PEM.
  *
  * @example
  * ```ts
@@ -130,6 +150,16 @@ export function formatAddr(addr: Deno.Addr): string {
  * ```
  */
 export function startServer(options: ServerOptions = {}): Promise<ParleyServer> {
+  const bind = { hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 5003 };
+  if (options.tlsCert !== undefined && !options.listener) {
+    // Issue 4: TLS through node:tls (see node_tls_listener.ts for why not Deno.listenTls).
+    return listenNodeTls({
+      ...bind,
+      cert: options.tlsCert,
+      key: options.tlsKey ?? "",
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+    }).then((listener) => startServer({ ...options, listener }));
+  }
   // Open the database before binding, so a bad file fails the start and leaves no listener.
   const ownStore = options.history === undefined;
   const history = options.history ?? new HistoryStore(options.dataFile ?? ":memory:");
@@ -145,8 +175,7 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
   let listener: ConnListener;
   try {
     retain();
-    listener = options.listener ??
-      Deno.listen({ hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 5003 });
+    listener = options.listener ?? Deno.listen(bind);
   } catch (error) {
     if (ownStore) history.close();
     throw error;
@@ -158,6 +187,8 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
   const connectionOptions: ConnectionOptions = {
     ...options,
     maxQueueBytes: Math.max(options.maxQueueBytes ?? 1_048_576, hub.limits.maxFrameBytes + 65_536),
+    // Issue 4: one brute-force ledger for every transport.
+    authGuard: new AuthGuard(options, () => hub.now()),
   };
   let web: WebServer | undefined;
   if (options.web) {
@@ -207,9 +238,10 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
     }
   }, Math.min(1000, handshakeTimeoutMs / 2, heartbeatMs / 2));
 
+  const perAddress = new AddressLimiter(options.maxPerAddress ?? 50);
   const acceptLoop = (async () => {
     try {
-      for await (const socket of listener) {
+      for await (const socket of acceptAll(listener, () => accepting)) {
         const remoteAddr = formatAddr(socket.remoteAddr);
         if (!accepting) {
           socket.close();
@@ -232,8 +264,25 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
           conn.close("too many connections");
           continue;
         }
+        const addressKey = perAddress.acquire(remoteAddr);
+        if (addressKey === undefined) {
+          log.warn("refused {address}: {max} connections from that address already", {
+            address: remoteAddr,
+            max: perAddress.max,
+          });
+          conn.send(encodeMessage({
+            type: "error",
+            code: "too_many_connections",
+            message: `Too many connections from your address (limit ${perAddress.max})`,
+          }));
+          conn.close("too many connections from address");
+          continue;
+        }
         connections.add(conn);
-        void conn.run().finally(() => connections.delete(conn));
+        void conn.run().finally(() => {
+          connections.delete(conn);
+          perAddress.release(addressKey);
+        });
       }
     } catch (error) {
       if (!(error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted)) {
@@ -275,4 +324,44 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
   const addr = listener.addr as Deno.NetAddr;
   log.info("server started on {address}", { address: formatAddr(addr) });
   return Promise.resolve({ addr, hub, connections, web, finished: finished.promise, close });
+}
+
+/**
+ * Yields accepted connections until the listener closes. With `accept()` a
+ * failed accept (e.g. out of file descriptors) is logged and retried after a
+ * pause growing from 5 ms to 1 s, as Go's `net/http` does, instead of stopping
+ * the server.
+ *
+ * @param listener The listener.
+ * @param running Whether to keep accepting.
+ */
+async function* acceptAll(
+  listener: ConnListener,
+  running: () => boolean,
+): AsyncGenerator<AcceptedConn> {
+  if (!listener.accept) {
+    yield* listener;
+    return;
+  }
+  let pause = 0;
+  while (running()) {
+    let socket: AcceptedConn;
+    try {
+      socket = await listener.accept();
+    } catch (error) {
+      if (
+        error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted ||
+        !running()
+      ) return;
+      pause = Math.min(1000, pause ? pause * 2 : 5);
+      log.warn("accept failed, retrying in {ms} ms: {error}", {
+        ms: pause,
+        error: (error as Error).message ?? String(error),
+      });
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      continue;
+    }
+    pause = 0;
+    yield socket;
+  }
 }

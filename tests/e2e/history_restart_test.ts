@@ -14,7 +14,9 @@ Deno.test("every acknowledged message survives SIGKILL mid-traffic and is replay
   try {
     const acked = new Map<number, string>(); // id -> text
     {
-      await using server = await startServe(["--data", data], { dir });
+      // Machine-speed senders: lift flood control (issue 4), which would rightly throttle them.
+      const unthrottled = ["--flood-rate", "1000000", "--flood-burst", "1000000"];
+      await using server = await startServe(["--data", data, ...unthrottled], { dir });
       const clients: RawClient[] = [];
       for (let i = 0; i < SENDERS; i++) clients.push(await RawClient.join(server.port, `s${i}`));
       const texts = clients.map(() => new Map<number, string>()); // ref -> text
