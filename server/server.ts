@@ -190,6 +190,8 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
     // Issue 4: one brute-force ledger for every transport.
     authGuard: new AuthGuard(options, () => hub.now()),
   };
+  // One per-address cap for every transport.
+  const perAddress = new AddressLimiter(options.maxPerAddress ?? 50);
   let web: WebServer | undefined;
   if (options.web) {
     try {
@@ -198,6 +200,10 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
         handshakeTimeoutMs: options.handshakeTimeoutMs,
         maxPendingHandshakes: options.maxPendingHandshakes,
         ...connectionOptions,
+        addressLimiter: perAddress,
+        // With --tls-cert/--tls-key the web side is HTTPS/WSS too: browsers allow
+        // the microphone and camera only on HTTPS (or localhost).
+        ...(options.tlsCert !== undefined ? { cert: options.tlsCert, key: options.tlsKey } : {}),
         ...options.web,
       });
     } catch (error) {
@@ -238,7 +244,6 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
     }
   }, Math.min(1000, handshakeTimeoutMs / 2, heartbeatMs / 2));
 
-  const perAddress = new AddressLimiter(options.maxPerAddress ?? 50);
   const acceptLoop = (async () => {
     try {
       for await (const socket of acceptAll(listener, () => accepting)) {

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { AddressLimiter } from "./address_limiter.ts";
 import { getLogger } from "npm:@logtape/logtape@2.4.2";
 import { encodeMessage } from "../protocol/messages.ts";
 import { WEB_ASSETS } from "../web/assets.ts";
@@ -74,6 +75,11 @@ export interface WebServerOptions extends ConnectionOptions {
    * @default {256}
    */
   maxPendingHandshakes?: number;
+  /**
+   * The per-address connection cap shared with the TCP listener, so one
+   * address cannot get around it by switching transports; none when absent.
+   */
+  addressLimiter?: AddressLimiter;
 }
 
 /** A running web server. */
@@ -186,10 +192,21 @@ export function startWebServer(hub: Hub, options: WebServerOptions): WebServer {
       log.warn("refused websocket from {address}: too many connections", { address });
       return respond(503, "Server has too many connections", "text/plain; charset=utf-8");
     }
+    const addressKey = options.addressLimiter?.acquire(address);
+    if (options.addressLimiter && addressKey === undefined) {
+      log.warn("refused websocket from {address}: more than {max} connections from this address", {
+        address,
+        max: options.addressLimiter.max,
+      });
+      return respond(429, "Too many connections from your address", "text/plain; charset=utf-8");
+    }
     const { socket, response } = Deno.upgradeWebSocket(request);
     const conn = new WsConnection(socket, address, hub, connectionOptions);
     connections.add(conn);
-    void conn.closed.then(() => connections.delete(conn));
+    void conn.closed.then(() => {
+      connections.delete(conn);
+      if (addressKey !== undefined) options.addressLimiter!.release(addressKey);
+    });
     return response;
   };
 
