@@ -49,14 +49,17 @@ export type WorkerCommand =
     mode: SendMode;
     /** Global ids (owned by this worker) that send. */
     senders: number[];
-    /** Most unacknowledged messages per sender in `bounded` mode. */
+    /**
+     * Most unacknowledged messages per sender: the window in `bounded` mode,
+     * the cap in `open` mode (at least 16).
+     */
     window: number;
     /** Messages per second per sender in `rate` mode. */
     rate: number;
     /** How long to send, in ms. */
     durationMs: number;
   }
-  | { cmd: "drain"; expected: number; idleTimeoutMs: number }
+  | { cmd: "drain"; expected: number; idleTimeoutMs: number; deadlineMs: number }
   | { cmd: "stats" }
   | { cmd: "close" };
 
@@ -103,6 +106,9 @@ const TEXT_SENDER = 1;
 const TEXT_SEQ = 8;
 const TEXT_TIME = 19;
 const MAX_LATENCY_SAMPLES = 2_000_000;
+
+/** Messages an open-loop sender writes per write call. */
+const OPEN_LOOP_BATCH = 16;
 
 /** Reads `width` ASCII digits at `at`. */
 function readDigits(bytes: Uint8Array, at: number, width: number): number {
@@ -168,6 +174,8 @@ class Client {
   owed = 0;
   sending = false;
   closed = false;
+  /** Wakes an open-loop sender waiting for acks. */
+  wake: (() => void) | undefined;
   ready: PromiseWithResolvers<void> = Promise.withResolvers();
 
   constructor(id: number, conn: Deno.TcpConn, readBytes: number) {
@@ -240,7 +248,7 @@ class LoadWorker {
     this.#localSenders = new Set(c.senders);
     this.#template = this.#protocol === "parley"
       ? parleyTemplate()
-      : ircTemplate(this.#channel, c.mode === "bounded");
+      : ircTemplate(this.#channel, true);
     if (c.mode === "rate" && this.#latency.length === 0) {
       this.#latency = new Float64Array(MAX_LATENCY_SAMPLES);
     }
@@ -296,7 +304,11 @@ class LoadWorker {
     let last = this.#received;
     let lastChange = performance.now();
     // Bounded by idleTimeoutMs without progress.
-    while (this.#received < c.expected && performance.now() - lastChange < c.idleTimeoutMs) {
+    const started = performance.now();
+    while (
+      this.#received < c.expected && performance.now() - lastChange < c.idleTimeoutMs &&
+      performance.now() - started < c.deadlineMs
+    ) {
       await new Promise((r) => setTimeout(r, 20));
       if (this.#received !== last) {
         last = this.#received;
@@ -379,13 +391,22 @@ class LoadWorker {
     })();
   }
 
-  /** Open loop: writes batches as fast as the socket takes them. */
+  /**
+   * Open loop: writes batches of 16 as fast as the socket takes them, never
+   * waiting for a particular ack, but stopping at `window` unacknowledged
+   * messages so that a run can always be drained and verified.
+   */
   async #flood(s: Client): Promise<void> {
     const size = this.#template.bytes.length;
-    const count = 16;
+    const count = OPEN_LOOP_BATCH;
+    const cap = Math.max(this.#window, count);
     const out = new Uint8Array(size * count);
     try {
       while (this.#running && !s.closed) {
+        if (s.sent - s.acked > cap - count) {
+          await new Promise<void>((resolve) => s.wake = resolve);
+          continue;
+        }
         for (let i = 0; i < count; i++) this.#stamp(s, out, i * size);
         await writeAll(s.conn, out);
       }
@@ -396,6 +417,11 @@ class LoadWorker {
 
   #onAck(s: Client): void {
     s.acked++;
+    if (s.wake) {
+      const wake = s.wake;
+      s.wake = undefined;
+      wake();
+    }
     if (this.#mode === "bounded" && this.#running) {
       s.owed++;
       this.#pump(s);
@@ -444,6 +470,10 @@ class LoadWorker {
       }
     } catch (error) {
       if (!c.closed) this.#error(`${c.nick} read failed: ${(error as Error).message}`);
+    }
+    if (c.wake) {
+      c.wake();
+      c.wake = undefined;
     }
     if (!c.closed) {
       c.closed = true;

@@ -104,6 +104,16 @@ async function installInspircd(): Promise<boolean> {
   return true;
 }
 
+/**
+ * Per-sender cap on unacknowledged messages in open-loop runs: a room-wide
+ * budget of 16,384 messages in flight, at least 16 per sender. Without a cap a
+ * flood leaves more in kernel buffers than any server can deliver before the
+ * delivery check gives up (InspIRCd at 1,000 clients: minutes).
+ */
+export function openLoopCap(clients: number): number {
+  return Math.max(16, Math.floor(16_384 / clients / 16) * 16);
+}
+
 function median(values: number[]): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -244,7 +254,14 @@ export async function main(args: string[]): Promise<number> {
           higherIsBetter: true,
           target: clients === 200 ? { ratio: 1 } : undefined,
         },
-        (server) => messageRun(server, { ...w, clients, mode: "open", durationMs: o.durationMs }),
+        (server) =>
+          messageRun(server, {
+            ...w,
+            clients,
+            mode: "open",
+            window: openLoopCap(clients),
+            durationMs: o.durationMs,
+          }),
       );
     }
   }

@@ -122,7 +122,7 @@ export async function messageRun(server: BenchServer, o: MessageRunOptions): Pro
       let expected = 0;
       const mine = new Set(w.ids);
       for (const [id, n] of sent) expected += n * (w.ids.length - (mine.has(id) ? 1 : 0));
-      return w.ask({ cmd: "drain", expected, idleTimeoutMs: 10_000 }, "drained", 600_000)
+      return w.ask({ cmd: "drain", expected, idleTimeoutMs: 10_000, deadlineMs: 60_000 }, "drained", 600_000)
         .then((d) => ({ d, expected }));
     }));
     const deliveries = ran.reduce((n, r) => n + r.received, 0);
