@@ -7,6 +7,7 @@
  * - `--runs N` runs per scenario and server; the median is reported (default 3)
  * - `--workers N` load-generator processes (default 2)
  * - `--duration MS` send window of throughput runs (default 3000)
+ * - `--sizes LIST` client counts of the throughput scenarios (default `50,200,1000`)
  * - `--scenarios LIST` comma-separated subset of
  *   `throughput,open,latency,idle,storm,history` (default all)
  * - `--parley-only` skip InspIRCd
@@ -41,6 +42,8 @@ export interface BenchOptions {
   installPeers: boolean;
   profile: boolean;
   smoke: boolean;
+  /** Client counts of the throughput scenarios. */
+  sizes: number[];
   out: string;
 }
 
@@ -59,6 +62,7 @@ function parseOptions(args: string[]): BenchOptions {
       "install-peers": { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
       smoke: { type: "boolean", default: false },
+      sizes: { type: "string", default: "50,200,1000" },
       out: { type: "string", default: new URL("./results", import.meta.url).pathname },
     },
   });
@@ -78,6 +82,7 @@ function parseOptions(args: string[]): BenchOptions {
     installPeers: values["install-peers"],
     profile: values.profile,
     smoke: values.smoke,
+    sizes: values.smoke ? [4] : values.sizes.split(",").map(Number),
     out: values.out,
   };
 }
@@ -230,7 +235,7 @@ export async function main(args: string[]): Promise<number> {
     rows.push({ ...row, cells });
   };
 
-  const sizes = o.smoke ? [4] : [50, 200, 1000];
+  const sizes = o.sizes;
   if (o.scenarios.has("throughput")) {
     for (const clients of sizes) {
       await scenario(

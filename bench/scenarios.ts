@@ -84,10 +84,17 @@ export interface MessageRunOptions extends RunOptions {
  * every expected delivery arrived and checks it.
  *
  * Throughput value: deliveries per second during the window. In rate mode the
- * senders are all in worker 0, which also measures latency (one clock).
+ * senders and as many probe receivers are alone in worker 0, which measures
+ * latency for its receivers (one clock, a lightly loaded event loop); the other
+ * workers hold the remaining clients and check delivery only.
  */
 export async function messageRun(server: BenchServer, o: MessageRunOptions): Promise<RunResult> {
-  const workers = await startWorkers(o.workers, o.clients);
+  // Rate mode: worker 0 holds the senders and as many probe receivers, alone.
+  const workers = await startWorkers(
+    o.workers,
+    o.clients,
+    o.mode === "rate" && o.senders !== undefined ? 2 * o.senders : undefined,
+  );
   try {
     const connected = await connectAll(server, workers, o.clients, 32 * 1024);
     if (connected.failed > 0) {

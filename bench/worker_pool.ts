@@ -98,10 +98,26 @@ export class WorkerProcess implements AsyncDisposable {
 /**
  * Starts `count` workers, deals client ids `0..clients-1` round-robin, and
  * waits until every worker is ready.
+ *
+ * @param count Worker processes.
+ * @param clients Client ids to deal.
+ * @param dedicated When set (and `count > 1`), worker 0 gets only ids
+ *   `0..dedicated-1` and the others share the rest: a lightly loaded process
+ *   for latency senders and probes, so its own event loop adds little delay.
  */
-export async function startWorkers(count: number, clients: number): Promise<WorkerProcess[]> {
+export async function startWorkers(
+  count: number,
+  clients: number,
+  dedicated?: number,
+): Promise<WorkerProcess[]> {
   const workers = Array.from({ length: count }, () => new WorkerProcess());
-  for (let id = 0; id < clients; id++) workers[id % count].ids.push(id);
+  if (dedicated !== undefined && count > 1) {
+    for (let id = 0; id < clients; id++) {
+      workers[id < dedicated ? 0 : 1 + ((id - dedicated) % (count - 1))].ids.push(id);
+    }
+  } else {
+    for (let id = 0; id < clients; id++) workers[id % count].ids.push(id);
+  }
   await Promise.all(workers.map((w) => w.next(30_000)));
   return workers;
 }
