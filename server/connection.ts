@@ -15,6 +15,7 @@ import {
   type ErrorCode,
   parseClientMessage,
 } from "../protocol/messages.ts";
+import { BATCH_POOL } from "./buffer_pool.ts";
 import { ChatError } from "./chat_error.ts";
 import type { Hub } from "./hub.ts";
 import type { Peer, Session } from "./session.ts";
@@ -91,6 +92,10 @@ export class Connection implements Peer {
   #badMessages = 0;
   #overflowed = false;
   #readSize = MIN_READ_BYTES;
+  /** Reused across reads: frames are consumed (or copied) before the next read. */
+  #readBuffer: Uint8Array | undefined;
+  /** The pooled buffer behind the batch being written, returned after the write. */
+  #pooled: Uint8Array | undefined;
   readonly #closed: PromiseWithResolvers<void> = Promise.withResolvers();
 
   /**
@@ -133,7 +138,10 @@ export class Connection implements Peer {
     const onFrame = (payload: Uint8Array) => this.#onFrame(payload);
     try {
       while (this.#state === "handshake" || this.#state === "open") {
-        const buffer = new Uint8Array(this.#readSize);
+        if (this.#readBuffer?.length !== this.#readSize) {
+          this.#readBuffer = new Uint8Array(this.#readSize);
+        }
+        const buffer = this.#readBuffer;
         const n = await this.#stream.read(buffer);
         if (n === null) {
           this.close(
@@ -273,6 +281,10 @@ export class Connection implements Peer {
           offset += await this.#stream.write(offset === 0 ? batch : batch.subarray(offset));
         }
         this.#queuedBytes -= batch.length;
+        if (this.#pooled) {
+          BATCH_POOL.give(this.#pooled);
+          this.#pooled = undefined;
+        }
       }
     } catch (error) {
       if (error instanceof Error && error.name !== "BadResource") {
@@ -300,7 +312,11 @@ export class Connection implements Peer {
       bytes += queue[count].length;
       count++;
     }
-    const batch = new Uint8Array(bytes);
+    let batch: Uint8Array;
+    if (bytes <= BATCH_POOL.size) {
+      this.#pooled = BATCH_POOL.take();
+      batch = this.#pooled.subarray(0, bytes);
+    } else batch = new Uint8Array(bytes);
     let at = 0;
     for (let i = 0; i < count; i++) {
       batch.set(queue[i], at);
