@@ -14,6 +14,7 @@ import {
   type ClientMessage,
   type CommandMessage,
   DEFAULT_ROOM,
+  encodeAck,
   encodeMessage,
   type ErrorCode,
   type HelloMessage,
@@ -652,7 +653,7 @@ export class Hub {
   #chat(session: Session, message: SendMessage): void {
     const room = this.roomOf(session, message.room);
     const [id, ts] = this.say(session, room, "msg", message.text);
-    this.sendTo(session, { type: "ack", ref: message.ref, id, ts });
+    session.send(encodeAck(message.ref, id, ts));
   }
 
   #command(session: Session, message: CommandMessage): void {
