@@ -317,7 +317,9 @@ class LoadWorker {
     }
     const samples = this.#latency.subarray(0, this.#latencyCount).sort();
     const pick = (q: number) =>
-      samples.length === 0 ? 0 : samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
+      samples.length === 0
+        ? 0
+        : samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
     return {
       event: "drained",
       received: this.#received,

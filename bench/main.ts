@@ -230,7 +230,10 @@ export async function main(args: string[]): Promise<number> {
     const cells: ReportRow["cells"] = [];
     for (const s of servers) {
       if (only && !only.includes(s.name)) continue;
-      cells.push({ server: s.name, ...summarize(await repeat(o.runs, s.start, run, row.scenario)) });
+      cells.push({
+        server: s.name,
+        ...summarize(await repeat(o.runs, s.start, run, row.scenario)),
+      });
     }
     rows.push({ ...row, cells });
   };
@@ -246,7 +249,13 @@ export async function main(args: string[]): Promise<number> {
           target: clients === 200 ? { ratio: 1 } : undefined,
         },
         (server) =>
-          messageRun(server, { ...w, clients, mode: "bounded", window: 4, durationMs: o.durationMs }),
+          messageRun(server, {
+            ...w,
+            clients,
+            mode: "bounded",
+            window: 4,
+            durationMs: o.durationMs,
+          }),
       );
     }
   }
@@ -321,7 +330,9 @@ export async function main(args: string[]): Promise<number> {
     const clients = o.smoke ? 4 : 200;
     if (await parleyHasDataOption()) {
       const dir = await Deno.makeTempDir({ prefix: "parley-bench-data-" });
-      for (const [label, data] of [["SQLite file", `${dir}/history.db`], [":memory:", ":memory:"]]) {
+      for (
+        const [label, data] of [["SQLite file", `${dir}/history.db`], [":memory:", ":memory:"]]
+      ) {
         const start = () => startParley({ profileDir, args: ["--data", data] });
         console.log(`history ${label}`);
         const results = await repeat(

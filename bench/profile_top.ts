@@ -40,7 +40,9 @@ export function profileTop(
     if (!node) continue;
     const f = node.callFrame;
     const file = f.url.split("/").slice(-2).join("/");
-    const name = `${f.functionName || "(anonymous)"}${file ? ` (${file}:${f.lineNumber + 1})` : ""}`;
+    const name = `${f.functionName || "(anonymous)"}${
+      file ? ` (${file}:${f.lineNumber + 1})` : ""
+    }`;
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
   const total = profile.samples.length || 1;

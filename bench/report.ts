@@ -66,7 +66,9 @@ function fmt(value: number, unit: string): string {
     return value >= 1e6 ? `${(value / 1e6).toFixed(2)} M` : `${(value / 1e3).toFixed(0)} k`;
   }
   if (unit.startsWith("bytes")) return `${(value / 1024).toFixed(1)} KB`;
-  if (unit.startsWith("ms")) return value < 10 ? `${value.toFixed(2)} ms` : `${value.toFixed(0)} ms`;
+  if (unit.startsWith("ms")) {
+    return value < 10 ? `${value.toFixed(2)} ms` : `${value.toFixed(0)} ms`;
+  }
   return value.toFixed(2);
 }
 
@@ -93,7 +95,9 @@ function verdict(row: ReportRow, parley: Cell | undefined, ratio: number): strin
   }
   if (row.target.ratio !== undefined) {
     if (!Number.isFinite(ratio)) return "no peer to compare";
-    return ratio >= row.target.ratio ? `met (≥ ${row.target.ratio}×)` : `missed (≥ ${row.target.ratio}×)`;
+    return ratio >= row.target.ratio
+      ? `met (≥ ${row.target.ratio}×)`
+      : `missed (≥ ${row.target.ratio}×)`;
   }
   return "";
 }
@@ -120,9 +124,9 @@ export async function formatReport(
     `- Date: ${date}`,
     `- Commit: ${commit}`,
     `- Machine: ${machine}`,
-    `- Load average (1/5/15 min) before: ${context.load[0].map((x) => x.toFixed(2)).join(" ")}, after: ${
-      context.load[1].map((x) => x.toFixed(2)).join(" ")
-    }`,
+    `- Load average (1/5/15 min) before: ${
+      context.load[0].map((x) => x.toFixed(2)).join(" ")
+    }, after: ${context.load[1].map((x) => x.toFixed(2)).join(" ")}`,
     `- ${context.runs} run(s) per cell, median shown; ${context.workers} load-generator processes; ${context.durationMs} ms send window; 100-byte messages, one room`,
     ...context.notes.map((n) => `- ${n}`),
     "",

@@ -98,7 +98,9 @@ export async function messageRun(server: BenchServer, o: MessageRunOptions): Pro
   try {
     const connected = await connectAll(server, workers, o.clients, 32 * 1024);
     if (connected.failed > 0) {
-      return failed(`${connected.failed} of ${o.clients} clients could not join: ${connected.error}`);
+      return failed(
+        `${connected.failed} of ${o.clients} clients could not join: ${connected.error}`,
+      );
     }
     const senderIds = new Set<number>(
       o.senders === undefined
@@ -109,14 +111,18 @@ export async function messageRun(server: BenchServer, o: MessageRunOptions): Pro
     const workerCpu0 = await Promise.all(workers.map((w) => cpuOf(w.pid)));
     const t0 = performance.now();
     const ran = await Promise.all(workers.map((w) =>
-      w.ask({
-        cmd: "run",
-        mode: o.mode,
-        senders: w.ids.filter((id) => senderIds.has(id)),
-        window: o.window ?? 4,
-        rate: o.rate ?? 0,
-        durationMs: o.durationMs,
-      }, "ran", o.durationMs + 60_000)
+      w.ask(
+        {
+          cmd: "run",
+          mode: o.mode,
+          senders: w.ids.filter((id) => senderIds.has(id)),
+          window: o.window ?? 4,
+          rate: o.rate ?? 0,
+          durationMs: o.durationMs,
+        },
+        "ran",
+        o.durationMs + 60_000,
+      )
     ));
     const windowMs = performance.now() - t0;
     const workerCpu1 = await Promise.all(workers.map((w) => cpuOf(w.pid)));
@@ -129,7 +135,11 @@ export async function messageRun(server: BenchServer, o: MessageRunOptions): Pro
       let expected = 0;
       const mine = new Set(w.ids);
       for (const [id, n] of sent) expected += n * (w.ids.length - (mine.has(id) ? 1 : 0));
-      return w.ask({ cmd: "drain", expected, idleTimeoutMs: 10_000, deadlineMs: 60_000 }, "drained", 600_000)
+      return w.ask(
+        { cmd: "drain", expected, idleTimeoutMs: 10_000, deadlineMs: 60_000 },
+        "drained",
+        600_000,
+      )
         .then((d) => ({ d, expected }));
     }));
     const deliveries = ran.reduce((n, r) => n + r.received, 0);
@@ -173,7 +183,9 @@ export async function idleRun(
     const before = await server.rssBytes();
     const connected = await connectAll(server, workers, o.clients, 1024);
     if (connected.failed > 0) {
-      return failed(`${connected.failed} of ${o.clients} clients could not join: ${connected.error}`);
+      return failed(
+        `${connected.failed} of ${o.clients} clients could not join: ${connected.error}`,
+      );
     }
     await new Promise((r) => setTimeout(r, o.settleMs));
     const after = await server.rssBytes();
@@ -201,7 +213,9 @@ export async function stormRun(
     const connected = await connectAll(server, workers, o.clients, 4096);
     const serverCpu = ((await server.cpuMs()) - serverCpu0) / connected.ms * 100;
     if (connected.failed > 0) {
-      return failed(`${connected.failed} of ${o.clients} clients could not join: ${connected.error}`);
+      return failed(
+        `${connected.failed} of ${o.clients} clients could not join: ${connected.error}`,
+      );
     }
     return { ok: true, error: "", value: connected.ms, serverCpu, workerCpu: 0, deliveries: 0 };
   } finally {

@@ -97,9 +97,7 @@ export interface StartParleyOptions {
  */
 export async function startParley(options: StartParleyOptions = {}): Promise<BenchServer> {
   const dir = await Deno.makeTempDir({ prefix: "parley-bench-" });
-  const profile = options.profileDir
-    ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`]
-    : [];
+  const profile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
