@@ -231,7 +231,7 @@ class LoadWorker {
         await Promise.race([
           client.ready.promise,
           new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error("handshake timed out after 60 s")), 60_000);
+            timer = setTimeout(() => reject(new Error("handshake timed out after 150 s")), 150_000);
           }),
         ]).finally(() => clearTimeout(timer));
       } catch (error) {

@@ -91,7 +91,8 @@ export interface StartParleyOptions {
 
 /**
  * Starts `main.ts serve` on 127.0.0.1, port 0, with limits raised for the bench
- * (`--max-clients 20000`, `--max-queue-bytes 67108864`).
+ * as they are for InspIRCd (`--max-clients 20000`, `--max-queue-bytes 67108864`,
+ * `--handshake-timeout 120s`).
  *
  * @throws {Error} If it does not print its listening line within 30 s.
  */
@@ -119,6 +120,8 @@ export async function startParley(options: StartParleyOptions = {}): Promise<Ben
       "20000",
       "--max-queue-bytes",
       "67108864",
+      "--handshake-timeout",
+      "120s",
       ...(options.args ?? []),
     ],
     cwd: dir,

@@ -1,0 +1,7 @@
+#!/bin/sh
+# Launcher for `deno task bench`: raises the open-file limit so that the idle
+# scenario can hold 10,000 connections (server + load generators), then runs
+# bench/main.ts with the given arguments.
+cd "$(dirname "$0")/.." || exit 1
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+exec deno run --allow-net --allow-read --allow-write --allow-run --allow-env --allow-sys bench/main.ts "$@"
