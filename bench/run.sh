@@ -4,4 +4,5 @@
 # bench/main.ts with the given arguments.
 cd "$(dirname "$0")/.." || exit 1
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-exec deno run --allow-net --allow-read --allow-write --allow-run --allow-env --allow-sys bench/main.ts "$@"
+# /proc/PID/stat of child processes needs --allow-all in Deno 2.
+exec deno run --allow-all bench/main.ts "$@"
