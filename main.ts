@@ -8,6 +8,7 @@
 import { EXIT_CODES, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "./cli/exit_codes.ts";
 import { writeAllSync } from "./cli/prompt.ts";
 import { joinCommand } from "./client/join_command.ts";
+import { pingCommand } from "./client/ping_command.ts";
 import { PROTOCOL_VERSION } from "./protocol/messages.ts";
 import { VERSION } from "./protocol/version.ts";
 import { serveCommand } from "./server/serve_command.ts";
@@ -18,6 +19,7 @@ export const USAGE = `Parley ${VERSION}: a private chat room in one command.
 Usage:
   parley serve [options]            run a chat server (default port 5003)
   parley join [ADDRESS] [options]   join a server from this terminal
+  parley ping [ADDRESS] [--json]    check that a server answers, without joining
   parley --version                  print versions
   parley --help                     print this help
 
@@ -40,6 +42,8 @@ export async function main(args: string[]): Promise<number> {
         return await serveCommand(rest);
       case "join":
         return await joinCommand(rest);
+      case "ping":
+        return await pingCommand(rest);
       case "--version":
       case "-V":
       case "version":

@@ -92,7 +92,7 @@ export interface StartParleyOptions {
 /**
  * Starts `main.ts serve` on 127.0.0.1, port 0, with limits raised for the bench
  * as they are for InspIRCd (`--max-clients 20000`, `--max-queue-bytes 67108864`,
- * `--handshake-timeout 120s`).
+ * `--handshake-timeout 120s`) and `--data :memory:` unless `args` has `--data`.
  *
  * @throws {Error} If it does not print its listening line within 30 s.
  */
@@ -122,6 +122,8 @@ export async function startParley(options: StartParleyOptions = {}): Promise<Ben
       "67108864",
       "--handshake-timeout",
       "120s",
+      // No persistence unless a scenario asks for it: InspIRCd keeps no history either.
+      ...(options.args?.includes("--data") ? [] : ["--data", ":memory:"]),
       ...(options.args ?? []),
     ],
     cwd: dir,

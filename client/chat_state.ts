@@ -15,7 +15,7 @@ import {
 
 /** A sent message waiting for its ack. */
 interface Pending {
-  kind: "msg" | "action" | "privmsg" | "command";
+  kind: "msg" | "action" | "privmsg" | "command" | "save";
   text: string;
   room: string;
   to?: string;
@@ -46,9 +46,15 @@ export class ChatState {
   activeRoom = DEFAULT_ROOM;
   /** Rooms joined, by lower-case name to display name. */
   readonly rooms = new Map<string, string>([[DEFAULT_ROOM, DEFAULT_ROOM]]);
-  /** Nicks seen in the active rooms, for completion. */
+  /** Nicks in the rooms joined (kept from `welcome`, `who`, `join`, `leave`, `nick`), for completion. */
   readonly nicks = new Set<string>();
+  /** Rooms seen in `/rooms` listings or joined, by lower-case name, for completion. */
+  readonly knownRooms = new Map<string, string>([[DEFAULT_ROOM, DEFAULT_ROOM]]);
+  readonly #members = new Map<string, Set<string>>();
   readonly #pending = new Map<number, Pending>();
+  readonly #saves = new Map<number, string | undefined>();
+  /** Rooms being rejoined after a reconnect, by lower-case name. */
+  readonly #rejoining = new Set<string>();
 
   /** @param nick The nick asked for. */
   constructor(nick: string) {
@@ -70,7 +76,49 @@ export class ChatState {
     this.activeRoom = welcome.room || DEFAULT_ROOM;
     this.rooms.clear();
     this.rooms.set(this.activeRoom.toLowerCase(), this.activeRoom);
-    for (const user of welcome.users) this.nicks.add(user.nick);
+    this.#members.clear();
+    this.#setMembers(this.activeRoom, welcome.users.map((u) => u.nick));
+  }
+
+  /**
+   * Applies the welcome of a new connection after a reconnect: keeps the
+   * rooms and the active room the user had, and returns the rooms to rejoin
+   * (every room but the one the server put the client in). Their `join`
+   * notices then do not switch the active room.
+   *
+   * @param welcome The new connection's welcome.
+   * @returns Room names to send `/join` for, active room last.
+   */
+  resume(welcome: WelcomeMessage): string[] {
+    const rooms = [...this.rooms.values()];
+    const active = this.activeRoom;
+    this.welcome(welcome);
+    const rejoin = rooms.filter((r) => r.toLowerCase() !== this.activeRoom.toLowerCase())
+      .sort((a, b) => Number(a === active) - Number(b === active));
+    for (const room of rejoin) {
+      this.rooms.set(room.toLowerCase(), room);
+      this.#rejoining.add(room.toLowerCase());
+    }
+    if (this.rooms.has(active.toLowerCase())) this.activeRoom = active;
+    return rejoin;
+  }
+
+  /**
+   * Forgets every message sent but not acknowledged (the connection dropped;
+   * their fate is unknown) so that a new connection starts clean.
+   *
+   * @returns The texts of chat lines, actions and private messages among them, oldest first.
+   */
+  dropPending(): string[] {
+    const lost = [...this.#pending.values()].filter((p) => p.kind !== "command").map((p) =>
+      p.kind === "privmsg"
+        ? `/msg ${p.to} ${p.text}`
+        : p.kind === "action"
+        ? `/me ${p.text}`
+        : p.text
+    );
+    this.#pending.clear();
+    return lost;
   }
 
   /**
@@ -96,6 +144,7 @@ export class ChatState {
           return { kind: "local", text: `--- now talking in ${known}` };
         }
       }
+      if (name === "save") return this.#save(args, ref);
       const message: ClientMessage = { type: "command", ref, room: this.activeRoom, name, args };
       if (name === "me") {
         this.#pending.set(ref, { kind: "action", text: args, room: this.activeRoom });
@@ -109,6 +158,27 @@ export class ChatState {
     const text = line.startsWith("//") ? line.slice(1) : line;
     this.#pending.set(ref, { kind: "msg", text, room: this.activeRoom });
     return { kind: "send", message: { type: "msg", ref, room: this.activeRoom, text } };
+  }
+
+  /**
+   * The file a `/save` asked for, once its `media_data` arrived (issue 7).
+   *
+   * @param ref The `ref` of the `fetch_media` request.
+   * @returns The path typed after the id, or `undefined` for the default name.
+   */
+  takeSaveTarget(ref: number): string | undefined {
+    const file = this.#saves.get(ref);
+    this.#saves.delete(ref);
+    return file;
+  }
+
+  /** `/save ID [FILE]`: asks the server for a media message's bytes. */
+  #save(args: string, ref: number): Outgoing {
+    const match = /^(\d{1,15})(?:\s+([\s\S]+))?$/.exec(args);
+    if (!match) return { kind: "local", text: "--- usage: /save ID [FILE]" };
+    this.#pending.set(ref, { kind: "save", text: args, room: this.activeRoom });
+    this.#saves.set(ref, match[2]?.trim());
+    return { kind: "send", message: { type: "fetch_media", ref, id: Number(match[1]) } };
   }
 
   /**
@@ -147,32 +217,65 @@ export class ChatState {
         return [];
       }
       case "error":
-        if (message.ref !== undefined) this.#pending.delete(message.ref);
+        if (message.ref !== undefined) {
+          this.#pending.delete(message.ref);
+          this.#saves.delete(message.ref);
+        }
+        return [message];
+      case "media_data":
+        this.#pending.delete(message.ref);
         return [message];
       case "join":
         if (message.nick === this.me) {
           this.rooms.set(message.room.toLowerCase(), message.room);
-          this.activeRoom = message.room;
-        } else this.nicks.add(message.nick);
+          this.knownRooms.set(message.room.toLowerCase(), message.room);
+          if (!this.#rejoining.delete(message.room.toLowerCase())) this.activeRoom = message.room;
+        } else {
+          this.#members.get(message.room.toLowerCase())?.add(message.nick);
+          this.nicks.add(message.nick);
+        }
         return [message];
       case "leave":
+        this.#members.get(message.room.toLowerCase())?.delete(message.nick);
         if (message.nick === this.me) {
+          this.#members.delete(message.room.toLowerCase());
           this.rooms.delete(message.room.toLowerCase());
           if (this.activeRoom.toLowerCase() === message.room.toLowerCase()) {
             this.activeRoom = this.rooms.values().next().value ?? DEFAULT_ROOM;
           }
         }
+        this.#recountNicks();
         return [message];
       case "nick":
         if (message.old === this.me) this.me = message.nick;
+        for (const members of this.#members.values()) {
+          if (members.delete(message.old)) members.add(message.nick);
+        }
         this.nicks.delete(message.old);
         this.nicks.add(message.nick);
         return [message];
       case "who":
-        for (const user of message.users) this.nicks.add(user.nick);
+        if (this.rooms.has(message.room.toLowerCase())) {
+          this.#setMembers(message.room, message.users.map((u) => u.nick));
+        } else for (const user of message.users) this.nicks.add(user.nick);
+        return [message];
+      case "rooms":
+        for (const room of message.rooms) this.knownRooms.set(room.name.toLowerCase(), room.name);
         return [message];
       default:
         return [message];
+    }
+  }
+
+  #setMembers(room: string, nicks: string[]): void {
+    this.#members.set(room.toLowerCase(), new Set(nicks));
+    this.#recountNicks();
+  }
+
+  #recountNicks(): void {
+    this.nicks.clear();
+    for (const members of this.#members.values()) {
+      for (const nick of members) this.nicks.add(nick);
     }
   }
 }

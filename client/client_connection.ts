@@ -31,6 +31,8 @@ export interface ConnectOptions {
   caCerts?: string[];
   /** Ask for a health probe: the server answers `welcome` and closes. */
   probe?: boolean;
+  /** Resume token from an earlier `welcome`, to take the nick back from a ghost. */
+  resume?: string;
   /**
    * Longest to wait for the TCP connection and the welcome, in ms.
    * @default {10000}
@@ -193,6 +195,7 @@ export async function connect(options: ConnectOptions): Promise<ParleyClient> {
     };
     if (options.password !== undefined) hello.password = options.password;
     if (options.probe) hello.probe = true;
+    if (options.resume !== undefined) hello.resume = options.resume;
     const writer = conn.writable.getWriter();
     await withTimeout(writer.write(encodeMessage(hello)), timeout);
     writer.releaseLock();

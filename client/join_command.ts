@@ -7,10 +7,13 @@
 
 import { parseArgs } from "node:util";
 import type { ServerMessage } from "../protocol/messages.ts";
-import { formatAddress, parseAddress, type ServerAddress } from "./address.ts";
+import { parseAddress, type ServerAddress } from "./address.ts";
 import { ChatState } from "./chat_state.ts";
 import { connect, ConnectError, type ParleyClient } from "./client_connection.ts";
-import { completeLine } from "./completion.ts";
+import { heartbeat } from "./heartbeat.ts";
+import { IgnoreList } from "./ignore_list.ts";
+import { runInteractive } from "./interactive_session.ts";
+import { prepareLine, runLocalCommand } from "./local_commands.ts";
 import {
   EXIT_AUTH,
   EXIT_CLOSED,
@@ -28,16 +31,9 @@ import {
   readSecretFile,
   writeAllSync,
 } from "../cli/prompt.ts";
-import { LineEditor } from "./line_editor.ts";
 import { readLines } from "./read_lines.ts";
-import {
-  colorSupported,
-  makeColors,
-  mentions,
-  type RenderContext,
-  renderMessage,
-} from "./render.ts";
-import { Screen } from "./terminal.ts";
+import { makeColors, type RenderContext, renderMessage } from "./render.ts";
+import { saveMedia } from "./save_media.ts";
 
 /** Usage text of `parley join`. */
 export const JOIN_USAGE = `Usage: parley join [ADDRESS] [options]
@@ -53,10 +49,18 @@ Options:
       --ca FILE            trust this PEM CA certificate for TLS
       --json               print received events as JSON Lines (scripts)
       --bell               ring the terminal bell when you are mentioned
+      --no-reconnect       exit when the connection drops instead of reconnecting
   -h, --help               show this help
 
+Voice and video messages show as [voice 8s from alice — /save 42]; /save ID [FILE]
+writes one to a file (default parley-KIND-ID.webm).
+
 Interactive: type to chat, /help for commands, Up/Down for history, Tab to
-complete, Ctrl-D or /quit to leave.
+complete nicks, commands and rooms, paste several lines to send them as one
+message, :shortcode: for emoji (/emoji to search), /ignore NICK to hide
+someone, Ctrl-D or /quit to leave. A status line shows server, room, nick
+and connection; when the connection drops the client reconnects by itself
+(backoff up to 30 s), takes its nick back and rejoins its rooms.
 Scripted (stdin not a terminal): each stdin line is sent (lines starting with
 / are commands); events are printed one per line; exits 0 once stdin ends and
 every message is acknowledged.`;
@@ -69,6 +73,7 @@ interface JoinArgs {
   caCerts: string[] | undefined;
   json: boolean;
   bell: boolean;
+  reconnect: boolean;
 }
 
 /**
@@ -90,6 +95,7 @@ export async function joinCommand(args: string[]): Promise<number> {
         ca: { type: "string" },
         json: { type: "boolean" },
         bell: { type: "boolean" },
+        "no-reconnect": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -111,6 +117,7 @@ export async function joinCommand(args: string[]): Promise<number> {
       caCerts: values.ca !== undefined ? [readOptionFile(values.ca, "CA certificate")] : undefined,
       json: values.json ?? false,
       bell: values.bell ?? false,
+      reconnect: !values["no-reconnect"],
     };
   } catch (error) {
     if (isUsageError(error)) {
@@ -154,7 +161,16 @@ export async function joinCommand(args: string[]): Promise<number> {
       writeAllSync(Deno.stderr, `parley join: ${error.message}\n`);
       return exitCodeFor(error);
     }
-    return interactive ? await runInteractive(client, parsed) : await runScripted(client, parsed);
+    return interactive
+      ? await runInteractive(client, {
+        address: parsed.address,
+        password,
+        caCerts: parsed.caCerts,
+        bell: parsed.bell,
+        reconnect: parsed.reconnect,
+        exitCodeFor,
+      })
+      : await runScripted(client, parsed);
   }
   return EXIT_REFUSED;
 }
@@ -179,21 +195,6 @@ export function exitCodeFor(error: ConnectError): number {
   }
 }
 
-/** Answers pings, and pings a quiet server; reports a dead one by closing. */
-function heartbeat(client: ParleyClient, lastHeard: () => number): () => void {
-  const interval = client.welcome.limits.heartbeatMs;
-  let pinged = false;
-  const timer = setInterval(() => {
-    const quiet = Date.now() - lastHeard();
-    if (quiet > 2.5 * interval) client.close();
-    else if (quiet > interval && !pinged) {
-      pinged = true;
-      client.send({ type: "ping", token: Date.now() }).catch(() => client.close());
-    } else if (quiet <= interval) pinged = false;
-  }, Math.max(250, interval / 4));
-  return () => clearInterval(timer);
-}
-
 async function runScripted(client: ParleyClient, args: JoinArgs): Promise<number> {
   const state = new ChatState(client.welcome.nick);
   state.welcome(client.welcome);
@@ -203,12 +204,18 @@ async function runScripted(client: ParleyClient, args: JoinArgs): Promise<number
     activeRoom: state.activeRoom,
   };
   const print = (text: string) => writeAllSync(Deno.stdout, text + "\n");
+  const ignores = new IgnoreList();
   const show = (message: ServerMessage) => {
     if (args.json) {
       if (message.type !== "ping" && message.type !== "pong") print(JSON.stringify(message));
       return;
     }
     for (const item of state.incoming(message)) {
+      if (item.type === "media_data") {
+        print(saveMedia(item, state.takeSaveTarget(item.ref)));
+        continue;
+      }
+      if (ignores.hides(item)) continue;
       ctx.me = state.me;
       ctx.activeRoom = state.activeRoom;
       const text = renderMessage(item, ctx);
@@ -219,10 +226,12 @@ async function runScripted(client: ParleyClient, args: JoinArgs): Promise<number
   let lastHeard = Date.now();
   const stopHeartbeat = heartbeat(client, () => lastHeard);
   let quitting = false;
+  let shutdownSeen = false;
   let acked: (() => void) | undefined;
   const reading = (async () => {
     for await (const message of client) {
       lastHeard = Date.now();
+      if (message.type === "shutdown") shutdownSeen = true;
       if (message.type === "ping") await client.send({ type: "pong", token: message.token });
       if (args.json) {
         // Keep the pending table in step even though JSON mode prints raw messages.
@@ -234,7 +243,13 @@ async function runScripted(client: ParleyClient, args: JoinArgs): Promise<number
   })();
   const serverGone = reading.then(() => "closed" as const, () => "closed" as const);
   const writing = (async () => {
-    for await (const line of readLines(Deno.stdin.readable)) {
+    for await (const typed of readLines(Deno.stdin.readable)) {
+      const local = runLocalCommand(typed, { ignores });
+      if (local !== undefined) {
+        print(local);
+        continue;
+      }
+      const line = prepareLine(typed);
       const out = state.outgoing(line, client.nextRef());
       if (out.kind === "local") print(out.text);
       if (out.kind === "send" || out.kind === "quit") await client.send(out.message);
@@ -246,7 +261,7 @@ async function runScripted(client: ParleyClient, args: JoinArgs): Promise<number
   })().then(() => "stdin" as const, () => "closed" as const);
   const first = await Promise.race([serverGone, writing]);
   try {
-    if (first === "closed") return quitting ? EXIT_OK : EXIT_CLOSED;
+    if (first === "closed") return quitting && !shutdownSeen ? EXIT_OK : EXIT_CLOSED;
     if (!quitting) {
       if (state.unacknowledged > 0) {
         await Promise.race([new Promise<void>((r) => acked = r), serverGone, delay(10_000)]);
@@ -256,106 +271,11 @@ async function runScripted(client: ParleyClient, args: JoinArgs): Promise<number
       );
     }
     await Promise.race([serverGone, delay(2000)]);
-    return EXIT_OK;
+    // A server that shut down ended the session, whichever of stdin and the socket closed first.
+    return shutdownSeen ? EXIT_CLOSED : EXIT_OK;
   } finally {
     stopHeartbeat();
     client.close();
-  }
-}
-
-async function runInteractive(client: ParleyClient, args: JoinArgs): Promise<number> {
-  const state = new ChatState(client.welcome.nick);
-  state.welcome(client.welcome);
-  const colors = makeColors(colorSupported());
-  const ctx: RenderContext = { colors, me: state.me, activeRoom: state.activeRoom };
-  const editor = new LineEditor();
-  const screen = new Screen(Deno.stdout, editor, () => Deno.consoleSize().columns);
-  const server = formatAddress(args.address);
-  const updatePrompt = () => screen.setPrompt(`[${state.activeRoom}] ${state.me}> `);
-  const show = (message: ServerMessage) => {
-    for (const item of state.incoming(message)) {
-      ctx.me = state.me;
-      ctx.activeRoom = state.activeRoom;
-      const text = renderMessage(item, ctx);
-      if (text === null) continue;
-      const mentioned = (item.type === "msg" || item.type === "action") && item.from !== state.me &&
-        mentions(item.text, state.me);
-      screen.print(mentioned && args.bell ? text + "\x07" : text);
-    }
-    updatePrompt();
-  };
-  Deno.stdin.setRaw(true);
-  writeAllSync(Deno.stdout, "\x1b[?2004h");
-  let lastHeard = Date.now();
-  const stopHeartbeat = heartbeat(client, () => lastHeard);
-  let quitting = false;
-  try {
-    updatePrompt();
-    screen.print(colors.dim(`--- connected to ${server}; /help for commands, Ctrl-D to leave`));
-    show(client.welcome);
-    const reading = (async () => {
-      for await (const message of client) {
-        lastHeard = Date.now();
-        if (message.type === "ping") await client.send({ type: "pong", token: message.token });
-        show(message);
-      }
-    })().then(() => "closed" as const, () => "closed" as const);
-    const typing = (async () => {
-      const decoder = new TextDecoder();
-      const buffer = new Uint8Array(4096);
-      while (true) {
-        const n = await Deno.stdin.read(buffer);
-        if (n === null) return;
-        for (const event of editor.feed(decoder.decode(buffer.subarray(0, n), { stream: true }))) {
-          if (event.kind === "redraw") screen.redraw();
-          else if (event.kind === "complete") {
-            const candidates = [
-              ...state.nicks,
-              ...[...state.rooms.values()],
-              ...[
-                "/help",
-                "/who",
-                "/msg",
-                "/me",
-                "/nick",
-                "/join",
-                "/part",
-                "/rooms",
-                "/topic",
-                "/quit",
-              ],
-            ];
-            editor.setText(completeLine(editor.text, candidates));
-            screen.redraw();
-          } else if (event.kind === "eof" || event.kind === "interrupt") return;
-          else if (event.kind === "submit") {
-            const out = state.outgoing(event.line, client.nextRef());
-            if (out.kind === "local") screen.print(colors.dim(out.text));
-            if (out.kind === "send" || out.kind === "quit") await client.send(out.message);
-            if (out.kind === "quit") return;
-            updatePrompt();
-          }
-        }
-      }
-    })().then(() => "quit" as const, () => "closed" as const);
-    const first = await Promise.race([reading, typing]);
-    if (first === "quit") {
-      quitting = true;
-      await client.send({ type: "command", ref: client.nextRef(), name: "quit", args: "" })
-        .catch(() => {});
-      await Promise.race([reading, delay(1000)]);
-    }
-    screen.clearInput();
-    if (!quitting) {
-      writeAllSync(Deno.stderr, `\r\nparley join: connection to ${server} closed\r\n`);
-      return EXIT_CLOSED;
-    }
-    return EXIT_OK;
-  } finally {
-    stopHeartbeat();
-    client.close();
-    writeAllSync(Deno.stdout, "\x1b[?2004l");
-    Deno.stdin.setRaw(false);
   }
 }
 

@@ -38,6 +38,13 @@ export class LineEditor {
   #pending = "";
   #paste: string | undefined;
   readonly #maxHistory: number;
+  /**
+   * Tab completion, applied the moment Tab is read so that keys typed after it
+   * in the same chunk land after the completion (terminals and tmux batch keys).
+   * Gets the whole input text; returns the new text,
+   * or `undefined` to leave it.
+   */
+  completer: ((text: string) => string | undefined) | undefined;
 
   /** @param maxHistory Lines kept for Up/Down recall. */
   constructor(maxHistory = 500) {
@@ -149,11 +156,14 @@ export class LineEditor {
             changed = true;
           }
           break;
-        case "\t":
-          if (changed) events.push({ kind: "redraw" });
+        case "\t": {
+          const completed = this.completer?.(this.text);
+          if (completed !== undefined && completed !== this.text) this.setText(completed);
+          if (changed || completed !== undefined) events.push({ kind: "redraw" });
           changed = false;
           events.push({ kind: "complete" });
           break;
+        }
         case "\x01":
           this.#cursor = 0;
           changed = true;

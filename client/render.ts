@@ -85,6 +85,15 @@ export function localClock(ts: number): string {
  * ```
  */
 export function renderMessage(message: ServerMessage, ctx: RenderContext): string | null {
+  // Replayed history is dimmed so it reads apart from live chat.
+  if ("history" in message && message.history) {
+    const line = renderLine(message, ctx);
+    return line === null ? null : ctx.colors.dim(line);
+  }
+  return renderLine(message, ctx);
+}
+
+function renderLine(message: ServerMessage, ctx: RenderContext): string | null {
   const c = ctx.colors;
   const clock = ctx.clock ?? localClock;
   const time = (ts: number) => c.dim(`[${clock(ts)}]`);
@@ -109,9 +118,9 @@ export function renderMessage(message: ServerMessage, ctx: RenderContext): strin
       const prefix = `[${clock(message.ts)}] ${where(message.room)}* ${
         sanitizeText(message.from)
       } `;
-      return `${time(message.ts)} ${where(message.room)}* ${nick(message.from)} ${
-        body(message.text, prefix.length)
-      }`;
+      let text = body(message.text, prefix.length);
+      if (mentions(message.text, ctx.me) && message.from !== ctx.me) text = c.bold(c.yellow(text));
+      return `${time(message.ts)} ${where(message.room)}* ${nick(message.from)} ${text}`;
     }
     case "privmsg": {
       const own = message.from.toLowerCase() === ctx.me.toLowerCase();
@@ -181,9 +190,40 @@ export function renderMessage(message: ServerMessage, ctx: RenderContext): strin
         }; ` +
           `${sanitizeText(message.room)}: ${message.users.map((u) => nick(u.nick)).join(", ")}`,
       );
+    case "media": {
+      const seconds = `${Math.max(1, Math.round(message.durationMs / 1000))}s`;
+      return `${time(message.ts)} ${where(message.room)}${
+        c.magenta(`[${message.kind} ${seconds} from `)
+      }${nick(message.from)}${c.magenta(` — /save ${message.id}]`)}`;
+    }
+    case "away":
+      return `${time(message.ts)} ${
+        info(
+          message.away === undefined
+            ? `${nick(message.nick)} is back`
+            : `${nick(message.nick)} is away: ${sanitizeText(message.away)}`,
+        )
+      }`;
+    case "search":
+      return info(
+        `${message.results.length} result${message.results.length === 1 ? "" : "s"} for "${
+          sanitizeText(message.query)
+        }"${message.room ? ` in ${sanitizeText(message.room)}` : ""}, newest first` +
+          message.results.map((hit) => {
+            const place = hit.kind === "privmsg"
+              ? `*${sanitizeText(hit.from)}* -> *${sanitizeText(hit.to ?? "")}*`
+              : `${sanitizeText(hit.room ?? "")} ${
+                hit.kind === "action"
+                  ? `* ${sanitizeText(hit.from)}`
+                  : `<${sanitizeText(hit.from)}>`
+              }`;
+            return `\n    ${time(hit.ts)} ${place} ${body(hit.text, 8)}`;
+          }).join(""),
+      );
     case "ack":
     case "ping":
     case "pong":
+    case "media_data":
       return null;
   }
 }

@@ -1,12 +1,15 @@
 /**
  * The interactive client's screen: the single owner of terminal output. When a
  * message arrives it clears the input line, prints the message, and redraws the
- * prompt with the partial input, so incoming text never clobbers typing.
+ * prompt with the partial input, so incoming text never clobbers typing. With a
+ * status line set, the bottom two rows are the status line and the input line,
+ * and messages scroll above both.
  *
  * @module
  */
 
 import type { LineEditor } from "./line_editor.ts";
+import { layoutStatusLine, type Status } from "./status_line.ts";
 import { writeAllSync } from "../cli/prompt.ts";
 
 /** Something the screen writes to; `Deno.stdout` fits. */
@@ -44,6 +47,10 @@ export class Screen {
   readonly #editor: LineEditor;
   #prompt = "> ";
   #columns: () => number;
+  #status: Status | undefined;
+  #statusStyle: (text: string) => string = (text) => text;
+  /** Rows of the bottom area on screen: 0, 1 (input) or 2 (status + input); the cursor is on the last. */
+  #rows = 0;
 
   /**
    * @param out Where to write (a terminal in raw mode).
@@ -54,6 +61,23 @@ export class Screen {
     this.#out = out;
     this.#editor = editor;
     this.#columns = columns;
+  }
+
+  /**
+   * Shows (or updates) the status line above the input line.
+   *
+   * @param status What it shows; see `layoutStatusLine`.
+   * @param style Wraps the laid-out line, e.g. reverse video; identity by default.
+   */
+  setStatus(status: Status, style?: (text: string) => string): void {
+    this.#status = status;
+    if (style) this.#statusStyle = style;
+    writeAllSync(
+      this.#out,
+      this.#rows === 2
+        ? "\x1b[1A" + this.#statusRow() + "\r\n" + this.#inputLine()
+        : "\r\x1b[2K" + this.#bottom(),
+    );
   }
 
   /** Sets the prompt (plain text) and redraws. */
@@ -70,18 +94,35 @@ export class Screen {
   print(text: string): void {
     writeAllSync(
       this.#out,
-      "\r\x1b[2K" + text.replace(/\r?\n/g, "\r\n") + "\r\n" + this.#inputLine(),
+      this.#clearBottom() + text.replace(/\r?\n/g, "\r\n") + "\r\n" + this.#bottom(),
     );
   }
 
-  /** Redraws the input line. */
+  /** Redraws the input line (and the status line if it is not on screen yet). */
   redraw(): void {
-    writeAllSync(this.#out, this.#inputLine());
+    const complete = this.#rows === (this.#status === undefined ? 1 : 2);
+    writeAllSync(this.#out, complete ? this.#inputLine() : this.#clearBottom() + this.#bottom());
   }
 
-  /** Clears the input line (before exit). */
+  /** Clears the input line and the status line (before exit). */
   clearInput(): void {
-    writeAllSync(this.#out, "\r\x1b[2K");
+    writeAllSync(this.#out, this.#clearBottom());
+    this.#rows = 0;
+  }
+
+  /** Moves to the start of the bottom rows and erases them. */
+  #clearBottom(): string {
+    return this.#rows === 2 ? "\x1b[1A\r\x1b[J" : "\r\x1b[2K";
+  }
+
+  /** The status row (when set) and the input row, leaving the cursor in the input. */
+  #bottom(): string {
+    this.#rows = this.#status === undefined ? 1 : 2;
+    return (this.#status !== undefined ? this.#statusRow() + "\r\n" : "") + this.#inputLine();
+  }
+
+  #statusRow(): string {
+    return "\r\x1b[2K" + this.#statusStyle(layoutStatusLine(this.#status!, this.#columns()));
   }
 
   #inputLine(): string {

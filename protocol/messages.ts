@@ -43,6 +43,10 @@ export const ERROR_CODES = [
   "forbidden",
   "muted",
   "internal",
+  // Issue 7: media messages.
+  "media_too_large",
+  "media_invalid",
+  "no_such_media",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */
@@ -74,6 +78,8 @@ export interface ServerLimits {
   maxTextBytes: number;
   /** Interval at which the server expects traffic, in ms; idle peers are pinged. */
   heartbeatMs: number;
+  /** Largest decoded media payload accepted in a `media` message, in bytes (issue 7). */
+  maxMediaBytes?: number;
 }
 
 /** A chat command as listed by `help`. */
@@ -101,6 +107,12 @@ export interface HelloMessage {
   client?: string;
   /** When true the server answers `welcome` and closes: a health probe that joins nothing. */
   probe?: boolean;
+  /**
+   * Resume token from an earlier `welcome` (issue 3): if the nick is still held
+   * by that earlier session (a ghost whose connection dropped), the server
+   * closes the ghost and gives the nick to this connection at once.
+   */
+  resume?: string;
 }
 
 /** A chat line for a room. */
@@ -141,8 +153,44 @@ export interface PongMessage {
   token?: number;
 }
 
+/** Kinds of recorded media: voice (audio only, up to 10 s) and video (with audio, up to 15 s). */
+export type MediaKind = "voice" | "video";
+
+/** A recorded voice or video message for a room (issue 7). */
+export interface MediaUpload {
+  type: "media";
+  /** Client-chosen reference echoed in the `ack` or `error`. */
+  ref: number;
+  /** Target room; defaults to `#lobby`. */
+  room?: string;
+  /** `"voice"` or `"video"`. */
+  kind: MediaKind;
+  /** Container type as recorded, e.g. `"audio/webm;codecs=opus"`. */
+  mime: string;
+  /** Recorded length, in ms. */
+  durationMs: number;
+  /** The recording, standard base64 (RFC 4648 section 4, padded). */
+  data: string;
+}
+
+/** Asks for the bytes of a media message by id; answered by `media_data` or `error`. */
+export interface FetchMediaMessage {
+  type: "fetch_media";
+  /** Client-chosen reference echoed in the `media_data` or `error`. */
+  ref: number;
+  /** The media message id (from a `media` notice). */
+  id: number;
+}
+
 /** Any message a client may send. */
-export type ClientMessage = HelloMessage | SendMessage | CommandMessage | PingMessage | PongMessage;
+export type ClientMessage =
+  | HelloMessage
+  | SendMessage
+  | CommandMessage
+  | PingMessage
+  | PongMessage
+  | MediaUpload
+  | FetchMediaMessage;
 
 // ---------------------------------------------------------------- server → client
 
@@ -165,6 +213,12 @@ export interface WelcomeMessage {
   online: number;
   /** Limits the server enforces. */
   limits: ServerLimits;
+  /**
+   * Resume token (issue 3): random and unguessable, new for every welcome. A
+   * client that reconnects sends it as `hello.resume` to take its nick back
+   * from its own ghost. Absent in probe welcomes.
+   */
+  resume?: string;
 }
 
 /** Acknowledges a `msg` or `command` by `ref`; for messages it carries the assigned id and time. */
@@ -195,6 +249,8 @@ export interface ChatMessage {
   room: string;
   from: string;
   text: string;
+  /** `true` on messages replayed from history (on join or `/history`); absent on live ones. */
+  history?: boolean;
 }
 
 /** A private message; delivered to `to`, acknowledged to `from`. */
@@ -205,6 +261,8 @@ export interface PrivateMessage {
   from: string;
   to: string;
   text: string;
+  /** `true` on messages replayed from history (on join or `/history`); absent on live ones. */
+  history?: boolean;
 }
 
 /** An action (`/me waves`), shown as `* alice waves`. */
@@ -215,6 +273,8 @@ export interface ActionMessage {
   room: string;
   from: string;
   text: string;
+  /** `true` on messages replayed from history (on join or `/history`); absent on live ones. */
+  history?: boolean;
 }
 
 /** Someone joined a room. */
@@ -287,6 +347,71 @@ export interface HelpMessage {
   commands: CommandInfo[];
 }
 
+/** A voice or video message was posted to a room; fetch its bytes with `fetch_media` (issue 7). */
+export interface MediaNotice {
+  type: "media";
+  id: number;
+  ts: number;
+  room: string;
+  from: string;
+  kind: MediaKind;
+  mime: string;
+  /** Recorded length, in ms. */
+  durationMs: number;
+  /** Size of the recording, in bytes (decoded). */
+  bytes: number;
+}
+
+/** The bytes of a media message, answering `fetch_media` by `ref`. */
+export interface MediaDataMessage {
+  type: "media_data";
+  ref: number;
+  id: number;
+  kind: MediaKind;
+  mime: string;
+  durationMs: number;
+  /** The recording, standard padded base64. */
+  data: string;
+}
+
+/** Someone went away or came back; sent to everyone sharing a room with them, and to them. */
+export interface AwayNotice {
+  type: "away";
+  ts: number;
+  nick: string;
+  /** The away message; absent when the user is back. */
+  away?: string;
+}
+
+/** One `/search` result. */
+export interface SearchHit {
+  /** Message id. */
+  id: number;
+  /** Server time of the message, ms since the epoch. */
+  ts: number;
+  /** What the message was. */
+  kind: "msg" | "action" | "privmsg";
+  /** Room of a `msg` or `action`. */
+  room?: string;
+  /** Sender's nick. */
+  from: string;
+  /** Recipient of a `privmsg`. */
+  to?: string;
+  /** Message text. */
+  text: string;
+}
+
+/** Answer to `/search`, sent to the searcher only; results newest first. */
+export interface SearchResultsMessage {
+  type: "search";
+  /** The words searched for, as the server understood them. */
+  query: string;
+  /** The room searched; absent when every room (and the searcher's private messages) was. */
+  room?: string;
+  /** Matches, newest first. */
+  results: SearchHit[];
+}
+
 /** Any message a server may send. */
 export type ServerMessage =
   | WelcomeMessage
@@ -305,7 +430,11 @@ export type ServerMessage =
   | ShutdownNotice
   | HelpMessage
   | PingMessage
-  | PongMessage;
+  | PongMessage
+  | MediaNotice
+  | MediaDataMessage
+  | AwayNotice
+  | SearchResultsMessage;
 
 // ---------------------------------------------------------------- encoding
 
@@ -459,6 +588,12 @@ function array<T>(o: Json, field: string, item: (v: Json) => T): T[] {
   });
 }
 
+function mediaKind(o: Json): MediaKind {
+  const v = o.kind;
+  if (v !== "voice" && v !== "video") fail(o.type as string, "kind", '"voice" or "video"');
+  return v;
+}
+
 function user(o: Json): UserInfo {
   const info: UserInfo = { nick: str(o, "nick") };
   const away = optStr(o, "away");
@@ -485,6 +620,8 @@ const clientParsers: Record<string, (o: Json) => ClientMessage> = {
     if (client !== undefined) m.client = client;
     const probe = optBool(o, "probe");
     if (probe !== undefined) m.probe = probe;
+    const resume = optStr(o, "resume");
+    if (resume !== undefined) m.resume = resume;
     return m;
   },
   msg(o) {
@@ -506,6 +643,20 @@ const clientParsers: Record<string, (o: Json) => ClientMessage> = {
   },
   ping,
   pong: ping,
+  media(o) {
+    const m: MediaUpload = {
+      type: "media",
+      ref: uint(o, "ref"),
+      kind: mediaKind(o),
+      mime: str(o, "mime"),
+      durationMs: uint(o, "durationMs"),
+      data: str(o, "data"),
+    };
+    const r = optStr(o, "room");
+    if (r !== undefined) m.room = r;
+    return m;
+  },
+  fetch_media: (o) => ({ type: "fetch_media", ref: uint(o, "ref"), id: uint(o, "id") }),
 };
 
 /**
@@ -530,8 +681,8 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
   welcome(o) {
     const limits = o.limits;
     if (typeof limits !== "object" || limits === null) fail("welcome", "limits", "an object");
-    const l = { type: "welcome", ...limits as Json };
-    return {
+    const l: Json = { type: "welcome", ...limits as Json };
+    const welcome: WelcomeMessage = {
       type: "welcome",
       version: uint(o, "version"),
       server: str(o, "server"),
@@ -544,8 +695,12 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
         maxFrameBytes: uint(l, "maxFrameBytes"),
         maxTextBytes: uint(l, "maxTextBytes"),
         heartbeatMs: uint(l, "heartbeatMs"),
+        ...(l.maxMediaBytes === undefined ? {} : { maxMediaBytes: uint(l, "maxMediaBytes") }),
       },
     };
+    const resume = optStr(o, "resume");
+    if (resume !== undefined) welcome.resume = resume;
+    return welcome;
   },
   ack: (o) => ({ type: "ack", ref: uint(o, "ref"), id: uint(o, "id"), ts: uint(o, "ts") }),
   error(o) {
@@ -559,30 +714,33 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
     if (ref !== undefined) m.ref = ref;
     return m;
   },
-  msg: (o) => ({
-    type: "msg",
-    id: uint(o, "id"),
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    from: str(o, "from"),
-    text: str(o, "text"),
-  }),
-  privmsg: (o) => ({
-    type: "privmsg",
-    id: uint(o, "id"),
-    ts: uint(o, "ts"),
-    from: str(o, "from"),
-    to: str(o, "to"),
-    text: str(o, "text"),
-  }),
-  action: (o) => ({
-    type: "action",
-    id: uint(o, "id"),
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    from: str(o, "from"),
-    text: str(o, "text"),
-  }),
+  msg: (o) =>
+    withHistory(o, {
+      type: "msg",
+      id: uint(o, "id"),
+      ts: uint(o, "ts"),
+      room: str(o, "room"),
+      from: str(o, "from"),
+      text: str(o, "text"),
+    }),
+  privmsg: (o) =>
+    withHistory(o, {
+      type: "privmsg",
+      id: uint(o, "id"),
+      ts: uint(o, "ts"),
+      from: str(o, "from"),
+      to: str(o, "to"),
+      text: str(o, "text"),
+    }),
+  action: (o) =>
+    withHistory(o, {
+      type: "action",
+      id: uint(o, "id"),
+      ts: uint(o, "ts"),
+      room: str(o, "room"),
+      from: str(o, "from"),
+      text: str(o, "text"),
+    }),
   join: (o) => ({ type: "join", ts: uint(o, "ts"), room: str(o, "room"), nick: str(o, "nick") }),
   leave: (o) => ({
     type: "leave",
@@ -618,7 +776,68 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
   }),
   ping,
   pong: ping,
+  media: (o) => ({
+    type: "media",
+    id: uint(o, "id"),
+    ts: uint(o, "ts"),
+    room: str(o, "room"),
+    from: str(o, "from"),
+    kind: mediaKind(o),
+    mime: str(o, "mime"),
+    durationMs: uint(o, "durationMs"),
+    bytes: uint(o, "bytes"),
+  }),
+  media_data: (o) => ({
+    type: "media_data",
+    ref: uint(o, "ref"),
+    id: uint(o, "id"),
+    kind: mediaKind(o),
+    mime: str(o, "mime"),
+    durationMs: uint(o, "durationMs"),
+    data: str(o, "data"),
+  }),
+  away(o) {
+    const m: AwayNotice = { type: "away", ts: uint(o, "ts"), nick: str(o, "nick") };
+    const away = optStr(o, "away");
+    if (away !== undefined) m.away = away;
+    return m;
+  },
+  search(o) {
+    const m: SearchResultsMessage = {
+      type: "search",
+      query: str(o, "query"),
+      results: array(o, "results", searchHit),
+    };
+    const r = optStr(o, "room");
+    if (r !== undefined) m.room = r;
+    return m;
+  },
 };
+
+function withHistory<T extends ChatMessage | PrivateMessage | ActionMessage>(o: Json, m: T): T {
+  const history = optBool(o, "history");
+  if (history !== undefined) m.history = history;
+  return m;
+}
+
+function searchHit(o: Json): SearchHit {
+  const kind = str(o, "kind");
+  if (kind !== "msg" && kind !== "action" && kind !== "privmsg") {
+    fail(o.type as string, "kind", '"msg", "action" or "privmsg"');
+  }
+  const hit: SearchHit = {
+    id: uint(o, "id"),
+    ts: uint(o, "ts"),
+    kind,
+    from: str(o, "from"),
+    text: str(o, "text"),
+  };
+  const r = optStr(o, "room");
+  if (r !== undefined) hit.room = r;
+  const to = optStr(o, "to");
+  if (to !== undefined) hit.to = to;
+  return hit;
+}
 
 /**
  * Decodes and validates a frame payload sent by a server.

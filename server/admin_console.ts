@@ -8,6 +8,8 @@ import { createInterface } from "node:readline";
 import process from "node:process";
 import { splitArgs } from "./hub.ts";
 import type { ParleyServer } from "./server.ts";
+import { ChatError } from "./chat_error.ts";
+import { moderate, MODERATION_USAGE, type ModerationVerb } from "./commands_moderation.ts";
 
 /** One console command. */
 interface AdminCommand {
@@ -50,6 +52,8 @@ export const ADMIN_COMMANDS: Record<string, AdminCommand> = {
         : `no user is called ${nick}`;
     },
   },
+  // Issue 3: moderation (shared with operators' chat commands).
+  ...moderationConsoleCommands(),
   shutdown: {
     usage: "shutdown [reason]",
     help: "Tell everyone and stop the server.",
@@ -88,10 +92,12 @@ export async function runAdminLine(server: ParleyServer, line: string): Promise<
  * Reads console commands from the terminal until the server stops.
  *
  * @param server The running server.
- * @returns Resolves when stdin closes or the server finishes.
+ * @param onInterrupt Called for Ctrl-C typed at the console (readline keeps the
+ *   terminal in raw mode, so no SIGINT reaches the process).
  */
-export function startAdminConsole(server: ParleyServer): void {
+export function startAdminConsole(server: ParleyServer, onInterrupt: () => void): void {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "parley> " });
+  rl.on("SIGINT", onInterrupt);
   rl.on("line", async (line: string) => {
     const reply = await runAdminLine(server, line);
     if (reply) process.stdout.write(reply + "\n");
@@ -99,4 +105,30 @@ export function startAdminConsole(server: ParleyServer): void {
   });
   void server.finished.then(() => rl.close());
   rl.prompt();
+}
+
+function moderationConsoleCommands(): Record<string, AdminCommand> {
+  const help: Record<Exclude<ModerationVerb, "kick">, string> = {
+    ban: "Ban a nick or address (10m, 2h, 7d; permanent without); disconnects them.",
+    unban: "Lift a ban.",
+    mute: "Stop a user from speaking, for DURATION or until unmuted.",
+    unmute: "Let a muted user speak again.",
+    bans: "List bans.",
+  };
+  const commands: Record<string, AdminCommand> = {};
+  for (const [verb, text] of Object.entries(help) as [ModerationVerb, string][]) {
+    commands[verb] = {
+      usage: MODERATION_USAGE[verb],
+      help: text,
+      run(server, args) {
+        try {
+          return moderate(server.hub, verb, args, "server");
+        } catch (error) {
+          if (error instanceof ChatError) return error.message;
+          throw error;
+        }
+      },
+    };
+  }
+  return commands;
 }

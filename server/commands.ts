@@ -9,6 +9,10 @@ import { sanitizeText } from "../protocol/sanitize.ts";
 import { ChatError } from "./chat_error.ts";
 import type { Hub } from "./hub.ts";
 import type { Session } from "./session.ts";
+import { HISTORY_COMMANDS } from "./commands_history.ts";
+import { PRESENCE_COMMANDS } from "./commands_presence.ts";
+import { FUN_COMMANDS } from "./commands_fun.ts";
+import { MODERATION_COMMANDS } from "./commands_moderation.ts";
 
 /** What a command handler gets. */
 export interface CommandContext {
@@ -163,15 +167,7 @@ export const COMMANDS: CommandSpec[] = [
         });
         return undefined;
       }
-      target.topic = sanitizeText(args[0]).slice(0, 300);
-      target.topicBy = session.nick;
-      hub.broadcastTo(target, {
-        type: "topic",
-        ts: hub.now(),
-        room: target.name,
-        topic: target.topic,
-        by: session.nick,
-      });
+      hub.setTopic(session, target, args[0]);
       return undefined;
     },
   },
@@ -188,4 +184,9 @@ export const COMMANDS: CommandSpec[] = [
       return undefined;
     },
   },
+  // Issue 3: history, presence, fun and moderation.
+  ...HISTORY_COMMANDS,
+  ...PRESENCE_COMMANDS,
+  ...FUN_COMMANDS,
+  ...MODERATION_COMMANDS,
 ];

@@ -30,9 +30,20 @@ import { nameKey, validateNick, validateRoomName } from "../protocol/names.ts";
 import { sanitizeText } from "../protocol/sanitize.ts";
 import { ChatError } from "./chat_error.ts";
 import { COMMANDS, type CommandSpec } from "./commands.ts";
+import {
+  DEFAULT_MAX_MEDIA_BYTES,
+  fetchMedia,
+  mediaFrameBytes,
+  receiveMedia,
+} from "./media_handler.ts";
+import { MediaStore } from "./media_store.ts";
+import { ResumeTokens } from "./resume_tokens.ts";
 import { Room } from "./room.ts";
+import { HistoryStore, type StoredMessage } from "./history_store.ts";
+import { Moderation } from "./moderation.ts";
 import { type Peer, Session } from "./session.ts";
 import { VERSION } from "../protocol/version.ts";
+import type { PresenceEvent } from "./presence_event.ts";
 
 const log = getLogger(["parley", "server"]);
 
@@ -75,6 +86,27 @@ export interface HubOptions {
    * @default {Date.now}
    */
   now?: () => number;
+  /** Called synchronously after each join and leave (issue 6: `serve --json`). */
+  onPresence?: (event: PresenceEvent) => void;
+  /**
+   * Largest voice or video recording, in bytes (issue 7). The frame limit is
+   * raised to fit one such recording as base64.
+   * @default {2097152}
+   */
+  maxMediaBytes?: number;
+  // Issue 3 (rooms, history, moderation):
+  /**
+   * History, topics and bans. The hub does not close it; its owner does.
+   * @default {a new in-memory store}
+   */
+  history?: HistoryStore;
+  /**
+   * Messages replayed when a user joins a room.
+   * @default {50}
+   */
+  historyReplay?: number;
+  /** Operator password for `/op`; no operators when absent or empty. */
+  adminPassword?: string;
 }
 
 /** Result of a successful handshake. */
@@ -92,30 +124,49 @@ export class Hub {
   readonly serverName: string;
   readonly limits: ServerLimits;
   readonly maxClients: number;
+  /** Recent voice and video messages by id (issue 7). */
+  readonly media: MediaStore = new MediaStore();
   readonly #passwordDigest: Uint8Array | undefined;
   readonly #logMessages: boolean;
   readonly #now: () => number;
+  readonly #onPresence: ((event: PresenceEvent) => void) | undefined;
   readonly #sessions = new Map<string, Session>();
   readonly #rooms = new Map<string, Room<Session>>();
   readonly #commands = new Map<string, CommandSpec>();
+  readonly #resumeTokens = new ResumeTokens<Session>();
   #nextSessionId = 1;
-  #nextMessageId = 1;
   #stopping = false;
+  /** History, topics and bans. */
+  readonly history: HistoryStore;
+  /** Messages replayed on join. */
+  readonly historyReplay: number;
+  /** Operators, mutes and bans. */
+  readonly moderation: Moderation;
 
   /** @param options See {@linkcode HubOptions}. */
   constructor(options: HubOptions = {}) {
     this.serverName = options.serverName ?? "parley";
     this.maxClients = options.maxClients ?? 1000;
+    const maxMediaBytes = options.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES;
     this.limits = {
-      maxFrameBytes: options.maxFrameBytes ?? 1_048_576,
+      maxFrameBytes: Math.max(options.maxFrameBytes ?? 1_048_576, mediaFrameBytes(maxMediaBytes)),
       maxTextBytes: options.maxTextBytes ?? 8192,
       heartbeatMs: options.heartbeatMs ?? 30_000,
+      maxMediaBytes,
     };
     this.#passwordDigest = options.password ? digest(options.password) : undefined;
     this.#logMessages = options.logMessages ?? false;
     this.#now = options.now ?? Date.now;
+    this.#onPresence = options.onPresence;
     for (const spec of COMMANDS) this.#commands.set(spec.name, spec);
-    this.#rooms.set(nameKey(DEFAULT_ROOM), new Room<Session>(DEFAULT_ROOM));
+    this.history = options.history ?? new HistoryStore(":memory:");
+    this.historyReplay = options.historyReplay ?? 50;
+    this.moderation = new Moderation({
+      store: this.history,
+      adminPassword: options.adminPassword,
+      now: this.#now,
+    });
+    this.#rooms.set(nameKey(DEFAULT_ROOM), this.#newRoom(DEFAULT_ROOM));
   }
 
   /** Whether a password is required. */
@@ -217,6 +268,8 @@ export class Hub {
    * Admits a client after its `hello`: checks version, password, capacity and
    * nick, registers the session in `#lobby`, sends it `welcome`, and announces
    * the join to the room. Synchronous, so two clients cannot take one nick.
+   * A `hello.resume` matching the token of the session holding the nick closes
+   * that ghost first (see `resume_tokens.ts`), so the nick is free.
    *
    * @param hello The client's first message.
    * @param peer The transport to send through.
@@ -226,6 +279,7 @@ export class Hub {
    */
   admit(hello: HelloMessage, peer: Peer): Session {
     this.checkHello(hello, peer.remoteAddr);
+    this.#takeOverGhost(nameKey(hello.nick), hello, peer.remoteAddr);
     if (this.#sessions.size >= this.maxClients) {
       log.warn("refused {address}: server full ({max} users)", {
         address: peer.remoteAddr,
@@ -250,6 +304,7 @@ export class Hub {
       });
       throw new ChatError("nick_taken", `Nick ${nick} is already in use`);
     }
+    this.moderation.checkAdmission(nick, peer.remoteAddr);
     const session = new Session(this.#nextSessionId++, nick, key, peer, this.#now());
     this.#sessions.set(key, session);
     const lobby = this.#rooms.get(nameKey(DEFAULT_ROOM))!;
@@ -265,17 +320,20 @@ export class Hub {
       users: this.users(lobby),
       online: this.#sessions.size,
       limits: this.limits,
+      resume: this.#resumeTokens.issue(session),
     };
     session.send(encodeMessage(welcome));
     lobby.broadcast(
       encodeMessage({ type: "join", ts: this.#now(), room: lobby.name, nick }),
       session,
     );
+    this.replayHistory(session, lobby, this.historyReplay);
     log.info("join {nick} from {address}", {
       nick,
       address: peer.remoteAddr,
       client: hello.client,
     });
+    this.#onPresence?.({ kind: "join", nick, address: peer.remoteAddr, online: this.size });
     return session;
   }
 
@@ -301,6 +359,14 @@ export class Hub {
           return;
         case "pong":
           return;
+        case "media": {
+          const [id, ts] = receiveMedia(this, session, message);
+          this.sendTo(session, { type: "ack", ref: message.ref, id, ts });
+          return;
+        }
+        case "fetch_media":
+          fetchMedia(this, session, message);
+          return;
         case "hello":
           throw new ChatError("bad_message", "Handshake already done");
       }
@@ -320,6 +386,7 @@ export class Hub {
   disconnect(session: Session, reason: string): void {
     if (session.gone) return;
     session.gone = true;
+    this.#resumeTokens.revoke(session);
     this.#sessions.delete(session.key);
     const ts = this.#now();
     for (const room of session.rooms) {
@@ -334,6 +401,13 @@ export class Hub {
       nick: session.nick,
       address: session.remoteAddr,
       reason,
+    });
+    this.#onPresence?.({
+      kind: "leave",
+      nick: session.nick,
+      address: session.remoteAddr,
+      reason,
+      online: this.size,
     });
   }
 
@@ -440,7 +514,7 @@ export class Hub {
    * @returns `[id, ts]`, with `ts` in ms since the epoch.
    */
   stamp(): [number, number] {
-    return [this.#nextMessageId++, this.#now()];
+    return [this.history.nextId(), this.#now()];
   }
 
   /**
@@ -453,10 +527,17 @@ export class Hub {
    * @returns `[id, ts]` of the new message.
    * @throws {ChatError} `text_too_long` or `bad_arguments` for empty text.
    */
-  say(session: Session, room: Room<Session>, kind: "msg" | "action", rawText: string): [
+  say(
+    session: Session,
+    room: Room<Session>,
+    kind: "msg" | "action",
+    rawText: string,
+    echo = false,
+  ): [
     number,
     number,
   ] {
+    this.moderation.checkCanSpeak(session);
     const text = this.#checkText(rawText);
     const [id, ts] = this.stamp();
     room.broadcast(
@@ -465,8 +546,9 @@ export class Hub {
           | ChatMessage
           | ActionMessage,
       ),
-      session,
+      echo ? undefined : session,
     );
+    this.history.append({ id, ts, kind, room: room.name, from: session.nick, text });
     if (this.#logMessages) {
       log.info("{kind} {id} {room} <{nick}> {text}", {
         kind,
@@ -491,11 +573,13 @@ export class Hub {
   privateMessage(session: Session, to: string, rawText: string): [number, number] {
     const target = this.find(to);
     if (!target) throw new ChatError("no_such_nick", `No user is called ${sanitizeText(to)}`);
+    this.moderation.checkCanSpeak(session);
     const text = this.#checkText(rawText);
     const [id, ts] = this.stamp();
     target.send(
       encodeMessage({ type: "privmsg", id, ts, from: session.nick, to: target.nick, text }),
     );
+    this.history.append({ id, ts, kind: "privmsg", from: session.nick, to: target.nick, text });
     if (this.#logMessages) {
       log.info("privmsg {id} <{nick}> -> {to} {text}", {
         id,
@@ -561,7 +645,7 @@ export class Hub {
     const key = nameKey(name);
     let room = this.#rooms.get(key);
     if (!room) {
-      room = new Room<Session>(name);
+      room = this.#newRoom(name);
       this.#rooms.set(key, room);
     }
     if (room.has(session)) {
@@ -583,6 +667,7 @@ export class Hub {
         by: room.topicBy,
       });
     }
+    this.replayHistory(session, room, this.historyReplay);
     log.info("{nick} joined {room}", { nick: session.nick, room: room.name });
     return room;
   }
@@ -650,10 +735,35 @@ export class Hub {
     return room;
   }
 
+  /**
+   * Resume (issue 3): when `hello.resume` matches the token of the session
+   * holding the nick, that session is a ghost of this client; close it now so
+   * the nick is free for the new connection.
+   */
+  #takeOverGhost(key: string, hello: HelloMessage, remoteAddr: string): void {
+    const ghost = this.#sessions.get(key);
+    if (!ghost || !this.#resumeTokens.matches(ghost, hello.resume)) return;
+    // A banned client must not get to close anyone's connection.
+    this.moderation.checkAdmission(hello.nick, remoteAddr);
+    log.info("resume {nick}: {address} replaces {ghost}", {
+      nick: ghost.nick,
+      address: remoteAddr,
+      ghost: ghost.remoteAddr,
+    });
+    const reason = "reconnected";
+    this.sendTo(ghost, {
+      type: "notice",
+      ts: this.#now(),
+      text: `Your session was resumed from ${remoteAddr}`,
+    });
+    this.disconnect(ghost, reason);
+    ghost.close(reason);
+  }
+
   #chat(session: Session, message: SendMessage): void {
     const room = this.roomOf(session, message.room);
     const [id, ts] = this.say(session, room, "msg", message.text);
-    session.send(encodeAck(message.ref, id, ts));
+    this.#ack(session, message.ref, id, ts);
   }
 
   #command(session: Session, message: CommandMessage): void {
@@ -672,8 +782,85 @@ export class Hub {
     const stamp = spec.run({ hub: this, session, args, room: message.room, ref: message.ref });
     if (!session.gone) {
       const [id, ts] = stamp ?? [0, this.#now()];
-      this.sendTo(session, { type: "ack", ref: message.ref, id, ts });
+      this.#ack(session, message.ref, id, ts);
     }
+  }
+
+  /**
+   * Sends up to `limit` stored messages of a room to one session, oldest
+   * first, each marked `history: true`.
+   *
+   * @param session Recipient.
+   * @param room The room.
+   * @param limit Most messages.
+   * @param beforeId Only messages older than this id.
+   * @returns How many were sent.
+   */
+  replayHistory(session: Session, room: Room<Session>, limit: number, beforeId?: number): number {
+    if (limit <= 0) return 0;
+    const messages = this.history.recent(room.name, limit, beforeId);
+    for (const m of messages) session.send(encodeMessage(historyMessage(m, room.name)));
+    return messages.length;
+  }
+
+  /**
+   * Sets a room's topic, stores it, and tells the room.
+   *
+   * @param session Who sets it.
+   * @param room The room.
+   * @param rawTopic Unsanitized topic; empty clears it.
+   * @throws {ChatError} `muted`.
+   */
+  setTopic(session: Session, room: Room<Session>, rawTopic: string): void {
+    this.moderation.checkCanSpeak(session);
+    const ts = this.#now();
+    room.topic = sanitizeText(rawTopic).slice(0, 300);
+    room.topicBy = session.nick;
+    this.history.setTopic({ room: room.name, topic: room.topic, by: session.nick, ts });
+    this.broadcastTo(room, {
+      type: "topic",
+      ts,
+      room: room.name,
+      topic: room.topic,
+      by: room.topicBy,
+    });
+    log.info("topic of {room} set by {nick}", { room: room.name, nick: session.nick });
+  }
+
+  /**
+   * Acknowledges a client message once what it created is durable: while a
+   * group commit is pending, the ack waits for it (acks stay in order); a
+   * failed commit turns the ack into an `internal` error.
+   */
+  #ack(session: Session, ref: number, id: number, ts: number): void {
+    if (!this.history.persistent) {
+      session.send(encodeAck(ref, id, ts));
+      return;
+    }
+    this.history.whenDurable((error) => {
+      if (session.gone) return;
+      if (error) {
+        log.error("history commit failed: {error}", { error: error.message });
+        this.sendError(
+          session,
+          "internal",
+          `Message ${id} was delivered but could not be saved: ${error.message}`,
+          ref,
+        );
+        return;
+      }
+      this.sendTo(session, { type: "ack", ref, id, ts });
+    });
+  }
+
+  #newRoom(name: string): Room<Session> {
+    const room = new Room<Session>(name);
+    const stored = this.history.topic(name);
+    if (stored && stored.topic) {
+      room.topic = stored.topic;
+      room.topicBy = stored.by;
+    }
+    return room;
   }
 
   #checkText(rawText: string): string {
@@ -701,6 +888,21 @@ export class Hub {
 
 function digest(text: string): Uint8Array {
   return createHash("sha256").update(text, "utf8").digest();
+}
+
+function historyMessage(m: StoredMessage, room: string): ServerMessage {
+  if (m.kind === "privmsg") {
+    return {
+      type: "privmsg",
+      id: m.id,
+      ts: m.ts,
+      from: m.from,
+      to: m.to ?? "",
+      text: m.text,
+      history: true,
+    };
+  }
+  return { type: m.kind, id: m.id, ts: m.ts, room, from: m.from, text: m.text, history: true };
 }
 
 function refOf(message: ClientMessage): number | undefined {

@@ -10,7 +10,11 @@ import { startAdminConsole } from "./admin_console.ts";
 import { resolveServeConfig, type ServeConfig, serveOptionsHelp } from "./serve_options.ts";
 import { lanAddresses } from "./lan_addresses.ts";
 import { setupLogging } from "./logging.ts";
-import { formatAddr, type ServerOptions, startServer } from "./server.ts";
+import { type ServerOptions, startServer } from "./server.ts";
+import { createServeOutput, type ServeOutput } from "./serve_output.ts";
+import { openTunnel } from "./serve_tunnel.ts";
+import { dirname, join } from "node:path";
+import { HistoryStoreError } from "./history_store.ts";
 
 /** Usage text of `parley serve`. */
 export function serveUsage(): string {
@@ -21,9 +25,11 @@ ${serveOptionsHelp()}
   -h, --help                     show this help
 
 Durations: 500ms, 10s, 5m, 2h; a bare number is seconds. Flags win over
-environment variables, which win over defaults. The password is never a
+environment variables, which win over the --config file, which wins over
+defaults. The password is never a
 plain argument: use PARLEY_PASSWORD, --password-file or --password-prompt.
-Prints "parley listening on HOST:PORT" once ready. SIGINT/SIGTERM or the
+Prints "parley listening on HOST:PORT" once ready (then, with --http,
+"parley web on http://HOST:PORT/"). SIGINT/SIGTERM or the
 console's "shutdown" stop it gracefully (exit 0); a second signal exits at once.`;
 }
 
@@ -46,6 +52,20 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
     maxQueueBytes: config["max-queue-bytes"] as number,
     handshakeTimeoutMs: config["handshake-timeout"] as number,
     heartbeatMs: config.heartbeat as number,
+    maxMediaBytes: config["max-media-bytes"] as number,
+    ...(config.http === undefined ? {} : {
+      web: {
+        port: config.http as number,
+        allowedOrigins: String(config["web-origin"] ?? "").split(",").map((o) => o.trim())
+          .filter(Boolean),
+      },
+    }),
+    // Issue 3: history.
+    dataFile: (config.data as string | undefined) ??
+      join(dirname((config["log-file"] as string | undefined) ?? "chat.log"), "parley.db"),
+    historyReplay: config.history as number,
+    retainDays: config["retain-days"] as number | undefined,
+    retainMessages: config["retain-messages"] as number | undefined,
   };
 }
 
@@ -59,8 +79,9 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
 export async function serveCommand(args: string[]): Promise<number> {
   let options: ServerOptions;
   let logFile: string;
+  let config: ServeConfig;
   try {
-    const config = resolveServeConfig(args, (name) => Deno.env.get(name));
+    config = resolveServeConfig(args, (name) => Deno.env.get(name));
     if (config.help) {
       writeAllSync(Deno.stdout, serveUsage() + "\n");
       return EXIT_OK;
@@ -78,6 +99,10 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
     logFile = config["log-file"] as string;
     options = toServerOptions(config, password);
+    if (config.tunnel !== undefined && config.tunnel !== "ngrok") {
+      throw new TypeError(`--tunnel supports only "ngrok", got "${config.tunnel}"`);
+    }
+    options.adminPassword = Deno.env.get("PARLEY_ADMIN_PASSWORD") || undefined;
   } catch (error) {
     if (isUsageError(error)) {
       writeAllSync(Deno.stderr, `parley serve: ${error.message}\nTry 'parley serve --help'.\n`);
@@ -86,6 +111,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     throw error;
   }
 
+  const output: ServeOutput = createServeOutput(config.json === true);
+  options.onPresence = (event) => output.presence(event);
   let closeLog: () => Promise<void>;
   try {
     closeLog = await setupLogging({ logFile });
@@ -101,6 +128,10 @@ export async function serveCommand(args: string[]): Promise<number> {
     server = await startServer(options);
   } catch (error) {
     await closeLog();
+    if (error instanceof HistoryStoreError) {
+      writeAllSync(Deno.stderr, `parley serve: ${error.message}\n`);
+      return EXIT_ERROR;
+    }
     if (error instanceof Deno.errors.AddrInUse) {
       writeAllSync(
         Deno.stderr,
@@ -124,17 +155,23 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
     throw error;
   }
-  const out = (text: string) => writeAllSync(Deno.stdout, text + "\n");
-  out(`parley listening on ${formatAddr(server.addr)}`);
-  for (const line of joinHints(server.addr)) out(line);
-  if (server.hub.requiresPassword) out("  a password is required to join");
+  output.listening({
+    name: server.hub.serverName,
+    addr: server.addr,
+    hints: joinHints(server.addr),
+    password: server.hub.requiresPassword,
+    webUrl: server.web ? webUrl(server.web.scheme, server.web.addr) : undefined,
+  });
 
   let signals = 0;
   const onSignal = (name: string) => {
     signals++;
     if (signals > 1) Deno.exit(name === "SIGINT" ? 130 : 143);
+    output.shutdown(name);
+    stopTunnel.abort();
     void server.close(`server shutting down (${name})`);
   };
+  const stopTunnel = new AbortController();
   const listeners: [Deno.Signal, () => void][] = [];
   for (const name of ["SIGINT", "SIGTERM"] as const) {
     if (name === "SIGTERM" && Deno.build.os === "windows") continue;
@@ -142,12 +179,41 @@ export async function serveCommand(args: string[]): Promise<number> {
     Deno.addSignalListener(name, handler);
     listeners.push([name, handler]);
   }
-  if (Deno.stdin.isTerminal()) startAdminConsole(server);
+  const tunnel = config.tunnel === "ngrok"
+    ? await openTunnel(server, output, stopTunnel.signal)
+    : undefined;
+  if (tunnel === null) {
+    for (const [name, handler] of listeners) Deno.removeSignalListener(name, handler);
+    await server.close("tunnel failed");
+    await closeLog();
+    return signals > 0 ? EXIT_OK : EXIT_ERROR;
+  }
+  if (Deno.stdin.isTerminal()) startAdminConsole(server, () => onSignal("SIGINT"));
   await server.finished;
+  stopTunnel.abort();
+  await tunnel?.close();
   for (const [name, handler] of listeners) Deno.removeSignalListener(name, handler);
-  out("parley stopped");
+  output.stopped();
   await closeLog();
   return EXIT_OK;
+}
+
+/**
+ * The web client's URL (issue 7), e.g. `http://127.0.0.1:8080/`; a wildcard
+ * bind shows the loopback address.
+ *
+ * @param scheme `http` or `https`.
+ * @param addr The web server's bound address.
+ */
+export function webUrl(scheme: string, addr: Deno.NetAddr): string {
+  const host = addr.hostname === "0.0.0.0"
+    ? "127.0.0.1"
+    : addr.hostname === "::"
+    ? "[::1]"
+    : addr.hostname.includes(":")
+    ? `[${addr.hostname}]`
+    : addr.hostname;
+  return `${scheme}://${host}:${addr.port}/`;
 }
 
 /**

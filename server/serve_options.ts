@@ -1,7 +1,7 @@
 /**
  * The options of `parley serve`, as one table: flag, environment variable,
- * kind, default and help. Flags, environment and defaults are resolved from
- * it (flags > environment > defaults), and `--help` and README's table come
+ * kind, default and help. Flags, environment, config file and defaults are
+ * resolved from it (flags > environment > file > defaults), and `--help` and README's table come
  * from it, so an option is added in one place.
  *
  * @module
@@ -10,6 +10,7 @@
 import { parseArgs } from "node:util";
 import { parsePort } from "../client/address.ts";
 import { parseDuration } from "./duration.ts";
+import { readConfigFile } from "./config_file.ts";
 
 /** How an option's text becomes a value. */
 export type OptionKind = "string" | "boolean" | "count" | "bytes" | "duration" | "port";
@@ -135,6 +136,84 @@ export const SERVE_OPTIONS: OptionSpec[] = [
     default: "false",
     help: "ask for the password, hidden (needs a terminal)",
   },
+  // Issue 7: web client, voice and video messages.
+  {
+    name: "http",
+    env: "PARLEY_HTTP",
+    kind: "port",
+    arg: "PORT",
+    help: "also serve the web client and its WebSocket on PORT (0 picks one); off by default",
+  },
+  {
+    name: "web-origin",
+    env: "PARLEY_WEB_ORIGIN",
+    kind: "string",
+    arg: "LIST",
+    help: "comma-separated extra origins allowed to open the WebSocket (* for any); " +
+      "the page's own origin is always allowed",
+  },
+  {
+    name: "max-media-bytes",
+    env: "PARLEY_MAX_MEDIA_BYTES",
+    kind: "bytes",
+    default: "2097152",
+    arg: "N",
+    help: "largest voice or video message, in bytes (the frame limit grows to fit it)",
+  },
+  // Issue 3: history.
+  {
+    name: "data",
+    env: "PARLEY_DATA",
+    kind: "string",
+    arg: "FILE",
+    help:
+      "SQLite file for history, topics and bans; :memory: keeps nothing (default parley.db beside the log file)",
+  },
+  {
+    name: "history",
+    env: "PARLEY_HISTORY",
+    kind: "count",
+    default: "50",
+    arg: "N",
+    help: "messages replayed when joining a room",
+  },
+  {
+    name: "retain-days",
+    env: "PARLEY_RETAIN_DAYS",
+    kind: "count",
+    arg: "N",
+    help: "delete messages older than N days (default: keep)",
+  },
+  {
+    name: "retain-messages",
+    env: "PARLEY_RETAIN_MESSAGES",
+    kind: "count",
+    default: "10000",
+    arg: "N",
+    help: "keep at most N messages per room",
+  },
+  // Issue 6: scripted starts and tunnels.
+  {
+    name: "config",
+    env: "PARLEY_CONFIG",
+    kind: "string",
+    arg: "FILE",
+    help: "read options from a JSON/JSONC file (keys are these flag names)",
+  },
+  {
+    name: "json",
+    env: "PARLEY_JSON",
+    kind: "boolean",
+    default: "false",
+    help: "print JSON Lines events on stdout instead of text (for supervisors)",
+  },
+  {
+    name: "tunnel",
+    env: "PARLEY_TUNNEL",
+    kind: "string",
+    arg: "ngrok",
+    help: "share the server on the internet through ngrok (needs ngrok installed and logged in)",
+  },
 ];
 
 /** A resolved option value. */
@@ -185,12 +264,14 @@ export function parseOptionValue(
 }
 
 /**
- * Resolves `parley serve` options: flags, then environment, then defaults.
+ * Resolves `parley serve` options: flags, then environment, then the config
+ * file (`--config` or `PARLEY_CONFIG`), then defaults.
  *
  * @param args Command-line arguments after `serve`.
  * @param env Environment lookup, e.g. `(k) => Deno.env.get(k)`.
  * @returns Values by option name, plus `help: true` if `--help` was given.
- * @throws {TypeError} For an unknown flag or an invalid value, naming it.
+ * @throws {TypeError} For an unknown flag, an invalid value, an unreadable or
+ *   malformed config file, or an unknown key in it, naming it.
  */
 export function resolveServeConfig(
   args: string[],
@@ -205,12 +286,23 @@ export function resolveServeConfig(
   }
   const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
   const config: ServeConfig = { help: values.help === true };
+  const configPath = (values.config as string | undefined) || env("PARLEY_CONFIG") || undefined;
+  const file = configPath === undefined || values.help ? new Map() : readConfigFile(
+    configPath,
+    SERVE_OPTIONS.map((spec) => spec.name).filter((name) => name !== "config"),
+  );
   for (const spec of SERVE_OPTIONS) {
     const flag = values[spec.name];
     const fromEnv = spec.env ? env(spec.env) : undefined;
     if (flag !== undefined) config[spec.name] = parseOptionValue(spec, flag, `--${spec.name}`);
     else if (fromEnv !== undefined && fromEnv !== "") {
       config[spec.name] = parseOptionValue(spec, fromEnv, spec.env!);
+    } else if (file.has(spec.name)) {
+      config[spec.name] = parseOptionValue(
+        spec,
+        file.get(spec.name)!,
+        `${configPath}: "${spec.name}"`,
+      );
     } else if (spec.default !== undefined) {
       config[spec.name] = parseOptionValue(spec, spec.default, `default of --${spec.name}`);
     }

@@ -8,6 +8,8 @@ import { getLogger } from "npm:@logtape/logtape@2.4.2";
 import { encodeMessage } from "../protocol/messages.ts";
 import { type ByteStream, Connection, type ConnectionOptions } from "./connection.ts";
 import { Hub, type HubOptions } from "./hub.ts";
+import { startWebServer, type WebServer, type WebServerOptions } from "./web_server.ts";
+import { HistoryStore } from "./history_store.ts";
 
 const log = getLogger(["parley", "server"]);
 
@@ -53,6 +55,27 @@ export interface ServerOptions extends HubOptions, ConnectionOptions {
   maxPendingHandshakes?: number;
   /** Aborting it shuts the server down, as `close()` does. */
   signal?: AbortSignal;
+  /**
+   * Also serve the web client and its WebSocket on this port (issue 7); off when absent.
+   * `hostname`, limits and timeouts default to the TCP server's.
+   */
+  web?: Partial<WebServerOptions> & { port: number };
+  // Issue 3 (history):
+  /**
+   * SQLite file for history, topics and bans; `":memory:"` keeps nothing
+   * across restarts. Ignored when `history` is given.
+   * @default {":memory:"}
+   */
+  dataFile?: string;
+  /** Delete messages older than this many days; kept forever when absent. */
+  retainDays?: number;
+  /** Keep at most this many messages per room; unlimited when absent. */
+  retainMessages?: number;
+  /**
+   * How often retention runs after the start, in ms.
+   * @default {3600000}
+   */
+  retentionIntervalMs?: number;
 }
 
 /** A running server. */
@@ -63,6 +86,8 @@ export interface ParleyServer {
   readonly hub: Hub;
   /** Live connections, handshaking or joined. */
   readonly connections: ReadonlySet<Connection>;
+  /** The web client's server when `web` was given (issue 7). */
+  readonly web: WebServer | undefined;
   /** Resolves once the server has stopped and every socket is closed. */
   readonly finished: Promise<void>;
   /**
@@ -105,9 +130,52 @@ export function formatAddr(addr: Deno.Addr): string {
  * ```
  */
 export function startServer(options: ServerOptions = {}): Promise<ParleyServer> {
-  const listener: ConnListener = options.listener ??
-    Deno.listen({ hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 5003 });
-  const hub = new Hub(options);
+  // Open the database before binding, so a bad file fails the start and leaves no listener.
+  const ownStore = options.history === undefined;
+  const history = options.history ?? new HistoryStore(options.dataFile ?? ":memory:");
+  const retain = () => {
+    if (options.retainDays === undefined && options.retainMessages === undefined) return;
+    const deleted = history.enforceRetention({
+      now: Date.now(),
+      maxAgeMs: options.retainDays === undefined ? undefined : options.retainDays * 86_400_000,
+      maxPerRoom: options.retainMessages,
+    });
+    if (deleted > 0) log.info("retention deleted {count} messages", { count: deleted });
+  };
+  let listener: ConnListener;
+  try {
+    retain();
+    listener = options.listener ??
+      Deno.listen({ hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 5003 });
+  } catch (error) {
+    if (ownStore) history.close();
+    throw error;
+  }
+  const retention = setInterval(retain, options.retentionIntervalMs ?? 3_600_000);
+  const hub = new Hub({ ...options, history });
+  // A queue must hold at least one frame of the largest size, or a media download would
+  // disconnect its own requester.
+  const connectionOptions: ConnectionOptions = {
+    ...options,
+    maxQueueBytes: Math.max(options.maxQueueBytes ?? 1_048_576, hub.limits.maxFrameBytes + 65_536),
+  };
+  let web: WebServer | undefined;
+  if (options.web) {
+    try {
+      web = startWebServer(hub, {
+        hostname: options.hostname,
+        handshakeTimeoutMs: options.handshakeTimeoutMs,
+        maxPendingHandshakes: options.maxPendingHandshakes,
+        ...connectionOptions,
+        ...options.web,
+      });
+    } catch (error) {
+      listener.close();
+      clearInterval(retention);
+      if (ownStore) history.close();
+      throw error;
+    }
+  }
   const connections = new Set<Connection>();
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
   const maxPending = options.maxPendingHandshakes ?? 256;
@@ -153,7 +221,7 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
           // The socket may already be gone; the read loop will see that.
           if (!(error instanceof Deno.errors.BadResource)) throw error;
         }
-        const conn = new Connection(socket, remoteAddr, hub, options);
+        const conn = new Connection(socket, remoteAddr, hub, connectionOptions);
         if (connections.size >= hub.maxClients + maxPending) {
           log.warn("refused {address}: too many connections", { address: remoteAddr });
           conn.send(encodeMessage({
@@ -189,7 +257,11 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
         if (conn.inHandshake) conn.close(`server shutdown: ${reason}`);
       }
       await Promise.all([...connections].map((c) => c.closed));
+      await web?.close();
       clearInterval(sweep);
+      clearInterval(retention);
+      if (ownStore) history.close();
+      else history.flush();
       await acceptLoop;
       log.info("server stopped");
       finished.resolve();
@@ -202,5 +274,5 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
   });
   const addr = listener.addr as Deno.NetAddr;
   log.info("server started on {address}", { address: formatAddr(addr) });
-  return Promise.resolve({ addr, hub, connections, finished: finished.promise, close });
+  return Promise.resolve({ addr, hub, connections, web, finished: finished.promise, close });
 }

@@ -19,7 +19,7 @@ export const SERVE_PERMISSIONS = [
 ];
 
 /** The permissions `deno task join` grants. */
-export const JOIN_PERMISSIONS = ["--allow-net", "--allow-read", "--allow-env"];
+export const JOIN_PERMISSIONS = ["--allow-net", "--allow-read", "--allow-write", "--allow-env"];
 
 /** A `parley serve` subprocess. */
 export interface ServeProcess extends AsyncDisposable {
@@ -153,6 +153,17 @@ export async function startServe(
   };
 }
 
+/** Spawns `main.ts join ARGS` with piped stdio and colour off. */
+function joinChild(args: string[], env: Record<string, string>): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", ...JOIN_PERMISSIONS, MAIN, "join", ...args],
+    env: { NO_COLOR: "1", ...env },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
 /** Result of a finished `parley join` run. */
 export interface JoinResult {
   code: number;
@@ -172,13 +183,7 @@ export async function runJoin(
   input = "",
   env: Record<string, string> = {},
 ): Promise<JoinResult> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...JOIN_PERMISSIONS, MAIN, "join", ...args],
-    env: { NO_COLOR: "1", ...env },
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = joinChild(args, env);
   const writer = child.stdin.getWriter();
   await writer.write(new TextEncoder().encode(input));
   await writer.close();
@@ -216,13 +221,7 @@ export interface JoinProcess extends AsyncDisposable {
  * @param env Extra environment variables.
  */
 export function spawnJoin(args: string[], env: Record<string, string> = {}): JoinProcess {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...JOIN_PERMISSIONS, MAIN, "join", ...args],
-    env: { NO_COLOR: "1", ...env },
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = joinChild(args, env);
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   const reading = (async () => {

@@ -65,7 +65,7 @@ Deno.test("three scripted clients: broadcast, private message, who, and chat.log
 
 Deno.test("a taken nick is refused with nick_taken and exit code 4", async () => {
   await using server = await startServe();
-  await using bob = await RawClient.join(server.port, "Bob");
+  await using _holder = await RawClient.join(server.port, "Bob");
   const result = await runJoin([`127.0.0.1:${server.port}`, "--nick", "bob"]);
   assertEqual(result.code, 4, result.stderr);
   assertMatch(result.stderr, /Nick bob is already in use/);

@@ -1,0 +1,71 @@
+/**
+ * A fake transport for hub and room unit tests: records decoded frames.
+ *
+ * @module
+ */
+
+import { FRAME_HEADER_BYTES } from "../../protocol/frame.ts";
+import { parseServerMessage, type ServerMessage } from "../../protocol/messages.ts";
+import { PROTOCOL_VERSION } from "../../protocol/messages.ts";
+import type { Hub } from "../../server/hub.ts";
+import type { Peer, Session } from "../../server/session.ts";
+
+/** Records what the hub sends; `accept` false simulates a full queue. */
+export class FakePeer implements Peer {
+  readonly remoteAddr: string;
+  readonly frames: Uint8Array[] = [];
+  closedWith: string | undefined;
+  accept = true;
+  onClose: ((reason: string) => void) | undefined;
+
+  /** @param remoteAddr Address to report. */
+  constructor(remoteAddr = "127.0.0.1:40000") {
+    this.remoteAddr = remoteAddr;
+  }
+
+  send(frame: Uint8Array): boolean {
+    if (this.closedWith !== undefined || !this.accept) return false;
+    this.frames.push(frame);
+    return true;
+  }
+
+  close(reason: string): void {
+    if (this.closedWith !== undefined) return;
+    this.closedWith = reason;
+    this.onClose?.(reason);
+  }
+
+  /** Every message received, decoded. */
+  get messages(): ServerMessage[] {
+    return this.frames.map((f) => parseServerMessage(f.subarray(FRAME_HEADER_BYTES))!);
+  }
+
+  /** Messages of one type. */
+  of<T extends ServerMessage["type"]>(type: T): Extract<ServerMessage, { type: T }>[] {
+    return this.messages.filter((m) => m.type === type) as Extract<ServerMessage, { type: T }>[];
+  }
+
+  /** Forgets what was received. */
+  clear(): void {
+    this.frames.length = 0;
+  }
+}
+
+/**
+ * Admits a fake user into a hub, wiring close to `hub.disconnect` like a real connection.
+ *
+ * @param hub The hub.
+ * @param nick Nick to register.
+ * @param remoteAddr Address to report.
+ * @returns The session and its peer.
+ */
+export function admitFake(
+  hub: Hub,
+  nick: string,
+  remoteAddr = "127.0.0.1:40000",
+): { session: Session; peer: FakePeer } {
+  const peer = new FakePeer(remoteAddr);
+  const session = hub.admit({ type: "hello", version: PROTOCOL_VERSION, nick }, peer);
+  peer.onClose = (reason) => hub.disconnect(session, reason);
+  return { session, peer };
+}
