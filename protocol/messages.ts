@@ -465,6 +465,30 @@ export function encodeMessage(message: ClientMessage | ServerMessage): Uint8Arra
 }
 
 /**
+ * Encodes an `ack` frame without building an object or calling
+ * `JSON.stringify`: the bytes equal `encodeMessage({ type: "ack", ref, id, ts })`.
+ * The server sends one per chat message, so this is on the hot path.
+ *
+ * @param ref The client's `ref` (a non-negative integer).
+ * @param id The message id.
+ * @param ts The message time, ms since the epoch.
+ * @returns A complete frame (header + JSON payload).
+ * @example
+ * ```ts
+ * import { encodeAck } from "./messages.ts";
+ * encodeAck(7, 42, 1700000000000); // frame of {"type":"ack","ref":7,"id":42,"ts":1700000000000}
+ * ```
+ */
+export function encodeAck(ref: number, id: number, ts: number): Uint8Array {
+  const json = `{"type":"ack","ref":${ref},"id":${id},"ts":${ts}}`;
+  const frame = new Uint8Array(FRAME_HEADER_BYTES + json.length);
+  // All ASCII: digits, letters and punctuation.
+  for (let i = 0; i < json.length; i++) frame[FRAME_HEADER_BYTES + i] = json.charCodeAt(i);
+  writeFrameHeader(frame, 0, json.length);
+  return frame;
+}
+
+/**
  * Returns the number of UTF-8 bytes in `text`.
  *
  * @param text Any string.

@@ -16,6 +16,7 @@ import {
   parseClientMessage,
 } from "../protocol/messages.ts";
 import type { AuthGuard } from "./auth_guard.ts";
+import { BATCH_POOL } from "./buffer_pool.ts";
 import { ChatError } from "./chat_error.ts";
 import { FloodControl, type FloodOptions } from "./flood_control.ts";
 import type { Hub } from "./hub.ts";
@@ -98,6 +99,10 @@ export class Connection implements Peer {
   #readSize = MIN_READ_BYTES;
   readonly #flood: FloodControl;
   readonly #authGuard: AuthGuard | undefined;
+  /** Reused across reads: frames are consumed (or copied) before the next read. */
+  #readBuffer: Uint8Array | undefined;
+  /** The pooled buffer behind the batch being written, returned after the write. */
+  #pooled: Uint8Array | undefined;
   readonly #closed: PromiseWithResolvers<void> = Promise.withResolvers();
 
   /**
@@ -142,7 +147,10 @@ export class Connection implements Peer {
     const onFrame = (payload: Uint8Array) => this.#onFrame(payload);
     try {
       while (this.#state === "handshake" || this.#state === "open") {
-        const buffer = new Uint8Array(this.#readSize);
+        if (this.#readBuffer?.length !== this.#readSize) {
+          this.#readBuffer = new Uint8Array(this.#readSize);
+        }
+        const buffer = this.#readBuffer;
         const n = await this.#stream.read(buffer);
         if (n === null) {
           this.close(
@@ -282,9 +290,18 @@ export class Connection implements Peer {
           offset += await this.#stream.write(offset === 0 ? batch : batch.subarray(offset));
         }
         this.#queuedBytes -= batch.length;
+        if (this.#pooled) {
+          BATCH_POOL.give(this.#pooled);
+          this.#pooled = undefined;
+        }
       }
     } catch (error) {
-      if (error instanceof Error && error.name !== "BadResource") {
+      if (error instanceof Deno.errors.BrokenPipe || error instanceof Deno.errors.ConnectionReset) {
+        // The peer went away; the writer can notice before the reader sees EOF.
+        this.abort(
+          this.#decoder.pendingBytes > 0 ? "connection lost mid-frame" : "connection lost",
+        );
+      } else if (error instanceof Error && error.name !== "BadResource") {
         this.abort(`write failed: ${error.message}`);
       } else {
         this.abort(this.#closeReason || "connection closed");
@@ -309,7 +326,11 @@ export class Connection implements Peer {
       bytes += queue[count].length;
       count++;
     }
-    const batch = new Uint8Array(bytes);
+    let batch: Uint8Array;
+    if (bytes <= BATCH_POOL.size) {
+      this.#pooled = BATCH_POOL.take();
+      batch = this.#pooled.subarray(0, bytes);
+    } else batch = new Uint8Array(bytes);
     let at = 0;
     for (let i = 0; i < count; i++) {
       batch.set(queue[i], at);

@@ -14,6 +14,7 @@ import {
   type ClientMessage,
   type CommandMessage,
   DEFAULT_ROOM,
+  encodeAck,
   encodeMessage,
   type ErrorCode,
   type HelloMessage,
@@ -835,7 +836,7 @@ export class Hub {
    */
   #ack(session: Session, ref: number, id: number, ts: number): void {
     if (!this.history.persistent) {
-      this.sendTo(session, { type: "ack", ref, id, ts });
+      session.send(encodeAck(ref, id, ts));
       return;
     }
     this.history.whenDurable((error) => {

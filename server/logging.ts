@@ -5,8 +5,8 @@
  */
 
 import { configure, dispose, getTextFormatter } from "npm:@logtape/logtape@2.4.2";
-import { getFileSink } from "npm:@logtape/file@2.3.10";
 import { sanitizeText } from "../protocol/sanitize.ts";
+import { getWriteThroughFileSink } from "./write_through_file_sink.ts";
 
 /** Options for {@linkcode setupLogging}. */
 export interface LoggingOptions {
@@ -33,16 +33,16 @@ export async function setupLogging(options: LoggingOptions): Promise<() => Promi
   await configure({
     reset: true,
     sinks: {
-      file: getFileSink(options.logFile, {
-        formatter: getTextFormatter({
+      file: getWriteThroughFileSink(
+        options.logFile,
+        getTextFormatter({
           timestamp: "rfc3339",
           level: "FULL",
           category: ".",
           // Strip control characters so that client input cannot forge log lines.
           value: (v: unknown) => sanitizeText(typeof v === "string" ? v : Deno.inspect(v)),
         }),
-        bufferSize: 0,
-      }),
+      ),
     },
     loggers: [
       { category: ["parley"], lowestLevel: options.level ?? "info", sinks: ["file"] },

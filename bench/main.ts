@@ -1,0 +1,389 @@
+/**
+ * `deno task bench`: runs the fanout scenarios against `parley serve` and,
+ * when installed, InspIRCd in the same run, prints a side-by-side table and
+ * writes it to `bench/results/`.
+ *
+ * Options:
+ * - `--runs N` runs per scenario and server; the median is reported (default 3)
+ * - `--workers N` load-generator processes (default 2)
+ * - `--duration MS` send window of throughput runs (default 3000)
+ * - `--sizes LIST` client counts of the throughput scenarios (default `50,200,1000`)
+ * - `--scenarios LIST` comma-separated subset of
+ *   `throughput,open,latency,idle,storm,history` (default all)
+ * - `--parley-only` skip InspIRCd
+ * - `--install-peers` install InspIRCd with apt-get when it is missing
+ * - `--profile` write a `--cpu-prof` profile of each Parley server to `bench/results/profiles/`
+ * - `--smoke` tiny counts for the test suite (implies `--parley-only`, 1 run)
+ * - `--out DIR` results directory (default `bench/results`)
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import os from "node:os";
+import {
+  type BenchServer,
+  inspircdInstalled,
+  parleyHasDataOption,
+  startInspircd,
+  startParley,
+} from "./servers.ts";
+import { idleRun, messageRun, type RunResult, stormRun } from "./scenarios.ts";
+import { type Cell, formatReport, type ReportRow } from "./report.ts";
+
+/** Parsed bench options. */
+export interface BenchOptions {
+  runs: number;
+  workers: number;
+  durationMs: number;
+  latencyDurationMs: number;
+  scenarios: Set<string>;
+  parleyOnly: boolean;
+  installPeers: boolean;
+  profile: boolean;
+  smoke: boolean;
+  /** Client counts of the throughput scenarios. */
+  sizes: number[];
+  out: string;
+}
+
+const ALL_SCENARIOS = ["throughput", "open", "latency", "idle", "storm", "history"];
+
+function parseOptions(args: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args,
+    options: {
+      runs: { type: "string", default: "3" },
+      workers: { type: "string", default: "2" },
+      duration: { type: "string", default: "3000" },
+      "latency-duration": { type: "string", default: "5000" },
+      scenarios: { type: "string", default: ALL_SCENARIOS.join(",") },
+      "parley-only": { type: "boolean", default: false },
+      "install-peers": { type: "boolean", default: false },
+      profile: { type: "boolean", default: false },
+      smoke: { type: "boolean", default: false },
+      sizes: { type: "string", default: "50,200,1000" },
+      out: { type: "string", default: new URL("./results", import.meta.url).pathname },
+    },
+  });
+  const scenarios = new Set(values.scenarios.split(",").map((s) => s.trim()).filter(Boolean));
+  for (const s of scenarios) {
+    if (!ALL_SCENARIOS.includes(s)) {
+      throw new TypeError(`Unknown scenario "${s}"; choose from ${ALL_SCENARIOS.join(", ")}`);
+    }
+  }
+  return {
+    runs: values.smoke ? 1 : Number(values.runs),
+    workers: Number(values.workers),
+    durationMs: values.smoke ? 300 : Number(values.duration),
+    latencyDurationMs: values.smoke ? 300 : Number(values["latency-duration"]),
+    scenarios,
+    parleyOnly: values["parley-only"] || values.smoke,
+    installPeers: values["install-peers"],
+    profile: values.profile,
+    smoke: values.smoke,
+    sizes: values.smoke ? [4] : values.sizes.split(",").map(Number),
+    out: values.out,
+  };
+}
+
+async function fdLimit(): Promise<number> {
+  const out = await new Deno.Command("sh", { args: ["-c", "ulimit -n"], stdout: "piped" }).output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  return text === "unlimited" ? Infinity : Number(text);
+}
+
+async function installInspircd(): Promise<boolean> {
+  console.log("Installing InspIRCd with apt-get (--install-peers)...");
+  for (const args of [["update"], ["install", "-y", "inspircd"]]) {
+    const status = await new Deno.Command("apt-get", {
+      args,
+      env: { DEBIAN_FRONTEND: "noninteractive" },
+      stdin: "null",
+    }).spawn().status;
+    if (!status.success) {
+      console.log(`apt-get ${args.join(" ")} failed (exit ${status.code}); running Parley alone.`);
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Per-sender cap on unacknowledged messages in open-loop runs: a room-wide
+ * budget of 16,384 messages in flight, at least 16 per sender. Without a cap a
+ * flood leaves more in kernel buffers than any server can deliver before the
+ * delivery check gives up (InspIRCd at 1,000 clients: minutes).
+ */
+export function openLoopCap(clients: number): number {
+  return Math.max(16, Math.floor(16_384 / clients / 16) * 16);
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Median of each field over the passing runs, plus failure notes. */
+function summarize(results: RunResult[]): Omit<Cell, "server"> {
+  const good = results.filter((r) => r.ok);
+  const bad = results.filter((r) => !r.ok);
+  return {
+    runs: results.length,
+    failed: bad.length,
+    error: bad[0]?.error ?? "",
+    value: median(good.map((r) => r.value)),
+    values: good.map((r) => r.value),
+    latency: good[0]?.latency
+      ? {
+        p50: median(good.map((r) => r.latency!.p50)),
+        p90: median(good.map((r) => r.latency!.p90)),
+        p99: median(good.map((r) => r.latency!.p99)),
+        max: median(good.map((r) => r.latency!.max)),
+        count: median(good.map((r) => r.latency!.count)),
+      }
+      : undefined,
+    serverCpu: median(good.map((r) => r.serverCpu)),
+    workerCpu: median(good.map((r) => r.workerCpu)),
+  };
+}
+
+type Starter = () => Promise<BenchServer>;
+
+/** Runs `run` `runs` times against a fresh server each time. */
+async function repeat(
+  runs: number,
+  start: Starter,
+  run: (server: BenchServer) => Promise<RunResult>,
+  label: string,
+): Promise<RunResult[]> {
+  const results: RunResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    await using server = await start();
+    const result = await run(server);
+    results.push(result);
+    console.log(
+      `  ${label} ${server.name} run ${i + 1}/${runs}: ${
+        result.ok ? result.value.toFixed(result.value < 100 ? 2 : 0) : `FAILED: ${result.error}`
+      }${result.latency ? ` (p99 ${result.latency.p99.toFixed(2)} ms)` : ""} server ${
+        result.serverCpu.toFixed(0)
+      }% cpu, busiest worker ${result.workerCpu.toFixed(0)}%`,
+    );
+  }
+  return results;
+}
+
+/**
+ * Runs the bench.
+ *
+ * @param args Command-line arguments (see the module doc).
+ * @returns Exit code: 0 when every run passed its delivery checks, 1 otherwise, 2 on usage errors.
+ */
+export async function main(args: string[]): Promise<number> {
+  let o: BenchOptions;
+  try {
+    o = parseOptions(args);
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}`);
+    return 2;
+  }
+  const notes: string[] = [];
+  let peers = !o.parleyOnly && await inspircdInstalled();
+  if (!o.parleyOnly && !peers) {
+    if (o.installPeers) peers = await installInspircd() && await inspircdInstalled();
+    if (!peers) {
+      const note =
+        "InspIRCd is not installed (/usr/sbin/inspircd): running Parley alone. Install it with `deno task bench --install-peers` (apt-get install inspircd).";
+      console.log(note);
+      notes.push(note);
+    }
+  }
+  const limit = await fdLimit();
+  const idleCounts = o.smoke ? [20] : [1000, 10000];
+  const fits = (n: number) => n + 200 <= limit;
+  if (o.scenarios.has("idle") && !idleCounts.every(fits)) {
+    notes.push(
+      `The file-descriptor limit is ${limit}; idle runs above ${
+        limit - 200
+      } connections are skipped. Run through \`deno task bench\` (bench/run.sh raises it with ulimit -n).`,
+    );
+  }
+  notes.push(`File-descriptor limit (ulimit -n) during the run: ${limit}.`);
+  const profileDir = o.profile ? `${o.out}/profiles` : undefined;
+  if (profileDir) await Deno.mkdir(profileDir, { recursive: true });
+  const servers: { name: string; start: Starter }[] = [
+    { name: "Parley", start: () => startParley({ profileDir }) },
+  ];
+  if (peers) servers.push({ name: "InspIRCd", start: startInspircd });
+  const w = { workers: o.workers };
+  const rows: ReportRow[] = [];
+  const load0 = os.loadavg();
+
+  const scenario = async (
+    row: Omit<ReportRow, "cells">,
+    run: (server: BenchServer) => Promise<RunResult>,
+    only?: string[],
+  ) => {
+    console.log(`${row.scenario}`);
+    const cells: ReportRow["cells"] = [];
+    for (const s of servers) {
+      if (only && !only.includes(s.name)) continue;
+      cells.push({
+        server: s.name,
+        ...summarize(await repeat(o.runs, s.start, run, row.scenario)),
+      });
+    }
+    rows.push({ ...row, cells });
+  };
+
+  const sizes = o.sizes;
+  if (o.scenarios.has("throughput")) {
+    for (const clients of sizes) {
+      await scenario(
+        {
+          scenario: `throughput, ${clients} clients, bounded (≤4 unacked)`,
+          unit: "deliveries/s",
+          higherIsBetter: true,
+          target: clients === 200 ? { ratio: 1 } : undefined,
+        },
+        (server) =>
+          messageRun(server, {
+            ...w,
+            clients,
+            mode: "bounded",
+            window: 4,
+            durationMs: o.durationMs,
+          }),
+      );
+    }
+  }
+  if (o.scenarios.has("open")) {
+    for (const clients of sizes) {
+      await scenario(
+        {
+          scenario: `throughput, ${clients} clients, open loop`,
+          unit: "deliveries/s",
+          higherIsBetter: true,
+          target: clients === 200 ? { ratio: 1 } : undefined,
+        },
+        (server) =>
+          messageRun(server, {
+            ...w,
+            clients,
+            mode: "open",
+            window: openLoopCap(clients),
+            durationMs: o.durationMs,
+          }),
+      );
+    }
+  }
+  if (o.scenarios.has("latency")) {
+    for (const clients of o.smoke ? [4] : [200, 1000]) {
+      const senders = o.smoke ? 2 : 10;
+      await scenario(
+        {
+          scenario: `latency, ${clients} clients, ${senders} senders × 50 msg/s`,
+          unit: "ms p99",
+          higherIsBetter: false,
+          target: clients === 200 ? { max: 1 } : undefined,
+        },
+        (server) =>
+          messageRun(server, {
+            ...w,
+            clients,
+            mode: "rate",
+            senders,
+            rate: 50,
+            durationMs: o.latencyDurationMs,
+          }),
+      );
+    }
+  }
+  if (o.scenarios.has("idle")) {
+    for (const clients of idleCounts.filter(fits)) {
+      await scenario(
+        {
+          scenario: `idle memory, ${clients} connections`,
+          unit: "bytes RSS/conn",
+          higherIsBetter: false,
+          target: clients === 10000 ? { max: 10_240 } : undefined,
+        },
+        (server) => idleRun(server, { ...w, clients, settleMs: o.smoke ? 200 : 1500 }),
+      );
+    }
+  }
+  if (o.scenarios.has("storm")) {
+    const clients = o.smoke ? 20 : 1000;
+    await scenario(
+      {
+        scenario: `join storm, ${clients} clients at once`,
+        unit: "ms",
+        higherIsBetter: false,
+        target: clients === 1000 ? { max: 1000 } : undefined,
+      },
+      (server) => stormRun(server, { ...w, clients }),
+    );
+  }
+  if (o.scenarios.has("history")) {
+    const clients = o.smoke ? 4 : 200;
+    if (await parleyHasDataOption()) {
+      const dir = await Deno.makeTempDir({ prefix: "parley-bench-data-" });
+      for (
+        const [label, data] of [["SQLite file", `${dir}/history.db`], [":memory:", ":memory:"]]
+      ) {
+        const start = () => startParley({ profileDir, args: ["--data", data] });
+        console.log(`history ${label}`);
+        const results = await repeat(
+          o.runs,
+          start,
+          (server) =>
+            messageRun(server, {
+              ...w,
+              clients,
+              mode: "bounded",
+              window: 4,
+              durationMs: o.durationMs,
+            }),
+          `history ${label}`,
+        );
+        rows.push({
+          scenario: `history on (${label}), ${clients} clients, bounded`,
+          unit: "deliveries/s",
+          higherIsBetter: true,
+          cells: [{ server: "Parley", ...summarize(results) }],
+        });
+      }
+      await Deno.remove(dir, { recursive: true });
+    } else {
+      rows.push({
+        scenario: "history on vs :memory:",
+        unit: "",
+        higherIsBetter: true,
+        cells: [],
+        note: "not available on this build (`parley serve` has no --data option)",
+      });
+    }
+  }
+
+  const report = await formatReport(rows, {
+    notes,
+    load: [load0, os.loadavg()],
+    workers: o.workers,
+    runs: o.runs,
+    durationMs: o.durationMs,
+  });
+  console.log("\n" + report.markdown);
+  await Deno.mkdir(o.out, { recursive: true });
+  const stamp = new Date().toISOString().replaceAll(":", "-").replace(/\.\d+Z$/, "Z");
+  const base = `${o.out}/${o.smoke ? "smoke-" : ""}${stamp}`;
+  await Deno.writeTextFile(`${base}.md`, report.markdown);
+  await Deno.writeTextFile(`${base}.json`, JSON.stringify(report.json, null, 2) + "\n");
+  if (!o.smoke) await Deno.writeTextFile(`${o.out}/latest.md`, report.markdown);
+  console.log(`Results written to ${base}.md and ${base}.json`);
+  const anyFailed = rows.some((r) => r.cells.some((c) => c.failed > 0));
+  return anyFailed ? 1 : 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
