@@ -63,6 +63,8 @@ export interface ConnectionOptions extends FloodOptions {
 
 const MIN_READ_BYTES = 1024;
 const MAX_READ_BYTES = 64 * 1024;
+/** Queue entries this large are written as they are; smaller ones are concatenated. */
+const DIRECT_WRITE_BYTES = 4096;
 
 /**
  * A client connection bound to a {@linkcode Hub}. Implements {@linkcode Peer}:
@@ -88,6 +90,13 @@ export class Connection implements Peer {
   readonly #drainTimeoutMs: number;
   readonly #maxBadMessages: number;
   #queue: Uint8Array[] = [];
+  /**
+   * The newest queued frame, kept apart so that a next frame adjacent to it in
+   * memory (consecutive broadcasts of a room, see frame_arena.ts) extends it
+   * in place: `#tailBytes` bytes from `#tail`'s start.
+   */
+  #tail: Uint8Array | undefined;
+  #tailBytes = 0;
   #queuedBytes = 0;
   #writing = false;
   #drained: (() => void) | undefined;
@@ -213,8 +222,18 @@ export class Connection implements Peer {
       );
       return false;
     }
-    this.#queue.push(frame);
     this.#queuedBytes += frame.length;
+    const tail = this.#tail;
+    if (
+      tail !== undefined && frame.buffer === tail.buffer &&
+      frame.byteOffset === tail.byteOffset + this.#tailBytes
+    ) {
+      this.#tailBytes += frame.length;
+    } else {
+      if (tail !== undefined) this.#closeTail();
+      this.#tail = frame;
+      this.#tailBytes = frame.length;
+    }
     if (!this.#writing) {
       this.#writing = true;
       // Let the current turn finish queuing so that one write carries them all.
@@ -248,6 +267,7 @@ export class Connection implements Peer {
     if (!this.#closeReason) this.#closeReason = reason;
     this.#leave(this.#closeReason);
     this.#queue = [];
+    this.#tail = undefined;
     this.#queuedBytes = 0;
     this.#finish();
   }
@@ -273,7 +293,7 @@ export class Connection implements Peer {
   }
 
   async #drain(): Promise<void> {
-    if (!this.#writing && this.#queue.length === 0) return;
+    if (!this.#writing && this.#queue.length === 0 && this.#tail === undefined) return;
     const { promise, resolve } = Promise.withResolvers<void>();
     this.#drained = resolve;
     const timer = setTimeout(resolve, this.#drainTimeoutMs);
@@ -283,7 +303,9 @@ export class Connection implements Peer {
 
   async #flush(): Promise<void> {
     try {
-      while (this.#queue.length > 0 && this.#state !== "closed") {
+      while (this.#state !== "closed") {
+        if (this.#tail !== undefined) this.#closeTail();
+        if (this.#queue.length === 0) break;
         const batch = this.#takeBatch();
         let offset = 0;
         while (offset < batch.length) {
@@ -308,23 +330,48 @@ export class Connection implements Peer {
       }
     } finally {
       this.#writing = false;
-      if (this.#queue.length === 0) this.#drained?.();
+      if (this.#queue.length === 0 && this.#tail === undefined) this.#drained?.();
     }
   }
 
+  /** Moves the tail into the queue, as one view when frames were merged into it. */
+  #closeTail(): void {
+    const tail = this.#tail!;
+    this.#queue.push(
+      this.#tailBytes === tail.length
+        ? tail
+        : new Uint8Array(tail.buffer, tail.byteOffset, this.#tailBytes),
+    );
+    this.#tail = undefined;
+  }
+
+  /**
+   * The next bytes to write: a large entry (a span of many broadcasts) as it
+   * is, without copying; a run of small ones concatenated into one buffer.
+   */
   #takeBatch(): Uint8Array {
     const queue = this.#queue;
+    const first = queue[0];
     if (queue.length === 1) {
       this.#queue = [];
-      return queue[0];
+      return first;
+    }
+    if (first.length >= DIRECT_WRITE_BYTES) {
+      queue.shift();
+      return first;
     }
     let count = 0;
     let bytes = 0;
     while (
-      count < queue.length && (count === 0 || bytes + queue[count].length <= this.#maxBatchBytes)
+      count < queue.length && queue[count].length < DIRECT_WRITE_BYTES &&
+      (count === 0 || bytes + queue[count].length <= this.#maxBatchBytes)
     ) {
       bytes += queue[count].length;
       count++;
+    }
+    if (count === 1) {
+      queue.shift();
+      return first;
     }
     let batch: Uint8Array;
     if (bytes <= BATCH_POOL.size) {

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { FrameArena } from "./frame_arena.ts";
+
 /**
  * What the room sees of a connection. Implemented by the server's sessions,
  * which forward to a transport (TCP, TLS, WebSocket) or a test fake.
@@ -48,6 +50,8 @@ export class Room<M extends Member = Member> {
   /** Who set the topic, empty when none is set. */
   topicBy = "";
   readonly #members = new Set<M>();
+  /** Broadcast frames laid end to end, so members' queues can hold spans (see frame_arena.ts). */
+  readonly #arena = new FrameArena();
 
   /** @param name Room name including `#`. */
   constructor(name: string) {
@@ -103,6 +107,7 @@ export class Room<M extends Member = Member> {
    * @returns How many members accepted the frame.
    */
   broadcast(frame: Uint8Array, except?: M): number {
+    if (this.#members.size > 2) frame = this.#arena.place(frame);
     let delivered = 0;
     for (const member of this.#members) {
       if (member !== except && member.send(frame)) delivered++;
