@@ -13,6 +13,7 @@ import { Hub, type HubOptions } from "./hub.ts";
 import { listenNodeTls } from "./node_tls_listener.ts";
 import { startWebServer, type WebServer, type WebServerOptions } from "./web_server.ts";
 import { HistoryStore } from "./history_store.ts";
+import { raiseListenBacklog } from "./raise_listen_backlog.ts";
 
 const log = getLogger(["parley", "server"]);
 
@@ -175,7 +176,7 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
   let listener: ConnListener;
   try {
     retain();
-    listener = options.listener ?? Deno.listen(bind);
+    listener = options.listener ?? listenTcp(bind);
   } catch (error) {
     if (ownStore) history.close();
     throw error;
@@ -330,6 +331,21 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
   log.info("server started on {address}", { address: formatAddr(addr) });
   return Promise.resolve({ addr, hub, connections, web, finished: finished.promise, close });
 }
+
+/**
+ * `Deno.listen`, then (issue 5) the accept backlog raised from Deno's fixed 511
+ * to 4096 where `--allow-ffi` allows it (see raise_listen_backlog.ts).
+ */
+function listenTcp(bind: { hostname: string; port: number }): Deno.TcpListener {
+  const listener = Deno.listen(bind);
+  const result = raiseListenBacklog(listener.addr, LISTEN_BACKLOG);
+  if (result.raised) log.debug("accept backlog raised to {backlog}", { backlog: LISTEN_BACKLOG });
+  else log.info("accept backlog stays 511: {reason}", { reason: result.reason });
+  return listener;
+}
+
+/** Accept backlog asked for, in connections; Linux caps it at `net.core.somaxconn`. */
+const LISTEN_BACKLOG = 4096;
 
 /**
  * Yields accepted connections until the listener closes. With `accept()` a
