@@ -40,6 +40,8 @@ import { MediaStore } from "./media_store.ts";
 import { ResumeTokens } from "./resume_tokens.ts";
 import { Room } from "./room.ts";
 import { HistoryStore, type StoredMessage } from "./history_store.ts";
+import { RosterCache } from "./roster_cache.ts";
+import { encodeWithRawField } from "../protocol/encode_with_raw_field.ts";
 import { Moderation } from "./moderation.ts";
 import { type Peer, Session } from "./session.ts";
 import { VERSION } from "../protocol/version.ts";
@@ -142,6 +144,8 @@ export class Hub {
   readonly historyReplay: number;
   /** Operators, mutes and bans. */
   readonly moderation: Moderation;
+  /** Encoded member lists for `welcome` and `who` (issue 5). */
+  readonly roster: RosterCache = new RosterCache();
 
   /** @param options See {@linkcode HubOptions}. */
   constructor(options: HubOptions = {}) {
@@ -309,6 +313,7 @@ export class Hub {
     this.#sessions.set(key, session);
     const lobby = this.#rooms.get(nameKey(DEFAULT_ROOM))!;
     lobby.add(session);
+    this.roster.added(lobby, session);
     session.rooms.add(lobby);
     const welcome: WelcomeMessage = {
       type: "welcome",
@@ -317,12 +322,12 @@ export class Hub {
       software: `parley/${VERSION}`,
       nick,
       room: lobby.name,
-      users: this.users(lobby),
+      users: [],
       online: this.#sessions.size,
       limits: this.limits,
       resume: this.#resumeTokens.issue(session),
     };
-    session.send(encodeMessage(welcome));
+    session.send(encodeWithRawField(welcome, "users", this.roster.json(lobby)));
     lobby.broadcast(
       encodeMessage({ type: "join", ts: this.#now(), room: lobby.name, nick }),
       session,
@@ -612,6 +617,7 @@ export class Hub {
     this.#sessions.delete(session.key);
     session.nick = nick;
     session.key = key;
+    this.roster.changed(session);
     this.#sessions.set(key, session);
     const frame = encodeMessage({ type: "nick", ts: this.#now(), old, nick });
     session.send(frame);
@@ -655,11 +661,18 @@ export class Hub {
       return room;
     }
     room.add(session);
+    this.roster.added(room, session);
     session.rooms.add(room);
     room.broadcast(
       encodeMessage({ type: "join", ts: this.#now(), room: room.name, nick: session.nick }),
     );
-    this.sendTo(session, { type: "who", room: room.name, users: this.users(room) });
+    session.send(
+      encodeWithRawField(
+        { type: "who", room: room.name, users: [] },
+        "users",
+        this.roster.json(room),
+      ),
+    );
     if (room.topic) {
       this.sendTo(session, {
         type: "topic",

@@ -49,6 +49,8 @@ export class Room<M extends Member = Member> {
   topic = "";
   /** Who set the topic, empty when none is set. */
   topicBy = "";
+  /** Incremented by every add and remove (issue 5: the hub's roster cache checks it). */
+  version = 0;
   readonly #members = new Set<M>();
   /** Broadcast frames laid end to end, so members' queues can hold spans (see frame_arena.ts). */
   readonly #arena = new FrameArena();
@@ -77,6 +79,7 @@ export class Room<M extends Member = Member> {
   add(member: M): boolean {
     if (this.#members.has(member)) return false;
     this.#members.add(member);
+    this.version++;
     return true;
   }
 
@@ -87,7 +90,9 @@ export class Room<M extends Member = Member> {
    * @returns `true` if it was a member.
    */
   remove(member: M): boolean {
-    return this.#members.delete(member);
+    if (!this.#members.delete(member)) return false;
+    this.version++;
+    return true;
   }
 
   /**
