@@ -208,20 +208,7 @@ export class Connection implements Peer {
    */
   send(frame: Uint8Array): boolean {
     if (this.#state === "closed" || this.#overflowed) return false;
-    if (this.#queuedBytes + frame.length > this.#maxQueueBytes) {
-      this.#overflowed = true;
-      const who = this.session?.nick ?? this.remoteAddr;
-      log.warn("slow consumer {nick} ({address}): outbound queue over {max} bytes, disconnecting", {
-        nick: who,
-        address: this.remoteAddr,
-        max: this.#maxQueueBytes,
-      });
-      // Closing runs the hub's leave broadcast, so do it after the current fanout returns.
-      queueMicrotask(() =>
-        this.abort(`slow consumer: outbound queue over ${this.#maxQueueBytes} bytes`)
-      );
-      return false;
-    }
+    if (this.#queuedBytes + frame.length > this.#maxQueueBytes) return this.#overflow();
     this.#queuedBytes += frame.length;
     const tail = this.#tail;
     if (
@@ -240,6 +227,36 @@ export class Connection implements Peer {
       queueMicrotask(() => this.#flush());
     }
     return true;
+  }
+
+  /**
+   * Queues one frame given in parts (see {@linkcode Peer.sendParts}): the
+   * parts go into the queue as they are, so a large shared part is written
+   * without a copy.
+   */
+  sendParts(parts: Uint8Array[]): boolean {
+    let bytes = 0;
+    for (const part of parts) bytes += part.length;
+    if (this.#state === "closed" || this.#overflowed) return false;
+    if (this.#queuedBytes + bytes > this.#maxQueueBytes) return this.#overflow();
+    for (const part of parts) if (part.length > 0) this.send(part);
+    return true;
+  }
+
+  /** Marks the queue overflowed and closes this connection after the current fanout. */
+  #overflow(): false {
+    this.#overflowed = true;
+    const who = this.session?.nick ?? this.remoteAddr;
+    log.warn("slow consumer {nick} ({address}): outbound queue over {max} bytes, disconnecting", {
+      nick: who,
+      address: this.remoteAddr,
+      max: this.#maxQueueBytes,
+    });
+    // Closing runs the hub's leave broadcast, so do it after the current fanout returns.
+    queueMicrotask(() =>
+      this.abort(`slow consumer: outbound queue over ${this.#maxQueueBytes} bytes`)
+    );
+    return false;
   }
 
   /**

@@ -25,6 +25,7 @@ import {
   type UserInfo,
   utf8Length,
   type WelcomeMessage,
+  type WhoMessage,
 } from "../protocol/messages.ts";
 import { nameKey, validateNick, validateRoomName } from "../protocol/names.ts";
 import { sanitizeText } from "../protocol/sanitize.ts";
@@ -41,7 +42,7 @@ import { ResumeTokens } from "./resume_tokens.ts";
 import { Room } from "./room.ts";
 import { HistoryStore, type StoredMessage } from "./history_store.ts";
 import { RosterCache } from "./roster_cache.ts";
-import { encodeWithRawField } from "../protocol/encode_with_raw_field.ts";
+import { encodeWithRawField, frameAroundField } from "../protocol/encode_with_raw_field.ts";
 import { Moderation } from "./moderation.ts";
 import { type Peer, Session } from "./session.ts";
 import { VERSION } from "../protocol/version.ts";
@@ -327,7 +328,7 @@ export class Hub {
       limits: this.limits,
       resume: this.#resumeTokens.issue(session),
     };
-    session.send(encodeWithRawField(welcome, "users", this.roster.json(lobby)));
+    this.#sendWithUsers(session, welcome, lobby);
     lobby.broadcast(
       encodeMessage({ type: "join", ts: this.#now(), room: lobby.name, nick }),
       session,
@@ -666,13 +667,7 @@ export class Hub {
     room.broadcast(
       encodeMessage({ type: "join", ts: this.#now(), room: room.name, nick: session.nick }),
     );
-    session.send(
-      encodeWithRawField(
-        { type: "who", room: room.name, users: [] },
-        "users",
-        this.roster.json(room),
-      ),
-    );
+    this.#sendWithUsers(session, { type: "who", room: room.name, users: [] }, room);
     if (room.topic) {
       this.sendTo(session, {
         type: "topic",
@@ -773,6 +768,26 @@ export class Hub {
     });
     this.disconnect(ghost, reason);
     ghost.close(reason);
+  }
+
+  /**
+   * Sends `welcome` or `who` with the room's member list from the roster
+   * cache: as parts (the list itself not copied) when the transport takes
+   * them, else as one encoded frame.
+   */
+  #sendWithUsers(
+    session: Session,
+    message: WelcomeMessage | WhoMessage,
+    room: Room<Session>,
+  ): void {
+    const peer = session.peer;
+    if (peer.sendParts === undefined) {
+      session.send(encodeWithRawField(message, "users", this.roster.json(room)));
+      return;
+    }
+    const list = this.roster.openList(room);
+    const [head, tail] = frameAroundField(message, "users", list.length, "]");
+    peer.sendParts([head, list, tail]);
   }
 
   #chat(session: Session, message: SendMessage): void {

@@ -61,6 +61,19 @@ export class RosterCache {
   }
 
   /**
+   * The room's member list without its closing `]`: a view that stays
+   * unchanged as long as anything holds it (appends write after it; a rebuild
+   * or growth moves to a new buffer), so a queue may keep it and write it later.
+   * The full JSON is these bytes followed by `]`.
+   *
+   * @param room The room.
+   */
+  openList(room: Room<Session>): Uint8Array {
+    const json = this.json(room);
+    return json.subarray(0, json.length - 1);
+  }
+
+  /**
    * Records that `member` was just added to `room` (as its newest member):
    * appends it when the cached list was current before the add.
    *

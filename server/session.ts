@@ -7,6 +7,15 @@ import type { Member, Room } from "./room.ts";
 export interface Peer extends Member {
   /** Remote address as `host:port` (IPv6 in brackets), for logs and bans. */
   readonly remoteAddr: string;
+  /**
+   * Issue 5: queues one frame given as parts laid end to end, without joining
+   * them (the shared parts, such as a room's member list, are not copied).
+   * Transports that frame messages themselves (WebSocket) leave it out.
+   *
+   * @param parts Together one complete frame; none may be modified later.
+   * @returns As {@linkcode Member.send}.
+   */
+  sendParts?(parts: Uint8Array[]): boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { assertEqual, assertThrows } from "../_helpers/assert.ts";
-import { encodeWithRawField } from "../../protocol/encode_with_raw_field.ts";
+import { encodeWithRawField, frameAroundField } from "../../protocol/encode_with_raw_field.ts";
 import { encodeMessage, type ServerMessage } from "../../protocol/messages.ts";
 
 const encoder = new TextEncoder();
@@ -34,4 +34,12 @@ Deno.test("encodeWithRawField refuses a message without the field with TypeError
     TypeError,
     /no field "users"/,
   );
+});
+
+Deno.test("frameAroundField head + raw JSON + tail is the frame of encodeMessage", () => {
+  const users = [{ nick: "ann" }, { nick: "bob", away: "out" }];
+  const who: ServerMessage = { type: "who", room: "#dev", users };
+  const open = encoder.encode(JSON.stringify(users).slice(0, -1));
+  const [head, tail] = frameAroundField({ ...who, users: [] }, "users", open.length, "]");
+  assertEqual([...head, ...open, ...tail], [...encodeMessage(who)]);
 });

@@ -1,5 +1,6 @@
 import { assertEqual } from "../_helpers/assert.ts";
-import { admitFake } from "../_helpers/fake_peer.ts";
+import { admitFake, FakePeer } from "../_helpers/fake_peer.ts";
+import { PROTOCOL_VERSION } from "../../protocol/messages.ts";
 import { Hub } from "../../server/hub.ts";
 
 const decoder = new TextDecoder();
@@ -38,4 +39,39 @@ Deno.test("RosterCache follows joins, leaves, nick and away changes like hub.use
   hub.receive(eve.session, { type: "command", name: "join", args: "#dev", ref: 3 });
   hub.receive(dave.session, { type: "command", name: "join", args: "#dev", ref: 4 });
   assertEqual(dave.peer.of("who").at(-1)?.users, [{ nick: "Ève" }, { nick: "dave" }]);
+});
+
+/** A peer that takes frames in parts, as a TCP connection does, and keeps them unjoined. */
+class PartsPeer extends FakePeer {
+  readonly parts: Uint8Array[][] = [];
+  sendParts(parts: Uint8Array[]): boolean {
+    this.parts.push(parts);
+    return true;
+  }
+  /** The frames sent in parts, joined now (after everything else happened). */
+  joined(): unknown[] {
+    return this.parts.map((parts) => {
+      const bytes = parts.flatMap((p) => [...p]);
+      return JSON.parse(decoder.decode(new Uint8Array(bytes).subarray(4)));
+    });
+  }
+}
+
+Deno.test("Hub sends welcome as parts to transports that take them; queued parts are never changed later", () => {
+  const hub = new Hub();
+  const peers: PartsPeer[] = [];
+  for (const nick of ["ann", "bob", "carl", "dave"]) {
+    const peer = new PartsPeer();
+    hub.admit({ type: "hello", version: PROTOCOL_VERSION, nick }, peer);
+    peers.push(peer);
+  }
+  hub.disconnect(hub.find("bob")!, "bye");
+  admitFake(hub, "erin");
+  const lists = peers.map((p) => (p.joined()[0] as { users: { nick: string }[] }).users);
+  assertEqual(lists.map((users) => users.map((u) => u.nick)), [
+    ["ann"],
+    ["ann", "bob"],
+    ["ann", "bob", "carl"],
+    ["ann", "bob", "carl", "dave"],
+  ]);
 });
