@@ -61,8 +61,14 @@ export interface ConnectionOptions extends FloodOptions {
   authGuard?: AuthGuard;
 }
 
-const MIN_READ_BYTES = 1024;
+/** Read buffer of an idle connection, in bytes; it doubles while reads fill it. */
+const MIN_READ_BYTES = 256;
 const MAX_READ_BYTES = 64 * 1024;
+/**
+ * Longest a presence notice (join, leave) waits to be written along with
+ * others, in ms (see {@linkcode Connection.sendLater}).
+ */
+export const PRESENCE_DELAY_MS = 10;
 /** Queue entries this large are written as they are; smaller ones are concatenated. */
 const DIRECT_WRITE_BYTES = 4096;
 
@@ -106,7 +112,9 @@ export class Connection implements Peer {
   #refusing = false;
   #overflowed = false;
   #readSize = MIN_READ_BYTES;
-  readonly #flood: FloodControl;
+  /** Created at the first frame after the handshake: idle connections hold none. */
+  #flood: FloodControl | undefined;
+  readonly #floodOptions: FloodOptions;
   readonly #authGuard: AuthGuard | undefined;
   /** Reused across reads: frames are consumed (or copied) before the next read. */
   #readBuffer: Uint8Array | undefined;
@@ -129,7 +137,7 @@ export class Connection implements Peer {
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 2000;
     this.#maxBadMessages = options.maxBadMessages ?? 10;
     this.openedAt = this.lastSeen = hub.now();
-    this.#flood = new FloodControl(options, hub.limits.maxFrameBytes, this.openedAt);
+    this.#floodOptions = options;
     this.#authGuard = options.authGuard;
   }
 
@@ -207,6 +215,44 @@ export class Connection implements Peer {
    * connection at once (slow consumer), without waiting on the socket.
    */
   send(frame: Uint8Array): boolean {
+    if (!this.#enqueue(frame)) return false;
+    if (!this.#writing) {
+      this.#writing = true;
+      // Let the current turn finish queuing so that one write carries them all.
+      queueMicrotask(() => this.#flush());
+    }
+    return true;
+  }
+
+  /**
+   * Queues a frame that may wait up to {@linkcode PRESENCE_DELAY_MS} for the
+   * next write (see {@linkcode Member.sendLater}): presence notices in a join
+   * storm then cost each member one write per delay instead of one per join.
+   * Any {@linkcode send} before then writes it along, in order.
+   */
+  sendLater(frame: Uint8Array): boolean {
+    if (!this.#enqueue(frame)) return false;
+    if (!this.#writing) Connection.#later.add(this);
+    Connection.#laterTimer ??= setTimeout(Connection.#flushLater, PRESENCE_DELAY_MS);
+    return true;
+  }
+
+  /** Connections holding delayed frames and no writer running. */
+  static readonly #later = new Set<Connection>();
+  static #laterTimer: ReturnType<typeof setTimeout> | undefined;
+  static #flushLater(): void {
+    Connection.#laterTimer = undefined;
+    for (const conn of Connection.#later) {
+      if (!conn.#writing && conn.#state !== "closed") {
+        conn.#writing = true;
+        void conn.#flush();
+      }
+    }
+    Connection.#later.clear();
+  }
+
+  /** Adds a frame to the queue (merging it into the tail span when adjacent); false if refused. */
+  #enqueue(frame: Uint8Array): boolean {
     if (this.#state === "closed" || this.#overflowed) return false;
     if (this.#queuedBytes + frame.length > this.#maxQueueBytes) return this.#overflow();
     this.#queuedBytes += frame.length;
@@ -220,11 +266,6 @@ export class Connection implements Peer {
       if (tail !== undefined) this.#closeTail();
       this.#tail = frame;
       this.#tailBytes = frame.length;
-    }
-    if (!this.#writing) {
-      this.#writing = true;
-      // Let the current turn finish queuing so that one write carries them all.
-      queueMicrotask(() => this.#flush());
     }
     return true;
   }
@@ -407,7 +448,9 @@ export class Connection implements Peer {
   #onFrame(payload: Uint8Array): void {
     if (this.#state !== "handshake" && this.#state !== "open") return;
     if (this.#state === "open") {
-      const verdict = this.#flood.check(payload.length + 4, this.#hub.now());
+      const now = this.#hub.now();
+      this.#flood ??= new FloodControl(this.#floodOptions, this.#hub.limits.maxFrameBytes, now);
+      const verdict = this.#flood.check(payload.length + 4, now);
       if (verdict !== "accept") {
         this.#floodRefused(payload, verdict);
         return;
@@ -498,12 +541,12 @@ export class Connection implements Peer {
       log.warn("flood from {nick} ({address}): {refused} messages over the limit, disconnecting", {
         nick,
         address: this.remoteAddr,
-        refused: this.#flood.refused,
+        refused: this.#flood?.refused,
       });
       this.#refuse("rate_limited", "Disconnected for sending too fast");
       return;
     }
-    if (this.#flood.refused === 1) {
+    if (this.#flood?.refused === 1) {
       log.warn("rate limited {nick} ({address})", { nick, address: this.remoteAddr });
     }
     let ref: number | undefined;

@@ -329,7 +329,8 @@ export class Hub {
       resume: this.#resumeTokens.issue(session),
     };
     this.#sendWithUsers(session, welcome, lobby);
-    lobby.broadcast(
+    // Issue 5: a presence notice, which members may write along with others.
+    lobby.announce(
       encodeMessage({ type: "join", ts: this.#now(), room: lobby.name, nick }),
       session,
     );
@@ -399,7 +400,7 @@ export class Hub {
     const ts = this.#now();
     for (const room of session.rooms) {
       room.remove(session);
-      room.broadcast(
+      room.announce(
         encodeMessage({ type: "leave", ts, room: room.name, nick: session.nick, reason }),
       );
       this.#dropIfEmpty(room);

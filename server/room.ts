@@ -27,6 +27,14 @@ export interface Member {
    * @param reason Why, as a short phrase for logs and leave notices.
    */
   close(reason: string): void;
+  /**
+   * Issue 5: queues a frame that may wait a few ms to be written with others
+   * (presence notices); members without it get {@linkcode Member.send}.
+   *
+   * @param frame As for `send`.
+   * @returns As for `send`.
+   */
+  sendLater?(frame: Uint8Array): boolean;
 }
 
 /**
@@ -102,6 +110,23 @@ export class Room<M extends Member = Member> {
    */
   has(member: M): boolean {
     return this.#members.has(member);
+  }
+
+  /**
+   * Like {@linkcode broadcast}, for presence notices (join, leave): members
+   * may hold the frame a few ms to write it together with others.
+   *
+   * @param frame A complete frame, encoded once by the caller.
+   * @param except A member to skip.
+   * @returns How many members accepted the frame.
+   */
+  announce(frame: Uint8Array, except?: M): number {
+    if (this.#members.size > 2) frame = this.#arena.place(frame);
+    let delivered = 0;
+    for (const member of this.#members) {
+      if (member !== except && (member.sendLater?.(frame) ?? member.send(frame))) delivered++;
+    }
+    return delivered;
   }
 
   /**

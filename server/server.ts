@@ -14,6 +14,7 @@ import { listenNodeTls } from "./node_tls_listener.ts";
 import { startWebServer, type WebServer, type WebServerOptions } from "./web_server.ts";
 import { HistoryStore } from "./history_store.ts";
 import { raiseListenBacklog } from "./raise_listen_backlog.ts";
+import { FloodControl } from "./flood_control.ts";
 
 const log = getLogger(["parley", "server"]);
 
@@ -161,6 +162,8 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     }).then((listener) => startServer({ ...options, listener }));
   }
+  // Connections create their flood state lazily; check the options (RangeError) once, here.
+  new FloodControl(options, 1, 0);
   // Open the database before binding, so a bad file fails the start and leaves no listener.
   const ownStore = options.history === undefined;
   const history = options.history ?? new HistoryStore(options.dataFile ?? ":memory:");

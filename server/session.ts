@@ -65,6 +65,11 @@ export class Session implements Member {
     return this.peer.send(frame);
   }
 
+  /** Queues a presence frame on the transport; see {@linkcode Member.sendLater}. */
+  sendLater(frame: Uint8Array): boolean {
+    return this.peer.sendLater?.(frame) ?? this.peer.send(frame);
+  }
+
   /** Closes the transport; see {@linkcode Member.close}. */
   close(reason: string): void {
     this.peer.close(reason);

@@ -1,5 +1,5 @@
 import { assert, assertEqual } from "../_helpers/assert.ts";
-import { type ByteStream, Connection } from "../../server/connection.ts";
+import { type ByteStream, Connection, PRESENCE_DELAY_MS } from "../../server/connection.ts";
 import { FrameArena } from "../../server/frame_arena.ts";
 import { Hub } from "../../server/hub.ts";
 
@@ -68,4 +68,28 @@ Deno.test("FrameArena places frames end to end and leaves large frames alone", (
   // A chunk that is full starts a new one; earlier views keep their bytes.
   for (let i = 0; i < 10; i++) arena.place(frame(4, 200));
   assertEqual([...a], [...frame(1, 100)]);
+});
+
+Deno.test("Connection.sendLater holds presence frames for one shared timer, and send writes them along in order", async () => {
+  const stream = new RecordingStream();
+  const conn = new Connection(stream, "127.0.0.1:1", new Hub());
+  conn.sendLater(frame(1, 20));
+  conn.sendLater(frame(2, 20));
+  await new Promise((resolve) => queueMicrotask(() => resolve(undefined)));
+  await Promise.resolve();
+  assertEqual(stream.writes.length, 0, "not written at the end of the turn");
+  for (let i = 0; i < 100 && stream.writes.length === 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assertEqual(stream.writes.flatMap((w) => [...w]), [...frame(1, 20), ...frame(2, 20)]);
+  // A normal frame takes queued presence frames with it at once.
+  stream.writes.length = 0;
+  conn.sendLater(frame(3, 20));
+  conn.send(frame(4, 20));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assertEqual(stream.writes.flatMap((w) => [...w]), [...frame(3, 20), ...frame(4, 20)]);
+  conn.abort("test over");
+  await conn.closed;
+  // Let the shared timer run out so that no timer leaks.
+  await new Promise((resolve) => setTimeout(resolve, PRESENCE_DELAY_MS * 2));
 });
