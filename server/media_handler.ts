@@ -95,16 +95,27 @@ export function receiveMedia(hub: Hub, session: Session, upload: MediaUpload): [
     throw new ChatError("media_invalid", `Media data is not a ${mime[2].toLowerCase()} file`);
   }
   const [id, ts] = hub.stamp();
-  hub.media.put({
-    id,
-    ts,
-    room: room.name,
-    from: session.nick,
-    kind: upload.kind,
-    mime: upload.mime,
-    durationMs: upload.durationMs,
-    data,
-  });
+  try {
+    // Durable before anyone hears of it: a recording that cannot be kept is not delivered.
+    hub.media.put({
+      id,
+      ts,
+      room: room.name,
+      from: session.nick,
+      kind: upload.kind,
+      mime: upload.mime,
+      durationMs: upload.durationMs,
+      data,
+    });
+  } catch (error) {
+    if (!(error instanceof Error) || error instanceof ChatError) throw error;
+    log.error("could not store {kind} {id}: {error}", {
+      kind: upload.kind,
+      id,
+      error: error.message,
+    });
+    throw new ChatError("internal", `The recording could not be saved: ${error.message}`);
+  }
   const notice: MediaNotice = {
     type: "media",
     id,

@@ -11,6 +11,7 @@ import { AuthGuard, type AuthGuardOptions } from "./auth_guard.ts";
 import { type ByteStream, Connection, type ConnectionOptions } from "./connection.ts";
 import { Hub, type HubOptions } from "./hub.ts";
 import { listenNodeTls } from "./node_tls_listener.ts";
+import { MediaArchive } from "./media_archive.ts";
 import { startWebServer, type WebServer, type WebServerOptions } from "./web_server.ts";
 import { HistoryStore } from "./history_store.ts";
 
@@ -163,7 +164,23 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
   // Open the database before binding, so a bad file fails the start and leaves no listener.
   const ownStore = options.history === undefined;
   const history = options.history ?? new HistoryStore(options.dataFile ?? ":memory:");
+  // Recordings live beside the messages in the same file (issue 7).
+  let mediaArchive: MediaArchive | undefined;
+  try {
+    mediaArchive = history.persistent ? new MediaArchive(history.path) : undefined;
+  } catch (error) {
+    if (ownStore) history.close();
+    throw error;
+  }
+  const closeStores = () => {
+    mediaArchive?.close();
+    if (ownStore) history.close();
+  };
   const retain = () => {
+    if (options.retainDays !== undefined && mediaArchive) {
+      const gone = mediaArchive.deleteOlderThan(Date.now(), options.retainDays * 86_400_000);
+      if (gone > 0) log.info("retention deleted {count} recordings", { count: gone });
+    }
     if (options.retainDays === undefined && options.retainMessages === undefined) return;
     const deleted = history.enforceRetention({
       now: Date.now(),
@@ -177,11 +194,11 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
     retain();
     listener = options.listener ?? Deno.listen(bind);
   } catch (error) {
-    if (ownStore) history.close();
+    closeStores();
     throw error;
   }
   const retention = setInterval(retain, options.retentionIntervalMs ?? 3_600_000);
-  const hub = new Hub({ ...options, history });
+  const hub = new Hub({ ...options, history, mediaArchive });
   // A queue must hold at least one frame of the largest size, or a media download would
   // disconnect its own requester.
   const connectionOptions: ConnectionOptions = {
@@ -209,7 +226,7 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
     } catch (error) {
       listener.close();
       clearInterval(retention);
-      if (ownStore) history.close();
+      closeStores();
       throw error;
     }
   }
@@ -314,6 +331,7 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
       await web?.close();
       clearInterval(sweep);
       clearInterval(retention);
+      mediaArchive?.close();
       if (ownStore) history.close();
       else history.flush();
       await acceptLoop;
