@@ -4,6 +4,7 @@
  * @module
  */
 
+import { startLivenessSweep } from "./liveness_sweep.ts";
 import { getLogger } from "npm:@logtape/logtape@2.4.2";
 import { encodeMessage } from "../protocol/messages.ts";
 import { AddressLimiter } from "./address_limiter.ts";
@@ -238,28 +239,11 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
   let closing: Promise<void> | undefined;
   let accepting = true;
 
-  const sweep = setInterval(() => {
-    const now = hub.now();
-    for (const conn of connections) {
-      if (conn.inHandshake) {
-        if (now - conn.openedAt > handshakeTimeoutMs) {
-          conn.send(encodeMessage({
-            type: "error",
-            code: "handshake_timeout",
-            message: `No hello within ${handshakeTimeoutMs} ms`,
-          }));
-          conn.close("handshake timeout");
-        }
-        continue;
-      }
-      const idle = now - conn.lastSeen;
-      if (idle > 2 * heartbeatMs) conn.abort(`heartbeat timeout: no traffic for ${idle} ms`);
-      else if (idle > heartbeatMs && !conn.pinged) {
-        conn.pinged = true;
-        conn.send(encodeMessage({ type: "ping", token: now }));
-      }
-    }
-  }, Math.min(1000, handshakeTimeoutMs / 2, heartbeatMs / 2));
+  const stopSweep = startLivenessSweep(connections, {
+    handshakeTimeoutMs,
+    heartbeatMs,
+    now: () => hub.now(),
+  });
 
   const acceptLoop = (async () => {
     try {
@@ -329,7 +313,7 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
       }
       await Promise.all([...connections].map((c) => c.closed));
       await web?.close();
-      clearInterval(sweep);
+      stopSweep();
       clearInterval(retention);
       mediaArchive?.close();
       if (ownStore) history.close();
