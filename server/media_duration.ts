@@ -119,6 +119,13 @@ function isUnknownSize(data: Uint8Array, at: number, n: number): boolean {
   return true;
 }
 
+/** Reads the value of the EBML vint of `n` bytes at `at`, without its length marker. */
+function readVint(data: Uint8Array, at: number, n: number): number {
+  let v = data[at] & (0xff >> n);
+  for (let i = 1; i < n; i++) v = v * 256 + data[at + i];
+  return v;
+}
+
 /** Reads an unsigned big-endian integer of `n` ≤ 8 bytes (beyond 2^53 it is approximate). */
 function readUint(data: Uint8Array, at: number, n: number): number {
   let v = 0;
@@ -168,7 +175,7 @@ function webmDurationMs(data: Uint8Array): number | undefined {
     const sizeLength = vintLength(data[sizeAt]);
     if (sizeLength === 0) return undefined;
     if (sizeAt + sizeLength > end) break;
-    const size = readUint(data, sizeAt, sizeLength) - 2 ** (7 * sizeLength);
+    const size = readVint(data, sizeAt, sizeLength);
     const unknown = isUnknownSize(data, sizeAt, sizeLength);
     const body = sizeAt + sizeLength;
     if (DESCEND.has(id)) {
@@ -201,7 +208,7 @@ function webmDurationMs(data: Uint8Array): number | undefined {
         if (clusterTime === undefined || avail < 1) break;
         const trackLength = vintLength(data[body]);
         if (trackLength === 0 || avail < trackLength + 2) break;
-        const track = readUint(data, body, trackLength) - 2 ** (7 * trackLength);
+        const track = readVint(data, body, trackLength);
         const relative = (data[body + trackLength] << 24 >> 16) | data[body + trackLength + 1];
         const t = clusterTime + relative;
         note(track, t);

@@ -10,7 +10,7 @@ const fixture = (name: string) => Deno.readFileSync(new URL(name, FIXTURES));
 const CASES: [string, MediaContainer, number][] = [
   ["chromium_voice_2s.webm", "webm", 1980],
   ["chromium_voice_20s.webm", "webm", 19_980],
-  ["chromium_video_1500ms.webm", "webm", 1470],
+  ["chromium_video_1500ms.webm", "webm", 1492],
   ["opus_2s.ogg", "ogg", 2000],
   ["opus_20s.ogg", "ogg", 20_000],
   ["vorbis_2s.ogg", "ogg", 2000],
@@ -86,6 +86,13 @@ Deno.test("measureDurationMs uses cluster timecodes and signed relative block ti
   );
   // Last block at 2040 plus the track's last interval (40 ms).
   assertEqual(measureDurationMs(file, "webm"), 2080);
+});
+
+Deno.test("measureDurationMs reads 8-byte size vints exactly (ffmpeg writes Void that way)", () => {
+  // EBML Void (0xEC) whose 8-byte size is 4: 2^56 + 4 is not a double, so the marker must go first.
+  const voidEl = Uint8Array.of(0xec, 0x01, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0);
+  const file = cat(HEADER, segment(voidEl, cluster([0x00], simpleBlock(1, 0), simpleBlock(1, 30))));
+  assertEqual(measureDurationMs(file, "webm"), 60);
 });
 
 Deno.test("measureDurationMs scales by TimecodeScale and honours a larger Info Duration", () => {
