@@ -360,6 +360,8 @@ export interface MediaNotice {
   durationMs: number;
   /** Size of the recording, in bytes (decoded). */
   bytes: number;
+  /** Present and `true` when replayed from history rather than sent live. */
+  history?: boolean;
 }
 
 /** The bytes of a media message, answering `fetch_media` by `ref`. */
@@ -786,6 +788,7 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
     mime: str(o, "mime"),
     durationMs: uint(o, "durationMs"),
     bytes: uint(o, "bytes"),
+    ...(optBool(o, "history") ? { history: true } : {}),
   }),
   media_data: (o) => ({
     type: "media_data",

@@ -9,17 +9,9 @@
 import { getLogger } from "npm:@logtape/logtape@2.4.2";
 import { FrameDecoder, FrameTooLargeError } from "../protocol/frame_decoder.ts";
 import { HANDSHAKE_MAX_FRAME_BYTES } from "../protocol/frame.ts";
-import {
-  type ClientMessage,
-  encodeMessage,
-  type ErrorCode,
-  parseClientMessage,
-} from "../protocol/messages.ts";
-import type { AuthGuard } from "./auth_guard.ts";
 import { BATCH_POOL } from "./buffer_pool.ts";
-import { ChatError } from "./chat_error.ts";
-import { FloodControl, type FloodOptions } from "./flood_control.ts";
 import type { Hub } from "./hub.ts";
+import { InboundHandler, type InboundOptions } from "./inbound_handler.ts";
 import type { Peer, Session } from "./session.ts";
 
 const log = getLogger(["parley", "server"]);
@@ -35,7 +27,7 @@ export interface ByteStream {
 }
 
 /** Options for {@linkcode Connection}. */
-export interface ConnectionOptions extends FloodOptions {
+export interface ConnectionOptions extends InboundOptions {
   /**
    * Most bytes waiting in the outbound queue; past it the peer is a slow
    * consumer and is disconnected.
@@ -52,13 +44,6 @@ export interface ConnectionOptions extends FloodOptions {
    * @default {2000}
    */
   drainTimeoutMs?: number;
-  /**
-   * Malformed messages tolerated before the connection is closed.
-   * @default {10}
-   */
-  maxBadMessages?: number;
-  /** Brute-force bookkeeping shared by all connections; none: no delay or lockout. */
-  authGuard?: AuthGuard;
 }
 
 /** Read buffer of an idle connection, in bytes; it doubles while reads fill it. */
@@ -86,15 +71,12 @@ export class Connection implements Peer {
   lastSeen: number;
   /** Whether a heartbeat ping is outstanding. */
   pinged = false;
-  /** The session once the handshake is done. */
-  session: Session | undefined;
   readonly #stream: ByteStream;
   readonly #hub: Hub;
   readonly #decoder = new FrameDecoder({ maxFrameBytes: HANDSHAKE_MAX_FRAME_BYTES });
   readonly #maxQueueBytes: number;
   readonly #maxBatchBytes: number;
   readonly #drainTimeoutMs: number;
-  readonly #maxBadMessages: number;
   #queue: Uint8Array[] = [];
   /**
    * The newest queued frame, kept apart so that a next frame adjacent to it in
@@ -108,14 +90,9 @@ export class Connection implements Peer {
   #drained: (() => void) | undefined;
   #state: "handshake" | "open" | "closing" | "closed" = "handshake";
   #closeReason = "";
-  #badMessages = 0;
-  #refusing = false;
   #overflowed = false;
   #readSize = MIN_READ_BYTES;
-  /** Created at the first frame after the handshake: idle connections hold none. */
-  #flood: FloodControl | undefined;
-  readonly #floodOptions: FloodOptions;
-  readonly #authGuard: AuthGuard | undefined;
+  readonly #inbound: InboundHandler;
   /** Reused across reads: frames are consumed (or copied) before the next read. */
   #readBuffer: Uint8Array | undefined;
   /** The pooled buffer behind the batch being written, returned after the write. */
@@ -135,10 +112,11 @@ export class Connection implements Peer {
     this.#maxQueueBytes = options.maxQueueBytes ?? 1_048_576;
     this.#maxBatchBytes = options.maxBatchBytes ?? 262_144;
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 2000;
-    this.#maxBadMessages = options.maxBadMessages ?? 10;
     this.openedAt = this.lastSeen = hub.now();
-    this.#floodOptions = options;
-    this.#authGuard = options.authGuard;
+    this.#inbound = new InboundHandler(this, hub, options, () => {
+      this.#state = "open";
+      this.#decoder.maxFrameBytes = hub.limits.maxFrameBytes;
+    });
   }
 
   /** Resolves once the socket is closed. */
@@ -146,9 +124,14 @@ export class Connection implements Peer {
     return this.#closed.promise;
   }
 
+  /** The session once the handshake is done. */
+  get session(): Session | undefined {
+    return this.#inbound.session;
+  }
+
   /** Whether the handshake has not completed yet (a delayed refusal counts). */
   get inHandshake(): boolean {
-    return this.#state === "handshake" || (this.#refusing && !this.#closeReason);
+    return this.#inbound.inHandshake && !this.#closeReason;
   }
 
   /** Bytes waiting in the outbound queue. */
@@ -186,7 +169,7 @@ export class Connection implements Peer {
       }
     } catch (error) {
       if (error instanceof FrameTooLargeError) {
-        this.#refuse("frame_too_large", error.message);
+        this.#inbound.refuse("frame_too_large", error.message);
       } else if (
         error instanceof Deno.errors.ConnectionReset || error instanceof Deno.errors.BrokenPipe ||
         error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted ||
@@ -341,6 +324,7 @@ export class Connection implements Peer {
   #finish(): void {
     if (this.#state === "closed") return;
     this.#state = "closed";
+    this.#inbound.dispose();
     try {
       this.#stream.close();
     } catch (error) {
@@ -446,127 +430,6 @@ export class Connection implements Peer {
   }
 
   #onFrame(payload: Uint8Array): void {
-    if (this.#state !== "handshake" && this.#state !== "open") return;
-    if (this.#state === "open") {
-      const now = this.#hub.now();
-      this.#flood ??= new FloodControl(this.#floodOptions, this.#hub.limits.maxFrameBytes, now);
-      const verdict = this.#flood.check(payload.length + 4, now);
-      if (verdict !== "accept") {
-        this.#floodRefused(payload, verdict);
-        return;
-      }
-    }
-    let message: ClientMessage;
-    try {
-      message = parseClientMessage(payload);
-    } catch (error) {
-      if (!(error instanceof SyntaxError || error instanceof TypeError)) throw error;
-      if (this.#state === "handshake") {
-        this.#refuse("handshake_required", `Expected a hello message: ${error.message}`);
-        return;
-      }
-      this.#badMessages++;
-      log.info("bad message from {address}: {error}", {
-        address: this.remoteAddr,
-        error: error.message,
-      });
-      if (this.#badMessages > this.#maxBadMessages) {
-        this.#refuse("bad_message", `Too many malformed messages; last: ${error.message}`);
-      } else {
-        this.send(encodeMessage({ type: "error", code: "bad_message", message: error.message }));
-      }
-      return;
-    }
-    if (this.#state === "handshake") {
-      this.#handshake(message);
-      return;
-    }
-    this.#hub.receive(this.session!, message);
-  }
-
-  #handshake(message: ClientMessage): void {
-    if (message.type !== "hello") {
-      this.#refuse("handshake_required", `Expected a hello message first, got "${message.type}"`);
-      return;
-    }
-    const guard = this.#hub.requiresPassword ? this.#authGuard : undefined;
-    const locked = guard?.lockedFor(this.remoteAddr) ?? 0;
-    if (locked > 0) {
-      log.warn("refused {address}: locked out for {ms} more ms", {
-        address: this.remoteAddr,
-        ms: locked,
-      });
-      this.#refuse(
-        "locked_out",
-        `Too many wrong passwords from your address; try again in ${Math.ceil(locked / 1000)} s`,
-      );
-      return;
-    }
-    try {
-      if (message.probe) {
-        this.#hub.checkHello(message, this.remoteAddr);
-        this.send(encodeMessage(this.#hub.probeWelcome()));
-        this.close("probe");
-        return;
-      }
-      this.session = this.#hub.admit(message, this);
-      this.#state = "open";
-      this.#decoder.maxFrameBytes = this.#hub.limits.maxFrameBytes;
-      guard?.succeed(this.remoteAddr);
-    } catch (error) {
-      if (!(error instanceof ChatError)) throw error;
-      if (guard && error.code === "auth_failed" && message.password !== undefined) {
-        this.#refuseLater(error.code, error.message, guard.fail(this.remoteAddr));
-        return;
-      }
-      this.#refuse(error.code, error.message);
-    }
-  }
-
-  /**
-   * Stops reading, waits `delayMs` (this connection only; the hub carries on),
-   * then sends a typed error and closes.
-   */
-  #refuseLater(code: ErrorCode, message: string, delayMs: number): void {
-    this.#state = "closing";
-    this.#refusing = true;
-    const timer = setTimeout(() => this.#refuse(code, message), delayMs);
-    void this.#closed.promise.then(() => clearTimeout(timer));
-  }
-
-  /** Answers a frame over the flood limits; disconnects when strikes run out. */
-  #floodRefused(payload: Uint8Array, verdict: "refuse" | "disconnect"): void {
-    const nick = this.session?.nick ?? "";
-    if (verdict === "disconnect") {
-      log.warn("flood from {nick} ({address}): {refused} messages over the limit, disconnecting", {
-        nick,
-        address: this.remoteAddr,
-        refused: this.#flood?.refused,
-      });
-      this.#refuse("rate_limited", "Disconnected for sending too fast");
-      return;
-    }
-    if (this.#flood?.refused === 1) {
-      log.warn("rate limited {nick} ({address})", { nick, address: this.remoteAddr });
-    }
-    let ref: number | undefined;
-    try {
-      const message = parseClientMessage(payload);
-      if ("ref" in message) ref = message.ref;
-    } catch (error) {
-      if (!(error instanceof SyntaxError || error instanceof TypeError)) throw error;
-    }
-    const text = "You are sending too fast; this message was not delivered";
-    this.send(encodeMessage(
-      ref === undefined
-        ? { type: "error", code: "rate_limited", message: text }
-        : { type: "error", code: "rate_limited", message: text, ref },
-    ));
-  }
-
-  /** Sends a typed error, then closes gracefully. */
-  #refuse(code: ErrorCode, message: string): void {
-    this.send(encodeMessage({ type: "error", code, message }));
-    this.close(`${code}: ${message}`);
+    if (this.#state === "handshake" || this.#state === "open") this.#inbound.handle(payload);
   }
 }

@@ -38,6 +38,7 @@ import {
   receiveMedia,
 } from "./media_handler.ts";
 import { MediaStore } from "./media_store.ts";
+import type { MediaArchive } from "./media_archive.ts";
 import { ResumeTokens } from "./resume_tokens.ts";
 import { Room } from "./room.ts";
 import { HistoryStore, type StoredMessage } from "./history_store.ts";
@@ -97,6 +98,8 @@ export interface HubOptions {
    * @default {2097152}
    */
   maxMediaBytes?: number;
+  /** Where recordings are kept with history (the `--data` file); memory only when absent. */
+  mediaArchive?: MediaArchive;
   // Issue 3 (rooms, history, moderation):
   /**
    * History, topics and bans. The hub does not close it; its owner does.
@@ -128,7 +131,7 @@ export class Hub {
   readonly limits: ServerLimits;
   readonly maxClients: number;
   /** Recent voice and video messages by id (issue 7). */
-  readonly media: MediaStore = new MediaStore();
+  readonly media: MediaStore;
   readonly #passwordDigest: Uint8Array | undefined;
   readonly #logMessages: boolean;
   readonly #now: () => number;
@@ -165,6 +168,7 @@ export class Hub {
     this.#onPresence = options.onPresence;
     for (const spec of COMMANDS) this.#commands.set(spec.name, spec);
     this.history = options.history ?? new HistoryStore(":memory:");
+    this.media = new MediaStore({ archive: options.mediaArchive });
     this.historyReplay = options.historyReplay ?? 50;
     this.moderation = new Moderation({
       store: this.history,
@@ -830,8 +834,17 @@ export class Hub {
   replayHistory(session: Session, room: Room<Session>, limit: number, beforeId?: number): number {
     if (limit <= 0) return 0;
     const messages = this.history.recent(room.name, limit, beforeId);
-    for (const m of messages) session.send(encodeMessage(historyMessage(m, room.name)));
-    return messages.length;
+    // Recordings are stored apart from chat lines; merge them in by id.
+    const sinceId = messages.length === limit ? messages[0].id : 0;
+    const media = this.media.between(room.name, sinceId, beforeId);
+    const replay: ServerMessage[] = messages.map((m) => historyMessage(m, room.name));
+    for (const m of media) replay.push({ type: "media", ...m, history: true });
+    if (media.length > 0) {
+      replay.sort((a, b) => (a as { id: number }).id - (b as { id: number }).id);
+    }
+    const last = replay.slice(-limit);
+    for (const m of last) session.send(encodeMessage(m));
+    return last.length;
   }
 
   /**

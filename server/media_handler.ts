@@ -15,6 +15,7 @@ import type {
 } from "../protocol/messages.ts";
 import { ChatError } from "./chat_error.ts";
 import type { Hub } from "./hub.ts";
+import { measureDurationMs, type MediaContainer } from "./media_duration.ts";
 import type { Session } from "./session.ts";
 
 const log = getLogger(["parley", "server"]);
@@ -24,6 +25,25 @@ export const MAX_MEDIA_DURATION_MS: Record<MediaKind, number> = { voice: 10_000,
 
 /** Slack allowed over {@linkcode MAX_MEDIA_DURATION_MS} for timer jitter when recording stops, in ms. */
 export const MEDIA_DURATION_GRACE_MS = 500;
+
+/**
+ * Largest recording accepted when its duration cannot be read from the
+ * container, in bytes. At Opus's lowest bitrate (6 kbit/s, 750 bytes/s) this
+ * holds about 5 s, so even an unreadable recording this small cannot run
+ * past the voice limit; anything larger must have readable timing.
+ */
+export const MEDIA_UNMEASURED_MAX_BYTES = 4096;
+
+/**
+ * How far the claimed `durationMs` may be from the measured duration before
+ * the upload is refused: the larger of 1000 ms and 20 % of the measurement.
+ *
+ * @param measuredMs The duration read from the container, in ms.
+ * @returns The allowed difference, in ms.
+ */
+export function durationToleranceMs(measuredMs: number): number {
+  return Math.max(1000, measuredMs * 0.2);
+}
 
 /** Default largest recording, in bytes (2 MiB). */
 export const DEFAULT_MAX_MEDIA_BYTES = 2 * 1024 * 1024;
@@ -91,20 +111,33 @@ export function receiveMedia(hub: Hub, session: Session, upload: MediaUpload): [
   if (data.length > max) {
     throw new ChatError("media_too_large", `Recording is larger than ${max} bytes`);
   }
-  if (!hasContainerMagic(data, mime[2].toLowerCase())) {
-    throw new ChatError("media_invalid", `Media data is not a ${mime[2].toLowerCase()} file`);
+  const container = mime[2].toLowerCase() as MediaContainer;
+  if (!hasContainerMagic(data, container)) {
+    throw new ChatError("media_invalid", `Media data is not a ${container} file`);
   }
+  const durationMs = checkDuration(session, upload, data, container);
   const [id, ts] = hub.stamp();
-  hub.media.put({
-    id,
-    ts,
-    room: room.name,
-    from: session.nick,
-    kind: upload.kind,
-    mime: upload.mime,
-    durationMs: upload.durationMs,
-    data,
-  });
+  try {
+    // Durable before anyone hears of it: a recording that cannot be kept is not delivered.
+    hub.media.put({
+      id,
+      ts,
+      room: room.name,
+      from: session.nick,
+      kind: upload.kind,
+      mime: upload.mime,
+      durationMs,
+      data,
+    });
+  } catch (error) {
+    if (!(error instanceof Error) || error instanceof ChatError) throw error;
+    log.error("could not store {kind} {id}: {error}", {
+      kind: upload.kind,
+      id,
+      error: error.message,
+    });
+    throw new ChatError("internal", `The recording could not be saved: ${error.message}`);
+  }
   const notice: MediaNotice = {
     type: "media",
     id,
@@ -113,7 +146,7 @@ export function receiveMedia(hub: Hub, session: Session, upload: MediaUpload): [
     from: session.nick,
     kind: upload.kind,
     mime: upload.mime,
-    durationMs: upload.durationMs,
+    durationMs,
     bytes: data.length,
   };
   hub.broadcastTo(room, notice, session);
@@ -123,9 +156,69 @@ export function receiveMedia(hub: Hub, session: Session, upload: MediaUpload): [
     room: room.name,
     nick: session.nick,
     bytes: data.length,
-    durationMs: upload.durationMs,
+    durationMs,
   });
   return [id, ts];
+}
+
+/**
+ * Measures the recording and compares it with the limit and the claim. The
+ * server does not trust `durationMs`:
+ * - measured longer than the limit plus {@linkcode MEDIA_DURATION_GRACE_MS}:
+ *   refused;
+ * - measured and claimed durations apart by more than
+ *   {@linkcode durationToleranceMs}: refused (an honest client's claim is its
+ *   recording clock, within a few hundred ms of the media);
+ * - otherwise the measured duration is the one stored and announced;
+ * - not measurable (timing unreadable): accepted with the claim only up to
+ *   {@linkcode MEDIA_UNMEASURED_MAX_BYTES}, refused above.
+ *
+ * @returns The duration to store and announce, in ms.
+ * @throws {ChatError} `media_invalid` with a sentence giving the numbers.
+ */
+function checkDuration(
+  session: Session,
+  upload: MediaUpload,
+  data: Uint8Array,
+  container: MediaContainer,
+): number {
+  const limitMs = MAX_MEDIA_DURATION_MS[upload.kind];
+  const measured = measureDurationMs(data, container);
+  const facts = {
+    kind: upload.kind,
+    nick: session.nick,
+    claimed: upload.durationMs,
+    measured: measured ?? "unknown",
+    bytes: data.length,
+  };
+  if (measured === undefined) {
+    if (data.length > MEDIA_UNMEASURED_MAX_BYTES) {
+      log.warn("refused {kind} from {nick}: duration unreadable, {bytes} bytes", facts);
+      throw new ChatError(
+        "media_invalid",
+        `Cannot read the duration of this ${container} recording, and unreadable recordings ` +
+          `must be at most ${MEDIA_UNMEASURED_MAX_BYTES} bytes, not ${data.length}`,
+      );
+    }
+    log.info("{kind} from {nick}: duration unreadable, small enough ({bytes} bytes)", facts);
+    return upload.durationMs;
+  }
+  if (measured > limitMs + MEDIA_DURATION_GRACE_MS) {
+    log.warn("refused {kind} from {nick}: lasts {measured} ms, claimed {claimed} ms", facts);
+    throw new ChatError(
+      "media_invalid",
+      `A ${upload.kind} message must last at most ${limitMs / 1000} s, and this recording ` +
+        `lasts ${measured} ms (claimed ${upload.durationMs} ms)`,
+    );
+  }
+  if (Math.abs(measured - upload.durationMs) > durationToleranceMs(measured)) {
+    log.warn("refused {kind} from {nick}: lasts {measured} ms, claimed {claimed} ms", facts);
+    throw new ChatError(
+      "media_invalid",
+      `The recording lasts ${measured} ms, not the ${upload.durationMs} ms claimed`,
+    );
+  }
+  return Math.max(1, measured);
 }
 
 /**

@@ -9,6 +9,8 @@
  */
 
 import type { MediaKind } from "../protocol/messages.ts";
+import { nameKey } from "../protocol/names.ts";
+import type { MediaArchive, MediaInfo } from "./media_archive.ts";
 
 /** A stored recording and what it is. */
 export interface StoredMedia {
@@ -33,10 +35,15 @@ export interface StoredMedia {
 /** Options for {@linkcode MediaStore}. */
 export interface MediaStoreOptions {
   /**
-   * Most bytes of recordings kept; the oldest are dropped first.
+   * Most bytes of recordings kept in memory; the oldest are dropped first.
    * @default {67108864}
    */
   maxStoreBytes?: number;
+  /**
+   * Durable storage behind the in-memory cache (the history file); recordings
+   * live in memory only when absent (`--data :memory:`).
+   */
+  archive?: MediaArchive;
 }
 
 /**
@@ -54,11 +61,13 @@ export interface MediaStoreOptions {
 export class MediaStore {
   readonly #items = new Map<number, StoredMedia>();
   readonly #maxStoreBytes: number;
+  readonly #archive: MediaArchive | undefined;
   #bytes = 0;
 
   /** @param options See {@linkcode MediaStoreOptions}. */
   constructor(options: MediaStoreOptions = {}) {
     this.#maxStoreBytes = options.maxStoreBytes ?? 64 * 1024 * 1024;
+    this.#archive = options.archive;
   }
 
   /** Bytes of recordings held. */
@@ -72,11 +81,14 @@ export class MediaStore {
   }
 
   /**
-   * Keeps a recording, dropping the oldest ones past `maxStoreBytes`.
+   * Keeps a recording: first in the archive (durably), then in the memory
+   * cache, dropping the oldest cached ones past `maxStoreBytes`.
    *
    * @param media The recording.
+   * @throws {Error} If the archive cannot store it; nothing is kept then.
    */
   put(media: StoredMedia): void {
+    this.#archive?.put(media);
     this.#items.set(media.id, media);
     this.#bytes += media.data.length;
     for (const [id, old] of this.#items) {
@@ -93,6 +105,26 @@ export class MediaStore {
    * @returns The recording, or `undefined` if unknown or dropped.
    */
   get(id: number): StoredMedia | undefined {
-    return this.#items.get(id);
+    return this.#items.get(id) ?? this.#archive?.get(id);
+  }
+
+  /**
+   * A room's recordings with ids in `[sinceId, beforeId)`, oldest first,
+   * without their bytes (for history replay).
+   *
+   * @param room Room name including `#` (any case).
+   * @param sinceId Smallest id included.
+   * @param beforeId Only smaller ids; all when absent.
+   */
+  between(room: string, sinceId: number, beforeId = Number.MAX_SAFE_INTEGER): MediaInfo[] {
+    if (this.#archive) return this.#archive.between(room, sinceId, beforeId);
+    const key = nameKey(room);
+    const found: MediaInfo[] = [];
+    for (const { data, ...info } of this.#items.values()) {
+      if (nameKey(info.room) === key && info.id >= sinceId && info.id < beforeId) {
+        found.push({ ...info, bytes: data.length });
+      }
+    }
+    return found;
   }
 }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { startLivenessSweep } from "./liveness_sweep.ts";
 import { getLogger } from "npm:@logtape/logtape@2.4.2";
 import { encodeMessage } from "../protocol/messages.ts";
 import { AddressLimiter } from "./address_limiter.ts";
@@ -11,6 +12,7 @@ import { AuthGuard, type AuthGuardOptions } from "./auth_guard.ts";
 import { type ByteStream, Connection, type ConnectionOptions } from "./connection.ts";
 import { Hub, type HubOptions } from "./hub.ts";
 import { listenNodeTls } from "./node_tls_listener.ts";
+import { MediaArchive } from "./media_archive.ts";
 import { startWebServer, type WebServer, type WebServerOptions } from "./web_server.ts";
 import { HistoryStore } from "./history_store.ts";
 import { raiseListenBacklog } from "./raise_listen_backlog.ts";
@@ -167,7 +169,23 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
   // Open the database before binding, so a bad file fails the start and leaves no listener.
   const ownStore = options.history === undefined;
   const history = options.history ?? new HistoryStore(options.dataFile ?? ":memory:");
+  // Recordings live beside the messages in the same file (issue 7).
+  let mediaArchive: MediaArchive | undefined;
+  try {
+    mediaArchive = history.persistent ? new MediaArchive(history.path) : undefined;
+  } catch (error) {
+    if (ownStore) history.close();
+    throw error;
+  }
+  const closeStores = () => {
+    mediaArchive?.close();
+    if (ownStore) history.close();
+  };
   const retain = () => {
+    if (options.retainDays !== undefined && mediaArchive) {
+      const gone = mediaArchive.deleteOlderThan(Date.now(), options.retainDays * 86_400_000);
+      if (gone > 0) log.info("retention deleted {count} recordings", { count: gone });
+    }
     if (options.retainDays === undefined && options.retainMessages === undefined) return;
     const deleted = history.enforceRetention({
       now: Date.now(),
@@ -181,11 +199,11 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
     retain();
     listener = options.listener ?? listenTcp(bind);
   } catch (error) {
-    if (ownStore) history.close();
+    closeStores();
     throw error;
   }
   const retention = setInterval(retain, options.retentionIntervalMs ?? 3_600_000);
-  const hub = new Hub({ ...options, history });
+  const hub = new Hub({ ...options, history, mediaArchive });
   // A queue must hold at least one frame of the largest size, or a media download would
   // disconnect its own requester.
   const connectionOptions: ConnectionOptions = {
@@ -213,7 +231,7 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
     } catch (error) {
       listener.close();
       clearInterval(retention);
-      if (ownStore) history.close();
+      closeStores();
       throw error;
     }
   }
@@ -225,28 +243,11 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
   let closing: Promise<void> | undefined;
   let accepting = true;
 
-  const sweep = setInterval(() => {
-    const now = hub.now();
-    for (const conn of connections) {
-      if (conn.inHandshake) {
-        if (now - conn.openedAt > handshakeTimeoutMs) {
-          conn.send(encodeMessage({
-            type: "error",
-            code: "handshake_timeout",
-            message: `No hello within ${handshakeTimeoutMs} ms`,
-          }));
-          conn.close("handshake timeout");
-        }
-        continue;
-      }
-      const idle = now - conn.lastSeen;
-      if (idle > 2 * heartbeatMs) conn.abort(`heartbeat timeout: no traffic for ${idle} ms`);
-      else if (idle > heartbeatMs && !conn.pinged) {
-        conn.pinged = true;
-        conn.send(encodeMessage({ type: "ping", token: now }));
-      }
-    }
-  }, Math.min(1000, handshakeTimeoutMs / 2, heartbeatMs / 2));
+  const stopSweep = startLivenessSweep(connections, {
+    handshakeTimeoutMs,
+    heartbeatMs,
+    now: () => hub.now(),
+  });
 
   const acceptLoop = (async () => {
     try {
@@ -316,8 +317,9 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
       }
       await Promise.all([...connections].map((c) => c.closed));
       await web?.close();
-      clearInterval(sweep);
+      stopSweep();
       clearInterval(retention);
+      mediaArchive?.close();
       if (ownStore) history.close();
       else history.flush();
       await acceptLoop;

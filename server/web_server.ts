@@ -6,9 +6,10 @@
  * @module
  */
 
+import { startLivenessSweep } from "./liveness_sweep.ts";
 import type { AddressLimiter } from "./address_limiter.ts";
 import { getLogger } from "npm:@logtape/logtape@2.4.2";
-import { encodeMessage } from "../protocol/messages.ts";
+
 import { WEB_ASSETS } from "../web/assets.ts";
 import type { ConnectionOptions } from "./connection.ts";
 import type { Hub } from "./hub.ts";
@@ -221,28 +222,11 @@ export function startWebServer(hub: Hub, options: WebServerOptions): WebServer {
     },
   }, handler);
 
-  const sweep = setInterval(() => {
-    const now = hub.now();
-    for (const conn of connections) {
-      if (conn.inHandshake) {
-        if (now - conn.openedAt > handshakeTimeoutMs) {
-          conn.send(encodeMessage({
-            type: "error",
-            code: "handshake_timeout",
-            message: `No hello within ${handshakeTimeoutMs} ms`,
-          }));
-          conn.close("handshake timeout");
-        }
-        continue;
-      }
-      const idle = now - conn.lastSeen;
-      if (idle > 2 * heartbeatMs) conn.abort(`heartbeat timeout: no traffic for ${idle} ms`);
-      else if (idle > heartbeatMs && !conn.pinged) {
-        conn.pinged = true;
-        conn.send(encodeMessage({ type: "ping", token: now }));
-      }
-    }
-  }, Math.min(1000, handshakeTimeoutMs / 2, heartbeatMs / 2));
+  const stopSweep = startLivenessSweep(connections, {
+    handshakeTimeoutMs,
+    heartbeatMs,
+    now: () => hub.now(),
+  });
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -255,7 +239,7 @@ export function startWebServer(hub: Hub, options: WebServerOptions): WebServer {
       await Promise.race([settled, timeout]);
       clearTimeout(timer);
       for (const conn of connections) conn.abort("server shutdown");
-      clearInterval(sweep);
+      stopSweep();
       await server.shutdown();
     })();
     return closing;

@@ -9,15 +9,9 @@
 
 import { getLogger } from "npm:@logtape/logtape@2.4.2";
 import { FRAME_HEADER_BYTES, HANDSHAKE_MAX_FRAME_BYTES } from "../protocol/frame.ts";
-import {
-  type ClientMessage,
-  encodeMessage,
-  type ErrorCode,
-  parseClientMessage,
-} from "../protocol/messages.ts";
-import { ChatError } from "./chat_error.ts";
 import type { ConnectionOptions } from "./connection.ts";
 import type { Hub } from "./hub.ts";
+import { InboundHandler } from "./inbound_handler.ts";
 import type { Peer, Session } from "./session.ts";
 
 const log = getLogger(["parley", "server"]);
@@ -59,17 +53,14 @@ export class WsConnection implements Peer {
   lastSeen: number;
   /** Whether a heartbeat ping is outstanding. */
   pinged = false;
-  /** The session once the handshake is done. */
-  session: Session | undefined;
   readonly #socket: WsSocket;
   readonly #hub: Hub;
   readonly #maxQueueBytes: number;
   readonly #drainTimeoutMs: number;
-  readonly #maxBadMessages: number;
+  readonly #inbound: InboundHandler;
   #maxMessageBytes = HANDSHAKE_MAX_FRAME_BYTES;
   #state: "handshake" | "open" | "closing" | "closed" = "handshake";
   #closeReason = "";
-  #badMessages = 0;
   #overflowed = false;
   readonly #closed: PromiseWithResolvers<void> = Promise.withResolvers();
 
@@ -85,7 +76,10 @@ export class WsConnection implements Peer {
     this.#hub = hub;
     this.#maxQueueBytes = options.maxQueueBytes ?? 1_048_576;
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 2000;
-    this.#maxBadMessages = options.maxBadMessages ?? 10;
+    this.#inbound = new InboundHandler(this, hub, options, () => {
+      this.#state = "open";
+      this.#maxMessageBytes = hub.limits.maxFrameBytes;
+    });
     this.openedAt = this.lastSeen = hub.now();
     socket.addEventListener("message", (event) => this.#onMessage((event as MessageEvent).data));
     socket.addEventListener("close", () => {
@@ -105,9 +99,14 @@ export class WsConnection implements Peer {
     return this.#closed.promise;
   }
 
-  /** Whether the handshake has not completed yet. */
+  /** The session once the handshake is done. */
+  get session(): Session | undefined {
+    return this.#inbound.session;
+  }
+
+  /** Whether the handshake has not completed yet (a delayed refusal counts). */
   get inHandshake(): boolean {
-    return this.#state === "handshake";
+    return this.#inbound.inHandshake && !this.#closeReason;
   }
 
   /** Bytes the socket has not written yet. */
@@ -199,6 +198,7 @@ export class WsConnection implements Peer {
   #finish(): void {
     if (this.#state === "closed") return;
     this.#state = "closed";
+    this.#inbound.dispose();
     this.#closed.resolve();
   }
 
@@ -215,13 +215,15 @@ export class WsConnection implements Peer {
     this.lastSeen = this.#hub.now();
     this.pinged = false;
     if (typeof data !== "string") {
-      this.#bad(new TypeError("Cannot decode message: expected a text message, got binary"));
+      this.#inbound.malformed(
+        new TypeError("Cannot decode message: expected a text message, got binary"),
+      );
       return;
     }
     // A UTF-16 length over the limit is already too many UTF-8 bytes; encode only the rest.
     const payload = data.length > this.#maxMessageBytes ? undefined : textEncoder.encode(data);
     if (payload === undefined || payload.length > this.#maxMessageBytes) {
-      this.#refuse(
+      this.#inbound.refuse(
         "frame_too_large",
         `Cannot decode message: length ${
           payload?.length ?? data.length
@@ -229,62 +231,6 @@ export class WsConnection implements Peer {
       );
       return;
     }
-    let message: ClientMessage;
-    try {
-      message = parseClientMessage(payload);
-    } catch (error) {
-      if (!(error instanceof SyntaxError || error instanceof TypeError)) throw error;
-      this.#bad(error);
-      return;
-    }
-    if (this.#state === "handshake") {
-      this.#handshake(message);
-      return;
-    }
-    this.#hub.receive(this.session!, message);
-  }
-
-  #bad(error: Error): void {
-    if (this.#state === "handshake") {
-      this.#refuse("handshake_required", `Expected a hello message: ${error.message}`);
-      return;
-    }
-    this.#badMessages++;
-    log.info("bad message from {address}: {error}", {
-      address: this.remoteAddr,
-      error: error.message,
-    });
-    if (this.#badMessages > this.#maxBadMessages) {
-      this.#refuse("bad_message", `Too many malformed messages; last: ${error.message}`);
-    } else {
-      this.send(encodeMessage({ type: "error", code: "bad_message", message: error.message }));
-    }
-  }
-
-  #handshake(message: ClientMessage): void {
-    if (message.type !== "hello") {
-      this.#refuse("handshake_required", `Expected a hello message first, got "${message.type}"`);
-      return;
-    }
-    try {
-      if (message.probe) {
-        this.#hub.checkHello(message, this.remoteAddr);
-        this.send(encodeMessage(this.#hub.probeWelcome()));
-        this.close("probe");
-        return;
-      }
-      this.session = this.#hub.admit(message, this);
-      this.#state = "open";
-      this.#maxMessageBytes = this.#hub.limits.maxFrameBytes;
-    } catch (error) {
-      if (!(error instanceof ChatError)) throw error;
-      this.#refuse(error.code, error.message);
-    }
-  }
-
-  /** Sends a typed error, then closes gracefully. */
-  #refuse(code: ErrorCode, message: string): void {
-    this.send(encodeMessage({ type: "error", code, message }));
-    this.close(`${code}: ${message}`);
+    this.#inbound.handle(payload);
   }
 }

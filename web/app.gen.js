@@ -247,7 +247,10 @@ var serverParsers = {
     kind: mediaKind(o),
     mime: str(o, "mime"),
     durationMs: uint(o, "durationMs"),
-    bytes: uint(o, "bytes")
+    bytes: uint(o, "bytes"),
+    ...optBool(o, "history") ? {
+      history: true
+    } : {}
   }),
   media_data: (o) => ({
     type: "media_data",

@@ -174,3 +174,27 @@ Deno.test("a client alone in the room can chat and leave", async () => {
   const who = events.find((e) => e.type === "who");
   assertEqual(who.users.map((u: { nick: string }) => u.nick), ["solo"]);
 });
+
+Deno.test("a client that stops answering is pinged, then dropped after two heartbeats", async () => {
+  await using server = await startServe(["--heartbeat", "300ms"]);
+  await using alice = await RawClient.join(server.port, "alice");
+  await using silent = await RawClient.join(server.port, "silent");
+  // alice keeps answering pings; silent never does.
+  const answering = (async () => {
+    for (let i = 0; i < 50 && !alice.closed; i++) {
+      const ping = alice.received.find((m) => m.type === "ping");
+      if (ping && ping.type === "ping") {
+        alice.received.splice(alice.received.indexOf(ping), 1);
+        await alice.send({ type: "pong", token: ping.token });
+      }
+      if (alice.received.some((m) => m.type === "leave" && m.nick === "silent")) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  await silent.next((m) => m.type === "ping", 5_000);
+  const left = await alice.next((m) => m.type === "leave" && m.nick === "silent", 5_000);
+  assertMatch(left.type === "leave" ? left.reason : "", /^heartbeat timeout/);
+  assert(await silent.waitClosed(5_000));
+  await answering;
+  assert(!alice.closed, "a client that answers pings stays connected");
+});

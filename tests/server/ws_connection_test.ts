@@ -232,6 +232,86 @@ Deno.test("media messages: size, type and duration limits; fetch_media returns t
   }, { maxMediaBytes: 64 * 1024 });
 });
 
+/** Real recordings from tests/fixtures/media/ (see make_fixtures.ts there). */
+const recording = (name: string) =>
+  Deno.readFileSync(new URL(`../fixtures/media/${name}`, import.meta.url));
+
+Deno.test("media messages: the server measures duration and refuses false claims", async () => {
+  await withServer(async (tcpPort) => {
+    await using alice = await RawClient.join(tcpPort, "alice");
+    await using bob = await RawClient.join(tcpPort, "bob");
+    const send = async (file: string, durationMs: number, mime = "audio/webm;codecs=opus") => {
+      const ref = alice.ref();
+      await alice.send({
+        type: "media",
+        ref,
+        room: "#lobby",
+        kind: mime.startsWith("video") ? "video" : "voice",
+        mime,
+        durationMs,
+        data: recording(file).toBase64(),
+      } as never);
+      return await alice.next((m) => (m.type === "ack" || m.type === "error") && m.ref === ref);
+    };
+    // A 20 s Chromium recording claiming 8 s: refused, with both numbers.
+    const long = await send("chromium_voice_20s.webm", 8000);
+    assert(long.type === "error" && long.code === "media_invalid", JSON.stringify(long));
+    assertEqual(
+      long.message,
+      "A voice message must last at most 10 s, and this recording lasts 19980 ms (claimed 8000 ms)",
+    );
+    for (
+      const [file, mime] of [
+        ["opus_20s.ogg", "audio/ogg;codecs=opus"],
+        ["aac_fragmented_20s.mp4", "audio/mp4"],
+        ["aac_20s.mp4", "audio/mp4"],
+      ]
+    ) {
+      const refused = await send(file, 9000, mime);
+      assertEqual(refused.type === "error" && refused.code, "media_invalid", file);
+    }
+    // A genuine 2 s recording claiming 9 s: the claim is refused too.
+    const overClaimed = await send("chromium_voice_2s.webm", 9000);
+    assert(overClaimed.type === "error", JSON.stringify(overClaimed));
+    assertEqual(overClaimed.message, "The recording lasts 1980 ms, not the 9000 ms claimed");
+    // More than 4096 bytes whose timing cannot be read: refused.
+    const unreadable = new Uint8Array(5000).fill(0x42);
+    unreadable.set([0x1a, 0x45, 0xdf, 0xa3, 0x00]);
+    const ref = alice.ref();
+    await alice.send({
+      type: "media",
+      ref,
+      room: "#lobby",
+      kind: "voice",
+      mime: "audio/webm",
+      durationMs: 2000,
+      data: unreadable.toBase64(),
+    });
+    const blind = await alice.next((m) => m.type === "error" && m.ref === ref);
+    assert(blind.type === "error", JSON.stringify(blind));
+    assertEqual(
+      blind.message,
+      "Cannot read the duration of this webm recording, and unreadable recordings must be " +
+        "at most 4096 bytes, not 5000",
+    );
+    assert(!bob.received.some((m) => m.type === "media"), "refused recordings reach nobody");
+    // Genuine recordings are accepted, announced with the measured duration.
+    for (
+      const [file, claim, measured, mime] of [
+        ["chromium_voice_2s.webm", 2100, 1980, "audio/webm;codecs=opus"],
+        ["opus_2s.ogg", 2000, 2000, "audio/ogg;codecs=opus"],
+        ["aac_fragmented_2s.mp4", 2000, 2128, "audio/mp4"],
+        ["chromium_video_1500ms.webm", 1500, 1492, "video/webm;codecs=vp8,opus"],
+      ] as const
+    ) {
+      const ok = await send(file, claim, mime);
+      assert(ok.type === "ack", `${file}: ${JSON.stringify(ok)}`);
+      const notice = await bob.next((m) => m.type === "media" && m.id === ok.id);
+      assertEqual(notice.type === "media" && notice.durationMs, measured, file);
+    }
+  });
+});
+
 Deno.test("an oversized media frame over the WebSocket is refused and nobody else is disturbed", async () => {
   await withServer(async (tcpPort, wsUrl) => {
     await using bob = await RawClient.join(tcpPort, "bob");

@@ -105,6 +105,13 @@ browserTest(
     const evil = "look <img src=x onerror=alert(1)> :tada: alice";
     await say(page, evil);
     await bob.waitFor("<alice> look <img src=x onerror=alert(1)> 🎉 alice");
+    // The page shows its own line once the server acknowledges it; wait for that, not for bob.
+    await page.waitForFunction(() =>
+      // deno-lint-ignore no-explicit-any
+      [...(globalThis as any).document.querySelectorAll("li.msg .text")].some((e: any) =>
+        e.textContent.startsWith("look <img")
+      )
+    );
     const shown = await page.locator("li.msg .text").last().textContent();
     assertEqual(shown, "look <img src=x onerror=alert(1)> 🎉 alice");
     assertEqual(await page.locator("#messages img").count(), 0, "markup must not become elements");
