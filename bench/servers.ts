@@ -109,6 +109,7 @@ export async function startParley(options: StartParleyOptions = {}): Promise<Ben
       "--allow-write",
       "--allow-env",
       "--allow-sys",
+      "--allow-ffi",
       MAIN,
       "serve",
       "--host",

@@ -27,6 +27,7 @@ export function setAway(hub: Hub, session: Session, message: string | undefined)
     : sanitizeText(message).slice(0, MAX_AWAY_LENGTH) || "away";
   if (session.away === away) return false;
   session.away = away;
+  hub.roster.changed(session);
   const frame = encodeMessage(
     away === undefined
       ? { type: "away", ts: hub.now(), nick: session.nick }

@@ -46,8 +46,16 @@ export interface ConnectionOptions extends InboundOptions {
   drainTimeoutMs?: number;
 }
 
-const MIN_READ_BYTES = 1024;
+/** Read buffer of an idle connection, in bytes; it doubles while reads fill it. */
+const MIN_READ_BYTES = 256;
 const MAX_READ_BYTES = 64 * 1024;
+/**
+ * Longest a presence notice (join, leave) waits to be written along with
+ * others, in ms (see {@linkcode Connection.sendLater}).
+ */
+export const PRESENCE_DELAY_MS = 10;
+/** Queue entries this large are written as they are; smaller ones are concatenated. */
+const DIRECT_WRITE_BYTES = 4096;
 
 /**
  * A client connection bound to a {@linkcode Hub}. Implements {@linkcode Peer}:
@@ -70,6 +78,13 @@ export class Connection implements Peer {
   readonly #maxBatchBytes: number;
   readonly #drainTimeoutMs: number;
   #queue: Uint8Array[] = [];
+  /**
+   * The newest queued frame, kept apart so that a next frame adjacent to it in
+   * memory (consecutive broadcasts of a room, see frame_arena.ts) extends it
+   * in place: `#tailBytes` bytes from `#tail`'s start.
+   */
+  #tail: Uint8Array | undefined;
+  #tailBytes = 0;
   #queuedBytes = 0;
   #writing = false;
   #drained: (() => void) | undefined;
@@ -183,29 +198,89 @@ export class Connection implements Peer {
    * connection at once (slow consumer), without waiting on the socket.
    */
   send(frame: Uint8Array): boolean {
-    if (this.#state === "closed" || this.#overflowed) return false;
-    if (this.#queuedBytes + frame.length > this.#maxQueueBytes) {
-      this.#overflowed = true;
-      const who = this.session?.nick ?? this.remoteAddr;
-      log.warn("slow consumer {nick} ({address}): outbound queue over {max} bytes, disconnecting", {
-        nick: who,
-        address: this.remoteAddr,
-        max: this.#maxQueueBytes,
-      });
-      // Closing runs the hub's leave broadcast, so do it after the current fanout returns.
-      queueMicrotask(() =>
-        this.abort(`slow consumer: outbound queue over ${this.#maxQueueBytes} bytes`)
-      );
-      return false;
-    }
-    this.#queue.push(frame);
-    this.#queuedBytes += frame.length;
+    if (!this.#enqueue(frame)) return false;
     if (!this.#writing) {
       this.#writing = true;
       // Let the current turn finish queuing so that one write carries them all.
       queueMicrotask(() => this.#flush());
     }
     return true;
+  }
+
+  /**
+   * Queues a frame that may wait up to {@linkcode PRESENCE_DELAY_MS} for the
+   * next write (see {@linkcode Member.sendLater}): presence notices in a join
+   * storm then cost each member one write per delay instead of one per join.
+   * Any {@linkcode send} before then writes it along, in order.
+   */
+  sendLater(frame: Uint8Array): boolean {
+    if (!this.#enqueue(frame)) return false;
+    if (!this.#writing) Connection.#later.add(this);
+    Connection.#laterTimer ??= setTimeout(Connection.#flushLater, PRESENCE_DELAY_MS);
+    return true;
+  }
+
+  /** Connections holding delayed frames and no writer running. */
+  static readonly #later = new Set<Connection>();
+  static #laterTimer: ReturnType<typeof setTimeout> | undefined;
+  static #flushLater(): void {
+    Connection.#laterTimer = undefined;
+    for (const conn of Connection.#later) {
+      if (!conn.#writing && conn.#state !== "closed") {
+        conn.#writing = true;
+        void conn.#flush();
+      }
+    }
+    Connection.#later.clear();
+  }
+
+  /** Adds a frame to the queue (merging it into the tail span when adjacent); false if refused. */
+  #enqueue(frame: Uint8Array): boolean {
+    if (this.#state === "closed" || this.#overflowed) return false;
+    if (this.#queuedBytes + frame.length > this.#maxQueueBytes) return this.#overflow();
+    this.#queuedBytes += frame.length;
+    const tail = this.#tail;
+    if (
+      tail !== undefined && frame.buffer === tail.buffer &&
+      frame.byteOffset === tail.byteOffset + this.#tailBytes
+    ) {
+      this.#tailBytes += frame.length;
+    } else {
+      if (tail !== undefined) this.#closeTail();
+      this.#tail = frame;
+      this.#tailBytes = frame.length;
+    }
+    return true;
+  }
+
+  /**
+   * Queues one frame given in parts (see {@linkcode Peer.sendParts}): the
+   * parts go into the queue as they are, so a large shared part is written
+   * without a copy.
+   */
+  sendParts(parts: Uint8Array[]): boolean {
+    let bytes = 0;
+    for (const part of parts) bytes += part.length;
+    if (this.#state === "closed" || this.#overflowed) return false;
+    if (this.#queuedBytes + bytes > this.#maxQueueBytes) return this.#overflow();
+    for (const part of parts) if (part.length > 0) this.send(part);
+    return true;
+  }
+
+  /** Marks the queue overflowed and closes this connection after the current fanout. */
+  #overflow(): false {
+    this.#overflowed = true;
+    const who = this.session?.nick ?? this.remoteAddr;
+    log.warn("slow consumer {nick} ({address}): outbound queue over {max} bytes, disconnecting", {
+      nick: who,
+      address: this.remoteAddr,
+      max: this.#maxQueueBytes,
+    });
+    // Closing runs the hub's leave broadcast, so do it after the current fanout returns.
+    queueMicrotask(() =>
+      this.abort(`slow consumer: outbound queue over ${this.#maxQueueBytes} bytes`)
+    );
+    return false;
   }
 
   /**
@@ -233,6 +308,7 @@ export class Connection implements Peer {
     if (!this.#closeReason) this.#closeReason = reason;
     this.#leave(this.#closeReason);
     this.#queue = [];
+    this.#tail = undefined;
     this.#queuedBytes = 0;
     this.#finish();
   }
@@ -259,7 +335,7 @@ export class Connection implements Peer {
   }
 
   async #drain(): Promise<void> {
-    if (!this.#writing && this.#queue.length === 0) return;
+    if (!this.#writing && this.#queue.length === 0 && this.#tail === undefined) return;
     const { promise, resolve } = Promise.withResolvers<void>();
     this.#drained = resolve;
     const timer = setTimeout(resolve, this.#drainTimeoutMs);
@@ -269,7 +345,9 @@ export class Connection implements Peer {
 
   async #flush(): Promise<void> {
     try {
-      while (this.#queue.length > 0 && this.#state !== "closed") {
+      while (this.#state !== "closed") {
+        if (this.#tail !== undefined) this.#closeTail();
+        if (this.#queue.length === 0) break;
         const batch = this.#takeBatch();
         let offset = 0;
         while (offset < batch.length) {
@@ -294,23 +372,48 @@ export class Connection implements Peer {
       }
     } finally {
       this.#writing = false;
-      if (this.#queue.length === 0) this.#drained?.();
+      if (this.#queue.length === 0 && this.#tail === undefined) this.#drained?.();
     }
   }
 
+  /** Moves the tail into the queue, as one view when frames were merged into it. */
+  #closeTail(): void {
+    const tail = this.#tail!;
+    this.#queue.push(
+      this.#tailBytes === tail.length
+        ? tail
+        : new Uint8Array(tail.buffer, tail.byteOffset, this.#tailBytes),
+    );
+    this.#tail = undefined;
+  }
+
+  /**
+   * The next bytes to write: a large entry (a span of many broadcasts) as it
+   * is, without copying; a run of small ones concatenated into one buffer.
+   */
   #takeBatch(): Uint8Array {
     const queue = this.#queue;
+    const first = queue[0];
     if (queue.length === 1) {
       this.#queue = [];
-      return queue[0];
+      return first;
+    }
+    if (first.length >= DIRECT_WRITE_BYTES) {
+      queue.shift();
+      return first;
     }
     let count = 0;
     let bytes = 0;
     while (
-      count < queue.length && (count === 0 || bytes + queue[count].length <= this.#maxBatchBytes)
+      count < queue.length && queue[count].length < DIRECT_WRITE_BYTES &&
+      (count === 0 || bytes + queue[count].length <= this.#maxBatchBytes)
     ) {
       bytes += queue[count].length;
       count++;
+    }
+    if (count === 1) {
+      queue.shift();
+      return first;
     }
     let batch: Uint8Array;
     if (bytes <= BATCH_POOL.size) {

@@ -2,7 +2,15 @@
  * Message history, room topics and bans in an embedded SQLite database
  * (`node:sqlite`, built into Deno), with full-text search through FTS5.
  *
- * Writes are batched off the fanout path: the hub broadcasts first and then
+ * The newest messages of every room live in a JavaScript ring
+ * ({@linkcode MessageRing}, `ringSize` per room, private messages in one more
+ * ring): {@linkcode HistoryStore.append} pushes there and replay on join is
+ * served from there, with no SQLite call. With `":memory:"` the rings are the
+ * only message storage (nothing of a message touches SQLite; search scans the
+ * rings, and only the newest `ringSize` messages per room are kept); topics,
+ * bans and ids still use an in-memory SQLite database.
+ *
+ * With a file, writes are batched off the fanout path: the hub broadcasts first and then
  * {@linkcode HistoryStore.append}s the record to an in-memory batch; a short
  * timer (or a full batch) commits the whole batch in one transaction (group
  * commit). Callers that must not claim durability too early (the sender's
@@ -21,6 +29,7 @@
 
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { nameKey } from "../protocol/names.ts";
+import { MessageRing } from "./message_ring.ts";
 
 /** What a stored message is. */
 export type StoredKind = "msg" | "action" | "privmsg";
@@ -100,6 +109,13 @@ export interface HistoryStoreOptions {
    * @default {1000}
    */
   idBlock?: number;
+  /**
+   * Newest messages kept in memory per room (and for private messages), in
+   * messages: replay and `/history` up to this many need no SQLite read; with
+   * `":memory:"` it is all that is kept.
+   * @default {1000}
+   */
+  ringSize?: number;
 }
 
 /** Options for {@linkcode HistoryStore.enforceRetention}. */
@@ -191,6 +207,9 @@ export class HistoryStore {
   readonly #maxBatch: number;
   readonly #idBlock: number;
   readonly #insert: StatementSync;
+  readonly #ringSize: number;
+  /** Rings by room key; private messages under `""`. */
+  readonly #rings = new Map<string, MessageRing>();
   #pending: StoredMessage[] = [];
   #callbacks: DurableCallback[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -215,6 +234,7 @@ export class HistoryStore {
     this.#flushMs = options.flushMs ?? 2;
     this.#maxBatch = options.maxBatch ?? 512;
     this.#idBlock = options.idBlock ?? 1000;
+    this.#ringSize = options.ringSize ?? 1000;
     try {
       this.#db = new DatabaseSync(path);
       this.#db.exec("PRAGMA busy_timeout = 5000");
@@ -272,6 +292,8 @@ export class HistoryStore {
    */
   append(message: StoredMessage): void {
     if (this.#closed) return;
+    this.#ring(message.room === undefined ? PRIVATE_KEY : keyOf(message.room)).push(message);
+    if (!this.persistent) return;
     this.#pending.push(message);
     if (this.#pending.length >= this.#maxBatch) {
       this.flush();
@@ -344,11 +366,18 @@ export class HistoryStore {
    * @param beforeId Only messages with a smaller id (for paging); all when absent.
    */
   recent(room: string, limit: number, beforeId?: number): StoredMessage[] {
+    const ring = this.#ring(keyOf(room));
+    const held = ring.newest(limit, beforeId);
+    if (held.length >= limit || !this.persistent || !ring.evicted) return held;
+    // Older than the ring: read the rest from the database.
     this.flush();
+    const below = held.length > 0
+      ? held[0].id
+      : Math.min(beforeId ?? Number.MAX_SAFE_INTEGER, ring.oldestId ?? Number.MAX_SAFE_INTEGER);
     const rows = this.#db.prepare(
       `SELECT * FROM messages WHERE room_key = ? AND id < ? ORDER BY id DESC LIMIT ?`,
-    ).all(keyOf(room), beforeId ?? Number.MAX_SAFE_INTEGER, limit) as Row[];
-    return rows.reverse().map(toMessage);
+    ).all(keyOf(room), below, limit - held.length) as Row[];
+    return [...rows.reverse().map(toMessage), ...held];
   }
 
   /**
@@ -357,6 +386,10 @@ export class HistoryStore {
    * @param id Message id.
    */
   get(id: number): StoredMessage | undefined {
+    for (const ring of this.#rings.values()) {
+      for (const m of ring.newestFirst()) if (m.id === id) return m;
+    }
+    if (!this.persistent) return undefined;
     this.flush();
     const row = this.#db.prepare("SELECT * FROM messages WHERE id = ?").get(id) as Row | undefined;
     return row ? toMessage(row) : undefined;
@@ -364,6 +397,11 @@ export class HistoryStore {
 
   /** Number of stored messages. */
   count(): number {
+    if (!this.persistent) {
+      let n = 0;
+      for (const ring of this.#rings.values()) n += ring.size;
+      return n;
+    }
     this.flush();
     return Number((this.#db.prepare("SELECT count(*) AS n FROM messages").get() as Row).n);
   }
@@ -378,6 +416,7 @@ export class HistoryStore {
    * @returns Matching messages, newest first; `[]` when `query` has no words.
    */
   search(query: string, options: SearchOptions): StoredMessage[] {
+    if (!this.persistent) return this.#searchRings(query, options);
     this.flush();
     const match = ftsQuery(query);
     if (!match) return [];
@@ -404,7 +443,17 @@ export class HistoryStore {
    * @returns How many messages were deleted.
    */
   enforceRetention(options: RetentionOptions): number {
+    if (!this.persistent) {
+      const oldest = options.maxAgeMs === undefined ? -Infinity : options.now - options.maxAgeMs;
+      let dropped = 0;
+      for (const ring of this.#rings.values()) {
+        dropped += ring.retain((m) => m.ts >= oldest, options.maxPerRoom);
+      }
+      return dropped;
+    }
     this.flush();
+    // The rings reload from the database on next use.
+    this.#rings.clear();
     let deleted = 0;
     this.#db.exec("BEGIN IMMEDIATE");
     try {
@@ -548,6 +597,56 @@ export class HistoryStore {
     }, this.#flushMs);
   }
 
+  /**
+   * The ring of a room key (`""` for private messages), created on first use;
+   * with a file it starts with the newest `ringSize` stored messages.
+   */
+  #ring(key: string): MessageRing {
+    let ring = this.#rings.get(key);
+    if (ring) return ring;
+    ring = new MessageRing(this.#ringSize);
+    if (this.persistent) {
+      const rows = (key === PRIVATE_KEY
+        ? this.#db.prepare(
+          "SELECT * FROM messages WHERE room_key IS NULL ORDER BY id DESC LIMIT ?",
+        ).all(this.#ringSize)
+        : this.#db.prepare(
+          "SELECT * FROM messages WHERE room_key = ? ORDER BY id DESC LIMIT ?",
+        ).all(key, this.#ringSize)) as Row[];
+      for (let i = rows.length - 1; i >= 0; i--) ring.push(toMessage(rows[i]));
+      ring.evicted = rows.length === this.#ringSize;
+    }
+    this.#rings.set(key, ring);
+    return ring;
+  }
+
+  /** Search without SQLite (`:memory:`): the same matching as FTS5, over the rings. */
+  #searchRings(query: string, options: SearchOptions): StoredMessage[] {
+    const words = searchWords(query).slice(0, 16);
+    if (words.length === 0) return [];
+    const last = words.pop()!;
+    const limit = options.limit ?? 20;
+    const me = keyOf(options.nick);
+    const matches = (m: StoredMessage) => {
+      const tokens = searchWords(m.text);
+      return words.every((w) => tokens.includes(w)) && tokens.some((t) => t.startsWith(last));
+    };
+    const found: StoredMessage[] = [];
+    for (const [key, ring] of this.#rings) {
+      if (options.room !== undefined && key !== keyOf(options.room)) continue;
+      let n = 0;
+      for (const m of ring.newestFirst()) {
+        if (n >= limit) break;
+        if (key === PRIVATE_KEY && keyOf(m.from) !== me && keyOf(m.to ?? "") !== me) continue;
+        if (matches(m)) {
+          found.push(m);
+          n++;
+        }
+      }
+    }
+    return found.sort((a, b) => b.id - a.id).slice(0, limit);
+  }
+
   #meta(key: string): number | undefined {
     const row = this.#db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as
       | Row
@@ -563,6 +662,18 @@ export class HistoryStore {
 }
 
 const keyOf = nameKey;
+
+/** Ring key of private messages (room keys start with `#`). */
+const PRIVATE_KEY = "";
+
+/**
+ * Words as FTS5's default `unicode61` tokenizer sees them: runs of letters and
+ * digits, case-folded, diacritics removed.
+ */
+function searchWords(text: string): string[] {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().match(/[\p{L}\p{N}]+/gu) ??
+    [];
+}
 
 function toMessage(row: Row): StoredMessage {
   const m: StoredMessage = {

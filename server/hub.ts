@@ -25,6 +25,7 @@ import {
   type UserInfo,
   utf8Length,
   type WelcomeMessage,
+  type WhoMessage,
 } from "../protocol/messages.ts";
 import { nameKey, validateNick, validateRoomName } from "../protocol/names.ts";
 import { sanitizeText } from "../protocol/sanitize.ts";
@@ -41,6 +42,8 @@ import type { MediaArchive } from "./media_archive.ts";
 import { ResumeTokens } from "./resume_tokens.ts";
 import { Room } from "./room.ts";
 import { HistoryStore, type StoredMessage } from "./history_store.ts";
+import { RosterCache } from "./roster_cache.ts";
+import { encodeWithRawField, frameAroundField } from "../protocol/encode_with_raw_field.ts";
 import { Moderation } from "./moderation.ts";
 import { type Peer, Session } from "./session.ts";
 import { VERSION } from "../protocol/version.ts";
@@ -145,6 +148,8 @@ export class Hub {
   readonly historyReplay: number;
   /** Operators, mutes and bans. */
   readonly moderation: Moderation;
+  /** Encoded member lists for `welcome` and `who` (issue 5). */
+  readonly roster: RosterCache = new RosterCache();
 
   /** @param options See {@linkcode HubOptions}. */
   constructor(options: HubOptions = {}) {
@@ -313,6 +318,7 @@ export class Hub {
     this.#sessions.set(key, session);
     const lobby = this.#rooms.get(nameKey(DEFAULT_ROOM))!;
     lobby.add(session);
+    this.roster.added(lobby, session);
     session.rooms.add(lobby);
     const welcome: WelcomeMessage = {
       type: "welcome",
@@ -321,13 +327,14 @@ export class Hub {
       software: `parley/${VERSION}`,
       nick,
       room: lobby.name,
-      users: this.users(lobby),
+      users: [],
       online: this.#sessions.size,
       limits: this.limits,
       resume: this.#resumeTokens.issue(session),
     };
-    session.send(encodeMessage(welcome));
-    lobby.broadcast(
+    this.#sendWithUsers(session, welcome, lobby);
+    // Issue 5: a presence notice, which members may write along with others.
+    lobby.announce(
       encodeMessage({ type: "join", ts: this.#now(), room: lobby.name, nick }),
       session,
     );
@@ -397,7 +404,7 @@ export class Hub {
     const ts = this.#now();
     for (const room of session.rooms) {
       room.remove(session);
-      room.broadcast(
+      room.announce(
         encodeMessage({ type: "leave", ts, room: room.name, nick: session.nick, reason }),
       );
       this.#dropIfEmpty(room);
@@ -616,6 +623,7 @@ export class Hub {
     this.#sessions.delete(session.key);
     session.nick = nick;
     session.key = key;
+    this.roster.changed(session);
     this.#sessions.set(key, session);
     const frame = encodeMessage({ type: "nick", ts: this.#now(), old, nick });
     session.send(frame);
@@ -659,11 +667,12 @@ export class Hub {
       return room;
     }
     room.add(session);
+    this.roster.added(room, session);
     session.rooms.add(room);
     room.broadcast(
       encodeMessage({ type: "join", ts: this.#now(), room: room.name, nick: session.nick }),
     );
-    this.sendTo(session, { type: "who", room: room.name, users: this.users(room) });
+    this.#sendWithUsers(session, { type: "who", room: room.name, users: [] }, room);
     if (room.topic) {
       this.sendTo(session, {
         type: "topic",
@@ -764,6 +773,26 @@ export class Hub {
     });
     this.disconnect(ghost, reason);
     ghost.close(reason);
+  }
+
+  /**
+   * Sends `welcome` or `who` with the room's member list from the roster
+   * cache: as parts (the list itself not copied) when the transport takes
+   * them, else as one encoded frame.
+   */
+  #sendWithUsers(
+    session: Session,
+    message: WelcomeMessage | WhoMessage,
+    room: Room<Session>,
+  ): void {
+    const peer = session.peer;
+    if (peer.sendParts === undefined) {
+      session.send(encodeWithRawField(message, "users", this.roster.json(room)));
+      return;
+    }
+    const list = this.roster.openList(room);
+    const [head, tail] = frameAroundField(message, "users", list.length, "]");
+    peer.sendParts([head, list, tail]);
   }
 
   #chat(session: Session, message: SendMessage): void {

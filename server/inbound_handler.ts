@@ -57,7 +57,9 @@ export class InboundHandler {
   session: Session | undefined;
   readonly #transport: InboundTransport;
   readonly #hub: Hub;
-  readonly #flood: FloodControl;
+  /** Issue 5: created at the first payload after the handshake, so idle connections hold none. */
+  #flood: FloodControl | undefined;
+  readonly #floodOptions: FloodOptions;
   readonly #authGuard: AuthGuard | undefined;
   readonly #maxBadMessages: number;
   readonly #onAdmitted: () => void;
@@ -79,7 +81,7 @@ export class InboundHandler {
   ) {
     this.#transport = transport;
     this.#hub = hub;
-    this.#flood = new FloodControl(options, hub.limits.maxFrameBytes, hub.now());
+    this.#floodOptions = options;
     this.#authGuard = options.authGuard;
     this.#maxBadMessages = options.maxBadMessages ?? 10;
     this.#onAdmitted = onAdmitted;
@@ -106,7 +108,9 @@ export class InboundHandler {
   handle(payload: Uint8Array): void {
     if (!this.accepting) return;
     if (this.#phase === "open") {
-      const verdict = this.#flood.check(payload.length + 4, this.#hub.now());
+      const now = this.#hub.now();
+      this.#flood ??= new FloodControl(this.#floodOptions, this.#hub.limits.maxFrameBytes, now);
+      const verdict = this.#flood.check(payload.length + 4, now);
       if (verdict !== "accept") {
         this.#floodRefused(payload, verdict);
         return;
@@ -222,12 +226,12 @@ export class InboundHandler {
       log.warn("flood from {nick} ({address}): {refused} messages over the limit, disconnecting", {
         nick,
         address,
-        refused: this.#flood.refused,
+        refused: this.#flood?.refused,
       });
       this.refuse("rate_limited", "Disconnected for sending too fast");
       return;
     }
-    if (this.#flood.refused === 1) log.warn("rate limited {nick} ({address})", { nick, address });
+    if (this.#flood?.refused === 1) log.warn("rate limited {nick} ({address})", { nick, address });
     let ref: number | undefined;
     try {
       const message = parseClientMessage(payload);

@@ -82,7 +82,8 @@ export async function listenNodeTls(options: NodeTlsListenOptions): Promise<Conn
       );
     };
     server.once("error", onError);
-    server.listen(options.port, options.hostname, () => {
+    // Issue 5: a join storm needs more than node's default backlog of 511.
+    server.listen({ port: options.port, host: options.hostname, backlog: 4096 }, () => {
       server.off("error", onError);
       resolve();
     });

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { FrameArena } from "./frame_arena.ts";
+
 /**
  * What the room sees of a connection. Implemented by the server's sessions,
  * which forward to a transport (TCP, TLS, WebSocket) or a test fake.
@@ -25,6 +27,14 @@ export interface Member {
    * @param reason Why, as a short phrase for logs and leave notices.
    */
   close(reason: string): void;
+  /**
+   * Issue 5: queues a frame that may wait a few ms to be written with others
+   * (presence notices); members without it get {@linkcode Member.send}.
+   *
+   * @param frame As for `send`.
+   * @returns As for `send`.
+   */
+  sendLater?(frame: Uint8Array): boolean;
 }
 
 /**
@@ -47,7 +57,11 @@ export class Room<M extends Member = Member> {
   topic = "";
   /** Who set the topic, empty when none is set. */
   topicBy = "";
+  /** Incremented by every add and remove (issue 5: the hub's roster cache checks it). */
+  version = 0;
   readonly #members = new Set<M>();
+  /** Broadcast frames laid end to end, so members' queues can hold spans (see frame_arena.ts). */
+  readonly #arena = new FrameArena();
 
   /** @param name Room name including `#`. */
   constructor(name: string) {
@@ -73,6 +87,7 @@ export class Room<M extends Member = Member> {
   add(member: M): boolean {
     if (this.#members.has(member)) return false;
     this.#members.add(member);
+    this.version++;
     return true;
   }
 
@@ -83,7 +98,9 @@ export class Room<M extends Member = Member> {
    * @returns `true` if it was a member.
    */
   remove(member: M): boolean {
-    return this.#members.delete(member);
+    if (!this.#members.delete(member)) return false;
+    this.version++;
+    return true;
   }
 
   /**
@@ -96,6 +113,23 @@ export class Room<M extends Member = Member> {
   }
 
   /**
+   * Like {@linkcode broadcast}, for presence notices (join, leave): members
+   * may hold the frame a few ms to write it together with others.
+   *
+   * @param frame A complete frame, encoded once by the caller.
+   * @param except A member to skip.
+   * @returns How many members accepted the frame.
+   */
+  announce(frame: Uint8Array, except?: M): number {
+    if (this.#members.size > 2) frame = this.#arena.place(frame);
+    let delivered = 0;
+    for (const member of this.#members) {
+      if (member !== except && (member.sendLater?.(frame) ?? member.send(frame))) delivered++;
+    }
+    return delivered;
+  }
+
+  /**
    * Hands one encoded frame to every member except `except`.
    *
    * @param frame A complete frame, encoded once by the caller.
@@ -103,6 +137,7 @@ export class Room<M extends Member = Member> {
    * @returns How many members accepted the frame.
    */
   broadcast(frame: Uint8Array, except?: M): number {
+    if (this.#members.size > 2) frame = this.#arena.place(frame);
     let delivered = 0;
     for (const member of this.#members) {
       if (member !== except && member.send(frame)) delivered++;

@@ -15,6 +15,8 @@ import { listenNodeTls } from "./node_tls_listener.ts";
 import { MediaArchive } from "./media_archive.ts";
 import { startWebServer, type WebServer, type WebServerOptions } from "./web_server.ts";
 import { HistoryStore } from "./history_store.ts";
+import { raiseListenBacklog } from "./raise_listen_backlog.ts";
+import { FloodControl } from "./flood_control.ts";
 
 const log = getLogger(["parley", "server"]);
 
@@ -162,6 +164,8 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     }).then((listener) => startServer({ ...options, listener }));
   }
+  // Connections create their flood state lazily; check the options (RangeError) once, here.
+  new FloodControl(options, 1, 0);
   // Open the database before binding, so a bad file fails the start and leaves no listener.
   const ownStore = options.history === undefined;
   const history = options.history ?? new HistoryStore(options.dataFile ?? ":memory:");
@@ -193,7 +197,7 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
   let listener: ConnListener;
   try {
     retain();
-    listener = options.listener ?? Deno.listen(bind);
+    listener = options.listener ?? listenTcp(bind);
   } catch (error) {
     closeStores();
     throw error;
@@ -332,6 +336,21 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
   log.info("server started on {address}", { address: formatAddr(addr) });
   return Promise.resolve({ addr, hub, connections, web, finished: finished.promise, close });
 }
+
+/**
+ * `Deno.listen`, then (issue 5) the accept backlog raised from Deno's fixed 511
+ * to 4096 where `--allow-ffi` allows it (see raise_listen_backlog.ts).
+ */
+function listenTcp(bind: { hostname: string; port: number }): Deno.TcpListener {
+  const listener = Deno.listen(bind);
+  const result = raiseListenBacklog(listener.addr, LISTEN_BACKLOG);
+  if (result.raised) log.debug("accept backlog raised to {backlog}", { backlog: LISTEN_BACKLOG });
+  else log.info("accept backlog stays 511: {reason}", { reason: result.reason });
+  return listener;
+}
+
+/** Accept backlog asked for, in connections; Linux caps it at `net.core.somaxconn`. */
+const LISTEN_BACKLOG = 4096;
 
 /**
  * Yields accepted connections until the listener closes. With `accept()` a

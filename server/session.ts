@@ -7,6 +7,15 @@ import type { Member, Room } from "./room.ts";
 export interface Peer extends Member {
   /** Remote address as `host:port` (IPv6 in brackets), for logs and bans. */
   readonly remoteAddr: string;
+  /**
+   * Issue 5: queues one frame given as parts laid end to end, without joining
+   * them (the shared parts, such as a room's member list, are not copied).
+   * Transports that frame messages themselves (WebSocket) leave it out.
+   *
+   * @param parts Together one complete frame; none may be modified later.
+   * @returns As {@linkcode Member.send}.
+   */
+  sendParts?(parts: Uint8Array[]): boolean;
 }
 
 /**
@@ -54,6 +63,11 @@ export class Session implements Member {
   /** Queues a frame on the transport; see {@linkcode Member.send}. */
   send(frame: Uint8Array): boolean {
     return this.peer.send(frame);
+  }
+
+  /** Queues a presence frame on the transport; see {@linkcode Member.sendLater}. */
+  sendLater(frame: Uint8Array): boolean {
+    return this.peer.sendLater?.(frame) ?? this.peer.send(frame);
   }
 
   /** Closes the transport; see {@linkcode Member.close}. */

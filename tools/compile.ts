@@ -38,6 +38,8 @@ export const PERMISSIONS = [
   "--allow-env",
   "--allow-sys=networkInterfaces,hostname",
   "--allow-run=ngrok",
+  // Issue 5: raise the accept backlog (server/raise_listen_backlog.ts).
+  "--allow-ffi",
 ] as const;
 
 /** Options for {@linkcode compileArgs}. */

@@ -166,3 +166,78 @@ Deno.test("HistoryStore refuses a file that is not a database with HistoryStoreE
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("HistoryStore in memory keeps messages only in its rings: no batch, no commit, bounded per room", () => {
+  const store = new HistoryStore(":memory:", { ringSize: 3 });
+  try {
+    for (let i = 1; i <= 5; i++) msg(store, "#a", "bob", `m${i}`);
+    assertEqual(store.pendingCount, 0, "nothing is queued for SQLite");
+    let durable = false;
+    store.whenDurable(() => durable = true);
+    assert(durable, "whenDurable runs at once");
+    assertEqual(store.commits, 0);
+    assertEqual(store.recent("#a", 10).map((m) => m.text), ["m3", "m4", "m5"]);
+    assertEqual(store.count(), 3);
+    assertEqual(store.search("m1", { nick: "bob" }).length, 0, "evicted messages are gone");
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("HistoryStore in memory searches like FTS5: case, diacritics, prefix of the last word", () => {
+  const store = new HistoryStore(":memory:");
+  try {
+    msg(store, "#a", "bob", "Un café crème, s'il vous plaît");
+    msg(store, "#a", "bob", "the cafeteria is closed");
+    assertEqual(store.search("CAFE", { nick: "z" }).length, 2, "prefix match on the last word");
+    assertEqual(store.search("cafe closed", { nick: "z" }).length, 0, "earlier words match whole");
+    assertEqual(store.search("creme cafe", { nick: "z" }).map((m) => m.text.slice(0, 2)), ["Un"]);
+  } finally {
+    store.close();
+  }
+});
+
+Deno.test("HistoryStore with a file serves recent from its ring and reads older pages from SQLite", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-store-" });
+  const path = `${dir}/h.db`;
+  try {
+    const first = new HistoryStore(path, { ringSize: 4 });
+    for (let i = 1; i <= 10; i++) msg(first, "#a", "bob", `m${i}`);
+    assertEqual(first.recent("#a", 3).map((m) => m.text), ["m8", "m9", "m10"]);
+    assertEqual(first.pendingCount, 10, "served from the ring without a commit");
+    // Past the ring: the older part comes from the database.
+    assertEqual(first.recent("#a", 7).map((m) => m.text), [
+      "m4",
+      "m5",
+      "m6",
+      "m7",
+      "m8",
+      "m9",
+      "m10",
+    ]);
+    const m8 = first.recent("#a", 3)[0].id;
+    assertEqual(first.recent("#a", 2, m8).map((m) => m.text), ["m6", "m7"]);
+    first.close();
+    // A new process loads the ring from the file.
+    const second = new HistoryStore(path, { ringSize: 4 });
+    assertEqual(second.recent("#a", 10).map((m) => m.text), [
+      "m1",
+      "m2",
+      "m3",
+      "m4",
+      "m5",
+      "m6",
+      "m7",
+      "m8",
+      "m9",
+      "m10",
+    ]);
+    msg(second, "#a", "bob", "m11");
+    assertEqual(second.recent("#a", 2).map((m) => m.text), ["m10", "m11"]);
+    assertEqual(second.enforceRetention({ now: 2000, maxPerRoom: 3 }), 8);
+    assertEqual(second.recent("#a", 10).map((m) => m.text), ["m9", "m10", "m11"]);
+    second.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -15,8 +15,13 @@ Deno.test("Room.broadcast hands the same bytes to every member except the sender
   const frame = new Uint8Array([0, 0, 0, 1, 65]);
   assertEqual(room.broadcast(frame, sender), 2);
   assertEqual(a.length, 0);
-  // Encode once: recipients share the very same buffer, no per-recipient copy.
-  assertEqual(b[0] === frame && c[0] === frame, true);
+  // Encode once: recipients share the very same bytes (one copy per message into the
+  // room's arena, see frame_arena.ts), no per-recipient copy.
+  assertEqual(b[0] === c[0], true);
+  assertEqual([...b[0]], [...frame]);
+  // Consecutive broadcasts lie end to end, so a member's queue can merge them.
+  room.broadcast(new Uint8Array([0, 0, 0, 1, 66]), sender);
+  assertEqual(b[1].buffer === b[0].buffer && b[1].byteOffset === b[0].byteOffset + 5, true);
 });
 
 Deno.test("Room.broadcast carries on past a member whose queue is full", () => {
