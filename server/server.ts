@@ -345,7 +345,7 @@ function listenTcp(bind: { hostname: string; port: number }): Deno.TcpListener {
   const listener = Deno.listen(bind);
   const result = raiseListenBacklog(listener.addr, LISTEN_BACKLOG);
   if (result.raised) log.debug("accept backlog raised to {backlog}", { backlog: LISTEN_BACKLOG });
-  else log.info("accept backlog stays 511: {reason}", { reason: result.reason });
+  else log.debug("accept backlog stays 511: {reason}", { reason: result.reason });
   return listener;
 }
 

@@ -38,8 +38,8 @@ export const PERMISSIONS = [
   "--allow-env",
   "--allow-sys=networkInterfaces,hostname",
   "--allow-run=ngrok",
-  // Issue 5: raise the accept backlog (server/raise_listen_backlog.ts).
-  "--allow-ffi",
+  // Not --allow-ffi: FFI escapes Deno's sandbox, so the larger accept backlog
+  // (server/raise_listen_backlog.ts) is left to operators who opt in with deno run.
 ] as const;
 
 /** Options for {@linkcode compileArgs}. */
