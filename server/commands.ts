@@ -179,7 +179,7 @@ export const COMMANDS: CommandSpec[] = [
     maxArgs: 1,
     run({ hub, session, args, ref }) {
       const reason = args[0] ? `quit: ${sanitizeText(args[0]).slice(0, 200)}` : "quit";
-      hub.sendTo(session, { type: "ack", ref, id: 0, ts: hub.now() });
+      hub.sendAck(session, ref, 0, hub.now());
       session.close(reason);
       return undefined;
     },

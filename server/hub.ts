@@ -371,8 +371,9 @@ export class Hub {
         case "pong":
           return;
         case "media": {
+          // The recording is already durable (see media_archive.ts): acknowledge at once.
           const [id, ts] = receiveMedia(this, session, message);
-          this.sendTo(session, { type: "ack", ref: message.ref, id, ts });
+          this.sendAck(session, message.ref, id, ts);
           return;
         }
         case "fetch_media":
@@ -502,6 +503,18 @@ export class Hub {
    */
   broadcastTo(room: Room<Session>, message: ServerMessage, except?: Session): void {
     room.broadcast(encodeMessage(message), except);
+  }
+
+  /**
+   * Sends one `ack` (the fast encoder: no JSON.stringify on the message path).
+   *
+   * @param session Recipient.
+   * @param ref The `ref` being acknowledged.
+   * @param id Message id, 0 when none was created.
+   * @param ts Server time, ms since the epoch.
+   */
+  sendAck(session: Session, ref: number, id: number, ts: number): void {
+    session.send(encodeAck(ref, id, ts));
   }
 
   /**
@@ -878,7 +891,7 @@ export class Hub {
    */
   #ack(session: Session, ref: number, id: number, ts: number): void {
     if (!this.history.persistent) {
-      session.send(encodeAck(ref, id, ts));
+      this.sendAck(session, ref, id, ts);
       return;
     }
     this.history.whenDurable((error) => {
@@ -893,7 +906,7 @@ export class Hub {
         );
         return;
       }
-      this.sendTo(session, { type: "ack", ref, id, ts });
+      this.sendAck(session, ref, id, ts);
     });
   }
 
