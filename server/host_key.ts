@@ -1,8 +1,22 @@
 /**
- * The key under which per-address limits count a peer.
+ * Peer addresses as text: `formatAddr` writes them, `hostKey` reduces them to
+ * the key per-address limits count by.
  *
  * @module
  */
+
+/**
+ * Formats an address as `host:port`, with IPv6 hosts in brackets.
+ *
+ * @param addr A network address.
+ * @returns e.g. `"127.0.0.1:5003"` or `"[::1]:5003"`.
+ */
+export function formatAddr(addr: Deno.Addr): string {
+  if (addr.transport !== "tcp" && addr.transport !== "udp") return addr.transport;
+  return addr.hostname.includes(":")
+    ? `[${addr.hostname}]:${addr.port}`
+    : `${addr.hostname}:${addr.port}`;
+}
 
 /**
  * Reduces a remote address to the key per-address limits count by: the IPv4

@@ -14,6 +14,7 @@
  * @module
  */
 
+import { formatAddr } from "./host_key.ts";
 import { writeAllSync } from "../cli/prompt.ts";
 import { VERSION } from "../protocol/version.ts";
 import type { PresenceEvent } from "./presence_event.ts";
@@ -76,9 +77,9 @@ export function createServeOutput(
   const text = (line: string) => write(line + "\n");
   return {
     listening({ name, addr, hints, password, webUrl }) {
-      const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+      const address = formatAddr(addr);
       if (!json) {
-        text(`parley listening on ${host}:${addr.port}`);
+        text(`parley listening on ${address}`);
         if (webUrl) text(`parley web on ${webUrl}`);
         for (const line of hints) text(line);
         if (password) text("  a password is required to join");
@@ -89,7 +90,7 @@ export function createServeOutput(
         version: VERSION,
         host: addr.hostname,
         port: addr.port,
-        address: `${host}:${addr.port}`,
+        address,
         join: hints.map((line) => line.slice(line.indexOf("parley join"))),
         password,
         ...(webUrl ? { web: webUrl } : {}),

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { formatAddr } from "./host_key.ts";
 import { startLivenessSweep } from "./liveness_sweep.ts";
 import { getLogger } from "npm:@logtape/logtape@2.4.2";
 import { encodeMessage } from "../protocol/messages.ts";
@@ -122,18 +123,6 @@ export interface ParleyServer {
   close(reason?: string): Promise<void>;
 }
 
-/**
- * Formats an address as `host:port`, with IPv6 hosts in brackets.
- *
- * @param addr A network address.
- * @returns e.g. `"127.0.0.1:5003"` or `"[::1]:5003"`.
- */
-export function formatAddr(addr: Deno.Addr): string {
-  if (addr.transport !== "tcp" && addr.transport !== "udp") return addr.transport;
-  return addr.hostname.includes(":")
-    ? `[${addr.hostname}]:${addr.port}`
-    : `${addr.hostname}:${addr.port}`;
-}
 
 /**
  * Starts a Parley server: binds (or takes) a listener, accepts connections and

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { formatAddr } from "./host_key.ts";
 import { startLivenessSweep } from "./liveness_sweep.ts";
 import type { AddressLimiter } from "./address_limiter.ts";
 import { getLogger } from "npm:@logtape/logtape@2.4.2";
@@ -174,10 +175,7 @@ export function startWebServer(hub: Hub, options: WebServerOptions): WebServer {
   };
 
   const upgrade = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Response => {
-    const remote = info.remoteAddr;
-    const address = remote.hostname.includes(":")
-      ? `[${remote.hostname}]:${remote.port}`
-      : `${remote.hostname}:${remote.port}`;
+    const address = formatAddr(info.remoteAddr);
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return respond(426, "Expected a WebSocket upgrade", "text/plain; charset=utf-8");
     }
