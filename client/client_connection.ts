@@ -112,7 +112,7 @@ export class ParleyClient {
       const { value, done } = await this.#reader.read();
       return done ? null : value;
     } catch (error) {
-      if (this.#closed || isConnectionError(error)) return null;
+      if (this.#closed || isConnectionGone(error)) return null;
       throw error;
     }
   }
@@ -236,13 +236,22 @@ function withTimeout<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-function isConnectionError(error: unknown): boolean {
+/**
+ * Whether `error` means the connection is gone (reset, closed, aborted, a
+ * write after close) rather than a bug.
+ *
+ * @param error Anything caught from a read or write.
+ */
+export function isConnectionGone(error: unknown): boolean {
   return error instanceof Deno.errors.ConnectionReset ||
     error instanceof Deno.errors.BrokenPipe ||
     error instanceof Deno.errors.BadResource ||
     error instanceof Deno.errors.ConnectionAborted ||
     error instanceof Deno.errors.UnexpectedEof ||
-    error instanceof Deno.errors.Interrupted;
+    error instanceof Deno.errors.NotConnected ||
+    error instanceof Deno.errors.Interrupted ||
+    // A write after the writable stream was closed.
+    (error instanceof TypeError && /closed|errored/i.test(error.message));
 }
 
 /**
@@ -266,7 +275,7 @@ export function describeConnectError(error: unknown, where: string, timeoutMs: n
   if (/certificate|tls|handshake|UnknownIssuer|NotValidForName/i.test(text)) {
     return `TLS handshake with ${where} failed: ${text}`;
   }
-  if (isConnectionError(error)) return `${where} closed the connection during the handshake`;
+  if (isConnectionGone(error)) return `${where} closed the connection during the handshake`;
   if (error instanceof Deno.errors.PermissionDenied) {
     return `Not allowed to connect to ${where}: run with --allow-net`;
   }

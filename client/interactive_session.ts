@@ -20,7 +20,7 @@ import { EXIT_CLOSED, EXIT_OK } from "../cli/exit_codes.ts";
 import { formatAddress, type ServerAddress } from "./address.ts";
 import { type BackoffOptions, reconnectDelay } from "./backoff.ts";
 import { ChatState } from "./chat_state.ts";
-import { connect, ConnectError, type ParleyClient } from "./client_connection.ts";
+import { connect, ConnectError, isConnectionGone, type ParleyClient } from "./client_connection.ts";
 import { completeInput } from "./completion.ts";
 import { heartbeat } from "./heartbeat.ts";
 import { IgnoreList } from "./ignore_list.ts";
@@ -399,17 +399,6 @@ export function alternateNick(nick: string): string {
   const chars = [...nick];
   return (chars.length >= MAX_NICK_LENGTH ? chars.slice(0, MAX_NICK_LENGTH - 1).join("") : nick) +
     "_";
-}
-
-function isConnectionGone(error: unknown): boolean {
-  return error instanceof Deno.errors.BrokenPipe ||
-    error instanceof Deno.errors.ConnectionReset ||
-    error instanceof Deno.errors.ConnectionAborted ||
-    error instanceof Deno.errors.BadResource ||
-    error instanceof Deno.errors.NotConnected ||
-    error instanceof Deno.errors.Interrupted ||
-    // A write after the writable stream was closed.
-    (error instanceof TypeError && /closed|errored/i.test(error.message));
 }
 
 function delay(ms: number): Promise<void> {
