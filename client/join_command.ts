@@ -7,8 +7,9 @@
 
 import { parseArgs } from "node:util";
 import type { ServerMessage } from "../protocol/messages.ts";
-import { formatAddress, parseAddress, type ServerAddress } from "./address.ts";
+import { formatAddress, type ServerAddress } from "./address.ts";
 import { ChatState } from "./chat_state.ts";
+import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
 import { connect, ConnectError, type ParleyClient } from "./client_connection.ts";
 import { heartbeat } from "./heartbeat.ts";
 import { IgnoreList } from "./ignore_list.ts";
@@ -23,14 +24,7 @@ import {
   EXIT_REFUSED,
   EXIT_USAGE,
 } from "../cli/exit_codes.ts";
-import {
-  askLine,
-  askSecret,
-  isUsageError,
-  readOptionFile,
-  readSecretFile,
-  writeAllSync,
-} from "../cli/prompt.ts";
+import { askLine, askSecret, isUsageError, writeAllSync } from "../cli/prompt.ts";
 import { readLines } from "./read_lines.ts";
 import { makeColors, type RenderContext, renderMessage } from "./render.ts";
 import { saveMedia } from "./save_media.ts";
@@ -90,9 +84,7 @@ export async function joinCommand(args: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         nick: { type: "string", short: "n" },
-        "password-file": { type: "string" },
-        tls: { type: "boolean" },
-        ca: { type: "string" },
+        ...CONNECT_OPTIONS,
         json: { type: "boolean" },
         bell: { type: "boolean" },
         "no-reconnect": { type: "boolean" },
@@ -103,18 +95,9 @@ export async function joinCommand(args: string[]): Promise<number> {
       writeAllSync(Deno.stdout, JOIN_USAGE + "\n");
       return EXIT_OK;
     }
-    if (positionals.length > 1) {
-      throw new TypeError(`Expected one address, got ${positionals.length}`);
-    }
-    const address = parseAddress(positionals[0] ?? "");
-    if (values.tls) address.tls = true;
     parsed = {
-      address,
+      ...resolveConnectArgs(values, positionals),
       nick: values.nick,
-      password: values["password-file"] !== undefined
-        ? readSecretFile(values["password-file"])
-        : Deno.env.get("PARLEY_PASSWORD") || undefined,
-      caCerts: values.ca !== undefined ? [readOptionFile(values.ca, "CA certificate")] : undefined,
       json: values.json ?? false,
       bell: values.bell ?? false,
       reconnect: !values["no-reconnect"],

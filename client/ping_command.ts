@@ -9,8 +9,10 @@
 
 import { parseArgs } from "node:util";
 import { EXIT_OK, EXIT_USAGE } from "../cli/exit_codes.ts";
-import { isUsageError, readOptionFile, readSecretFile, writeAllSync } from "../cli/prompt.ts";
-import { formatAddress, parseAddress, type ServerAddress } from "./address.ts";
+import { parseDuration } from "../cli/duration.ts";
+import { isUsageError, writeAllSync } from "../cli/prompt.ts";
+import { formatAddress, type ServerAddress } from "./address.ts";
+import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
 import { connect, ConnectError } from "./client_connection.ts";
 import { exitCodeFor } from "./join_command.ts";
 
@@ -115,9 +117,7 @@ export async function pingCommand(args: string[]): Promise<number> {
       options: {
         json: { type: "boolean" },
         timeout: { type: "string" },
-        tls: { type: "boolean" },
-        ca: { type: "string" },
-        "password-file": { type: "string" },
+        ...CONNECT_OPTIONS,
         help: { type: "boolean", short: "h" },
       },
     });
@@ -125,16 +125,8 @@ export async function pingCommand(args: string[]): Promise<number> {
       writeAllSync(Deno.stdout, PING_USAGE + "\n");
       return EXIT_OK;
     }
-    if (positionals.length > 1) {
-      throw new TypeError(`Expected one address, got ${positionals.length}`);
-    }
-    address = parseAddress(positionals[0] ?? "");
-    if (values.tls) address.tls = true;
+    ({ address, password, caCerts } = resolveConnectArgs(values, positionals));
     json = values.json ?? false;
-    password = values["password-file"] !== undefined
-      ? readSecretFile(values["password-file"])
-      : Deno.env.get("PARLEY_PASSWORD") || undefined;
-    caCerts = values.ca !== undefined ? [readOptionFile(values.ca, "CA certificate")] : undefined;
     timeoutMs = parseTimeout(values.timeout ?? "5s");
   } catch (error) {
     if (isUsageError(error)) {
@@ -171,9 +163,14 @@ export async function pingCommand(args: string[]): Promise<number> {
 }
 
 function parseTimeout(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text);
-  if (!match || Number(match[1]) <= 0) {
+  let ms = NaN;
+  try {
+    ms = parseDuration(text);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+  }
+  if (!(ms > 0)) {
     throw new TypeError(`--timeout must be a duration such as 500ms or 5s, got "${text}"`);
   }
-  return match[2] === "ms" ? Number(match[1]) : Number(match[1]) * 1000;
+  return ms;
 }

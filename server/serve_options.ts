@@ -9,7 +9,7 @@
 
 import { parseArgs } from "node:util";
 import { parsePort } from "../client/address.ts";
-import { parseDuration } from "./duration.ts";
+import { parseDuration } from "../cli/duration.ts";
 import { readConfigFile } from "./config_file.ts";
 
 /** How an option's text becomes a value. */

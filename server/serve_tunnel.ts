@@ -6,7 +6,7 @@
  */
 
 import { writeAllSync } from "../cli/prompt.ts";
-import { parseDuration } from "./duration.ts";
+import { parseDuration } from "../cli/duration.ts";
 import {
   DEFAULT_NGROK_API,
   type NgrokTunnel,

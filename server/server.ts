@@ -123,7 +123,6 @@ export interface ParleyServer {
   close(reason?: string): Promise<void>;
 }
 
-
 /**
  * Starts a Parley server: binds (or takes) a listener, accepts connections and
  * runs the handshake deadline and heartbeat sweep.

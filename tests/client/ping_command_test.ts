@@ -88,3 +88,13 @@ Deno.test("parley ping rejects a bad address with exit 2", async () => {
   assertEqual(result.code, 2);
   assertMatch(result.stderr, /Unsupported scheme "http:\/\/"/);
 });
+
+Deno.test("parley ping rejects a bad --timeout with exit 2 and takes durations", async () => {
+  for (const bad of ["5x", "0", "soon"]) {
+    const result = await runPing(["--timeout", bad, "127.0.0.1:1"]);
+    assertEqual(result.code, 2, bad);
+    assertMatch(result.stderr, /--timeout must be a duration such as 500ms or 5s/);
+  }
+  // A valid timeout gets as far as connecting (nothing listens on port 1: exit 3).
+  assertEqual((await runPing(["--timeout", "1.5s", "127.0.0.1:1"])).code, 3);
+});
