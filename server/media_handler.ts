@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { StoredMedia } from "./media_store.ts";
 import { getLogger } from "npm:@logtape/logtape@2.4.2";
 import type {
   FetchMediaMessage,
@@ -117,18 +118,19 @@ export function receiveMedia(hub: Hub, session: Session, upload: MediaUpload): [
   }
   const durationMs = checkDuration(session, upload, data, container);
   const [id, ts] = hub.stamp();
+  const media: StoredMedia = {
+    id,
+    ts,
+    room: room.name,
+    from: session.nick,
+    kind: upload.kind,
+    mime: upload.mime,
+    durationMs,
+    data,
+  };
   try {
     // Durable before anyone hears of it: a recording that cannot be kept is not delivered.
-    hub.media.put({
-      id,
-      ts,
-      room: room.name,
-      from: session.nick,
-      kind: upload.kind,
-      mime: upload.mime,
-      durationMs,
-      data,
-    });
+    hub.media.put(media);
   } catch (error) {
     if (!(error instanceof Error) || error instanceof ChatError) throw error;
     log.error("could not store {kind} {id}: {error}", {
@@ -138,17 +140,8 @@ export function receiveMedia(hub: Hub, session: Session, upload: MediaUpload): [
     });
     throw new ChatError("internal", `The recording could not be saved: ${error.message}`);
   }
-  const notice: MediaNotice = {
-    type: "media",
-    id,
-    ts,
-    room: room.name,
-    from: session.nick,
-    kind: upload.kind,
-    mime: upload.mime,
-    durationMs,
-    bytes: data.length,
-  };
+  const { data: _bytes, ...info } = media;
+  const notice: MediaNotice = { type: "media", ...info, bytes: data.length };
   hub.broadcastTo(room, notice, session);
   log.info("{kind} {id} {room} from {nick}: {bytes} bytes, {durationMs} ms", {
     kind: upload.kind,
