@@ -7,11 +7,11 @@
 
 import { EXIT_CODES, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "./cli/exit_codes.ts";
 import { writeAllSync } from "./cli/prompt.ts";
-import { joinCommand } from "./client/join_command.ts";
-import { pingCommand } from "./client/ping_command.ts";
+import { joinCommand } from "./cli/join_command.ts";
+import { pingCommand } from "./cli/ping_command.ts";
 import { PROTOCOL_VERSION } from "./protocol/messages.ts";
 import { VERSION } from "./protocol/version.ts";
-import { serveCommand } from "./server/serve_command.ts";
+import { serveCommand } from "./cli/serve/serve_command.ts";
 
 /** Top-level usage text. */
 export const USAGE = `Parley ${VERSION}: a private chat room in one command.

@@ -1,6 +1,6 @@
 /**
  * Encoding a message one of whose fields is already JSON bytes (a room's
- * member list, see `server/roster_cache.ts`).
+ * member list, see `server/chat/roster_cache.ts`).
  *
  * @module
  */

@@ -4,20 +4,20 @@
  * @module
  */
 
-import { formatAddr } from "./host_key.ts";
-import { startLivenessSweep } from "./liveness_sweep.ts";
+import { formatAddr } from "./guards/host_key.ts";
+import { startLivenessSweep } from "./transport/liveness_sweep.ts";
 import { getLogger } from "npm:@logtape/logtape@2.4.2";
 import { encodeMessage } from "../protocol/messages.ts";
-import { AddressLimiter } from "./address_limiter.ts";
-import { AuthGuard, type AuthGuardOptions } from "./auth_guard.ts";
-import { type ByteStream, Connection, type ConnectionOptions } from "./connection.ts";
-import { Hub, type HubOptions } from "./hub.ts";
-import { listenNodeTls } from "./node_tls_listener.ts";
-import { MediaArchive } from "./media_archive.ts";
-import { startWebServer, type WebServer, type WebServerOptions } from "./web_server.ts";
-import { HistoryStore } from "./history_store.ts";
-import { raiseListenBacklog } from "./raise_listen_backlog.ts";
-import { FloodControl } from "./flood_control.ts";
+import { AddressLimiter } from "./guards/address_limiter.ts";
+import { AuthGuard, type AuthGuardOptions } from "./guards/auth_guard.ts";
+import { type ByteStream, Connection, type ConnectionOptions } from "./transport/connection.ts";
+import { Hub, type HubOptions } from "./chat/hub.ts";
+import { listenNodeTls } from "./transport/node_tls_listener.ts";
+import { MediaArchive } from "./storage/media_archive.ts";
+import { startWebServer, type WebServer, type WebServerOptions } from "./transport/web_server.ts";
+import { HistoryStore } from "./storage/history_store.ts";
+import { raiseListenBacklog } from "./transport/raise_listen_backlog.ts";
+import { FloodControl } from "./guards/flood_control.ts";
 
 const log = getLogger(["parley", "server"]);
 

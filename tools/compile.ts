@@ -39,7 +39,7 @@ export const PERMISSIONS = [
   "--allow-sys=networkInterfaces,hostname",
   "--allow-run=ngrok",
   // Not --allow-ffi: FFI escapes Deno's sandbox, so the larger accept backlog
-  // (server/raise_listen_backlog.ts) is left to operators who opt in with deno run.
+  // (server/transport/raise_listen_backlog.ts) is left to operators who opt in with deno run.
 ] as const;
 
 /** Options for {@linkcode compileArgs}. */

@@ -9,7 +9,7 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { type OptionSpec, SERVE_OPTIONS } from "../server/serve_options.ts";
+import { type OptionSpec, SERVE_OPTIONS } from "../cli/serve/serve_options.ts";
 
 /** Marker lines around the generated table in README.md. */
 export const START_MARKER = "<!-- serve-options:start -->";

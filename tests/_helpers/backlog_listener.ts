@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { raiseListenBacklog } from "../../server/raise_listen_backlog.ts";
+import { raiseListenBacklog } from "../../server/transport/raise_listen_backlog.ts";
 
 /** Current accept-queue length of the 127.0.0.1 listener on `port`, or -1. */
 function acceptQueue(port: number): number {

@@ -7,8 +7,8 @@
 import { FRAME_HEADER_BYTES } from "../../protocol/frame.ts";
 import { parseServerMessage, type ServerMessage } from "../../protocol/messages.ts";
 import { PROTOCOL_VERSION } from "../../protocol/messages.ts";
-import type { Hub } from "../../server/hub.ts";
-import type { Peer, Session } from "../../server/session.ts";
+import type { Hub } from "../../server/chat/hub.ts";
+import type { Peer, Session } from "../../server/chat/session.ts";
 
 /** Records what the hub sends; `accept` false simulates a full queue. */
 export class FakePeer implements Peer {

@@ -1,5 +1,5 @@
 import { describeConnectError } from "../../client/client_connection.ts";
-import { exitCodeFor } from "../../client/join_command.ts";
+import { exitCodeFor } from "../../cli/join_command.ts";
 import { ConnectError } from "../../client/client_connection.ts";
 import { assertEqual, assertMatch } from "../_helpers/assert.ts";
 

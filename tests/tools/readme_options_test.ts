@@ -4,7 +4,7 @@ import {
   readmeOptionsTable,
   serveOptionsMarkdown,
 } from "../../tools/readme_options.ts";
-import { SERVE_OPTIONS } from "../../server/serve_options.ts";
+import { SERVE_OPTIONS } from "../../cli/serve/serve_options.ts";
 
 Deno.test("README's serve options table matches SERVE_OPTIONS", async () => {
   const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));

@@ -1,0 +1,281 @@
+/**
+ * `parley serve`: runs a relay from the command line.
+ *
+ * @module
+ */
+
+import { EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "../exit_codes.ts";
+import { askSecret, isUsageError, readSecretFile, writeAllSync } from "../prompt.ts";
+import { readOptionFile } from "../prompt.ts";
+import { startAdminConsole } from "./admin_console.ts";
+import { resolveServeConfig, type ServeConfig, serveOptionsHelp } from "./serve_options.ts";
+import { lanAddresses } from "./lan_addresses.ts";
+import { setupLogging } from "../logging.ts";
+import { type ServerOptions, startServer } from "../../server/server.ts";
+import { createServeOutput, type ServeOutput } from "./serve_output.ts";
+import { openTunnel } from "./serve_tunnel.ts";
+import { dirname, join } from "node:path";
+import { HistoryStoreError } from "../../server/storage/history_store.ts";
+
+/** Usage text of `parley serve`. */
+export function serveUsage(): string {
+  return `Usage: parley serve [options]
+
+Options:
+${serveOptionsHelp()}
+  -h, --help                     show this help
+
+Durations: 500ms, 10s, 5m, 2h; a bare number is seconds. Flags win over
+environment variables, which win over the --config file, which wins over
+defaults. The password is never a
+plain argument: use PARLEY_PASSWORD, --password-file or --password-prompt.
+Prints "parley listening on HOST:PORT" once ready (then, with --http,
+"parley web on http://HOST:PORT/"). SIGINT/SIGTERM or the
+console's "shutdown" stop it gracefully (exit 0); a second signal exits at once.`;
+}
+
+/**
+ * Turns resolved options into {@linkcode ServerOptions}.
+ *
+ * @param config Resolved options (see `resolveServeConfig`).
+ * @param password The server password, if any.
+ */
+export function toServerOptions(config: ServeConfig, password: string | undefined): ServerOptions {
+  return {
+    hostname: config.host as string,
+    port: config.port as number,
+    serverName: config.name as string,
+    password,
+    logMessages: config["log-messages"] as boolean,
+    maxClients: config["max-clients"] as number,
+    maxFrameBytes: config["max-frame-bytes"] as number,
+    maxTextBytes: config["max-text-bytes"] as number,
+    maxQueueBytes: config["max-queue-bytes"] as number,
+    handshakeTimeoutMs: config["handshake-timeout"] as number,
+    heartbeatMs: config.heartbeat as number,
+    maxMediaBytes: config["max-media-bytes"] as number,
+    ...(config.http === undefined ? {} : {
+      web: {
+        port: config.http as number,
+        allowedOrigins: String(config["web-origin"] ?? "").split(",").map((o) => o.trim())
+          .filter(Boolean),
+      },
+    }),
+    // Issue 3: history.
+    dataFile: (config.data as string | undefined) ??
+      join(dirname((config["log-file"] as string | undefined) ?? "chat.log"), "parley.db"),
+    historyReplay: config.history as number,
+    retainDays: config["retain-days"] as number | undefined,
+    retainMessages: config["retain-messages"] as number | undefined,
+    // Issue 4.
+    maxPerAddress: config["max-per-address"] as number,
+    floodRate: config["flood-rate"] as number,
+    floodBurst: config["flood-burst"] as number,
+    floodBytesRate: config["flood-bytes"] as number,
+    floodBytesBurst: config["flood-burst-bytes"] as number,
+    floodStrikes: config["flood-strikes"] as number,
+    authDelayMs: config["auth-delay"] as number,
+    authMaxFailures: config["auth-max-failures"] as number,
+    authLockoutMs: config["auth-lockout"] as number,
+    ...readTlsFiles(config),
+  };
+}
+
+/**
+ * Runs `parley serve` until it is stopped.
+ *
+ * @param args Arguments after `serve`.
+ * @returns The exit code: 0 after a graceful stop, 2 for a bad command line,
+ *   1 if the server could not start (port in use, log file not writable).
+ */
+export async function serveCommand(args: string[]): Promise<number> {
+  let options: ServerOptions;
+  let logFile: string;
+  let config: ServeConfig;
+  try {
+    config = resolveServeConfig(args, (name) => Deno.env.get(name));
+    if (config.help) {
+      writeAllSync(Deno.stdout, serveUsage() + "\n");
+      return EXIT_OK;
+    }
+    let password = config["password-file"] !== undefined
+      ? readSecretFile(config["password-file"] as string)
+      : Deno.env.get("PARLEY_PASSWORD") || undefined;
+    if (config["password-prompt"]) {
+      if (!Deno.stdin.isTerminal()) {
+        throw new TypeError(
+          "--password-prompt needs a terminal; use PARLEY_PASSWORD or --password-file",
+        );
+      }
+      password = askSecret("Server password: ");
+    }
+    logFile = config["log-file"] as string;
+    options = toServerOptions(config, password);
+    if (config.tunnel !== undefined && config.tunnel !== "ngrok") {
+      throw new TypeError(`--tunnel supports only "ngrok", got "${config.tunnel}"`);
+    }
+    options.adminPassword = Deno.env.get("PARLEY_ADMIN_PASSWORD") || undefined;
+  } catch (error) {
+    if (isUsageError(error)) {
+      writeAllSync(Deno.stderr, `parley serve: ${error.message}\nTry 'parley serve --help'.\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+
+  const output: ServeOutput = createServeOutput(config.json === true);
+  options.onPresence = (event) => output.presence(event);
+  let closeLog: () => Promise<void>;
+  try {
+    closeLog = await setupLogging({ logFile });
+  } catch (error) {
+    writeAllSync(
+      Deno.stderr,
+      `parley serve: cannot open log file ${logFile}: ${(error as Error).message}\n`,
+    );
+    return EXIT_ERROR;
+  }
+  let server;
+  try {
+    server = await startServer(options);
+  } catch (error) {
+    await closeLog();
+    if (error instanceof HistoryStoreError) {
+      writeAllSync(Deno.stderr, `parley serve: ${error.message}\n`);
+      return EXIT_ERROR;
+    }
+    if (error instanceof Deno.errors.AddrInUse) {
+      writeAllSync(
+        Deno.stderr,
+        `parley serve: port ${options.port} is already in use; stop the other server or pick another with --port\n`,
+      );
+      return EXIT_ERROR;
+    }
+    if (
+      error instanceof Deno.errors.InvalidData || /pem|certificate|private key/i.test(`${error}`)
+    ) {
+      writeAllSync(
+        Deno.stderr,
+        `parley serve: cannot use the TLS certificate or key: ${(error as Error).message}\n`,
+      );
+      return EXIT_ERROR;
+    }
+    if (error instanceof Deno.errors.AddrNotAvailable) {
+      writeAllSync(
+        Deno.stderr,
+        `parley serve: cannot bind ${options.hostname}: no such local address\n`,
+      );
+      return EXIT_ERROR;
+    }
+    if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable) {
+      writeAllSync(
+        Deno.stderr,
+        `parley serve: not allowed to listen: ${(error as Error).message}\n`,
+      );
+      return EXIT_ERROR;
+    }
+    throw error;
+  }
+  output.listening({
+    name: server.hub.serverName,
+    addr: server.addr,
+    hints: joinHints(server.addr).map((line) =>
+      options.tlsCert ? line.replace("parley join ", "parley join tls://") : line
+    ),
+    password: server.hub.requiresPassword,
+    webUrl: server.web ? webUrl(server.web.scheme, server.web.addr) : undefined,
+  });
+
+  let signals = 0;
+  const onSignal = (name: string) => {
+    signals++;
+    if (signals > 1) Deno.exit(name === "SIGINT" ? 130 : 143);
+    output.shutdown(name);
+    stopTunnel.abort();
+    void server.close(`server shutting down (${name})`);
+  };
+  const stopTunnel = new AbortController();
+  const listeners: [Deno.Signal, () => void][] = [];
+  for (const name of ["SIGINT", "SIGTERM"] as const) {
+    if (name === "SIGTERM" && Deno.build.os === "windows") continue;
+    const handler = () => onSignal(name);
+    Deno.addSignalListener(name, handler);
+    listeners.push([name, handler]);
+  }
+  const tunnel = config.tunnel === "ngrok"
+    ? await openTunnel(server, output, stopTunnel.signal)
+    : undefined;
+  if (tunnel === null) {
+    for (const [name, handler] of listeners) Deno.removeSignalListener(name, handler);
+    await server.close("tunnel failed");
+    await closeLog();
+    return signals > 0 ? EXIT_OK : EXIT_ERROR;
+  }
+  if (Deno.stdin.isTerminal()) startAdminConsole(server, () => onSignal("SIGINT"));
+  await server.finished;
+  stopTunnel.abort();
+  await tunnel?.close();
+  for (const [name, handler] of listeners) Deno.removeSignalListener(name, handler);
+  output.stopped();
+  await closeLog();
+  return EXIT_OK;
+}
+
+/**
+ * The web client's URL (issue 7), e.g. `http://127.0.0.1:8080/`; a wildcard
+ * bind shows the loopback address.
+ *
+ * @param scheme `http` or `https`.
+ * @param addr The web server's bound address.
+ */
+export function webUrl(scheme: string, addr: Deno.NetAddr): string {
+  const host = addr.hostname === "0.0.0.0"
+    ? "127.0.0.1"
+    : addr.hostname === "::"
+    ? "[::1]"
+    : addr.hostname.includes(":")
+    ? `[${addr.hostname}]`
+    : addr.hostname;
+  return `${scheme}://${host}:${addr.port}/`;
+}
+
+/**
+ * The `parley join` lines to print at start-up, one per reachable address.
+ *
+ * @param addr The bound address.
+ */
+export function joinHints(addr: Deno.NetAddr): string[] {
+  const wildcard = addr.hostname === "0.0.0.0" || addr.hostname === "::";
+  const lines: string[] = [];
+  const hint = (label: string, host: string) => {
+    const shown = host.includes(":") ? `[${host}]` : host;
+    lines.push(`  ${label.padEnd(14)} parley join ${shown}:${addr.port}`);
+  };
+  if (!wildcard) {
+    hint("join with:", addr.hostname);
+    return lines;
+  }
+  hint("this machine:", "127.0.0.1");
+  for (const ip of lanAddresses()) hint("your network:", ip);
+  return lines;
+}
+
+/**
+ * Reads `--tls-cert` and `--tls-key` (issue 4).
+ *
+ * @param config Resolved options.
+ * @returns The PEM texts, or `{}` without TLS.
+ * @throws {TypeError} If only one is given or a file cannot be read.
+ */
+function readTlsFiles(config: ServeConfig): { tlsCert?: string; tlsKey?: string } {
+  const cert = config["tls-cert"] as string | undefined;
+  const key = config["tls-key"] as string | undefined;
+  if (cert === undefined && key === undefined) return {};
+  if (cert === undefined || key === undefined) {
+    throw new TypeError("--tls-cert and --tls-key go together; give both or neither");
+  }
+  return {
+    tlsCert: readOptionFile(cert, "TLS certificate"),
+    tlsKey: readOptionFile(key, "TLS key"),
+  };
+}

@@ -1,0 +1,414 @@
+/**
+ * The options of `parley serve`, as one table: flag, environment variable,
+ * kind, default and help. Flags, environment, config file and defaults are
+ * resolved from it (flags > environment > file > defaults), and `--help` and README's table come
+ * from it, so an option is added in one place.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { parsePort } from "../../client/address.ts";
+import { parseDuration } from "../duration.ts";
+import { readConfigFile } from "./config_file.ts";
+
+/** How an option's text becomes a value. */
+export type OptionKind = "string" | "boolean" | "count" | "bytes" | "duration" | "port";
+
+/** One `parley serve` option. */
+export interface OptionSpec {
+  /** Long flag without dashes, e.g. `"max-clients"`. */
+  name: string;
+  /** One-letter flag, if any. */
+  short?: string;
+  /** Environment variable, e.g. `"PARLEY_MAX_CLIENTS"`. */
+  env?: string;
+  /** Parsing. */
+  kind: OptionKind;
+  /** Default value as shown in help (`undefined`: unset). */
+  default?: string;
+  /** Placeholder in help, e.g. `"N"`. */
+  arg?: string;
+  /** One line of help. */
+  help: string;
+}
+
+/** Every `parley serve` option, in help order. */
+export const SERVE_OPTIONS: OptionSpec[] = [
+  {
+    name: "host",
+    env: "PARLEY_HOST",
+    kind: "string",
+    default: "0.0.0.0",
+    arg: "HOST",
+    help: "address to bind (0.0.0.0: all IPv4 interfaces; :: for IPv6)",
+  },
+  {
+    name: "port",
+    short: "p",
+    env: "PARLEY_PORT",
+    kind: "port",
+    default: "5003",
+    arg: "PORT",
+    help: "TCP port; 0 picks a free one",
+  },
+  {
+    name: "name",
+    env: "PARLEY_NAME",
+    kind: "string",
+    default: "parley",
+    arg: "NAME",
+    help: "server name shown to clients",
+  },
+  {
+    name: "log-file",
+    env: "PARLEY_LOG_FILE",
+    kind: "string",
+    default: "chat.log",
+    arg: "FILE",
+    help: "connection log",
+  },
+  {
+    name: "log-messages",
+    env: "PARLEY_LOG_MESSAGES",
+    kind: "boolean",
+    default: "false",
+    help: "also log message bodies",
+  },
+  {
+    name: "max-clients",
+    env: "PARLEY_MAX_CLIENTS",
+    kind: "count",
+    default: "1000",
+    arg: "N",
+    help: "most users online at once",
+  },
+  {
+    name: "max-frame-bytes",
+    env: "PARLEY_MAX_FRAME_BYTES",
+    kind: "bytes",
+    default: "1048576",
+    arg: "N",
+    help: "largest frame accepted, in bytes",
+  },
+  {
+    name: "max-text-bytes",
+    env: "PARLEY_MAX_TEXT_BYTES",
+    kind: "bytes",
+    default: "8192",
+    arg: "N",
+    help: "largest message text, in bytes",
+  },
+  {
+    name: "max-queue-bytes",
+    env: "PARLEY_MAX_QUEUE_BYTES",
+    kind: "bytes",
+    default: "1048576",
+    arg: "N",
+    help: "outbound queue per client before it is dropped as a slow consumer, in bytes",
+  },
+  {
+    name: "handshake-timeout",
+    env: "PARLEY_HANDSHAKE_TIMEOUT",
+    kind: "duration",
+    default: "10s",
+    arg: "D",
+    help: "time a new connection has to send hello",
+  },
+  {
+    name: "heartbeat",
+    env: "PARLEY_HEARTBEAT",
+    kind: "duration",
+    default: "30s",
+    arg: "D",
+    help: "ping clients idle for D; drop them after 2×D",
+  },
+  {
+    name: "password-file",
+    env: "PARLEY_PASSWORD_FILE",
+    kind: "string",
+    arg: "FILE",
+    help: "require the password in FILE (or set PARLEY_PASSWORD)",
+  },
+  {
+    name: "password-prompt",
+    kind: "boolean",
+    default: "false",
+    help: "ask for the password, hidden (needs a terminal)",
+  },
+  // Issue 7: web client, voice and video messages.
+  {
+    name: "http",
+    env: "PARLEY_HTTP",
+    kind: "port",
+    arg: "PORT",
+    help: "also serve the web client and its WebSocket on PORT (0 picks one); off by default",
+  },
+  {
+    name: "web-origin",
+    env: "PARLEY_WEB_ORIGIN",
+    kind: "string",
+    arg: "LIST",
+    help: "comma-separated extra origins allowed to open the WebSocket (* for any); " +
+      "the page's own origin is always allowed",
+  },
+  {
+    name: "max-media-bytes",
+    env: "PARLEY_MAX_MEDIA_BYTES",
+    kind: "bytes",
+    default: "2097152",
+    arg: "N",
+    help: "largest voice or video message, in bytes (the frame limit grows to fit it)",
+  },
+  // Issue 3: history.
+  {
+    name: "data",
+    env: "PARLEY_DATA",
+    kind: "string",
+    arg: "FILE",
+    help:
+      "SQLite file for history, topics and bans; :memory: keeps nothing (default parley.db beside the log file)",
+  },
+  {
+    name: "history",
+    env: "PARLEY_HISTORY",
+    kind: "count",
+    default: "50",
+    arg: "N",
+    help: "messages replayed when joining a room",
+  },
+  {
+    name: "retain-days",
+    env: "PARLEY_RETAIN_DAYS",
+    kind: "count",
+    arg: "N",
+    help: "delete messages older than N days (default: keep)",
+  },
+  {
+    name: "retain-messages",
+    env: "PARLEY_RETAIN_MESSAGES",
+    kind: "count",
+    default: "10000",
+    arg: "N",
+    help: "keep at most N messages per room",
+  },
+  // Issue 6: scripted starts and tunnels.
+  {
+    name: "config",
+    env: "PARLEY_CONFIG",
+    kind: "string",
+    arg: "FILE",
+    help: "read options from a JSON/JSONC file (keys are these flag names)",
+  },
+  {
+    name: "json",
+    env: "PARLEY_JSON",
+    kind: "boolean",
+    default: "false",
+    help: "print JSON Lines events on stdout instead of text (for supervisors)",
+  },
+  {
+    name: "tunnel",
+    env: "PARLEY_TUNNEL",
+    kind: "string",
+    arg: "ngrok",
+    help: "share the server on the internet through ngrok (needs ngrok installed and logged in)",
+  },
+  // Issue 4: hostile input, floods, brute force and TLS.
+  {
+    name: "max-per-address",
+    env: "PARLEY_MAX_PER_ADDRESS",
+    kind: "count",
+    default: "50",
+    arg: "N",
+    help: "most connections from one IP address (IPv6: one /64), handshaking or joined",
+  },
+  {
+    name: "flood-rate",
+    env: "PARLEY_FLOOD_RATE",
+    kind: "count",
+    default: "10",
+    arg: "N",
+    help: "messages per second a client may keep sending",
+  },
+  {
+    name: "flood-burst",
+    env: "PARLEY_FLOOD_BURST",
+    kind: "count",
+    default: "60",
+    arg: "N",
+    help: "messages a client may send at once above the rate (pastes, fast typing)",
+  },
+  {
+    name: "flood-bytes",
+    env: "PARLEY_FLOOD_BYTES",
+    kind: "bytes",
+    default: "65536",
+    arg: "N",
+    help: "bytes per second a client may keep sending",
+  },
+  {
+    name: "flood-burst-bytes",
+    env: "PARLEY_FLOOD_BURST_BYTES",
+    kind: "bytes",
+    default: "1048576",
+    arg: "N",
+    help: "bytes a client may send at once (at least --max-frame-bytes)",
+  },
+  {
+    name: "flood-strikes",
+    env: "PARLEY_FLOOD_STRIKES",
+    kind: "count",
+    default: "30",
+    arg: "N",
+    help: "messages refused as rate_limited (forgiven 1/s) before a disconnect",
+  },
+  {
+    name: "auth-delay",
+    env: "PARLEY_AUTH_DELAY",
+    kind: "duration",
+    default: "1s",
+    arg: "D",
+    help: "wait before answering a wrong password (that connection only)",
+  },
+  {
+    name: "auth-max-failures",
+    env: "PARLEY_AUTH_MAX_FAILURES",
+    kind: "count",
+    default: "5",
+    arg: "N",
+    help: "wrong passwords from one address before it is locked out",
+  },
+  {
+    name: "auth-lockout",
+    env: "PARLEY_AUTH_LOCKOUT",
+    kind: "duration",
+    default: "5m",
+    arg: "D",
+    help: "how long a locked-out address is refused with locked_out",
+  },
+  {
+    name: "tls-cert",
+    env: "PARLEY_TLS_CERT",
+    kind: "string",
+    arg: "FILE",
+    help: "serve TLS with this PEM certificate chain (needs --tls-key)",
+  },
+  {
+    name: "tls-key",
+    env: "PARLEY_TLS_KEY",
+    kind: "string",
+    arg: "FILE",
+    help: "PEM private key for --tls-cert",
+  },
+];
+
+/** A resolved option value. */
+export type OptionValue = string | boolean | number;
+
+/** Resolved options by name; `help` is set when `--help` was given. */
+export type ServeConfig = Record<string, OptionValue | undefined>;
+
+/**
+ * Converts an option's text to its value.
+ *
+ * @param spec The option.
+ * @param text The text from a flag or environment variable.
+ * @param source Where it came from, for the error (`--port`, `PARLEY_PORT`).
+ * @throws {TypeError} With a sentence naming the source if the text is invalid.
+ */
+export function parseOptionValue(
+  spec: OptionSpec,
+  text: string | boolean,
+  source: string,
+): OptionValue {
+  if (spec.kind === "boolean") {
+    if (typeof text === "boolean") return text;
+    if (/^(1|true|yes|on)$/i.test(text)) return true;
+    if (/^(0|false|no|off|)$/i.test(text)) return false;
+    throw new TypeError(`${source} must be true or false, got "${text}"`);
+  }
+  const value = String(text);
+  try {
+    switch (spec.kind) {
+      case "string":
+        return value;
+      case "port":
+        return parsePort(value, true);
+      case "duration":
+        return parseDuration(value);
+      case "count":
+      case "bytes":
+        if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+          throw new TypeError(`must be a positive integer, got "${value}"`);
+        }
+        return Number(value);
+    }
+  } catch (error) {
+    if (error instanceof TypeError) throw new TypeError(`${source}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Resolves `parley serve` options: flags, then environment, then the config
+ * file (`--config` or `PARLEY_CONFIG`), then defaults.
+ *
+ * @param args Command-line arguments after `serve`.
+ * @param env Environment lookup, e.g. `(k) => Deno.env.get(k)`.
+ * @returns Values by option name, plus `help: true` if `--help` was given.
+ * @throws {TypeError} For an unknown flag, an invalid value, an unreadable or
+ *   malformed config file, or an unknown key in it, naming it.
+ */
+export function resolveServeConfig(
+  args: string[],
+  env: (name: string) => string | undefined,
+): ServeConfig {
+  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {
+    help: { type: "boolean", short: "h" },
+  };
+  for (const spec of SERVE_OPTIONS) {
+    options[spec.name] = { type: spec.kind === "boolean" ? "boolean" : "string" };
+    if (spec.short) options[spec.name].short = spec.short;
+  }
+  const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
+  const config: ServeConfig = { help: values.help === true };
+  const configPath = (values.config as string | undefined) || env("PARLEY_CONFIG") || undefined;
+  const file = configPath === undefined || values.help ? new Map() : readConfigFile(
+    configPath,
+    SERVE_OPTIONS.map((spec) => spec.name).filter((name) => name !== "config"),
+  );
+  for (const spec of SERVE_OPTIONS) {
+    const flag = values[spec.name];
+    const fromEnv = spec.env ? env(spec.env) : undefined;
+    if (flag !== undefined) config[spec.name] = parseOptionValue(spec, flag, `--${spec.name}`);
+    else if (fromEnv !== undefined && fromEnv !== "") {
+      config[spec.name] = parseOptionValue(spec, fromEnv, spec.env!);
+    } else if (file.has(spec.name)) {
+      config[spec.name] = parseOptionValue(
+        spec,
+        file.get(spec.name)!,
+        `${configPath}: "${spec.name}"`,
+      );
+    } else if (spec.default !== undefined) {
+      config[spec.name] = parseOptionValue(spec, spec.default, `default of --${spec.name}`);
+    }
+  }
+  return config;
+}
+
+/**
+ * The options part of `parley serve --help`, generated from the table.
+ */
+export function serveOptionsHelp(): string {
+  return SERVE_OPTIONS.map((spec) => {
+    const flag = `${spec.short ? `-${spec.short}, ` : "    "}--${spec.name}${
+      spec.arg ? ` ${spec.arg}` : ""
+    }`;
+    const extra = [
+      spec.default !== undefined && spec.kind !== "boolean" ? `default ${spec.default}` : "",
+      spec.env ? `env ${spec.env}` : "",
+    ].filter(Boolean).join("; ");
+    return `  ${flag.padEnd(30)} ${spec.help}${extra ? ` (${extra})` : ""}`;
+  }).join("\n");
+}

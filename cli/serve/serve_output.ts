@@ -1,0 +1,125 @@
+/**
+ * What `parley serve` prints on stdout: text for people, or with `--json` one
+ * JSON object per line (JSON Lines) for supervisors and scripts.
+ *
+ * JSON events, each with `event` and `ts` (RFC 3339 UTC time):
+ * - `listening`: `name`, `version`, `host`, `port`, `address` (`host:port`),
+ *   `join` (the `parley join ...` commands that reach it), `password` (boolean).
+ * - `tunnel`: `url` (`tcp://host:port`), `join` (the command to share).
+ * - `join` / `leave`: `nick`, `address`, `online` (users after it); `leave` adds `reason`.
+ * - `shutdown`: `reason` (`SIGTERM`, `SIGINT`, or `stopped` when the console or
+ *   an error stopped it).
+ * - `stopped`: the summary: `joins`, `leaves`, `peak_online`, `uptime_ms`.
+ *
+ * @module
+ */
+
+import { formatAddr } from "../../server/guards/host_key.ts";
+import { writeAllSync } from "../prompt.ts";
+import { VERSION } from "../../protocol/version.ts";
+import type { PresenceEvent } from "../../server/chat/presence_event.ts";
+
+/** Facts printed once the server listens. */
+export interface ListeningInfo {
+  /** Server name. */
+  name: string;
+  /** The bound address. */
+  addr: Deno.NetAddr;
+  /** `parley join ...` hint lines (text form, indented, with a label). */
+  hints: string[];
+  /** Whether a password is required. */
+  password: boolean;
+  /** The web client's URL when `--http` is on. */
+  webUrl?: string;
+}
+
+/** The stdout of `parley serve`. */
+export interface ServeOutput {
+  /** The server is ready. */
+  listening(info: ListeningInfo): void;
+  /** A tunnel is open at `url` (`tcp://host:port`). */
+  tunnel(url: string): void;
+  /** A user joined or left. */
+  presence(event: PresenceEvent): void;
+  /** Shutdown has begun. */
+  shutdown(reason: string): void;
+  /** Shutdown has finished. */
+  stopped(): void;
+}
+
+/**
+ * Creates the stdout writer for `parley serve`.
+ *
+ * @param json `true` for JSON Lines, `false` for text.
+ * @param write Where lines go (one call per line, newline included).
+ * @param now Clock, ms since the epoch.
+ * @returns The writer.
+ *
+ * @example
+ * ```ts
+ * import { createServeOutput } from "./serve_output.ts";
+ * const output = createServeOutput(true);
+ * output.shutdown("SIGTERM"); // {"event":"shutdown","ts":"...","reason":"SIGTERM"}
+ * ```
+ */
+export function createServeOutput(
+  json: boolean,
+  write: (line: string) => void = (line) => writeAllSync(Deno.stdout, line),
+  now: () => number = Date.now,
+): ServeOutput {
+  const started = now();
+  let joins = 0;
+  let leaves = 0;
+  let peak = 0;
+  let shutdownSent = false;
+  const emit = (event: string, fields: Record<string, unknown>) =>
+    write(JSON.stringify({ event, ts: new Date(now()).toISOString(), ...fields }) + "\n");
+  const text = (line: string) => write(line + "\n");
+  return {
+    listening({ name, addr, hints, password, webUrl }) {
+      const address = formatAddr(addr);
+      if (!json) {
+        text(`parley listening on ${address}`);
+        if (webUrl) text(`parley web on ${webUrl}`);
+        for (const line of hints) text(line);
+        if (password) text("  a password is required to join");
+        return;
+      }
+      emit("listening", {
+        name,
+        version: VERSION,
+        host: addr.hostname,
+        port: addr.port,
+        address,
+        join: hints.map((line) => line.slice(line.indexOf("parley join"))),
+        password,
+        ...(webUrl ? { web: webUrl } : {}),
+      });
+    },
+    tunnel(url) {
+      if (json) emit("tunnel", { url, join: `parley join ${url}` });
+      else {
+        text("tunnel open through ngrok; share this line:");
+        text(`  parley join ${url}`);
+      }
+    },
+    presence(event) {
+      if (event.kind === "join") joins++;
+      else leaves++;
+      peak = Math.max(peak, event.online);
+      if (!json) return;
+      const { kind, ...fields } = event;
+      emit(kind, fields);
+    },
+    shutdown(reason) {
+      shutdownSent = true;
+      if (json) emit("shutdown", { reason });
+    },
+    stopped() {
+      if (json) {
+        if (!shutdownSent) emit("shutdown", { reason: "stopped" });
+        emit("stopped", { joins, leaves, peak_online: peak, uptime_ms: now() - started });
+      } else text("parley stopped");
+    },
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * Moderation commands, shared by operators in chat (`/kick`, `/ban`, ...) and
+ * the server console (`kick`, `ban`, ...). `/op PASSWORD` makes a user an
+ * operator. Every act is logged to `chat.log`.
+ *
+ * @module
+ */
+
+import { sanitizeText } from "../../protocol/sanitize.ts";
+import { ChatError } from "./chat_error.ts";
+import type { CommandSpec } from "./commands.ts";
+import { parseDuration } from "../../cli/duration.ts";
+import type { Hub } from "./hub.ts";
+import { describeDuration, hostOf, isAddressTarget } from "./moderation.ts";
+
+/** A moderation verb. */
+export type ModerationVerb = "kick" | "ban" | "unban" | "mute" | "unmute" | "bans";
+
+/** Usage of each verb, without the leading slash. */
+export const MODERATION_USAGE: Record<ModerationVerb, string> = {
+  kick: "kick NICK [REASON]",
+  ban: "ban NICK|ADDRESS [DURATION] [REASON]",
+  unban: "unban NICK|ADDRESS",
+  mute: "mute NICK [DURATION]",
+  unmute: "unmute NICK",
+  bans: "bans",
+};
+
+const DURATION = /^\d+(?:\.\d+)?(?:ms|s|m|h|d)$/;
+
+/** First word and the rest (hub.ts has `splitArgs`, but importing it here would be circular). */
+function firstAndRest(text: string): string[] {
+  const match = /^(\S+)(?:\s+([\s\S]*))?$/.exec(text);
+  if (!match) return [];
+  return match[2] ? [match[1], match[2]] : [match[1]];
+}
+
+/**
+ * Splits `[DURATION] [REASON]`: a first word like `10m` is the duration.
+ *
+ * @param rest The text after the target.
+ * @returns Duration in ms (`undefined`: permanent) and reason.
+ */
+function durationAndReason(rest: string | undefined): [number | undefined, string] {
+  const [first, more] = firstAndRest((rest ?? "").trim());
+  if (first !== undefined && DURATION.test(first)) {
+    const ms = parseDuration(first);
+    if (ms <= 0) throw new ChatError("bad_arguments", "A duration must be longer than 0");
+    return [ms, more ?? ""];
+  }
+  return [undefined, (rest ?? "").trim()];
+}
+
+/**
+ * Runs one moderation act on the hub.
+ *
+ * @param hub The chat.
+ * @param verb What to do.
+ * @param args The arguments as typed (target first).
+ * @param by Who acts: an operator's nick or `"server"` for the console.
+ * @returns A sentence for the actor.
+ * @throws {ChatError} `bad_arguments` for a missing target or bad duration;
+ *   `no_such_nick` when kicking or muting someone who is not online.
+ */
+export function moderate(hub: Hub, verb: ModerationVerb, args: string, by: string): string {
+  const [target, rest] = firstAndRest(args.trim());
+  if (verb === "bans") {
+    const bans = hub.moderation.bans();
+    if (bans.length === 0) return "No bans";
+    return `${bans.length} ban${bans.length === 1 ? "" : "s"}:\n` +
+      bans.map((b) =>
+        `  ${b.kind} ${b.value} ${
+          b.until === null ? "permanent" : `until ${new Date(b.until).toISOString()}`
+        } by ${b.by}${b.reason ? `: ${b.reason}` : ""}`
+      ).join("\n");
+  }
+  if (!target) throw new ChatError("bad_arguments", `Usage: ${MODERATION_USAGE[verb]}`);
+  const shown = sanitizeText(target);
+  switch (verb) {
+    case "kick": {
+      if (!hub.kick(target, rest ?? "", by)) {
+        throw new ChatError("no_such_nick", `No user is called ${shown}`);
+      }
+      return `Kicked ${shown}`;
+    }
+    case "ban": {
+      let durationMs: number | undefined;
+      let reason: string;
+      try {
+        [durationMs, reason] = durationAndReason(rest);
+      } catch (error) {
+        if (error instanceof TypeError) throw new ChatError("bad_arguments", error.message);
+        throw error;
+      }
+      const ban = hub.moderation.ban(target, durationMs, reason, by);
+      const why = `banned by ${by}${ban.reason ? `: ${ban.reason}` : ""}`;
+      const victims = [...hub.sessions()].filter((s) =>
+        ban.kind === "nick" ? s.key === ban.value : hostOf(s.remoteAddr) === ban.value
+      );
+      for (const victim of victims) hub.kick(victim.nick, why, by);
+      return `Banned ${ban.kind} ${ban.value} ${describeDuration(durationMs)}` +
+        (victims.length ? `; disconnected ${victims.map((s) => s.nick).join(", ")}` : "");
+    }
+    case "unban":
+      return hub.moderation.unban(target, by)
+        ? `Unbanned ${shown}`
+        : `No ban on ${isAddressTarget(target) ? "address" : "nick"} ${shown}`;
+    case "mute": {
+      const session = hub.find(target);
+      if (!session) throw new ChatError("no_such_nick", `No user is called ${shown}`);
+      let durationMs: number | undefined;
+      try {
+        [durationMs] = durationAndReason(rest);
+      } catch (error) {
+        if (error instanceof TypeError) throw new ChatError("bad_arguments", error.message);
+        throw error;
+      }
+      hub.moderation.mute(session, durationMs, by);
+      const text = `${session.nick} was muted by ${by} ${describeDuration(durationMs)}`;
+      for (const room of session.rooms) {
+        hub.broadcastTo(room, { type: "notice", ts: hub.now(), room: room.name, text });
+      }
+      return `Muted ${session.nick} ${describeDuration(durationMs)}`;
+    }
+    case "unmute": {
+      const session = hub.find(target);
+      const was = hub.moderation.unmute(target, session, by);
+      if (session && was) {
+        hub.sendTo(session, {
+          type: "notice",
+          ts: hub.now(),
+          text: `You were unmuted by ${by}`,
+        });
+      }
+      return was ? `Unmuted ${shown}` : `${shown} was not muted`;
+    }
+  }
+}
+
+function operatorCommand(verb: ModerationVerb, help: string): CommandSpec {
+  return {
+    name: verb,
+    usage: `/${MODERATION_USAGE[verb]}`,
+    help,
+    minArgs: verb === "bans" ? 0 : 1,
+    maxArgs: 1,
+    run({ hub, session, args }) {
+      hub.moderation.requireOperator(session);
+      const reply = moderate(hub, verb, args[0] ?? "", session.nick);
+      if (!session.gone) hub.sendTo(session, { type: "notice", ts: hub.now(), text: reply });
+      return undefined;
+    },
+  };
+}
+
+/** `/op` and the operator commands. */
+export const MODERATION_COMMANDS: CommandSpec[] = [
+  {
+    name: "op",
+    usage: "/op PASSWORD",
+    help: "Become an operator with the server's PARLEY_ADMIN_PASSWORD.",
+    minArgs: 1,
+    maxArgs: 1,
+    run({ hub, session, args }) {
+      hub.moderation.grantOperator(session, args[0]);
+      hub.sendTo(session, {
+        type: "notice",
+        ts: hub.now(),
+        text: "You are now an operator: /kick, /ban, /unban, /mute, /unmute, /bans",
+      });
+      return undefined;
+    },
+  },
+  operatorCommand("kick", "Operators: disconnect a user."),
+  operatorCommand(
+    "ban",
+    "Operators: ban a nick or address (e.g. 10m, 2h, 7d; permanent without); disconnects them.",
+  ),
+  operatorCommand("unban", "Operators: lift a ban."),
+  operatorCommand("mute", "Operators: stop a user from speaking (for DURATION, or until unmuted)."),
+  operatorCommand("unmute", "Operators: let a muted user speak again."),
+  operatorCommand("bans", "Operators: list bans."),
+];

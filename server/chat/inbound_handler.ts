@@ -1,0 +1,249 @@
+/**
+ * What happens to each message a client sends, whatever the transport: flood
+ * control, decoding, the malformed-message allowance, the handshake (with the
+ * password guard's delay and lockout, and probes), then the hub. TCP/TLS
+ * (`connection.ts`) and WebSocket (`ws_connection.ts`) connections each own
+ * one and feed it payloads, so both get the same rules by construction.
+ *
+ * @module
+ */
+
+import { getLogger } from "npm:@logtape/logtape@2.4.2";
+import {
+  type ClientMessage,
+  encodeMessage,
+  type ErrorCode,
+  parseClientMessage,
+} from "../../protocol/messages.ts";
+import type { AuthGuard } from "../guards/auth_guard.ts";
+import { ChatError } from "./chat_error.ts";
+import { FloodControl, type FloodOptions } from "../guards/flood_control.ts";
+import type { Hub } from "./hub.ts";
+import type { Peer, Session } from "./session.ts";
+
+const log = getLogger(["parley", "server"]);
+
+/** The transport side of a connection, as the handler uses it. */
+export interface InboundTransport extends Peer {
+  /** Immediate close. */
+  abort(reason: string): void;
+}
+
+/** Options for {@linkcode InboundHandler}. */
+export interface InboundOptions extends FloodOptions {
+  /**
+   * Malformed messages tolerated before the connection is closed.
+   * @default {10}
+   */
+  maxBadMessages?: number;
+  /** Delays and locks out password guessing; shared by every connection. */
+  authGuard?: AuthGuard;
+}
+
+/** Where a connection's protocol conversation is. */
+type Phase = "handshake" | "open" | "refusing" | "done";
+
+/**
+ * The protocol conversation of one connection.
+ *
+ * @example
+ * ```ts
+ * // Inside a transport, for each complete payload:
+ * // inbound.handle(payload);
+ * ```
+ */
+export class InboundHandler {
+  /** The session once the handshake is done. */
+  session: Session | undefined;
+  readonly #transport: InboundTransport;
+  readonly #hub: Hub;
+  /** Issue 5: created at the first payload after the handshake, so idle connections hold none. */
+  #flood: FloodControl | undefined;
+  readonly #floodOptions: FloodOptions;
+  readonly #authGuard: AuthGuard | undefined;
+  readonly #maxBadMessages: number;
+  readonly #onAdmitted: () => void;
+  #phase: Phase = "handshake";
+  #badMessages = 0;
+  #refusal: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * @param transport The connection (send, close, abort, remote address).
+   * @param hub The chat.
+   * @param options Flood limits, malformed-message allowance, password guard.
+   * @param onAdmitted Called once the hub admitted the client (raise frame limits here).
+   */
+  constructor(
+    transport: InboundTransport,
+    hub: Hub,
+    options: InboundOptions,
+    onAdmitted: () => void,
+  ) {
+    this.#transport = transport;
+    this.#hub = hub;
+    this.#floodOptions = options;
+    this.#authGuard = options.authGuard;
+    this.#maxBadMessages = options.maxBadMessages ?? 10;
+    this.#onAdmitted = onAdmitted;
+  }
+
+  /**
+   * Whether the handshake is unfinished: no `hello` yet, or a refusal is
+   * being delayed (the handshake deadline still applies; heartbeats do not).
+   */
+  get inHandshake(): boolean {
+    return this.#phase === "handshake" || this.#phase === "refusing";
+  }
+
+  /** Whether payloads are still being taken (not refusing, not done). */
+  get accepting(): boolean {
+    return this.#phase === "handshake" || this.#phase === "open";
+  }
+
+  /**
+   * Handles one payload (a frame's body, or a WebSocket message's bytes).
+   *
+   * @param payload UTF-8 JSON bytes; may be a view that is reused after return.
+   */
+  handle(payload: Uint8Array): void {
+    if (!this.accepting) return;
+    if (this.#phase === "open") {
+      const now = this.#hub.now();
+      this.#flood ??= new FloodControl(this.#floodOptions, this.#hub.limits.maxFrameBytes, now);
+      const verdict = this.#flood.check(payload.length + 4, now);
+      if (verdict !== "accept") {
+        this.#floodRefused(payload, verdict);
+        return;
+      }
+    }
+    let message: ClientMessage;
+    try {
+      message = parseClientMessage(payload);
+    } catch (error) {
+      if (!(error instanceof SyntaxError || error instanceof TypeError)) throw error;
+      this.malformed(error);
+      return;
+    }
+    if (this.#phase === "handshake") this.#handshake(message);
+    else this.#hub.receive(this.session!, message);
+  }
+
+  /**
+   * Counts a malformed message (bad JSON, wrong field, a binary WebSocket
+   * message): refused before the handshake, answered with `bad_message` after,
+   * and the connection closed once there are more than `maxBadMessages`.
+   *
+   * @param error What was wrong, as a sentence.
+   */
+  malformed(error: Error): void {
+    if (!this.accepting) return;
+    if (this.#phase === "handshake") {
+      this.refuse("handshake_required", `Expected a hello message: ${error.message}`);
+      return;
+    }
+    this.#badMessages++;
+    log.info("bad message from {address}: {error}", {
+      address: this.#transport.remoteAddr,
+      error: error.message,
+    });
+    if (this.#badMessages > this.#maxBadMessages) {
+      this.refuse("bad_message", `Too many malformed messages; last: ${error.message}`);
+    } else {
+      this.#transport.send(
+        encodeMessage({ type: "error", code: "bad_message", message: error.message }),
+      );
+    }
+  }
+
+  /**
+   * Sends a typed error, then closes the connection gracefully.
+   *
+   * @param code Protocol error code.
+   * @param message A sentence for the user.
+   */
+  refuse(code: ErrorCode, message: string): void {
+    this.#phase = "done";
+    this.#transport.send(encodeMessage({ type: "error", code, message }));
+    this.#transport.close(`${code}: ${message}`);
+  }
+
+  /** Cancels a delayed refusal (the connection closed first). */
+  dispose(): void {
+    if (this.#refusal !== undefined) clearTimeout(this.#refusal);
+    this.#refusal = undefined;
+    this.#phase = "done";
+  }
+
+  #handshake(message: ClientMessage): void {
+    if (message.type !== "hello") {
+      this.refuse("handshake_required", `Expected a hello message first, got "${message.type}"`);
+      return;
+    }
+    const address = this.#transport.remoteAddr;
+    const guard = this.#hub.requiresPassword ? this.#authGuard : undefined;
+    const locked = guard?.lockedFor(address) ?? 0;
+    if (locked > 0) {
+      log.warn("refused {address}: locked out for {ms} more ms", { address, ms: locked });
+      this.refuse(
+        "locked_out",
+        `Too many wrong passwords from your address; try again in ${Math.ceil(locked / 1000)} s`,
+      );
+      return;
+    }
+    try {
+      if (message.probe) {
+        this.#hub.checkHello(message, address);
+        this.#phase = "done";
+        this.#transport.send(encodeMessage(this.#hub.probeWelcome()));
+        this.#transport.close("probe");
+        return;
+      }
+      this.session = this.#hub.admit(message, this.#transport);
+      this.#phase = "open";
+      this.#onAdmitted();
+      guard?.succeed(address);
+    } catch (error) {
+      if (!(error instanceof ChatError)) throw error;
+      if (guard && error.code === "auth_failed" && message.password !== undefined) {
+        // Answer a wrong password late, on this connection only; the hub carries on.
+        this.#phase = "refusing";
+        const delay = guard.fail(address);
+        this.#refusal = setTimeout(() => {
+          this.#refusal = undefined;
+          this.refuse(error.code, error.message);
+        }, delay);
+        return;
+      }
+      this.refuse(error.code, error.message);
+    }
+  }
+
+  /** Answers a payload over the flood limits; disconnects when strikes run out. */
+  #floodRefused(payload: Uint8Array, verdict: "refuse" | "disconnect"): void {
+    const nick = this.session?.nick ?? "";
+    const address = this.#transport.remoteAddr;
+    if (verdict === "disconnect") {
+      log.warn("flood from {nick} ({address}): {refused} messages over the limit, disconnecting", {
+        nick,
+        address,
+        refused: this.#flood?.refused,
+      });
+      this.refuse("rate_limited", "Disconnected for sending too fast");
+      return;
+    }
+    if (this.#flood?.refused === 1) log.warn("rate limited {nick} ({address})", { nick, address });
+    let ref: number | undefined;
+    try {
+      const message = parseClientMessage(payload);
+      if ("ref" in message) ref = message.ref;
+    } catch (error) {
+      if (!(error instanceof SyntaxError || error instanceof TypeError)) throw error;
+    }
+    const text = "You are sending too fast; this message was not delivered";
+    this.#transport.send(encodeMessage(
+      ref === undefined
+        ? { type: "error", code: "rate_limited", message: text }
+        : { type: "error", code: "rate_limited", message: text, ref },
+    ));
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Recent voice and video messages kept in memory by id, so that `fetch_media`
+ * (the browser player and the terminal's `/save`) can get their bytes.
+ *
+ * Integration point for persistent history: when the SQLite history lands,
+ * `put()` is where a row goes in and `get()` falls back to the database.
+ *
+ * @module
+ */
+
+import type { MediaKind } from "../../protocol/messages.ts";
+import { nameKey } from "../../protocol/names.ts";
+import type { MediaArchive, MediaInfo } from "../storage/media_archive.ts";
+
+/** A stored recording and what it is. */
+export interface StoredMedia {
+  /** Message id, shared with chat messages. */
+  id: number;
+  /** Server time it was posted, ms since the epoch. */
+  ts: number;
+  /** Room it was posted to. */
+  room: string;
+  /** Nick of the sender at the time. */
+  from: string;
+  /** `"voice"` or `"video"`. */
+  kind: MediaKind;
+  /** Container type, e.g. `"video/webm;codecs=vp8,opus"`. */
+  mime: string;
+  /** Recorded length, in ms. */
+  durationMs: number;
+  /** The recording. */
+  data: Uint8Array;
+}
+
+/** Options for {@linkcode MediaStore}. */
+export interface MediaStoreOptions {
+  /**
+   * Most bytes of recordings kept in memory; the oldest are dropped first.
+   * @default {67108864}
+   */
+  maxStoreBytes?: number;
+  /**
+   * Durable storage behind the in-memory cache (the history file); recordings
+   * live in memory only when absent (`--data :memory:`).
+   */
+  archive?: MediaArchive;
+}
+
+/**
+ * A bounded, insertion-ordered map of recordings by id.
+ *
+ * @example
+ * ```ts
+ * import { MediaStore } from "./media_store.ts";
+ * const store = new MediaStore({ maxStoreBytes: 10 });
+ * store.put({ id: 1, ts: 0, room: "#lobby", from: "a", kind: "voice", mime: "audio/webm",
+ *   durationMs: 1000, data: new Uint8Array(8) });
+ * store.get(1)?.data.length; // 8
+ * ```
+ */
+export class MediaStore {
+  readonly #items = new Map<number, StoredMedia>();
+  readonly #maxStoreBytes: number;
+  readonly #archive: MediaArchive | undefined;
+  #bytes = 0;
+
+  /** @param options See {@linkcode MediaStoreOptions}. */
+  constructor(options: MediaStoreOptions = {}) {
+    this.#maxStoreBytes = options.maxStoreBytes ?? 64 * 1024 * 1024;
+    this.#archive = options.archive;
+  }
+
+  /** Bytes of recordings held. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Number of recordings held. */
+  get size(): number {
+    return this.#items.size;
+  }
+
+  /**
+   * Keeps a recording: first in the archive (durably), then in the memory
+   * cache, dropping the oldest cached ones past `maxStoreBytes`.
+   *
+   * @param media The recording.
+   * @throws {Error} If the archive cannot store it; nothing is kept then.
+   */
+  put(media: StoredMedia): void {
+    this.#archive?.put(media);
+    this.#items.set(media.id, media);
+    this.#bytes += media.data.length;
+    for (const [id, old] of this.#items) {
+      if (this.#bytes <= this.#maxStoreBytes || id === media.id) break;
+      this.#items.delete(id);
+      this.#bytes -= old.data.length;
+    }
+  }
+
+  /**
+   * Finds a recording by id.
+   *
+   * @param id Message id.
+   * @returns The recording, or `undefined` if unknown or dropped.
+   */
+  get(id: number): StoredMedia | undefined {
+    return this.#items.get(id) ?? this.#archive?.get(id);
+  }
+
+  /**
+   * A room's recordings with ids in `[sinceId, beforeId)`, oldest first,
+   * without their bytes (for history replay).
+   *
+   * @param room Room name including `#` (any case).
+   * @param sinceId Smallest id included.
+   * @param beforeId Only smaller ids; all when absent.
+   */
+  between(room: string, sinceId: number, beforeId = Number.MAX_SAFE_INTEGER): MediaInfo[] {
+    if (this.#archive) return this.#archive.between(room, sinceId, beforeId);
+    const key = nameKey(room);
+    const found: MediaInfo[] = [];
+    for (const { data, ...info } of this.#items.values()) {
+      if (nameKey(info.room) === key && info.id >= sinceId && info.id < beforeId) {
+        found.push({ ...info, bytes: data.length });
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * Voice and video recordings kept with history in the SQLite file (issue 7),
+ * so they survive restarts and are replayed with the room's history.
+ *
+ * Recordings are rare and large, so they stay off the chat messages' group
+ * commit: each is written in its own transaction before its sender is
+ * acknowledged. The archive opens its own connection to the history file
+ * (WAL mode allows several), so the message store is untouched.
+ *
+ * @module
+ */
+
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { nameKey } from "../../protocol/names.ts";
+import type { StoredMedia } from "../media/media_store.ts";
+
+/** A recording without its bytes, as replayed in history. */
+export type MediaInfo = Omit<StoredMedia, "data"> & {
+  /** Size of the recording, in bytes. */
+  bytes: number;
+};
+
+/** Options for {@linkcode MediaArchive}. */
+export interface MediaArchiveOptions {
+  /**
+   * Most bytes of recordings kept in the file; the oldest are deleted first.
+   * @default {268435456}
+   */
+  maxBytes?: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS media (
+  id INTEGER PRIMARY KEY,
+  ts INTEGER NOT NULL,
+  room_key TEXT NOT NULL,
+  room TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  mime TEXT NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS media_room ON media (room_key, id);
+`;
+
+type Row = Record<string, unknown>;
+
+/**
+ * Recordings in the history database.
+ *
+ * @example
+ * ```ts
+ * import { MediaArchive } from "./media_archive.ts";
+ * const archive = new MediaArchive(":memory:");
+ * archive.put({ id: 7, ts: 0, room: "#lobby", from: "amy", kind: "voice", mime: "audio/webm",
+ *   durationMs: 1200, data: new Uint8Array([0x1a, 0x45, 0xdf, 0xa3]) });
+ * archive.get(7)?.data.length; // 4
+ * archive.close();
+ * ```
+ */
+export class MediaArchive {
+  readonly #db: DatabaseSync;
+  readonly #maxBytes: number;
+  readonly #insert: StatementSync;
+  #closed = false;
+
+  /**
+   * Opens the archive in the history file (creating its table if needed).
+   *
+   * @param path The `--data` file.
+   * @param options See {@linkcode MediaArchiveOptions}.
+   * @throws {Error} If the file cannot be opened (a message naming the path).
+   */
+  constructor(path: string, options: MediaArchiveOptions = {}) {
+    this.#maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
+    try {
+      this.#db = new DatabaseSync(path);
+      this.#db.exec("PRAGMA busy_timeout = 5000");
+      if (path !== ":memory:") this.#db.exec("PRAGMA synchronous = NORMAL");
+      this.#db.exec(SCHEMA);
+    } catch (error) {
+      throw new Error(`Cannot open media archive in ${path}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    this.#insert = this.#db.prepare(
+      `INSERT INTO media (id, ts, room_key, room, sender, kind, mime, duration_ms, bytes, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  /**
+   * Stores a recording durably (its own transaction), then deletes the oldest
+   * recordings while the total exceeds `maxBytes`.
+   *
+   * @param media The recording.
+   * @throws {Error} If SQLite cannot write it; nothing is stored then.
+   */
+  put(media: StoredMedia): void {
+    this.#insert.run(
+      media.id,
+      media.ts,
+      nameKey(media.room),
+      media.room,
+      media.from,
+      media.kind,
+      media.mime,
+      media.durationMs,
+      media.data.length,
+      media.data,
+    );
+    this.#trim();
+  }
+
+  /**
+   * Loads a recording with its bytes.
+   *
+   * @param id Message id.
+   * @returns The recording, or `undefined` if unknown or deleted.
+   */
+  get(id: number): StoredMedia | undefined {
+    const row = this.#db.prepare("SELECT * FROM media WHERE id = ?").get(id) as Row | undefined;
+    if (!row) return undefined;
+    return { ...toInfo(row), data: new Uint8Array(row.data as Uint8Array) };
+  }
+
+  /**
+   * The recordings of a room with ids from `sinceId` up to (not including)
+   * `beforeId`, oldest first, without their bytes.
+   *
+   * @param room Room name including `#` (any case).
+   * @param sinceId Smallest id included.
+   * @param beforeId Only smaller ids; all when absent.
+   */
+  between(room: string, sinceId: number, beforeId = Number.MAX_SAFE_INTEGER): MediaInfo[] {
+    const rows = this.#db.prepare(
+      `SELECT id, ts, room, sender, kind, mime, duration_ms, bytes FROM media
+       WHERE room_key = ? AND id >= ? AND id < ? ORDER BY id`,
+    ).all(nameKey(room), sinceId, beforeId) as Row[];
+    return rows.map(toInfo);
+  }
+
+  /**
+   * Deletes recordings older than `maxAgeMs`.
+   *
+   * @param now Current time, ms since the epoch.
+   * @param maxAgeMs Age limit, ms.
+   * @returns How many were deleted.
+   */
+  deleteOlderThan(now: number, maxAgeMs: number): number {
+    return Number(this.#db.prepare("DELETE FROM media WHERE ts < ?").run(now - maxAgeMs).changes);
+  }
+
+  /** Total bytes of recordings stored. */
+  totalBytes(): number {
+    const row = this.#db.prepare("SELECT coalesce(sum(bytes), 0) AS n FROM media").get() as Row;
+    return Number(row.n);
+  }
+
+  /** Closes the connection. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+
+  #trim(): void {
+    let total = this.totalBytes();
+    while (total > this.#maxBytes) {
+      const oldest = this.#db.prepare("SELECT id, bytes FROM media ORDER BY id LIMIT 1").get() as
+        | Row
+        | undefined;
+      if (!oldest) return;
+      this.#db.prepare("DELETE FROM media WHERE id = ?").run(oldest.id as number);
+      total -= Number(oldest.bytes);
+    }
+  }
+}
+
+function toInfo(row: Row): MediaInfo {
+  return {
+    id: Number(row.id),
+    ts: Number(row.ts),
+    room: String(row.room),
+    from: String(row.sender),
+    kind: row.kind as MediaInfo["kind"],
+    mime: String(row.mime),
+    durationMs: Number(row.duration_ms),
+    bytes: Number(row.bytes),
+  };
+}

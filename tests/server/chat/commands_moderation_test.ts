@@ -1,0 +1,125 @@
+import { assert, assertEqual, assertMatch } from "../../_helpers/assert.ts";
+import { admitFake } from "../../_helpers/fake_peer.ts";
+import { PROTOCOL_VERSION } from "../../../protocol/messages.ts";
+import { ChatError } from "../../../server/chat/chat_error.ts";
+import { moderate } from "../../../server/chat/commands_moderation.ts";
+import { Hub } from "../../../server/chat/hub.ts";
+import { FakePeer } from "../../_helpers/fake_peer.ts";
+import { hostOf, isAddressTarget } from "../../../server/chat/moderation.ts";
+
+function hubAt(clock: { now: number }) {
+  return new Hub({ adminPassword: "sesame", now: () => clock.now });
+}
+
+Deno.test("/op grants operator status with the right password and limits wrong attempts", () => {
+  const hub = hubAt({ now: 1000 });
+  const alice = admitFake(hub, "alice");
+  const bob = admitFake(hub, "bob");
+  hub.receive(alice.session, { type: "command", ref: 1, name: "kick", args: "bob" });
+  assertEqual(alice.peer.of("error").at(-1)?.code, "forbidden");
+  for (let i = 0; i < 3; i++) {
+    hub.receive(alice.session, { type: "command", ref: 2, name: "op", args: "guess" });
+    assertEqual(alice.peer.of("error").at(-1)?.code, "auth_failed");
+  }
+  hub.receive(alice.session, { type: "command", ref: 3, name: "op", args: "sesame" });
+  assertEqual(alice.peer.of("error").at(-1)?.code, "forbidden", "attempts used up");
+  hub.receive(bob.session, { type: "command", ref: 4, name: "op", args: "sesame" });
+  assert(hub.moderation.isOperator(bob.session));
+  hub.receive(bob.session, { type: "command", ref: 5, name: "kick", args: "alice flooding" });
+  assertEqual(alice.peer.closedWith, "kicked by bob: flooding");
+  assertEqual(hub.find("alice"), undefined);
+  const noOps = new Hub();
+  const carol = admitFake(noOps, "carol");
+  noOps.receive(carol.session, { type: "command", ref: 1, name: "op", args: "" });
+  assertEqual(carol.peer.of("error").at(-1)?.code, "bad_arguments");
+  noOps.receive(carol.session, { type: "command", ref: 1, name: "op", args: "x" });
+  assertMatch(carol.peer.of("error").at(-1)!.message, /no operators/);
+});
+
+Deno.test("mute stops a user speaking until it expires, and survives a rename", () => {
+  const clock = { now: 1000 };
+  const hub = hubAt(clock);
+  const alice = admitFake(hub, "alice");
+  const bob = admitFake(hub, "bob");
+  assertEqual(moderate(hub, "mute", "bob 10m", "server"), "Muted bob for 10m");
+  assertEqual(alice.peer.of("notice").at(-1)?.text, "bob was muted by server for 10m");
+  hub.receive(bob.session, { type: "msg", ref: 1, text: "hello?" });
+  assertEqual(bob.peer.of("error").at(-1)?.code, "muted");
+  hub.receive(bob.session, { type: "command", ref: 2, name: "nick", args: "bobby" });
+  hub.receive(bob.session, { type: "command", ref: 3, name: "me", args: "sneaks" });
+  hub.receive(bob.session, { type: "command", ref: 4, name: "msg", args: "alice psst" });
+  hub.receive(bob.session, { type: "command", ref: 5, name: "topic", args: "x" });
+  hub.receive(bob.session, { type: "command", ref: 6, name: "roll", args: "" });
+  assertEqual(bob.peer.of("error").filter((e) => e.code === "muted").length, 5);
+  assertEqual(alice.peer.of("msg").length + alice.peer.of("action").length, 0);
+  clock.now += 10 * 60_000;
+  hub.receive(bob.session, { type: "msg", ref: 7, text: "free" });
+  assertEqual(alice.peer.of("msg").at(-1)?.text, "free");
+  moderate(hub, "mute", "bobby", "server");
+  assertEqual(moderate(hub, "unmute", "BOBBY", "server"), "Unmuted BOBBY");
+  hub.receive(bob.session, { type: "msg", ref: 8, text: "again" });
+  assertEqual(alice.peer.of("msg").at(-1)?.text, "again");
+});
+
+Deno.test("ban by nick disconnects and refuses the nick with banned until it expires or is lifted", () => {
+  const clock = { now: 1000 };
+  const hub = hubAt(clock);
+  admitFake(hub, "alice");
+  const troll = admitFake(hub, "Troll", "198.51.100.7:5555");
+  assertMatch(moderate(hub, "ban", "troll 1h spamming links", "alice"), /Banned nick troll for 1h/);
+  assertMatch(troll.peer.closedWith ?? "", /banned by alice: spamming links/);
+  let refused: unknown;
+  try {
+    hub.admit({ type: "hello", version: PROTOCOL_VERSION, nick: "TROLL" }, new FakePeer());
+  } catch (error) {
+    refused = error;
+  }
+  assert(refused instanceof ChatError && refused.code === "banned", String(refused));
+  assertMatch((refused as Error).message, /until .*: spamming links/);
+  clock.now += 3_600_000;
+  admitFake(hub, "troll"); // expired
+  hub.disconnect(hub.find("troll")!, "test");
+  moderate(hub, "ban", "troll", "alice");
+  assertMatch(moderate(hub, "bans", "", "alice"), /nick troll permanent by alice/);
+  assertEqual(moderate(hub, "unban", "troll", "alice"), "Unbanned troll");
+  admitFake(hub, "troll");
+});
+
+Deno.test("ban by address disconnects everyone from it and refuses new connections from it", () => {
+  const hub = hubAt({ now: 1000 });
+  const a = admitFake(hub, "a", "[2001:db8::5]:1000");
+  const b = admitFake(hub, "b", "[2001:db8::5]:1001");
+  const c = admitFake(hub, "c", "192.0.2.1:1002");
+  assertMatch(moderate(hub, "ban", "2001:db8::5", "server"), /disconnected a, b/);
+  assert(a.peer.closedWith && b.peer.closedWith && !c.peer.closedWith);
+  let code: string | undefined;
+  try {
+    hub.admit(
+      { type: "hello", version: PROTOCOL_VERSION, nick: "fresh" },
+      new FakePeer("[2001:db8::5]:2000"),
+    );
+  } catch (error) {
+    code = (error as ChatError).code;
+  }
+  assertEqual(code, "banned");
+  assertEqual(moderate(hub, "unban", "[2001:db8::5]", "server"), "Unbanned [2001:db8::5]");
+});
+
+Deno.test("moderation helpers tell addresses from nicks and hosts from ports", () => {
+  assertEqual(hostOf("127.0.0.1:5003"), "127.0.0.1");
+  assertEqual(hostOf("[::1]:5003"), "::1");
+  assert(isAddressTarget("10.1.2.3") && isAddressTarget("::1") && isAddressTarget("[::1]"));
+  assert(!isAddressTarget("bob") && !isAddressTarget("1.2.3"));
+});
+
+Deno.test("moderation acts are refused with sentences for missing targets and offline users", () => {
+  const hub = hubAt({ now: 1 });
+  for (const [verb, args] of [["kick", ""], ["kick", "ghost"], ["mute", "ghost"]] as const) {
+    try {
+      moderate(hub, verb, args, "server");
+      throw new Error(`${verb} ${args} should fail`);
+    } catch (error) {
+      assert(error instanceof ChatError, String(error));
+    }
+  }
+});

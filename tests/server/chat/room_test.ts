@@ -1,0 +1,51 @@
+import { Room } from "../../../server/chat/room.ts";
+import { assertEqual } from "../../_helpers/assert.ts";
+
+function member(log: Uint8Array[], accept = true) {
+  return { send: (f: Uint8Array) => accept && log.push(f) > 0, close() {} };
+}
+
+Deno.test("Room.broadcast hands the same bytes to every member except the sender", () => {
+  const room = new Room("#lobby");
+  const a: Uint8Array[] = [], b: Uint8Array[] = [], c: Uint8Array[] = [];
+  const sender = member(a);
+  room.add(sender);
+  room.add(member(b));
+  room.add(member(c));
+  const frame = new Uint8Array([0, 0, 0, 1, 65]);
+  assertEqual(room.broadcast(frame, sender), 2);
+  assertEqual(a.length, 0);
+  // Encode once: recipients share the very same bytes (one copy per message into the
+  // room's arena, see frame_arena.ts), no per-recipient copy.
+  assertEqual(b[0] === c[0], true);
+  assertEqual([...b[0]], [...frame]);
+  // Consecutive broadcasts lie end to end, so a member's queue can merge them.
+  room.broadcast(new Uint8Array([0, 0, 0, 1, 66]), sender);
+  assertEqual(b[1].buffer === b[0].buffer && b[1].byteOffset === b[0].byteOffset + 5, true);
+});
+
+Deno.test("Room.broadcast carries on past a member whose queue is full", () => {
+  const room = new Room("#lobby");
+  const before: Uint8Array[] = [], after: Uint8Array[] = [];
+  room.add(member(before));
+  room.add(member([], false));
+  room.add(member(after));
+  assertEqual(room.broadcast(new Uint8Array(4)), 2);
+  assertEqual([before.length, after.length], [1, 1]);
+});
+
+Deno.test("Room.broadcast tolerates a member removed during fanout", () => {
+  const room = new Room("#lobby");
+  const got: Uint8Array[] = [];
+  const leaver = { send: () => (room.remove(leaver), false), close() {} };
+  room.add(leaver);
+  room.add(member(got));
+  room.broadcast(new Uint8Array(4));
+  assertEqual([room.size, got.length], [1, 1]);
+});
+
+Deno.test("Room.add is idempotent", () => {
+  const room = new Room("#x");
+  const m = member([]);
+  assertEqual([room.add(m), room.add(m), room.size], [true, false, 1]);
+});

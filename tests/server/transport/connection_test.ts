@@ -1,0 +1,99 @@
+import { assert, assertEqual } from "../../_helpers/assert.ts";
+import {
+  type ByteStream,
+  Connection,
+  PRESENCE_DELAY_MS,
+} from "../../../server/transport/connection.ts";
+import { FrameArena } from "../../../server/chat/frame_arena.ts";
+import { Hub } from "../../../server/chat/hub.ts";
+
+/** A stream whose reads wait until close and whose writes are recorded. */
+class RecordingStream implements ByteStream {
+  writes: Uint8Array[] = [];
+  #closed = Promise.withResolvers<number | null>();
+  read(_buffer: Uint8Array): Promise<number | null> {
+    return this.#closed.promise;
+  }
+  write(data: Uint8Array): Promise<number> {
+    this.writes.push(data);
+    return Promise.resolve(data.length);
+  }
+  close(): void {
+    this.#closed.resolve(null);
+  }
+}
+
+function frame(byte: number, length: number): Uint8Array {
+  return new Uint8Array(length).fill(byte);
+}
+
+Deno.test("Connection writes consecutive arena frames as one span without copying, in order", async () => {
+  const stream = new RecordingStream();
+  const conn = new Connection(stream, "127.0.0.1:1", new Hub());
+  const arena = new FrameArena(64 * 1024);
+  // Many broadcasts in one turn, then a private frame, then more broadcasts.
+  const first = Array.from({ length: 40 }, (_, i) => arena.place(frame(i, 130)));
+  const own = frame(200, 50);
+  const second = Array.from({ length: 40 }, (_, i) => arena.place(frame(100 + i, 130)));
+  for (const f of first) assert(conn.send(f));
+  conn.send(own);
+  for (const f of second) conn.send(f);
+  assertEqual(conn.queuedBytes, 80 * 130 + 50);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  const expected = [...first, own, ...second].flatMap((f) => [...f]);
+  assertEqual(stream.writes.flatMap((w) => [...w]), expected, "bytes in send order");
+  assertEqual(stream.writes.length, 3, "one write per span and one for the private frame");
+  assert(stream.writes[0].buffer === first[0].buffer, "the span is written from the arena itself");
+  assertEqual(stream.writes[0].length, 40 * 130);
+  assertEqual(conn.queuedBytes, 0);
+  conn.abort("test over");
+  await conn.closed;
+});
+
+Deno.test("Connection concatenates small unrelated frames into one write", async () => {
+  const stream = new RecordingStream();
+  const conn = new Connection(stream, "127.0.0.1:1", new Hub());
+  const frames = Array.from({ length: 10 }, (_, i) => frame(i, 60));
+  for (const f of frames) conn.send(f);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assertEqual(stream.writes.length, 1);
+  assertEqual([...stream.writes[0]], frames.flatMap((f) => [...f]));
+  conn.abort("test over");
+  await conn.closed;
+});
+
+Deno.test("FrameArena places frames end to end and leaves large frames alone", () => {
+  const arena = new FrameArena(1024);
+  const a = arena.place(frame(1, 100));
+  const b = arena.place(frame(2, 100));
+  assert(a.buffer === b.buffer && a.byteOffset + a.length === b.byteOffset);
+  const big = frame(3, 300);
+  assert(arena.place(big) === big, "over a quarter chunk: not copied");
+  // A chunk that is full starts a new one; earlier views keep their bytes.
+  for (let i = 0; i < 10; i++) arena.place(frame(4, 200));
+  assertEqual([...a], [...frame(1, 100)]);
+});
+
+Deno.test("Connection.sendLater holds presence frames for one shared timer, and send writes them along in order", async () => {
+  const stream = new RecordingStream();
+  const conn = new Connection(stream, "127.0.0.1:1", new Hub());
+  conn.sendLater(frame(1, 20));
+  conn.sendLater(frame(2, 20));
+  await new Promise((resolve) => queueMicrotask(() => resolve(undefined)));
+  await Promise.resolve();
+  assertEqual(stream.writes.length, 0, "not written at the end of the turn");
+  for (let i = 0; i < 100 && stream.writes.length === 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assertEqual(stream.writes.flatMap((w) => [...w]), [...frame(1, 20), ...frame(2, 20)]);
+  // A normal frame takes queued presence frames with it at once.
+  stream.writes.length = 0;
+  conn.sendLater(frame(3, 20));
+  conn.send(frame(4, 20));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assertEqual(stream.writes.flatMap((w) => [...w]), [...frame(3, 20), ...frame(4, 20)]);
+  conn.abort("test over");
+  await conn.closed;
+  // Let the shared timer run out so that no timer leaks.
+  await new Promise((resolve) => setTimeout(resolve, PRESENCE_DELAY_MS * 2));
+});
