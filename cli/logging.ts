@@ -4,7 +4,7 @@
  * @module
  */
 
-import { configure, dispose, getTextFormatter } from "npm:@logtape/logtape@2.4.2";
+import { configure, dispose, getTextFormatter } from "../server/log.ts";
 import { sanitizeText } from "../protocol/sanitize.ts";
 import { getWriteThroughFileSink } from "./write_through_file_sink.ts";
 

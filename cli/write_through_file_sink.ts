@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { LogRecord, Sink, TextFormatter } from "npm:@logtape/logtape@2.4.2";
+import type { LogRecord, Sink, TextFormatter } from "../server/log.ts";
 
 const encoder = new TextEncoder();
 

@@ -6,7 +6,7 @@
 
 import { formatAddr } from "./guards/host_key.ts";
 import { startLivenessSweep } from "./transport/liveness_sweep.ts";
-import { getLogger } from "npm:@logtape/logtape@2.4.2";
+import { getLogger } from "./log.ts";
 import { encodeMessage } from "../protocol/messages.ts";
 import { AddressLimiter } from "./guards/address_limiter.ts";
 import { AuthGuard, type AuthGuardOptions } from "./guards/auth_guard.ts";

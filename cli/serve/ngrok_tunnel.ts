@@ -6,7 +6,7 @@
  * @module
  */
 
-import { getLogger } from "npm:@logtape/logtape@2.4.2";
+import { getLogger } from "../../server/log.ts";
 
 const log = getLogger(["parley", "tunnel"]);
 

@@ -7,7 +7,7 @@
  */
 
 import { createHash, timingSafeEqual } from "node:crypto";
-import { getLogger } from "npm:@logtape/logtape@2.4.2";
+import { getLogger } from "../log.ts";
 import {
   type ActionMessage,
   type ChatMessage,

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { getLogger } from "npm:@logtape/logtape@2.4.2";
+import { getLogger } from "../log.ts";
 import {
   type ClientMessage,
   encodeMessage,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { getLogger } from "npm:@logtape/logtape@2.4.2";
+import { getLogger } from "../log.ts";
 import { hostKey } from "./host_key.ts";
 
 const log = getLogger(["parley", "server"]);

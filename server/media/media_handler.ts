@@ -7,7 +7,7 @@
  */
 
 import type { StoredMedia } from "./media_store.ts";
-import { getLogger } from "npm:@logtape/logtape@2.4.2";
+import { getLogger } from "../log.ts";
 import type {
   FetchMediaMessage,
   MediaKind,

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { getLogger } from "npm:@logtape/logtape@2.4.2";
+import { getLogger } from "../log.ts";
 import { FrameDecoder, FrameTooLargeError } from "../../protocol/frame_decoder.ts";
 import { HANDSHAKE_MAX_FRAME_BYTES } from "../../protocol/frame.ts";
 import { BATCH_POOL } from "./buffer_pool.ts";

@@ -9,7 +9,7 @@
 import { formatAddr } from "../guards/host_key.ts";
 import { startLivenessSweep } from "./liveness_sweep.ts";
 import type { AddressLimiter } from "../guards/address_limiter.ts";
-import { getLogger } from "npm:@logtape/logtape@2.4.2";
+import { getLogger } from "../log.ts";
 
 import { WEB_ASSETS } from "../../web/assets.ts";
 import type { ConnectionOptions } from "./connection.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { getLogger } from "npm:@logtape/logtape@2.4.2";
+import { getLogger } from "../log.ts";
 import { FRAME_HEADER_BYTES, HANDSHAKE_MAX_FRAME_BYTES } from "../../protocol/frame.ts";
 import type { ConnectionOptions } from "./connection.ts";
 import type { Hub } from "../chat/hub.ts";
