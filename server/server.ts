@@ -13,7 +13,7 @@ import { AuthGuard, type AuthGuardOptions } from "./guards/auth_guard.ts";
 import { type ByteStream, Connection, type ConnectionOptions } from "./transport/connection.ts";
 import { Hub, type HubOptions } from "./chat/hub.ts";
 import { listenNodeTls } from "./transport/node_tls_listener.ts";
-import { MediaArchive } from "./storage/media_archive.ts";
+import type { MediaArchive } from "./storage/media_archive.ts";
 import { startWebServer, type WebServer, type WebServerOptions } from "./transport/web_server.ts";
 import { HistoryStore } from "./storage/history_store.ts";
 import { raiseListenBacklog } from "./transport/raise_listen_backlog.ts";
@@ -157,16 +157,11 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
   // Open the database before binding, so a bad file fails the start and leaves no listener.
   const ownStore = options.history === undefined;
   const history = options.history ?? new HistoryStore(options.dataFile ?? ":memory:");
-  // Recordings live beside the messages in the same file (issue 7).
-  let mediaArchive: MediaArchive | undefined;
-  try {
-    mediaArchive = history.persistent ? new MediaArchive(history.path) : undefined;
-  } catch (error) {
-    if (ownStore) history.close();
-    throw error;
-  }
+  // Recordings live beside the messages on the same connection; closing the store closes both.
+  const mediaArchive: MediaArchive | undefined = history.persistent
+    ? history.mediaArchive
+    : undefined;
   const closeStores = () => {
-    mediaArchive?.close();
     if (ownStore) history.close();
   };
   const retain = () => {
@@ -307,7 +302,6 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
       await web?.close();
       stopSweep();
       clearInterval(retention);
-      mediaArchive?.close();
       if (ownStore) history.close();
       else history.flush();
       await acceptLoop;

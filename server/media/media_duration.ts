@@ -1,6 +1,6 @@
 /**
  * Reads how long a recording really lasts from its container, so the server
- * need not trust the `durationMs` a client claims (issue 7).
+ * need not trust the `durationMs` a client claims.
  *
  * Written here rather than taken from npm: `music-metadata@12.1.0` fails on
  * Chromium's unknown-size WebM ("ignore length must be a non-negative safe

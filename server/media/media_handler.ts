@@ -1,5 +1,5 @@
 /**
- * Voice and video messages (issue 7): checks an upload against the limits,
+ * Voice and video messages: checks an upload against the limits,
  * stores it, announces it to the room, and answers `fetch_media`.
  * Called by the hub; knows no sockets.
  *

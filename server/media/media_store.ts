@@ -2,8 +2,10 @@
  * Recent voice and video messages kept in memory by id, so that `fetch_media`
  * (the browser player and the terminal's `/save`) can get their bytes.
  *
- * Integration point for persistent history: when the SQLite history lands,
- * `put()` is where a row goes in and `get()` falls back to the database.
+ * With a file database the {@linkcode MediaArchive} (on the history's one
+ * SQLite connection) is the durable copy: `put()` writes there first, `get()`
+ * falls back to it for recordings no longer cached, and history replay reads
+ * it. With `--data :memory:` there is no archive and the cache is all there is.
  *
  * @module
  */

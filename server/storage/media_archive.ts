@@ -1,18 +1,18 @@
 /**
- * Voice and video recordings kept with history in the SQLite file (issue 7),
- * so they survive restarts and are replayed with the room's history.
+ * Voice and video recordings kept with history in the SQLite file, so they
+ * survive restarts and are replayed with the room's history.
  *
  * Recordings are rare and large, so they stay off the chat messages' group
  * commit: each is written in its own transaction before its sender is
- * acknowledged. The archive opens its own connection to the history file
- * (WAL mode allows several), so the message store is untouched.
+ * acknowledged. The archive works on the history's {@linkcode Database}
+ * connection.
  *
  * @module
  */
 
-import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { nameKey } from "../../protocol/names.ts";
 import type { StoredMedia } from "../media/media_store.ts";
+import type { Database, Row } from "./database.ts";
 
 /** A recording without its bytes, as replayed in history. */
 export type MediaInfo = Omit<StoredMedia, "data"> & {
@@ -29,66 +29,31 @@ export interface MediaArchiveOptions {
   maxBytes?: number;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS media (
-  id INTEGER PRIMARY KEY,
-  ts INTEGER NOT NULL,
-  room_key TEXT NOT NULL,
-  room TEXT NOT NULL,
-  sender TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  mime TEXT NOT NULL,
-  duration_ms INTEGER NOT NULL,
-  bytes INTEGER NOT NULL,
-  data BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS media_room ON media (room_key, id);
-`;
-
-type Row = Record<string, unknown>;
-
 /**
  * Recordings in the history database.
  *
  * @example
  * ```ts
+ * import { Database } from "./database.ts";
  * import { MediaArchive } from "./media_archive.ts";
- * const archive = new MediaArchive(":memory:");
+ * const archive = new MediaArchive(new Database(":memory:"));
  * archive.put({ id: 7, ts: 0, room: "#lobby", from: "amy", kind: "voice", mime: "audio/webm",
  *   durationMs: 1200, data: new Uint8Array([0x1a, 0x45, 0xdf, 0xa3]) });
  * archive.get(7)?.data.length; // 4
- * archive.close();
  * ```
  */
 export class MediaArchive {
-  readonly #db: DatabaseSync;
+  readonly #db: Database;
   readonly #maxBytes: number;
-  readonly #insert: StatementSync;
   #closed = false;
 
   /**
-   * Opens the archive in the history file (creating its table if needed).
-   *
-   * @param path The `--data` file.
+   * @param db The open database.
    * @param options See {@linkcode MediaArchiveOptions}.
-   * @throws {Error} If the file cannot be opened (a message naming the path).
    */
-  constructor(path: string, options: MediaArchiveOptions = {}) {
+  constructor(db: Database, options: MediaArchiveOptions = {}) {
+    this.#db = db;
     this.#maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
-    try {
-      this.#db = new DatabaseSync(path);
-      this.#db.exec("PRAGMA busy_timeout = 5000");
-      if (path !== ":memory:") this.#db.exec("PRAGMA synchronous = NORMAL");
-      this.#db.exec(SCHEMA);
-    } catch (error) {
-      throw new Error(`Cannot open media archive in ${path}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    this.#insert = this.#db.prepare(
-      `INSERT INTO media (id, ts, room_key, room, sender, kind, mime, duration_ms, bytes, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
   }
 
   /**
@@ -96,10 +61,16 @@ export class MediaArchive {
    * recordings while the total exceeds `maxBytes`.
    *
    * @param media The recording.
-   * @throws {Error} If SQLite cannot write it; nothing is stored then.
+   * @throws {Error} If the archive is closed or SQLite cannot write it; nothing is stored then.
    */
   put(media: StoredMedia): void {
-    this.#insert.run(
+    if (this.#closed || this.#db.closed) {
+      throw new Error(`Cannot store recording ${media.id}: the media archive is closed`);
+    }
+    this.#db.prepare(
+      `INSERT INTO media (id, ts, room_key, room, sender, kind, mime, duration_ms, bytes, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
       media.id,
       media.ts,
       nameKey(media.room),
@@ -123,7 +94,7 @@ export class MediaArchive {
   get(id: number): StoredMedia | undefined {
     const row = this.#db.prepare("SELECT * FROM media WHERE id = ?").get(id) as Row | undefined;
     if (!row) return undefined;
-    return { ...toInfo(row), data: new Uint8Array(row.data as Uint8Array) };
+    return { ...infoFromRow(row), data: new Uint8Array(row.data as Uint8Array) };
   }
 
   /**
@@ -139,7 +110,7 @@ export class MediaArchive {
       `SELECT id, ts, room, sender, kind, mime, duration_ms, bytes FROM media
        WHERE room_key = ? AND id >= ? AND id < ? ORDER BY id`,
     ).all(nameKey(room), sinceId, beforeId) as Row[];
-    return rows.map(toInfo);
+    return rows.map(infoFromRow);
   }
 
   /**
@@ -159,11 +130,12 @@ export class MediaArchive {
     return Number(row.n);
   }
 
-  /** Closes the connection. Idempotent. */
+  /**
+   * Stops storing recordings. The connection stays open: it belongs to the
+   * {@linkcode Database}'s owner. Idempotent.
+   */
   close(): void {
-    if (this.#closed) return;
     this.#closed = true;
-    this.#db.close();
   }
 
   #trim(): void {
@@ -179,7 +151,7 @@ export class MediaArchive {
   }
 }
 
-function toInfo(row: Row): MediaInfo {
+function infoFromRow(row: Row): MediaInfo {
   return {
     id: Number(row.id),
     ts: Number(row.ts),

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { StoredMessage } from "./history_store.ts";
+import type { StoredMessage } from "./stored_message.ts";
 
 /**
  * The newest `capacity` messages of one room (or of all private messages), in

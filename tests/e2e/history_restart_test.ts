@@ -14,7 +14,7 @@ Deno.test("every acknowledged message survives SIGKILL mid-traffic and is replay
   try {
     const acked = new Map<number, string>(); // id -> text
     {
-      // Machine-speed senders: lift flood control (issue 4), which would rightly throttle them.
+      // Machine-speed senders: lift flood control, which would rightly throttle them.
       const unthrottled = ["--flood-rate", "1000000", "--flood-burst", "1000000"];
       await using server = await startServe(["--data", data, ...unthrottled], { dir });
       const clients: RawClient[] = [];

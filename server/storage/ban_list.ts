@@ -1,0 +1,110 @@
+/**
+ * Nick and address bans in the history database, written synchronously so a
+ * ban holds after a crash.
+ *
+ * @module
+ */
+
+import type { Database, Row } from "./database.ts";
+
+/** A ban as stored. */
+export interface BanRecord {
+  /** `nick` bans match a nick key; `address` bans match a host (no port). */
+  kind: "nick" | "address";
+  /** The nick key (`nameKey`) or the host, e.g. `"203.0.113.9"` or `"::1"`. */
+  value: string;
+  /** Expiry, ms since the epoch; `null` for a permanent ban. */
+  until: number | null;
+  /** Why, as given by the operator. */
+  reason: string;
+  /** Who banned (`"server"` for the console). */
+  by: string;
+  /** When, ms since the epoch. */
+  ts: number;
+}
+
+/**
+ * The bans, on a {@linkcode Database}.
+ *
+ * @example
+ * ```ts
+ * import { Database } from "./database.ts";
+ * import { BanList } from "./ban_list.ts";
+ * const bans = new BanList(new Database(":memory:"));
+ * bans.add({ kind: "nick", value: "troll", until: null, reason: "spam", by: "op", ts: 1 });
+ * bans.find("troll", "127.0.0.1", Date.now())?.reason; // "spam"
+ * ```
+ */
+export class BanList {
+  readonly #db: Database;
+
+  /** @param db The open database. */
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /**
+   * Adds or replaces a ban.
+   *
+   * @param ban The ban.
+   * @throws {Error} If SQLite cannot write it.
+   */
+  add(ban: BanRecord): void {
+    this.#db.prepare(
+      `INSERT OR REPLACE INTO bans (kind, value, until, reason, set_by, ts)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ).run(ban.kind, ban.value, ban.until, ban.reason, ban.by, ban.ts);
+  }
+
+  /**
+   * Removes a ban.
+   *
+   * @param kind `nick` or `address`.
+   * @param value Nick key or host.
+   * @returns Whether a ban was removed.
+   */
+  remove(kind: BanRecord["kind"], value: string): boolean {
+    return Number(
+      this.#db.prepare("DELETE FROM bans WHERE kind = ? AND value = ?").run(kind, value).changes,
+    ) > 0;
+  }
+
+  /**
+   * The ban matching a nick key or host, if any is in force at `now`.
+   * Expired bans are deleted on the way.
+   *
+   * @param nickKey `nameKey(nick)`.
+   * @param host Remote host without port.
+   * @param now Current time, ms since the epoch.
+   */
+  find(nickKey: string, host: string, now: number): BanRecord | undefined {
+    this.#db.prepare("DELETE FROM bans WHERE until IS NOT NULL AND until <= ?").run(now);
+    const row = this.#db.prepare(
+      `SELECT * FROM bans WHERE (kind = 'nick' AND value = ?) OR (kind = 'address' AND value = ?)
+       ORDER BY kind LIMIT 1`,
+    ).get(nickKey, host) as Row | undefined;
+    return row ? banFromRow(row) : undefined;
+  }
+
+  /**
+   * Every ban in force at `now`, oldest first.
+   *
+   * @param now Current time, ms since the epoch.
+   */
+  inForce(now: number): BanRecord[] {
+    return (this.#db.prepare(
+      "SELECT * FROM bans WHERE until IS NULL OR until > ? ORDER BY ts",
+    ).all(now) as Row[]).map(banFromRow);
+  }
+}
+
+function banFromRow(row: Row): BanRecord {
+  return {
+    kind: row.kind as BanRecord["kind"],
+    value: String(row.value),
+    until: row.until === null ? null : Number(row.until),
+    reason: String(row.reason),
+    by: String(row.set_by),
+    ts: Number(row.ts),
+  };
+}

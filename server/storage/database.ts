@@ -1,0 +1,237 @@
+/**
+ * The one SQLite connection (`node:sqlite`, built into Deno) behind history,
+ * search, topics, bans and recordings, and the schema they share.
+ *
+ * This is the only module that creates tables. A file database runs in WAL
+ * mode with `synchronous=NORMAL`: a committed transaction has been written to
+ * the WAL file with `write(2)`, so it survives the process being killed
+ * (SIGKILL, crash); only a power loss or kernel crash can lose the last few
+ * commits.
+ *
+ * The modules that use the connection each take the {@linkcode Database}:
+ * {@linkcode MessageLog} (messages and ids), {@linkcode MessageSearch} (FTS5),
+ * {@linkcode TopicStore}, {@linkcode BanList} and {@linkcode MediaArchive}.
+ *
+ * @module
+ */
+
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+
+/** A result row as `node:sqlite` returns it. */
+export type Row = Record<string, unknown>;
+
+/** The history database cannot be opened; `parley serve` reports it and exits 1. */
+export class HistoryStoreError extends Error {
+  /**
+   * @param message A sentence naming the file.
+   * @param options The underlying error as `cause`.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "HistoryStoreError";
+  }
+}
+
+/**
+ * Schema versions in order: a database at `user_version` n runs the steps
+ * after index n - 1. Every step uses `IF NOT EXISTS`, because files written
+ * before versioning have some of these tables and `user_version` 0.
+ */
+const MIGRATIONS: readonly string[] = [
+  // 1: messages with their FTS5 index, the id reservation, topics, bans, recordings.
+  `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+  id INTEGER PRIMARY KEY,
+  ts INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  room_key TEXT,
+  room TEXT,
+  sender TEXT NOT NULL,
+  sender_key TEXT NOT NULL,
+  recipient TEXT,
+  recipient_key TEXT,
+  text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_room ON messages (room_key, id);
+CREATE INDEX IF NOT EXISTS messages_sender ON messages (sender_key, id);
+CREATE INDEX IF NOT EXISTS messages_recipient ON messages (recipient_key, id);
+CREATE INDEX IF NOT EXISTS messages_ts ON messages (ts);
+CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5 (
+  text, content='messages', content_rowid='id'
+);
+CREATE TRIGGER IF NOT EXISTS messages_ai AFTER INSERT ON messages BEGIN
+  INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS messages_ad AFTER DELETE ON messages BEGIN
+  INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TABLE IF NOT EXISTS topics (
+  room_key TEXT PRIMARY KEY, room TEXT NOT NULL, topic TEXT NOT NULL,
+  set_by TEXT NOT NULL, ts INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS bans (
+  kind TEXT NOT NULL, value TEXT NOT NULL, until INTEGER, reason TEXT NOT NULL,
+  set_by TEXT NOT NULL, ts INTEGER NOT NULL, PRIMARY KEY (kind, value)
+);
+CREATE TABLE IF NOT EXISTS media (
+  id INTEGER PRIMARY KEY,
+  ts INTEGER NOT NULL,
+  room_key TEXT NOT NULL,
+  room TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  mime TEXT NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS media_room ON media (room_key, id);
+`,
+];
+
+/**
+ * One open SQLite connection with the Parley schema. Synchronous
+ * (`DatabaseSync`); nothing here awaits.
+ *
+ * @example
+ * ```ts
+ * import { Database } from "./database.ts";
+ * const db = new Database(":memory:");
+ * db.meta("reserved_id"); // undefined
+ * db.setMeta("reserved_id", 1000);
+ * db.meta("reserved_id"); // 1000
+ * db.close();
+ * ```
+ */
+export class Database {
+  /** Database path, or `":memory:"`. */
+  readonly path: string;
+  /** Whether the data survive the process (false for `":memory:"`). */
+  readonly persistent: boolean;
+  readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
+  #closed = false;
+
+  /**
+   * Opens (creating if needed) the database and brings its schema up to date.
+   *
+   * @param path A file path, or `":memory:"` for a database that lives only in this process.
+   * @throws {HistoryStoreError} If the file cannot be opened or is not a
+   *   usable database (the message names the path).
+   */
+  constructor(path: string) {
+    this.path = path;
+    this.persistent = path !== ":memory:";
+    try {
+      this.#db = new DatabaseSync(path);
+      this.#db.exec("PRAGMA busy_timeout = 5000");
+      if (this.persistent) {
+        this.#db.exec("PRAGMA journal_mode = WAL");
+        this.#db.exec("PRAGMA synchronous = NORMAL");
+      }
+      this.#migrate();
+      const quick = this.#db.prepare("PRAGMA quick_check").get() as Row | undefined;
+      if (quick && Object.values(quick)[0] !== "ok") {
+        throw new Error(`integrity check failed: ${String(Object.values(quick)[0])}`);
+      }
+    } catch (error) {
+      throw new HistoryStoreError(
+        `Cannot open history database ${path}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** Whether {@linkcode close} has run. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Schema version of the open database (`PRAGMA user_version`). */
+  get schemaVersion(): number {
+    return Number((this.#db.prepare("PRAGMA user_version").get() as Row).user_version);
+  }
+
+  /**
+   * A prepared statement, compiled once per connection and reused.
+   *
+   * @param sql One SQL statement.
+   * @returns The statement.
+   * @throws {Error} If the SQL is invalid or the database is closed.
+   */
+  prepare(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * Runs `body` in one `BEGIN IMMEDIATE` transaction: committed when it
+   * returns, rolled back when it throws.
+   *
+   * @param body The writes.
+   * @returns What `body` returns.
+   * @throws {Error} What `body` or SQLite throws; nothing is written then.
+   */
+  transaction<T>(body: () => T): T {
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = body();
+      this.#db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  /**
+   * A number kept in the `meta` table.
+   *
+   * @param key Its name.
+   * @returns The value, or `undefined` if never set.
+   */
+  meta(key: string): number | undefined {
+    const row = this.prepare("SELECT value FROM meta WHERE key = ?").get(key) as Row | undefined;
+    return row ? Number(row.value) : undefined;
+  }
+
+  /**
+   * Stores a number in the `meta` table (its own transaction).
+   *
+   * @param key Its name.
+   * @param value The value.
+   */
+  setMeta(key: string, value: number): void {
+    this.prepare(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = ?",
+    ).run(key, value, value);
+  }
+
+  /** Closes the connection. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#statements.clear();
+    this.#db.close();
+  }
+
+  #migrate(): void {
+    const version = this.schemaVersion;
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.#db.exec("BEGIN IMMEDIATE");
+      try {
+        this.#db.exec(MIGRATIONS[v]);
+        this.#db.exec(`PRAGMA user_version = ${v + 1}`);
+        this.#db.exec("COMMIT");
+      } catch (error) {
+        this.#db.exec("ROLLBACK");
+        throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Full-text search over the message log: FTS5 with a file, a scan of the
+ * rings with `":memory:"`. Both read the user's words with the one tokenizer
+ * in `search_words.ts`, so they find the same messages.
+ *
+ * @module
+ */
+
+import { nameKey } from "../../protocol/names.ts";
+import type { Database, Row } from "./database.ts";
+import { type MessageLog, PRIVATE_KEY } from "./message_log.ts";
+import { searchWords } from "./search_words.ts";
+import { messageFromRow, type StoredMessage } from "./stored_message.ts";
+
+/** Most words of a query that are used; the rest are ignored. */
+const MAX_QUERY_WORDS = 16;
+
+/** Options for {@linkcode MessageSearch.search}. */
+export interface SearchOptions {
+  /** Only this room (name including `#`); all rooms when absent. */
+  room?: string;
+  /** The searcher's nick: private messages are found only when they are a party. */
+  nick: string;
+  /**
+   * Most results.
+   * @default {20}
+   */
+  limit?: number;
+}
+
+/**
+ * Search over a {@linkcode MessageLog}.
+ *
+ * @example
+ * ```ts
+ * import { Database } from "./database.ts";
+ * import { MessageLog } from "./message_log.ts";
+ * import { MessageSearch } from "./message_search.ts";
+ * const db = new Database(":memory:");
+ * const log = new MessageLog(db);
+ * log.append({ id: log.nextId(), ts: 0, kind: "msg", room: "#a", from: "bob", text: "Café" });
+ * new MessageSearch(db, log).search("cafe", { nick: "amy" }).length; // 1
+ * ```
+ */
+export class MessageSearch {
+  readonly #db: Database;
+  readonly #log: MessageLog;
+
+  /**
+   * @param db The open database.
+   * @param log The message log on `db`.
+   */
+  constructor(db: Database, log: MessageLog) {
+    this.#db = db;
+    this.#log = log;
+  }
+
+  /**
+   * Finds messages, newest first. Every word of `query` must occur (prefix
+   * match on the last word); FTS5 operators in `query` are treated as plain
+   * words, so any input is safe. Pending messages are committed first.
+   *
+   * @param query Words to find.
+   * @param options Room filter, searcher, limit.
+   * @returns Matching messages, newest first; `[]` when `query` has no words.
+   */
+  search(query: string, options: SearchOptions): StoredMessage[] {
+    if (!this.#db.persistent) return this.#searchRings(query, options);
+    this.#log.flush();
+    const match = ftsQuery(query);
+    if (!match) return [];
+    const me = nameKey(options.nick);
+    const limit = options.limit ?? 20;
+    const rows = options.room === undefined
+      ? this.#db.prepare(
+        `SELECT m.* FROM messages_fts f JOIN messages m ON m.id = f.rowid
+         WHERE messages_fts MATCH ? AND (m.room_key IS NOT NULL OR m.sender_key = ?
+           OR m.recipient_key = ?)
+         ORDER BY m.id DESC LIMIT ?`,
+      ).all(match, me, me, limit)
+      : this.#db.prepare(
+        `SELECT m.* FROM messages_fts f JOIN messages m ON m.id = f.rowid
+         WHERE messages_fts MATCH ? AND m.room_key = ? ORDER BY m.id DESC LIMIT ?`,
+      ).all(match, nameKey(options.room), limit);
+    return (rows as Row[]).map(messageFromRow);
+  }
+
+  /** Search without SQLite (`:memory:`): the same matching as FTS5, over the rings. */
+  #searchRings(query: string, options: SearchOptions): StoredMessage[] {
+    const words = searchWords(query).slice(0, MAX_QUERY_WORDS);
+    if (words.length === 0) return [];
+    const last = words.pop()!;
+    const limit = options.limit ?? 20;
+    const me = nameKey(options.nick);
+    const matches = (m: StoredMessage) => {
+      const tokens = searchWords(m.text);
+      return words.every((w) => tokens.includes(w)) && tokens.some((t) => t.startsWith(last));
+    };
+    const room = options.room === undefined ? undefined : nameKey(options.room);
+    const found: StoredMessage[] = [];
+    for (const [key, ring] of this.#log.rings()) {
+      if (room !== undefined && key !== room) continue;
+      let n = 0;
+      for (const m of ring.newestFirst()) {
+        if (n >= limit) break;
+        if (key === PRIVATE_KEY && nameKey(m.from) !== me && nameKey(m.to ?? "") !== me) continue;
+        if (matches(m)) {
+          found.push(m);
+          n++;
+        }
+      }
+    }
+    return found.sort((a, b) => b.id - a.id).slice(0, limit);
+  }
+}
+
+/**
+ * Turns user text into a safe FTS5 query: each word (as
+ * {@linkcode searchWords} reads it) becomes a quoted string, so `AND`,
+ * `NEAR`, `*`, `:` and quotes are plain text, and the last word matches as a
+ * prefix. At most 16 words are used.
+ *
+ * @param text What the user typed.
+ * @returns The MATCH expression, or `""` when there are no words.
+ * @example
+ * ```ts
+ * import { ftsQuery } from "./message_search.ts";
+ * ftsQuery('say "HI"'); // '"say" "hi"*'
+ * ```
+ */
+export function ftsQuery(text: string): string {
+  const words = searchWords(text).slice(0, MAX_QUERY_WORDS);
+  return words.map((w, i) => `"${w}"${i === words.length - 1 ? "*" : ""}`).join(" ");
+}

@@ -1,0 +1,48 @@
+/**
+ * The shape of a stored chat message, shared by the message log, its rings
+ * and search.
+ *
+ * @module
+ */
+
+import type { Row } from "./database.ts";
+
+/** What a stored message is. */
+export type StoredKind = "msg" | "action" | "privmsg";
+
+/** One stored message. */
+export interface StoredMessage {
+  /** Server-assigned id, unique and increasing across restarts. */
+  id: number;
+  /** Server time, ms since the epoch. */
+  ts: number;
+  /** `msg` and `action` belong to a room; `privmsg` to its two parties. */
+  kind: StoredKind;
+  /** Room name including `#` (room messages only). */
+  room?: string;
+  /** Sender's nick. */
+  from: string;
+  /** Recipient's nick (private messages only). */
+  to?: string;
+  /** Sanitized text. */
+  text: string;
+}
+
+/**
+ * A `messages` row as a {@linkcode StoredMessage}.
+ *
+ * @param row A full row of the `messages` table.
+ * @returns The message; `room` and `to` only when set.
+ */
+export function messageFromRow(row: Row): StoredMessage {
+  const m: StoredMessage = {
+    id: Number(row.id),
+    ts: Number(row.ts),
+    kind: row.kind as StoredKind,
+    from: String(row.sender),
+    text: String(row.text),
+  };
+  if (row.room !== null) m.room = String(row.room);
+  if (row.recipient !== null) m.to = String(row.recipient);
+  return m;
+}
