@@ -2,7 +2,10 @@
  * The one tokenizer of search: it splits and folds text as FTS5's default
  * `unicode61` tokenizer (with `remove_diacritics=1`) does, so that the
  * in-memory search over the rings and the FTS5 query built from user input
- * see the same words.
+ * see the same words. (SQLite classifies characters by Unicode 6.1 and treats
+ * code points assigned later, such as emoji skin-tone modifiers, as letters;
+ * this tokenizer uses the current Unicode data, so such rare symbols may split
+ * differently.)
  *
  * @module
  */

@@ -1,6 +1,6 @@
 import { assertEqual, assertThrows } from "../../_helpers/assert.ts";
 import { MessageRing } from "../../../server/storage/message_ring.ts";
-import type { StoredMessage } from "../../../server/storage/history_store.ts";
+import type { StoredMessage } from "../../../server/storage/stored_message.ts";
 
 function m(id: number, ts = id): StoredMessage {
   return { id, ts, kind: "msg", room: "#a", from: "bob", text: `t${id}` };

@@ -1,0 +1,75 @@
+import { DatabaseSync } from "node:sqlite";
+import { assert, assertEqual, assertThrows } from "../../_helpers/assert.ts";
+import { Database, HistoryStoreError } from "../../../server/storage/database.ts";
+
+Deno.test("Database refuses a file that is not a database with HistoryStoreError", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-store-" });
+  try {
+    await Deno.writeTextFile(`${dir}/junk.db`, "this is not sqlite ".repeat(200));
+    assertThrows(() => new Database(`${dir}/junk.db`), HistoryStoreError, /junk\.db/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("Database creates every table on one connection and records the schema version", () => {
+  const db = new Database(":memory:");
+  try {
+    const tables = (db.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'messages_fts_%' ORDER BY name",
+    ).all() as { name: string }[]).map((r) => r.name);
+    assertEqual(tables, ["bans", "media", "messages", "messages_fts", "meta", "topics"]);
+    assertEqual(db.schemaVersion, 1);
+    assertEqual(db.persistent, false);
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("Database upgrades a file written before schema versions, keeping its rows", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-store-" });
+  const path = `${dir}/old.db`;
+  try {
+    // An older file: messages and meta only, no media table, user_version 0.
+    const old = new DatabaseSync(path);
+    old.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      INSERT INTO meta VALUES ('reserved_id', 42);`);
+    old.close();
+    const db = new Database(path);
+    try {
+      assertEqual(db.schemaVersion, 1);
+      assertEqual(db.meta("reserved_id"), 42);
+      assertEqual((db.prepare("SELECT count(*) AS n FROM media").get() as { n: number }).n, 0);
+      assert(db.persistent);
+    } finally {
+      db.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("Database meta stores numbers and transaction rolls back on a throw", () => {
+  const db = new Database(":memory:");
+  try {
+    assertEqual(db.meta("x"), undefined);
+    db.setMeta("x", 7);
+    db.setMeta("x", 8);
+    assertEqual(db.meta("x"), 8);
+    assertThrows(
+      () =>
+        db.transaction(() => {
+          db.setMeta("x", 9);
+          throw new RangeError("stop");
+        }),
+      RangeError,
+      /stop/,
+    );
+    assertEqual(db.meta("x"), 8, "rolled back");
+    assertEqual(db.transaction(() => 5), 5);
+  } finally {
+    db.close();
+  }
+  db.close(); // idempotent
+  assert(db.closed);
+});

@@ -1,0 +1,130 @@
+import { assertEqual } from "../../_helpers/assert.ts";
+import { Database } from "../../../server/storage/database.ts";
+import { MessageLog } from "../../../server/storage/message_log.ts";
+import { ftsQuery, MessageSearch } from "../../../server/storage/message_search.ts";
+
+interface Fixture {
+  log: MessageLog;
+  search: MessageSearch;
+  [Symbol.dispose](): void;
+}
+
+/** A log and its search on `path`; `:memory:` scans the rings, a file uses FTS5. */
+function open(path: string): Fixture {
+  const db = new Database(path);
+  const log = new MessageLog(db, { flushMs: 60_000 });
+  return {
+    log,
+    search: new MessageSearch(db, log),
+    [Symbol.dispose]() {
+      log.close();
+      db.close();
+    },
+  };
+}
+
+function msg(log: MessageLog, room: string, from: string, text: string) {
+  log.append({ id: log.nextId(), ts: 1000, kind: "msg", room, from, text });
+}
+
+/** Runs `body` once on `:memory:` (ring scan) and once on a file (FTS5): both must agree. */
+async function onBoth(body: (f: Fixture) => void): Promise<void> {
+  {
+    using f = open(":memory:");
+    body(f);
+  }
+  const dir = await Deno.makeTempDir({ prefix: "parley-search-" });
+  try {
+    using f = open(`${dir}/s.db`);
+    body(f);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("MessageSearch finds words newest first and filters by room, in memory and with FTS5", async () => {
+  await onBoth(({ log, search }) => {
+    msg(log, "#a", "bob", "the quick brown fox");
+    msg(log, "#b", "carol", "a quick reply");
+    msg(log, "#a", "dave", "nothing here");
+    msg(log, "#a", "erin", "QUICK thinking");
+    const all = search.search("quick", { nick: "zed" });
+    assertEqual(all.map((m) => m.from), ["erin", "carol", "bob"]);
+    assertEqual(search.search("quick", { nick: "zed", room: "#A" }).map((m) => m.from), [
+      "erin",
+      "bob",
+    ]);
+    assertEqual(search.search("quick fox", { nick: "zed" }).map((m) => m.from), ["bob"]);
+    // Prefix on the last word.
+    assertEqual(search.search("thin", { nick: "zed" }).map((m) => m.from), ["erin"]);
+    assertEqual(search.search("quick", { nick: "zed", limit: 1 }).map((m) => m.from), ["erin"]);
+  });
+});
+
+Deno.test("MessageSearch treats FTS5 syntax in user input as plain words", async () => {
+  await onBoth(({ log, search }) => {
+    msg(log, "#a", "bob", "AND OR NOT near");
+    for (const query of ['"', "AND", "NEAR(", "*", "a:b", "foo OR", '"unterminated', "^x"]) {
+      search.search(query, { nick: "zed" }); // must not throw
+    }
+    assertEqual(search.search("AND OR", { nick: "z" }).length, 1);
+  });
+  assertEqual(ftsQuery("!!! ???"), "");
+  assertEqual(ftsQuery('say "hi"'), '"say" "hi"*');
+  assertEqual(ftsQuery("Café NEAR(x)"), '"cafe" "near" "x"*');
+});
+
+Deno.test("MessageSearch finds private messages only for their two parties", async () => {
+  await onBoth(({ log, search }) => {
+    log.append({
+      id: log.nextId(),
+      ts: 1,
+      kind: "privmsg",
+      from: "Alice",
+      to: "Bob",
+      text: "secret plan",
+    });
+    assertEqual(search.search("secret", { nick: "alice" }).length, 1);
+    assertEqual(search.search("secret", { nick: "BOB" }).length, 1);
+    assertEqual(search.search("secret", { nick: "carol" }).length, 0);
+    assertEqual(log.recent("#lobby", 50).length, 0, "not part of any room's history");
+  });
+});
+
+Deno.test("MessageSearch matches case, diacritics and the last word's prefix the same way with and without FTS5", async () => {
+  await onBoth(({ log, search }) => {
+    msg(log, "#a", "bob", "Un café crème, s'il vous plaît");
+    msg(log, "#a", "bob", "the cafeteria is closed");
+    msg(log, "#a", "bob", "Tiếng Việt foo_bar");
+    assertEqual(search.search("CAFE", { nick: "z" }).length, 2, "prefix match on the last word");
+    assertEqual(search.search("cafe closed", { nick: "z" }).length, 0, "earlier words match whole");
+    assertEqual(search.search("creme cafe", { nick: "z" }).map((m) => m.text.slice(0, 2)), ["Un"]);
+    assertEqual(search.search("việt", { nick: "z" }).length, 1, "two diacritics stay");
+    assertEqual(search.search("bar foo", { nick: "z" }).length, 1, "_ separates words");
+  });
+});
+
+Deno.test("MessageSearch does not find evicted messages in memory, and after retention with a file", async () => {
+  {
+    const db = new Database(":memory:");
+    const log = new MessageLog(db, { ringSize: 3 });
+    for (let i = 1; i <= 5; i++) msg(log, "#a", "bob", `m${i}`);
+    assertEqual(new MessageSearch(db, log).search("m1", { nick: "bob" }).length, 0);
+    db.close();
+  }
+  const dir = await Deno.makeTempDir({ prefix: "parley-search-" });
+  try {
+    using f = open(`${dir}/s.db`);
+    msg(f.log, "#a", "bob", "ancient words");
+    msg(f.log, "#a", "bob", "newer words");
+    assertEqual(
+      f.search.search("words", { nick: "bob" }).length,
+      2,
+      "pending ones are committed first",
+    );
+    f.log.enforceRetention({ now: 0, maxPerRoom: 1 });
+    assertEqual(f.search.search("ancient", { nick: "bob" }).length, 0, "gone from the index");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
