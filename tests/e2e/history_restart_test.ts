@@ -20,6 +20,7 @@ Deno.test("every acknowledged message survives SIGKILL mid-traffic and is replay
       const clients: RawClient[] = [];
       for (let i = 0; i < SENDERS; i++) clients.push(await RawClient.join(server.port, `s${i}`));
       const texts = clients.map(() => new Map<number, string>()); // ref -> text
+      const sentIndex = clients.map(() => new Map<number, number>()); // ref -> n
       const ackCount = () =>
         clients.reduce((n, c) => n + c.received.filter((m) => m.type === "ack").length, 0);
       // Senders pipeline messages in small bursts so traffic is flowing when the kill lands.
@@ -28,6 +29,7 @@ Deno.test("every acknowledged message survives SIGKILL mid-traffic and is replay
           const text = `s${i} message ${n} ${"x".repeat(n % 50)}`;
           const ref = client.ref();
           texts[i].set(ref, text);
+          sentIndex[i].set(ref, n);
           try {
             await client.send({ type: "msg", ref, room: "#lobby", text });
           } catch (error) {
@@ -37,14 +39,21 @@ Deno.test("every acknowledged message survives SIGKILL mid-traffic and is replay
             ) break;
             throw error;
           }
+          // Pacing, not waiting for a commit: a short pause per burst keeps traffic flowing
+          // until the kill instead of everything being queued at once.
           if (n % 10 === 9) await new Promise((r) => setTimeout(r, 1));
         }
       });
-      const deadline = Date.now() + 20_000;
-      while (ackCount() < KILL_AFTER_ACKS && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 2));
-      }
-      assert(ackCount() >= KILL_AFTER_ACKS, `only ${ackCount()} acks before the deadline`);
+      // Acks come in order and only once a message is committed: wait for each sender's
+      // share of them (the ack of its message number acksEach - 1), not for a clock.
+      const acksEach = Math.ceil(KILL_AFTER_ACKS / SENDERS);
+      await Promise.all(clients.map((client, i) =>
+        client.next(
+          (m) => m.type === "ack" && (sentIndex[i].get(m.ref) ?? -1) >= acksEach - 1,
+          20_000,
+        )
+      ));
+      assert(ackCount() >= KILL_AFTER_ACKS, `only ${ackCount()} acks before the kill`);
       const status = await server.stop("SIGKILL");
       assertEqual(status.signal, "SIGKILL");
       await Promise.all(sending);

@@ -1,0 +1,85 @@
+import { assert, assertEqual, assertThrows } from "../../_helpers/assert.ts";
+import { MediaStore, type StoredMedia } from "../../../server/media/media_store.ts";
+import { Database } from "../../../server/storage/database.ts";
+import { MediaArchive } from "../../../server/storage/media_archive.ts";
+
+function recording(id: number, bytes: number, room = "#lobby"): StoredMedia {
+  const data = new Uint8Array(bytes).fill(id);
+  return {
+    id,
+    ts: id,
+    room,
+    from: "amy",
+    kind: "voice",
+    mime: "audio/webm",
+    durationMs: 900,
+    data,
+  };
+}
+
+Deno.test("MediaStore in memory keeps recordings by id and drops the oldest past maxStoreBytes", () => {
+  const store = new MediaStore({ maxStoreBytes: 25 });
+  store.put(recording(1, 10));
+  store.put(recording(2, 10, "#Other"));
+  assertEqual(store.get(1)?.data, recording(1, 10).data);
+  assertEqual([store.size, store.bytes], [2, 20]);
+  store.put(recording(3, 10));
+  assertEqual(store.get(1), undefined, "the oldest was dropped");
+  assertEqual([store.size, store.bytes], [2, 20]);
+  assertEqual(store.between("#lobby", 0).map((m) => [m.id, m.bytes]), [[3, 10]]);
+  assertEqual(store.between("#other", 0, 3).map((m) => m.id), [2]);
+  assert(!("data" in store.between("#lobby", 0)[0]), "no bytes in the listing");
+});
+
+Deno.test("MediaStore keeps a recording larger than maxStoreBytes until the next one", () => {
+  const store = new MediaStore({ maxStoreBytes: 5 });
+  store.put(recording(1, 8));
+  assertEqual(store.get(1)?.data.length, 8);
+  store.put(recording(2, 8));
+  assertEqual([store.get(1), store.size], [undefined, 1]);
+});
+
+Deno.test("MediaStore with an archive fetches recordings the cache dropped, and the archive survives reopening the file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-media-" });
+  const path = `${dir}/h.db`;
+  try {
+    const db = new Database(path);
+    try {
+      const store = new MediaStore({ maxStoreBytes: 10, archive: new MediaArchive(db) });
+      store.put(recording(1, 8));
+      store.put(recording(2, 8));
+      assertEqual(store.size, 1, "only the newest stays cached");
+      assertEqual(store.get(1)?.data, recording(1, 8).data, "read back from the archive");
+    } finally {
+      db.close();
+    }
+    const reopened = new Database(path);
+    try {
+      const store = new MediaStore({ archive: new MediaArchive(reopened) });
+      assertEqual(store.size, 0);
+      assertEqual(store.get(2)?.data, recording(2, 8).data);
+      assertEqual(store.between("#LOBBY", 0).map((m) => [m.id, m.bytes, m.from]), [
+        [1, 8, "amy"],
+        [2, 8, "amy"],
+      ]);
+    } finally {
+      reopened.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("MediaStore keeps nothing when the archive cannot store the recording", () => {
+  const db = new Database(":memory:");
+  try {
+    const archive = new MediaArchive(db);
+    const store = new MediaStore({ archive });
+    archive.close();
+    assertThrows(() => store.put(recording(1, 8)), Error, /archive is closed/);
+    assertEqual([store.size, store.bytes], [0, 0]);
+    assertEqual(store.get(1), undefined);
+  } finally {
+    db.close();
+  }
+});
