@@ -8,8 +8,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { parsePort } from "../../client/address.ts";
-import { parseDuration } from "../duration.ts";
+import { parsePort } from "../port.ts";
+import { parseDuration } from "../../protocol/duration.ts";
 import { readConfigFile } from "./config_file.ts";
 
 /** How an option's text becomes a value. */
