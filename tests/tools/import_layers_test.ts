@@ -52,7 +52,7 @@ Deno.test("the import scan sees static, dynamic and re-export specifiers", () =>
   assertEqual(
     importsOf(
       'import { a } from "./a.ts";\nexport { b } from "../b.ts";\nawait import("./c.ts");\n' +
-        '// import { d } from "./d.ts";\nimport "./e.ts";\nimport { f } from "npm:f@1";',
+        '// import { d } from "./d.ts";\nimport "./e.ts";\nimport { f } from "node:fs";',
     ),
     ["./a.ts", "../b.ts", "./c.ts", "./e.ts"],
   );
