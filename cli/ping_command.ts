@@ -9,7 +9,7 @@
 
 import { parseArgs } from "node:util";
 import { EXIT_OK, EXIT_USAGE } from "./exit_codes.ts";
-import { parseDuration } from "./duration.ts";
+import { parseDuration } from "../protocol/duration.ts";
 import { isUsageError, writeAllSync } from "./prompt.ts";
 import { formatAddress, type ServerAddress } from "../client/address.ts";
 import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";

@@ -19,9 +19,25 @@ const encoder = new TextEncoder();
  * @param formatter Turns a record into a line (with its newline).
  * @returns A sink that is also `Disposable` (closes the file; LogTape's `dispose()` calls it).
  * @throws {Deno.errors.NotFound} Or another `Deno.errors` class if the file cannot be opened.
+ *
  * @example
- * ```ts ignore
- * const sink = getWriteThroughFileSink("chat.log", getTextFormatter());
+ * ```ts
+ * import { getWriteThroughFileSink } from "./write_through_file_sink.ts";
+ * import { getTextFormatter } from "../server/log.ts";
+ * const path = Deno.makeTempFileSync({ suffix: ".log" });
+ * {
+ *   using sink = getWriteThroughFileSink(path, getTextFormatter());
+ *   sink({
+ *     category: ["parley"],
+ *     level: "info",
+ *     message: ["hello"],
+ *     rawMessage: "hello",
+ *     timestamp: 0,
+ *     properties: {},
+ *   });
+ * }
+ * Deno.readTextFileSync(path); // "1970-01-01 00:00:00.000 +00:00 [INF] parley: hello\n"
+ * Deno.removeSync(path);
  * ```
  */
 export function getWriteThroughFileSink(

@@ -5,6 +5,11 @@
  * @module
  */
 
+import { parsePort } from "../cli/port.ts";
+
+// parsePort is defined in cli/port.ts, where `parley serve` uses it too.
+export { parsePort };
+
 /** The port Parley listens on unless told otherwise. */
 export const DEFAULT_PORT = 5003;
 
@@ -78,25 +83,6 @@ export function parseAddress(input: string, defaultPort = DEFAULT_PORT): ServerA
     }
   }
   return { hostname, port: portText === undefined ? defaultPort : parsePort(portText), tls };
-}
-
-/**
- * Parses a TCP port number.
- *
- * @param text Decimal digits.
- * @param allowZero Accept 0 ("let the OS pick"), for servers.
- * @returns The port.
- * @throws {TypeError} Unless `text` is an integer from 1 (or 0) to 65535.
- */
-export function parsePort(text: string, allowZero = false): number {
-  if (!/^\d{1,5}$/.test(text)) {
-    throw new TypeError(`Port "${text}" is not a number from ${allowZero ? 0 : 1} to 65535`);
-  }
-  const port = Number(text);
-  if (port > 65535 || (port === 0 && !allowZero)) {
-    throw new TypeError(`Port ${port} is out of range; use ${allowZero ? 0 : 1} to 65535`);
-  }
-  return port;
 }
 
 function isIPv6(text: string): boolean {

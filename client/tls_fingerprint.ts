@@ -39,9 +39,12 @@ export interface TlsFingerprintOptions {
  * @throws {Error} If the connection or verification fails or times out.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { tlsFingerprint } from "./tls_fingerprint.ts";
- * await tlsFingerprint({ hostname: "chat.example.org", port: 5003 }); // "91:2F:...:29"
+ * // Needs a TLS server, so the example defines the call and does not make it.
+ * async function show(): Promise<void> {
+ *   console.log(await tlsFingerprint({ hostname: "chat.example.org", port: 5003 })); // "91:2F:...:29"
+ * }
  * ```
  */
 export function tlsFingerprint(options: TlsFingerprintOptions): Promise<string> {

@@ -56,7 +56,7 @@ export const ADMIN_COMMANDS: Record<string, AdminCommand> = {
         : `no user is called ${nick}`;
     },
   },
-  // Issue 3: moderation (shared with operators' chat commands).
+  // ban, unban, mute, unmute and bans: the same acts as operators' chat commands.
   ...moderationConsoleCommands(),
   shutdown: {
     usage: "shutdown [reason]",

@@ -133,9 +133,12 @@ export function explainNgrokExit(code: number, output: string): string {
  * @example
  * ```ts
  * import { startNgrokTunnel } from "./ngrok_tunnel.ts";
- * const tunnel = await startNgrokTunnel({ port: 5003 });
- * console.log(`parley join ${tunnel.publicUrl}`);
- * await tunnel.close();
+ * // Needs ngrok installed and logged in, so the example defines it and does not call it.
+ * async function share(port: number): Promise<() => Promise<void>> {
+ *   const tunnel = await startNgrokTunnel({ port });
+ *   console.log(`parley join ${tunnel.publicUrl}`);
+ *   return () => tunnel.close();
+ * }
  * ```
  */
 export async function startNgrokTunnel(options: NgrokTunnelOptions): Promise<NgrokTunnel> {

@@ -5,8 +5,13 @@
  */
 
 import { EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "../exit_codes.ts";
-import { askSecret, isUsageError, readSecretFile, writeAllSync } from "../prompt.ts";
-import { readOptionFile } from "../prompt.ts";
+import {
+  askSecret,
+  isUsageError,
+  readOptionFile,
+  readSecretFile,
+  writeAllSync,
+} from "../prompt.ts";
 import { startAdminConsole } from "./admin_console.ts";
 import { resolveServeConfig, type ServeConfig, serveOptionsHelp } from "./serve_options.ts";
 import { lanAddresses } from "./lan_addresses.ts";
@@ -42,41 +47,36 @@ console's "shutdown" stop it gracefully (exit 0); a second signal exits at once.
  */
 export function toServerOptions(config: ServeConfig, password: string | undefined): ServerOptions {
   return {
-    hostname: config.host as string,
-    port: config.port as number,
-    serverName: config.name as string,
+    hostname: config.host,
+    port: config.port,
+    serverName: config.name,
     password,
-    logMessages: config["log-messages"] as boolean,
-    maxClients: config["max-clients"] as number,
-    maxFrameBytes: config["max-frame-bytes"] as number,
-    maxTextBytes: config["max-text-bytes"] as number,
-    maxQueueBytes: config["max-queue-bytes"] as number,
-    handshakeTimeoutMs: config["handshake-timeout"] as number,
-    heartbeatMs: config.heartbeat as number,
-    maxMediaBytes: config["max-media-bytes"] as number,
+    logMessages: config["log-messages"],
+    maxClients: config["max-clients"],
+    maxFrameBytes: config["max-frame-bytes"],
+    maxTextBytes: config["max-text-bytes"],
+    maxQueueBytes: config["max-queue-bytes"],
+    handshakeTimeoutMs: config["handshake-timeout"],
+    heartbeatMs: config.heartbeat,
+    maxMediaBytes: config["max-media-bytes"],
     ...(config.http === undefined ? {} : {
-      web: {
-        port: config.http as number,
-        allowedOrigins: String(config["web-origin"] ?? "").split(",").map((o) => o.trim())
-          .filter(Boolean),
-      },
+      web: { port: config.http, allowedOrigins: config["web-origin"] ?? [] },
     }),
-    // Issue 3: history.
-    dataFile: (config.data as string | undefined) ??
-      join(dirname((config["log-file"] as string | undefined) ?? "chat.log"), "parley.db"),
-    historyReplay: config.history as number,
-    retainDays: config["retain-days"] as number | undefined,
-    retainMessages: config["retain-messages"] as number | undefined,
-    // Issue 4.
-    maxPerAddress: config["max-per-address"] as number,
-    floodRate: config["flood-rate"] as number,
-    floodBurst: config["flood-burst"] as number,
-    floodBytesRate: config["flood-bytes"] as number,
-    floodBytesBurst: config["flood-burst-bytes"] as number,
-    floodStrikes: config["flood-strikes"] as number,
-    authDelayMs: config["auth-delay"] as number,
-    authMaxFailures: config["auth-max-failures"] as number,
-    authLockoutMs: config["auth-lockout"] as number,
+    // History: without --data, parley.db sits beside the log file.
+    dataFile: config.data ?? join(dirname(config["log-file"]), "parley.db"),
+    historyReplay: config.history,
+    retainDays: config["retain-days"],
+    retainMessages: config["retain-messages"],
+    // Limits against hostile clients.
+    maxPerAddress: config["max-per-address"],
+    floodRate: config["flood-rate"],
+    floodBurst: config["flood-burst"],
+    floodBytesRate: config["flood-bytes"],
+    floodBytesBurst: config["flood-burst-bytes"],
+    floodStrikes: config["flood-strikes"],
+    authDelayMs: config["auth-delay"],
+    authMaxFailures: config["auth-max-failures"],
+    authLockoutMs: config["auth-lockout"],
     ...readTlsFiles(config),
   };
 }
@@ -99,7 +99,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       return EXIT_OK;
     }
     let password = config["password-file"] !== undefined
-      ? readSecretFile(config["password-file"] as string)
+      ? readSecretFile(config["password-file"])
       : Deno.env.get("PARLEY_PASSWORD") || undefined;
     if (config["password-prompt"]) {
       if (!Deno.stdin.isTerminal()) {
@@ -109,7 +109,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       }
       password = askSecret("Server password: ");
     }
-    logFile = config["log-file"] as string;
+    logFile = config["log-file"];
     options = toServerOptions(config, password);
     if (config.tunnel !== undefined && config.tunnel !== "ngrok") {
       throw new TypeError(`--tunnel supports only "ngrok", got "${config.tunnel}"`);
@@ -123,7 +123,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     throw error;
   }
 
-  const output: ServeOutput = createServeOutput(config.json === true);
+  const output: ServeOutput = createServeOutput(config.json);
   options.onPresence = (event) => output.presence(event);
   let closeLog: () => Promise<void>;
   try {
@@ -222,7 +222,7 @@ export async function serveCommand(args: string[]): Promise<number> {
 }
 
 /**
- * The web client's URL (issue 7), e.g. `http://127.0.0.1:8080/`; a wildcard
+ * The web client's URL, e.g. `http://127.0.0.1:8080/`; a wildcard
  * bind shows the loopback address.
  *
  * @param scheme `http` or `https`.
@@ -261,15 +261,15 @@ export function joinHints(addr: Deno.NetAddr): string[] {
 }
 
 /**
- * Reads `--tls-cert` and `--tls-key` (issue 4).
+ * Reads the PEM files named by `--tls-cert` and `--tls-key`.
  *
  * @param config Resolved options.
  * @returns The PEM texts, or `{}` without TLS.
  * @throws {TypeError} If only one is given or a file cannot be read.
  */
 function readTlsFiles(config: ServeConfig): { tlsCert?: string; tlsKey?: string } {
-  const cert = config["tls-cert"] as string | undefined;
-  const key = config["tls-key"] as string | undefined;
+  const cert = config["tls-cert"];
+  const key = config["tls-key"];
   if (cert === undefined && key === undefined) return {};
   if (cert === undefined || key === undefined) {
     throw new TypeError("--tls-cert and --tls-key go together; give both or neither");

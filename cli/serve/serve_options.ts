@@ -1,31 +1,54 @@
 /**
- * The options of `parley serve`, as one table: flag, environment variable,
- * kind, default and help. Flags, environment, config file and defaults are
- * resolved from it (flags > environment > file > defaults), and `--help` and README's table come
- * from it, so an option is added in one place.
+ * The options of `parley serve`, as one typed table: flag, environment
+ * variable, kind, default and help. Flags, environment, config file and
+ * defaults are resolved from it (flags > environment > file > defaults), and
+ * `--help` and README's table come from it. The type of the resolved options,
+ * {@linkcode ServeConfig}, is derived from the table, so adding an option is
+ * one row here (and its use where the server options are built).
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { parsePort } from "../../client/address.ts";
-import { parseDuration } from "../duration.ts";
+import { parsePort } from "../port.ts";
+import { parseDuration } from "../../protocol/duration.ts";
 import { readConfigFile } from "./config_file.ts";
 
+/** The value each kind of option resolves to. */
+export interface OptionKindValue {
+  /** Text as given. */
+  string: string;
+  /** `true`/`false`; text accepts `1|true|yes|on` and `0|false|no|off`. */
+  boolean: boolean;
+  /** A positive integer. */
+  count: number;
+  /** A positive integer, in bytes. */
+  bytes: number;
+  /** A duration such as `10s`, in ms (see `parseDuration`). */
+  duration: number;
+  /** A TCP port, 0 to 65535 (0: the OS picks one). */
+  port: number;
+  /** Comma-separated text, trimmed, empty items dropped. */
+  list: string[];
+}
+
 /** How an option's text becomes a value. */
-export type OptionKind = "string" | "boolean" | "count" | "bytes" | "duration" | "port";
+export type OptionKind = keyof OptionKindValue;
 
 /** One `parley serve` option. */
 export interface OptionSpec {
-  /** Long flag without dashes, e.g. `"max-clients"`. */
+  /** Long flag without dashes, e.g. `"max-clients"`; also the config file key. */
   name: string;
   /** One-letter flag, if any. */
   short?: string;
   /** Environment variable, e.g. `"PARLEY_MAX_CLIENTS"`. */
   env?: string;
-  /** Parsing. */
+  /** Parsing, and the type of the resolved value. */
   kind: OptionKind;
-  /** Default value as shown in help (`undefined`: unset). */
+  /**
+   * Default value as text, parsed like a flag and shown in help. Without one
+   * the resolved value may be `undefined` (booleans always have one).
+   */
   default?: string;
   /** Placeholder in help, e.g. `"N"`. */
   arg?: string;
@@ -34,7 +57,7 @@ export interface OptionSpec {
 }
 
 /** Every `parley serve` option, in help order. */
-export const SERVE_OPTIONS: OptionSpec[] = [
+export const SERVE_OPTIONS = [
   {
     name: "host",
     env: "PARLEY_HOST",
@@ -136,7 +159,7 @@ export const SERVE_OPTIONS: OptionSpec[] = [
     default: "false",
     help: "ask for the password, hidden (needs a terminal)",
   },
-  // Issue 7: web client, voice and video messages.
+  // The web client and its voice and video messages.
   {
     name: "http",
     env: "PARLEY_HTTP",
@@ -147,7 +170,7 @@ export const SERVE_OPTIONS: OptionSpec[] = [
   {
     name: "web-origin",
     env: "PARLEY_WEB_ORIGIN",
-    kind: "string",
+    kind: "list",
     arg: "LIST",
     help: "comma-separated extra origins allowed to open the WebSocket (* for any); " +
       "the page's own origin is always allowed",
@@ -160,7 +183,7 @@ export const SERVE_OPTIONS: OptionSpec[] = [
     arg: "N",
     help: "largest voice or video message, in bytes (the frame limit grows to fit it)",
   },
-  // Issue 3: history.
+  // History and its storage.
   {
     name: "data",
     env: "PARLEY_DATA",
@@ -192,7 +215,7 @@ export const SERVE_OPTIONS: OptionSpec[] = [
     arg: "N",
     help: "keep at most N messages per room",
   },
-  // Issue 6: scripted starts and tunnels.
+  // Scripted starts and tunnels.
   {
     name: "config",
     env: "PARLEY_CONFIG",
@@ -214,7 +237,7 @@ export const SERVE_OPTIONS: OptionSpec[] = [
     arg: "ngrok",
     help: "share the server on the internet through ngrok (needs ngrok installed and logged in)",
   },
-  // Issue 4: hostile input, floods, brute force and TLS.
+  // Limits against hostile input, floods and password guessing; TLS.
   {
     name: "max-per-address",
     env: "PARLEY_MAX_PER_ADDRESS",
@@ -301,28 +324,61 @@ export const SERVE_OPTIONS: OptionSpec[] = [
     arg: "FILE",
     help: "PEM private key for --tls-cert",
   },
-];
+] as const satisfies readonly OptionSpec[];
 
-/** A resolved option value. */
-export type OptionValue = string | boolean | number;
+/** One row of {@linkcode SERVE_OPTIONS}. */
+export type ServeOptionRow = typeof SERVE_OPTIONS[number];
 
-/** Resolved options by name; `help` is set when `--help` was given. */
-export type ServeConfig = Record<string, OptionValue | undefined>;
+/** The long flag names of `parley serve`, e.g. `"max-clients"`. */
+export type ServeOptionName = ServeOptionRow["name"];
+
+/**
+ * The resolved value of one row: its kind's value, or `undefined` too when
+ * the row has no default.
+ */
+export type ResolvedOption<R extends OptionSpec> = R extends { default: string }
+  ? OptionKindValue[R["kind"]]
+  : OptionKindValue[R["kind"]] | undefined;
+
+/**
+ * Resolved `parley serve` options by flag name, typed from the table
+ * (`config.port` is a `number`, `config["tls-cert"]` a `string | undefined`),
+ * and `help`, set when `--help` was given.
+ */
+export type ServeConfig =
+  & { readonly [R in ServeOptionRow as R["name"]]: ResolvedOption<R> }
+  & { readonly help: boolean };
 
 /**
  * Converts an option's text to its value.
  *
- * @param spec The option.
- * @param text The text from a flag or environment variable.
+ * @param spec The option (only its `kind` is read).
+ * @param text The text from a flag, environment variable, config file or default.
  * @param source Where it came from, for the error (`--port`, `PARLEY_PORT`).
+ * @returns The value, typed by the option's kind.
  * @throws {TypeError} With a sentence naming the source if the text is invalid.
+ *
+ * @example
+ * ```ts
+ * import { parseOptionValue } from "./serve_options.ts";
+ * parseOptionValue({ kind: "duration" }, "5m", "--auth-lockout"); // 300000
+ * parseOptionValue({ kind: "list" }, "a, b,", "--web-origin"); // ["a", "b"]
+ * ```
  */
-export function parseOptionValue(
-  spec: OptionSpec,
+export function parseOptionValue<K extends OptionKind>(
+  spec: { readonly kind: K },
   text: string | boolean,
   source: string,
-): OptionValue {
-  if (spec.kind === "boolean") {
+): OptionKindValue[K] {
+  return parseKind(spec.kind, text, source) as OptionKindValue[K];
+}
+
+function parseKind(
+  kind: OptionKind,
+  text: string | boolean,
+  source: string,
+): OptionKindValue[OptionKind] {
+  if (kind === "boolean") {
     if (typeof text === "boolean") return text;
     if (/^(1|true|yes|on)$/i.test(text)) return true;
     if (/^(0|false|no|off|)$/i.test(text)) return false;
@@ -330,9 +386,11 @@ export function parseOptionValue(
   }
   const value = String(text);
   try {
-    switch (spec.kind) {
+    switch (kind) {
       case "string":
         return value;
+      case "list":
+        return value.split(",").map((item) => item.trim()).filter(Boolean);
       case "port":
         return parsePort(value, true);
       case "duration":
@@ -359,6 +417,16 @@ export function parseOptionValue(
  * @returns Values by option name, plus `help: true` if `--help` was given.
  * @throws {TypeError} For an unknown flag, an invalid value, an unreadable or
  *   malformed config file, or an unknown key in it, naming it.
+ *
+ * @example
+ * ```ts
+ * import { resolveServeConfig } from "./serve_options.ts";
+ * const env: Record<string, string> = { PARLEY_NAME: "team" };
+ * const config = resolveServeConfig(["--port", "0"], (name) => env[name]);
+ * config.port; // 0
+ * config.name; // "team"
+ * config.heartbeat; // 30000
+ * ```
  */
 export function resolveServeConfig(
   args: string[],
@@ -367,41 +435,46 @@ export function resolveServeConfig(
   const options: Record<string, { type: "string" | "boolean"; short?: string }> = {
     help: { type: "boolean", short: "h" },
   };
-  for (const spec of SERVE_OPTIONS) {
+  for (const spec of SERVE_OPTIONS as readonly OptionSpec[]) {
     options[spec.name] = { type: spec.kind === "boolean" ? "boolean" : "string" };
     if (spec.short) options[spec.name].short = spec.short;
   }
   const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
-  const config: ServeConfig = { help: values.help === true };
-  const configPath = (values.config as string | undefined) || env("PARLEY_CONFIG") || undefined;
+  const config: Record<string, unknown> = { help: values.help === true };
+  const configFlag = values.config;
+  const configPath = (typeof configFlag === "string" ? configFlag : "") ||
+    env("PARLEY_CONFIG") || undefined;
   const file = configPath === undefined || values.help ? new Map() : readConfigFile(
     configPath,
     SERVE_OPTIONS.map((spec) => spec.name).filter((name) => name !== "config"),
   );
-  for (const spec of SERVE_OPTIONS) {
+  for (const spec of SERVE_OPTIONS as readonly OptionSpec[]) {
     const flag = values[spec.name];
     const fromEnv = spec.env ? env(spec.env) : undefined;
-    if (flag !== undefined) config[spec.name] = parseOptionValue(spec, flag, `--${spec.name}`);
-    else if (fromEnv !== undefined && fromEnv !== "") {
-      config[spec.name] = parseOptionValue(spec, fromEnv, spec.env!);
+    if (flag !== undefined) config[spec.name] = parseKind(spec.kind, flag, `--${spec.name}`);
+    else if (spec.env && fromEnv !== undefined && fromEnv !== "") {
+      config[spec.name] = parseKind(spec.kind, fromEnv, spec.env);
     } else if (file.has(spec.name)) {
-      config[spec.name] = parseOptionValue(
-        spec,
+      config[spec.name] = parseKind(
+        spec.kind,
         file.get(spec.name)!,
         `${configPath}: "${spec.name}"`,
       );
     } else if (spec.default !== undefined) {
-      config[spec.name] = parseOptionValue(spec, spec.default, `default of --${spec.name}`);
+      config[spec.name] = parseKind(spec.kind, spec.default, `default of --${spec.name}`);
     }
   }
-  return config;
+  // Every row was parsed by its kind above, which is what ServeConfig states.
+  return config as ServeConfig;
 }
 
 /**
  * The options part of `parley serve --help`, generated from the table.
+ *
+ * @returns One line per option, joined with `\n`.
  */
 export function serveOptionsHelp(): string {
-  return SERVE_OPTIONS.map((spec) => {
+  return (SERVE_OPTIONS as readonly OptionSpec[]).map((spec) => {
     const flag = `${spec.short ? `-${spec.short}, ` : "    "}--${spec.name}${
       spec.arg ? ` ${spec.arg}` : ""
     }`;

@@ -6,7 +6,7 @@
  */
 
 import { writeAllSync } from "../prompt.ts";
-import { parseDuration } from "../duration.ts";
+import { parseDuration } from "../../protocol/duration.ts";
 import {
   DEFAULT_NGROK_API,
   type NgrokTunnel,

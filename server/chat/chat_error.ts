@@ -7,7 +7,12 @@ import type { ErrorCode } from "../../protocol/messages.ts";
  * @example
  * ```ts
  * import { ChatError } from "./chat_error.ts";
- * throw new ChatError("no_such_nick", "No user is called bob");
+ * try {
+ *   throw new ChatError("no_such_nick", "No user is called bob");
+ * } catch (error) {
+ *   if (!(error instanceof ChatError)) throw error;
+ *   error.code; // "no_such_nick"
+ * }
  * ```
  */
 export class ChatError extends Error {

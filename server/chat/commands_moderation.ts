@@ -9,7 +9,7 @@
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import { ChatError } from "./chat_error.ts";
 import type { CommandSpec } from "./commands.ts";
-import { parseDuration } from "../../cli/duration.ts";
+import { parseDuration } from "../../protocol/duration.ts";
 import type { Hub } from "./hub.ts";
 import { describeDuration, hostOf, isAddressTarget } from "./moderation.ts";
 

@@ -1,4 +1,13 @@
 /**
+ * Durations as people type them (`500ms`, `10s`, `5m`, `2h`, `7d`): the
+ * `/ban NICK [DURATION]` argument of the chat protocol, and the command line's
+ * duration options. It lives in `protocol/` because `server/` parses it too and
+ * `server/` imports nothing from `cli/` or `client/`.
+ *
+ * @module
+ */
+
+/**
  * Parses durations such as `500ms`, `10s`, `5m`, `2h`, `7d`.
  *
  * @param text A number with an optional unit (`ms`, `s`, `m`, `h`, `d`); a bare number is seconds.

@@ -1,0 +1,70 @@
+import { assertEqual, assertMatch, assertThrows } from "../../_helpers/assert.ts";
+import {
+  joinHints,
+  serveUsage,
+  toServerOptions,
+  webUrl,
+} from "../../../cli/serve/serve_command.ts";
+import { resolveServeConfig } from "../../../cli/serve/serve_options.ts";
+
+const addr = (hostname: string, port: number): Deno.NetAddr => ({
+  transport: "tcp",
+  hostname,
+  port,
+});
+
+Deno.test("toServerOptions carries each resolved option to the server's field", () => {
+  const config = resolveServeConfig(
+    ["--port", "0", "--http", "8080", "--web-origin", "https://a.test, *", "--heartbeat", "5s"],
+    (name) => ({ PARLEY_RETAIN_DAYS: "30", PARLEY_LOG_FILE: "/var/log/parley/chat.log" })[name],
+  );
+  const options = toServerOptions(config, "pw");
+  assertEqual(options.port, 0);
+  assertEqual(options.password, "pw");
+  assertEqual(options.heartbeatMs, 5000);
+  assertEqual(options.web, { port: 8080, allowedOrigins: ["https://a.test", "*"] });
+  assertEqual(options.retainDays, 30);
+  assertEqual(options.maxClients, 1000);
+  assertEqual(options.authLockoutMs, 300_000);
+  // Without --data, the database sits beside the log file.
+  assertEqual(options.dataFile, "/var/log/parley/parley.db");
+  assertEqual(options.tlsCert, undefined);
+});
+
+Deno.test("toServerOptions leaves the web server off without --http and honours --data", () => {
+  const options = toServerOptions(
+    resolveServeConfig(["--data", ":memory:"], () => undefined),
+    undefined,
+  );
+  assertEqual(options.web, undefined);
+  assertEqual(options.dataFile, ":memory:");
+  assertEqual(options.password, undefined);
+});
+
+Deno.test("toServerOptions wants --tls-cert and --tls-key together", () => {
+  assertThrows(
+    () => toServerOptions(resolveServeConfig(["--tls-cert", "c.pem"], () => undefined), undefined),
+    TypeError,
+    /^--tls-cert and --tls-key go together; give both or neither$/,
+  );
+});
+
+Deno.test("webUrl shows a loopback address for a wildcard bind and brackets IPv6", () => {
+  assertEqual(webUrl("http", addr("0.0.0.0", 8080)), "http://127.0.0.1:8080/");
+  assertEqual(webUrl("https", addr("::", 8443)), "https://[::1]:8443/");
+  assertEqual(webUrl("http", addr("fe80::1", 80)), "http://[fe80::1]:80/");
+  assertEqual(webUrl("http", addr("10.0.0.5", 80)), "http://10.0.0.5:80/");
+});
+
+Deno.test("joinHints gives one line for a specific address, loopback first for a wildcard", () => {
+  assertEqual(joinHints(addr("10.0.0.5", 5003)), ["  join with:     parley join 10.0.0.5:5003"]);
+  assertEqual(joinHints(addr("::1", 5003)), ["  join with:     parley join [::1]:5003"]);
+  assertEqual(joinHints(addr("0.0.0.0", 5003))[0], "  this machine:  parley join 127.0.0.1:5003");
+});
+
+Deno.test("serveUsage lists every option and the precedence", () => {
+  const usage = serveUsage();
+  assertMatch(usage, /^Usage: parley serve \[options\]/);
+  assertMatch(usage, /--max-clients N/);
+  assertMatch(usage, /Flags win over\s+environment variables, which win over the --config file/);
+});
