@@ -1,5 +1,7 @@
 /**
- * Accepts connections from a listener and feeds them to one {@linkcode Hub}.
+ * The wiring: a list of transports (TCP, TLS, WebSocket, or any other
+ * {@linkcode Transport}) hand their connections to one acceptor, which feeds
+ * them to one {@linkcode Hub}.
  *
  * @module
  */
@@ -54,7 +56,8 @@ export interface ServerOptions extends HubOptions, ConnectionOptions, AuthGuardO
    */
   handshakeTimeoutMs?: number;
   /**
-   * Connections allowed to be mid-handshake at once, beyond `maxClients`.
+   * Connections allowed to be mid-handshake at once, beyond `maxClients`,
+   * counted over every transport together.
    * @default {256}
    */
   maxPendingHandshakes?: number;
@@ -112,14 +115,16 @@ export interface ParleyServer {
 }
 
 /**
- * Starts a Parley server: binds (or takes) a listener, accepts connections and
- * runs the handshake deadline and heartbeat sweep.
+ * Starts a Parley server: takes `transports`, or builds them from `hostname`,
+ * `port`, `listener`, `tlsCert`/`tlsKey` and `web`; accepts connections from
+ * every one of them and runs the handshake deadline and heartbeat sweep.
  *
  * @param options See {@linkcode ServerOptions}.
  * @returns The running server; await `finished` after `close()`.
  * @throws {Deno.errors.AddrInUse} If the port is taken.
  * @throws {Deno.errors.PermissionDenied} Without `--allow-net`.
  * @throws {Deno.errors.InvalidData} If `tlsCert`/`tlsKey` are not usable PEM.
+ * @throws {TypeError} If `transports` is empty.
  *
  * @example
  * ```ts
