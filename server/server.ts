@@ -1,50 +1,39 @@
 /**
- * Accepts connections from a listener and feeds them to one {@linkcode Hub}.
+ * The wiring: a list of transports (TCP, TLS, WebSocket, or any other
+ * {@linkcode Transport}) hand their connections to one acceptor, which feeds
+ * them to one {@linkcode Hub}.
  *
  * @module
  */
 
 import { formatAddr } from "./guards/host_key.ts";
-import { startLivenessSweep } from "./transport/liveness_sweep.ts";
 import { getLogger } from "./log.ts";
-import { encodeMessage } from "../protocol/messages.ts";
 import { AddressLimiter } from "./guards/address_limiter.ts";
 import { AuthGuard, type AuthGuardOptions } from "./guards/auth_guard.ts";
-import { type ByteStream, Connection, type ConnectionOptions } from "./transport/connection.ts";
+import type { ConnectionOptions, PeerConnection } from "./transport/peer_connection.ts";
+import { Acceptor } from "./transport/acceptor.ts";
 import { Hub, type HubOptions } from "./chat/hub.ts";
 import { listenNodeTls } from "./transport/node_tls_listener.ts";
 import type { MediaArchive } from "./storage/media_archive.ts";
-import { startWebServer, type WebServer, type WebServerOptions } from "./transport/web_server.ts";
+import { listenWeb, type WebServer, type WebServerOptions } from "./transport/web_server.ts";
 import { HistoryStore } from "./storage/history_store.ts";
-import { raiseListenBacklog } from "./transport/raise_listen_backlog.ts";
+import { type ConnListener, listenTcp, streamTransport } from "./transport/tcp_transport.ts";
+import type { Transport } from "./transport/transport.ts";
 import { FloodControl } from "./guards/flood_control.ts";
+
+export type { AcceptedConn, ConnListener } from "./transport/tcp_transport.ts";
+export type { Transport } from "./transport/transport.ts";
 
 const log = getLogger(["parley", "server"]);
 
-/** A stream connection a listener yields; `Deno.Conn` and `Deno.TlsConn` fit. */
-export interface AcceptedConn extends ByteStream {
-  /** The peer's address. */
-  readonly remoteAddr: Deno.Addr;
-  /** Disables Nagle's algorithm, when the transport has it. */
-  setNoDelay?(noDelay?: boolean): void;
-}
-
-/** A source of connections; `Deno.Listener` and `Deno.TlsListener` fit. */
-export interface ConnListener extends AsyncIterable<AcceptedConn> {
-  /** The bound address (with the real port when 0 was asked). */
-  readonly addr: Deno.Addr;
-  /** Stops accepting; ends the iteration. */
-  close(): void;
-  /**
-   * Waits for the next connection. When present it is used instead of the
-   * iterator, so that one failed accept (out of file descriptors) does not end
-   * the loop.
-   */
-  accept?(): Promise<AcceptedConn>;
-}
-
 /** Options for {@linkcode startServer}. */
 export interface ServerOptions extends HubOptions, ConnectionOptions, AuthGuardOptions {
+  /**
+   * The ways in, already listening; the first one's address is `addr`. When
+   * given, `hostname`, `port`, `listener`, `tlsCert`/`tlsKey` and `web` are
+   * not used to build any. `close()` closes them.
+   */
+  transports?: Transport[];
   /**
    * Address to bind.
    * @default {"0.0.0.0"}
@@ -67,7 +56,8 @@ export interface ServerOptions extends HubOptions, ConnectionOptions, AuthGuardO
    */
   handshakeTimeoutMs?: number;
   /**
-   * Connections allowed to be mid-handshake at once, beyond `maxClients`.
+   * Connections allowed to be mid-handshake at once, beyond `maxClients`,
+   * counted over every transport together.
    * @default {256}
    */
   maxPendingHandshakes?: number;
@@ -80,11 +70,10 @@ export interface ServerOptions extends HubOptions, ConnectionOptions, AuthGuardO
   /** Aborting it shuts the server down, as `close()` does. */
   signal?: AbortSignal;
   /**
-   * Also serve the web client and its WebSocket on this port (issue 7); off when absent.
+   * Also serve the web client and its WebSocket on this port; off when absent.
    * `hostname`, limits and timeouts default to the TCP server's.
    */
   web?: Partial<WebServerOptions> & { port: number };
-  // Issue 3 (history):
   /**
    * SQLite file for history, topics and bans; `":memory:"` keeps nothing
    * across restarts. Ignored when `history` is given.
@@ -108,9 +97,11 @@ export interface ParleyServer {
   readonly addr: Deno.NetAddr;
   /** The chat, for the admin console and tests. */
   readonly hub: Hub;
-  /** Live connections, handshaking or joined. */
-  readonly connections: ReadonlySet<Connection>;
-  /** The web client's server when `web` was given (issue 7). */
+  /** Live connections of every transport, handshaking or joined. */
+  readonly connections: ReadonlySet<PeerConnection>;
+  /** The transports accepting clients. */
+  readonly transports: readonly Transport[];
+  /** The web client's server when `web` was given. */
   readonly web: WebServer | undefined;
   /** Resolves once the server has stopped and every socket is closed. */
   readonly finished: Promise<void>;
@@ -124,14 +115,16 @@ export interface ParleyServer {
 }
 
 /**
- * Starts a Parley server: binds (or takes) a listener, accepts connections and
- * runs the handshake deadline and heartbeat sweep.
+ * Starts a Parley server: takes `transports`, or builds them from `hostname`,
+ * `port`, `listener`, `tlsCert`/`tlsKey` and `web`; accepts connections from
+ * every one of them and runs the handshake deadline and heartbeat sweep.
  *
  * @param options See {@linkcode ServerOptions}.
  * @returns The running server; await `finished` after `close()`.
  * @throws {Deno.errors.AddrInUse} If the port is taken.
  * @throws {Deno.errors.PermissionDenied} Without `--allow-net`.
  * @throws {Deno.errors.InvalidData} If `tlsCert`/`tlsKey` are not usable PEM.
+ * @throws {TypeError} If `transports` is empty.
  *
  * @example
  * ```ts
@@ -141,17 +134,7 @@ export interface ParleyServer {
  * await server.close("bye");
  * ```
  */
-export function startServer(options: ServerOptions = {}): Promise<ParleyServer> {
-  const bind = { hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 5003 };
-  if (options.tlsCert !== undefined && !options.listener) {
-    // Issue 4: TLS through node:tls (see node_tls_listener.ts for why not Deno.listenTls).
-    return listenNodeTls({
-      ...bind,
-      cert: options.tlsCert,
-      key: options.tlsKey ?? "",
-      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
-    }).then((listener) => startServer({ ...options, listener }));
-  }
+export async function startServer(options: ServerOptions = {}): Promise<ParleyServer> {
   // Connections create their flood state lazily; check the options (RangeError) once, here.
   new FloodControl(options, 1, 0);
   // Open the database before binding, so a bad file fails the start and leaves no listener.
@@ -177,13 +160,17 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
     });
     if (deleted > 0) log.info("retention deleted {count} messages", { count: deleted });
   };
-  let listener: ConnListener;
+  let transports: Transport[];
   try {
     retain();
-    listener = options.listener ?? listenTcp(bind);
+    transports = options.transports ?? await buildTransports(options);
   } catch (error) {
     closeStores();
     throw error;
+  }
+  if (transports.length === 0) {
+    closeStores();
+    throw new TypeError("Cannot start a server without a transport");
   }
   const retention = setInterval(retain, options.retentionIntervalMs ?? 3_600_000);
   const hub = new Hub({ ...options, history, mediaArchive });
@@ -192,119 +179,42 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
   const connectionOptions: ConnectionOptions = {
     ...options,
     maxQueueBytes: Math.max(options.maxQueueBytes ?? 1_048_576, hub.limits.maxFrameBytes + 65_536),
-    // Issue 4: one brute-force ledger for every transport.
+    // One brute-force ledger for every transport.
     authGuard: new AuthGuard(options, () => hub.now()),
   };
-  // One per-address cap for every transport.
-  const perAddress = new AddressLimiter(options.maxPerAddress ?? 50);
-  let web: WebServer | undefined;
-  if (options.web) {
-    try {
-      web = startWebServer(hub, {
-        hostname: options.hostname,
-        handshakeTimeoutMs: options.handshakeTimeoutMs,
-        maxPendingHandshakes: options.maxPendingHandshakes,
-        ...connectionOptions,
-        addressLimiter: perAddress,
-        // With --tls-cert/--tls-key the web side is HTTPS/WSS too: browsers allow
-        // the microphone and camera only on HTTPS (or localhost).
-        ...(options.tlsCert !== undefined ? { cert: options.tlsCert, key: options.tlsKey } : {}),
-        ...options.web,
-      });
-    } catch (error) {
-      listener.close();
-      clearInterval(retention);
-      closeStores();
-      throw error;
-    }
-  }
-  const connections = new Set<Connection>();
-  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
-  const maxPending = options.maxPendingHandshakes ?? 256;
-  const heartbeatMs = hub.limits.heartbeatMs;
+  const acceptor = new Acceptor<PeerConnection>({
+    maxClients: () => hub.maxClients,
+    maxPending: options.maxPendingHandshakes,
+    // One per-address cap for every transport.
+    addressLimiter: new AddressLimiter(options.maxPerAddress ?? 50),
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+    heartbeatMs: hub.limits.heartbeatMs,
+    now: () => hub.now(),
+    closeGraceMs: Math.max(3000, (options.drainTimeoutMs ?? 2000) + 1000),
+  });
   const finished = Promise.withResolvers<void>();
   let closing: Promise<void> | undefined;
-  let accepting = true;
 
-  const stopSweep = startLivenessSweep(connections, {
-    handshakeTimeoutMs,
-    heartbeatMs,
-    now: () => hub.now(),
-  });
-
-  const acceptLoop = (async () => {
+  const context = { hub, acceptor, options: connectionOptions };
+  const acceptLoops = transports.map(async (transport) => {
     try {
-      for await (const socket of acceptAll(listener, () => accepting)) {
-        const remoteAddr = formatAddr(socket.remoteAddr);
-        if (!accepting) {
-          socket.close();
-          continue;
-        }
-        try {
-          socket.setNoDelay?.(true);
-        } catch (error) {
-          // The socket may already be gone; the read loop will see that.
-          if (!(error instanceof Deno.errors.BadResource)) throw error;
-        }
-        const conn = new Connection(socket, remoteAddr, hub, connectionOptions);
-        if (connections.size >= hub.maxClients + maxPending) {
-          log.warn("refused {address}: too many connections", { address: remoteAddr });
-          conn.send(encodeMessage({
-            type: "error",
-            code: "server_full",
-            message: "Server has too many connections",
-          }));
-          conn.close("too many connections");
-          continue;
-        }
-        const addressKey = perAddress.acquire(remoteAddr);
-        if (addressKey === undefined) {
-          log.warn("refused {address}: {max} connections from that address already", {
-            address: remoteAddr,
-            max: perAddress.max,
-          });
-          conn.send(encodeMessage({
-            type: "error",
-            code: "too_many_connections",
-            message: `Too many connections from your address (limit ${perAddress.max})`,
-          }));
-          conn.close("too many connections from address");
-          continue;
-        }
-        connections.add(conn);
-        void conn.run().finally(() => {
-          connections.delete(conn);
-          perAddress.release(addressKey);
-        });
-      }
+      for await (const { peer, ticket } of transport.accept(context)) acceptor.add(peer, ticket);
     } catch (error) {
-      if (!(error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted)) {
-        log.error("accept loop failed: {error}", { error });
-        void close("internal error");
-      }
+      log.error("accept loop of {transport} failed: {error}", { transport: transport.name, error });
+      void close("internal error");
     }
-  })();
+  });
 
   function close(reason = "server shutting down"): Promise<void> {
     closing ??= (async () => {
-      accepting = false;
       log.info("server stopping: {reason}", { reason });
-      try {
-        listener.close();
-      } catch (error) {
-        if (!(error instanceof Deno.errors.BadResource)) throw error;
-      }
       hub.shutdown(reason);
-      for (const conn of connections) {
-        if (conn.inHandshake) conn.close(`server shutdown: ${reason}`);
-      }
-      await Promise.all([...connections].map((c) => c.closed));
-      await web?.close();
-      stopSweep();
+      await acceptor.closeAll(`server shutdown: ${reason}`);
+      await Promise.all(transports.map((transport) => transport.close()));
       clearInterval(retention);
       if (ownStore) history.close();
       else history.flush();
-      await acceptLoop;
+      await Promise.all(acceptLoops);
       log.info("server stopped");
       finished.resolve();
     })();
@@ -314,62 +224,51 @@ export function startServer(options: ServerOptions = {}): Promise<ParleyServer> 
   options.signal?.addEventListener("abort", () => void close("server shutting down"), {
     once: true,
   });
-  const addr = listener.addr as Deno.NetAddr;
+  const addr = transports[0].addr;
+  const web = transports.find((t): t is WebServer => "scheme" in t);
   log.info("server started on {address}", { address: formatAddr(addr) });
-  return Promise.resolve({ addr, hub, connections, web, finished: finished.promise, close });
+  return {
+    addr,
+    hub,
+    connections: acceptor.connections,
+    transports,
+    web,
+    finished: finished.promise,
+    close,
+  };
 }
 
 /**
- * `Deno.listen`, then (issue 5) the accept backlog raised from Deno's fixed 511
- * to 4096 where `--allow-ffi` allows it (see raise_listen_backlog.ts).
+ * The transports `ServerOptions` describe: TCP on `hostname:port` (or the
+ * given `listener`), TLS instead when `tlsCert` is set (through `node:tls`,
+ * see node_tls_listener.ts for why not `Deno.listenTls`), and the web server
+ * when `web` is set. On failure, the ones already bound are closed.
  */
-function listenTcp(bind: { hostname: string; port: number }): Deno.TcpListener {
-  const listener = Deno.listen(bind);
-  const result = raiseListenBacklog(listener.addr, LISTEN_BACKLOG);
-  if (result.raised) log.debug("accept backlog raised to {backlog}", { backlog: LISTEN_BACKLOG });
-  else log.debug("accept backlog stays 511: {reason}", { reason: result.reason });
-  return listener;
-}
-
-/** Accept backlog asked for, in connections; Linux caps it at `net.core.somaxconn`. */
-const LISTEN_BACKLOG = 4096;
-
-/**
- * Yields accepted connections until the listener closes. With `accept()` a
- * failed accept (e.g. out of file descriptors) is logged and retried after a
- * pause growing from 5 ms to 1 s, as Go's `net/http` does, instead of stopping
- * the server.
- *
- * @param listener The listener.
- * @param running Whether to keep accepting.
- */
-async function* acceptAll(
-  listener: ConnListener,
-  running: () => boolean,
-): AsyncGenerator<AcceptedConn> {
-  if (!listener.accept) {
-    yield* listener;
-    return;
-  }
-  let pause = 0;
-  while (running()) {
-    let socket: AcceptedConn;
-    try {
-      socket = await listener.accept();
-    } catch (error) {
-      if (
-        error instanceof Deno.errors.BadResource || error instanceof Deno.errors.Interrupted ||
-        !running()
-      ) return;
-      pause = Math.min(1000, pause ? pause * 2 : 5);
-      log.warn("accept failed, retrying in {ms} ms: {error}", {
-        ms: pause,
-        error: (error as Error).message ?? String(error),
-      });
-      await new Promise((resolve) => setTimeout(resolve, pause));
-      continue;
-    }
-    pause = 0;
-    yield socket;
+async function buildTransports(options: ServerOptions): Promise<Transport[]> {
+  const bind = { hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 5003 };
+  let stream: Transport;
+  if (options.listener) stream = streamTransport(options.listener);
+  else if (options.tlsCert !== undefined) {
+    const listener: ConnListener = await listenNodeTls({
+      ...bind,
+      cert: options.tlsCert,
+      key: options.tlsKey ?? "",
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+    });
+    stream = streamTransport(listener, "tls");
+  } else stream = listenTcp(bind);
+  if (!options.web) return [stream];
+  try {
+    const web: WebServerOptions = {
+      hostname: options.hostname,
+      // With --tls-cert/--tls-key the web side is HTTPS/WSS too: browsers allow
+      // the microphone and camera only on HTTPS (or localhost).
+      ...(options.tlsCert !== undefined ? { cert: options.tlsCert, key: options.tlsKey } : {}),
+      ...options.web,
+    };
+    return [stream, listenWeb(web)];
+  } catch (error) {
+    await stream.close();
+    throw error;
   }
 }

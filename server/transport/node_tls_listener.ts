@@ -14,7 +14,7 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import tls from "node:tls";
 import type { Socket } from "node:net";
-import type { AcceptedConn, ConnListener } from "../server.ts";
+import type { AcceptedConn, ConnListener } from "./tcp_transport.ts";
 
 /** Options for {@linkcode listenNodeTls}. */
 export interface NodeTlsListenOptions {
@@ -82,7 +82,7 @@ export async function listenNodeTls(options: NodeTlsListenOptions): Promise<Conn
       );
     };
     server.once("error", onError);
-    // Issue 5: a join storm needs more than node's default backlog of 511.
+    // A join storm needs more than node's default backlog of 511.
     server.listen({ port: options.port, host: options.hostname, backlog: 4096 }, () => {
       server.off("error", onError);
       resolve();

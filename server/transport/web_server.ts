@@ -1,19 +1,16 @@
 /**
- * The browser side of `parley serve --http PORT` (issue 7): serves the
- * embedded web client and a WebSocket endpoint (`/ws`) that feeds the same
- * {@linkcode Hub} as TCP, with the same handshake deadline and heartbeats.
+ * The browser side of `parley serve --http PORT`: serves the embedded web
+ * client, and a WebSocket endpoint (`/ws`) that is one more
+ * {@linkcode Transport}: its connections go through the same acceptor (caps,
+ * handshake deadline, heartbeats) into the same hub as TCP.
  *
  * @module
  */
 
 import { formatAddr } from "../guards/host_key.ts";
-import { startLivenessSweep } from "./liveness_sweep.ts";
-import type { AddressLimiter } from "../guards/address_limiter.ts";
 import { getLogger } from "../log.ts";
-
 import { WEB_ASSETS } from "../../web/assets.ts";
-import type { ConnectionOptions } from "./connection.ts";
-import type { Hub } from "../chat/hub.ts";
+import type { Admitted, Transport, TransportContext } from "./transport.ts";
 import { WsConnection } from "./ws_connection.ts";
 
 const log = getLogger(["parley", "server"]);
@@ -47,8 +44,8 @@ const SECURITY_HEADERS: Record<string, string> = {
   "permissions-policy": "camera=(self), microphone=(self), geolocation=()",
 };
 
-/** Options for {@linkcode startWebServer}. */
-export interface WebServerOptions extends ConnectionOptions {
+/** Options for {@linkcode listenWeb}. */
+export interface WebServerOptions {
   /**
    * Address to bind.
    * @default {"0.0.0.0"}
@@ -67,38 +64,14 @@ export interface WebServerOptions extends ConnectionOptions {
   cert?: string;
   /** PEM private key for `cert`. */
   key?: string;
-  /**
-   * Longest a client may take to send `hello`, in ms.
-   * @default {10000}
-   */
-  handshakeTimeoutMs?: number;
-  /**
-   * WebSockets allowed to be mid-handshake at once, beyond `hub.maxClients`.
-   * @default {256}
-   */
-  maxPendingHandshakes?: number;
-  /**
-   * The per-address connection cap shared with the TCP listener, so one
-   * address cannot get around it by switching transports; none when absent.
-   */
-  addressLimiter?: AddressLimiter;
 }
 
-/** A running web server. */
-export interface WebServer {
-  /** The bound address, with the real port. */
-  readonly addr: Deno.NetAddr;
+/** A running web server: a {@linkcode Transport} for WebSocket clients. */
+export interface WebServer extends Transport {
   /** `http` or `https`. */
   readonly scheme: "http" | "https";
-  /** Live WebSocket connections. */
-  readonly connections: ReadonlySet<WsConnection>;
-  /** Resolves once the server has stopped. */
+  /** Resolves once the HTTP server has stopped. */
   readonly finished: Promise<void>;
-  /**
-   * Closes WebSockets still in handshake, waits (bounded) for the others,
-   * and stops listening. Idempotent. Call `hub.shutdown()` first to say goodbye.
-   */
-  close(): Promise<void>;
 }
 
 /**
@@ -132,34 +105,29 @@ export function originAllowed(
 }
 
 /**
- * Starts the web server on its own port, sharing `hub` with the TCP server.
+ * Starts the web server on its own port. WebSocket upgrades are answered 503
+ * until the server iterates {@linkcode Transport.accept}.
  *
- * @param hub The chat.
  * @param options See {@linkcode WebServerOptions}.
- * @returns The running server.
+ * @returns The listening server.
  * @throws {Deno.errors.AddrInUse} If the port is taken.
  *
  * @example
  * ```ts
- * import { Hub } from "../chat/hub.ts";
- * import { startWebServer } from "./web_server.ts";
- * const web = startWebServer(new Hub(), { hostname: "127.0.0.1", port: 0 });
+ * import { listenWeb } from "./web_server.ts";
+ * const web = listenWeb({ hostname: "127.0.0.1", port: 0 });
  * console.log(`http://127.0.0.1:${web.addr.port}/`);
  * await web.close();
  * ```
  */
-export function startWebServer(hub: Hub, options: WebServerOptions): WebServer {
+export function listenWeb(options: WebServerOptions): WebServer {
   const scheme = options.cert && options.key ? "https" : "http";
   const allowed = options.allowedOrigins ?? [];
-  const connections = new Set<WsConnection>();
-  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
-  const maxPending = options.maxPendingHandshakes ?? 256;
-  const heartbeatMs = hub.limits.heartbeatMs;
-  const connectionOptions: ConnectionOptions = {
-    ...options,
-    maxQueueBytes: Math.max(options.maxQueueBytes ?? 1_048_576, hub.limits.maxFrameBytes + 65_536),
-  };
-  let accepting = true;
+  let context: TransportContext | undefined;
+  let stopped = false;
+  /** Upgraded connections not yet taken by the iterator, and the iterator's wait. */
+  const ready: Admitted[] = [];
+  let wake: (() => void) | undefined;
 
   const handler = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Response => {
     const url = new URL(request.url);
@@ -187,25 +155,22 @@ export function startWebServer(hub: Hub, options: WebServerOptions): WebServer {
       });
       return respond(403, "Origin not allowed", "text/plain; charset=utf-8");
     }
-    if (!accepting || connections.size >= hub.maxClients + maxPending) {
+    const admission = stopped || !context ? "closing" : context.acceptor.admit(address);
+    if (admission === "closing" || admission === "full") {
       log.warn("refused websocket from {address}: too many connections", { address });
       return respond(503, "Server has too many connections", "text/plain; charset=utf-8");
     }
-    const addressKey = options.addressLimiter?.acquire(address);
-    if (options.addressLimiter && addressKey === undefined) {
+    if (admission === "address") {
       log.warn("refused websocket from {address}: more than {max} connections from this address", {
         address,
-        max: options.addressLimiter.max,
+        max: context!.acceptor.maxPerAddress,
       });
       return respond(429, "Too many connections from your address", "text/plain; charset=utf-8");
     }
     const { socket, response } = Deno.upgradeWebSocket(request);
-    const conn = new WsConnection(socket, address, hub, connectionOptions);
-    connections.add(conn);
-    void conn.closed.then(() => {
-      connections.delete(conn);
-      if (addressKey !== undefined) options.addressLimiter!.release(addressKey);
-    });
+    const conn = new WsConnection(socket, address, context!.hub, context!.options);
+    ready.push({ peer: conn, ticket: admission });
+    wake?.();
     return response;
   };
 
@@ -220,35 +185,45 @@ export function startWebServer(hub: Hub, options: WebServerOptions): WebServer {
     },
   }, handler);
 
-  const stopSweep = startLivenessSweep(connections, {
-    handshakeTimeoutMs,
-    heartbeatMs,
-    now: () => hub.now(),
-  });
-
   let closing: Promise<void> | undefined;
-  const close = () => {
-    closing ??= (async () => {
-      accepting = false;
-      for (const conn of connections) conn.close("server shutdown");
-      const settled = Promise.all([...connections].map((c) => c.closed));
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<void>((resolve) => timer = setTimeout(resolve, 3000));
-      await Promise.race([settled, timeout]);
-      clearTimeout(timer);
-      for (const conn of connections) conn.abort("server shutdown");
-      stopSweep();
-      await server.shutdown();
-    })();
-    return closing;
-  };
-
   const addr = server.addr as Deno.NetAddr;
   log.info("web client on {scheme}://{address}", {
     scheme,
     address: `${addr.hostname}:${addr.port}`,
   });
-  return { addr, scheme, connections, finished: server.finished, close };
+  return {
+    name: "websocket",
+    addr,
+    scheme,
+    finished: server.finished,
+    async *accept(given: TransportContext): AsyncGenerator<Admitted> {
+      context = given;
+      while (!stopped) {
+        const next = ready.shift();
+        if (next) {
+          yield next;
+          continue;
+        }
+        const { promise, resolve } = Promise.withResolvers<void>();
+        wake = resolve;
+        await promise;
+        wake = undefined;
+      }
+    },
+    close(): Promise<void> {
+      closing ??= (async () => {
+        stopped = true;
+        wake?.();
+        // Upgraded but never handed over: nobody else will close them.
+        for (const { peer, ticket } of ready.splice(0)) {
+          peer.abort("server shutdown");
+          context?.acceptor.release(ticket);
+        }
+        await server.shutdown();
+      })();
+      return closing;
+    },
+  };
 }
 
 function respond(

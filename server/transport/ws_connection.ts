@@ -1,18 +1,17 @@
 /**
- * One browser connection over a WebSocket: the second transport into the same
- * {@linkcode Hub}. Each WebSocket text message carries one protocol message
- * (the JSON payload of a frame, without the 4-byte length). Same handshake,
- * limits and idempotent `close(reason)` as the TCP {@linkcode Connection}.
+ * One browser connection over a WebSocket, feeding the same {@linkcode Hub} as
+ * TCP. Each WebSocket text message carries one protocol message (the JSON
+ * payload of a frame, without the 4-byte length). The lifecycle (close, abort,
+ * overflow, liveness) is {@linkcode PeerConnection}'s; this file says how
+ * messages arrive, how frames leave and how the socket closes.
  *
  * @module
  */
 
 import { getLogger } from "../log.ts";
 import { FRAME_HEADER_BYTES, HANDSHAKE_MAX_FRAME_BYTES } from "../../protocol/frame.ts";
-import type { ConnectionOptions } from "./connection.ts";
 import type { Hub } from "../chat/hub.ts";
-import { InboundHandler } from "../chat/inbound_handler.ts";
-import type { Peer, Session } from "../chat/session.ts";
+import { type ConnectionOptions, PeerConnection } from "./peer_connection.ts";
 
 const log = getLogger(["parley", "server"]);
 const textDecoder = new TextDecoder();
@@ -39,30 +38,26 @@ export interface WsSocket {
 }
 
 /**
- * A WebSocket client bound to a {@linkcode Hub}. Implements {@linkcode Peer}:
- * `send()` gets an encoded frame and sends its payload as one text message.
- * The socket's `bufferedAmount` is the outbound queue; past `maxQueueBytes`
- * the peer is a slow consumer and is dropped, and nobody else waits.
+ * A WebSocket client bound to a {@linkcode Hub}. `send()` gets an encoded
+ * frame and sends its payload as one text message. The socket's
+ * `bufferedAmount` is the outbound queue; past `maxQueueBytes` the peer is a
+ * slow consumer and is dropped, and nobody else waits.
+ *
+ * @example
+ * ```ts
+ * import { Hub } from "../chat/hub.ts";
+ * import { WsConnection } from "./ws_connection.ts";
+ * const hub = new Hub();
+ * Deno.serve({ port: 0 }, (request, info) => {
+ *   const { socket, response } = Deno.upgradeWebSocket(request);
+ *   new WsConnection(socket, `${info.remoteAddr.hostname}:${info.remoteAddr.port}`, hub);
+ *   return response;
+ * });
+ * ```
  */
-export class WsConnection implements Peer {
-  /** Remote address as `host:port`. */
-  readonly remoteAddr: string;
-  /** Time the socket was accepted, ms since the epoch. */
-  readonly openedAt: number;
-  /** Time of the last message read, ms since the epoch (for heartbeats). */
-  lastSeen: number;
-  /** Whether a heartbeat ping is outstanding. */
-  pinged = false;
+export class WsConnection extends PeerConnection {
   readonly #socket: WsSocket;
-  readonly #hub: Hub;
-  readonly #maxQueueBytes: number;
-  readonly #drainTimeoutMs: number;
-  readonly #inbound: InboundHandler;
   #maxMessageBytes = HANDSHAKE_MAX_FRAME_BYTES;
-  #state: "handshake" | "open" | "closing" | "closed" = "handshake";
-  #closeReason = "";
-  #overflowed = false;
-  readonly #closed: PromiseWithResolvers<void> = Promise.withResolvers();
 
   /**
    * @param socket The upgraded WebSocket (open or about to open).
@@ -71,42 +66,16 @@ export class WsConnection implements Peer {
    * @param options Same limits as TCP; see {@linkcode ConnectionOptions}.
    */
   constructor(socket: WsSocket, remoteAddr: string, hub: Hub, options: ConnectionOptions = {}) {
+    super(remoteAddr, hub, options);
     this.#socket = socket;
-    this.remoteAddr = remoteAddr;
-    this.#hub = hub;
-    this.#maxQueueBytes = options.maxQueueBytes ?? 1_048_576;
-    this.#drainTimeoutMs = options.drainTimeoutMs ?? 2000;
-    this.#inbound = new InboundHandler(this, hub, options, () => {
-      this.#state = "open";
-      this.#maxMessageBytes = hub.limits.maxFrameBytes;
-    });
-    this.openedAt = this.lastSeen = hub.now();
     socket.addEventListener("message", (event) => this.#onMessage((event as MessageEvent).data));
     socket.addEventListener("close", () => {
-      this.close(
-        this.#state === "closing" || this.#state === "closed"
-          ? this.#closeReason
-          : "connection closed",
-      );
-      this.#finish();
+      // A no-op when already closing: the reason given then stays.
+      this.close("connection closed");
+      this.finish();
     });
     socket.addEventListener("error", () => this.abort("connection reset"));
     log.info("connect from {address} (websocket)", { address: remoteAddr });
-  }
-
-  /** Resolves once the socket is closed. */
-  get closed(): Promise<void> {
-    return this.#closed.promise;
-  }
-
-  /** The session once the handshake is done. */
-  get session(): Session | undefined {
-    return this.#inbound.session;
-  }
-
-  /** Whether the handshake has not completed yet (a delayed refusal counts). */
-  get inHandshake(): boolean {
-    return this.#inbound.inHandshake && !this.#closeReason;
   }
 
   /** Bytes the socket has not written yet. */
@@ -114,25 +83,19 @@ export class WsConnection implements Peer {
     return this.#socket.bufferedAmount;
   }
 
+  /** Resolves once the socket is closed: the socket's events drive everything. */
+  run(): Promise<void> {
+    return this.closed;
+  }
+
   /**
    * Sends a frame's payload as one text message; see {@linkcode Peer.send}.
    * Overflowing the queue closes this connection at once (slow consumer).
    */
   send(frame: Uint8Array): boolean {
-    if (this.#state === "closed" || this.#overflowed) return false;
+    if (this.isClosed || this.overflowed) return false;
     const size = frame.length - FRAME_HEADER_BYTES;
-    if (this.#socket.bufferedAmount + size > this.#maxQueueBytes) {
-      this.#overflowed = true;
-      log.warn("slow consumer {nick} ({address}): outbound queue over {max} bytes, disconnecting", {
-        nick: this.session?.nick ?? this.remoteAddr,
-        address: this.remoteAddr,
-        max: this.#maxQueueBytes,
-      });
-      queueMicrotask(() =>
-        this.abort(`slow consumer: outbound queue over ${this.#maxQueueBytes} bytes`)
-      );
-      return false;
-    }
+    if (this.#socket.bufferedAmount + size > this.maxQueueBytes) return this.overflow();
     let text = frameText.get(frame);
     if (text === undefined) {
       text = textDecoder.decode(frame.subarray(FRAME_HEADER_BYTES));
@@ -148,74 +111,41 @@ export class WsConnection implements Peer {
     return true;
   }
 
-  /**
-   * Graceful close: leaves the hub (announcing it), lets queued messages go
-   * (up to `drainTimeoutMs`), then closes the socket. Idempotent.
-   *
-   * @param reason Why, for leave notices and `chat.log`.
-   */
-  close(reason: string): void {
-    if (this.#state === "closed" || this.#closeReason) return;
-    this.#closeReason = reason;
-    this.#state = "closing";
-    this.#leave(reason);
-    void this.#drain().then(() => this.#closeSocket(1000));
-  }
-
-  /**
-   * Immediate close: leaves the hub and closes the socket. Idempotent.
-   *
-   * @param reason Why, for leave notices and `chat.log`.
-   */
-  abort(reason: string): void {
-    if (this.#state === "closed") return;
-    if (!this.#closeReason) this.#closeReason = reason;
-    this.#state = "closing";
-    this.#leave(this.#closeReason);
-    this.#closeSocket(1001);
-    this.#finish();
-  }
-
-  #leave(reason: string): void {
-    if (this.session) this.#hub.disconnect(this.session, reason);
-    else {
-      log.debug("disconnect {address} before handshake: {reason}", {
-        address: this.remoteAddr,
-        reason,
-      });
+  /** Polls `bufferedAmount` until the socket has written everything, at most `timeoutMs` ms. */
+  protected override async drain(timeoutMs: number): Promise<void> {
+    const deadline = this.hub.now() + timeoutMs;
+    for (let i = 0; i < 200 && this.#socket.bufferedAmount > 0; i++) {
+      if (this.hub.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
 
-  #closeSocket(code: number): void {
+  /** Nothing to drop: what the socket buffered is the socket's. */
+  protected override discard(): void {}
+
+  /**
+   * Starts the closing handshake: 1000 after a drained close, 1001 on abort.
+   * The close event then finishes the connection.
+   */
+  protected override hangUp(graceful: boolean): void {
     try {
       // A close reason is at most 123 bytes; keep well inside it.
-      this.#socket.close(code, this.#closeReason.slice(0, 60));
+      this.#socket.close(graceful ? 1000 : 1001, this.closeReason.slice(0, 60));
     } catch (error) {
       if (!(error instanceof DOMException)) throw error;
     }
   }
 
-  #finish(): void {
-    if (this.#state === "closed") return;
-    this.#state = "closed";
-    this.#inbound.dispose();
-    this.#closed.resolve();
-  }
-
-  async #drain(): Promise<void> {
-    const deadline = this.#hub.now() + this.#drainTimeoutMs;
-    for (let i = 0; i < 200 && this.#socket.bufferedAmount > 0; i++) {
-      if (this.#hub.now() >= deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  /** Raises the message limit from the handshake's to the hub's. */
+  protected override admitted(): void {
+    this.#maxMessageBytes = this.hub.limits.maxFrameBytes;
   }
 
   #onMessage(data: unknown): void {
-    if (this.#state !== "handshake" && this.#state !== "open") return;
-    this.lastSeen = this.#hub.now();
-    this.pinged = false;
+    if (!this.reading) return;
+    this.touch();
     if (typeof data !== "string") {
-      this.#inbound.malformed(
+      this.inbound.malformed(
         new TypeError("Cannot decode message: expected a text message, got binary"),
       );
       return;
@@ -223,7 +153,7 @@ export class WsConnection implements Peer {
     // A UTF-16 length over the limit is already too many UTF-8 bytes; encode only the rest.
     const payload = data.length > this.#maxMessageBytes ? undefined : textEncoder.encode(data);
     if (payload === undefined || payload.length > this.#maxMessageBytes) {
-      this.#inbound.refuse(
+      this.inbound.refuse(
         "frame_too_large",
         `Cannot decode message: length ${
           payload?.length ?? data.length
@@ -231,6 +161,6 @@ export class WsConnection implements Peer {
       );
       return;
     }
-    this.#inbound.handle(payload);
+    this.inbound.handle(payload);
   }
 }

@@ -1,0 +1,317 @@
+/**
+ * The bounded outbound queue of a stream connection (TCP or TLS) and the
+ * writer that drains it. Fanout only enqueues; this queue's own writer loop
+ * does the awaiting, so nobody else waits on a slow socket.
+ *
+ * - Frames adjacent in memory (consecutive broadcasts placed in one
+ *   `FrameArena`) merge into one span and are written without a copy.
+ * - Runs of small frames are concatenated into one write, in a pooled buffer
+ *   when they fit one (see `buffer_pool.ts`).
+ * - Presence notices queued with {@linkcode WriteQueue.pushLater} wait up to
+ *   {@linkcode PRESENCE_DELAY_MS} for one shared timer, so a join storm costs
+ *   each member one write per delay instead of one per join.
+ * - Past `maxBytes` queued, the queue refuses everything from then on and
+ *   calls `onOverflow` once (the owner closes the slow consumer).
+ *
+ * @module
+ */
+
+import { BATCH_POOL } from "./buffer_pool.ts";
+
+/** Where a {@linkcode WriteQueue} writes; `Deno.Conn` fits. */
+export interface WriteSink {
+  /** Writes some prefix of `data`; resolves to the count written. */
+  write(data: Uint8Array): Promise<number>;
+}
+
+/** Options for {@linkcode WriteQueue}. */
+export interface WriteQueueOptions {
+  /**
+   * Most bytes waiting in the queue; a frame that would go past it is refused
+   * and the queue is overflowed for good.
+   * @default {1048576}
+   */
+  maxBytes?: number;
+  /**
+   * Most bytes one write batches together (a single larger frame is still
+   * written whole).
+   * @default {262144}
+   */
+  maxBatchBytes?: number;
+  /** Called once, synchronously, when a frame first overflows the queue. */
+  onOverflow?: () => void;
+  /** Called when a write rejects; the writer stops until more is queued. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Longest a presence notice (join, leave) waits to be written along with
+ * others, in ms (see {@linkcode WriteQueue.pushLater}).
+ */
+export const PRESENCE_DELAY_MS = 10;
+/** Queue entries this large are written as they are; smaller ones are concatenated. */
+const DIRECT_WRITE_BYTES = 4096;
+
+/**
+ * A bounded, batching outbound queue with its own writer loop.
+ *
+ * @example
+ * ```ts
+ * import { WriteQueue } from "./write_queue.ts";
+ * const written: Uint8Array[] = [];
+ * const queue = new WriteQueue({
+ *   write: (data) => (written.push(data.slice()), Promise.resolve(data.length)),
+ * });
+ * queue.push(new Uint8Array([0, 0, 0, 0]));
+ * await queue.drain(1000); // written.length === 1
+ * ```
+ */
+export class WriteQueue {
+  readonly #sink: WriteSink;
+  readonly #maxBytes: number;
+  readonly #maxBatchBytes: number;
+  readonly #onOverflow: () => void;
+  readonly #onError: (error: unknown) => void;
+  #queue: Uint8Array[] = [];
+  /**
+   * The newest queued frame, kept apart so that a next frame adjacent to it in
+   * memory (consecutive broadcasts of a room, see frame_arena.ts) extends it
+   * in place: `#tailBytes` bytes from `#tail`'s start.
+   */
+  #tail: Uint8Array | undefined;
+  #tailBytes = 0;
+  #queuedBytes = 0;
+  #writing = false;
+  #stopped = false;
+  #overflowed = false;
+  #drained: (() => void) | undefined;
+  /** The pooled buffer behind the batch being written, returned after the write. */
+  #pooled: Uint8Array | undefined;
+  /** Bound once, so that scheduling a flush allocates nothing. */
+  readonly #flushSoon = () => void this.#flush();
+
+  /**
+   * @param sink Where the bytes go.
+   * @param options Bounds and callbacks; see {@linkcode WriteQueueOptions}.
+   * @throws {RangeError} If `maxBytes` or `maxBatchBytes` is not positive.
+   */
+  constructor(sink: WriteSink, options: WriteQueueOptions = {}) {
+    this.#sink = sink;
+    this.#maxBytes = options.maxBytes ?? 1_048_576;
+    this.#maxBatchBytes = options.maxBatchBytes ?? 262_144;
+    if (!(this.#maxBytes > 0) || !(this.#maxBatchBytes > 0)) {
+      throw new RangeError(
+        `Cannot bound a write queue to ${this.#maxBytes} bytes with ${this.#maxBatchBytes}-byte batches: use positive sizes`,
+      );
+    }
+    this.#onOverflow = options.onOverflow ?? (() => {});
+    this.#onError = options.onError ?? (() => {});
+  }
+
+  /** Bytes queued and not yet written, in bytes. */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  /** The most bytes the queue holds, in bytes. */
+  get maxBytes(): number {
+    return this.#maxBytes;
+  }
+
+  /** Whether a frame has overflowed the queue (it refuses everything since). */
+  get overflowed(): boolean {
+    return this.#overflowed;
+  }
+
+  /**
+   * Queues a frame and makes sure the writer runs after the current turn, so
+   * that one write carries everything queued in it.
+   *
+   * @param frame Bytes to write; must not be modified afterwards.
+   * @returns `false` if the queue is stopped or overflowed (now or before).
+   */
+  push(frame: Uint8Array): boolean {
+    if (!this.#enqueue(frame)) return false;
+    if (!this.#writing) {
+      this.#writing = true;
+      queueMicrotask(this.#flushSoon);
+    }
+    return true;
+  }
+
+  /**
+   * Queues a frame that may wait up to {@linkcode PRESENCE_DELAY_MS} for the
+   * next write. Any {@linkcode WriteQueue.push} before then writes it along,
+   * in order.
+   *
+   * @param frame As for `push`.
+   * @returns As for `push`.
+   */
+  pushLater(frame: Uint8Array): boolean {
+    if (!this.#enqueue(frame)) return false;
+    if (!this.#writing) WriteQueue.#later.add(this);
+    WriteQueue.#laterTimer ??= setTimeout(WriteQueue.#flushLater, PRESENCE_DELAY_MS);
+    return true;
+  }
+
+  /**
+   * Queues one frame given in parts laid end to end; the parts go into the
+   * queue as they are, so a large shared part is written without a copy.
+   * The whole frame is refused if it does not fit.
+   *
+   * @param parts Together one frame; none may be modified afterwards.
+   * @returns As for `push`.
+   */
+  pushParts(parts: Uint8Array[]): boolean {
+    let bytes = 0;
+    for (const part of parts) bytes += part.length;
+    if (this.#stopped || this.#overflowed) return false;
+    if (this.#queuedBytes + bytes > this.#maxBytes) return this.#overflow();
+    for (const part of parts) if (part.length > 0) this.push(part);
+    return true;
+  }
+
+  /**
+   * Waits until everything queued is written, the queue is stopped, or
+   * `timeoutMs` passed, whichever comes first.
+   *
+   * @param timeoutMs Longest wait, in ms.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    if (!this.#writing && this.#queue.length === 0 && this.#tail === undefined) return;
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#drained = resolve;
+    const timer = setTimeout(resolve, timeoutMs);
+    await promise;
+    clearTimeout(timer);
+  }
+
+  /** Drops everything queued (an aborted connection). */
+  clear(): void {
+    this.#queue = [];
+    this.#tail = undefined;
+    this.#queuedBytes = 0;
+  }
+
+  /** Refuses further frames, ends the writer after its current write, and ends any `drain`. */
+  stop(): void {
+    this.#stopped = true;
+    this.#drained?.();
+  }
+
+  /** Connections holding delayed frames and no writer running. */
+  static readonly #later = new Set<WriteQueue>();
+  static #laterTimer: ReturnType<typeof setTimeout> | undefined;
+  static #flushLater(): void {
+    WriteQueue.#laterTimer = undefined;
+    for (const queue of WriteQueue.#later) {
+      if (!queue.#writing && !queue.#stopped) {
+        queue.#writing = true;
+        void queue.#flush();
+      }
+    }
+    WriteQueue.#later.clear();
+  }
+
+  /** Adds a frame to the queue (merging it into the tail span when adjacent); false if refused. */
+  #enqueue(frame: Uint8Array): boolean {
+    if (this.#stopped || this.#overflowed) return false;
+    if (this.#queuedBytes + frame.length > this.#maxBytes) return this.#overflow();
+    this.#queuedBytes += frame.length;
+    const tail = this.#tail;
+    if (
+      tail !== undefined && frame.buffer === tail.buffer &&
+      frame.byteOffset === tail.byteOffset + this.#tailBytes
+    ) {
+      this.#tailBytes += frame.length;
+    } else {
+      if (tail !== undefined) this.#closeTail();
+      this.#tail = frame;
+      this.#tailBytes = frame.length;
+    }
+    return true;
+  }
+
+  #overflow(): false {
+    this.#overflowed = true;
+    this.#onOverflow();
+    return false;
+  }
+
+  async #flush(): Promise<void> {
+    try {
+      while (!this.#stopped) {
+        if (this.#tail !== undefined) this.#closeTail();
+        if (this.#queue.length === 0) break;
+        const batch = this.#takeBatch();
+        let offset = 0;
+        while (offset < batch.length) {
+          offset += await this.#sink.write(offset === 0 ? batch : batch.subarray(offset));
+        }
+        this.#queuedBytes -= batch.length;
+        if (this.#pooled) {
+          BATCH_POOL.give(this.#pooled);
+          this.#pooled = undefined;
+        }
+      }
+    } catch (error) {
+      this.#onError(error);
+    } finally {
+      this.#writing = false;
+      if (this.#queue.length === 0 && this.#tail === undefined) this.#drained?.();
+    }
+  }
+
+  /** Moves the tail into the queue, as one view when frames were merged into it. */
+  #closeTail(): void {
+    const tail = this.#tail!;
+    this.#queue.push(
+      this.#tailBytes === tail.length
+        ? tail
+        : new Uint8Array(tail.buffer, tail.byteOffset, this.#tailBytes),
+    );
+    this.#tail = undefined;
+  }
+
+  /**
+   * The next bytes to write: a large entry (a span of many broadcasts) as it
+   * is, without copying; a run of small ones concatenated into one buffer.
+   */
+  #takeBatch(): Uint8Array {
+    const queue = this.#queue;
+    const first = queue[0];
+    if (queue.length === 1) {
+      this.#queue = [];
+      return first;
+    }
+    if (first.length >= DIRECT_WRITE_BYTES) {
+      queue.shift();
+      return first;
+    }
+    let count = 0;
+    let bytes = 0;
+    while (
+      count < queue.length && queue[count].length < DIRECT_WRITE_BYTES &&
+      (count === 0 || bytes + queue[count].length <= this.#maxBatchBytes)
+    ) {
+      bytes += queue[count].length;
+      count++;
+    }
+    if (count === 1) {
+      queue.shift();
+      return first;
+    }
+    let batch: Uint8Array;
+    if (bytes <= BATCH_POOL.size) {
+      this.#pooled = BATCH_POOL.take();
+      batch = this.#pooled.subarray(0, bytes);
+    } else batch = new Uint8Array(bytes);
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      batch.set(queue[i], at);
+      at += queue[i].length;
+    }
+    this.#queue = count === queue.length ? [] : queue.slice(count);
+    return batch;
+  }
+}

@@ -1,0 +1,157 @@
+import { assert, assertEqual } from "../../_helpers/assert.ts";
+import { BATCH_POOL } from "../../../server/transport/buffer_pool.ts";
+import {
+  PRESENCE_DELAY_MS,
+  WriteQueue,
+  type WriteSink,
+} from "../../../server/transport/write_queue.ts";
+
+/** A sink that records a copy of each write, and the buffer it came from. */
+class RecordingSink implements WriteSink {
+  writes: number[][] = [];
+  buffers: ArrayBufferLike[] = [];
+  /** When set, each write takes only this many bytes (a partial write). */
+  chunk: number | undefined;
+  write(data: Uint8Array): Promise<number> {
+    const n = Math.min(data.length, this.chunk ?? data.length);
+    this.writes.push([...data.subarray(0, n)]);
+    this.buffers.push(data.buffer);
+    return Promise.resolve(n);
+  }
+  get bytes(): number[] {
+    return this.writes.flat();
+  }
+}
+
+function frame(byte: number, length: number): Uint8Array {
+  return new Uint8Array(length).fill(byte);
+}
+
+const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+Deno.test("WriteQueue writes frames in the order they were pushed, across partial writes", async () => {
+  const sink = new RecordingSink();
+  sink.chunk = 7;
+  const queue = new WriteQueue(sink);
+  const frames = [frame(1, 10), frame(2, 5000), frame(3, 20), frame(4, 3)];
+  for (const f of frames) assert(queue.push(f));
+  assertEqual(queue.queuedBytes, 5033);
+  await queue.drain(1000);
+  assertEqual(sink.bytes, frames.flatMap((f) => [...f]));
+  assertEqual(queue.queuedBytes, 0);
+});
+
+Deno.test("WriteQueue merges frames adjacent in one buffer into one span, written without a copy", async () => {
+  const sink = new RecordingSink();
+  const queue = new WriteQueue(sink);
+  const arena = new Uint8Array(3000);
+  arena.fill(9, 0, 1000).fill(8, 1000, 2000).fill(7, 2000, 3000);
+  // Three adjacent views, then one elsewhere, then a view that is not adjacent to the tail.
+  queue.push(arena.subarray(0, 1000));
+  queue.push(arena.subarray(1000, 2000));
+  queue.push(arena.subarray(2000, 2500));
+  const other = frame(5, 5000);
+  queue.push(other);
+  queue.push(arena.subarray(2500, 3000));
+  await queue.drain(1000);
+  assertEqual(sink.writes.length, 3, "one span, the other frame, the last view");
+  assert(sink.buffers[0] === arena.buffer, "the span is written from the arena itself");
+  assertEqual(sink.writes[0].length, 2500);
+  assert(sink.buffers[1] === other.buffer);
+  assertEqual(sink.bytes, [...arena.subarray(0, 2500), ...other, ...arena.subarray(2500)]);
+});
+
+Deno.test("WriteQueue refuses a frame past its byte bound, calls onOverflow once, and refuses from then on", () => {
+  const sink = new RecordingSink();
+  let overflows = 0;
+  const queue = new WriteQueue(sink, { maxBytes: 100, onOverflow: () => overflows++ });
+  assert(queue.push(frame(1, 60)));
+  assert(queue.push(frame(2, 40)), "exactly at the bound fits");
+  assertEqual(queue.push(frame(3, 1)), false);
+  assertEqual(overflows, 1);
+  assert(queue.overflowed);
+  assertEqual(queue.push(frame(4, 1)), false, "refused after an overflow even if it would fit");
+  assertEqual(queue.pushParts([frame(5, 1)]), false);
+  assertEqual(overflows, 1, "onOverflow runs once");
+  queue.stop();
+});
+
+Deno.test("WriteQueue refuses a frame given in parts as a whole when it does not fit", async () => {
+  const sink = new RecordingSink();
+  let overflows = 0;
+  const queue = new WriteQueue(sink, { maxBytes: 50, onOverflow: () => overflows++ });
+  assert(queue.pushParts([frame(1, 10), new Uint8Array(0), frame(2, 10)]));
+  assertEqual(queue.pushParts([frame(3, 20), frame(4, 20)]), false);
+  assertEqual(overflows, 1);
+  assertEqual(queue.queuedBytes, 20, "no part of the refused frame was queued");
+  await queue.drain(1000);
+  assertEqual(sink.bytes, [...frame(1, 10), ...frame(2, 10)]);
+});
+
+Deno.test("WriteQueue concatenates small frames into a pooled buffer and reuses it for the next batch", async () => {
+  const sink = new RecordingSink();
+  const queue = new WriteQueue(sink);
+  const idleBefore = BATCH_POOL.idle;
+  for (let i = 0; i < 10; i++) queue.push(frame(i, 60));
+  await queue.drain(1000);
+  for (let i = 0; i < 10; i++) queue.push(frame(20 + i, 60));
+  await queue.drain(1000);
+  assertEqual(sink.writes.length, 2, "one write per turn's batch");
+  assertEqual(
+    sink.writes[0],
+    Array.from({ length: 10 }, (_, i) => frame(i, 60)).flatMap((f) => [...f]),
+  );
+  assert(sink.buffers[0].byteLength === BATCH_POOL.size, "the batch is a pool buffer");
+  assert(sink.buffers[1] === sink.buffers[0], "the second batch reuses the returned buffer");
+  assertEqual(BATCH_POOL.idle, Math.max(idleBefore, 1), "the buffer went back to the pool");
+});
+
+Deno.test("WriteQueue splits batches at maxBatchBytes", async () => {
+  const sink = new RecordingSink();
+  const queue = new WriteQueue(sink, { maxBatchBytes: 250 });
+  for (let i = 0; i < 10; i++) queue.push(frame(i, 100));
+  await queue.drain(1000);
+  assertEqual(sink.writes.map((w) => w.length), [200, 200, 200, 200, 200]);
+});
+
+Deno.test("WriteQueue.pushLater waits for the shared timer, and a push takes the held frames along in order", async () => {
+  const sink = new RecordingSink();
+  const queue = new WriteQueue(sink);
+  queue.pushLater(frame(1, 20));
+  queue.pushLater(frame(2, 20));
+  await turn();
+  assertEqual(sink.writes.length, 0, "not written at the end of the turn");
+  for (let i = 0; i < 100 && sink.writes.length === 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, PRESENCE_DELAY_MS));
+  }
+  assertEqual(sink.writes.length, 1, "held frames go in one write");
+  assertEqual(sink.bytes, [...frame(1, 20), ...frame(2, 20)]);
+  sink.writes.length = 0;
+  queue.pushLater(frame(3, 20));
+  queue.push(frame(4, 20));
+  await turn();
+  assertEqual(sink.bytes, [...frame(3, 20), ...frame(4, 20)]);
+  queue.stop();
+  // Let the shared timer run out so that no timer leaks.
+  await new Promise((resolve) => setTimeout(resolve, PRESENCE_DELAY_MS * 2));
+});
+
+Deno.test("WriteQueue reports a failed write to onError, and stop() refuses frames and ends drain", async () => {
+  const failure = new Error("boom");
+  const errors: unknown[] = [];
+  const queue = new WriteQueue({ write: () => Promise.reject(failure) }, {
+    onError: (error) => errors.push(error),
+  });
+  queue.push(frame(1, 10));
+  await turn();
+  assertEqual(errors, [failure]);
+  const stuck = new WriteQueue({ write: () => new Promise<number>(() => {}) });
+  stuck.push(frame(1, 10));
+  await turn();
+  const draining = stuck.drain(60_000);
+  stuck.stop();
+  await draining;
+  assertEqual(stuck.push(frame(2, 10)), false);
+  stuck.clear();
+  assertEqual(stuck.queuedBytes, 0);
+});
