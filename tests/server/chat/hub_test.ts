@@ -1,4 +1,5 @@
-import { Hub, splitArgs } from "../../../server/chat/hub.ts";
+import { Hub } from "../../../server/chat/hub.ts";
+import { splitArgs } from "../../../server/chat/command_dispatch.ts";
 import { ChatError } from "../../../server/chat/chat_error.ts";
 import { FakePeer } from "../../_helpers/fake_peer.ts";
 import { assert, assertEqual, assertThrows } from "../../_helpers/assert.ts";
