@@ -6,7 +6,7 @@
 
 import { createInterface } from "node:readline";
 import process from "node:process";
-import { splitArgs } from "../../server/chat/hub.ts";
+import { splitArgs } from "../../server/chat/command_dispatch.ts";
 import type { ParleyServer } from "../../server/server.ts";
 import { ChatError } from "../../server/chat/chat_error.ts";
 import {

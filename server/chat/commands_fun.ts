@@ -9,7 +9,7 @@ import { randomInt } from "node:crypto";
 import cowsay from "npm:cowsay@1.6.0";
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import { ChatError } from "./chat_error.ts";
-import type { CommandSpec } from "./commands.ts";
+import type { CommandSpec } from "./command_dispatch.ts";
 
 /** Longest text a cow will say, in characters. */
 export const MAX_COW_TEXT = 500;
@@ -94,8 +94,8 @@ export const FUN_COMMANDS: CommandSpec[] = [
     help: "A cow says TEXT to the room.",
     minArgs: 1,
     maxArgs: 1,
-    run({ hub, session, args, room }) {
-      return hub.say(session, hub.roomOf(session, room), "msg", drawCow(args[0]), true);
+    run({ chat, session, args, room }) {
+      return chat.say(session, chat.roomOf(session, room), "msg", drawCow(args[0]), true);
     },
   },
   {
@@ -104,8 +104,8 @@ export const FUN_COMMANDS: CommandSpec[] = [
     help: "A cow thinks TEXT at the room.",
     minArgs: 1,
     maxArgs: 1,
-    run({ hub, session, args, room }) {
-      return hub.say(session, hub.roomOf(session, room), "msg", drawCow(args[0], true), true);
+    run({ chat, session, args, room }) {
+      return chat.say(session, chat.roomOf(session, room), "msg", drawCow(args[0], true), true);
     },
   },
   {
@@ -114,9 +114,9 @@ export const FUN_COMMANDS: CommandSpec[] = [
     help: `Say TEXT followed by ${SHRUG}.`,
     minArgs: 0,
     maxArgs: 1,
-    run({ hub, session, args, room }) {
+    run({ chat, session, args, room }) {
       const text = args[0] ? `${args[0]} ${SHRUG}` : SHRUG;
-      return hub.say(session, hub.roomOf(session, room), "msg", text, true);
+      return chat.say(session, chat.roomOf(session, room), "msg", text, true);
     },
   },
   {
@@ -125,16 +125,16 @@ export const FUN_COMMANDS: CommandSpec[] = [
     help: `Roll N dice with M sides (default 1d6); the room sees the result.`,
     minArgs: 0,
     maxArgs: 1,
-    run({ hub, session, args, room }) {
-      const target = hub.roomOf(session, room);
-      hub.moderation.checkCanSpeak(session);
+    run({ chat, session, args, room }) {
+      const target = chat.roomOf(session, room);
+      chat.moderation.checkCanSpeak(session);
       const dice = parseDice(args[0] ?? "");
       const values = rollDice(dice);
       const total = values.reduce((a, b) => a + b, 0);
       const shown = values.length === 1 ? `${total}` : `${values.join(" + ")} = ${total}`;
-      hub.broadcastTo(target, {
+      chat.broadcastTo(target, {
         type: "notice",
-        ts: hub.now(),
+        ts: chat.now(),
         room: target.name,
         text: `${sanitizeText(session.nick)} rolled ${dice.count}d${dice.sides}: ${shown}`,
       });

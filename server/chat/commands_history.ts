@@ -1,6 +1,6 @@
 /**
  * History commands: `/history` replays more of a room, `/search` finds past
- * messages through SQLite full-text search.
+ * messages through the store's full-text search (both via `chat_history.ts`).
  *
  * @module
  */
@@ -8,8 +8,7 @@
 import { validateRoomName } from "../../protocol/names.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import { ChatError } from "./chat_error.ts";
-import type { CommandSpec } from "./commands.ts";
-import { ftsQuery } from "../storage/history_store.ts";
+import type { CommandSpec } from "./command_dispatch.ts";
 
 /** Most messages one `/history` may ask for. */
 export const MAX_HISTORY_REQUEST = 500;
@@ -26,8 +25,8 @@ export const HISTORY_COMMANDS: CommandSpec[] = [
       `Replay the last N messages of the room (default as on join, at most ${MAX_HISTORY_REQUEST}).`,
     minArgs: 0,
     maxArgs: 2,
-    run({ hub, session, args, room }) {
-      let count = hub.historyReplay || 50;
+    run({ chat, history, session, args, room, notice }) {
+      let count = history.replayCount || 50;
       let named: string | undefined;
       for (const arg of args) {
         if (arg.startsWith("#")) named = arg;
@@ -35,16 +34,14 @@ export const HISTORY_COMMANDS: CommandSpec[] = [
           count = Math.min(Number(arg), MAX_HISTORY_REQUEST);
         } else throw new ChatError("bad_arguments", "Usage: /history [N] [#room]");
       }
-      const target = hub.roomOf(session, named ?? room);
-      const sent = hub.replayHistory(session, target, count);
-      hub.sendTo(session, {
-        type: "notice",
-        ts: hub.now(),
-        room: target.name,
-        text: sent === 0
+      const target = chat.roomOf(session, named ?? room);
+      const sent = history.replay(session, target, count);
+      notice(
+        sent === 0
           ? `No history in ${target.name}`
           : `End of history: ${sent} message${sent === 1 ? "" : "s"} of ${target.name}`,
-      });
+        target.name,
+      );
       return undefined;
     },
   },
@@ -55,35 +52,24 @@ export const HISTORY_COMMANDS: CommandSpec[] = [
       "Find past messages containing every word of TEXT, newest first (you only see your own private messages).",
     minArgs: 1,
     maxArgs: 1,
-    run({ hub, session, args }) {
+    run({ chat, history, session, args, reply }) {
       let text = args[0];
       let room: string | undefined;
       const trailing = /\s+(#\S+)$/.exec(text);
       if (trailing && validateRoomName(trailing[1]) === undefined) {
-        room = hub.room(trailing[1])?.name ?? trailing[1];
+        room = chat.room(trailing[1])?.name ?? trailing[1];
         text = text.slice(0, trailing.index);
       }
-      if (!ftsQuery(text)) {
-        throw new ChatError("bad_arguments", "Search needs at least one word of letters or digits");
-      }
-      const results = hub.history.search(text, {
+      const results = history.search(text, {
         nick: session.nick,
         room,
         limit: MAX_SEARCH_RESULTS,
       });
-      hub.sendTo(session, {
+      reply({
         type: "search",
         query: sanitizeText(text).slice(0, 200),
         ...(room === undefined ? {} : { room }),
-        results: results.map((m) => ({
-          id: m.id,
-          ts: m.ts,
-          kind: m.kind,
-          ...(m.room === undefined ? {} : { room: m.room }),
-          from: m.from,
-          ...(m.to === undefined ? {} : { to: m.to }),
-          text: m.text,
-        })),
+        results,
       });
       return undefined;
     },

@@ -8,9 +8,9 @@
 
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import { ChatError } from "./chat_error.ts";
-import type { CommandSpec } from "./commands.ts";
+import type { ChatOperations } from "./chat_operations.ts";
+import { type CommandSpec, splitArgs } from "./command_dispatch.ts";
 import { parseDuration } from "../../protocol/duration.ts";
-import type { Hub } from "./hub.ts";
 import { describeDuration, hostOf, isAddressTarget } from "./moderation.ts";
 
 /** A moderation verb. */
@@ -28,13 +28,6 @@ export const MODERATION_USAGE: Record<ModerationVerb, string> = {
 
 const DURATION = /^\d+(?:\.\d+)?(?:ms|s|m|h|d)$/;
 
-/** First word and the rest (hub.ts has `splitArgs`, but importing it here would be circular). */
-function firstAndRest(text: string): string[] {
-  const match = /^(\S+)(?:\s+([\s\S]*))?$/.exec(text);
-  if (!match) return [];
-  return match[2] ? [match[1], match[2]] : [match[1]];
-}
-
 /**
  * Splits `[DURATION] [REASON]`: a first word like `10m` is the duration.
  *
@@ -42,7 +35,7 @@ function firstAndRest(text: string): string[] {
  * @returns Duration in ms (`undefined`: permanent) and reason.
  */
 function durationAndReason(rest: string | undefined): [number | undefined, string] {
-  const [first, more] = firstAndRest((rest ?? "").trim());
+  const [first, more] = splitArgs((rest ?? "").trim(), 2);
   if (first !== undefined && DURATION.test(first)) {
     const ms = parseDuration(first);
     if (ms <= 0) throw new ChatError("bad_arguments", "A duration must be longer than 0");
@@ -52,9 +45,9 @@ function durationAndReason(rest: string | undefined): [number | undefined, strin
 }
 
 /**
- * Runs one moderation act on the hub.
+ * Runs one moderation act.
  *
- * @param hub The chat.
+ * @param chat The chat (the `Hub`, or a command's `chat`).
  * @param verb What to do.
  * @param args The arguments as typed (target first).
  * @param by Who acts: an operator's nick or `"server"` for the console.
@@ -62,10 +55,15 @@ function durationAndReason(rest: string | undefined): [number | undefined, strin
  * @throws {ChatError} `bad_arguments` for a missing target or bad duration;
  *   `no_such_nick` when kicking or muting someone who is not online.
  */
-export function moderate(hub: Hub, verb: ModerationVerb, args: string, by: string): string {
-  const [target, rest] = firstAndRest(args.trim());
+export function moderate(
+  chat: ChatOperations,
+  verb: ModerationVerb,
+  args: string,
+  by: string,
+): string {
+  const [target, rest] = splitArgs(args.trim(), 2);
   if (verb === "bans") {
-    const bans = hub.moderation.bans();
+    const bans = chat.moderation.bans();
     if (bans.length === 0) return "No bans";
     return `${bans.length} ban${bans.length === 1 ? "" : "s"}:\n` +
       bans.map((b) =>
@@ -78,7 +76,7 @@ export function moderate(hub: Hub, verb: ModerationVerb, args: string, by: strin
   const shown = sanitizeText(target);
   switch (verb) {
     case "kick": {
-      if (!hub.kick(target, rest ?? "", by)) {
+      if (!chat.kick(target, rest ?? "", by)) {
         throw new ChatError("no_such_nick", `No user is called ${shown}`);
       }
       return `Kicked ${shown}`;
@@ -92,21 +90,21 @@ export function moderate(hub: Hub, verb: ModerationVerb, args: string, by: strin
         if (error instanceof TypeError) throw new ChatError("bad_arguments", error.message);
         throw error;
       }
-      const ban = hub.moderation.ban(target, durationMs, reason, by);
+      const ban = chat.moderation.ban(target, durationMs, reason, by);
       const why = `banned by ${by}${ban.reason ? `: ${ban.reason}` : ""}`;
-      const victims = [...hub.sessions()].filter((s) =>
+      const victims = [...chat.sessions()].filter((s) =>
         ban.kind === "nick" ? s.key === ban.value : hostOf(s.remoteAddr) === ban.value
       );
-      for (const victim of victims) hub.kick(victim.nick, why, by);
+      for (const victim of victims) chat.kick(victim.nick, why, by);
       return `Banned ${ban.kind} ${ban.value} ${describeDuration(durationMs)}` +
         (victims.length ? `; disconnected ${victims.map((s) => s.nick).join(", ")}` : "");
     }
     case "unban":
-      return hub.moderation.unban(target, by)
+      return chat.moderation.unban(target, by)
         ? `Unbanned ${shown}`
         : `No ban on ${isAddressTarget(target) ? "address" : "nick"} ${shown}`;
     case "mute": {
-      const session = hub.find(target);
+      const session = chat.find(target);
       if (!session) throw new ChatError("no_such_nick", `No user is called ${shown}`);
       let durationMs: number | undefined;
       try {
@@ -115,20 +113,20 @@ export function moderate(hub: Hub, verb: ModerationVerb, args: string, by: strin
         if (error instanceof TypeError) throw new ChatError("bad_arguments", error.message);
         throw error;
       }
-      hub.moderation.mute(session, durationMs, by);
+      chat.moderation.mute(session, durationMs, by);
       const text = `${session.nick} was muted by ${by} ${describeDuration(durationMs)}`;
       for (const room of session.rooms) {
-        hub.broadcastTo(room, { type: "notice", ts: hub.now(), room: room.name, text });
+        chat.broadcastTo(room, { type: "notice", ts: chat.now(), room: room.name, text });
       }
       return `Muted ${session.nick} ${describeDuration(durationMs)}`;
     }
     case "unmute": {
-      const session = hub.find(target);
-      const was = hub.moderation.unmute(target, session, by);
+      const session = chat.find(target);
+      const was = chat.moderation.unmute(target, session, by);
       if (session && was) {
-        hub.sendTo(session, {
+        chat.sendTo(session, {
           type: "notice",
-          ts: hub.now(),
+          ts: chat.now(),
           text: `You were unmuted by ${by}`,
         });
       }
@@ -144,10 +142,10 @@ function operatorCommand(verb: ModerationVerb, help: string): CommandSpec {
     help,
     minArgs: verb === "bans" ? 0 : 1,
     maxArgs: 1,
-    run({ hub, session, args }) {
-      hub.moderation.requireOperator(session);
-      const reply = moderate(hub, verb, args[0] ?? "", session.nick);
-      if (!session.gone) hub.sendTo(session, { type: "notice", ts: hub.now(), text: reply });
+    run({ chat, session, args, notice }) {
+      chat.moderation.requireOperator(session);
+      const reply = moderate(chat, verb, args[0] ?? "", session.nick);
+      if (!session.gone) notice(reply);
       return undefined;
     },
   };
@@ -161,13 +159,9 @@ export const MODERATION_COMMANDS: CommandSpec[] = [
     help: "Become an operator with the server's PARLEY_ADMIN_PASSWORD.",
     minArgs: 1,
     maxArgs: 1,
-    run({ hub, session, args }) {
-      hub.moderation.grantOperator(session, args[0]);
-      hub.sendTo(session, {
-        type: "notice",
-        ts: hub.now(),
-        text: "You are now an operator: /kick, /ban, /unban, /mute, /unmute, /bans",
-      });
+    run({ chat, session, args, notice }) {
+      chat.moderation.grantOperator(session, args[0]);
+      notice("You are now an operator: /kick, /ban, /unban, /mute, /unmute, /bans");
       return undefined;
     },
   },

@@ -1,24 +1,28 @@
 /**
- * The chat itself: sessions, nicks, rooms and commands, with no sockets.
- * All state changes happen synchronously inside one method call, so there is
- * never an `await` between checking that a nick is free and taking it.
+ * The chat itself, with no sockets: the session/nick registry, rooms, and the
+ * chat operations (join, part, say, private message, nick change, away, topic,
+ * kick), each broadcast through `Room`. All state changes happen
+ * synchronously inside one method call, so there is never an `await` between
+ * checking that a nick is free and taking it.
+ *
+ * Around it: `admission.ts` decides who gets in (the `hello` → `welcome`
+ * path), `command_dispatch.ts` runs slash commands from the table in
+ * `commands.ts`, and `chat_history.ts` stores, replays and durably
+ * acknowledges messages.
  *
  * @module
  */
 
-import { createHash, timingSafeEqual } from "node:crypto";
 import { getLogger } from "../log.ts";
 import {
   type ActionMessage,
   type ChatMessage,
   type ClientMessage,
-  type CommandMessage,
   DEFAULT_ROOM,
   encodeAck,
   encodeMessage,
   type ErrorCode,
   type HelloMessage,
-  PROTOCOL_VERSION,
   type SendMessage,
   type ServerLimits,
   type ServerMessage,
@@ -29,8 +33,12 @@ import {
 } from "../../protocol/messages.ts";
 import { nameKey, validateNick, validateRoomName } from "../../protocol/names.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
+import { Admission } from "./admission.ts";
 import { ChatError } from "./chat_error.ts";
-import { COMMANDS, type CommandSpec } from "./commands.ts";
+import { ChatHistory } from "./chat_history.ts";
+import type { ChatOperations } from "./chat_operations.ts";
+import { CommandDispatch, type CommandSpec } from "./command_dispatch.ts";
+import { COMMANDS } from "./commands.ts";
 import {
   DEFAULT_MAX_MEDIA_BYTES,
   fetchMedia,
@@ -39,17 +47,18 @@ import {
 } from "../media/media_handler.ts";
 import { MediaStore } from "../media/media_store.ts";
 import type { MediaArchive } from "../storage/media_archive.ts";
-import { ResumeTokens } from "./resume_tokens.ts";
 import { Room } from "./room.ts";
-import { HistoryStore, type StoredMessage } from "../storage/history_store.ts";
+import { HistoryStore } from "../storage/history_store.ts";
 import { RosterCache } from "./roster_cache.ts";
 import { encodeWithRawField, frameAroundField } from "../../protocol/encode_with_raw_field.ts";
 import { Moderation } from "./moderation.ts";
 import { type Peer, Session } from "./session.ts";
-import { VERSION } from "../../protocol/version.ts";
 import type { PresenceEvent } from "./presence_event.ts";
 
 const log = getLogger(["parley", "server"]);
+
+/** Longest away message kept, in characters. */
+export const MAX_AWAY_LENGTH = 200;
 
 /** Options for {@linkcode Hub}. */
 export interface HubOptions {
@@ -90,17 +99,16 @@ export interface HubOptions {
    * @default {Date.now}
    */
   now?: () => number;
-  /** Called synchronously after each join and leave (issue 6: `serve --json`). */
+  /** Called synchronously after each join and leave (`serve --json` prints them). */
   onPresence?: (event: PresenceEvent) => void;
   /**
-   * Largest voice or video recording, in bytes (issue 7). The frame limit is
+   * Largest voice or video recording, in bytes. The frame limit is
    * raised to fit one such recording as base64.
    * @default {2097152}
    */
   maxMediaBytes?: number;
   /** Where recordings are kept with history (the `--data` file); memory only when absent. */
   mediaArchive?: MediaArchive;
-  // Issue 3 (rooms, history, moderation):
   /**
    * History, topics and bans. The hub does not close it; its owner does.
    * @default {a new in-memory store}
@@ -115,41 +123,44 @@ export interface HubOptions {
   adminPassword?: string;
 }
 
-/** Result of a successful handshake. */
-export interface Admission {
-  /** The new session. */
-  session: Session;
-}
-
 /**
- * The chat: registered sessions by nick, rooms by name, and the command table.
- * Transports call {@linkcode Hub.admit} after a `hello`, {@linkcode Hub.receive}
- * for each later message, and {@linkcode Hub.disconnect} when the connection ends.
+ * The chat: registered sessions by nick, rooms by name, and the operations on
+ * them. Transports call {@linkcode Hub.admit} after a `hello`,
+ * {@linkcode Hub.receive} for each later message, and
+ * {@linkcode Hub.disconnect} when the connection ends.
+ *
+ * @example
+ * ```ts
+ * import { Hub } from "./hub.ts";
+ * const hub = new Hub({ serverName: "example" });
+ * hub.size; // 0
+ * ```
  */
-export class Hub {
+export class Hub implements ChatOperations {
+  /** Name announced in `welcome`. */
   readonly serverName: string;
+  /** Limits announced in `welcome`. */
   readonly limits: ServerLimits;
+  /** Most users online at once. */
   readonly maxClients: number;
-  /** Recent voice and video messages by id (issue 7). */
+  /** Recent voice and video messages by id. */
   readonly media: MediaStore;
-  readonly #passwordDigest: Uint8Array | undefined;
+  /** History, topics and bans (the store itself; the hub uses it through `ChatHistory`). */
+  readonly history: HistoryStore;
+  /** Operators, mutes and bans. */
+  readonly moderation: Moderation;
+  /** Encoded member lists for `welcome` and `who`. */
+  readonly roster: RosterCache = new RosterCache();
+  /** Who gets in: version, password, probes, ghost takeover. */
+  readonly admission: Admission;
   readonly #logMessages: boolean;
   readonly #now: () => number;
   readonly #onPresence: ((event: PresenceEvent) => void) | undefined;
   readonly #sessions = new Map<string, Session>();
   readonly #rooms = new Map<string, Room<Session>>();
-  readonly #commands = new Map<string, CommandSpec>();
-  readonly #resumeTokens = new ResumeTokens<Session>();
+  readonly #chatHistory: ChatHistory;
+  readonly #commands: CommandDispatch;
   #nextSessionId = 1;
-  #stopping = false;
-  /** History, topics and bans. */
-  readonly history: HistoryStore;
-  /** Messages replayed on join. */
-  readonly historyReplay: number;
-  /** Operators, mutes and bans. */
-  readonly moderation: Moderation;
-  /** Encoded member lists for `welcome` and `who` (issue 5). */
-  readonly roster: RosterCache = new RosterCache();
 
   /** @param options See {@linkcode HubOptions}. */
   constructor(options: HubOptions = {}) {
@@ -162,25 +173,29 @@ export class Hub {
       heartbeatMs: options.heartbeatMs ?? 30_000,
       maxMediaBytes,
     };
-    this.#passwordDigest = options.password ? digest(options.password) : undefined;
     this.#logMessages = options.logMessages ?? false;
     this.#now = options.now ?? Date.now;
     this.#onPresence = options.onPresence;
-    for (const spec of COMMANDS) this.#commands.set(spec.name, spec);
     this.history = options.history ?? new HistoryStore(":memory:");
     this.media = new MediaStore({ archive: options.mediaArchive });
-    this.historyReplay = options.historyReplay ?? 50;
+    this.#chatHistory = new ChatHistory({
+      store: this.history,
+      media: this.media,
+      replayCount: options.historyReplay ?? 50,
+    });
     this.moderation = new Moderation({
       store: this.history,
       adminPassword: options.adminPassword,
       now: this.#now,
     });
+    this.admission = new Admission(this, { password: options.password });
+    this.#commands = new CommandDispatch(COMMANDS, { chat: this, history: this.#chatHistory });
     this.#rooms.set(nameKey(DEFAULT_ROOM), this.#newRoom(DEFAULT_ROOM));
   }
 
   /** Whether a password is required. */
   get requiresPassword(): boolean {
-    return this.#passwordDigest !== undefined;
+    return this.admission.requiresPassword;
   }
 
   /** Number of users online. */
@@ -195,7 +210,7 @@ export class Hub {
 
   /** The command table, in `/help` order. */
   commands(): CommandSpec[] {
-    return [...this.#commands.values()];
+    return [...this.#commands.commands];
   }
 
   /** All sessions, in join order. */
@@ -228,121 +243,60 @@ export class Hub {
   }
 
   /**
-   * Checks a `hello` without admitting anyone: version, password, server capacity.
-   * Used for probes (`hello.probe`), which get a welcome but join nothing.
-   *
-   * @param hello The client's first message.
-   * @param remoteAddr Where it came from, for logs.
-   * @throws {ChatError} `bad_version`, `auth_failed` or `server_full`.
-   */
-  checkHello(hello: HelloMessage, remoteAddr: string): void {
-    if (this.#stopping) throw new ChatError("server_full", "Server is shutting down");
-    if (hello.version !== PROTOCOL_VERSION) {
-      throw new ChatError(
-        "bad_version",
-        `Protocol version ${hello.version} is not supported; this server speaks ${PROTOCOL_VERSION}`,
-      );
-    }
-    if (this.#passwordDigest && !this.#passwordMatches(hello.password)) {
-      log.warn("auth failed from {address} (nick {nick})", {
-        address: remoteAddr,
-        nick: sanitizeText(hello.nick),
-      });
-      throw new ChatError(
-        "auth_failed",
-        hello.password === undefined ? "This server requires a password" : "Wrong password",
-      );
-    }
-  }
-
-  /**
-   * The `welcome` answered to a probe (`hello.probe`): server facts, no room,
-   * `nick` and `room` empty, `users` empty, `online` the number of users.
-   */
-  probeWelcome(): WelcomeMessage {
-    return {
-      type: "welcome",
-      version: PROTOCOL_VERSION,
-      server: this.serverName,
-      software: `parley/${VERSION}`,
-      nick: "",
-      room: "",
-      users: [],
-      online: this.#sessions.size,
-      limits: this.limits,
-    };
-  }
-
-  /**
-   * Admits a client after its `hello`: checks version, password, capacity and
-   * nick, registers the session in `#lobby`, sends it `welcome`, and announces
-   * the join to the room. Synchronous, so two clients cannot take one nick.
-   * A `hello.resume` matching the token of the session holding the nick closes
-   * that ghost first (see `resume_tokens.ts`), so the nick is free.
+   * Admits a client after its `hello` (see {@linkcode Admission.admit}).
    *
    * @param hello The client's first message.
    * @param peer The transport to send through.
    * @returns The new session.
    * @throws {ChatError} `bad_version`, `auth_failed`, `server_full`,
-   *   `nick_invalid` or `nick_taken`; the caller sends it and closes.
+   *   `nick_invalid`, `nick_taken` or `banned`; the caller sends it and closes.
    */
   admit(hello: HelloMessage, peer: Peer): Session {
-    this.checkHello(hello, peer.remoteAddr);
-    this.#takeOverGhost(nameKey(hello.nick), hello, peer.remoteAddr);
-    if (this.#sessions.size >= this.maxClients) {
-      log.warn("refused {address}: server full ({max} users)", {
-        address: peer.remoteAddr,
-        max: this.maxClients,
-      });
-      throw new ChatError("server_full", `Server is full (${this.maxClients} users)`);
-    }
-    const nick = hello.nick;
-    const invalid = validateNick(nick);
-    if (invalid) {
-      log.info("nick rejected from {address}: {reason}", {
-        address: peer.remoteAddr,
-        reason: invalid,
-      });
-      throw new ChatError("nick_invalid", invalid);
-    }
+    return this.admission.admit(hello, peer);
+  }
+
+  /**
+   * Registers a session under `nick` and puts it in `#lobby`: sends it the
+   * `welcome` that `options.welcome` builds (with the member list filled in),
+   * announces the join to the room and replays its history. Synchronous: the
+   * nick is checked free and taken in the same call.
+   *
+   * @param nick A valid nick (admission checked it).
+   * @param peer The transport.
+   * @param options `welcome` builds the welcome for the new session and its
+   *   room; `client` is the client's self-description, for the log.
+   * @returns The new session.
+   * @throws {ChatError} `nick_taken`.
+   */
+  register(
+    nick: string,
+    peer: Peer,
+    options: {
+      welcome: (session: Session, room: Room<Session>) => WelcomeMessage;
+      client?: string;
+    },
+  ): Session {
     const key = nameKey(nick);
     if (this.#sessions.has(key)) {
-      log.info("nick rejected from {address}: {nick} is taken", {
-        address: peer.remoteAddr,
-        nick,
-      });
       throw new ChatError("nick_taken", `Nick ${nick} is already in use`);
     }
-    this.moderation.checkAdmission(nick, peer.remoteAddr);
     const session = new Session(this.#nextSessionId++, nick, key, peer, this.#now());
     this.#sessions.set(key, session);
     const lobby = this.#rooms.get(nameKey(DEFAULT_ROOM))!;
     lobby.add(session);
     this.roster.added(lobby, session);
     session.rooms.add(lobby);
-    const welcome: WelcomeMessage = {
-      type: "welcome",
-      version: PROTOCOL_VERSION,
-      server: this.serverName,
-      software: `parley/${VERSION}`,
-      nick,
-      room: lobby.name,
-      users: [],
-      online: this.#sessions.size,
-      limits: this.limits,
-      resume: this.#resumeTokens.issue(session),
-    };
-    this.#sendWithUsers(session, welcome, lobby);
-    // Issue 5: a presence notice, which members may write along with others.
+    this.#sendWithUsers(session, options.welcome(session, lobby), lobby);
+    // A presence notice, which members may write along with others.
     lobby.announce(
       encodeMessage({ type: "join", ts: this.#now(), room: lobby.name, nick }),
       session,
     );
-    this.replayHistory(session, lobby, this.historyReplay);
+    this.#chatHistory.replay(session, lobby, this.#chatHistory.replayCount);
     log.info("join {nick} from {address}", {
       nick,
       address: peer.remoteAddr,
-      client: hello.client,
+      client: options.client,
     });
     this.#onPresence?.({ kind: "join", nick, address: peer.remoteAddr, online: this.size });
     return session;
@@ -362,9 +316,14 @@ export class Hub {
         case "msg":
           this.#chat(session, message);
           return;
-        case "command":
-          this.#command(session, message);
+        case "command": {
+          const stamp = this.#commands.run(session, message);
+          if (!session.gone) {
+            const [id, ts] = stamp ?? [0, this.#now()];
+            this.#chatHistory.ack(session, message.ref, id, ts);
+          }
           return;
+        }
         case "ping":
           session.send(encodeMessage({ type: "pong", token: message.token }));
           return;
@@ -400,7 +359,7 @@ export class Hub {
     // Reasons can quote client input (a malformed message): clean before broadcasting.
     reason = sanitizeText(reason).slice(0, 300);
     session.gone = true;
-    this.#resumeTokens.revoke(session);
+    this.admission.forget(session);
     this.#sessions.delete(session.key);
     const ts = this.#now();
     for (const room of session.rooms) {
@@ -432,7 +391,7 @@ export class Hub {
    * @param reason Shown to users in the shutdown notice.
    */
   shutdown(reason: string): void {
-    this.#stopping = true;
+    this.admission.stop();
     const frame = encodeMessage({ type: "shutdown", ts: this.#now(), reason });
     for (const session of [...this.#sessions.values()]) {
       session.send(frame);
@@ -482,7 +441,7 @@ export class Hub {
     log.info("server notice: {text}", { text });
   }
 
-  // ------------------------------------------------------------ operations used by commands
+  // ------------------------------------------------------------ chat operations
 
   /**
    * Sends a message to one session.
@@ -540,7 +499,7 @@ export class Hub {
    * @returns `[id, ts]`, with `ts` in ms since the epoch.
    */
   stamp(): [number, number] {
-    return [this.history.nextId(), this.#now()];
+    return [this.#chatHistory.nextId(), this.#now()];
   }
 
   /**
@@ -550,8 +509,9 @@ export class Hub {
    * @param room Target room.
    * @param kind `"msg"` or `"action"`.
    * @param rawText Unsanitized text from the client.
+   * @param echo Whether the sender gets the line too (fun commands show it to everyone).
    * @returns `[id, ts]` of the new message.
-   * @throws {ChatError} `text_too_long` or `bad_arguments` for empty text.
+   * @throws {ChatError} `muted`, `text_too_long`, or `bad_arguments` for empty text.
    */
   say(
     session: Session,
@@ -559,10 +519,7 @@ export class Hub {
     kind: "msg" | "action",
     rawText: string,
     echo = false,
-  ): [
-    number,
-    number,
-  ] {
+  ): [number, number] {
     this.moderation.checkCanSpeak(session);
     const text = this.#checkText(rawText);
     const [id, ts] = this.stamp();
@@ -574,7 +531,7 @@ export class Hub {
       ),
       echo ? undefined : session,
     );
-    this.history.append({ id, ts, kind, room: room.name, from: session.nick, text });
+    this.#chatHistory.append({ id, ts, kind, room: room.name, from: session.nick, text });
     if (this.#logMessages) {
       log.info("{kind} {id} {room} <{nick}> {text}", {
         kind,
@@ -605,7 +562,14 @@ export class Hub {
     target.send(
       encodeMessage({ type: "privmsg", id, ts, from: session.nick, to: target.nick, text }),
     );
-    this.history.append({ id, ts, kind: "privmsg", from: session.nick, to: target.nick, text });
+    this.#chatHistory.append({
+      id,
+      ts,
+      kind: "privmsg",
+      from: session.nick,
+      to: target.nick,
+      text,
+    });
     if (this.#logMessages) {
       log.info("privmsg {id} <{nick}> -> {to} {text}", {
         id,
@@ -695,7 +659,7 @@ export class Hub {
         by: room.topicBy,
       });
     }
-    this.replayHistory(session, room, this.historyReplay);
+    this.#chatHistory.replay(session, room, this.#chatHistory.replayCount);
     log.info("{nick} joined {room}", { nick: session.nick, room: room.name });
     return room;
   }
@@ -764,31 +728,6 @@ export class Hub {
   }
 
   /**
-   * Resume (issue 3): when `hello.resume` matches the token of the session
-   * holding the nick, that session is a ghost of this client; close it now so
-   * the nick is free for the new connection.
-   */
-  #takeOverGhost(key: string, hello: HelloMessage, remoteAddr: string): void {
-    const ghost = this.#sessions.get(key);
-    if (!ghost || !this.#resumeTokens.matches(ghost, hello.resume)) return;
-    // A banned client must not get to close anyone's connection.
-    this.moderation.checkAdmission(hello.nick, remoteAddr);
-    log.info("resume {nick}: {address} replaces {ghost}", {
-      nick: ghost.nick,
-      address: remoteAddr,
-      ghost: ghost.remoteAddr,
-    });
-    const reason = "reconnected";
-    this.sendTo(ghost, {
-      type: "notice",
-      ts: this.#now(),
-      text: `Your session was resumed from ${remoteAddr}`,
-    });
-    this.disconnect(ghost, reason);
-    ghost.close(reason);
-  }
-
-  /**
    * Sends `welcome` or `who` with the room's member list from the roster
    * cache: as parts (the list itself not copied) when the transport takes
    * them, else as one encoded frame.
@@ -811,53 +750,7 @@ export class Hub {
   #chat(session: Session, message: SendMessage): void {
     const room = this.roomOf(session, message.room);
     const [id, ts] = this.say(session, room, "msg", message.text);
-    this.#ack(session, message.ref, id, ts);
-  }
-
-  #command(session: Session, message: CommandMessage): void {
-    const name = message.name.toLowerCase();
-    const spec = this.#commands.get(name);
-    if (!spec) {
-      throw new ChatError(
-        "unknown_command",
-        `Unknown command /${sanitizeText(message.name)}; try /help`,
-      );
-    }
-    const args = splitArgs(message.args.trim(), spec.maxArgs);
-    if (args.length < spec.minArgs) {
-      throw new ChatError("bad_arguments", `Usage: ${spec.usage}`);
-    }
-    const stamp = spec.run({ hub: this, session, args, room: message.room, ref: message.ref });
-    if (!session.gone) {
-      const [id, ts] = stamp ?? [0, this.#now()];
-      this.#ack(session, message.ref, id, ts);
-    }
-  }
-
-  /**
-   * Sends up to `limit` stored messages of a room to one session, oldest
-   * first, each marked `history: true`.
-   *
-   * @param session Recipient.
-   * @param room The room.
-   * @param limit Most messages.
-   * @param beforeId Only messages older than this id.
-   * @returns How many were sent.
-   */
-  replayHistory(session: Session, room: Room<Session>, limit: number, beforeId?: number): number {
-    if (limit <= 0) return 0;
-    const messages = this.history.recent(room.name, limit, beforeId);
-    // Recordings are stored apart from chat lines; merge them in by id.
-    const sinceId = messages.length === limit ? messages[0].id : 0;
-    const media = this.media.between(room.name, sinceId, beforeId);
-    const replay: ServerMessage[] = messages.map((m) => historyMessage(m, room.name));
-    for (const m of media) replay.push({ type: "media", ...m, history: true });
-    if (media.length > 0) {
-      replay.sort((a, b) => (a as { id: number }).id - (b as { id: number }).id);
-    }
-    const last = replay.slice(-limit);
-    for (const m of last) session.send(encodeMessage(m));
-    return last.length;
+    this.#chatHistory.ack(session, message.ref, id, ts);
   }
 
   /**
@@ -873,7 +766,7 @@ export class Hub {
     const ts = this.#now();
     room.topic = sanitizeText(rawTopic).slice(0, 300);
     room.topicBy = session.nick;
-    this.history.setTopic({ room: room.name, topic: room.topic, by: session.nick, ts });
+    this.#chatHistory.setTopic({ room: room.name, topic: room.topic, by: session.nick, ts });
     this.broadcastTo(room, {
       type: "topic",
       ts,
@@ -885,34 +778,33 @@ export class Hub {
   }
 
   /**
-   * Acknowledges a client message once what it created is durable: while a
-   * group commit is pending, the ack waits for it (acks stay in order); a
-   * failed commit turns the ack into an `internal` error.
+   * Marks a user away (or back) and tells them and everyone sharing a room with them.
+   *
+   * @param session The user.
+   * @param message Unsanitized away message (at most {@linkcode MAX_AWAY_LENGTH}
+   *   characters kept; `"away"` when empty), or `undefined` for back.
+   * @returns Whether anything changed.
    */
-  #ack(session: Session, ref: number, id: number, ts: number): void {
-    if (!this.history.persistent) {
-      this.sendAck(session, ref, id, ts);
-      return;
-    }
-    this.history.whenDurable((error) => {
-      if (session.gone) return;
-      if (error) {
-        log.error("history commit failed: {error}", { error: error.message });
-        this.sendError(
-          session,
-          "internal",
-          `Message ${id} was delivered but could not be saved: ${error.message}`,
-          ref,
-        );
-        return;
-      }
-      this.sendAck(session, ref, id, ts);
-    });
+  setAway(session: Session, message: string | undefined): boolean {
+    const away = message === undefined
+      ? undefined
+      : sanitizeText(message).slice(0, MAX_AWAY_LENGTH) || "away";
+    if (session.away === away) return false;
+    session.away = away;
+    this.roster.changed(session);
+    const frame = encodeMessage(
+      away === undefined
+        ? { type: "away", ts: this.#now(), nick: session.nick }
+        : { type: "away", ts: this.#now(), nick: session.nick, away },
+    );
+    session.send(frame);
+    for (const peer of this.neighbours(session)) peer.send(frame);
+    return true;
   }
 
   #newRoom(name: string): Room<Session> {
     const room = new Room<Session>(name);
-    const stored = this.history.topic(name);
+    const stored = this.#chatHistory.topic(name);
     if (stored && stored.topic) {
       room.topic = stored.topic;
       room.topicBy = stored.by;
@@ -935,55 +827,8 @@ export class Hub {
   #dropIfEmpty(room: Room<Session>): void {
     if (room.size === 0 && room.name !== DEFAULT_ROOM) this.#rooms.delete(nameKey(room.name));
   }
-
-  #passwordMatches(password: string | undefined): boolean {
-    // Compare fixed-length digests so that neither length nor content leaks through timing.
-    const given = digest(password ?? "");
-    return timingSafeEqual(given, this.#passwordDigest!) && password !== undefined;
-  }
-}
-
-function digest(text: string): Uint8Array {
-  return createHash("sha256").update(text, "utf8").digest();
-}
-
-function historyMessage(m: StoredMessage, room: string): ServerMessage {
-  if (m.kind === "privmsg") {
-    return {
-      type: "privmsg",
-      id: m.id,
-      ts: m.ts,
-      from: m.from,
-      to: m.to ?? "",
-      text: m.text,
-      history: true,
-    };
-  }
-  return { type: m.kind, id: m.id, ts: m.ts, room, from: m.from, text: m.text, history: true };
 }
 
 function refOf(message: ClientMessage): number | undefined {
   return "ref" in message ? message.ref : undefined;
-}
-
-/**
- * Splits command arguments on whitespace into at most `max` parts; the last part
- * keeps the rest of the line (so `/msg bob hi there` gives `["bob", "hi there"]`).
- *
- * @param args The argument string, trimmed.
- * @param max Most parts; `Infinity` splits every word.
- * @returns The parts; `[]` for an empty string.
- */
-export function splitArgs(args: string, max: number): string[] {
-  if (args === "") return [];
-  const parts: string[] = [];
-  let rest = args;
-  while (parts.length < max - 1) {
-    const match = /\s+/.exec(rest);
-    if (!match) break;
-    parts.push(rest.slice(0, match.index));
-    rest = rest.slice(match.index + match[0].length);
-  }
-  parts.push(rest);
-  return parts;
 }

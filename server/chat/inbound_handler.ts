@@ -57,7 +57,7 @@ export class InboundHandler {
   session: Session | undefined;
   readonly #transport: InboundTransport;
   readonly #hub: Hub;
-  /** Issue 5: created at the first payload after the handshake, so idle connections hold none. */
+  /** Flood state, created at the first payload after the handshake, so idle connections hold none. */
   #flood: FloodControl | undefined;
   readonly #floodOptions: FloodOptions;
   readonly #authGuard: AuthGuard | undefined;
@@ -192,13 +192,13 @@ export class InboundHandler {
     }
     try {
       if (message.probe) {
-        this.#hub.checkHello(message, address);
+        this.#hub.admission.checkHello(message, address);
         this.#phase = "done";
-        this.#transport.send(encodeMessage(this.#hub.probeWelcome()));
+        this.#transport.send(encodeMessage(this.#hub.admission.probeWelcome()));
         this.#transport.close("probe");
         return;
       }
-      this.session = this.#hub.admit(message, this.#transport);
+      this.session = this.#hub.admission.admit(message, this.#transport);
       this.#phase = "open";
       this.#onAdmitted();
       guard?.succeed(address);

@@ -28,7 +28,7 @@ export interface Member {
    */
   close(reason: string): void;
   /**
-   * Issue 5: queues a frame that may wait a few ms to be written with others
+   * Queues a frame that may wait a few ms to be written with others
    * (presence notices); members without it get {@linkcode Member.send}.
    *
    * @param frame As for `send`.
@@ -57,7 +57,7 @@ export class Room<M extends Member = Member> {
   topic = "";
   /** Who set the topic, empty when none is set. */
   topicBy = "";
-  /** Incremented by every add and remove (issue 5: the hub's roster cache checks it). */
+  /** Incremented by every add and remove; the roster cache compares it to spot a stale list. */
   version = 0;
   readonly #members = new Set<M>();
   /** Broadcast frames laid end to end, so members' queues can hold spans (see frame_arena.ts). */

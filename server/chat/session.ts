@@ -8,7 +8,7 @@ export interface Peer extends Member {
   /** Remote address as `host:port` (IPv6 in brackets), for logs and bans. */
   readonly remoteAddr: string;
   /**
-   * Issue 5: queues one frame given as parts laid end to end, without joining
+   * Queues one frame given as parts laid end to end, without joining
    * them (the shared parts, such as a room's member list, are not copied).
    * Transports that frame messages themselves (WebSocket) leave it out.
    *

@@ -15,7 +15,7 @@ import type {
   MediaUpload,
 } from "../../protocol/messages.ts";
 import { ChatError } from "../chat/chat_error.ts";
-import type { Hub } from "../chat/hub.ts";
+import type { ChatOperations } from "../chat/chat_operations.ts";
 import { measureDurationMs, type MediaContainer } from "./media_duration.ts";
 import type { Session } from "../chat/session.ts";
 
@@ -72,7 +72,11 @@ export function mediaFrameBytes(maxMediaBytes: number): number {
  * @throws {ChatError} `not_in_room`, `media_invalid` (kind, type, duration or
  *   bytes that are not a recording) or `media_too_large`.
  */
-export function receiveMedia(hub: Hub, session: Session, upload: MediaUpload): [number, number] {
+export function receiveMedia(
+  hub: ChatOperations,
+  session: Session,
+  upload: MediaUpload,
+): [number, number] {
   const room = hub.roomOf(session, upload.room);
   const max = hub.limits.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES;
   const mime = MIME.exec(upload.mime);
@@ -222,7 +226,11 @@ function checkDuration(
  * @param request The validated request.
  * @throws {ChatError} `no_such_media` if the id is unknown or no longer kept.
  */
-export function fetchMedia(hub: Hub, session: Session, request: FetchMediaMessage): void {
+export function fetchMedia(
+  hub: ChatOperations,
+  session: Session,
+  request: FetchMediaMessage,
+): void {
   const media = hub.media.get(request.id);
   if (!media) {
     throw new ChatError("no_such_media", `No voice or video message has id ${request.id}`);

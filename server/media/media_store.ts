@@ -12,27 +12,9 @@
 
 import type { MediaKind } from "../../protocol/messages.ts";
 import { nameKey } from "../../protocol/names.ts";
-import type { MediaArchive, MediaInfo } from "../storage/media_archive.ts";
+import type { MediaArchive, MediaInfo, StoredMedia } from "../storage/media_archive.ts";
 
-/** A stored recording and what it is. */
-export interface StoredMedia {
-  /** Message id, shared with chat messages. */
-  id: number;
-  /** Server time it was posted, ms since the epoch. */
-  ts: number;
-  /** Room it was posted to. */
-  room: string;
-  /** Nick of the sender at the time. */
-  from: string;
-  /** `"voice"` or `"video"`. */
-  kind: MediaKind;
-  /** Container type, e.g. `"video/webm;codecs=vp8,opus"`. */
-  mime: string;
-  /** Recorded length, in ms. */
-  durationMs: number;
-  /** The recording. */
-  data: Uint8Array;
-}
+export type { StoredMedia } from "../storage/media_archive.ts";
 
 /** Options for {@linkcode MediaStore}. */
 export interface MediaStoreOptions {

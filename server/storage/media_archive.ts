@@ -11,8 +11,28 @@
  */
 
 import { nameKey } from "../../protocol/names.ts";
-import type { StoredMedia } from "../media/media_store.ts";
+import type { MediaKind } from "../../protocol/messages.ts";
 import type { Database, Row } from "./database.ts";
+
+/** A stored recording and what it is. */
+export interface StoredMedia {
+  /** Message id, shared with chat messages. */
+  id: number;
+  /** Server time it was posted, ms since the epoch. */
+  ts: number;
+  /** Room it was posted to. */
+  room: string;
+  /** Nick of the sender at the time. */
+  from: string;
+  /** `"voice"` or `"video"`. */
+  kind: MediaKind;
+  /** Container type, e.g. `"video/webm;codecs=vp8,opus"`. */
+  mime: string;
+  /** Recorded length, in ms. */
+  durationMs: number;
+  /** The recording. */
+  data: Uint8Array;
+}
 
 /** A recording without its bytes, as replayed in history. */
 export type MediaInfo = Omit<StoredMedia, "data"> & {

@@ -1,4 +1,4 @@
-import { Hub, splitArgs } from "../../../server/chat/hub.ts";
+import { Hub } from "../../../server/chat/hub.ts";
 import { ChatError } from "../../../server/chat/chat_error.ts";
 import { FakePeer } from "../../_helpers/fake_peer.ts";
 import { assert, assertEqual, assertThrows } from "../../_helpers/assert.ts";
@@ -225,11 +225,4 @@ Deno.test("Hub.kick tells the user and the room, and logs", () => {
   assertEqual(bob.peer.of("notice")[0].text, "You were kicked by server: spam");
   assertEqual(alice.peer.of("leave")[0].reason, "kicked by server: spam");
   assertEqual(h.kick("ghost", "x", "server"), false);
-});
-
-Deno.test("splitArgs keeps the rest of the line in the last argument", () => {
-  assertEqual(splitArgs("bob  hello   there", 2), ["bob", "hello   there"]);
-  assertEqual(splitArgs("", 2), []);
-  assertEqual(splitArgs("one", 3), ["one"]);
-  assertEqual(splitArgs("a b c", Infinity), ["a", "b", "c"]);
 });

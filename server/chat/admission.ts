@@ -1,0 +1,249 @@
+/**
+ * Admission: the `hello` → `welcome` path in front of the hub's registry.
+ * Checks the protocol version, the server password (compared in constant
+ * time), that the server is not stopping or full, the nick and bans; answers
+ * probes; and on `hello.resume` with the right token closes the ghost session
+ * still holding the nick (see `resume_tokens.ts`) so the client takes it over.
+ * Synchronous from the first check to registration, so two clients cannot
+ * take one nick.
+ *
+ * @module
+ */
+
+import { createHash, timingSafeEqual } from "node:crypto";
+import { getLogger } from "../log.ts";
+import {
+  type HelloMessage,
+  PROTOCOL_VERSION,
+  type ServerLimits,
+  type ServerMessage,
+  type WelcomeMessage,
+} from "../../protocol/messages.ts";
+import { validateNick } from "../../protocol/names.ts";
+import { sanitizeText } from "../../protocol/sanitize.ts";
+import { VERSION } from "../../protocol/version.ts";
+import { ChatError } from "./chat_error.ts";
+import type { Moderation } from "./moderation.ts";
+import { ResumeTokens } from "./resume_tokens.ts";
+import type { Room } from "./room.ts";
+import type { Peer, Session } from "./session.ts";
+
+const log = getLogger(["parley", "server"]);
+
+/** The registry operations admission uses; the `Hub` provides them. */
+export interface AdmissionRegistry {
+  /** Name announced in `welcome`. */
+  readonly serverName: string;
+  /** Limits announced in `welcome`. */
+  readonly limits: ServerLimits;
+  /** Most users online at once. */
+  readonly maxClients: number;
+  /** Number of users online. */
+  readonly size: number;
+  /** Bans. */
+  readonly moderation: Moderation;
+  /** Current time, ms since the epoch. */
+  now(): number;
+  /** Finds a session by nick, case-insensitively. */
+  find(nick: string): Session | undefined;
+  /** Sends a message to one session. */
+  sendTo(session: Session, message: ServerMessage): void;
+  /** Removes a session, announcing its leave. Idempotent. */
+  disconnect(session: Session, reason: string): void;
+  /**
+   * Registers a session under a free nick, puts it in `#lobby`, sends it the
+   * `welcome` built by `welcome` (given the new session and the room it is
+   * in), and announces the join.
+   *
+   * @throws {ChatError} `nick_taken`.
+   */
+  register(
+    nick: string,
+    peer: Peer,
+    options: {
+      welcome: (session: Session, room: Room<Session>) => WelcomeMessage;
+      client?: string;
+    },
+  ): Session;
+}
+
+/** Options for {@linkcode Admission}. */
+export interface AdmissionOptions {
+  /** Password clients must send in `hello`; none when absent or empty. */
+  password?: string;
+}
+
+/**
+ * Decides who gets in. Owned by the hub, which hands itself in as the registry.
+ *
+ * @example
+ * ```ts
+ * // const session = admission.admit(hello, peer); // throws ChatError to refuse
+ * ```
+ */
+export class Admission {
+  readonly #registry: AdmissionRegistry;
+  readonly #passwordDigest: Uint8Array | undefined;
+  readonly #resumeTokens = new ResumeTokens<Session>();
+  #stopping = false;
+
+  /**
+   * @param registry Where admitted sessions are registered.
+   * @param options The server password.
+   */
+  constructor(registry: AdmissionRegistry, options: AdmissionOptions = {}) {
+    this.#registry = registry;
+    this.#passwordDigest = options.password ? digest(options.password) : undefined;
+  }
+
+  /** Whether a password is required. */
+  get requiresPassword(): boolean {
+    return this.#passwordDigest !== undefined;
+  }
+
+  /** Refuses every later `hello` with `server_full` (the server is stopping). */
+  stop(): void {
+    this.#stopping = true;
+  }
+
+  /**
+   * Forgets a session's resume token (it left).
+   *
+   * @param session The session.
+   */
+  forget(session: Session): void {
+    this.#resumeTokens.revoke(session);
+  }
+
+  /**
+   * Checks a `hello` without admitting anyone: stopping, version, password.
+   * Used alone for probes (`hello.probe`), which get a welcome but join nothing.
+   *
+   * @param hello The client's first message.
+   * @param remoteAddr Where it came from, for logs.
+   * @throws {ChatError} `bad_version`, `auth_failed` or `server_full`.
+   */
+  checkHello(hello: HelloMessage, remoteAddr: string): void {
+    if (this.#stopping) throw new ChatError("server_full", "Server is shutting down");
+    if (hello.version !== PROTOCOL_VERSION) {
+      throw new ChatError(
+        "bad_version",
+        `Protocol version ${hello.version} is not supported; this server speaks ${PROTOCOL_VERSION}`,
+      );
+    }
+    if (this.#passwordDigest && !this.#passwordMatches(hello.password)) {
+      log.warn("auth failed from {address} (nick {nick})", {
+        address: remoteAddr,
+        nick: sanitizeText(hello.nick),
+      });
+      throw new ChatError(
+        "auth_failed",
+        hello.password === undefined ? "This server requires a password" : "Wrong password",
+      );
+    }
+  }
+
+  /**
+   * The `welcome` answered to a probe (`hello.probe`): server facts, no room,
+   * `nick` and `room` empty, `users` empty, `online` the number of users.
+   */
+  probeWelcome(): WelcomeMessage {
+    return this.#welcome("", "", undefined);
+  }
+
+  /**
+   * Admits a client after its `hello`: checks version, password, ghost
+   * takeover, capacity, nick and bans, in that order, then registers it.
+   *
+   * @param hello The client's first message.
+   * @param peer The transport to send through.
+   * @returns The new session.
+   * @throws {ChatError} `bad_version`, `auth_failed`, `server_full`,
+   *   `nick_invalid`, `nick_taken` or `banned`; the caller sends it and closes.
+   */
+  admit(hello: HelloMessage, peer: Peer): Session {
+    const registry = this.#registry;
+    this.checkHello(hello, peer.remoteAddr);
+    this.#takeOverGhost(hello, peer.remoteAddr);
+    if (registry.size >= registry.maxClients) {
+      log.warn("refused {address}: server full ({max} users)", {
+        address: peer.remoteAddr,
+        max: registry.maxClients,
+      });
+      throw new ChatError("server_full", `Server is full (${registry.maxClients} users)`);
+    }
+    const nick = hello.nick;
+    const invalid = validateNick(nick);
+    if (invalid) {
+      log.info("nick rejected from {address}: {reason}", {
+        address: peer.remoteAddr,
+        reason: invalid,
+      });
+      throw new ChatError("nick_invalid", invalid);
+    }
+    if (registry.find(nick)) {
+      log.info("nick rejected from {address}: {nick} is taken", {
+        address: peer.remoteAddr,
+        nick,
+      });
+      throw new ChatError("nick_taken", `Nick ${nick} is already in use`);
+    }
+    registry.moderation.checkAdmission(nick, peer.remoteAddr);
+    return registry.register(nick, peer, {
+      welcome: (session, room) => this.#welcome(nick, room.name, this.#resumeTokens.issue(session)),
+      client: hello.client,
+    });
+  }
+
+  #welcome(nick: string, room: string, resume: string | undefined): WelcomeMessage {
+    const registry = this.#registry;
+    const welcome: WelcomeMessage = {
+      type: "welcome",
+      version: PROTOCOL_VERSION,
+      server: registry.serverName,
+      software: `parley/${VERSION}`,
+      nick,
+      room,
+      users: [],
+      online: registry.size,
+      limits: registry.limits,
+    };
+    if (resume !== undefined) welcome.resume = resume;
+    return welcome;
+  }
+
+  /**
+   * When `hello.resume` matches the token of the session holding the nick,
+   * that session is a ghost of this client: close it now so the nick is free
+   * for the new connection.
+   */
+  #takeOverGhost(hello: HelloMessage, remoteAddr: string): void {
+    const ghost = this.#registry.find(hello.nick);
+    if (!ghost || !this.#resumeTokens.matches(ghost, hello.resume)) return;
+    // A banned client must not get to close anyone's connection.
+    this.#registry.moderation.checkAdmission(hello.nick, remoteAddr);
+    log.info("resume {nick}: {address} replaces {ghost}", {
+      nick: ghost.nick,
+      address: remoteAddr,
+      ghost: ghost.remoteAddr,
+    });
+    const reason = "reconnected";
+    this.#registry.sendTo(ghost, {
+      type: "notice",
+      ts: this.#registry.now(),
+      text: `Your session was resumed from ${remoteAddr}`,
+    });
+    this.#registry.disconnect(ghost, reason);
+    ghost.close(reason);
+  }
+
+  #passwordMatches(password: string | undefined): boolean {
+    // Compare fixed-length digests so that neither length nor content leaks through timing.
+    const given = digest(password ?? "");
+    return timingSafeEqual(given, this.#passwordDigest!) && password !== undefined;
+  }
+}
+
+function digest(text: string): Uint8Array {
+  return createHash("sha256").update(text, "utf8").digest();
+}

@@ -1,0 +1,194 @@
+/**
+ * The chat's use of stored history, in one place: ids for new messages,
+ * appends, room topics, replay on join and `/history`, `/search`, and durable
+ * acknowledgements (an `ack` is sent only after the storage commit that holds
+ * the message). Everything else in `server/chat/` reaches the history store
+ * through this class, except bans (see `moderation.ts`).
+ *
+ * @module
+ */
+
+import { getLogger } from "../log.ts";
+import {
+  encodeAck,
+  encodeMessage,
+  type SearchHit,
+  type ServerMessage,
+} from "../../protocol/messages.ts";
+import {
+  ftsQuery,
+  type HistoryStore,
+  type StoredMessage,
+  type TopicRecord,
+} from "../storage/history_store.ts";
+import type { MediaStore } from "../media/media_store.ts";
+import { ChatError } from "./chat_error.ts";
+import type { CommandHistory } from "./command_dispatch.ts";
+import type { Room } from "./room.ts";
+import type { Session } from "./session.ts";
+
+const log = getLogger(["parley", "server"]);
+
+/** Options for {@linkcode ChatHistory}. */
+export interface ChatHistoryOptions {
+  /** History, topics and bans. Not closed here; its owner closes it. */
+  store: HistoryStore;
+  /** Recordings, merged into replays by id. */
+  media: MediaStore;
+  /** Messages replayed when a user joins a room. */
+  replayCount: number;
+}
+
+/**
+ * Stored history as the chat uses it.
+ *
+ * @example
+ * ```ts
+ * // const history = new ChatHistory({ store, media, replayCount: 50 });
+ * // history.replay(session, room, history.replayCount);
+ * ```
+ */
+export class ChatHistory implements CommandHistory {
+  /** Messages replayed on join. */
+  readonly replayCount: number;
+  readonly #store: HistoryStore;
+  readonly #media: MediaStore;
+
+  /** @param options See {@linkcode ChatHistoryOptions}. */
+  constructor(options: ChatHistoryOptions) {
+    this.#store = options.store;
+    this.#media = options.media;
+    this.replayCount = options.replayCount;
+  }
+
+  /** The next message id; ids increase across restarts. */
+  nextId(): number {
+    return this.#store.nextId();
+  }
+
+  /**
+   * Stores a chat line, action or private message (committed in a batch; see
+   * {@linkcode ChatHistory.ack}).
+   *
+   * @param message The message as broadcast.
+   */
+  append(message: StoredMessage): void {
+    this.#store.append(message);
+  }
+
+  /**
+   * The stored topic of a room.
+   *
+   * @param room Room name including `#`.
+   * @returns The record, or `undefined` when none was ever set.
+   */
+  topic(room: string): TopicRecord | undefined {
+    return this.#store.topic(room);
+  }
+
+  /**
+   * Stores a room's topic.
+   *
+   * @param record Room, topic (empty clears it), who and when.
+   */
+  setTopic(record: TopicRecord): void {
+    this.#store.setTopic(record);
+  }
+
+  /**
+   * Sends up to `limit` stored messages of a room to one session, oldest
+   * first, each marked `history: true`, recordings merged in by id.
+   *
+   * @param session Recipient.
+   * @param room The room.
+   * @param limit Most messages.
+   * @param beforeId Only messages older than this id.
+   * @returns How many were sent.
+   */
+  replay(session: Session, room: Room<Session>, limit: number, beforeId?: number): number {
+    if (limit <= 0) return 0;
+    const messages = this.#store.recent(room.name, limit, beforeId);
+    // Recordings are stored apart from chat lines; merge them in by id.
+    const sinceId = messages.length === limit ? messages[0].id : 0;
+    const media = this.#media.between(room.name, sinceId, beforeId);
+    const replay: ServerMessage[] = messages.map((m) => historyMessage(m, room.name));
+    for (const m of media) replay.push({ type: "media", ...m, history: true });
+    if (media.length > 0) {
+      replay.sort((a, b) => (a as { id: number }).id - (b as { id: number }).id);
+    }
+    const last = replay.slice(-limit);
+    for (const m of last) session.send(encodeMessage(m));
+    return last.length;
+  }
+
+  /**
+   * Full-text search over stored messages, newest first. Private messages are
+   * found only when `nick` is a party to them.
+   *
+   * @param text What to find: every word must occur.
+   * @param options Who searches, which room (all when absent), how many at most.
+   * @returns The hits, as sent in a `search` message.
+   * @throws {ChatError} `bad_arguments` when `text` has no word of letters or digits.
+   */
+  search(text: string, options: { nick: string; room?: string; limit: number }): SearchHit[] {
+    if (!ftsQuery(text)) {
+      throw new ChatError("bad_arguments", "Search needs at least one word of letters or digits");
+    }
+    return this.#store.search(text, options).map((m) => ({
+      id: m.id,
+      ts: m.ts,
+      kind: m.kind,
+      ...(m.room === undefined ? {} : { room: m.room }),
+      from: m.from,
+      ...(m.to === undefined ? {} : { to: m.to }),
+      text: m.text,
+    }));
+  }
+
+  /**
+   * Acknowledges a client message once what it created is durable: while a
+   * group commit is pending, the ack waits for it (acks stay in order); a
+   * failed commit turns the ack into an `internal` error. With an in-memory
+   * store the ack goes at once.
+   *
+   * @param session The sender; nothing is sent once it is gone.
+   * @param ref The `ref` being acknowledged.
+   * @param id Message id, 0 when none was created.
+   * @param ts Server time, ms since the epoch.
+   */
+  ack(session: Session, ref: number, id: number, ts: number): void {
+    if (!this.#store.persistent) {
+      session.send(encodeAck(ref, id, ts));
+      return;
+    }
+    this.#store.whenDurable((error) => {
+      if (session.gone) return;
+      if (error) {
+        log.error("history commit failed: {error}", { error: error.message });
+        session.send(encodeMessage({
+          type: "error",
+          code: "internal",
+          message: `Message ${id} was delivered but could not be saved: ${error.message}`,
+          ref,
+        }));
+        return;
+      }
+      session.send(encodeAck(ref, id, ts));
+    });
+  }
+}
+
+function historyMessage(m: StoredMessage, room: string): ServerMessage {
+  if (m.kind === "privmsg") {
+    return {
+      type: "privmsg",
+      id: m.id,
+      ts: m.ts,
+      from: m.from,
+      to: m.to ?? "",
+      text: m.text,
+      history: true,
+    };
+  }
+  return { type: m.kind, id: m.id, ts: m.ts, room, from: m.from, text: m.text, history: true };
+}

@@ -1,0 +1,142 @@
+import { assert, assertEqual, assertMatch } from "../../_helpers/assert.ts";
+import { FakePeer } from "../../_helpers/fake_peer.ts";
+import { PROTOCOL_VERSION } from "../../../protocol/messages.ts";
+import { AuthGuard } from "../../../server/guards/auth_guard.ts";
+import { Hub, type HubOptions } from "../../../server/chat/hub.ts";
+import { InboundHandler, type InboundOptions } from "../../../server/chat/inbound_handler.ts";
+
+/** A fake connection: what the handler sends and how it closed. */
+class FakeTransport extends FakePeer {
+  abortedWith: string | undefined;
+  abort(reason: string): void {
+    this.abortedWith = reason;
+    this.close(reason);
+  }
+}
+
+const encoder = new TextEncoder();
+const payload = (message: unknown) => encoder.encode(JSON.stringify(message));
+const hello = (nick: string, extra: Record<string, unknown> = {}) =>
+  payload({ type: "hello", version: PROTOCOL_VERSION, nick, ...extra });
+
+function setup(options: InboundOptions = {}, hubOptions: HubOptions = {}, addr?: string) {
+  const clock = { now: 1_700_000_000_000 };
+  const hub = new Hub({ now: () => clock.now, ...hubOptions });
+  const transport = new FakeTransport(addr);
+  let admitted = 0;
+  const inbound = new InboundHandler(transport, hub, options, () => admitted++);
+  transport.onClose = (reason) => {
+    if (inbound.session) hub.disconnect(inbound.session, reason);
+  };
+  return { clock, hub, transport, inbound, admitted: () => admitted };
+}
+
+Deno.test("InboundHandler requires a hello before anything else", () => {
+  const { transport, inbound, admitted } = setup();
+  inbound.handle(payload({ type: "msg", ref: 1, text: "hi" }));
+  assertEqual(transport.of("error").map((e) => e.code), ["handshake_required"]);
+  assertMatch(transport.closedWith!, /^handshake_required: Expected a hello message first/);
+  assertEqual(admitted(), 0);
+  inbound.handle(hello("alice"));
+  assertEqual(transport.of("welcome").length, 0, "nothing is taken after the refusal");
+});
+
+Deno.test("InboundHandler refuses a malformed first message as handshake_required", () => {
+  const { transport, inbound } = setup();
+  inbound.handle(encoder.encode("{not json"));
+  assertEqual(transport.of("error")[0].code, "handshake_required");
+  assert(transport.closedWith !== undefined);
+  assert(!inbound.accepting);
+});
+
+Deno.test("InboundHandler admits on hello, then hands messages to the hub", () => {
+  const { hub, transport, inbound, admitted } = setup();
+  assert(inbound.inHandshake);
+  inbound.handle(hello("alice"));
+  assertEqual(admitted(), 1);
+  assert(!inbound.inHandshake);
+  assertEqual(inbound.session?.nick, "alice");
+  assertEqual(hub.find("alice"), inbound.session);
+  assertEqual(transport.of("welcome")[0].nick, "alice");
+  inbound.handle(payload({ type: "ping", token: 7 }));
+  assertEqual(transport.of("pong").map((p) => p.token), [7]);
+  inbound.handle(hello("again"));
+  assertEqual(transport.of("error").at(-1)?.code, "bad_message", "a second hello is refused");
+  assertEqual(transport.closedWith, undefined);
+});
+
+Deno.test("InboundHandler answers bad messages with bad_message and closes past the allowance", () => {
+  const { transport, inbound } = setup({ maxBadMessages: 2 });
+  inbound.handle(hello("alice"));
+  inbound.handle(encoder.encode("[1, 2"));
+  inbound.handle(payload({ type: "msg", ref: "one", text: "x" }));
+  assertEqual(transport.of("error").map((e) => e.code), ["bad_message", "bad_message"]);
+  assertEqual(transport.closedWith, undefined, "within the allowance the connection stays");
+  inbound.handle(payload({ type: "no_such_type" }));
+  assertEqual(transport.of("error").length, 3);
+  assertMatch(transport.of("error")[2].message, /^Too many malformed messages/);
+  assertMatch(transport.closedWith!, /^bad_message: /);
+});
+
+Deno.test("InboundHandler answers flooding with rate_limited carrying the ref, then disconnects", () => {
+  const { transport, inbound, hub } = setup({ floodRate: 1, floodBurst: 2, floodStrikes: 2 });
+  inbound.handle(hello("alice"));
+  const msg = (ref: number) => payload({ type: "msg", ref, text: `line ${ref}` });
+  inbound.handle(msg(1));
+  inbound.handle(msg(2));
+  assertEqual(transport.of("ack").map((a) => a.ref), [1, 2]);
+  inbound.handle(msg(3));
+  inbound.handle(encoder.encode("not json at all"));
+  assertEqual(transport.of("error").map((e) => [e.code, e.ref]), [
+    ["rate_limited", 3],
+    ["rate_limited", undefined],
+  ]);
+  assertEqual(transport.closedWith, undefined, "refused, not yet disconnected");
+  inbound.handle(msg(4));
+  assertEqual(transport.of("error").at(-1)?.code, "rate_limited");
+  assertEqual(transport.closedWith, "rate_limited: Disconnected for sending too fast");
+  assertEqual(hub.find("alice"), undefined, "the session left with the connection");
+  assertEqual(transport.of("ack").length, 2, "nothing over the limit was delivered");
+});
+
+Deno.test("InboundHandler answers a wrong password late and locks the address out", async () => {
+  const guard = new AuthGuard({ authDelayMs: 5, authMaxFailures: 2, authLockoutMs: 60_000 });
+  const attempt = () => setup({ authGuard: guard }, { password: "sesame" }, "203.0.113.7:5000");
+
+  const first = attempt();
+  first.inbound.handle(hello("alice", { password: "wrong" }));
+  assertEqual(first.transport.frames.length, 0, "the refusal waits");
+  assert(first.inbound.inHandshake && !first.inbound.accepting);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  assertEqual(first.transport.of("error").map((e) => e.code), ["auth_failed"]);
+  assertEqual(first.transport.closedWith, "auth_failed: Wrong password");
+
+  const missing = attempt();
+  missing.inbound.handle(hello("alice"));
+  assertEqual(missing.transport.of("error")[0].message, "This server requires a password");
+  assert(missing.transport.closedWith !== undefined, "no password: refused at once");
+
+  const second = attempt();
+  second.inbound.handle(hello("alice", { password: "wrong" }));
+  second.inbound.dispose();
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  assertEqual(second.transport.frames.length, 0, "a disposed handler sends nothing");
+
+  const locked = attempt();
+  locked.inbound.handle(hello("alice", { password: "sesame" }));
+  assertEqual(locked.transport.of("error")[0].code, "locked_out");
+  assertEqual(locked.admitted(), 0, "even the right password waits out the lockout");
+
+  const elsewhere = setup({ authGuard: guard }, { password: "sesame" }, "198.51.100.1:5000");
+  elsewhere.inbound.handle(hello("alice", { password: "sesame" }));
+  assertEqual(elsewhere.admitted(), 1, "other addresses are not locked out");
+});
+
+Deno.test("InboundHandler answers a probe with a welcome, then closes without joining", () => {
+  const { hub, transport, inbound, admitted } = setup({}, { serverName: "probed" });
+  inbound.handle(hello("", { probe: true }));
+  const welcome = transport.of("welcome")[0];
+  assertEqual([welcome.server, welcome.nick, welcome.room, welcome.online], ["probed", "", "", 0]);
+  assertEqual(transport.closedWith, "probe");
+  assertEqual([admitted(), hub.size], [0, 0]);
+});
