@@ -7,7 +7,7 @@
  * `client/` imports `client/`, `protocol/` and the small helpers of `cli/`
  * that know nothing of the server (this file, `prompt.ts`, `exit_codes.ts`);
  * only `cli/` and `main.ts` bring server and client together.
- * `tests/tools/import_layers_test.ts` checks it.
+ * `tests/server/import_graph_test.ts` checks it.
  *
  * @module
  */
