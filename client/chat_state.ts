@@ -161,7 +161,7 @@ export class ChatState {
   }
 
   /**
-   * The file a `/save` asked for, once its `media_data` arrived (issue 7).
+   * The file a `/save` asked for, once its `media_data` arrived.
    *
    * @param ref The `ref` of the `fetch_media` request.
    * @returns The path typed after the id, or `undefined` for the default name.
