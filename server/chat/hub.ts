@@ -18,6 +18,7 @@ import {
   encodeMessage,
   type ErrorCode,
   type HelloMessage,
+  type LeaveCode,
   PROTOCOL_VERSION,
   type SendMessage,
   type ServerLimits,
@@ -406,7 +407,14 @@ export class Hub {
     for (const room of session.rooms) {
       room.remove(session);
       room.announce(
-        encodeMessage({ type: "leave", ts, room: room.name, nick: session.nick, reason }),
+        encodeMessage({
+          type: "leave",
+          ts,
+          room: room.name,
+          nick: session.nick,
+          reason,
+          code: leaveCode(reason),
+        }),
       );
       this.#dropIfEmpty(room);
     }
@@ -436,6 +444,7 @@ export class Hub {
     const frame = encodeMessage({ type: "shutdown", ts: this.#now(), reason });
     for (const session of [...this.#sessions.values()]) {
       session.send(frame);
+      session.send(encodeMessage({ type: "bye", code: "shutdown", reason }));
       session.close(`server shutdown: ${reason}`);
     }
   }
@@ -463,6 +472,7 @@ export class Hub {
       ts: this.#now(),
       text: `You were kicked by ${by}: ${why}`,
     });
+    this.sendTo(session, { type: "bye", code: "kicked", reason: `Kicked by ${by}: ${why}` });
     session.close(`kicked by ${by}: ${why}`);
     return true;
   }
@@ -722,6 +732,7 @@ export class Hub {
       room: room.name,
       nick: session.nick,
       reason,
+      code: "part",
     });
     room.broadcast(frame);
     room.remove(session);
@@ -783,6 +794,11 @@ export class Hub {
       type: "notice",
       ts: this.#now(),
       text: `Your session was resumed from ${remoteAddr}`,
+    });
+    this.sendTo(ghost, {
+      type: "bye",
+      code: "replaced",
+      reason: `Your session was resumed from ${remoteAddr}`,
     });
     this.disconnect(ghost, reason);
     ghost.close(reason);
@@ -986,4 +1002,20 @@ export function splitArgs(args: string, max: number): string[] {
   }
   parts.push(rest);
   return parts;
+}
+
+/**
+ * The `leave` code for a close reason. The reasons are composed by the server
+ * itself (`close(reason)` callers), so their fixed prefixes are reliable; user
+ * text only ever follows the prefix.
+ */
+function leaveCode(reason: string): LeaveCode {
+  if (reason === "quit" || reason.startsWith("quit: ")) return "quit";
+  if (reason.startsWith("kicked by ")) return "kicked";
+  if (reason === "reconnected") return "replaced";
+  if (reason.startsWith("server shutdown")) return "shutdown";
+  if (reason.startsWith("heartbeat timeout")) return "timeout";
+  if (reason.startsWith("slow consumer")) return "slow_consumer";
+  if (reason.startsWith("rate_limited")) return "rate_limited";
+  return "disconnected";
 }
