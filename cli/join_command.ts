@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import type { ServerMessage } from "../protocol/messages.ts";
 import { formatAddress, type ServerAddress } from "../client/address.ts";
-import { ChatState } from "../client/chat_state.ts";
+import { ChatState } from "../client/core/chat_state.ts";
 import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
 import { connect, ConnectError, type ParleyClient } from "../client/client_connection.ts";
 import { heartbeat } from "../client/heartbeat.ts";
