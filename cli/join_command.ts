@@ -221,6 +221,7 @@ async function runScripted(client: ParleyClient, args: JoinArgs): Promise<number
     for await (const message of client) {
       lastHeard = Date.now();
       if (message.type === "shutdown") shutdownSeen = true;
+      if (message.type === "bye" && message.code === "shutdown") shutdownSeen = true;
       if (message.type === "ping") await client.send({ type: "pong", token: message.token });
       if (args.json) {
         // Keep the pending table in step even though JSON mode prints raw messages.
