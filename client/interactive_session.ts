@@ -295,8 +295,7 @@ export async function runInteractive(
   typing.then(() => quit.resolve("quit"), () => quit.resolve("quit"));
 
   /** Waits `ms`, or less if the user quits; true if they quit. */
-  const sleep = (ms: number) =>
-    within(quit.promise.then(() => true), ms, false);
+  const sleep = (ms: number) => within(quit.promise.then(() => true), ms, false);
 
   /** Reconnects with backoff; returns the new connection or an exit code. */
   const reconnectLoop = async (): Promise<SessionConnection | number> => {

@@ -263,7 +263,9 @@ export class ChatState {
       case "nick":
         if (this.isMe(message.old)) this.me = message.nick;
         for (const members of this.#members.values()) {
-          if (members.delete(nameKey(message.old))) members.set(nameKey(message.nick), message.nick);
+          if (members.delete(nameKey(message.old))) {
+            members.set(nameKey(message.nick), message.nick);
+          }
         }
         this.nicks.delete(message.old);
         this.nicks.add(message.nick);
