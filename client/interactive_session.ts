@@ -19,6 +19,7 @@
  */
 
 import { type ByeMessage, DEFAULT_ROOM, type ServerMessage } from "../protocol/messages.ts";
+import { sanitizeText } from "../protocol/sanitize.ts";
 import { writeAllSync } from "../cli/prompt.ts";
 import { EXIT_CLOSED, EXIT_OK } from "../cli/exit_codes.ts";
 import { formatAddress, type ServerAddress } from "./address.ts";
@@ -43,7 +44,6 @@ import { colorSupported, makeColors, type RenderContext, renderMessage } from ".
 import { SeenMessages } from "./seen_messages.ts";
 import type { ConnectionState } from "./status_line.ts";
 import { Screen, type ScreenOutput } from "./terminal.ts";
-import { sanitizeText } from "../protocol/sanitize.ts";
 
 /**
  * A handshaken connection as the session uses it; {@linkcode ParleyClient}
