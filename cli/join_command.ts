@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import type { ServerMessage } from "../protocol/messages.ts";
 import { formatAddress, type ServerAddress } from "../client/address.ts";
-import { ChatState } from "../client/chat_state.ts";
+import { ChatState } from "../client/core/chat_state.ts";
 import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
 import { connect, ConnectError, type ParleyClient } from "../client/client_connection.ts";
 import { heartbeat } from "../client/heartbeat.ts";
@@ -221,6 +221,7 @@ async function runScripted(client: ParleyClient, args: JoinArgs): Promise<number
     for await (const message of client) {
       lastHeard = Date.now();
       if (message.type === "shutdown") shutdownSeen = true;
+      if (message.type === "bye" && message.code === "shutdown") shutdownSeen = true;
       if (message.type === "ping") await client.send({ type: "pong", token: message.token });
       if (args.json) {
         // Keep the pending table in step even though JSON mode prints raw messages.

@@ -3,40 +3,66 @@
  * input line with history, Tab completion and bracketed paste, client-side
  * `/ignore` and `/emoji`, mentions, and automatic reconnection.
  *
- * When the connection drops, the client retries with capped exponential
- * backoff and jitter (`backoff.ts`), says what it is doing at each step (status
- * line and messages), sends its resume token so the server hands back its
- * nick even while a ghost still holds it, rejoins its rooms (whatever history
- * the server replays on join then appears, minus what was already shown), and
- * sends the lines typed while it was offline.
+ * When the connection drops, the client follows the shared reconnect policy
+ * (`core/reconnect_policy.ts`): it stops if the server's last frame was a
+ * `bye` whose code forbids reconnecting (`kicked`, `replaced`), and otherwise
+ * retries with capped exponential backoff and jitter, says what it is doing
+ * at each step (status line and messages), sends its resume token so the
+ * server hands back its nick even while a ghost still holds it, rejoins its
+ * rooms (whatever history the server replays on join then appears, minus what
+ * was already shown), and sends the lines typed while it was offline.
+ *
+ * Keyboard, screen and network are injectable (`input`, `output`, `connect`),
+ * so tests drive a whole session with fakes.
  *
  * @module
  */
 
-import { DEFAULT_ROOM, type ErrorCode, type ServerMessage } from "../protocol/messages.ts";
-import { MAX_NICK_LENGTH } from "../protocol/names.ts";
+import { type ByeMessage, DEFAULT_ROOM, type ServerMessage } from "../protocol/messages.ts";
+import { sanitizeText } from "../protocol/sanitize.ts";
 import { writeAllSync } from "../cli/prompt.ts";
 import { EXIT_CLOSED, EXIT_OK } from "../cli/exit_codes.ts";
 import { formatAddress, type ServerAddress } from "./address.ts";
-import { type BackoffOptions, reconnectDelay } from "./backoff.ts";
-import { ChatState } from "./chat_state.ts";
-import { connect, ConnectError, isConnectionGone, type ParleyClient } from "./client_connection.ts";
+import type { BackoffOptions } from "./core/backoff.ts";
+import { ChatState } from "./core/chat_state.ts";
+import { mentions } from "./core/mentions.ts";
+import { ReconnectPolicy, reconnectsAfter } from "./core/reconnect_policy.ts";
+import {
+  connect as connectTcp,
+  ConnectError,
+  type ConnectOptions,
+  isConnectionGone,
+  type ParleyClient,
+} from "./client_connection.ts";
 import { completeInput } from "./completion.ts";
-import { heartbeat } from "./heartbeat.ts";
+import { heartbeat, type HeartbeatTarget } from "./heartbeat.ts";
 import { IgnoreList } from "./ignore_list.ts";
 import { LineEditor } from "./line_editor.ts";
 import { saveMedia } from "./save_media.ts";
 import { LOCAL_COMMANDS, prepareLine, runLocalCommand, withLocalHelp } from "./local_commands.ts";
-import {
-  colorSupported,
-  makeColors,
-  mentions,
-  type RenderContext,
-  renderMessage,
-} from "./render.ts";
+import { colorSupported, makeColors, type RenderContext, renderMessage } from "./render.ts";
 import { SeenMessages } from "./seen_messages.ts";
 import type { ConnectionState } from "./status_line.ts";
-import { Screen } from "./terminal.ts";
+import { Screen, type ScreenOutput } from "./terminal.ts";
+
+/**
+ * A handshaken connection as the session uses it; {@linkcode ParleyClient}
+ * fits, and tests pass fakes.
+ */
+export interface SessionConnection extends HeartbeatTarget, AsyncIterable<ServerMessage> {
+  /** Sends one message. */
+  send: ParleyClient["send"];
+  /** Closes the connection; idempotent. */
+  close(): void;
+}
+
+/** Keyboard input: raw bytes, `null` at end of input; `Deno.stdin` fits. */
+export interface SessionInput {
+  /** Reads into `buffer`; resolves to the byte count, or `null` at EOF. */
+  read(buffer: Uint8Array): Promise<number | null>;
+  /** Switches raw mode, when the input is a terminal. */
+  setRaw?(raw: boolean): void;
+}
 
 /** Options for {@linkcode runInteractive}. */
 export interface InteractiveOptions {
@@ -57,6 +83,36 @@ export interface InteractiveOptions {
   backoff?: BackoffOptions;
   /** Maps a refused reconnect to the process exit code. */
   exitCodeFor: (error: ConnectError) => number;
+  /**
+   * Keyboard input.
+   * @default {Deno.stdin}
+   */
+  input?: SessionInput;
+  /**
+   * The screen.
+   * @default {Deno.stdout}
+   */
+  output?: ScreenOutput;
+  /**
+   * Where the final "connection closed" line goes.
+   * @default {Deno.stderr}
+   */
+  errorOutput?: ScreenOutput;
+  /**
+   * Terminal width, in columns.
+   * @default {() => Deno.consoleSize().columns}
+   */
+  columns?: () => number;
+  /**
+   * Colour on or off.
+   * @default {colorSupported()}
+   */
+  color?: boolean;
+  /**
+   * Opens a new connection when reconnecting; rejects with `ConnectError`.
+   * @default {connect from client_connection.ts}
+   */
+  connect?: (options: ConnectOptions) => Promise<SessionConnection>;
 }
 
 /** Commands offered by Tab before the server's `/help` list arrives. */
@@ -74,15 +130,6 @@ const FALLBACK_COMMANDS = [
   "/save",
 ];
 
-/** Refusals that another attempt cannot fix. */
-const PERMANENT_REFUSALS = new Set<ErrorCode | undefined>([
-  "auth_failed",
-  "locked_out",
-  "banned",
-  "bad_version",
-  "nick_invalid",
-]);
-
 /** Most lines kept while offline. */
 const MAX_OUTBOX = 100;
 
@@ -97,29 +144,33 @@ const MAX_OUTBOX = 100;
  *   replaced), or the code of a permanent refusal while reconnecting.
  */
 export async function runInteractive(
-  first: ParleyClient,
+  first: SessionConnection,
   options: InteractiveOptions,
 ): Promise<number> {
+  const input = options.input ?? Deno.stdin;
+  const output = options.output ?? Deno.stdout;
+  const errorOutput = options.errorOutput ?? Deno.stderr;
+  const openConnection = options.connect ?? connectTcp;
   const state = new ChatState(first.welcome.nick);
   state.welcome(first.welcome);
+  const policy = new ReconnectPolicy(options.backoff);
+  policy.welcomed(first.welcome);
   const ignores = new IgnoreList();
   const seen = new SeenMessages();
-  const colors = makeColors(colorSupported());
+  const colors = makeColors(options.color ?? colorSupported());
   const ctx: RenderContext = { colors, me: state.me, activeRoom: state.activeRoom };
   const editor = new LineEditor();
-  const screen = new Screen(Deno.stdout, editor, () => Deno.consoleSize().columns);
+  const screen = new Screen(output, editor, options.columns ?? (() => Deno.consoleSize().columns));
   const server = formatAddress(options.address);
   const reconnect = options.reconnect ?? true;
   let serverCommands = FALLBACK_COMMANDS;
-  let client: ParleyClient | undefined = first;
+  let client: SessionConnection | undefined = first;
   let connection: ConnectionState = "connected";
   let detail: string | undefined;
   let nextRef = 1;
   const outbox: string[] = [];
   const quit = Promise.withResolvers<"quit">();
   let quitSent = false;
-  /** The resume token of the latest welcome. */
-  let lastResume = first.welcome.resume;
 
   const refresh = () => {
     screen.setStatus({
@@ -153,12 +204,12 @@ export async function runInteractive(
       const text = renderMessage(item.type === "help" ? withLocalHelp(item) : item, ctx);
       if (text === null) continue;
       const mentioned = (item.type === "msg" || item.type === "action") &&
-        item.from !== state.me && mentions(item.text, state.me);
+        !state.isMe(item.from) && mentions(item.text, state.me);
       screen.print(mentioned && options.bell ? text + "\x07" : text);
     }
     refresh();
   };
-  const send = async (target: ParleyClient, message: Parameters<ParleyClient["send"]>[0]) => {
+  const send = async (target: SessionConnection, message: Parameters<ParleyClient["send"]>[0]) => {
     try {
       await target.send(message);
     } catch (error) {
@@ -217,7 +268,7 @@ export async function runInteractive(
   };
   /** `help` answers still expected for our own silent requests. */
   let silentHelps = 0;
-  const askForCommands = (target: ParleyClient) => {
+  const askForCommands = (target: SessionConnection) => {
     // The answer updates the Tab list without being shown; its ack is ignored
     // (the ref is not pending in the chat state).
     silentHelps++;
@@ -228,7 +279,7 @@ export async function runInteractive(
     const decoder = new TextDecoder();
     const buffer = new Uint8Array(4096);
     while (true) {
-      const n = await Deno.stdin.read(buffer);
+      const n = await input.read(buffer);
       if (n === null) return;
       for (const event of editor.feed(decoder.decode(buffer.subarray(0, n), { stream: true }))) {
         if (event.kind === "redraw") screen.redraw();
@@ -244,48 +295,46 @@ export async function runInteractive(
   typing.then(() => quit.resolve("quit"), () => quit.resolve("quit"));
 
   /** Waits `ms`, or less if the user quits; true if they quit. */
-  const sleep = (ms: number) =>
-    Promise.race([delay(ms).then(() => false), quit.promise.then(() => true)]);
+  const sleep = (ms: number) => within(quit.promise.then(() => true), ms, false);
 
   /** Reconnects with backoff; returns the new connection or an exit code. */
-  const reconnectLoop = async (): Promise<ParleyClient | number> => {
-    let nick = state.me;
-    let resume = lastResume;
-    for (let attempt = 1;; attempt++) {
-      const wait = reconnectDelay(attempt, options.backoff);
-      const seconds = (wait / 1000).toFixed(1);
+  const reconnectLoop = async (): Promise<SessionConnection | number> => {
+    policy.dropped(state.me);
+    while (true) {
+      const { attempt, delayMs, nick, resume } = policy.next();
+      const seconds = (delayMs / 1000).toFixed(1);
       connection = "reconnecting";
       detail = `attempt ${attempt} in ${seconds}s`;
       info(`--- reconnecting to ${server} in ${seconds}s (attempt ${attempt}); Ctrl-D to give up`);
       refresh();
-      if (await sleep(wait)) return EXIT_OK;
+      if (await sleep(delayMs)) return EXIT_OK;
       connection = "connecting";
       detail = `attempt ${attempt}`;
       refresh();
-      const attempting = connect({
+      const attempting = openConnection({
         address: options.address,
         nick,
         password: options.password,
         caCerts: options.caCerts,
         resume,
       });
-      let result: ParleyClient | "quit";
+      let result: SessionConnection | "quit";
       try {
         result = await Promise.race([attempting, quit.promise]);
       } catch (error) {
         if (!(error instanceof ConnectError)) throw error;
-        if (error.kind === "refused" && error.code === "nick_taken") {
-          const other = alternateNick(nick);
-          warn(`!!! ${error.message}: someone else has it now; trying ${other}`);
-          nick = other;
-          resume = undefined;
+        if (error.kind !== "refused") {
+          info(`--- attempt ${attempt} failed: ${error.message}`);
           continue;
         }
-        if (error.kind === "refused" && PERMANENT_REFUSALS.has(error.code)) {
+        const next = policy.refused(error.code);
+        if (next.action === "stop") {
           warn(`!!! Reconnecting to ${server} was refused: ${error.message}`);
           return options.exitCodeFor(error);
         }
-        info(`--- attempt ${attempt} failed: ${error.message}`);
+        if (next.nick !== undefined) {
+          warn(`!!! ${error.message}: someone else has it now; trying ${next.nick}`);
+        } else info(`--- attempt ${attempt} failed: ${error.message}`);
         continue;
       }
       if (result === "quit") {
@@ -295,8 +344,8 @@ export async function runInteractive(
       return result;
     }
   };
-  Deno.stdin.setRaw(true);
-  writeAllSync(Deno.stdout, "\x1b[?2004h");
+  input.setRaw?.(true);
+  writeAllSync(output, "\x1b[?2004h");
   let stopHeartbeat = () => {};
   try {
     refresh();
@@ -304,18 +353,20 @@ export async function runInteractive(
     show(first.welcome);
     await askForCommands(first);
     while (true) {
-      const current: ParleyClient = client!;
+      const current: SessionConnection = client!;
       let lastHeard = Date.now();
       stopHeartbeat = heartbeat(current, () => lastHeard);
-      let ending: "kicked" | "replaced" | "shutdown" | undefined;
+      let shutdown = false;
+      /** The server's `bye`: its code alone decides whether to reconnect. */
+      let bye: ByeMessage | undefined;
       const reading = (async () => {
         for await (const message of current) {
           lastHeard = Date.now();
           if (message.type === "ping") await send(current, { type: "pong", token: message.token });
-          if (message.type === "shutdown") ending = "shutdown";
-          if (message.type === "notice" && /^You were kicked/.test(message.text)) ending = "kicked";
-          if (message.type === "notice" && /^Your session was resumed/.test(message.text)) {
-            ending = "replaced";
+          if (message.type === "shutdown") shutdown = true;
+          if (message.type === "bye") {
+            bye = message;
+            if (message.code === "shutdown") shutdown = true;
           }
           show(message);
         }
@@ -329,7 +380,7 @@ export async function runInteractive(
         if (!quitSent) {
           await send(current, { type: "command", ref: nextRef++, name: "quit", args: "" });
         }
-        await Promise.race([reading, delay(1000)]);
+        await within(reading, 1000, undefined);
         current.close();
         return EXIT_OK;
       }
@@ -337,16 +388,15 @@ export async function runInteractive(
       client = undefined;
       silentHelps = 0;
       const lost = state.dropPending();
-      if (ending === "kicked" || ending === "replaced" || !reconnect) {
+      if (!reconnectsAfter(bye) || !reconnect) {
         screen.clearInput();
-        writeAllSync(Deno.stderr, `\r\nparley join: connection to ${server} closed\r\n`);
+        const why = bye ? ` (${bye.code}: ${sanitizeText(bye.reason)})` : "";
+        writeAllSync(errorOutput, `\r\nparley join: connection to ${server} closed${why}\r\n`);
         return EXIT_CLOSED;
       }
       connection = "reconnecting";
       detail = undefined;
-      warn(
-        ending === "shutdown" ? `-!- ${server} shut down` : `-!- connection to ${server} lost`,
-      );
+      warn(shutdown ? `-!- ${server} shut down` : `-!- connection to ${server} lost`);
       if (lost.length > 0) {
         warn(
           `!!! ${lost.length} line(s) sent just before the drop were not confirmed and may not ` +
@@ -356,7 +406,7 @@ export async function runInteractive(
       const next = await reconnectLoop();
       if (typeof next === "number") return next;
       client = next;
-      lastResume = next.welcome.resume;
+      policy.welcomed(next.welcome);
       const rejoin = state.resume(next.welcome);
       connection = "connected";
       detail = undefined;
@@ -383,24 +433,23 @@ export async function runInteractive(
     stopHeartbeat();
     client?.close();
     screen.clearInput();
-    writeAllSync(Deno.stdout, "\x1b[?2004l");
-    Deno.stdin.setRaw(false);
+    writeAllSync(output, "\x1b[?2004l");
+    input.setRaw?.(false);
   }
 }
 
 /**
- * Another nick to try when ours was taken by someone else while we were away:
- * one `_` appended, within the nick length limit.
- *
- * @param nick The taken nick.
- * @returns The alternative.
+ * Waits for `promise`, or `ms`, whichever comes first; the timer is cleared
+ * either way, so nothing is left pending.
  */
-export function alternateNick(nick: string): string {
-  const chars = [...nick];
-  return (chars.length >= MAX_NICK_LENGTH ? chars.slice(0, MAX_NICK_LENGTH - 1).join("") : nick) +
-    "_";
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+async function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<F>((resolve) => timer = setTimeout(() => resolve(fallback), ms)),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

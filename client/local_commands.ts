@@ -10,7 +10,7 @@
 
 import type { CommandInfo, HelpMessage } from "../protocol/messages.ts";
 import { validateNick } from "../protocol/names.ts";
-import { emojify, searchEmoji } from "./emoji.ts";
+import { emojify, searchEmoji } from "./core/emoji.ts";
 import type { IgnoreList } from "./ignore_list.ts";
 
 /** What a local command can see and change. */

@@ -8,7 +8,10 @@
 
 import pc from "npm:picocolors@1.1.1";
 import type { ServerMessage } from "../protocol/messages.ts";
+import { nameKey } from "../protocol/names.ts";
 import { sanitizeText } from "../protocol/sanitize.ts";
+import { mentions } from "./core/mentions.ts";
+import { nickColorIndex } from "./core/nick_color.ts";
 
 /** The colour functions used; `picocolors.createColors(enabled)`. */
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -44,20 +47,6 @@ export interface RenderContext {
 const NICK_COLORS = ["red", "green", "yellow", "blue", "magenta", "cyan"] as const;
 
 /**
- * A stable colour for a nick: the same nick always gets the same colour.
- *
- * @param nick A nick.
- * @returns An index into the six-colour palette.
- */
-export function nickColorIndex(nick: string): number {
-  let hash = 2166136261;
-  for (const ch of nick.toLowerCase()) {
-    hash = Math.imul(hash ^ ch.codePointAt(0)!, 16777619);
-  }
-  return (hash >>> 0) % NICK_COLORS.length;
-}
-
-/**
  * `[HH:MM]` in local time.
  *
  * @param ts Milliseconds since the epoch.
@@ -73,7 +62,7 @@ export function localClock(ts: number): string {
  * @param message A server message.
  * @param ctx Rendering context.
  * @returns The text (may span lines; continuation lines are indented), or
- *   `null` for messages that show nothing (ack, ping, pong).
+ *   `null` for messages that show nothing (ack, ping, pong, media_data, bye).
  *
  * @example
  * ```ts
@@ -102,7 +91,7 @@ function renderLine(message: ServerMessage, ctx: RenderContext): string | null {
     return c[NICK_COLORS[nickColorIndex(clean)]](clean);
   };
   const where = (room: string) =>
-    room.toLowerCase() === ctx.activeRoom.toLowerCase() ? "" : `${c.bold(sanitizeText(room))} `;
+    nameKey(room) === nameKey(ctx.activeRoom) ? "" : `${c.bold(sanitizeText(room))} `;
   const body = (text: string, indent: number) => indentLines(sanitizeText(text, true), indent);
   const info = (text: string) => c.dim("---") + " " + text;
   switch (message.type) {
@@ -123,7 +112,7 @@ function renderLine(message: ServerMessage, ctx: RenderContext): string | null {
       return `${time(message.ts)} ${where(message.room)}* ${nick(message.from)} ${text}`;
     }
     case "privmsg": {
-      const own = message.from.toLowerCase() === ctx.me.toLowerCase();
+      const own = nameKey(message.from) === nameKey(ctx.me);
       const tag = own ? `-> *${sanitizeText(message.to)}*` : `*${sanitizeText(message.from)}*`;
       const prefix = `[${clock(message.ts)}] ${tag} `;
       return `${time(message.ts)} ${c.magenta(tag)} ${body(message.text, prefix.length)}`;
@@ -224,20 +213,10 @@ function renderLine(message: ServerMessage, ctx: RenderContext): string | null {
     case "ping":
     case "pong":
     case "media_data":
+    // The session reports a `bye` when the connection closes (its reason follows a notice).
+    case "bye":
       return null;
   }
-}
-
-/**
- * Whether `text` mentions `nick`: `@nick` or the nick as a whole word, case-insensitively.
- *
- * @param text Message text.
- * @param nick The nick to look for.
- */
-export function mentions(text: string, nick: string): boolean {
-  if (!nick) return false;
-  const escaped = nick.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(^|[^\\p{L}\\p{N}_])@?${escaped}(?![\\p{L}\\p{N}_])`, "iu").test(text);
 }
 
 function indentLines(text: string, indent: number): string {

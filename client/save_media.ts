@@ -1,5 +1,5 @@
 /**
- * The terminal side of `/save ID [FILE]` (issue 7): writes a fetched voice or
+ * The terminal side of `/save ID [FILE]`: writes a fetched voice or
  * video message to a file.
  *
  * @module

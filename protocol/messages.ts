@@ -43,7 +43,6 @@ export const ERROR_CODES = [
   "forbidden",
   "muted",
   "internal",
-  // Issue 7: media messages.
   "media_too_large",
   "media_invalid",
   "no_such_media",
@@ -78,7 +77,7 @@ export interface ServerLimits {
   maxTextBytes: number;
   /** Interval at which the server expects traffic, in ms; idle peers are pinged. */
   heartbeatMs: number;
-  /** Largest decoded media payload accepted in a `media` message, in bytes (issue 7). */
+  /** Largest decoded media payload accepted in a `media` message, in bytes. */
   maxMediaBytes?: number;
 }
 
@@ -108,7 +107,7 @@ export interface HelloMessage {
   /** When true the server answers `welcome` and closes: a health probe that joins nothing. */
   probe?: boolean;
   /**
-   * Resume token from an earlier `welcome` (issue 3): if the nick is still held
+   * Resume token from an earlier `welcome`: if the nick is still held
    * by that earlier session (a ghost whose connection dropped), the server
    * closes the ghost and gives the nick to this connection at once.
    */
@@ -156,7 +155,7 @@ export interface PongMessage {
 /** Kinds of recorded media: voice (audio only, up to 10 s) and video (with audio, up to 15 s). */
 export type MediaKind = "voice" | "video";
 
-/** A recorded voice or video message for a room (issue 7). */
+/** A recorded voice or video message for a room. */
 export interface MediaUpload {
   type: "media";
   /** Client-chosen reference echoed in the `ack` or `error`. */
@@ -214,7 +213,7 @@ export interface WelcomeMessage {
   /** Limits the server enforces. */
   limits: ServerLimits;
   /**
-   * Resume token (issue 3): random and unguessable, new for every welcome. A
+   * Resume token: random and unguessable, new for every welcome. A
    * client that reconnects sends it as `hello.resume` to take its nick back
    * from its own ghost. Absent in probe welcomes.
    */
@@ -285,14 +284,39 @@ export interface JoinNotice {
   nick: string;
 }
 
+/**
+ * Machine codes carried by `leave`: why someone left a room. Clients act on
+ * these, never on the human `reason` text. A client must accept a code it does
+ * not know (newer servers may add some) and treat it like `"disconnected"`.
+ */
+export const LEAVE_CODES = [
+  "quit",
+  "part",
+  "kicked",
+  "replaced",
+  "timeout",
+  "slow_consumer",
+  "rate_limited",
+  "shutdown",
+  "disconnected",
+] as const;
+
+/** One of {@linkcode LEAVE_CODES}. */
+export type LeaveCode = typeof LEAVE_CODES[number];
+
 /** Someone left a room (part, quit, kick, disconnect). */
 export interface LeaveNotice {
   type: "leave";
   ts: number;
   room: string;
   nick: string;
-  /** Why, e.g. `"quit: bye"`, `"connection lost"`, `"kicked by server: spam"`. */
+  /** Why, e.g. `"quit: bye"`, `"connection lost"`, `"kicked by server: spam"`. For people only. */
   reason: string;
+  /**
+   * Why, as a machine code: one of {@linkcode LEAVE_CODES}, or a newer code this
+   * version does not know. Absent from servers older than this field.
+   */
+  code?: string;
 }
 
 /** Someone changed nick; sent to everyone sharing a room with them. */
@@ -341,13 +365,41 @@ export interface ShutdownNotice {
   reason: string;
 }
 
+/**
+ * Machine codes carried by `bye`: why the server is closing this connection.
+ * A client must accept a code it does not know and treat it as a plain drop
+ * (reconnect if it would reconnect anyway).
+ */
+export const BYE_CODES = [
+  "kicked",
+  "replaced",
+  "shutdown",
+  "rate_limited",
+] as const;
+
+/** One of {@linkcode BYE_CODES}. */
+export type ByeCode = typeof BYE_CODES[number];
+
+/**
+ * The server is closing this connection on purpose; the last frame it sends.
+ * Clients decide whether to reconnect from `code` alone: after `kicked` or
+ * `replaced` they must not reconnect by themselves.
+ */
+export interface ByeMessage {
+  type: "bye";
+  /** One of {@linkcode BYE_CODES}, or a newer code this version does not know. */
+  code: string;
+  /** The same fact for people; never matched by programs. */
+  reason: string;
+}
+
 /** The commands the server accepts. */
 export interface HelpMessage {
   type: "help";
   commands: CommandInfo[];
 }
 
-/** A voice or video message was posted to a room; fetch its bytes with `fetch_media` (issue 7). */
+/** A voice or video message was posted to a room; fetch its bytes with `fetch_media`. */
 export interface MediaNotice {
   type: "media";
   id: number;
@@ -430,6 +482,7 @@ export type ServerMessage =
   | TopicNotice
   | ServerNotice
   | ShutdownNotice
+  | ByeMessage
   | HelpMessage
   | PingMessage
   | PongMessage
@@ -744,13 +797,18 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
       text: str(o, "text"),
     }),
   join: (o) => ({ type: "join", ts: uint(o, "ts"), room: str(o, "room"), nick: str(o, "nick") }),
-  leave: (o) => ({
-    type: "leave",
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    nick: str(o, "nick"),
-    reason: str(o, "reason"),
-  }),
+  leave(o) {
+    const m: LeaveNotice = {
+      type: "leave",
+      ts: uint(o, "ts"),
+      room: str(o, "room"),
+      nick: str(o, "nick"),
+      reason: str(o, "reason"),
+    };
+    const code = optStr(o, "code");
+    if (code !== undefined) m.code = code;
+    return m;
+  },
   nick: (o) => ({ type: "nick", ts: uint(o, "ts"), old: str(o, "old"), nick: str(o, "nick") }),
   who: (o) => ({ type: "who", room: str(o, "room"), users: array(o, "users", user) }),
   rooms: (o) => ({ type: "rooms", rooms: array(o, "rooms", room) }),
@@ -768,6 +826,7 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
     return m;
   },
   shutdown: (o) => ({ type: "shutdown", ts: uint(o, "ts"), reason: str(o, "reason") }),
+  bye: (o) => ({ type: "bye", code: str(o, "code"), reason: str(o, "reason") }),
   help: (o) => ({
     type: "help",
     commands: array(o, "commands", (c) => ({
@@ -845,8 +904,10 @@ function searchHit(o: Json): SearchHit {
 /**
  * Decodes and validates a frame payload sent by a server.
  *
- * Unknown message types are returned as `null` so that older clients skip
- * what newer servers add (see "Compatibility" in `protocol/README.md`).
+ * Unknown message types are returned as `null`, and unknown fields of known
+ * types are dropped, so that older clients skip what newer servers add (see
+ * "Compatibility" in `protocol/README.md`). Code fields (`bye.code`,
+ * `leave.code`) are kept as sent even when this version does not know the value.
  *
  * @param payload UTF-8 JSON bytes (one frame's payload).
  * @returns The message, or `null` for an unknown `type`.

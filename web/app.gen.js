@@ -184,13 +184,18 @@ var serverParsers = {
     room: str(o, "room"),
     nick: str(o, "nick")
   }),
-  leave: (o) => ({
-    type: "leave",
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    nick: str(o, "nick"),
-    reason: str(o, "reason")
-  }),
+  leave(o) {
+    const m = {
+      type: "leave",
+      ts: uint(o, "ts"),
+      room: str(o, "room"),
+      nick: str(o, "nick"),
+      reason: str(o, "reason")
+    };
+    const code = optStr(o, "code");
+    if (code !== void 0) m.code = code;
+    return m;
+  },
   nick: (o) => ({
     type: "nick",
     ts: uint(o, "ts"),
@@ -226,6 +231,11 @@ var serverParsers = {
   shutdown: (o) => ({
     type: "shutdown",
     ts: uint(o, "ts"),
+    reason: str(o, "reason")
+  }),
+  bye: (o) => ({
+    type: "bye",
+    code: str(o, "code"),
     reason: str(o, "reason")
   }),
   help: (o) => ({
@@ -311,13 +321,19 @@ function parseServerMessage(payload) {
   return serverParsers[o.type](o);
 }
 
-// client/chat_state.ts
+// protocol/names.ts
+var MAX_NICK_LENGTH = 32;
+function nameKey(name) {
+  return name.normalize("NFKC").toLowerCase();
+}
+
+// client/core/chat_state.ts
 var ChatState = class {
   /** Own nick, updated on `welcome` and own `nick` notices. */
   me;
   /** The room plain lines go to. */
   activeRoom = DEFAULT_ROOM;
-  /** Rooms joined, by lower-case name to display name. */
+  /** Rooms joined, by `nameKey` to display name. */
   rooms = /* @__PURE__ */ new Map([
     [
       DEFAULT_ROOM,
@@ -326,17 +342,18 @@ var ChatState = class {
   ]);
   /** Nicks in the rooms joined (kept from `welcome`, `who`, `join`, `leave`, `nick`), for completion. */
   nicks = /* @__PURE__ */ new Set();
-  /** Rooms seen in `/rooms` listings or joined, by lower-case name, for completion. */
+  /** Rooms seen in `/rooms` listings or joined, by `nameKey`, for completion. */
   knownRooms = /* @__PURE__ */ new Map([
     [
       DEFAULT_ROOM,
       DEFAULT_ROOM
     ]
   ]);
+  /** Members of each joined room: room key to (nick key to display nick). */
   #members = /* @__PURE__ */ new Map();
   #pending = /* @__PURE__ */ new Map();
   #saves = /* @__PURE__ */ new Map();
-  /** Rooms being rejoined after a reconnect, by lower-case name. */
+  /** Rooms being rejoined after a reconnect, by `nameKey`. */
   #rejoining = /* @__PURE__ */ new Set();
   /** @param nick The nick asked for. */
   constructor(nick2) {
@@ -347,6 +364,15 @@ var ChatState = class {
     return this.#pending.size;
   }
   /**
+   * Whether `nick` is the user's own nick under the protocol's `nameKey`.
+   *
+   * @param nick Any nick.
+   * @returns True for any spelling of {@linkcode ChatState.me}.
+   */
+  isMe(nick2) {
+    return nameKey(nick2) === nameKey(this.me);
+  }
+  /**
    * Applies the server's welcome.
    *
    * @param welcome The welcome message.
@@ -355,7 +381,7 @@ var ChatState = class {
     this.me = welcome2.nick;
     this.activeRoom = welcome2.room || DEFAULT_ROOM;
     this.rooms.clear();
-    this.rooms.set(this.activeRoom.toLowerCase(), this.activeRoom);
+    this.rooms.set(nameKey(this.activeRoom), this.activeRoom);
     this.#members.clear();
     this.#setMembers(this.activeRoom, welcome2.users.map((u) => u.nick));
   }
@@ -374,12 +400,12 @@ var ChatState = class {
     ];
     const active = this.activeRoom;
     this.welcome(welcome2);
-    const rejoin = rooms2.filter((r) => r.toLowerCase() !== this.activeRoom.toLowerCase()).sort((a, b) => Number(a === active) - Number(b === active));
+    const rejoin = rooms2.filter((r) => nameKey(r) !== nameKey(this.activeRoom)).sort((a, b) => Number(a === active) - Number(b === active));
     for (const room3 of rejoin) {
-      this.rooms.set(room3.toLowerCase(), room3);
-      this.#rejoining.add(room3.toLowerCase());
+      this.rooms.set(nameKey(room3), room3);
+      this.#rejoining.add(nameKey(room3));
     }
-    if (this.rooms.has(active.toLowerCase())) this.activeRoom = active;
+    if (this.rooms.has(nameKey(active))) this.activeRoom = active;
     return rejoin;
   }
   /**
@@ -414,7 +440,7 @@ var ChatState = class {
       const args = match[2].trim();
       if (name === "join" && args) {
         const room3 = args.startsWith("#") ? args : `#${args}`;
-        const known = this.rooms.get(room3.toLowerCase());
+        const known = this.rooms.get(nameKey(room3));
         if (known && !args.includes(" ")) {
           this.activeRoom = known;
           return {
@@ -474,7 +500,7 @@ var ChatState = class {
     };
   }
   /**
-   * The file a `/save` asked for, once its `media_data` arrived (issue 7).
+   * The file a `/save` asked for, once its `media_data` arrived.
    *
    * @param ref The `ref` of the `fetch_media` request.
    * @returns The path typed after the id, or `undefined` for the default name.
@@ -559,23 +585,23 @@ var ChatState = class {
           message
         ];
       case "join":
-        if (message.nick === this.me) {
-          this.rooms.set(message.room.toLowerCase(), message.room);
-          this.knownRooms.set(message.room.toLowerCase(), message.room);
-          if (!this.#rejoining.delete(message.room.toLowerCase())) this.activeRoom = message.room;
+        if (this.isMe(message.nick)) {
+          this.rooms.set(nameKey(message.room), message.room);
+          this.knownRooms.set(nameKey(message.room), message.room);
+          if (!this.#rejoining.delete(nameKey(message.room))) this.activeRoom = message.room;
         } else {
-          this.#members.get(message.room.toLowerCase())?.add(message.nick);
+          this.#members.get(nameKey(message.room))?.set(nameKey(message.nick), message.nick);
           this.nicks.add(message.nick);
         }
         return [
           message
         ];
       case "leave":
-        this.#members.get(message.room.toLowerCase())?.delete(message.nick);
-        if (message.nick === this.me) {
-          this.#members.delete(message.room.toLowerCase());
-          this.rooms.delete(message.room.toLowerCase());
-          if (this.activeRoom.toLowerCase() === message.room.toLowerCase()) {
+        this.#members.get(nameKey(message.room))?.delete(nameKey(message.nick));
+        if (this.isMe(message.nick)) {
+          this.#members.delete(nameKey(message.room));
+          this.rooms.delete(nameKey(message.room));
+          if (nameKey(this.activeRoom) === nameKey(message.room)) {
             this.activeRoom = this.rooms.values().next().value ?? DEFAULT_ROOM;
           }
         }
@@ -584,9 +610,11 @@ var ChatState = class {
           message
         ];
       case "nick":
-        if (message.old === this.me) this.me = message.nick;
+        if (this.isMe(message.old)) this.me = message.nick;
         for (const members of this.#members.values()) {
-          if (members.delete(message.old)) members.add(message.nick);
+          if (members.delete(nameKey(message.old))) {
+            members.set(nameKey(message.nick), message.nick);
+          }
         }
         this.nicks.delete(message.old);
         this.nicks.add(message.nick);
@@ -594,14 +622,14 @@ var ChatState = class {
           message
         ];
       case "who":
-        if (this.rooms.has(message.room.toLowerCase())) {
+        if (this.rooms.has(nameKey(message.room))) {
           this.#setMembers(message.room, message.users.map((u) => u.nick));
         } else for (const user2 of message.users) this.nicks.add(user2.nick);
         return [
           message
         ];
       case "rooms":
-        for (const room3 of message.rooms) this.knownRooms.set(room3.name.toLowerCase(), room3.name);
+        for (const room3 of message.rooms) this.knownRooms.set(nameKey(room3.name), room3.name);
         return [
           message
         ];
@@ -612,72 +640,1741 @@ var ChatState = class {
     }
   }
   #setMembers(room3, nicks) {
-    this.#members.set(room3.toLowerCase(), new Set(nicks));
+    this.#members.set(nameKey(room3), new Map(nicks.map((n) => [
+      nameKey(n),
+      n
+    ])));
     this.#recountNicks();
   }
   #recountNicks() {
     this.nicks.clear();
     for (const members of this.#members.values()) {
-      for (const nick2 of members) this.nicks.add(nick2);
+      for (const nick2 of members.values()) this.nicks.add(nick2);
     }
   }
 };
 
-// web/src/emoji.ts
-var EMOJI = Object.freeze({
-  smile: "\u{1F604}",
+// ../../../root/.cache/deno/npm/registry.npmjs.org/emojilib/2.4.0/simplemap.json
+var simplemap_default = {
+  "100": "\u{1F4AF}",
+  "1234": "\u{1F522}",
+  grinning: "\u{1F600}",
+  grimacing: "\u{1F62C}",
   grin: "\u{1F601}",
   joy: "\u{1F602}",
+  rofl: "\u{1F923}",
+  partying: "\u{1F973}",
+  smiley: "\u{1F603}",
+  smile: "\u{1F604}",
+  sweat_smile: "\u{1F605}",
   laughing: "\u{1F606}",
+  innocent: "\u{1F607}",
   wink: "\u{1F609}",
   blush: "\u{1F60A}",
+  slightly_smiling_face: "\u{1F642}",
+  upside_down_face: "\u{1F643}",
+  relaxed: "\u263A\uFE0F",
+  yum: "\u{1F60B}",
+  relieved: "\u{1F60C}",
   heart_eyes: "\u{1F60D}",
-  thinking: "\u{1F914}",
-  neutral_face: "\u{1F610}",
-  sweat_smile: "\u{1F605}",
-  cry: "\u{1F622}",
-  sob: "\u{1F62D}",
-  angry: "\u{1F620}",
-  scream: "\u{1F631}",
+  smiling_face_with_three_hearts: "\u{1F970}",
+  kissing_heart: "\u{1F618}",
+  kissing: "\u{1F617}",
+  kissing_smiling_eyes: "\u{1F619}",
+  kissing_closed_eyes: "\u{1F61A}",
+  stuck_out_tongue_winking_eye: "\u{1F61C}",
+  zany: "\u{1F92A}",
+  raised_eyebrow: "\u{1F928}",
+  monocle: "\u{1F9D0}",
+  stuck_out_tongue_closed_eyes: "\u{1F61D}",
+  stuck_out_tongue: "\u{1F61B}",
+  money_mouth_face: "\u{1F911}",
+  nerd_face: "\u{1F913}",
   sunglasses: "\u{1F60E}",
-  upside_down: "\u{1F643}",
-  thumbsup: "\u{1F44D}",
-  "+1": "\u{1F44D}",
-  thumbsdown: "\u{1F44E}",
-  "-1": "\u{1F44E}",
+  star_struck: "\u{1F929}",
+  clown_face: "\u{1F921}",
+  cowboy_hat_face: "\u{1F920}",
+  hugs: "\u{1F917}",
+  smirk: "\u{1F60F}",
+  no_mouth: "\u{1F636}",
+  neutral_face: "\u{1F610}",
+  expressionless: "\u{1F611}",
+  unamused: "\u{1F612}",
+  roll_eyes: "\u{1F644}",
+  thinking: "\u{1F914}",
+  lying_face: "\u{1F925}",
+  hand_over_mouth: "\u{1F92D}",
+  shushing: "\u{1F92B}",
+  symbols_over_mouth: "\u{1F92C}",
+  exploding_head: "\u{1F92F}",
+  flushed: "\u{1F633}",
+  disappointed: "\u{1F61E}",
+  worried: "\u{1F61F}",
+  angry: "\u{1F620}",
+  rage: "\u{1F621}",
+  pensive: "\u{1F614}",
+  confused: "\u{1F615}",
+  slightly_frowning_face: "\u{1F641}",
+  frowning_face: "\u2639",
+  persevere: "\u{1F623}",
+  confounded: "\u{1F616}",
+  tired_face: "\u{1F62B}",
+  weary: "\u{1F629}",
+  pleading: "\u{1F97A}",
+  triumph: "\u{1F624}",
+  open_mouth: "\u{1F62E}",
+  scream: "\u{1F631}",
+  fearful: "\u{1F628}",
+  cold_sweat: "\u{1F630}",
+  hushed: "\u{1F62F}",
+  frowning: "\u{1F626}",
+  anguished: "\u{1F627}",
+  cry: "\u{1F622}",
+  disappointed_relieved: "\u{1F625}",
+  drooling_face: "\u{1F924}",
+  sleepy: "\u{1F62A}",
+  sweat: "\u{1F613}",
+  hot: "\u{1F975}",
+  cold: "\u{1F976}",
+  sob: "\u{1F62D}",
+  dizzy_face: "\u{1F635}",
+  astonished: "\u{1F632}",
+  zipper_mouth_face: "\u{1F910}",
+  nauseated_face: "\u{1F922}",
+  sneezing_face: "\u{1F927}",
+  vomiting: "\u{1F92E}",
+  mask: "\u{1F637}",
+  face_with_thermometer: "\u{1F912}",
+  face_with_head_bandage: "\u{1F915}",
+  woozy: "\u{1F974}",
+  sleeping: "\u{1F634}",
+  zzz: "\u{1F4A4}",
+  poop: "\u{1F4A9}",
+  smiling_imp: "\u{1F608}",
+  imp: "\u{1F47F}",
+  japanese_ogre: "\u{1F479}",
+  japanese_goblin: "\u{1F47A}",
+  skull: "\u{1F480}",
+  ghost: "\u{1F47B}",
+  alien: "\u{1F47D}",
+  robot: "\u{1F916}",
+  smiley_cat: "\u{1F63A}",
+  smile_cat: "\u{1F638}",
+  joy_cat: "\u{1F639}",
+  heart_eyes_cat: "\u{1F63B}",
+  smirk_cat: "\u{1F63C}",
+  kissing_cat: "\u{1F63D}",
+  scream_cat: "\u{1F640}",
+  crying_cat_face: "\u{1F63F}",
+  pouting_cat: "\u{1F63E}",
+  palms_up: "\u{1F932}",
+  raised_hands: "\u{1F64C}",
   clap: "\u{1F44F}",
   wave: "\u{1F44B}",
-  pray: "\u{1F64F}",
+  call_me_hand: "\u{1F919}",
+  "+1": "\u{1F44D}",
+  "-1": "\u{1F44E}",
+  facepunch: "\u{1F44A}",
+  fist: "\u270A",
+  fist_left: "\u{1F91B}",
+  fist_right: "\u{1F91C}",
+  v: "\u270C",
   ok_hand: "\u{1F44C}",
+  raised_hand: "\u270B",
+  raised_back_of_hand: "\u{1F91A}",
+  open_hands: "\u{1F450}",
   muscle: "\u{1F4AA}",
+  pray: "\u{1F64F}",
+  foot: "\u{1F9B6}",
+  leg: "\u{1F9B5}",
+  handshake: "\u{1F91D}",
+  point_up: "\u261D",
+  point_up_2: "\u{1F446}",
+  point_down: "\u{1F447}",
+  point_left: "\u{1F448}",
+  point_right: "\u{1F449}",
+  fu: "\u{1F595}",
+  raised_hand_with_fingers_splayed: "\u{1F590}",
+  love_you: "\u{1F91F}",
+  metal: "\u{1F918}",
+  crossed_fingers: "\u{1F91E}",
+  vulcan_salute: "\u{1F596}",
+  writing_hand: "\u270D",
+  selfie: "\u{1F933}",
+  nail_care: "\u{1F485}",
+  lips: "\u{1F444}",
+  tooth: "\u{1F9B7}",
+  tongue: "\u{1F445}",
+  ear: "\u{1F442}",
+  nose: "\u{1F443}",
+  eye: "\u{1F441}",
   eyes: "\u{1F440}",
-  heart: "\u2764\uFE0F",
-  broken_heart: "\u{1F494}",
-  fire: "\u{1F525}",
-  star: "\u2B50",
-  sparkles: "\u2728",
-  tada: "\u{1F389}",
-  rocket: "\u{1F680}",
-  coffee: "\u2615",
-  pizza: "\u{1F355}",
-  beer: "\u{1F37A}",
+  brain: "\u{1F9E0}",
+  bust_in_silhouette: "\u{1F464}",
+  busts_in_silhouette: "\u{1F465}",
+  speaking_head: "\u{1F5E3}",
+  baby: "\u{1F476}",
+  child: "\u{1F9D2}",
+  boy: "\u{1F466}",
+  girl: "\u{1F467}",
+  adult: "\u{1F9D1}",
+  man: "\u{1F468}",
+  woman: "\u{1F469}",
+  blonde_woman: "\u{1F471}\u200D\u2640\uFE0F",
+  blonde_man: "\u{1F471}",
+  bearded_person: "\u{1F9D4}",
+  older_adult: "\u{1F9D3}",
+  older_man: "\u{1F474}",
+  older_woman: "\u{1F475}",
+  man_with_gua_pi_mao: "\u{1F472}",
+  woman_with_headscarf: "\u{1F9D5}",
+  woman_with_turban: "\u{1F473}\u200D\u2640\uFE0F",
+  man_with_turban: "\u{1F473}",
+  policewoman: "\u{1F46E}\u200D\u2640\uFE0F",
+  policeman: "\u{1F46E}",
+  construction_worker_woman: "\u{1F477}\u200D\u2640\uFE0F",
+  construction_worker_man: "\u{1F477}",
+  guardswoman: "\u{1F482}\u200D\u2640\uFE0F",
+  guardsman: "\u{1F482}",
+  female_detective: "\u{1F575}\uFE0F\u200D\u2640\uFE0F",
+  male_detective: "\u{1F575}",
+  woman_health_worker: "\u{1F469}\u200D\u2695\uFE0F",
+  man_health_worker: "\u{1F468}\u200D\u2695\uFE0F",
+  woman_farmer: "\u{1F469}\u200D\u{1F33E}",
+  man_farmer: "\u{1F468}\u200D\u{1F33E}",
+  woman_cook: "\u{1F469}\u200D\u{1F373}",
+  man_cook: "\u{1F468}\u200D\u{1F373}",
+  woman_student: "\u{1F469}\u200D\u{1F393}",
+  man_student: "\u{1F468}\u200D\u{1F393}",
+  woman_singer: "\u{1F469}\u200D\u{1F3A4}",
+  man_singer: "\u{1F468}\u200D\u{1F3A4}",
+  woman_teacher: "\u{1F469}\u200D\u{1F3EB}",
+  man_teacher: "\u{1F468}\u200D\u{1F3EB}",
+  woman_factory_worker: "\u{1F469}\u200D\u{1F3ED}",
+  man_factory_worker: "\u{1F468}\u200D\u{1F3ED}",
+  woman_technologist: "\u{1F469}\u200D\u{1F4BB}",
+  man_technologist: "\u{1F468}\u200D\u{1F4BB}",
+  woman_office_worker: "\u{1F469}\u200D\u{1F4BC}",
+  man_office_worker: "\u{1F468}\u200D\u{1F4BC}",
+  woman_mechanic: "\u{1F469}\u200D\u{1F527}",
+  man_mechanic: "\u{1F468}\u200D\u{1F527}",
+  woman_scientist: "\u{1F469}\u200D\u{1F52C}",
+  man_scientist: "\u{1F468}\u200D\u{1F52C}",
+  woman_artist: "\u{1F469}\u200D\u{1F3A8}",
+  man_artist: "\u{1F468}\u200D\u{1F3A8}",
+  woman_firefighter: "\u{1F469}\u200D\u{1F692}",
+  man_firefighter: "\u{1F468}\u200D\u{1F692}",
+  woman_pilot: "\u{1F469}\u200D\u2708\uFE0F",
+  man_pilot: "\u{1F468}\u200D\u2708\uFE0F",
+  woman_astronaut: "\u{1F469}\u200D\u{1F680}",
+  man_astronaut: "\u{1F468}\u200D\u{1F680}",
+  woman_judge: "\u{1F469}\u200D\u2696\uFE0F",
+  man_judge: "\u{1F468}\u200D\u2696\uFE0F",
+  woman_superhero: "\u{1F9B8}\u200D\u2640\uFE0F",
+  man_superhero: "\u{1F9B8}\u200D\u2642\uFE0F",
+  woman_supervillain: "\u{1F9B9}\u200D\u2640\uFE0F",
+  man_supervillain: "\u{1F9B9}\u200D\u2642\uFE0F",
+  mrs_claus: "\u{1F936}",
+  santa: "\u{1F385}",
+  sorceress: "\u{1F9D9}\u200D\u2640\uFE0F",
+  wizard: "\u{1F9D9}\u200D\u2642\uFE0F",
+  woman_elf: "\u{1F9DD}\u200D\u2640\uFE0F",
+  man_elf: "\u{1F9DD}\u200D\u2642\uFE0F",
+  woman_vampire: "\u{1F9DB}\u200D\u2640\uFE0F",
+  man_vampire: "\u{1F9DB}\u200D\u2642\uFE0F",
+  woman_zombie: "\u{1F9DF}\u200D\u2640\uFE0F",
+  man_zombie: "\u{1F9DF}\u200D\u2642\uFE0F",
+  woman_genie: "\u{1F9DE}\u200D\u2640\uFE0F",
+  man_genie: "\u{1F9DE}\u200D\u2642\uFE0F",
+  mermaid: "\u{1F9DC}\u200D\u2640\uFE0F",
+  merman: "\u{1F9DC}\u200D\u2642\uFE0F",
+  woman_fairy: "\u{1F9DA}\u200D\u2640\uFE0F",
+  man_fairy: "\u{1F9DA}\u200D\u2642\uFE0F",
+  angel: "\u{1F47C}",
+  pregnant_woman: "\u{1F930}",
+  breastfeeding: "\u{1F931}",
+  princess: "\u{1F478}",
+  prince: "\u{1F934}",
+  bride_with_veil: "\u{1F470}",
+  man_in_tuxedo: "\u{1F935}",
+  running_woman: "\u{1F3C3}\u200D\u2640\uFE0F",
+  running_man: "\u{1F3C3}",
+  walking_woman: "\u{1F6B6}\u200D\u2640\uFE0F",
+  walking_man: "\u{1F6B6}",
+  dancer: "\u{1F483}",
+  man_dancing: "\u{1F57A}",
+  dancing_women: "\u{1F46F}",
+  dancing_men: "\u{1F46F}\u200D\u2642\uFE0F",
+  couple: "\u{1F46B}",
+  two_men_holding_hands: "\u{1F46C}",
+  two_women_holding_hands: "\u{1F46D}",
+  bowing_woman: "\u{1F647}\u200D\u2640\uFE0F",
+  bowing_man: "\u{1F647}",
+  man_facepalming: "\u{1F926}\u200D\u2642\uFE0F",
+  woman_facepalming: "\u{1F926}\u200D\u2640\uFE0F",
+  woman_shrugging: "\u{1F937}",
+  man_shrugging: "\u{1F937}\u200D\u2642\uFE0F",
+  tipping_hand_woman: "\u{1F481}",
+  tipping_hand_man: "\u{1F481}\u200D\u2642\uFE0F",
+  no_good_woman: "\u{1F645}",
+  no_good_man: "\u{1F645}\u200D\u2642\uFE0F",
+  ok_woman: "\u{1F646}",
+  ok_man: "\u{1F646}\u200D\u2642\uFE0F",
+  raising_hand_woman: "\u{1F64B}",
+  raising_hand_man: "\u{1F64B}\u200D\u2642\uFE0F",
+  pouting_woman: "\u{1F64E}",
+  pouting_man: "\u{1F64E}\u200D\u2642\uFE0F",
+  frowning_woman: "\u{1F64D}",
+  frowning_man: "\u{1F64D}\u200D\u2642\uFE0F",
+  haircut_woman: "\u{1F487}",
+  haircut_man: "\u{1F487}\u200D\u2642\uFE0F",
+  massage_woman: "\u{1F486}",
+  massage_man: "\u{1F486}\u200D\u2642\uFE0F",
+  woman_in_steamy_room: "\u{1F9D6}\u200D\u2640\uFE0F",
+  man_in_steamy_room: "\u{1F9D6}\u200D\u2642\uFE0F",
+  couple_with_heart_woman_man: "\u{1F491}",
+  couple_with_heart_woman_woman: "\u{1F469}\u200D\u2764\uFE0F\u200D\u{1F469}",
+  couple_with_heart_man_man: "\u{1F468}\u200D\u2764\uFE0F\u200D\u{1F468}",
+  couplekiss_man_woman: "\u{1F48F}",
+  couplekiss_woman_woman: "\u{1F469}\u200D\u2764\uFE0F\u200D\u{1F48B}\u200D\u{1F469}",
+  couplekiss_man_man: "\u{1F468}\u200D\u2764\uFE0F\u200D\u{1F48B}\u200D\u{1F468}",
+  family_man_woman_boy: "\u{1F46A}",
+  family_man_woman_girl: "\u{1F468}\u200D\u{1F469}\u200D\u{1F467}",
+  family_man_woman_girl_boy: "\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}",
+  family_man_woman_boy_boy: "\u{1F468}\u200D\u{1F469}\u200D\u{1F466}\u200D\u{1F466}",
+  family_man_woman_girl_girl: "\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F467}",
+  family_woman_woman_boy: "\u{1F469}\u200D\u{1F469}\u200D\u{1F466}",
+  family_woman_woman_girl: "\u{1F469}\u200D\u{1F469}\u200D\u{1F467}",
+  family_woman_woman_girl_boy: "\u{1F469}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}",
+  family_woman_woman_boy_boy: "\u{1F469}\u200D\u{1F469}\u200D\u{1F466}\u200D\u{1F466}",
+  family_woman_woman_girl_girl: "\u{1F469}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F467}",
+  family_man_man_boy: "\u{1F468}\u200D\u{1F468}\u200D\u{1F466}",
+  family_man_man_girl: "\u{1F468}\u200D\u{1F468}\u200D\u{1F467}",
+  family_man_man_girl_boy: "\u{1F468}\u200D\u{1F468}\u200D\u{1F467}\u200D\u{1F466}",
+  family_man_man_boy_boy: "\u{1F468}\u200D\u{1F468}\u200D\u{1F466}\u200D\u{1F466}",
+  family_man_man_girl_girl: "\u{1F468}\u200D\u{1F468}\u200D\u{1F467}\u200D\u{1F467}",
+  family_woman_boy: "\u{1F469}\u200D\u{1F466}",
+  family_woman_girl: "\u{1F469}\u200D\u{1F467}",
+  family_woman_girl_boy: "\u{1F469}\u200D\u{1F467}\u200D\u{1F466}",
+  family_woman_boy_boy: "\u{1F469}\u200D\u{1F466}\u200D\u{1F466}",
+  family_woman_girl_girl: "\u{1F469}\u200D\u{1F467}\u200D\u{1F467}",
+  family_man_boy: "\u{1F468}\u200D\u{1F466}",
+  family_man_girl: "\u{1F468}\u200D\u{1F467}",
+  family_man_girl_boy: "\u{1F468}\u200D\u{1F467}\u200D\u{1F466}",
+  family_man_boy_boy: "\u{1F468}\u200D\u{1F466}\u200D\u{1F466}",
+  family_man_girl_girl: "\u{1F468}\u200D\u{1F467}\u200D\u{1F467}",
+  yarn: "\u{1F9F6}",
+  thread: "\u{1F9F5}",
+  coat: "\u{1F9E5}",
+  labcoat: "\u{1F97C}",
+  womans_clothes: "\u{1F45A}",
+  tshirt: "\u{1F455}",
+  jeans: "\u{1F456}",
+  necktie: "\u{1F454}",
+  dress: "\u{1F457}",
+  bikini: "\u{1F459}",
+  kimono: "\u{1F458}",
+  lipstick: "\u{1F484}",
+  kiss: "\u{1F48B}",
+  footprints: "\u{1F463}",
+  flat_shoe: "\u{1F97F}",
+  high_heel: "\u{1F460}",
+  sandal: "\u{1F461}",
+  boot: "\u{1F462}",
+  mans_shoe: "\u{1F45E}",
+  athletic_shoe: "\u{1F45F}",
+  hiking_boot: "\u{1F97E}",
+  socks: "\u{1F9E6}",
+  gloves: "\u{1F9E4}",
+  scarf: "\u{1F9E3}",
+  womans_hat: "\u{1F452}",
+  tophat: "\u{1F3A9}",
+  billed_hat: "\u{1F9E2}",
+  rescue_worker_helmet: "\u26D1",
+  mortar_board: "\u{1F393}",
+  crown: "\u{1F451}",
+  school_satchel: "\u{1F392}",
+  luggage: "\u{1F9F3}",
+  pouch: "\u{1F45D}",
+  purse: "\u{1F45B}",
+  handbag: "\u{1F45C}",
+  briefcase: "\u{1F4BC}",
+  eyeglasses: "\u{1F453}",
+  dark_sunglasses: "\u{1F576}",
+  goggles: "\u{1F97D}",
+  ring: "\u{1F48D}",
+  closed_umbrella: "\u{1F302}",
+  dog: "\u{1F436}",
+  cat: "\u{1F431}",
+  mouse: "\u{1F42D}",
+  hamster: "\u{1F439}",
+  rabbit: "\u{1F430}",
+  fox_face: "\u{1F98A}",
+  bear: "\u{1F43B}",
+  panda_face: "\u{1F43C}",
+  koala: "\u{1F428}",
+  tiger: "\u{1F42F}",
+  lion: "\u{1F981}",
+  cow: "\u{1F42E}",
+  pig: "\u{1F437}",
+  pig_nose: "\u{1F43D}",
+  frog: "\u{1F438}",
+  squid: "\u{1F991}",
+  octopus: "\u{1F419}",
+  shrimp: "\u{1F990}",
+  monkey_face: "\u{1F435}",
+  gorilla: "\u{1F98D}",
+  see_no_evil: "\u{1F648}",
+  hear_no_evil: "\u{1F649}",
+  speak_no_evil: "\u{1F64A}",
+  monkey: "\u{1F412}",
+  chicken: "\u{1F414}",
+  penguin: "\u{1F427}",
+  bird: "\u{1F426}",
+  baby_chick: "\u{1F424}",
+  hatching_chick: "\u{1F423}",
+  hatched_chick: "\u{1F425}",
+  duck: "\u{1F986}",
+  eagle: "\u{1F985}",
+  owl: "\u{1F989}",
+  bat: "\u{1F987}",
+  wolf: "\u{1F43A}",
+  boar: "\u{1F417}",
+  horse: "\u{1F434}",
+  unicorn: "\u{1F984}",
+  honeybee: "\u{1F41D}",
   bug: "\u{1F41B}",
-  check: "\u2705",
-  x: "\u274C",
-  warning: "\u26A0\uFE0F",
-  question: "\u2753",
-  bulb: "\u{1F4A1}",
+  butterfly: "\u{1F98B}",
+  snail: "\u{1F40C}",
+  beetle: "\u{1F41E}",
+  ant: "\u{1F41C}",
+  grasshopper: "\u{1F997}",
+  spider: "\u{1F577}",
+  scorpion: "\u{1F982}",
+  crab: "\u{1F980}",
+  snake: "\u{1F40D}",
+  lizard: "\u{1F98E}",
+  "t-rex": "\u{1F996}",
+  sauropod: "\u{1F995}",
+  turtle: "\u{1F422}",
+  tropical_fish: "\u{1F420}",
+  fish: "\u{1F41F}",
+  blowfish: "\u{1F421}",
+  dolphin: "\u{1F42C}",
+  shark: "\u{1F988}",
+  whale: "\u{1F433}",
+  whale2: "\u{1F40B}",
+  crocodile: "\u{1F40A}",
+  leopard: "\u{1F406}",
+  zebra: "\u{1F993}",
+  tiger2: "\u{1F405}",
+  water_buffalo: "\u{1F403}",
+  ox: "\u{1F402}",
+  cow2: "\u{1F404}",
+  deer: "\u{1F98C}",
+  dromedary_camel: "\u{1F42A}",
+  camel: "\u{1F42B}",
+  giraffe: "\u{1F992}",
+  elephant: "\u{1F418}",
+  rhinoceros: "\u{1F98F}",
+  goat: "\u{1F410}",
+  ram: "\u{1F40F}",
+  sheep: "\u{1F411}",
+  racehorse: "\u{1F40E}",
+  pig2: "\u{1F416}",
+  rat: "\u{1F400}",
+  mouse2: "\u{1F401}",
+  rooster: "\u{1F413}",
+  turkey: "\u{1F983}",
+  dove: "\u{1F54A}",
+  dog2: "\u{1F415}",
+  poodle: "\u{1F429}",
+  cat2: "\u{1F408}",
+  rabbit2: "\u{1F407}",
+  chipmunk: "\u{1F43F}",
+  hedgehog: "\u{1F994}",
+  raccoon: "\u{1F99D}",
+  llama: "\u{1F999}",
+  hippopotamus: "\u{1F99B}",
+  kangaroo: "\u{1F998}",
+  badger: "\u{1F9A1}",
+  swan: "\u{1F9A2}",
+  peacock: "\u{1F99A}",
+  parrot: "\u{1F99C}",
+  lobster: "\u{1F99E}",
+  mosquito: "\u{1F99F}",
+  paw_prints: "\u{1F43E}",
+  dragon: "\u{1F409}",
+  dragon_face: "\u{1F432}",
+  cactus: "\u{1F335}",
+  christmas_tree: "\u{1F384}",
+  evergreen_tree: "\u{1F332}",
+  deciduous_tree: "\u{1F333}",
+  palm_tree: "\u{1F334}",
+  seedling: "\u{1F331}",
+  herb: "\u{1F33F}",
+  shamrock: "\u2618",
+  four_leaf_clover: "\u{1F340}",
+  bamboo: "\u{1F38D}",
+  tanabata_tree: "\u{1F38B}",
+  leaves: "\u{1F343}",
+  fallen_leaf: "\u{1F342}",
+  maple_leaf: "\u{1F341}",
+  ear_of_rice: "\u{1F33E}",
+  hibiscus: "\u{1F33A}",
+  sunflower: "\u{1F33B}",
+  rose: "\u{1F339}",
+  wilted_flower: "\u{1F940}",
+  tulip: "\u{1F337}",
+  blossom: "\u{1F33C}",
+  cherry_blossom: "\u{1F338}",
+  bouquet: "\u{1F490}",
+  mushroom: "\u{1F344}",
+  chestnut: "\u{1F330}",
+  jack_o_lantern: "\u{1F383}",
+  shell: "\u{1F41A}",
+  spider_web: "\u{1F578}",
+  earth_americas: "\u{1F30E}",
+  earth_africa: "\u{1F30D}",
+  earth_asia: "\u{1F30F}",
+  full_moon: "\u{1F315}",
+  waning_gibbous_moon: "\u{1F316}",
+  last_quarter_moon: "\u{1F317}",
+  waning_crescent_moon: "\u{1F318}",
+  new_moon: "\u{1F311}",
+  waxing_crescent_moon: "\u{1F312}",
+  first_quarter_moon: "\u{1F313}",
+  waxing_gibbous_moon: "\u{1F314}",
+  new_moon_with_face: "\u{1F31A}",
+  full_moon_with_face: "\u{1F31D}",
+  first_quarter_moon_with_face: "\u{1F31B}",
+  last_quarter_moon_with_face: "\u{1F31C}",
+  sun_with_face: "\u{1F31E}",
+  crescent_moon: "\u{1F319}",
+  star: "\u2B50",
+  star2: "\u{1F31F}",
+  dizzy: "\u{1F4AB}",
+  sparkles: "\u2728",
+  comet: "\u2604",
+  sunny: "\u2600\uFE0F",
+  sun_behind_small_cloud: "\u{1F324}",
+  partly_sunny: "\u26C5",
+  sun_behind_large_cloud: "\u{1F325}",
+  sun_behind_rain_cloud: "\u{1F326}",
+  cloud: "\u2601\uFE0F",
+  cloud_with_rain: "\u{1F327}",
+  cloud_with_lightning_and_rain: "\u26C8",
+  cloud_with_lightning: "\u{1F329}",
   zap: "\u26A1",
-  "100": "\u{1F4AF}",
-  poop: "\u{1F4A9}",
-  skull: "\u{1F480}",
-  sun: "\u2600\uFE0F",
-  moon: "\u{1F319}"
-});
+  fire: "\u{1F525}",
+  boom: "\u{1F4A5}",
+  snowflake: "\u2744\uFE0F",
+  cloud_with_snow: "\u{1F328}",
+  snowman: "\u26C4",
+  snowman_with_snow: "\u2603",
+  wind_face: "\u{1F32C}",
+  dash: "\u{1F4A8}",
+  tornado: "\u{1F32A}",
+  fog: "\u{1F32B}",
+  open_umbrella: "\u2602",
+  umbrella: "\u2614",
+  droplet: "\u{1F4A7}",
+  sweat_drops: "\u{1F4A6}",
+  ocean: "\u{1F30A}",
+  green_apple: "\u{1F34F}",
+  apple: "\u{1F34E}",
+  pear: "\u{1F350}",
+  tangerine: "\u{1F34A}",
+  lemon: "\u{1F34B}",
+  banana: "\u{1F34C}",
+  watermelon: "\u{1F349}",
+  grapes: "\u{1F347}",
+  strawberry: "\u{1F353}",
+  melon: "\u{1F348}",
+  cherries: "\u{1F352}",
+  peach: "\u{1F351}",
+  pineapple: "\u{1F34D}",
+  coconut: "\u{1F965}",
+  kiwi_fruit: "\u{1F95D}",
+  mango: "\u{1F96D}",
+  avocado: "\u{1F951}",
+  broccoli: "\u{1F966}",
+  tomato: "\u{1F345}",
+  eggplant: "\u{1F346}",
+  cucumber: "\u{1F952}",
+  carrot: "\u{1F955}",
+  hot_pepper: "\u{1F336}",
+  potato: "\u{1F954}",
+  corn: "\u{1F33D}",
+  leafy_greens: "\u{1F96C}",
+  sweet_potato: "\u{1F360}",
+  peanuts: "\u{1F95C}",
+  honey_pot: "\u{1F36F}",
+  croissant: "\u{1F950}",
+  bread: "\u{1F35E}",
+  baguette_bread: "\u{1F956}",
+  bagel: "\u{1F96F}",
+  pretzel: "\u{1F968}",
+  cheese: "\u{1F9C0}",
+  egg: "\u{1F95A}",
+  bacon: "\u{1F953}",
+  steak: "\u{1F969}",
+  pancakes: "\u{1F95E}",
+  poultry_leg: "\u{1F357}",
+  meat_on_bone: "\u{1F356}",
+  bone: "\u{1F9B4}",
+  fried_shrimp: "\u{1F364}",
+  fried_egg: "\u{1F373}",
+  hamburger: "\u{1F354}",
+  fries: "\u{1F35F}",
+  stuffed_flatbread: "\u{1F959}",
+  hotdog: "\u{1F32D}",
+  pizza: "\u{1F355}",
+  sandwich: "\u{1F96A}",
+  canned_food: "\u{1F96B}",
+  spaghetti: "\u{1F35D}",
+  taco: "\u{1F32E}",
+  burrito: "\u{1F32F}",
+  green_salad: "\u{1F957}",
+  shallow_pan_of_food: "\u{1F958}",
+  ramen: "\u{1F35C}",
+  stew: "\u{1F372}",
+  fish_cake: "\u{1F365}",
+  fortune_cookie: "\u{1F960}",
+  sushi: "\u{1F363}",
+  bento: "\u{1F371}",
+  curry: "\u{1F35B}",
+  rice_ball: "\u{1F359}",
+  rice: "\u{1F35A}",
+  rice_cracker: "\u{1F358}",
+  oden: "\u{1F362}",
+  dango: "\u{1F361}",
+  shaved_ice: "\u{1F367}",
+  ice_cream: "\u{1F368}",
+  icecream: "\u{1F366}",
+  pie: "\u{1F967}",
+  cake: "\u{1F370}",
+  cupcake: "\u{1F9C1}",
+  moon_cake: "\u{1F96E}",
+  birthday: "\u{1F382}",
+  custard: "\u{1F36E}",
+  candy: "\u{1F36C}",
+  lollipop: "\u{1F36D}",
+  chocolate_bar: "\u{1F36B}",
+  popcorn: "\u{1F37F}",
+  dumpling: "\u{1F95F}",
+  doughnut: "\u{1F369}",
+  cookie: "\u{1F36A}",
+  milk_glass: "\u{1F95B}",
+  beer: "\u{1F37A}",
+  beers: "\u{1F37B}",
+  clinking_glasses: "\u{1F942}",
+  wine_glass: "\u{1F377}",
+  tumbler_glass: "\u{1F943}",
+  cocktail: "\u{1F378}",
+  tropical_drink: "\u{1F379}",
+  champagne: "\u{1F37E}",
+  sake: "\u{1F376}",
+  tea: "\u{1F375}",
+  cup_with_straw: "\u{1F964}",
+  coffee: "\u2615",
+  baby_bottle: "\u{1F37C}",
+  salt: "\u{1F9C2}",
+  spoon: "\u{1F944}",
+  fork_and_knife: "\u{1F374}",
+  plate_with_cutlery: "\u{1F37D}",
+  bowl_with_spoon: "\u{1F963}",
+  takeout_box: "\u{1F961}",
+  chopsticks: "\u{1F962}",
+  soccer: "\u26BD",
+  basketball: "\u{1F3C0}",
+  football: "\u{1F3C8}",
+  baseball: "\u26BE",
+  softball: "\u{1F94E}",
+  tennis: "\u{1F3BE}",
+  volleyball: "\u{1F3D0}",
+  rugby_football: "\u{1F3C9}",
+  flying_disc: "\u{1F94F}",
+  "8ball": "\u{1F3B1}",
+  golf: "\u26F3",
+  golfing_woman: "\u{1F3CC}\uFE0F\u200D\u2640\uFE0F",
+  golfing_man: "\u{1F3CC}",
+  ping_pong: "\u{1F3D3}",
+  badminton: "\u{1F3F8}",
+  goal_net: "\u{1F945}",
+  ice_hockey: "\u{1F3D2}",
+  field_hockey: "\u{1F3D1}",
+  lacrosse: "\u{1F94D}",
+  cricket: "\u{1F3CF}",
+  ski: "\u{1F3BF}",
+  skier: "\u26F7",
+  snowboarder: "\u{1F3C2}",
+  person_fencing: "\u{1F93A}",
+  women_wrestling: "\u{1F93C}\u200D\u2640\uFE0F",
+  men_wrestling: "\u{1F93C}\u200D\u2642\uFE0F",
+  woman_cartwheeling: "\u{1F938}\u200D\u2640\uFE0F",
+  man_cartwheeling: "\u{1F938}\u200D\u2642\uFE0F",
+  woman_playing_handball: "\u{1F93E}\u200D\u2640\uFE0F",
+  man_playing_handball: "\u{1F93E}\u200D\u2642\uFE0F",
+  ice_skate: "\u26F8",
+  curling_stone: "\u{1F94C}",
+  skateboard: "\u{1F6F9}",
+  sled: "\u{1F6F7}",
+  bow_and_arrow: "\u{1F3F9}",
+  fishing_pole_and_fish: "\u{1F3A3}",
+  boxing_glove: "\u{1F94A}",
+  martial_arts_uniform: "\u{1F94B}",
+  rowing_woman: "\u{1F6A3}\u200D\u2640\uFE0F",
+  rowing_man: "\u{1F6A3}",
+  climbing_woman: "\u{1F9D7}\u200D\u2640\uFE0F",
+  climbing_man: "\u{1F9D7}\u200D\u2642\uFE0F",
+  swimming_woman: "\u{1F3CA}\u200D\u2640\uFE0F",
+  swimming_man: "\u{1F3CA}",
+  woman_playing_water_polo: "\u{1F93D}\u200D\u2640\uFE0F",
+  man_playing_water_polo: "\u{1F93D}\u200D\u2642\uFE0F",
+  woman_in_lotus_position: "\u{1F9D8}\u200D\u2640\uFE0F",
+  man_in_lotus_position: "\u{1F9D8}\u200D\u2642\uFE0F",
+  surfing_woman: "\u{1F3C4}\u200D\u2640\uFE0F",
+  surfing_man: "\u{1F3C4}",
+  bath: "\u{1F6C0}",
+  basketball_woman: "\u26F9\uFE0F\u200D\u2640\uFE0F",
+  basketball_man: "\u26F9",
+  weight_lifting_woman: "\u{1F3CB}\uFE0F\u200D\u2640\uFE0F",
+  weight_lifting_man: "\u{1F3CB}",
+  biking_woman: "\u{1F6B4}\u200D\u2640\uFE0F",
+  biking_man: "\u{1F6B4}",
+  mountain_biking_woman: "\u{1F6B5}\u200D\u2640\uFE0F",
+  mountain_biking_man: "\u{1F6B5}",
+  horse_racing: "\u{1F3C7}",
+  business_suit_levitating: "\u{1F574}",
+  trophy: "\u{1F3C6}",
+  running_shirt_with_sash: "\u{1F3BD}",
+  medal_sports: "\u{1F3C5}",
+  medal_military: "\u{1F396}",
+  "1st_place_medal": "\u{1F947}",
+  "2nd_place_medal": "\u{1F948}",
+  "3rd_place_medal": "\u{1F949}",
+  reminder_ribbon: "\u{1F397}",
+  rosette: "\u{1F3F5}",
+  ticket: "\u{1F3AB}",
+  tickets: "\u{1F39F}",
+  performing_arts: "\u{1F3AD}",
+  art: "\u{1F3A8}",
+  circus_tent: "\u{1F3AA}",
+  woman_juggling: "\u{1F939}\u200D\u2640\uFE0F",
+  man_juggling: "\u{1F939}\u200D\u2642\uFE0F",
+  microphone: "\u{1F3A4}",
+  headphones: "\u{1F3A7}",
+  musical_score: "\u{1F3BC}",
+  musical_keyboard: "\u{1F3B9}",
+  drum: "\u{1F941}",
+  saxophone: "\u{1F3B7}",
+  trumpet: "\u{1F3BA}",
+  guitar: "\u{1F3B8}",
+  violin: "\u{1F3BB}",
+  clapper: "\u{1F3AC}",
+  video_game: "\u{1F3AE}",
+  space_invader: "\u{1F47E}",
+  dart: "\u{1F3AF}",
+  game_die: "\u{1F3B2}",
+  chess_pawn: "\u265F",
+  slot_machine: "\u{1F3B0}",
+  jigsaw: "\u{1F9E9}",
+  bowling: "\u{1F3B3}",
+  red_car: "\u{1F697}",
+  taxi: "\u{1F695}",
+  blue_car: "\u{1F699}",
+  bus: "\u{1F68C}",
+  trolleybus: "\u{1F68E}",
+  racing_car: "\u{1F3CE}",
+  police_car: "\u{1F693}",
+  ambulance: "\u{1F691}",
+  fire_engine: "\u{1F692}",
+  minibus: "\u{1F690}",
+  truck: "\u{1F69A}",
+  articulated_lorry: "\u{1F69B}",
+  tractor: "\u{1F69C}",
+  kick_scooter: "\u{1F6F4}",
+  motorcycle: "\u{1F3CD}",
+  bike: "\u{1F6B2}",
+  motor_scooter: "\u{1F6F5}",
+  rotating_light: "\u{1F6A8}",
+  oncoming_police_car: "\u{1F694}",
+  oncoming_bus: "\u{1F68D}",
+  oncoming_automobile: "\u{1F698}",
+  oncoming_taxi: "\u{1F696}",
+  aerial_tramway: "\u{1F6A1}",
+  mountain_cableway: "\u{1F6A0}",
+  suspension_railway: "\u{1F69F}",
+  railway_car: "\u{1F683}",
+  train: "\u{1F68B}",
+  monorail: "\u{1F69D}",
+  bullettrain_side: "\u{1F684}",
+  bullettrain_front: "\u{1F685}",
+  light_rail: "\u{1F688}",
+  mountain_railway: "\u{1F69E}",
+  steam_locomotive: "\u{1F682}",
+  train2: "\u{1F686}",
+  metro: "\u{1F687}",
+  tram: "\u{1F68A}",
+  station: "\u{1F689}",
+  flying_saucer: "\u{1F6F8}",
+  helicopter: "\u{1F681}",
+  small_airplane: "\u{1F6E9}",
+  airplane: "\u2708\uFE0F",
+  flight_departure: "\u{1F6EB}",
+  flight_arrival: "\u{1F6EC}",
+  sailboat: "\u26F5",
+  motor_boat: "\u{1F6E5}",
+  speedboat: "\u{1F6A4}",
+  ferry: "\u26F4",
+  passenger_ship: "\u{1F6F3}",
+  rocket: "\u{1F680}",
+  artificial_satellite: "\u{1F6F0}",
+  seat: "\u{1F4BA}",
+  canoe: "\u{1F6F6}",
+  anchor: "\u2693",
+  construction: "\u{1F6A7}",
+  fuelpump: "\u26FD",
+  busstop: "\u{1F68F}",
+  vertical_traffic_light: "\u{1F6A6}",
+  traffic_light: "\u{1F6A5}",
+  checkered_flag: "\u{1F3C1}",
+  ship: "\u{1F6A2}",
+  ferris_wheel: "\u{1F3A1}",
+  roller_coaster: "\u{1F3A2}",
+  carousel_horse: "\u{1F3A0}",
+  building_construction: "\u{1F3D7}",
+  foggy: "\u{1F301}",
+  tokyo_tower: "\u{1F5FC}",
+  factory: "\u{1F3ED}",
+  fountain: "\u26F2",
+  rice_scene: "\u{1F391}",
+  mountain: "\u26F0",
+  mountain_snow: "\u{1F3D4}",
+  mount_fuji: "\u{1F5FB}",
+  volcano: "\u{1F30B}",
+  japan: "\u{1F5FE}",
+  camping: "\u{1F3D5}",
+  tent: "\u26FA",
+  national_park: "\u{1F3DE}",
+  motorway: "\u{1F6E3}",
+  railway_track: "\u{1F6E4}",
+  sunrise: "\u{1F305}",
+  sunrise_over_mountains: "\u{1F304}",
+  desert: "\u{1F3DC}",
+  beach_umbrella: "\u{1F3D6}",
+  desert_island: "\u{1F3DD}",
+  city_sunrise: "\u{1F307}",
+  city_sunset: "\u{1F306}",
+  cityscape: "\u{1F3D9}",
+  night_with_stars: "\u{1F303}",
+  bridge_at_night: "\u{1F309}",
+  milky_way: "\u{1F30C}",
+  stars: "\u{1F320}",
+  sparkler: "\u{1F387}",
+  fireworks: "\u{1F386}",
+  rainbow: "\u{1F308}",
+  houses: "\u{1F3D8}",
+  european_castle: "\u{1F3F0}",
+  japanese_castle: "\u{1F3EF}",
+  stadium: "\u{1F3DF}",
+  statue_of_liberty: "\u{1F5FD}",
+  house: "\u{1F3E0}",
+  house_with_garden: "\u{1F3E1}",
+  derelict_house: "\u{1F3DA}",
+  office: "\u{1F3E2}",
+  department_store: "\u{1F3EC}",
+  post_office: "\u{1F3E3}",
+  european_post_office: "\u{1F3E4}",
+  hospital: "\u{1F3E5}",
+  bank: "\u{1F3E6}",
+  hotel: "\u{1F3E8}",
+  convenience_store: "\u{1F3EA}",
+  school: "\u{1F3EB}",
+  love_hotel: "\u{1F3E9}",
+  wedding: "\u{1F492}",
+  classical_building: "\u{1F3DB}",
+  church: "\u26EA",
+  mosque: "\u{1F54C}",
+  synagogue: "\u{1F54D}",
+  kaaba: "\u{1F54B}",
+  shinto_shrine: "\u26E9",
+  watch: "\u231A",
+  iphone: "\u{1F4F1}",
+  calling: "\u{1F4F2}",
+  computer: "\u{1F4BB}",
+  keyboard: "\u2328",
+  desktop_computer: "\u{1F5A5}",
+  printer: "\u{1F5A8}",
+  computer_mouse: "\u{1F5B1}",
+  trackball: "\u{1F5B2}",
+  joystick: "\u{1F579}",
+  clamp: "\u{1F5DC}",
+  minidisc: "\u{1F4BD}",
+  floppy_disk: "\u{1F4BE}",
+  cd: "\u{1F4BF}",
+  dvd: "\u{1F4C0}",
+  vhs: "\u{1F4FC}",
+  camera: "\u{1F4F7}",
+  camera_flash: "\u{1F4F8}",
+  video_camera: "\u{1F4F9}",
+  movie_camera: "\u{1F3A5}",
+  film_projector: "\u{1F4FD}",
+  film_strip: "\u{1F39E}",
+  telephone_receiver: "\u{1F4DE}",
+  phone: "\u260E\uFE0F",
+  pager: "\u{1F4DF}",
+  fax: "\u{1F4E0}",
+  tv: "\u{1F4FA}",
+  radio: "\u{1F4FB}",
+  studio_microphone: "\u{1F399}",
+  level_slider: "\u{1F39A}",
+  control_knobs: "\u{1F39B}",
+  compass: "\u{1F9ED}",
+  stopwatch: "\u23F1",
+  timer_clock: "\u23F2",
+  alarm_clock: "\u23F0",
+  mantelpiece_clock: "\u{1F570}",
+  hourglass_flowing_sand: "\u23F3",
+  hourglass: "\u231B",
+  satellite: "\u{1F4E1}",
+  battery: "\u{1F50B}",
+  electric_plug: "\u{1F50C}",
+  bulb: "\u{1F4A1}",
+  flashlight: "\u{1F526}",
+  candle: "\u{1F56F}",
+  fire_extinguisher: "\u{1F9EF}",
+  wastebasket: "\u{1F5D1}",
+  oil_drum: "\u{1F6E2}",
+  money_with_wings: "\u{1F4B8}",
+  dollar: "\u{1F4B5}",
+  yen: "\u{1F4B4}",
+  euro: "\u{1F4B6}",
+  pound: "\u{1F4B7}",
+  moneybag: "\u{1F4B0}",
+  credit_card: "\u{1F4B3}",
+  gem: "\u{1F48E}",
+  balance_scale: "\u2696",
+  toolbox: "\u{1F9F0}",
+  wrench: "\u{1F527}",
+  hammer: "\u{1F528}",
+  hammer_and_pick: "\u2692",
+  hammer_and_wrench: "\u{1F6E0}",
+  pick: "\u26CF",
+  nut_and_bolt: "\u{1F529}",
+  gear: "\u2699",
+  brick: "\u{1F9F1}",
+  chains: "\u26D3",
+  magnet: "\u{1F9F2}",
+  gun: "\u{1F52B}",
+  bomb: "\u{1F4A3}",
+  firecracker: "\u{1F9E8}",
+  hocho: "\u{1F52A}",
+  dagger: "\u{1F5E1}",
+  crossed_swords: "\u2694",
+  shield: "\u{1F6E1}",
+  smoking: "\u{1F6AC}",
+  skull_and_crossbones: "\u2620",
+  coffin: "\u26B0",
+  funeral_urn: "\u26B1",
+  amphora: "\u{1F3FA}",
+  crystal_ball: "\u{1F52E}",
+  prayer_beads: "\u{1F4FF}",
+  nazar_amulet: "\u{1F9FF}",
+  barber: "\u{1F488}",
+  alembic: "\u2697",
+  telescope: "\u{1F52D}",
+  microscope: "\u{1F52C}",
+  hole: "\u{1F573}",
+  pill: "\u{1F48A}",
+  syringe: "\u{1F489}",
+  dna: "\u{1F9EC}",
+  microbe: "\u{1F9A0}",
+  petri_dish: "\u{1F9EB}",
+  test_tube: "\u{1F9EA}",
+  thermometer: "\u{1F321}",
+  broom: "\u{1F9F9}",
+  basket: "\u{1F9FA}",
+  toilet_paper: "\u{1F9FB}",
+  label: "\u{1F3F7}",
+  bookmark: "\u{1F516}",
+  toilet: "\u{1F6BD}",
+  shower: "\u{1F6BF}",
+  bathtub: "\u{1F6C1}",
+  soap: "\u{1F9FC}",
+  sponge: "\u{1F9FD}",
+  lotion_bottle: "\u{1F9F4}",
+  key: "\u{1F511}",
+  old_key: "\u{1F5DD}",
+  couch_and_lamp: "\u{1F6CB}",
+  sleeping_bed: "\u{1F6CC}",
+  bed: "\u{1F6CF}",
+  door: "\u{1F6AA}",
+  bellhop_bell: "\u{1F6CE}",
+  teddy_bear: "\u{1F9F8}",
+  framed_picture: "\u{1F5BC}",
+  world_map: "\u{1F5FA}",
+  parasol_on_ground: "\u26F1",
+  moyai: "\u{1F5FF}",
+  shopping: "\u{1F6CD}",
+  shopping_cart: "\u{1F6D2}",
+  balloon: "\u{1F388}",
+  flags: "\u{1F38F}",
+  ribbon: "\u{1F380}",
+  gift: "\u{1F381}",
+  confetti_ball: "\u{1F38A}",
+  tada: "\u{1F389}",
+  dolls: "\u{1F38E}",
+  wind_chime: "\u{1F390}",
+  crossed_flags: "\u{1F38C}",
+  izakaya_lantern: "\u{1F3EE}",
+  red_envelope: "\u{1F9E7}",
+  email: "\u2709\uFE0F",
+  envelope_with_arrow: "\u{1F4E9}",
+  incoming_envelope: "\u{1F4E8}",
+  "e-mail": "\u{1F4E7}",
+  love_letter: "\u{1F48C}",
+  postbox: "\u{1F4EE}",
+  mailbox_closed: "\u{1F4EA}",
+  mailbox: "\u{1F4EB}",
+  mailbox_with_mail: "\u{1F4EC}",
+  mailbox_with_no_mail: "\u{1F4ED}",
+  package: "\u{1F4E6}",
+  postal_horn: "\u{1F4EF}",
+  inbox_tray: "\u{1F4E5}",
+  outbox_tray: "\u{1F4E4}",
+  scroll: "\u{1F4DC}",
+  page_with_curl: "\u{1F4C3}",
+  bookmark_tabs: "\u{1F4D1}",
+  receipt: "\u{1F9FE}",
+  bar_chart: "\u{1F4CA}",
+  chart_with_upwards_trend: "\u{1F4C8}",
+  chart_with_downwards_trend: "\u{1F4C9}",
+  page_facing_up: "\u{1F4C4}",
+  date: "\u{1F4C5}",
+  calendar: "\u{1F4C6}",
+  spiral_calendar: "\u{1F5D3}",
+  card_index: "\u{1F4C7}",
+  card_file_box: "\u{1F5C3}",
+  ballot_box: "\u{1F5F3}",
+  file_cabinet: "\u{1F5C4}",
+  clipboard: "\u{1F4CB}",
+  spiral_notepad: "\u{1F5D2}",
+  file_folder: "\u{1F4C1}",
+  open_file_folder: "\u{1F4C2}",
+  card_index_dividers: "\u{1F5C2}",
+  newspaper_roll: "\u{1F5DE}",
+  newspaper: "\u{1F4F0}",
+  notebook: "\u{1F4D3}",
+  closed_book: "\u{1F4D5}",
+  green_book: "\u{1F4D7}",
+  blue_book: "\u{1F4D8}",
+  orange_book: "\u{1F4D9}",
+  notebook_with_decorative_cover: "\u{1F4D4}",
+  ledger: "\u{1F4D2}",
+  books: "\u{1F4DA}",
+  open_book: "\u{1F4D6}",
+  safety_pin: "\u{1F9F7}",
+  link: "\u{1F517}",
+  paperclip: "\u{1F4CE}",
+  paperclips: "\u{1F587}",
+  scissors: "\u2702\uFE0F",
+  triangular_ruler: "\u{1F4D0}",
+  straight_ruler: "\u{1F4CF}",
+  abacus: "\u{1F9EE}",
+  pushpin: "\u{1F4CC}",
+  round_pushpin: "\u{1F4CD}",
+  triangular_flag_on_post: "\u{1F6A9}",
+  white_flag: "\u{1F3F3}",
+  black_flag: "\u{1F3F4}",
+  rainbow_flag: "\u{1F3F3}\uFE0F\u200D\u{1F308}",
+  closed_lock_with_key: "\u{1F510}",
+  lock: "\u{1F512}",
+  unlock: "\u{1F513}",
+  lock_with_ink_pen: "\u{1F50F}",
+  pen: "\u{1F58A}",
+  fountain_pen: "\u{1F58B}",
+  black_nib: "\u2712\uFE0F",
+  memo: "\u{1F4DD}",
+  pencil2: "\u270F\uFE0F",
+  crayon: "\u{1F58D}",
+  paintbrush: "\u{1F58C}",
+  mag: "\u{1F50D}",
+  mag_right: "\u{1F50E}",
+  heart: "\u2764\uFE0F",
+  orange_heart: "\u{1F9E1}",
+  yellow_heart: "\u{1F49B}",
+  green_heart: "\u{1F49A}",
+  blue_heart: "\u{1F499}",
+  purple_heart: "\u{1F49C}",
+  black_heart: "\u{1F5A4}",
+  broken_heart: "\u{1F494}",
+  heavy_heart_exclamation: "\u2763",
+  two_hearts: "\u{1F495}",
+  revolving_hearts: "\u{1F49E}",
+  heartbeat: "\u{1F493}",
+  heartpulse: "\u{1F497}",
+  sparkling_heart: "\u{1F496}",
+  cupid: "\u{1F498}",
+  gift_heart: "\u{1F49D}",
+  heart_decoration: "\u{1F49F}",
+  peace_symbol: "\u262E",
+  latin_cross: "\u271D",
+  star_and_crescent: "\u262A",
+  om: "\u{1F549}",
+  wheel_of_dharma: "\u2638",
+  star_of_david: "\u2721",
+  six_pointed_star: "\u{1F52F}",
+  menorah: "\u{1F54E}",
+  yin_yang: "\u262F",
+  orthodox_cross: "\u2626",
+  place_of_worship: "\u{1F6D0}",
+  ophiuchus: "\u26CE",
+  aries: "\u2648",
+  taurus: "\u2649",
+  gemini: "\u264A",
+  cancer: "\u264B",
+  leo: "\u264C",
+  virgo: "\u264D",
+  libra: "\u264E",
+  scorpius: "\u264F",
+  sagittarius: "\u2650",
+  capricorn: "\u2651",
+  aquarius: "\u2652",
+  pisces: "\u2653",
+  id: "\u{1F194}",
+  atom_symbol: "\u269B",
+  u7a7a: "\u{1F233}",
+  u5272: "\u{1F239}",
+  radioactive: "\u2622",
+  biohazard: "\u2623",
+  mobile_phone_off: "\u{1F4F4}",
+  vibration_mode: "\u{1F4F3}",
+  u6709: "\u{1F236}",
+  u7121: "\u{1F21A}",
+  u7533: "\u{1F238}",
+  u55b6: "\u{1F23A}",
+  u6708: "\u{1F237}\uFE0F",
+  eight_pointed_black_star: "\u2734\uFE0F",
+  vs: "\u{1F19A}",
+  accept: "\u{1F251}",
+  white_flower: "\u{1F4AE}",
+  ideograph_advantage: "\u{1F250}",
+  secret: "\u3299\uFE0F",
+  congratulations: "\u3297\uFE0F",
+  u5408: "\u{1F234}",
+  u6e80: "\u{1F235}",
+  u7981: "\u{1F232}",
+  a: "\u{1F170}\uFE0F",
+  b: "\u{1F171}\uFE0F",
+  ab: "\u{1F18E}",
+  cl: "\u{1F191}",
+  o2: "\u{1F17E}\uFE0F",
+  sos: "\u{1F198}",
+  no_entry: "\u26D4",
+  name_badge: "\u{1F4DB}",
+  no_entry_sign: "\u{1F6AB}",
+  x: "\u274C",
+  o: "\u2B55",
+  stop_sign: "\u{1F6D1}",
+  anger: "\u{1F4A2}",
+  hotsprings: "\u2668\uFE0F",
+  no_pedestrians: "\u{1F6B7}",
+  do_not_litter: "\u{1F6AF}",
+  no_bicycles: "\u{1F6B3}",
+  "non-potable_water": "\u{1F6B1}",
+  underage: "\u{1F51E}",
+  no_mobile_phones: "\u{1F4F5}",
+  exclamation: "\u2757",
+  grey_exclamation: "\u2755",
+  question: "\u2753",
+  grey_question: "\u2754",
+  bangbang: "\u203C\uFE0F",
+  interrobang: "\u2049\uFE0F",
+  low_brightness: "\u{1F505}",
+  high_brightness: "\u{1F506}",
+  trident: "\u{1F531}",
+  fleur_de_lis: "\u269C",
+  part_alternation_mark: "\u303D\uFE0F",
+  warning: "\u26A0\uFE0F",
+  children_crossing: "\u{1F6B8}",
+  beginner: "\u{1F530}",
+  recycle: "\u267B\uFE0F",
+  u6307: "\u{1F22F}",
+  chart: "\u{1F4B9}",
+  sparkle: "\u2747\uFE0F",
+  eight_spoked_asterisk: "\u2733\uFE0F",
+  negative_squared_cross_mark: "\u274E",
+  white_check_mark: "\u2705",
+  diamond_shape_with_a_dot_inside: "\u{1F4A0}",
+  cyclone: "\u{1F300}",
+  loop: "\u27BF",
+  globe_with_meridians: "\u{1F310}",
+  m: "\u24C2\uFE0F",
+  atm: "\u{1F3E7}",
+  sa: "\u{1F202}\uFE0F",
+  passport_control: "\u{1F6C2}",
+  customs: "\u{1F6C3}",
+  baggage_claim: "\u{1F6C4}",
+  left_luggage: "\u{1F6C5}",
+  wheelchair: "\u267F",
+  no_smoking: "\u{1F6AD}",
+  wc: "\u{1F6BE}",
+  parking: "\u{1F17F}\uFE0F",
+  potable_water: "\u{1F6B0}",
+  mens: "\u{1F6B9}",
+  womens: "\u{1F6BA}",
+  baby_symbol: "\u{1F6BC}",
+  restroom: "\u{1F6BB}",
+  put_litter_in_its_place: "\u{1F6AE}",
+  cinema: "\u{1F3A6}",
+  signal_strength: "\u{1F4F6}",
+  koko: "\u{1F201}",
+  ng: "\u{1F196}",
+  ok: "\u{1F197}",
+  up: "\u{1F199}",
+  cool: "\u{1F192}",
+  new: "\u{1F195}",
+  free: "\u{1F193}",
+  zero: "0\uFE0F\u20E3",
+  one: "1\uFE0F\u20E3",
+  two: "2\uFE0F\u20E3",
+  three: "3\uFE0F\u20E3",
+  four: "4\uFE0F\u20E3",
+  five: "5\uFE0F\u20E3",
+  six: "6\uFE0F\u20E3",
+  seven: "7\uFE0F\u20E3",
+  eight: "8\uFE0F\u20E3",
+  nine: "9\uFE0F\u20E3",
+  keycap_ten: "\u{1F51F}",
+  asterisk: "*\u20E3",
+  eject_button: "\u23CF\uFE0F",
+  arrow_forward: "\u25B6\uFE0F",
+  pause_button: "\u23F8",
+  next_track_button: "\u23ED",
+  stop_button: "\u23F9",
+  record_button: "\u23FA",
+  play_or_pause_button: "\u23EF",
+  previous_track_button: "\u23EE",
+  fast_forward: "\u23E9",
+  rewind: "\u23EA",
+  twisted_rightwards_arrows: "\u{1F500}",
+  repeat: "\u{1F501}",
+  repeat_one: "\u{1F502}",
+  arrow_backward: "\u25C0\uFE0F",
+  arrow_up_small: "\u{1F53C}",
+  arrow_down_small: "\u{1F53D}",
+  arrow_double_up: "\u23EB",
+  arrow_double_down: "\u23EC",
+  arrow_right: "\u27A1\uFE0F",
+  arrow_left: "\u2B05\uFE0F",
+  arrow_up: "\u2B06\uFE0F",
+  arrow_down: "\u2B07\uFE0F",
+  arrow_upper_right: "\u2197\uFE0F",
+  arrow_lower_right: "\u2198\uFE0F",
+  arrow_lower_left: "\u2199\uFE0F",
+  arrow_upper_left: "\u2196\uFE0F",
+  arrow_up_down: "\u2195\uFE0F",
+  left_right_arrow: "\u2194\uFE0F",
+  arrows_counterclockwise: "\u{1F504}",
+  arrow_right_hook: "\u21AA\uFE0F",
+  leftwards_arrow_with_hook: "\u21A9\uFE0F",
+  arrow_heading_up: "\u2934\uFE0F",
+  arrow_heading_down: "\u2935\uFE0F",
+  hash: "#\uFE0F\u20E3",
+  information_source: "\u2139\uFE0F",
+  abc: "\u{1F524}",
+  abcd: "\u{1F521}",
+  capital_abcd: "\u{1F520}",
+  symbols: "\u{1F523}",
+  musical_note: "\u{1F3B5}",
+  notes: "\u{1F3B6}",
+  wavy_dash: "\u3030\uFE0F",
+  curly_loop: "\u27B0",
+  heavy_check_mark: "\u2714\uFE0F",
+  arrows_clockwise: "\u{1F503}",
+  heavy_plus_sign: "\u2795",
+  heavy_minus_sign: "\u2796",
+  heavy_division_sign: "\u2797",
+  heavy_multiplication_x: "\u2716\uFE0F",
+  infinity: "\u267E",
+  heavy_dollar_sign: "\u{1F4B2}",
+  currency_exchange: "\u{1F4B1}",
+  copyright: "\xA9\uFE0F",
+  registered: "\xAE\uFE0F",
+  tm: "\u2122\uFE0F",
+  end: "\u{1F51A}",
+  back: "\u{1F519}",
+  on: "\u{1F51B}",
+  top: "\u{1F51D}",
+  soon: "\u{1F51C}",
+  ballot_box_with_check: "\u2611\uFE0F",
+  radio_button: "\u{1F518}",
+  white_circle: "\u26AA",
+  black_circle: "\u26AB",
+  red_circle: "\u{1F534}",
+  large_blue_circle: "\u{1F535}",
+  small_orange_diamond: "\u{1F538}",
+  small_blue_diamond: "\u{1F539}",
+  large_orange_diamond: "\u{1F536}",
+  large_blue_diamond: "\u{1F537}",
+  small_red_triangle: "\u{1F53A}",
+  black_small_square: "\u25AA\uFE0F",
+  white_small_square: "\u25AB\uFE0F",
+  black_large_square: "\u2B1B",
+  white_large_square: "\u2B1C",
+  small_red_triangle_down: "\u{1F53B}",
+  black_medium_square: "\u25FC\uFE0F",
+  white_medium_square: "\u25FB\uFE0F",
+  black_medium_small_square: "\u25FE",
+  white_medium_small_square: "\u25FD",
+  black_square_button: "\u{1F532}",
+  white_square_button: "\u{1F533}",
+  speaker: "\u{1F508}",
+  sound: "\u{1F509}",
+  loud_sound: "\u{1F50A}",
+  mute: "\u{1F507}",
+  mega: "\u{1F4E3}",
+  loudspeaker: "\u{1F4E2}",
+  bell: "\u{1F514}",
+  no_bell: "\u{1F515}",
+  black_joker: "\u{1F0CF}",
+  mahjong: "\u{1F004}",
+  spades: "\u2660\uFE0F",
+  clubs: "\u2663\uFE0F",
+  hearts: "\u2665\uFE0F",
+  diamonds: "\u2666\uFE0F",
+  flower_playing_cards: "\u{1F3B4}",
+  thought_balloon: "\u{1F4AD}",
+  right_anger_bubble: "\u{1F5EF}",
+  speech_balloon: "\u{1F4AC}",
+  left_speech_bubble: "\u{1F5E8}",
+  clock1: "\u{1F550}",
+  clock2: "\u{1F551}",
+  clock3: "\u{1F552}",
+  clock4: "\u{1F553}",
+  clock5: "\u{1F554}",
+  clock6: "\u{1F555}",
+  clock7: "\u{1F556}",
+  clock8: "\u{1F557}",
+  clock9: "\u{1F558}",
+  clock10: "\u{1F559}",
+  clock11: "\u{1F55A}",
+  clock12: "\u{1F55B}",
+  clock130: "\u{1F55C}",
+  clock230: "\u{1F55D}",
+  clock330: "\u{1F55E}",
+  clock430: "\u{1F55F}",
+  clock530: "\u{1F560}",
+  clock630: "\u{1F561}",
+  clock730: "\u{1F562}",
+  clock830: "\u{1F563}",
+  clock930: "\u{1F564}",
+  clock1030: "\u{1F565}",
+  clock1130: "\u{1F566}",
+  clock1230: "\u{1F567}",
+  afghanistan: "\u{1F1E6}\u{1F1EB}",
+  aland_islands: "\u{1F1E6}\u{1F1FD}",
+  albania: "\u{1F1E6}\u{1F1F1}",
+  algeria: "\u{1F1E9}\u{1F1FF}",
+  american_samoa: "\u{1F1E6}\u{1F1F8}",
+  andorra: "\u{1F1E6}\u{1F1E9}",
+  angola: "\u{1F1E6}\u{1F1F4}",
+  anguilla: "\u{1F1E6}\u{1F1EE}",
+  antarctica: "\u{1F1E6}\u{1F1F6}",
+  antigua_barbuda: "\u{1F1E6}\u{1F1EC}",
+  argentina: "\u{1F1E6}\u{1F1F7}",
+  armenia: "\u{1F1E6}\u{1F1F2}",
+  aruba: "\u{1F1E6}\u{1F1FC}",
+  australia: "\u{1F1E6}\u{1F1FA}",
+  austria: "\u{1F1E6}\u{1F1F9}",
+  azerbaijan: "\u{1F1E6}\u{1F1FF}",
+  bahamas: "\u{1F1E7}\u{1F1F8}",
+  bahrain: "\u{1F1E7}\u{1F1ED}",
+  bangladesh: "\u{1F1E7}\u{1F1E9}",
+  barbados: "\u{1F1E7}\u{1F1E7}",
+  belarus: "\u{1F1E7}\u{1F1FE}",
+  belgium: "\u{1F1E7}\u{1F1EA}",
+  belize: "\u{1F1E7}\u{1F1FF}",
+  benin: "\u{1F1E7}\u{1F1EF}",
+  bermuda: "\u{1F1E7}\u{1F1F2}",
+  bhutan: "\u{1F1E7}\u{1F1F9}",
+  bolivia: "\u{1F1E7}\u{1F1F4}",
+  caribbean_netherlands: "\u{1F1E7}\u{1F1F6}",
+  bosnia_herzegovina: "\u{1F1E7}\u{1F1E6}",
+  botswana: "\u{1F1E7}\u{1F1FC}",
+  brazil: "\u{1F1E7}\u{1F1F7}",
+  british_indian_ocean_territory: "\u{1F1EE}\u{1F1F4}",
+  british_virgin_islands: "\u{1F1FB}\u{1F1EC}",
+  brunei: "\u{1F1E7}\u{1F1F3}",
+  bulgaria: "\u{1F1E7}\u{1F1EC}",
+  burkina_faso: "\u{1F1E7}\u{1F1EB}",
+  burundi: "\u{1F1E7}\u{1F1EE}",
+  cape_verde: "\u{1F1E8}\u{1F1FB}",
+  cambodia: "\u{1F1F0}\u{1F1ED}",
+  cameroon: "\u{1F1E8}\u{1F1F2}",
+  canada: "\u{1F1E8}\u{1F1E6}",
+  canary_islands: "\u{1F1EE}\u{1F1E8}",
+  cayman_islands: "\u{1F1F0}\u{1F1FE}",
+  central_african_republic: "\u{1F1E8}\u{1F1EB}",
+  chad: "\u{1F1F9}\u{1F1E9}",
+  chile: "\u{1F1E8}\u{1F1F1}",
+  cn: "\u{1F1E8}\u{1F1F3}",
+  christmas_island: "\u{1F1E8}\u{1F1FD}",
+  cocos_islands: "\u{1F1E8}\u{1F1E8}",
+  colombia: "\u{1F1E8}\u{1F1F4}",
+  comoros: "\u{1F1F0}\u{1F1F2}",
+  congo_brazzaville: "\u{1F1E8}\u{1F1EC}",
+  congo_kinshasa: "\u{1F1E8}\u{1F1E9}",
+  cook_islands: "\u{1F1E8}\u{1F1F0}",
+  costa_rica: "\u{1F1E8}\u{1F1F7}",
+  croatia: "\u{1F1ED}\u{1F1F7}",
+  cuba: "\u{1F1E8}\u{1F1FA}",
+  curacao: "\u{1F1E8}\u{1F1FC}",
+  cyprus: "\u{1F1E8}\u{1F1FE}",
+  czech_republic: "\u{1F1E8}\u{1F1FF}",
+  denmark: "\u{1F1E9}\u{1F1F0}",
+  djibouti: "\u{1F1E9}\u{1F1EF}",
+  dominica: "\u{1F1E9}\u{1F1F2}",
+  dominican_republic: "\u{1F1E9}\u{1F1F4}",
+  ecuador: "\u{1F1EA}\u{1F1E8}",
+  egypt: "\u{1F1EA}\u{1F1EC}",
+  el_salvador: "\u{1F1F8}\u{1F1FB}",
+  equatorial_guinea: "\u{1F1EC}\u{1F1F6}",
+  eritrea: "\u{1F1EA}\u{1F1F7}",
+  estonia: "\u{1F1EA}\u{1F1EA}",
+  ethiopia: "\u{1F1EA}\u{1F1F9}",
+  eu: "\u{1F1EA}\u{1F1FA}",
+  falkland_islands: "\u{1F1EB}\u{1F1F0}",
+  faroe_islands: "\u{1F1EB}\u{1F1F4}",
+  fiji: "\u{1F1EB}\u{1F1EF}",
+  finland: "\u{1F1EB}\u{1F1EE}",
+  fr: "\u{1F1EB}\u{1F1F7}",
+  french_guiana: "\u{1F1EC}\u{1F1EB}",
+  french_polynesia: "\u{1F1F5}\u{1F1EB}",
+  french_southern_territories: "\u{1F1F9}\u{1F1EB}",
+  gabon: "\u{1F1EC}\u{1F1E6}",
+  gambia: "\u{1F1EC}\u{1F1F2}",
+  georgia: "\u{1F1EC}\u{1F1EA}",
+  de: "\u{1F1E9}\u{1F1EA}",
+  ghana: "\u{1F1EC}\u{1F1ED}",
+  gibraltar: "\u{1F1EC}\u{1F1EE}",
+  greece: "\u{1F1EC}\u{1F1F7}",
+  greenland: "\u{1F1EC}\u{1F1F1}",
+  grenada: "\u{1F1EC}\u{1F1E9}",
+  guadeloupe: "\u{1F1EC}\u{1F1F5}",
+  guam: "\u{1F1EC}\u{1F1FA}",
+  guatemala: "\u{1F1EC}\u{1F1F9}",
+  guernsey: "\u{1F1EC}\u{1F1EC}",
+  guinea: "\u{1F1EC}\u{1F1F3}",
+  guinea_bissau: "\u{1F1EC}\u{1F1FC}",
+  guyana: "\u{1F1EC}\u{1F1FE}",
+  haiti: "\u{1F1ED}\u{1F1F9}",
+  honduras: "\u{1F1ED}\u{1F1F3}",
+  hong_kong: "\u{1F1ED}\u{1F1F0}",
+  hungary: "\u{1F1ED}\u{1F1FA}",
+  iceland: "\u{1F1EE}\u{1F1F8}",
+  india: "\u{1F1EE}\u{1F1F3}",
+  indonesia: "\u{1F1EE}\u{1F1E9}",
+  iran: "\u{1F1EE}\u{1F1F7}",
+  iraq: "\u{1F1EE}\u{1F1F6}",
+  ireland: "\u{1F1EE}\u{1F1EA}",
+  isle_of_man: "\u{1F1EE}\u{1F1F2}",
+  israel: "\u{1F1EE}\u{1F1F1}",
+  it: "\u{1F1EE}\u{1F1F9}",
+  cote_divoire: "\u{1F1E8}\u{1F1EE}",
+  jamaica: "\u{1F1EF}\u{1F1F2}",
+  jp: "\u{1F1EF}\u{1F1F5}",
+  jersey: "\u{1F1EF}\u{1F1EA}",
+  jordan: "\u{1F1EF}\u{1F1F4}",
+  kazakhstan: "\u{1F1F0}\u{1F1FF}",
+  kenya: "\u{1F1F0}\u{1F1EA}",
+  kiribati: "\u{1F1F0}\u{1F1EE}",
+  kosovo: "\u{1F1FD}\u{1F1F0}",
+  kuwait: "\u{1F1F0}\u{1F1FC}",
+  kyrgyzstan: "\u{1F1F0}\u{1F1EC}",
+  laos: "\u{1F1F1}\u{1F1E6}",
+  latvia: "\u{1F1F1}\u{1F1FB}",
+  lebanon: "\u{1F1F1}\u{1F1E7}",
+  lesotho: "\u{1F1F1}\u{1F1F8}",
+  liberia: "\u{1F1F1}\u{1F1F7}",
+  libya: "\u{1F1F1}\u{1F1FE}",
+  liechtenstein: "\u{1F1F1}\u{1F1EE}",
+  lithuania: "\u{1F1F1}\u{1F1F9}",
+  luxembourg: "\u{1F1F1}\u{1F1FA}",
+  macau: "\u{1F1F2}\u{1F1F4}",
+  macedonia: "\u{1F1F2}\u{1F1F0}",
+  madagascar: "\u{1F1F2}\u{1F1EC}",
+  malawi: "\u{1F1F2}\u{1F1FC}",
+  malaysia: "\u{1F1F2}\u{1F1FE}",
+  maldives: "\u{1F1F2}\u{1F1FB}",
+  mali: "\u{1F1F2}\u{1F1F1}",
+  malta: "\u{1F1F2}\u{1F1F9}",
+  marshall_islands: "\u{1F1F2}\u{1F1ED}",
+  martinique: "\u{1F1F2}\u{1F1F6}",
+  mauritania: "\u{1F1F2}\u{1F1F7}",
+  mauritius: "\u{1F1F2}\u{1F1FA}",
+  mayotte: "\u{1F1FE}\u{1F1F9}",
+  mexico: "\u{1F1F2}\u{1F1FD}",
+  micronesia: "\u{1F1EB}\u{1F1F2}",
+  moldova: "\u{1F1F2}\u{1F1E9}",
+  monaco: "\u{1F1F2}\u{1F1E8}",
+  mongolia: "\u{1F1F2}\u{1F1F3}",
+  montenegro: "\u{1F1F2}\u{1F1EA}",
+  montserrat: "\u{1F1F2}\u{1F1F8}",
+  morocco: "\u{1F1F2}\u{1F1E6}",
+  mozambique: "\u{1F1F2}\u{1F1FF}",
+  myanmar: "\u{1F1F2}\u{1F1F2}",
+  namibia: "\u{1F1F3}\u{1F1E6}",
+  nauru: "\u{1F1F3}\u{1F1F7}",
+  nepal: "\u{1F1F3}\u{1F1F5}",
+  netherlands: "\u{1F1F3}\u{1F1F1}",
+  new_caledonia: "\u{1F1F3}\u{1F1E8}",
+  new_zealand: "\u{1F1F3}\u{1F1FF}",
+  nicaragua: "\u{1F1F3}\u{1F1EE}",
+  niger: "\u{1F1F3}\u{1F1EA}",
+  nigeria: "\u{1F1F3}\u{1F1EC}",
+  niue: "\u{1F1F3}\u{1F1FA}",
+  norfolk_island: "\u{1F1F3}\u{1F1EB}",
+  northern_mariana_islands: "\u{1F1F2}\u{1F1F5}",
+  north_korea: "\u{1F1F0}\u{1F1F5}",
+  norway: "\u{1F1F3}\u{1F1F4}",
+  oman: "\u{1F1F4}\u{1F1F2}",
+  pakistan: "\u{1F1F5}\u{1F1F0}",
+  palau: "\u{1F1F5}\u{1F1FC}",
+  palestinian_territories: "\u{1F1F5}\u{1F1F8}",
+  panama: "\u{1F1F5}\u{1F1E6}",
+  papua_new_guinea: "\u{1F1F5}\u{1F1EC}",
+  paraguay: "\u{1F1F5}\u{1F1FE}",
+  peru: "\u{1F1F5}\u{1F1EA}",
+  philippines: "\u{1F1F5}\u{1F1ED}",
+  pitcairn_islands: "\u{1F1F5}\u{1F1F3}",
+  poland: "\u{1F1F5}\u{1F1F1}",
+  portugal: "\u{1F1F5}\u{1F1F9}",
+  puerto_rico: "\u{1F1F5}\u{1F1F7}",
+  qatar: "\u{1F1F6}\u{1F1E6}",
+  reunion: "\u{1F1F7}\u{1F1EA}",
+  romania: "\u{1F1F7}\u{1F1F4}",
+  ru: "\u{1F1F7}\u{1F1FA}",
+  rwanda: "\u{1F1F7}\u{1F1FC}",
+  st_barthelemy: "\u{1F1E7}\u{1F1F1}",
+  st_helena: "\u{1F1F8}\u{1F1ED}",
+  st_kitts_nevis: "\u{1F1F0}\u{1F1F3}",
+  st_lucia: "\u{1F1F1}\u{1F1E8}",
+  st_pierre_miquelon: "\u{1F1F5}\u{1F1F2}",
+  st_vincent_grenadines: "\u{1F1FB}\u{1F1E8}",
+  samoa: "\u{1F1FC}\u{1F1F8}",
+  san_marino: "\u{1F1F8}\u{1F1F2}",
+  sao_tome_principe: "\u{1F1F8}\u{1F1F9}",
+  saudi_arabia: "\u{1F1F8}\u{1F1E6}",
+  senegal: "\u{1F1F8}\u{1F1F3}",
+  serbia: "\u{1F1F7}\u{1F1F8}",
+  seychelles: "\u{1F1F8}\u{1F1E8}",
+  sierra_leone: "\u{1F1F8}\u{1F1F1}",
+  singapore: "\u{1F1F8}\u{1F1EC}",
+  sint_maarten: "\u{1F1F8}\u{1F1FD}",
+  slovakia: "\u{1F1F8}\u{1F1F0}",
+  slovenia: "\u{1F1F8}\u{1F1EE}",
+  solomon_islands: "\u{1F1F8}\u{1F1E7}",
+  somalia: "\u{1F1F8}\u{1F1F4}",
+  south_africa: "\u{1F1FF}\u{1F1E6}",
+  south_georgia_south_sandwich_islands: "\u{1F1EC}\u{1F1F8}",
+  kr: "\u{1F1F0}\u{1F1F7}",
+  south_sudan: "\u{1F1F8}\u{1F1F8}",
+  es: "\u{1F1EA}\u{1F1F8}",
+  sri_lanka: "\u{1F1F1}\u{1F1F0}",
+  sudan: "\u{1F1F8}\u{1F1E9}",
+  suriname: "\u{1F1F8}\u{1F1F7}",
+  swaziland: "\u{1F1F8}\u{1F1FF}",
+  sweden: "\u{1F1F8}\u{1F1EA}",
+  switzerland: "\u{1F1E8}\u{1F1ED}",
+  syria: "\u{1F1F8}\u{1F1FE}",
+  taiwan: "\u{1F1F9}\u{1F1FC}",
+  tajikistan: "\u{1F1F9}\u{1F1EF}",
+  tanzania: "\u{1F1F9}\u{1F1FF}",
+  thailand: "\u{1F1F9}\u{1F1ED}",
+  timor_leste: "\u{1F1F9}\u{1F1F1}",
+  togo: "\u{1F1F9}\u{1F1EC}",
+  tokelau: "\u{1F1F9}\u{1F1F0}",
+  tonga: "\u{1F1F9}\u{1F1F4}",
+  trinidad_tobago: "\u{1F1F9}\u{1F1F9}",
+  tunisia: "\u{1F1F9}\u{1F1F3}",
+  tr: "\u{1F1F9}\u{1F1F7}",
+  turkmenistan: "\u{1F1F9}\u{1F1F2}",
+  turks_caicos_islands: "\u{1F1F9}\u{1F1E8}",
+  tuvalu: "\u{1F1F9}\u{1F1FB}",
+  uganda: "\u{1F1FA}\u{1F1EC}",
+  ukraine: "\u{1F1FA}\u{1F1E6}",
+  united_arab_emirates: "\u{1F1E6}\u{1F1EA}",
+  uk: "\u{1F1EC}\u{1F1E7}",
+  england: "\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}",
+  scotland: "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}",
+  wales: "\u{1F3F4}\u{E0067}\u{E0062}\u{E0077}\u{E006C}\u{E0073}\u{E007F}",
+  us: "\u{1F1FA}\u{1F1F8}",
+  us_virgin_islands: "\u{1F1FB}\u{1F1EE}",
+  uruguay: "\u{1F1FA}\u{1F1FE}",
+  uzbekistan: "\u{1F1FA}\u{1F1FF}",
+  vanuatu: "\u{1F1FB}\u{1F1FA}",
+  vatican_city: "\u{1F1FB}\u{1F1E6}",
+  venezuela: "\u{1F1FB}\u{1F1EA}",
+  vietnam: "\u{1F1FB}\u{1F1F3}",
+  wallis_futuna: "\u{1F1FC}\u{1F1EB}",
+  western_sahara: "\u{1F1EA}\u{1F1ED}",
+  yemen: "\u{1F1FE}\u{1F1EA}",
+  zambia: "\u{1F1FF}\u{1F1F2}",
+  zimbabwe: "\u{1F1FF}\u{1F1FC}",
+  united_nations: "\u{1F1FA}\u{1F1F3}",
+  pirate_flag: "\u{1F3F4}\u200D\u2620\uFE0F"
+};
+
+// client/core/emoji.ts
+var BY_NAME = new Map(Object.entries(simplemap_default));
+var SHORTCODE = /(?<![A-Za-z0-9]):([A-Za-z0-9_+-]{1,64}):(?![A-Za-z0-9])/g;
 function emojify(text) {
   if (!text.includes(":")) return text;
-  return text.replace(/:([a-z0-9_+-]{1,30}):/g, (whole, name) => Object.hasOwn(EMOJI, name) ? EMOJI[name] : whole);
+  return text.replace(SHORTCODE, (whole, name) => BY_NAME.get(name) ?? whole);
 }
+
+// client/core/mentions.ts
+function mentions(text, nick2) {
+  if (!nick2) return false;
+  const escaped = nick2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^\\p{L}\\p{N}_])@?${escaped}(?![\\p{L}\\p{N}_])`, "iu").test(text);
+}
+
+// client/core/nick_color.ts
+var NICK_COLOR_COUNT = 6;
+function nickColorIndex(nick2) {
+  let hash = 2166136261;
+  for (const ch of nameKey(nick2)) {
+    hash = Math.imul(hash ^ ch.codePointAt(0), 16777619);
+  }
+  return (hash >>> 0) % NICK_COLOR_COUNT;
+}
+
+// client/core/backoff.ts
+function reconnectDelay(attempt, options = {}) {
+  if (!Number.isInteger(attempt) || attempt < 1) {
+    throw new RangeError(`Cannot compute a reconnect delay: attempt ${attempt} is not 1 or more`);
+  }
+  const base = options.baseMs ?? 500;
+  const max = options.maxMs ?? 3e4;
+  const random = options.random ?? Math.random;
+  const ceiling = Math.min(max, base * 2 ** Math.min(attempt - 1, 30));
+  const half = ceiling / 2;
+  return Math.floor(half + random() * half);
+}
+
+// client/core/reconnect_policy.ts
+var FINAL_BYE_CODES = /* @__PURE__ */ new Set([
+  "kicked",
+  "replaced"
+]);
+var PERMANENT_REFUSALS = /* @__PURE__ */ new Set([
+  "auth_failed",
+  "locked_out",
+  "banned",
+  "bad_version",
+  "nick_invalid"
+]);
+function reconnectsAfter(bye) {
+  return bye === void 0 || !FINAL_BYE_CODES.has(bye.code);
+}
+function alternateNick(nick2) {
+  const chars = [
+    ...nick2
+  ];
+  return (chars.length >= MAX_NICK_LENGTH ? chars.slice(0, MAX_NICK_LENGTH - 1).join("") : nick2) + "_";
+}
+var ReconnectPolicy = class {
+  #backoff;
+  #attempt = 0;
+  #nick = "";
+  #resume;
+  /** @param backoff Delays; see `reconnectDelay`. */
+  constructor(backoff = {}) {
+    this.#backoff = backoff;
+  }
+  /** The nick the next attempt asks for. */
+  get nick() {
+    return this.#nick;
+  }
+  /** The resume token the next attempt presents, if any. */
+  get resume() {
+    return this.#resume;
+  }
+  /**
+   * Records a welcome: its nick and resume token are what the next outage
+   * reconnects with, and the attempt count starts over.
+   *
+   * @param welcome The server's welcome.
+   */
+  welcomed(welcome2) {
+    this.remember(welcome2.nick, welcome2.resume);
+  }
+  /**
+   * Sets the nick and resume token directly, e.g. from a browser tab's saved
+   * session after a reload; the attempt count starts over.
+   *
+   * @param nick The nick to reconnect with.
+   * @param resume The resume token of the latest welcome, if any.
+   */
+  remember(nick2, resume) {
+    this.#nick = nick2;
+    this.#resume = resume;
+    this.#attempt = 0;
+  }
+  /**
+   * Starts an outage: the connection is gone and the user's nick is now
+   * `nick` (it may have changed since the welcome).
+   *
+   * @param nick The nick in use when the connection dropped.
+   */
+  dropped(nick2) {
+    this.#nick = nick2;
+    this.#attempt = 0;
+  }
+  /**
+   * Plans the next attempt.
+   *
+   * @returns Its number, delay, nick and resume token.
+   */
+  next() {
+    const attempt = ++this.#attempt;
+    const planned = {
+      attempt,
+      delayMs: reconnectDelay(attempt, this.#backoff),
+      nick: this.#nick
+    };
+    if (this.#resume !== void 0) planned.resume = this.#resume;
+    return planned;
+  }
+  /**
+   * Decides what follows a refused attempt. `nick_taken` means someone else
+   * holds the nick now (our resume token would have taken it back from our
+   * own ghost): retry as {@linkcode alternateNick}, without the token.
+   * Refusals in {@linkcode PERMANENT_REFUSALS} stop; anything else retries.
+   *
+   * @param code The server's error code, if it sent one.
+   * @returns `retry` (with the new nick when it changed) or `stop`.
+   */
+  refused(code) {
+    if (code === "nick_taken") {
+      this.#nick = alternateNick(this.#nick);
+      this.#resume = void 0;
+      return {
+        action: "retry",
+        nick: this.#nick
+      };
+    }
+    return PERMANENT_REFUSALS.has(code) ? {
+      action: "stop"
+    } : {
+      action: "retry"
+    };
+  }
+};
 
 // web/src/app.ts
 var $ = (id) => document.getElementById(id);
@@ -721,26 +2418,15 @@ var welcome;
 var nick = "";
 var password;
 var nextRef = 1;
-var reconnectDelay = 1e3;
+var policy = new ReconnectPolicy();
 var reconnectTimer;
 var everConnected = false;
-var nickRetries = 0;
 var autoJoin = false;
 var rooms = /* @__PURE__ */ new Map();
 var ownMedia = /* @__PURE__ */ new Map();
 var fetching = /* @__PURE__ */ new Map();
 var saved = [];
 var restoring = false;
-function nickColor(n) {
-  let hash = 2166136261;
-  for (const ch of n.toLowerCase()) hash = Math.imul(hash ^ ch.codePointAt(0), 16777619);
-  return (hash >>> 0) % 6;
-}
-function mentions(text, who) {
-  if (!who) return false;
-  const escaped = who.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(^|[^\\p{L}\\p{N}_])@?${escaped}(?![\\p{L}\\p{N}_])`, "iu").test(text);
-}
 function clock(ts) {
   const d = new Date(ts);
   return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
@@ -752,10 +2438,10 @@ function el(tag, className, text) {
   return node;
 }
 function nickSpan(n) {
-  return el("span", `nick nick-${nickColor(n)}`, n);
+  return el("span", `nick nick-${nickColorIndex(n)}`, n);
 }
 function room2(name) {
-  const key = name.toLowerCase();
+  const key = nameKey(name);
   let view = rooms.get(key);
   if (!view) {
     view = {
@@ -823,13 +2509,15 @@ function show(message) {
       const item = el("li", message.type);
       if (message.type === "action") item.append(el("span", "star", "* "));
       item.append(nickSpan(message.from), el("span", "text", emojify(message.text)));
-      if (message.from !== me && mentions(message.text, me)) item.classList.add("mention");
+      if (nameKey(message.from) !== nameKey(me) && mentions(message.text, me)) {
+        item.classList.add("mention");
+      }
       line(view, item, message.ts);
       remember(message);
       return;
     }
     case "privmsg": {
-      const own = message.from.toLowerCase() === me.toLowerCase();
+      const own = nameKey(message.from) === nameKey(me);
       const item = el("li", "privmsg");
       item.append(el("span", "tag", own ? `\u2192 *${message.to}* ` : `*${message.from}* `));
       item.append(el("span", "text", emojify(message.text)));
@@ -846,7 +2534,7 @@ function show(message) {
     }
     case "join": {
       const view = room2(message.room);
-      view.users.set(message.nick.toLowerCase(), {
+      view.users.set(nameKey(message.nick), {
         nick: message.nick
       });
       systemLine(`\u2192 ${message.nick} joined ${message.room}`, "join", view, message.ts);
@@ -856,10 +2544,11 @@ function show(message) {
     }
     case "leave": {
       const view = room2(message.room);
-      view.users.delete(message.nick.toLowerCase());
+      view.users.delete(nameKey(message.nick));
       systemLine(`\u2190 ${message.nick} left ${message.room} (${message.reason})`, "leave", view, message.ts);
-      if (message.nick === me && !restoring) {
-        rooms.delete(message.room.toLowerCase());
+      if (message.code !== void 0) view.items.at(-1).dataset.code = message.code;
+      if (nameKey(message.nick) === nameKey(me) && !restoring) {
+        rooms.delete(nameKey(message.room));
         showRoom();
       }
       if (!restoring) remember(message);
@@ -868,16 +2557,16 @@ function show(message) {
     }
     case "nick":
       for (const view of rooms.values()) {
-        const user2 = view.users.get(message.old.toLowerCase());
+        const user2 = view.users.get(nameKey(message.old));
         if (!user2) continue;
-        view.users.delete(message.old.toLowerCase());
-        view.users.set(message.nick.toLowerCase(), {
+        view.users.delete(nameKey(message.old));
+        view.users.set(nameKey(message.nick), {
           ...user2,
           nick: message.nick
         });
         systemLine(`${message.old} is now known as ${message.nick}`, "", view, message.ts);
       }
-      if (message.old === nick) {
+      if (nameKey(message.old) === nameKey(nick)) {
         nick = message.nick;
         saveSession();
       }
@@ -886,7 +2575,7 @@ function show(message) {
     case "who": {
       const view = room2(message.room);
       view.users = new Map(message.users.map((u) => [
-        u.nick.toLowerCase(),
+        nameKey(u.nick),
         u
       ]));
       renderUsers();
@@ -915,9 +2604,9 @@ function show(message) {
       return;
     case "away":
       for (const view of rooms.values()) {
-        const user2 = view.users.get(message.nick.toLowerCase());
+        const user2 = view.users.get(nameKey(message.nick));
         if (!user2) continue;
-        view.users.set(message.nick.toLowerCase(), message.away === void 0 ? {
+        view.users.set(nameKey(message.nick), message.away === void 0 ? {
           nick: user2.nick
         } : {
           nick: user2.nick,
@@ -947,6 +2636,7 @@ function show(message) {
     case "ping":
     case "pong":
     case "media_data":
+    case "bye":
       return;
   }
 }
@@ -988,7 +2678,7 @@ function gotMedia(message) {
   }));
 }
 function renderRooms() {
-  const active = state?.activeRoom.toLowerCase() ?? "#lobby";
+  const active = nameKey(state?.activeRoom ?? "#lobby");
   const items = [];
   for (const [key, view] of rooms) {
     const item = el("li", key === active ? "active" : "");
@@ -1034,7 +2724,7 @@ function switchRoom(name) {
 }
 function joinRoom(name) {
   const target = name.startsWith("#") ? name : `#${name}`;
-  if (rooms.has(target.toLowerCase())) {
+  if (rooms.has(nameKey(target))) {
     switchRoom(target);
     return;
   }
@@ -1049,7 +2739,8 @@ function joinRoom(name) {
 function saveSession() {
   sessionStorage.setItem(SESSION_KEY, JSON.stringify({
     nick,
-    password
+    password,
+    resume: policy.resume
   }));
 }
 function connect() {
@@ -1059,6 +2750,8 @@ function connect() {
   const ws = new WebSocket(`${scheme}://${location.host}/ws`);
   socket = ws;
   let welcomed = false;
+  let bye;
+  let refusal;
   ws.addEventListener("open", () => {
     const hello = {
       type: "hello",
@@ -1067,6 +2760,9 @@ function connect() {
       client: "parley-web"
     };
     if (password) hello.password = password;
+    if (policy.resume !== void 0 && nameKey(policy.nick) === nameKey(nick)) {
+      hello.resume = policy.resume;
+    }
     ws.send(JSON.stringify(hello));
   });
   ws.addEventListener("message", (event) => {
@@ -1083,31 +2779,42 @@ function connect() {
       if (message.type === "welcome") {
         welcomed = true;
         onWelcome(message);
-      } else if (message.type === "error") onRefused(message.code, message.message);
+      } else if (message.type === "error") refusal = onRefused(message.code, message.message);
       return;
     }
+    if (message.type === "bye") bye = message;
     onMessage(message);
   });
   ws.addEventListener("close", () => {
     if (socket !== ws) return;
     socket = void 0;
-    if (!everConnected && !welcomed) return;
-    const wait = reconnectDelay;
-    reconnectDelay = Math.min(reconnectDelay * 2, 15e3);
-    setStatus("offline", `offline \u2014 retrying in ${Math.round(wait / 1e3)} s`);
-    reconnectTimer = setTimeout(connect, wait);
+    if (refusal === "stop") return;
+    if (!everConnected && !welcomed && refusal !== "retry") return;
+    if (welcomed) {
+      if (!reconnectsAfter(bye)) {
+        setStatus("offline", "disconnected");
+        systemLine(`Disconnected: ${bye.reason}`, "error");
+        return;
+      }
+      policy.dropped(nick);
+    }
+    const { delayMs } = policy.next();
+    setStatus("offline", `offline \u2014 retrying in ${Math.round(delayMs / 1e3)} s`);
+    reconnectTimer = setTimeout(connect, delayMs);
   });
 }
 function onRefused(code, text) {
-  if (code === "nick_taken" && (everConnected || autoJoin) && nickRetries < 5) {
-    nickRetries++;
-    if (!everConnected) reconnectTimer = setTimeout(connect, 1e3);
-    return;
+  if (everConnected || autoJoin) {
+    const next = policy.refused(code);
+    if (next.action === "retry") {
+      if (next.nick !== void 0) nick = next.nick;
+      return "retry";
+    }
   }
   if (everConnected) {
     setStatus("offline", "offline");
     systemLine(`Reconnect refused: ${text}`, "error");
-    return;
+    return "stop";
   }
   socket?.close();
   socket = void 0;
@@ -1117,6 +2824,7 @@ function onRefused(code, text) {
   joinError.textContent = text;
   if (code === "auth_failed") passwordInput.focus();
   else nickInput.focus();
+  return "stop";
 }
 function onWelcome(message) {
   const previousRooms = [
@@ -1127,15 +2835,14 @@ function onWelcome(message) {
   nick = message.nick;
   state = new ChatState(message.nick);
   state.welcome(message);
+  policy.welcomed(message);
   saveSession();
-  reconnectDelay = 1e3;
-  nickRetries = 0;
   setStatus("online", "online");
   joinForm.hidden = true;
   chat.hidden = false;
   const lobby = room2(message.room);
   lobby.users = new Map(message.users.map((u) => [
-    u.nick.toLowerCase(),
+    nameKey(u.nick),
     u
   ]));
   if (!everConnected) {
@@ -1159,7 +2866,7 @@ function onWelcome(message) {
   }
   everConnected = true;
   for (const name of previousRooms) {
-    if (name.toLowerCase() !== message.room.toLowerCase()) {
+    if (nameKey(name) !== nameKey(message.room)) {
       send({
         type: "command",
         ref: nextRef++,
@@ -1431,6 +3138,7 @@ if (session) {
     if (typeof parsed.nick === "string" && parsed.nick) {
       nick = parsed.nick;
       password = typeof parsed.password === "string" ? parsed.password : void 0;
+      policy.remember(nick, typeof parsed.resume === "string" ? parsed.resume : void 0);
       nickInput.value = nick;
       autoJoin = true;
       connect();

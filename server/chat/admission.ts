@@ -233,6 +233,11 @@ export class Admission {
       ts: this.#registry.now(),
       text: `Your session was resumed from ${remoteAddr}`,
     });
+    this.#registry.sendTo(ghost, {
+      type: "bye",
+      code: "replaced",
+      reason: `Your session was resumed from ${remoteAddr}`,
+    });
     this.#registry.disconnect(ghost, reason);
     ghost.close(reason);
   }

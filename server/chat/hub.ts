@@ -23,6 +23,8 @@ import {
   encodeMessage,
   type ErrorCode,
   type HelloMessage,
+  type LeaveCode,
+  PROTOCOL_VERSION,
   type SendMessage,
   type ServerLimits,
   type ServerMessage,
@@ -365,7 +367,14 @@ export class Hub implements ChatOperations {
     for (const room of session.rooms) {
       room.remove(session);
       room.announce(
-        encodeMessage({ type: "leave", ts, room: room.name, nick: session.nick, reason }),
+        encodeMessage({
+          type: "leave",
+          ts,
+          room: room.name,
+          nick: session.nick,
+          reason,
+          code: leaveCode(reason),
+        }),
       );
       this.#dropIfEmpty(room);
     }
@@ -395,6 +404,7 @@ export class Hub implements ChatOperations {
     const frame = encodeMessage({ type: "shutdown", ts: this.#now(), reason });
     for (const session of [...this.#sessions.values()]) {
       session.send(frame);
+      session.send(encodeMessage({ type: "bye", code: "shutdown", reason }));
       session.close(`server shutdown: ${reason}`);
     }
   }
@@ -422,6 +432,7 @@ export class Hub implements ChatOperations {
       ts: this.#now(),
       text: `You were kicked by ${by}: ${why}`,
     });
+    this.sendTo(session, { type: "bye", code: "kicked", reason: `Kicked by ${by}: ${why}` });
     session.close(`kicked by ${by}: ${why}`);
     return true;
   }
@@ -686,6 +697,7 @@ export class Hub implements ChatOperations {
       room: room.name,
       nick: session.nick,
       reason,
+      code: "part",
     });
     room.broadcast(frame);
     room.remove(session);
@@ -831,4 +843,20 @@ export class Hub implements ChatOperations {
 
 function refOf(message: ClientMessage): number | undefined {
   return "ref" in message ? message.ref : undefined;
+}
+
+/**
+ * The `leave` code for a close reason. The reasons are composed by the server
+ * itself (`close(reason)` callers), so their fixed prefixes are reliable; user
+ * text only ever follows the prefix.
+ */
+function leaveCode(reason: string): LeaveCode {
+  if (reason === "quit" || reason.startsWith("quit: ")) return "quit";
+  if (reason.startsWith("kicked by ")) return "kicked";
+  if (reason === "reconnected") return "replaced";
+  if (reason.startsWith("server shutdown")) return "shutdown";
+  if (reason.startsWith("heartbeat timeout")) return "timeout";
+  if (reason.startsWith("slow consumer")) return "slow_consumer";
+  if (reason.startsWith("rate_limited")) return "rate_limited";
+  return "disconnected";
 }

@@ -10,6 +10,7 @@
 
 import { getLogger } from "../log.ts";
 import {
+  type ByeCode,
   type ClientMessage,
   encodeMessage,
   type ErrorCode,
@@ -160,10 +161,12 @@ export class InboundHandler {
    *
    * @param code Protocol error code.
    * @param message A sentence for the user.
+   * @param bye When given, a `bye` with this code follows the error as the last frame.
    */
-  refuse(code: ErrorCode, message: string): void {
+  refuse(code: ErrorCode, message: string, bye?: ByeCode): void {
     this.#phase = "done";
     this.#transport.send(encodeMessage({ type: "error", code, message }));
+    if (bye) this.#transport.send(encodeMessage({ type: "bye", code: bye, reason: message }));
     this.#transport.close(`${code}: ${message}`);
   }
 
@@ -228,7 +231,7 @@ export class InboundHandler {
         address,
         refused: this.#flood?.refused,
       });
-      this.refuse("rate_limited", "Disconnected for sending too fast");
+      this.refuse("rate_limited", "Disconnected for sending too fast", "rate_limited");
       return;
     }
     if (this.#flood?.refused === 1) log.warn("rate limited {nick} ({address})", { nick, address });

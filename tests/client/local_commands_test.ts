@@ -1,5 +1,5 @@
 import { assert, assertEqual, assertMatch } from "../_helpers/assert.ts";
-import { emojify, searchEmoji } from "../../client/emoji.ts";
+import { emojify, searchEmoji } from "../../client/core/emoji.ts";
 import { IgnoreList } from "../../client/ignore_list.ts";
 import {
   LOCAL_COMMANDS,

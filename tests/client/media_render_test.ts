@@ -1,4 +1,4 @@
-import { ChatState } from "../../client/chat_state.ts";
+import { ChatState } from "../../client/core/chat_state.ts";
 import { makeColors, renderMessage } from "../../client/render.ts";
 import { mediaFileName, saveMedia } from "../../client/save_media.ts";
 import { parseClientMessage, parseServerMessage } from "../../protocol/messages.ts";

@@ -1,5 +1,6 @@
 import { assert, assertEqual } from "../_helpers/assert.ts";
-import { makeColors, mentions, renderMessage } from "../../client/render.ts";
+import { makeColors, renderMessage } from "../../client/render.ts";
+import { mentions } from "../../client/core/mentions.ts";
 
 Deno.test("mentions matches @nick and the nick as a word, case-insensitively", () => {
   assert(mentions("hey @alice", "alice"));

@@ -1,10 +1,6 @@
-import {
-  makeColors,
-  mentions,
-  nickColorIndex,
-  type RenderContext,
-  renderMessage,
-} from "../../client/render.ts";
+import { makeColors, type RenderContext, renderMessage } from "../../client/render.ts";
+import { mentions } from "../../client/core/mentions.ts";
+import { nickColorIndex } from "../../client/core/nick_color.ts";
 import { assert, assertEqual } from "../_helpers/assert.ts";
 
 const ctx: RenderContext = {

@@ -162,3 +162,44 @@ Deno.test("parseClientMessage property: arbitrary JSON never escapes as anything
     { numRuns: 500 },
   );
 });
+
+Deno.test("parseServerMessage decodes bye and keeps a code this version does not know", () => {
+  assertEqual(
+    parseServerMessage(payload('{"type":"bye","code":"kicked","reason":"Kicked by op: spam"}')),
+    { type: "bye", code: "kicked", reason: "Kicked by op: spam" },
+  );
+  assertEqual(
+    parseServerMessage(payload('{"type":"bye","code":"moved","reason":"x","extra":1}')),
+    { type: "bye", code: "moved", reason: "x" },
+  );
+  assertThrows(
+    () => parseServerMessage(payload('{"type":"bye","reason":"x"}')),
+    TypeError,
+    /"code"/,
+  );
+  assertThrows(
+    () => parseServerMessage(payload('{"type":"bye","code":3,"reason":"x"}')),
+    TypeError,
+    /"code"/,
+  );
+});
+
+Deno.test("parseServerMessage reads leave.code when present and accepts leave without it", () => {
+  const base = '{"type":"leave","ts":1,"room":"#lobby","nick":"bob","reason":"quit"';
+  assertEqual(parseServerMessage(payload(base + "}")), {
+    type: "leave",
+    ts: 1,
+    room: "#lobby",
+    nick: "bob",
+    reason: "quit",
+  });
+  assertEqual(parseServerMessage(payload(base + ',"code":"quit"}')), {
+    type: "leave",
+    ts: 1,
+    room: "#lobby",
+    nick: "bob",
+    reason: "quit",
+    code: "quit",
+  });
+  assertThrows(() => parseServerMessage(payload(base + ',"code":false}')), TypeError, /"code"/);
+});

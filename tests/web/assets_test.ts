@@ -1,5 +1,5 @@
 import { WEB_ASSETS } from "../../web/assets.ts";
-import { emojify } from "../../web/src/emoji.ts";
+import { emojify } from "../../client/core/emoji.ts";
 import { assert, assertEqual } from "../_helpers/assert.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;

@@ -196,6 +196,30 @@ browserTest(
   },
 );
 
+browserTest("web client does not reconnect after a kick (bye code kicked)", async () => {
+  await using server = await startServe(["--http", "0"], {
+    env: { PARLEY_ADMIN_PASSWORD: "letmein" },
+  });
+  const url = await webUrl(server.stdout);
+  await using b = await launchBrowser();
+  const page = b.page;
+  await joinAs(page, url, "alice");
+  await using bob = await RawClient.join(server.port, "bob");
+  await bob.command("op", "letmein");
+  await bob.next((m) => m.type === "notice");
+  await bob.command("kick", "alice spam");
+  await bob.next((m) => m.type === "leave" && m.nick === "alice" && m.code === "kicked");
+  await page.waitForSelector("#status[data-state=offline]", { timeout: 10_000 });
+  assertEqual(await page.textContent("#status"), "disconnected");
+  await page.waitForSelector("li.error >> text=Disconnected: Kicked by bob: spam");
+  // Well past the first backoff delays: no attempt came back.
+  await page.waitForTimeout(2000);
+  await bob.command("who");
+  const who = await bob.next((m) => m.type === "who");
+  assert(who.type === "who" && !who.users.some((u) => u.nick === "alice"), JSON.stringify(who));
+  assertEqual(await page.textContent("#status"), "disconnected");
+});
+
 browserTest(
   "voice and video messages: recorded in one browser, played in another, saved by the terminal",
   async () => {

@@ -13,6 +13,7 @@ const NAMES = [
   "web client and terminal client chat both ways, share the sidebar, and markup stays text",
   "web client reconnects after a reload and shows what came before",
   "web client shows offline and reconnects by itself when the server comes back",
+  "web client does not reconnect after a kick (bye code kicked)",
   "voice and video messages: recorded in one browser, played in another, saved by the terminal",
 ];
 

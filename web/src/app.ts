@@ -4,18 +4,27 @@
 /// <reference lib="esnext" />
 /**
  * The Parley web client. Speaks the same protocol messages as the terminal
- * client over a WebSocket (one JSON message per text message) and reuses its
- * pure pieces: the message parsers and `ChatState`. All user text reaches the
- * page through `textContent`, never as HTML.
+ * client over a WebSocket (one JSON message per text message) and shares the
+ * client core with it (`client/core/`): `ChatState`, mention matching, nick
+ * colours, emoji and the reconnect policy (backoff, resume token, and `bye`
+ * codes deciding whether to reconnect). Nicks and rooms are keyed by the
+ * protocol's `nameKey`. All user text reaches the page through `textContent`,
+ * never as HTML.
  *
  * Built into `web/app.gen.js` by `deno task web:build`.
  *
  * @module
  */
 
-import { ChatState } from "../../client/chat_state.ts";
+import { ChatState } from "../../client/core/chat_state.ts";
+import { emojify } from "../../client/core/emoji.ts";
+import { mentions } from "../../client/core/mentions.ts";
+import { nickColorIndex } from "../../client/core/nick_color.ts";
+import { ReconnectPolicy, reconnectsAfter } from "../../client/core/reconnect_policy.ts";
 import {
+  type ByeMessage,
   type ClientMessage,
+  type ErrorCode,
   type MediaDataMessage,
   type MediaKind,
   type MediaNotice,
@@ -25,7 +34,7 @@ import {
   type UserInfo,
   type WelcomeMessage,
 } from "../../protocol/messages.ts";
-import { emojify } from "./emoji.ts";
+import { nameKey } from "../../protocol/names.ts";
 
 // ------------------------------------------------------------------ elements
 
@@ -64,7 +73,7 @@ interface RoomView {
   name: string;
   /** Rendered lines. */
   items: HTMLLIElement[];
-  /** Members by lower-case nick. */
+  /** Members by `nameKey` of the nick. */
   users: Map<string, UserInfo>;
   topic: string;
   unread: number;
@@ -84,10 +93,10 @@ let welcome: WelcomeMessage | undefined;
 let nick = "";
 let password: string | undefined;
 let nextRef = 1;
-let reconnectDelay = 1000;
+/** Backoff, nick and resume token for reconnecting; shared with the terminal client. */
+const policy = new ReconnectPolicy();
 let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
 let everConnected = false;
-let nickRetries = 0;
 /** Whether this page rejoined from the tab's saved session (a reload). */
 let autoJoin = false;
 const rooms = new Map<string, RoomView>();
@@ -103,20 +112,6 @@ let saved: ServerMessage[] = [];
 let restoring = false;
 
 // ------------------------------------------------------------------ helpers
-
-/** Same palette index as the terminal client (`client/render.ts` nickColorIndex). */
-function nickColor(n: string): number {
-  let hash = 2166136261;
-  for (const ch of n.toLowerCase()) hash = Math.imul(hash ^ ch.codePointAt(0)!, 16777619);
-  return (hash >>> 0) % 6;
-}
-
-/** Same rule as the terminal client (`client/render.ts` mentions). */
-function mentions(text: string, who: string): boolean {
-  if (!who) return false;
-  const escaped = who.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(^|[^\\p{L}\\p{N}_])@?${escaped}(?![\\p{L}\\p{N}_])`, "iu").test(text);
-}
 
 function clock(ts: number): string {
   const d = new Date(ts);
@@ -135,11 +130,11 @@ function el<K extends keyof HTMLElementTagNameMap>(
 }
 
 function nickSpan(n: string): HTMLSpanElement {
-  return el("span", `nick nick-${nickColor(n)}`, n);
+  return el("span", `nick nick-${nickColorIndex(n)}`, n);
 }
 
 function room(name: string): RoomView {
-  const key = name.toLowerCase();
+  const key = nameKey(name);
   let view = rooms.get(key);
   if (!view) {
     view = { name, items: [], users: new Map(), topic: "", unread: 0, seen: new Set() };
@@ -210,13 +205,15 @@ function show(message: ServerMessage): void {
       const item = el("li", message.type);
       if (message.type === "action") item.append(el("span", "star", "* "));
       item.append(nickSpan(message.from), el("span", "text", emojify(message.text)));
-      if (message.from !== me && mentions(message.text, me)) item.classList.add("mention");
+      if (nameKey(message.from) !== nameKey(me) && mentions(message.text, me)) {
+        item.classList.add("mention");
+      }
       line(view, item, message.ts);
       remember(message);
       return;
     }
     case "privmsg": {
-      const own = message.from.toLowerCase() === me.toLowerCase();
+      const own = nameKey(message.from) === nameKey(me);
       const item = el("li", "privmsg");
       item.append(el("span", "tag", own ? `→ *${message.to}* ` : `*${message.from}* `));
       item.append(el("span", "text", emojify(message.text)));
@@ -233,7 +230,7 @@ function show(message: ServerMessage): void {
     }
     case "join": {
       const view = room(message.room);
-      view.users.set(message.nick.toLowerCase(), { nick: message.nick });
+      view.users.set(nameKey(message.nick), { nick: message.nick });
       systemLine(`→ ${message.nick} joined ${message.room}`, "join", view, message.ts);
       if (!restoring) remember(message);
       renderUsers();
@@ -241,15 +238,17 @@ function show(message: ServerMessage): void {
     }
     case "leave": {
       const view = room(message.room);
-      view.users.delete(message.nick.toLowerCase());
+      view.users.delete(nameKey(message.nick));
       systemLine(
         `← ${message.nick} left ${message.room} (${message.reason})`,
         "leave",
         view,
         message.ts,
       );
-      if (message.nick === me && !restoring) {
-        rooms.delete(message.room.toLowerCase());
+      // The machine code, for styling (e.g. kicks apart from quits).
+      if (message.code !== undefined) view.items.at(-1)!.dataset.code = message.code;
+      if (nameKey(message.nick) === nameKey(me) && !restoring) {
+        rooms.delete(nameKey(message.room));
         showRoom();
       }
       if (!restoring) remember(message);
@@ -258,13 +257,13 @@ function show(message: ServerMessage): void {
     }
     case "nick":
       for (const view of rooms.values()) {
-        const user = view.users.get(message.old.toLowerCase());
+        const user = view.users.get(nameKey(message.old));
         if (!user) continue;
-        view.users.delete(message.old.toLowerCase());
-        view.users.set(message.nick.toLowerCase(), { ...user, nick: message.nick });
+        view.users.delete(nameKey(message.old));
+        view.users.set(nameKey(message.nick), { ...user, nick: message.nick });
         systemLine(`${message.old} is now known as ${message.nick}`, "", view, message.ts);
       }
-      if (message.old === nick) {
+      if (nameKey(message.old) === nameKey(nick)) {
         nick = message.nick;
         saveSession();
       }
@@ -272,7 +271,7 @@ function show(message: ServerMessage): void {
       return;
     case "who": {
       const view = room(message.room);
-      view.users = new Map(message.users.map((u) => [u.nick.toLowerCase(), u]));
+      view.users = new Map(message.users.map((u) => [nameKey(u.nick), u]));
       renderUsers();
       return;
     }
@@ -304,10 +303,10 @@ function show(message: ServerMessage): void {
       return;
     case "away":
       for (const view of rooms.values()) {
-        const user = view.users.get(message.nick.toLowerCase());
+        const user = view.users.get(nameKey(message.nick));
         if (!user) continue;
         view.users.set(
-          message.nick.toLowerCase(),
+          nameKey(message.nick),
           message.away === undefined
             ? { nick: user.nick }
             : { nick: user.nick, away: message.away },
@@ -353,6 +352,7 @@ function show(message: ServerMessage): void {
     case "ping":
     case "pong":
     case "media_data":
+    case "bye":
       return;
   }
 }
@@ -395,7 +395,7 @@ function gotMedia(message: MediaDataMessage): void {
 }
 
 function renderRooms(): void {
-  const active = state?.activeRoom.toLowerCase() ?? "#lobby";
+  const active = nameKey(state?.activeRoom ?? "#lobby");
   const items: HTMLLIElement[] = [];
   for (const [key, view] of rooms) {
     const item = el("li", key === active ? "active" : "");
@@ -443,7 +443,7 @@ function switchRoom(name: string): void {
 
 function joinRoom(name: string): void {
   const target = name.startsWith("#") ? name : `#${name}`;
-  if (rooms.has(target.toLowerCase())) {
+  if (rooms.has(nameKey(target))) {
     switchRoom(target);
     return;
   }
@@ -453,7 +453,7 @@ function joinRoom(name: string): void {
 // ------------------------------------------------------------------ connection
 
 function saveSession(): void {
-  sessionStorage.setItem(SESSION_KEY, JSON.stringify({ nick, password }));
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify({ nick, password, resume: policy.resume }));
 }
 
 function connect(): void {
@@ -466,6 +466,10 @@ function connect(): void {
   const ws = new WebSocket(`${scheme}://${location.host}/ws`);
   socket = ws;
   let welcomed = false;
+  /** The server's `bye` on this socket: its code decides whether to reconnect. */
+  let bye: ByeMessage | undefined;
+  /** What a refusal of this socket's hello called for. */
+  let refusal: "retry" | "stop" | undefined;
   ws.addEventListener("open", () => {
     const hello: ClientMessage = {
       type: "hello",
@@ -474,6 +478,10 @@ function connect(): void {
       client: "parley-web",
     };
     if (password) hello.password = password;
+    // Our own ghost (a reload, a dropped network) still holds the nick: the token takes it back.
+    if (policy.resume !== undefined && nameKey(policy.nick) === nameKey(nick)) {
+      hello.resume = policy.resume;
+    }
     ws.send(JSON.stringify(hello));
   });
   ws.addEventListener("message", (event) => {
@@ -490,33 +498,45 @@ function connect(): void {
       if (message.type === "welcome") {
         welcomed = true;
         onWelcome(message);
-      } else if (message.type === "error") onRefused(message.code, message.message);
+      } else if (message.type === "error") refusal = onRefused(message.code, message.message);
       return;
     }
+    if (message.type === "bye") bye = message;
     onMessage(message);
   });
   ws.addEventListener("close", () => {
     if (socket !== ws) return;
     socket = undefined;
-    if (!everConnected && !welcomed) return; // refused or never reached: the form shows why
-    const wait = reconnectDelay;
-    reconnectDelay = Math.min(reconnectDelay * 2, 15_000);
-    setStatus("offline", `offline — retrying in ${Math.round(wait / 1000)} s`);
-    reconnectTimer = setTimeout(connect, wait);
+    if (refusal === "stop") return;
+    // Never reached, or refused on the form: the form shows why.
+    if (!everConnected && !welcomed && refusal !== "retry") return;
+    if (welcomed) {
+      if (!reconnectsAfter(bye)) {
+        setStatus("offline", "disconnected");
+        systemLine(`Disconnected: ${bye!.reason}`, "error");
+        return;
+      }
+      policy.dropped(nick);
+    }
+    const { delayMs } = policy.next();
+    setStatus("offline", `offline — retrying in ${Math.round(delayMs / 1000)} s`);
+    reconnectTimer = setTimeout(connect, delayMs);
   });
 }
 
-function onRefused(code: string, text: string): void {
-  if (code === "nick_taken" && (everConnected || autoJoin) && nickRetries < 5) {
-    // Our previous connection (before a reload or a network drop) may not be gone yet.
-    nickRetries++;
-    if (!everConnected) reconnectTimer = setTimeout(connect, 1000);
-    return;
+/** Handles a refused hello; returns whether to try again (after backoff) or stop. */
+function onRefused(code: ErrorCode, text: string): "retry" | "stop" {
+  if (everConnected || autoJoin) {
+    const next = policy.refused(code);
+    if (next.action === "retry") {
+      if (next.nick !== undefined) nick = next.nick;
+      return "retry";
+    }
   }
   if (everConnected) {
     setStatus("offline", "offline");
     systemLine(`Reconnect refused: ${text}`, "error");
-    return;
+    return "stop";
   }
   socket?.close();
   socket = undefined;
@@ -526,6 +546,7 @@ function onRefused(code: string, text: string): void {
   joinError.textContent = text;
   if (code === "auth_failed") passwordInput.focus();
   else nickInput.focus();
+  return "stop";
 }
 
 function onWelcome(message: WelcomeMessage): void {
@@ -535,14 +556,13 @@ function onWelcome(message: WelcomeMessage): void {
   nick = message.nick;
   state = new ChatState(message.nick);
   state.welcome(message);
+  policy.welcomed(message);
   saveSession();
-  reconnectDelay = 1000;
-  nickRetries = 0;
   setStatus("online", "online");
   joinForm.hidden = true;
   chat.hidden = false;
   const lobby = room(message.room);
-  lobby.users = new Map(message.users.map((u) => [u.nick.toLowerCase(), u]));
+  lobby.users = new Map(message.users.map((u) => [nameKey(u.nick), u]));
   if (!everConnected) {
     restoreTranscript();
     systemLine(`Connected to ${message.server} as ${message.nick}`, "", lobby);
@@ -559,7 +579,7 @@ function onWelcome(message: WelcomeMessage): void {
   }
   everConnected = true;
   for (const name of previousRooms) {
-    if (name.toLowerCase() !== message.room.toLowerCase()) {
+    if (nameKey(name) !== nameKey(message.room)) {
       send({ type: "command", ref: nextRef++, room: message.room, name: "join", args: name });
     }
   }
@@ -818,10 +838,11 @@ recCancel.addEventListener("click", resetRecorder);
 const session = sessionStorage.getItem(SESSION_KEY);
 if (session) {
   try {
-    const parsed = JSON.parse(session) as { nick?: unknown; password?: unknown };
+    const parsed = JSON.parse(session) as { nick?: unknown; password?: unknown; resume?: unknown };
     if (typeof parsed.nick === "string" && parsed.nick) {
       nick = parsed.nick;
       password = typeof parsed.password === "string" ? parsed.password : undefined;
+      policy.remember(nick, typeof parsed.resume === "string" ? parsed.resume : undefined);
       nickInput.value = nick;
       autoJoin = true;
       connect();

@@ -1,6 +1,6 @@
-import { assert, assertEqual } from "../_helpers/assert.ts";
-import { ChatState } from "../../client/chat_state.ts";
-import type { WelcomeMessage } from "../../protocol/messages.ts";
+import { assert, assertEqual } from "../../_helpers/assert.ts";
+import { ChatState } from "../../../client/core/chat_state.ts";
+import type { WelcomeMessage } from "../../../protocol/messages.ts";
 
 function welcome(nick: string, users: string[]): WelcomeMessage {
   return {

@@ -1,7 +1,9 @@
 /**
  * What the client knows about its own chat: nick, rooms, active room, and the
- * messages sent but not yet acknowledged. Pure: turns typed lines into
- * protocol messages and server messages into things to show.
+ * messages sent but not yet acknowledged. Pure and browser-safe: turns typed
+ * lines into protocol messages and server messages into things to show. Nicks
+ * and rooms are compared by the protocol's `nameKey` (NFKC, lower case), the
+ * same rule the server uses for uniqueness.
  *
  * @module
  */
@@ -11,7 +13,8 @@ import {
   DEFAULT_ROOM,
   type ServerMessage,
   type WelcomeMessage,
-} from "../protocol/messages.ts";
+} from "../../protocol/messages.ts";
+import { nameKey } from "../../protocol/names.ts";
 
 /** A sent message waiting for its ack. */
 interface Pending {
@@ -44,16 +47,17 @@ export class ChatState {
   me: string;
   /** The room plain lines go to. */
   activeRoom = DEFAULT_ROOM;
-  /** Rooms joined, by lower-case name to display name. */
+  /** Rooms joined, by `nameKey` to display name. */
   readonly rooms = new Map<string, string>([[DEFAULT_ROOM, DEFAULT_ROOM]]);
   /** Nicks in the rooms joined (kept from `welcome`, `who`, `join`, `leave`, `nick`), for completion. */
   readonly nicks = new Set<string>();
-  /** Rooms seen in `/rooms` listings or joined, by lower-case name, for completion. */
+  /** Rooms seen in `/rooms` listings or joined, by `nameKey`, for completion. */
   readonly knownRooms = new Map<string, string>([[DEFAULT_ROOM, DEFAULT_ROOM]]);
-  readonly #members = new Map<string, Set<string>>();
+  /** Members of each joined room: room key to (nick key to display nick). */
+  readonly #members = new Map<string, Map<string, string>>();
   readonly #pending = new Map<number, Pending>();
   readonly #saves = new Map<number, string | undefined>();
-  /** Rooms being rejoined after a reconnect, by lower-case name. */
+  /** Rooms being rejoined after a reconnect, by `nameKey`. */
   readonly #rejoining = new Set<string>();
 
   /** @param nick The nick asked for. */
@@ -67,6 +71,16 @@ export class ChatState {
   }
 
   /**
+   * Whether `nick` is the user's own nick under the protocol's `nameKey`.
+   *
+   * @param nick Any nick.
+   * @returns True for any spelling of {@linkcode ChatState.me}.
+   */
+  isMe(nick: string): boolean {
+    return nameKey(nick) === nameKey(this.me);
+  }
+
+  /**
    * Applies the server's welcome.
    *
    * @param welcome The welcome message.
@@ -75,7 +89,7 @@ export class ChatState {
     this.me = welcome.nick;
     this.activeRoom = welcome.room || DEFAULT_ROOM;
     this.rooms.clear();
-    this.rooms.set(this.activeRoom.toLowerCase(), this.activeRoom);
+    this.rooms.set(nameKey(this.activeRoom), this.activeRoom);
     this.#members.clear();
     this.#setMembers(this.activeRoom, welcome.users.map((u) => u.nick));
   }
@@ -93,13 +107,13 @@ export class ChatState {
     const rooms = [...this.rooms.values()];
     const active = this.activeRoom;
     this.welcome(welcome);
-    const rejoin = rooms.filter((r) => r.toLowerCase() !== this.activeRoom.toLowerCase())
+    const rejoin = rooms.filter((r) => nameKey(r) !== nameKey(this.activeRoom))
       .sort((a, b) => Number(a === active) - Number(b === active));
     for (const room of rejoin) {
-      this.rooms.set(room.toLowerCase(), room);
-      this.#rejoining.add(room.toLowerCase());
+      this.rooms.set(nameKey(room), room);
+      this.#rejoining.add(nameKey(room));
     }
-    if (this.rooms.has(active.toLowerCase())) this.activeRoom = active;
+    if (this.rooms.has(nameKey(active))) this.activeRoom = active;
     return rejoin;
   }
 
@@ -138,7 +152,7 @@ export class ChatState {
       const args = match[2].trim();
       if (name === "join" && args) {
         const room = args.startsWith("#") ? args : `#${args}`;
-        const known = this.rooms.get(room.toLowerCase());
+        const known = this.rooms.get(nameKey(room));
         if (known && !args.includes(" ")) {
           this.activeRoom = known;
           return { kind: "local", text: `--- now talking in ${known}` };
@@ -161,7 +175,7 @@ export class ChatState {
   }
 
   /**
-   * The file a `/save` asked for, once its `media_data` arrived (issue 7).
+   * The file a `/save` asked for, once its `media_data` arrived.
    *
    * @param ref The `ref` of the `fetch_media` request.
    * @returns The path typed after the id, or `undefined` for the default name.
@@ -226,41 +240,43 @@ export class ChatState {
         this.#pending.delete(message.ref);
         return [message];
       case "join":
-        if (message.nick === this.me) {
-          this.rooms.set(message.room.toLowerCase(), message.room);
-          this.knownRooms.set(message.room.toLowerCase(), message.room);
-          if (!this.#rejoining.delete(message.room.toLowerCase())) this.activeRoom = message.room;
+        if (this.isMe(message.nick)) {
+          this.rooms.set(nameKey(message.room), message.room);
+          this.knownRooms.set(nameKey(message.room), message.room);
+          if (!this.#rejoining.delete(nameKey(message.room))) this.activeRoom = message.room;
         } else {
-          this.#members.get(message.room.toLowerCase())?.add(message.nick);
+          this.#members.get(nameKey(message.room))?.set(nameKey(message.nick), message.nick);
           this.nicks.add(message.nick);
         }
         return [message];
       case "leave":
-        this.#members.get(message.room.toLowerCase())?.delete(message.nick);
-        if (message.nick === this.me) {
-          this.#members.delete(message.room.toLowerCase());
-          this.rooms.delete(message.room.toLowerCase());
-          if (this.activeRoom.toLowerCase() === message.room.toLowerCase()) {
+        this.#members.get(nameKey(message.room))?.delete(nameKey(message.nick));
+        if (this.isMe(message.nick)) {
+          this.#members.delete(nameKey(message.room));
+          this.rooms.delete(nameKey(message.room));
+          if (nameKey(this.activeRoom) === nameKey(message.room)) {
             this.activeRoom = this.rooms.values().next().value ?? DEFAULT_ROOM;
           }
         }
         this.#recountNicks();
         return [message];
       case "nick":
-        if (message.old === this.me) this.me = message.nick;
+        if (this.isMe(message.old)) this.me = message.nick;
         for (const members of this.#members.values()) {
-          if (members.delete(message.old)) members.add(message.nick);
+          if (members.delete(nameKey(message.old))) {
+            members.set(nameKey(message.nick), message.nick);
+          }
         }
         this.nicks.delete(message.old);
         this.nicks.add(message.nick);
         return [message];
       case "who":
-        if (this.rooms.has(message.room.toLowerCase())) {
+        if (this.rooms.has(nameKey(message.room))) {
           this.#setMembers(message.room, message.users.map((u) => u.nick));
         } else for (const user of message.users) this.nicks.add(user.nick);
         return [message];
       case "rooms":
-        for (const room of message.rooms) this.knownRooms.set(room.name.toLowerCase(), room.name);
+        for (const room of message.rooms) this.knownRooms.set(nameKey(room.name), room.name);
         return [message];
       default:
         return [message];
@@ -268,14 +284,14 @@ export class ChatState {
   }
 
   #setMembers(room: string, nicks: string[]): void {
-    this.#members.set(room.toLowerCase(), new Set(nicks));
+    this.#members.set(nameKey(room), new Map(nicks.map((n) => [nameKey(n), n])));
     this.#recountNicks();
   }
 
   #recountNicks(): void {
     this.nicks.clear();
     for (const members of this.#members.values()) {
-      for (const nick of members) this.nicks.add(nick);
+      for (const nick of members.values()) this.nicks.add(nick);
     }
   }
 }

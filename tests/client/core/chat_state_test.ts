@@ -1,6 +1,6 @@
-import { ChatState } from "../../client/chat_state.ts";
-import { completeLine } from "../../client/completion.ts";
-import { assertEqual } from "../_helpers/assert.ts";
+import { ChatState } from "../../../client/core/chat_state.ts";
+import { completeLine } from "../../../client/completion.ts";
+import { assertEqual } from "../../_helpers/assert.ts";
 
 Deno.test("ChatState turns plain lines into msg and slash lines into commands", () => {
   const state = new ChatState("alice");

@@ -1,11 +1,18 @@
 /**
- * `:shortcode:` to emoji, and emoji search, from the `node-emoji` package
- * (its names come from `emojilib`; no hand-typed table here).
+ * `:shortcode:` to emoji, and emoji search, for every client (terminal, scripted
+ * join, browser). The names and emoji are `emojilib`'s name-to-emoji map (the
+ * data `node-emoji` serves), imported as JSON so that the browser bundle can
+ * include it; no hand-typed table here. Browser-safe: no `Deno.*`, no `node:`.
  *
  * @module
  */
 
-import * as nodeEmoji from "npm:node-emoji@2.2.0";
+import simplemap from "npm:emojilib@2.4.0/simplemap.json" with { type: "json" };
+
+/** Shortcode name (without colons) to emoji, in `emojilib`'s order. */
+const BY_NAME: ReadonlyMap<string, string> = new Map(
+  Object.entries(simplemap as Record<string, string>),
+);
 
 /** `:name:` not glued to letters or digits on either side (so `a:b:c` and `12:30:00` stay). */
 const SHORTCODE = /(?<![A-Za-z0-9]):([A-Za-z0-9_+-]{1,64}):(?![A-Za-z0-9])/g;
@@ -34,7 +41,7 @@ export interface EmojiMatch {
  */
 export function emojify(text: string): string {
   if (!text.includes(":")) return text;
-  return text.replace(SHORTCODE, (whole, name: string) => nodeEmoji.get(name) ?? whole);
+  return text.replace(SHORTCODE, (whole, name: string) => BY_NAME.get(name) ?? whole);
 }
 
 /**
@@ -54,8 +61,9 @@ export function emojify(text: string): string {
  */
 export function searchEmoji(query: string, limit = 40): EmojiMatch[] {
   const q = query.replace(/:/g, "").trim().toLowerCase();
-  const found = nodeEmoji.search(q) as EmojiMatch[];
+  const found: EmojiMatch[] = [];
+  for (const [name, emoji] of BY_NAME) if (name.includes(q)) found.push({ emoji, name });
   const rank = (m: EmojiMatch) => m.name === q ? 0 : m.name.startsWith(q) ? 1 : 2;
-  // Array.prototype.sort is stable, so each rank keeps the package's order.
+  // Array.prototype.sort is stable, so each rank keeps emojilib's order.
   return found.sort((a, b) => rank(a) - rank(b)).slice(0, limit);
 }

@@ -1,5 +1,5 @@
-import { assert, assertEqual, assertThrows } from "../_helpers/assert.ts";
-import { reconnectDelay } from "../../client/backoff.ts";
+import { assert, assertEqual, assertThrows } from "../../_helpers/assert.ts";
+import { reconnectDelay } from "../../../client/core/backoff.ts";
 
 Deno.test("reconnectDelay doubles its ceiling each attempt and caps it", () => {
   const low = (n: number) => reconnectDelay(n, { random: () => 0 });
