@@ -24,7 +24,6 @@ import {
   type ErrorCode,
   type HelloMessage,
   type LeaveCode,
-  PROTOCOL_VERSION,
   type SendMessage,
   type ServerLimits,
   type ServerMessage,

@@ -10,7 +10,6 @@
  * @module
  */
 
-import type { MediaKind } from "../../protocol/messages.ts";
 import { nameKey } from "../../protocol/names.ts";
 import type { MediaArchive, MediaInfo, StoredMedia } from "../storage/media_archive.ts";
 

@@ -44,9 +44,12 @@ const MAX_READ_BYTES = 64 * 1024;
  * import { Connection } from "./connection.ts";
  * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
  * const hub = new Hub();
- * for await (const socket of listener) {
- *   void new Connection(socket, "127.0.0.1:1", hub).run();
- * }
+ * const client = Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+ * const connection = new Connection(await listener.accept(), "127.0.0.1:1", hub);
+ * const running = connection.run();
+ * (await client).close(); // the peer hangs up: run() ends and the connection closes
+ * await running;
+ * listener.close();
  * ```
  */
 export class Connection extends PeerConnection {
