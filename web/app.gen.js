@@ -654,7 +654,7 @@ var ChatState = class {
   }
 };
 
-// ../../../root/.cache/deno/npm/registry.npmjs.org/emojilib/2.4.0/simplemap.json
+// ../../root/.cache/deno/npm/registry.npmjs.org/emojilib/2.4.0/simplemap.json
 var simplemap_default = {
   "100": "\u{1F4AF}",
   "1234": "\u{1F522}",
