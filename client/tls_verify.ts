@@ -62,6 +62,8 @@ export interface VerifiedTlsConn {
  *
  * @param options See {@linkcode VerifiedTlsOptions}.
  * @returns The connection, after a successful handshake.
+ * @throws {Deno.errors.ConnectionRefused} If nothing listens on the port.
+ * @throws {Deno.errors.NotFound} If the host name does not resolve (the message says "lookup").
  * @throws {Error} If the connection fails or times out, or (with `verify`) the
  *   certificate is not trusted or not valid for `hostname`; the message comes
  *   from the TLS library (e.g. "self-signed certificate", "Hostname/IP does not
@@ -96,7 +98,7 @@ export function connectVerifiedTls(options: VerifiedTlsOptions): Promise<Verifie
   const onError = (error: Error) => {
     clearTimeout(timer);
     socket.destroy();
-    reject(error);
+    reject(toDenoError(error));
   };
   socket.once("error", onError);
   socket.once("secureConnect", () => {
@@ -126,4 +128,24 @@ export function connectVerifiedTls(options: VerifiedTlsOptions): Promise<Verifie
     });
   });
   return promise;
+}
+
+/**
+ * Node's connection errors as the `Deno.errors` classes that
+ * `describeConnectError` and the exit codes already understand; TLS
+ * verification errors are kept (their messages name the certificate problem).
+ */
+function toDenoError(error: Error & { code?: string }): Error {
+  switch (error.code) {
+    case "ECONNREFUSED":
+      return new Deno.errors.ConnectionRefused(error.message);
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+    case "EAI_NONAME":
+      return new Deno.errors.NotFound(`Host name lookup failed: ${error.message}`);
+    case "ECONNRESET":
+      return new Deno.errors.ConnectionReset(error.message);
+    default:
+      return error;
+  }
 }

@@ -193,3 +193,15 @@ Deno.test({
     }
   },
 });
+
+Deno.test("connectVerifiedTls reports a refused connection as Deno.errors.ConnectionRefused", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  listener.close();
+  const error = await connectVerifiedTls({ hostname: "127.0.0.1", port, timeoutMs: 5000 })
+    .then((conn) => {
+      conn.close();
+      return undefined;
+    }, (e: unknown) => e);
+  assert(error instanceof Deno.errors.ConnectionRefused, String(error));
+});
