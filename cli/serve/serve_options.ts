@@ -237,6 +237,23 @@ export const SERVE_OPTIONS = [
     arg: "ngrok",
     help: "share the server on the internet through ngrok (needs ngrok installed and logged in)",
   },
+  // Identity keys.
+  {
+    name: "op-key",
+    env: "PARLEY_OP_KEYS",
+    kind: "list",
+    arg: "LIST",
+    help: "comma-separated key fingerprints (SHA256:...) that are operators; " +
+      "beside or instead of PARLEY_ADMIN_PASSWORD",
+  },
+  {
+    name: "public-name",
+    env: "PARLEY_PUBLIC_NAME",
+    kind: "list",
+    arg: "LIST",
+    help: "comma-separated host names clients dial to reach this server (identity proofs " +
+      "name it); loopback, this host's name and addresses and the tunnel are always accepted",
+  },
   // Limits against hostile input, floods and password guessing; TLS.
   {
     name: "max-per-address",
