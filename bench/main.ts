@@ -8,6 +8,7 @@
  * - `--workers N` load-generator processes (default 2)
  * - `--duration MS` send window of throughput runs (default 3000)
  * - `--sizes LIST` client counts of the throughput scenarios (default `50,200,1000`)
+ * - `--latency-sizes LIST` client counts of the latency scenario (default `200,1000`)
  * - `--scenarios LIST` comma-separated subset of
  *   `throughput,open,latency,idle,storm,history` (default all)
  * - `--parley-only` skip InspIRCd
@@ -54,6 +55,8 @@ export interface BenchOptions {
   smoke: boolean;
   /** Client counts of the throughput scenarios. */
   sizes: number[];
+  /** Client counts of the latency scenario. */
+  latencySizes: number[];
   out: string;
 }
 
@@ -75,6 +78,7 @@ function parseOptions(args: string[]): BenchOptions {
       profile: { type: "boolean", default: false },
       smoke: { type: "boolean", default: false },
       sizes: { type: "string", default: "50,200,1000" },
+      "latency-sizes": { type: "string", default: "200,1000" },
       out: { type: "string", default: new URL("./results", import.meta.url).pathname },
     },
   });
@@ -100,6 +104,7 @@ function parseOptions(args: string[]): BenchOptions {
     profile: values.profile,
     smoke: values.smoke,
     sizes: values.smoke ? [4] : values.sizes.split(",").map(Number),
+    latencySizes: values.smoke ? [4] : values["latency-sizes"].split(",").map(Number),
     out: values.out,
   };
 }
@@ -369,7 +374,7 @@ export async function main(args: string[]): Promise<number> {
     }
   }
   if (o.scenarios.has("latency")) {
-    for (const clients of o.smoke ? [4] : [200, 1000]) {
+    for (const clients of o.latencySizes) {
       const senders = o.smoke ? 2 : 10;
       await scenario(
         {
