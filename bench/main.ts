@@ -289,8 +289,12 @@ export async function main(args: string[]): Promise<number> {
     servers.push({ name, start: () => startParley({ profileDir, checkout: reference, name }) });
     notes.push(
       `Parley (ref): ${
-        o.referenceRev ? `revision \`${o.referenceRev}\` = ` : ""
-      }${await describeCheckout(reference)}, started with the same flags.`,
+        checkout
+          ? `revision \`${o.referenceRev}\` (commit ${
+            checkout.commit.slice(0, 7)
+          }, checked out into a temporary git worktree)`
+          : await describeCheckout(reference)
+      }, started with the same flags.`,
     );
   }
   if (peers) servers.push({ name: "InspIRCd", start: startInspircd });
