@@ -73,7 +73,18 @@ async function gitCommit(): Promise<string> {
           .stdout,
       ).trim();
     const head = await run(["rev-parse", "--short", "HEAD"]);
-    const dirty = await run(["status", "--porcelain", "--", "server", "protocol", "bench"]);
+    // Results written by earlier runs do not make the measured code dirty.
+    const dirty = await run([
+      "status",
+      "--porcelain",
+      "--",
+      "server",
+      "protocol",
+      "cli",
+      "main.ts",
+      "bench",
+      ":!bench/results",
+    ]);
     return head + (dirty ? " (with uncommitted changes)" : "");
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return "unknown (git not installed)";
