@@ -2406,16 +2406,6 @@ function mentions(text, nick) {
   return new RegExp(`(^|[^\\p{L}\\p{N}_])@?${escaped}(?![\\p{L}\\p{N}_])`, "iu").test(text);
 }
 
-// client/core/nick_color.ts
-var NICK_COLOR_COUNT = 6;
-function nickColorIndex(nick) {
-  let hash = 2166136261;
-  for (const ch of nameKey(nick)) {
-    hash = Math.imul(hash ^ ch.codePointAt(0), 16777619);
-  }
-  return (hash >>> 0) % NICK_COLOR_COUNT;
-}
-
 // web/src/elements.ts
 var $ = (id) => document.getElementById(id);
 var joinForm = $("join-form");
@@ -2444,6 +2434,150 @@ var recStatus = $("rec-status");
 var recStop = $("rec-stop");
 var recSend = $("rec-send");
 var recCancel = $("rec-cancel");
+
+// client/core/nick_color.ts
+var NICK_COLOR_COUNT = 6;
+function nickColorIndex(nick) {
+  let hash = 2166136261;
+  for (const ch of nameKey(nick)) {
+    hash = Math.imul(hash ^ ch.codePointAt(0), 16777619);
+  }
+  return (hash >>> 0) % NICK_COLOR_COUNT;
+}
+
+// web/src/room_view.ts
+function clock(ts) {
+  const d = new Date(ts);
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+}
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== void 0) node.textContent = text;
+  return node;
+}
+function nickSpan(n) {
+  return el("span", `nick nick-${nickColorIndex(n)}`, n);
+}
+function room2(name) {
+  const key = nameKey(name);
+  let view = rooms.get(key);
+  if (!view) {
+    view = {
+      name,
+      items: [],
+      users: /* @__PURE__ */ new Map(),
+      topic: "",
+      unread: 0,
+      seen: /* @__PURE__ */ new Set()
+    };
+    rooms.set(key, view);
+    renderRooms();
+  }
+  return view;
+}
+function activeView() {
+  return room2(app.state?.activeRoom ?? "#lobby");
+}
+function setStatus(kind, text) {
+  statusEl.dataset.state = kind;
+  statusEl.textContent = text;
+}
+function line(view, item, ts) {
+  if (ts !== void 0) item.prepend(el("time", void 0, clock(ts)));
+  view.items.push(item);
+  if (view.items.length > MAX_ITEMS) view.items.shift()?.remove();
+  if (view === activeView()) {
+    const atBottom = pane.scrollTop + pane.clientHeight >= pane.scrollHeight - 40;
+    messagesEl.append(item);
+    if (atBottom || !app.restoring) pane.scrollTop = pane.scrollHeight;
+  } else if (!app.restoring) {
+    view.unread++;
+    renderRooms();
+  }
+}
+function systemLine(text, extra = "", view = activeView(), ts) {
+  line(view, el("li", `system ${extra}`.trim(), text), ts);
+}
+function remember(message) {
+  if (app.restoring) return;
+  app.saved.push(message);
+  if (app.saved.length > MAX_SAVED) app.saved = app.saved.slice(-MAX_SAVED);
+  try {
+    sessionStorage.setItem(TRANSCRIPT_KEY, JSON.stringify(app.saved));
+  } catch (error) {
+    if (!(error instanceof DOMException)) throw error;
+  }
+}
+function renderRooms() {
+  const active = nameKey(app.state?.activeRoom ?? "#lobby");
+  const items = [];
+  for (const [key, view] of rooms) {
+    const item = el("li", key === active ? "active" : "");
+    const button = el("button", void 0, view.name);
+    button.type = "button";
+    button.addEventListener("click", () => switchRoom(view.name));
+    if (view.unread > 0 && key !== active) button.append(el("span", "unread", String(view.unread)));
+    item.append(button);
+    items.push(item);
+  }
+  roomsEl.replaceChildren(...items);
+}
+function renderUsers() {
+  const view = activeView();
+  const users = [
+    ...view.users.values()
+  ].sort((a, b) => a.nick.localeCompare(b.nick));
+  usersEl.replaceChildren(...users.map((u) => {
+    const item = el("li", u.away !== void 0 ? "away" : "");
+    item.dataset.nick = u.nick;
+    item.append(nickSpan(u.nick));
+    if (u.away !== void 0) item.append(el("span", "away-text", `away: ${u.away}`));
+    return item;
+  }));
+  userCount.textContent = `(${users.length})`;
+}
+function showRoom() {
+  const view = activeView();
+  view.unread = 0;
+  roomTitle.textContent = view.name;
+  topicEl.textContent = view.topic;
+  input.placeholder = `Message ${view.name} \u2014 /help for commands, :smile: for emoji`;
+  messagesEl.replaceChildren(...view.items);
+  pane.scrollTop = pane.scrollHeight;
+  renderRooms();
+  renderUsers();
+}
+function switchRoom(name) {
+  if (!app.state) return;
+  app.state.activeRoom = room2(name).name;
+  sidebar.classList.remove("open");
+  showRoom();
+}
+
+// web/src/outbox.ts
+function send(message) {
+  if (!app.socket || app.socket.readyState !== WebSocket.OPEN) {
+    systemLine("Not connected; the message was not sent", "error");
+    return false;
+  }
+  app.socket.send(JSON.stringify(message));
+  return true;
+}
+function joinRoom(name) {
+  const target = name.startsWith("#") ? name : `#${name}`;
+  if (rooms.has(nameKey(target))) {
+    switchRoom(target);
+    return;
+  }
+  send({
+    type: "command",
+    ref: app.nextRef++,
+    room: app.state?.activeRoom,
+    name: "join",
+    args: target
+  });
+}
 
 // web/src/media_ui.ts
 function mediaItem(message, url) {
@@ -2634,69 +2768,6 @@ async function sendRecording() {
 }
 
 // web/src/dom_render.ts
-function clock(ts) {
-  const d = new Date(ts);
-  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
-}
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== void 0) node.textContent = text;
-  return node;
-}
-function nickSpan(n) {
-  return el("span", `nick nick-${nickColorIndex(n)}`, n);
-}
-function room2(name) {
-  const key = nameKey(name);
-  let view = rooms.get(key);
-  if (!view) {
-    view = {
-      name,
-      items: [],
-      users: /* @__PURE__ */ new Map(),
-      topic: "",
-      unread: 0,
-      seen: /* @__PURE__ */ new Set()
-    };
-    rooms.set(key, view);
-    renderRooms();
-  }
-  return view;
-}
-function activeView() {
-  return room2(app.state?.activeRoom ?? "#lobby");
-}
-function setStatus(kind, text) {
-  statusEl.dataset.state = kind;
-  statusEl.textContent = text;
-}
-function line(view, item, ts) {
-  if (ts !== void 0) item.prepend(el("time", void 0, clock(ts)));
-  view.items.push(item);
-  if (view.items.length > MAX_ITEMS) view.items.shift()?.remove();
-  if (view === activeView()) {
-    const atBottom = pane.scrollTop + pane.clientHeight >= pane.scrollHeight - 40;
-    messagesEl.append(item);
-    if (atBottom || !app.restoring) pane.scrollTop = pane.scrollHeight;
-  } else if (!app.restoring) {
-    view.unread++;
-    renderRooms();
-  }
-}
-function systemLine(text, extra = "", view = activeView(), ts) {
-  line(view, el("li", `system ${extra}`.trim(), text), ts);
-}
-function remember(message) {
-  if (app.restoring) return;
-  app.saved.push(message);
-  if (app.saved.length > MAX_SAVED) app.saved = app.saved.slice(-MAX_SAVED);
-  try {
-    sessionStorage.setItem(TRANSCRIPT_KEY, JSON.stringify(app.saved));
-  } catch (error) {
-    if (!(error instanceof DOMException)) throw error;
-  }
-}
 function show(message) {
   const me = app.state?.me ?? app.nick;
   switch (message.type) {
@@ -2839,75 +2910,8 @@ function show(message) {
       return;
   }
 }
-function renderRooms() {
-  const active = nameKey(app.state?.activeRoom ?? "#lobby");
-  const items = [];
-  for (const [key, view] of rooms) {
-    const item = el("li", key === active ? "active" : "");
-    const button = el("button", void 0, view.name);
-    button.type = "button";
-    button.addEventListener("click", () => switchRoom(view.name));
-    if (view.unread > 0 && key !== active) button.append(el("span", "unread", String(view.unread)));
-    item.append(button);
-    items.push(item);
-  }
-  roomsEl.replaceChildren(...items);
-}
-function renderUsers() {
-  const view = activeView();
-  const users = [
-    ...view.users.values()
-  ].sort((a, b) => a.nick.localeCompare(b.nick));
-  usersEl.replaceChildren(...users.map((u) => {
-    const item = el("li", u.away !== void 0 ? "away" : "");
-    item.dataset.nick = u.nick;
-    item.append(nickSpan(u.nick));
-    if (u.away !== void 0) item.append(el("span", "away-text", `away: ${u.away}`));
-    return item;
-  }));
-  userCount.textContent = `(${users.length})`;
-}
-function showRoom() {
-  const view = activeView();
-  view.unread = 0;
-  roomTitle.textContent = view.name;
-  topicEl.textContent = view.topic;
-  input.placeholder = `Message ${view.name} \u2014 /help for commands, :smile: for emoji`;
-  messagesEl.replaceChildren(...view.items);
-  pane.scrollTop = pane.scrollHeight;
-  renderRooms();
-  renderUsers();
-}
-function switchRoom(name) {
-  if (!app.state) return;
-  app.state.activeRoom = room2(name).name;
-  sidebar.classList.remove("open");
-  showRoom();
-}
-function joinRoom(name) {
-  const target = name.startsWith("#") ? name : `#${name}`;
-  if (rooms.has(nameKey(target))) {
-    switchRoom(target);
-    return;
-  }
-  send({
-    type: "command",
-    ref: app.nextRef++,
-    room: app.state?.activeRoom,
-    name: "join",
-    args: target
-  });
-}
 
 // web/src/connection.ts
-function send(message) {
-  if (!app.socket || app.socket.readyState !== WebSocket.OPEN) {
-    systemLine("Not connected; the message was not sent", "error");
-    return false;
-  }
-  app.socket.send(JSON.stringify(message));
-  return true;
-}
 function connect() {
   clearTimeout(app.reconnectTimer);
   setStatus(app.everConnected ? "reconnecting" : "connecting", app.everConnected ? "reconnecting\u2026" : "connecting\u2026");

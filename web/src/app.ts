@@ -11,6 +11,12 @@
  * protocol's `nameKey`. All user text reaches the page through `textContent`,
  * never as HTML.
  *
+ * This module wires the page's forms and buttons and rejoins after a reload;
+ * `connection.ts` owns the WebSocket, `dom_render.ts` renders server messages,
+ * `room_view.ts` the rooms and lists, `media_ui.ts` recording and playback,
+ * `outbox.ts` what is sent, `app_state.ts` the shared state and `elements.ts`
+ * the page's elements.
+ *
  * Built into `web/app.gen.js` by `deno task web:build`.
  *
  * @module
@@ -18,8 +24,7 @@
 
 import { emojify } from "../../client/core/emoji.ts";
 import { app, policy, SESSION_KEY } from "./app_state.ts";
-import { connect, send } from "./connection.ts";
-import { joinRoom, showRoom, systemLine } from "./dom_render.ts";
+import { connect } from "./connection.ts";
 import {
   $,
   composer,
@@ -36,6 +41,8 @@ import {
   sidebar,
 } from "./elements.ts";
 import { resetRecorder, sendRecording, startRecording, stopRecording } from "./media_ui.ts";
+import { joinRoom, send } from "./outbox.ts";
+import { showRoom, systemLine } from "./room_view.ts";
 
 joinForm.addEventListener("submit", (event) => {
   event.preventDefault();

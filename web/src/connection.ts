@@ -33,23 +33,11 @@ import {
   SESSION_KEY,
   TRANSCRIPT_KEY,
 } from "./app_state.ts";
-import { line, remember, room, setStatus, show, showRoom, systemLine } from "./dom_render.ts";
+import { show } from "./dom_render.ts";
 import { chat, input, joinError, joinForm, nickInput, passwordInput } from "./elements.ts";
 import { gotMedia, mediaItem } from "./media_ui.ts";
-
-/**
- * Sends a message if the socket is open, else shows why not.
- *
- * @returns Whether it was sent.
- */
-export function send(message: ClientMessage): boolean {
-  if (!app.socket || app.socket.readyState !== WebSocket.OPEN) {
-    systemLine("Not connected; the message was not sent", "error");
-    return false;
-  }
-  app.socket.send(JSON.stringify(message));
-  return true;
-}
+import { send } from "./outbox.ts";
+import { line, remember, room, setStatus, showRoom, systemLine } from "./room_view.ts";
 
 /** Opens the WebSocket, says hello, and reconnects with backoff when it drops. */
 export function connect(): void {

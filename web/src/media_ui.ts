@@ -11,8 +11,6 @@
 
 import type { MediaDataMessage, MediaKind, MediaNotice } from "../../protocol/messages.ts";
 import { app, fetching, MEDIA_LIMIT_MS, ownMedia } from "./app_state.ts";
-import { send } from "./connection.ts";
-import { el, nickSpan, systemLine } from "./dom_render.ts";
 import {
   recAudio,
   recLive,
@@ -22,6 +20,8 @@ import {
   recStop,
   recVideo,
 } from "./elements.ts";
+import { send } from "./outbox.ts";
+import { el, nickSpan, systemLine } from "./room_view.ts";
 
 /** The line for a voice or video message; fetches its bytes unless `url` plays them already. */
 export function mediaItem(message: MediaNotice, url?: string): HTMLLIElement {
