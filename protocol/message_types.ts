@@ -6,8 +6,19 @@
  * @module
  */
 
-/** The protocol version this code speaks; sent in `hello` and `welcome`. */
-export const PROTOCOL_VERSION = 1;
+import type { ChallengeMessage, ProveMessage } from "./identity_messages.ts";
+
+export type { ChallengeMessage, ProveMessage } from "./identity_messages.ts";
+
+/**
+ * The protocol version this code speaks; sent in `hello` and `welcome`.
+ * Version 2 added the identity exchange (`hello.key`, `challenge`, `prove`)
+ * and names recordings by token in `fetch_media`.
+ */
+export const PROTOCOL_VERSION = 2;
+
+/** The oldest version a server still admits (as a guest). */
+export const MIN_PROTOCOL_VERSION = 1;
 
 /** The room every user is in after the handshake. */
 export const DEFAULT_ROOM = "#lobby";
@@ -20,6 +31,7 @@ export const ERROR_CODES = [
   "handshake_required",
   "handshake_timeout",
   "nick_taken",
+  "nick_registered",
   "nick_invalid",
   "auth_failed",
   "locked_out",
@@ -41,6 +53,7 @@ export const ERROR_CODES = [
   "media_too_large",
   "media_invalid",
   "no_such_media",
+  "not_invited",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */
@@ -91,7 +104,7 @@ export interface CommandInfo {
 /** First frame a client sends: version, identity and credentials. */
 export interface HelloMessage {
   type: "hello";
-  /** Protocol version the client speaks; must equal the server's. */
+  /** Protocol version the client speaks: 1 or 2 (identity needs 2). */
   version: number;
   /** Requested nick (1–32 characters, see `validateNick`). */
   nick: string;
@@ -107,6 +120,12 @@ export interface HelloMessage {
    * closes the ghost and gives the nick to this connection at once.
    */
   resume?: string;
+  /**
+   * The client's raw Ed25519 public key, standard padded base64: the server
+   * answers `challenge`, and the client proves it holds the key with `prove`.
+   * Absent for a guest.
+   */
+  key?: string;
 }
 
 /** A chat line for a room. */
@@ -167,13 +186,13 @@ export interface MediaUpload {
   data: string;
 }
 
-/** Asks for the bytes of a media message by id; answered by `media_data` or `error`. */
+/** Asks for the bytes of a media message by token; answered by `media_data` or `error`. */
 export interface FetchMediaMessage {
   type: "fetch_media";
   /** Client-chosen reference echoed in the `media_data` or `error`. */
   ref: number;
-  /** The media message id (from a `media` notice). */
-  id: number;
+  /** The recording's token (from its `media` notice): 32 lower-case hex digits. */
+  token: string;
 }
 
 /** Any message a client may send. */
@@ -184,14 +203,15 @@ export type ClientMessage =
   | PingMessage
   | PongMessage
   | MediaUpload
-  | FetchMediaMessage;
+  | FetchMediaMessage
+  | ProveMessage;
 
 // ---------------------------------------------------------------- server → client
 
 /** Successful handshake. */
 export interface WelcomeMessage {
   type: "welcome";
-  /** Protocol version of the server. */
+  /** Protocol version of this connection: the client's, up to the server's. */
   version: number;
   /** Server name chosen by the operator. */
   server: string;
@@ -213,6 +233,10 @@ export interface WelcomeMessage {
    * from its own ghost. Absent in probe welcomes.
    */
   resume?: string;
+  /** Fingerprint (`SHA256:...`) of the key the client proved. */
+  identity?: string;
+  /** `true` when a version 2 client sent no key: the server knows it as a guest. */
+  guest?: boolean;
 }
 
 /** Acknowledges a `msg` or `command` by `ref`; for messages it carries the assigned id and time. */
@@ -398,6 +422,8 @@ export interface HelpMessage {
 export interface MediaNotice {
   type: "media";
   id: number;
+  /** What `fetch_media` names it by: 128 random bits as 32 lower-case hex digits. */
+  token: string;
   ts: number;
   room: string;
   from: string;
@@ -416,6 +442,7 @@ export interface MediaDataMessage {
   type: "media_data";
   ref: number;
   id: number;
+  token: string;
   kind: MediaKind;
   mime: string;
   durationMs: number;
@@ -484,4 +511,5 @@ export type ServerMessage =
   | MediaNotice
   | MediaDataMessage
   | AwayNotice
-  | SearchResultsMessage;
+  | SearchResultsMessage
+  | ChallengeMessage;

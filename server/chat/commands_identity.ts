@@ -54,8 +54,7 @@ export const IDENTITY_COMMANDS: CommandSpec[] = [
   {
     name: "mode",
     usage: "/mode +i|-i [#room]",
-    help:
-      "Room owner or operators: +i makes the room invite-only and unlisted, -i public again.",
+    help: "Room owner or operators: +i makes the room invite-only and unlisted, -i public again.",
     minArgs: 1,
     maxArgs: 2,
     run({ chat, session, args, room, notice }) {
@@ -65,7 +64,10 @@ export const IDENTITY_COMMANDS: CommandSpec[] = [
       }
       const target = chat.roomOf(session, named ?? room);
       if (!chat.access.isOwner(session, target) && !chat.moderation.isOperator(session)) {
-        throw new ChatError("forbidden", `Only the owner of ${target.name} or an operator can do that`);
+        throw new ChatError(
+          "forbidden",
+          `Only the owner of ${target.name} or an operator can do that`,
+        );
       }
       const inviteOnly = mode === "+i";
       if (chat.access.isPrivate(target.name) === inviteOnly) {

@@ -63,7 +63,9 @@ export class NickOwnership {
       "nick_registered",
       registration.nick.toLowerCase() === nick.toLowerCase()
         ? `Nick ${sanitizeText(nick)} is registered to another key`
-        : `Nick ${sanitizeText(nick)} looks like ${registration.nick}, which is registered to another key`,
+        : `Nick ${
+          sanitizeText(nick)
+        } looks like ${registration.nick}, which is registered to another key`,
     );
   }
 

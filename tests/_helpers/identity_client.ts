@@ -27,9 +27,16 @@ export interface TestIdentity {
 
 /** Makes a fresh Ed25519 identity. */
 export async function makeIdentity(): Promise<TestIdentity> {
-  const pair = await crypto.subtle.generateKey("Ed25519", true, ["sign", "verify"]) as CryptoKeyPair;
+  const pair = await crypto.subtle.generateKey("Ed25519", true, [
+    "sign",
+    "verify",
+  ]) as CryptoKeyPair;
   const publicKeyRaw = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
-  return { privateKey: pair.privateKey, publicKeyRaw, fingerprint: await fingerprint(publicKeyRaw) };
+  return {
+    privateKey: pair.privateKey,
+    publicKeyRaw,
+    fingerprint: await fingerprint(publicKeyRaw),
+  };
 }
 
 /** Options for {@linkcode joinWithKey} and {@linkcode WsClient.join}. */
@@ -48,7 +55,11 @@ export interface KeyedJoinOptions {
 }
 
 /** The `hello` that offers `identity`'s key. */
-export function keyedHello(nick: string, identity: TestIdentity, options: KeyedJoinOptions = {}): HelloMessage {
+export function keyedHello(
+  nick: string,
+  identity: TestIdentity,
+  options: KeyedJoinOptions = {},
+): HelloMessage {
   const hello: HelloMessage = {
     type: "hello",
     version: PROTOCOL_VERSION,

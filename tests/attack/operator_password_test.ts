@@ -21,7 +21,12 @@ async function opAnswer(client: RawClient, password: string): Promise<[ServerMes
 
 async function serverPasswordAnswer(port: number, password: string): Promise<ServerMessage> {
   await using client = await RawClient.open(port);
-  await client.send({ type: "hello", version: 2, nick: `g${crypto.randomUUID().slice(0, 8)}`, password });
+  await client.send({
+    type: "hello",
+    version: 2,
+    nick: `g${crypto.randomUUID().slice(0, 8)}`,
+    password,
+  });
   return await client.next(() => true, 15_000);
 }
 
@@ -75,7 +80,9 @@ Deno.test("secrets: a parallel burst on both passwords meets one lockout, and a 
     // The legitimate operator logs in first, from the same address.
     const admin = await RawClient.join(port, "admin", "server secret");
     const guessers: RawClient[] = [];
-    for (let i = 0; i < 6; i++) guessers.push(await RawClient.join(port, `op${i}`, "server secret"));
+    for (let i = 0; i < 6; i++) {
+      guessers.push(await RawClient.join(port, `op${i}`, "server secret"));
+    }
     // Two wrong operator guesses, then the right one by someone else: nothing is reset.
     assertEqual((await opAnswer(guessers[0], "nope 0"))[0].type, "error");
     assertEqual((await opAnswer(guessers[1], "nope 1"))[0].type, "error");

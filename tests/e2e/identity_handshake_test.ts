@@ -200,7 +200,10 @@ Deno.test("identity: a registered nick is refused to other keys and guests, acro
       const intruder = await RawClient.open(port);
       await intruder.send({ type: "hello", version: 2, nick: "ALICE" });
       const refused = await intruder.next(() => true);
-      assert(refused.type === "error" && refused.code === "nick_registered", JSON.stringify(refused));
+      assert(
+        refused.type === "error" && refused.code === "nick_registered",
+        JSON.stringify(refused),
+      );
       const otherKey = await openWithKey(port, "\u0430lice", await makeIdentity());
       assertEqual(errorOf(otherKey), "nick_registered");
       await closeAll(intruder, otherKey);

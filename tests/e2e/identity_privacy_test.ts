@@ -182,7 +182,10 @@ Deno.test("a ban of a keyed user holds its identity: reconnecting under another 
     const ref = await op.command("ban", "mallory spam");
     const said = await op.next((m) => m.type === "notice" && m.text.startsWith("Banned"));
     assert(said.type === "notice");
-    assertMatch(said.text, new RegExp(`Banned identity ${malloryKey.fingerprint.replace(/[+/]/g, ".")}`));
+    assertMatch(
+      said.text,
+      new RegExp(`Banned identity ${malloryKey.fingerprint.replace(/[+/]/g, ".")}`),
+    );
     await answerTo(op, ref);
     assert(await mallory.waitClosed(), "mallory is disconnected");
     const again = await openWithKey(port, "mallory2", malloryKey);
@@ -201,7 +204,10 @@ Deno.test("a nick ban also refuses /nick to it and its look-alikes; nick: bans a
     const carol = await RawClient.join(port, "carol");
     for (const nick of ["mallory", "MALLORY", "m\u0430llory"]) {
       const answer = await answerTo(carol, await carol.command("nick", nick));
-      assert(answer.type === "error" && answer.code === "banned", `${nick}: ${JSON.stringify(answer)}`);
+      assert(
+        answer.type === "error" && answer.code === "banned",
+        `${nick}: ${JSON.stringify(answer)}`,
+      );
     }
     const ipNick = await RawClient.join(port, "10.0.0.1");
     const ref = await op.command("ban", "nick:10.0.0.1");

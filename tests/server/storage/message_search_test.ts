@@ -96,7 +96,10 @@ Deno.test("MessageSearch finds private messages only for their two parties, by p
     assertEqual(search.search("secret", { rooms: ROOMS }).length, 0);
     assertEqual(search.search("secret", { rooms: ROOMS, party: "" }).length, 0);
     // A room filter leaves private messages out.
-    assertEqual(search.search("secret", { rooms: ["#a"], room: "#a", party: "guest:b0b" }).length, 0);
+    assertEqual(
+      search.search("secret", { rooms: ["#a"], room: "#a", party: "guest:b0b" }).length,
+      0,
+    );
     assertEqual(log.recent("#lobby", 50).length, 0, "not part of any room's history");
   });
 });
@@ -118,8 +121,14 @@ Deno.test("MessageSearch matches case, diacritics and the last word's prefix the
     msg(log, "#a", "bob", "the cafeteria is closed");
     msg(log, "#a", "bob", "Tiếng Việt foo_bar");
     assertEqual(search.search("CAFE", { rooms: ROOMS }).length, 2, "prefix match on the last word");
-    assertEqual(search.search("cafe closed", { rooms: ROOMS }).length, 0, "earlier words match whole");
-    assertEqual(search.search("creme cafe", { rooms: ROOMS }).map((m) => m.text.slice(0, 2)), ["Un"]);
+    assertEqual(
+      search.search("cafe closed", { rooms: ROOMS }).length,
+      0,
+      "earlier words match whole",
+    );
+    assertEqual(search.search("creme cafe", { rooms: ROOMS }).map((m) => m.text.slice(0, 2)), [
+      "Un",
+    ]);
     assertEqual(search.search("việt", { rooms: ROOMS }).length, 1, "two diacritics stay");
     assertEqual(search.search("bar foo", { rooms: ROOMS }).length, 1, "_ separates words");
   });
@@ -130,7 +139,7 @@ Deno.test("MessageSearch does not find evicted messages in memory, and after ret
     const db = new Database(":memory:");
     const log = new MessageLog(db, { ringSize: 3 });
     for (let i = 1; i <= 5; i++) msg(log, "#a", "bob", `m${i}`);
-    assertEqual(new MessageSearch(db, log).search("m1", { nick: "bob" }).length, 0);
+    assertEqual(new MessageSearch(db, log).search("m1", { rooms: ["#a"] }).length, 0);
     db.close();
   }
   const dir = await Deno.makeTempDir({ prefix: "parley-search-" });
@@ -139,12 +148,12 @@ Deno.test("MessageSearch does not find evicted messages in memory, and after ret
     msg(f.log, "#a", "bob", "ancient words");
     msg(f.log, "#a", "bob", "newer words");
     assertEqual(
-      f.search.search("words", { nick: "bob" }).length,
+      f.search.search("words", { rooms: ["#a"] }).length,
       2,
       "pending ones are committed first",
     );
     f.log.enforceRetention({ now: 0, maxPerRoom: 1 });
-    assertEqual(f.search.search("ancient", { nick: "bob" }).length, 0, "gone from the index");
+    assertEqual(f.search.search("ancient", { rooms: ["#a"] }).length, 0, "gone from the index");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -38,6 +38,9 @@ Deno.test("RoomAccessStore: invite-only rooms and invitations by party; -i forge
   access.forgetParty("guest:g");
   assertEqual(access.isInvited("#vault", "guest:g"), false);
   access.setInviteOnly("#vault", false, "alice", 2);
-  assertEqual([access.isInviteOnly("#vault"), access.isInvited("#vault", "SHA256:b")], [false, false]);
+  assertEqual([access.isInviteOnly("#vault"), access.isInvited("#vault", "SHA256:b")], [
+    false,
+    false,
+  ]);
   db.close();
 });
