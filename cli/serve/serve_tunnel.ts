@@ -41,7 +41,7 @@ export async function openTunnel(
     });
     output.tunnel(tunnel.publicUrl);
     // Clients that dial the tunnel sign its host name in their identity proofs.
-    server.hub.addIdentityName(new URL(tunnel.publicUrl).hostname);
+    server.hub.proofNames.add(new URL(tunnel.publicUrl).hostname);
     void tunnel.exited.then((code) => {
       if (!signal.aborted) {
         writeAllSync(

@@ -49,8 +49,9 @@ import { type Peer, Session } from "./session.ts";
 import { SessionRegistry } from "./session_registry.ts";
 import { NickOwnership } from "./nick_ownership.ts";
 import { RoomAccess } from "./room_access.ts";
-import { DEFAULT_IDENTITY_NAMES } from "./identity_challenge.ts";
+import { ProofNames } from "./identity_challenge.ts";
 import { SecretGuard } from "../guards/secret_guard.ts";
+import { kickSession } from "./kick_session.ts";
 
 const log = getLogger(["parley", "server"]);
 
@@ -96,8 +97,9 @@ export class Hub implements ChatOperations {
   readonly #logMessages: boolean;
   readonly #now: () => number;
   readonly #onPresence: HubOptions["onPresence"];
+  /** The names identity proofs may sign: the hosts clients dial to reach this server. */
+  readonly proofNames: ProofNames;
   readonly #sessions = new SessionRegistry();
-  readonly #identityNames: Set<string>;
   readonly #rooms: RoomDirectory;
   readonly #lines: ChatLines;
   readonly #router: MessageRouter;
@@ -127,7 +129,7 @@ export class Hub implements ChatOperations {
       replayCount: options.historyReplay ?? 50,
     });
     this.secrets = options.secrets ?? new SecretGuard({}, this.#now);
-    this.#identityNames = new Set(options.identityNames ?? DEFAULT_IDENTITY_NAMES);
+    this.proofNames = new ProofNames(options.identityNames);
     this.moderation = new Moderation({
       store: this.history,
       adminPassword: options.adminPassword,
@@ -171,21 +173,6 @@ export class Hub implements ChatOperations {
     return this.#sessions.size;
   }
 
-  /** The names identity proofs may sign: the hosts clients dial to reach this server. */
-  get identityNames(): string[] {
-    return [...this.#identityNames];
-  }
-
-  /**
-   * Accepts identity proofs for one more name (e.g. a tunnel's host, known
-   * only once the tunnel is up).
-   *
-   * @param name A host name or address, without port or brackets.
-   */
-  addIdentityName(name: string): void {
-    this.#identityNames.add(name.toLowerCase());
-  }
-
   /** Current time, ms since the epoch, from the hub's clock. */
   now(): number {
     return this.#now();
@@ -211,11 +198,7 @@ export class Hub implements ChatOperations {
     return this.#sessions.find(nick);
   }
 
-  /**
-   * Finds the session holding a nick or a look-alike of it.
-   *
-   * @param nick A nick.
-   */
+  /** Finds the session holding a nick or a look-alike of it. */
   findLike(nick: string): Session | undefined {
     return this.#sessions.findLike(nick);
   }
@@ -235,15 +218,10 @@ export class Hub implements ChatOperations {
   }
 
   /**
-   * Admits a client after its `hello` (see {@linkcode Admission.admit}).
+   * Admits a client after its `hello` and, with a key, its proof (`identity`
+   * is then its fingerprint). See {@linkcode Admission.admit} for the checks.
    *
-   * @param hello The client's first message.
-   * @param peer The transport to send through.
-   * @param identity The proven key's fingerprint; `undefined` for a guest.
-   * @returns The new session.
-   * @throws {ChatError} `bad_version`, `auth_failed`, `server_full`,
-   *   `nick_invalid`, `nick_taken`, `nick_registered` or `banned`; the caller
-   *   sends it and closes.
+   * @throws {ChatError} Refusals; the caller sends the error and closes.
    */
   admit(hello: HelloMessage, peer: Peer, identity?: string): Session {
     return this.admission.admit(hello, peer, identity);
@@ -372,31 +350,15 @@ export class Hub implements ChatOperations {
   }
 
   /**
-   * Disconnects a user with a reason, telling them and their rooms.
+   * Disconnects a user with a reason, telling them and their rooms (see
+   * {@linkcode kickSession}).
    *
-   * @param nick Who, case-insensitively.
-   * @param reason Why; shown to everyone.
-   * @param by Who kicked (`"server"` for the console).
-   * @returns `false` if no such user is online.
+   * @returns `false` if nobody called `nick` is online.
    */
   kick(nick: string, reason: string, by: string): boolean {
     const session = this.find(nick);
-    if (!session) return false;
-    const why = sanitizeText(reason).slice(0, 200) || "no reason given";
-    log.warn("kick {nick} ({address}) by {by}: {reason}", {
-      nick: session.nick,
-      address: session.remoteAddr,
-      by,
-      reason: why,
-    });
-    this.sendTo(session, {
-      type: "notice",
-      ts: this.#now(),
-      text: `You were kicked by ${by}: ${why}`,
-    });
-    this.sendTo(session, { type: "bye", code: "kicked", reason: `Kicked by ${by}: ${why}` });
-    session.close(`kicked by ${by}: ${why}`);
-    return true;
+    if (session) kickSession(session, reason, by, this.#now());
+    return session !== undefined;
   }
 
   /**

@@ -38,6 +38,41 @@ export function fingerprintSync(publicKeyRaw: Uint8Array): string {
 }
 
 /**
+ * The names identity proofs are accepted for: the hosts clients dial to reach
+ * this server, in lower case. A tunnel's host can be added once it is known.
+ *
+ * @example
+ * ```ts
+ * import { ProofNames } from "./identity_challenge.ts";
+ * const names = new ProofNames(["localhost"]);
+ * names.add("Chat.Example.org");
+ * names.values(); // ["localhost", "chat.example.org"]
+ * ```
+ */
+export class ProofNames {
+  readonly #names = new Set<string>();
+
+  /** @param names The first names. */
+  constructor(names: Iterable<string> = DEFAULT_IDENTITY_NAMES) {
+    for (const name of names) this.add(name);
+  }
+
+  /**
+   * Accepts proofs for one more name.
+   *
+   * @param name A host name or address, without port or brackets.
+   */
+  add(name: string): void {
+    this.#names.add(name.toLowerCase());
+  }
+
+  /** The names, in the order added. */
+  values(): string[] {
+    return [...this.#names];
+  }
+}
+
+/**
  * One connection's challenge.
  *
  * @example

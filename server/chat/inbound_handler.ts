@@ -214,12 +214,14 @@ export class InboundHandler {
     }
     const address = this.#transport.remoteAddr;
     const guard = this.#hub.requiresPassword ? this.#authGuard : undefined;
-    const locked = guard?.lockedFor(address) ?? 0;
+    // A hello that will check a secret (a password, or a key's proof) meets the lockout first.
+    const keyed = message.key !== undefined && message.version >= 2;
+    const locked = guard || keyed ? this.#secrets.lockedFor(address) : 0;
     if (locked > 0) {
       log.warn("refused {address}: locked out for {ms} more ms", { address, ms: locked });
       this.refuse(
         "locked_out",
-        `Too many wrong passwords from your address; try again in ${Math.ceil(locked / 1000)} s`,
+        `Too many failed attempts from your address; try again in ${Math.ceil(locked / 1000)} s`,
       );
       return;
     }
@@ -283,7 +285,7 @@ export class InboundHandler {
       return;
     }
     this.#phase = "verifying";
-    pending.challenge.verify(signature, this.#hub.identityNames).then((valid) => {
+    pending.challenge.verify(signature, this.#hub.proofNames.values()).then((valid) => {
       if (this.#phase !== "verifying") {
         // The connection ended while the proof was checked.
         if (valid) attempt.succeed();

@@ -211,8 +211,9 @@ Deno.test("a nick ban also refuses /nick to it and its look-alikes; nick: bans a
     }
     const ipNick = await RawClient.join(port, "10.0.0.1");
     const ref = await op.command("ban", "nick:10.0.0.1");
-    const said = await op.next((m) => m.type === "notice" && m.text.startsWith("Banned nick"));
-    assert(said.type === "notice" && said.text.includes("10.0.0.1"));
+    const said = await op.next((m) => m.type === "notice" && m.text.startsWith("Banned nick 10"));
+    assert(said.type === "notice");
+    assertEqual(said.text, "Banned nick 10.0.0.1 permanently; disconnected 10.0.0.1");
     await answerTo(op, ref);
     assert(await ipNick.waitClosed(), "the nick 10.0.0.1 is kicked by its nick ban");
     assert(!carol.closed && !op.closed, "nobody else from the address is thrown out");

@@ -97,5 +97,5 @@ Deno.test("MediaStore names recordings by 128-bit random tokens, not by message 
   const store = new MediaStore();
   store.put(recording(7, 4));
   assertEqual(store.get("7"), undefined, "the id is no name");
-  assertEqual(store.get(tok(7).toUpperCase()), undefined, "only the exact token");
+  assertEqual(store.get(tok(7).replace(/7$/, "8")), undefined, "only the exact token");
 });

@@ -18,7 +18,17 @@ Deno.test("Database creates every table on one connection and records the schema
     const tables = (db.prepare(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'messages_fts_%' ORDER BY name",
     ).all() as { name: string }[]).map((r) => r.name);
-    assertEqual(tables, ["bans", "media", "messages", "messages_fts", "meta", "topics"]);
+    assertEqual(tables, [
+      "bans",
+      "invites",
+      "media",
+      "messages",
+      "messages_fts",
+      "meta",
+      "nicks",
+      "private_rooms",
+      "topics",
+    ]);
     assertEqual(db.schemaVersion, 2);
     assertEqual(db.persistent, false);
   } finally {
