@@ -174,3 +174,54 @@ Deno.test("moderation acts are refused with sentences for missing targets and of
     }
   }
 });
+
+Deno.test("a banned or muted guest cannot shed it by reconnecting under another nick from its address", () => {
+  const hub = hubAt({ now: 1000 });
+  const mallory = admitFake(hub, "mallory", "203.0.113.5:1000");
+  moderate(hub, "mute", "mallory", "server");
+  hub.disconnect(mallory.session, "quit");
+  const again = admitFake(hub, "mallory2", "203.0.113.5:1001");
+  hub.receive(again.session, { type: "msg", ref: 1, text: "I am back" });
+  assertEqual(again.peer.of("error").at(-1)?.code, "muted");
+  assertMatch(moderate(hub, "ban", "mallory2", "server"), /address 203\.0\.113\.5/);
+  let code: string | undefined;
+  try {
+    hub.admit(
+      { type: "hello", version: PROTOCOL_VERSION, nick: "mallory3" },
+      new FakePeer("203.0.113.5:1002"),
+    );
+  } catch (error) {
+    code = (error as ChatError).code;
+  }
+  assertEqual(code, "banned");
+});
+
+Deno.test("a keyed user's mute and ban hold its identity, not its nick or address", () => {
+  const hub = hubAt({ now: 1000 });
+  const key = "SHA256:If4x36FUomFia/hUBG/SJxt77UtqvkWqWId+9H+XIbk";
+  const hello = (nick: string) => ({ type: "hello" as const, version: PROTOCOL_VERSION, nick });
+  const first = new FakePeer("198.51.100.1:1");
+  const alice = hub.admit(hello("alice"), first, key);
+  assertEqual(alice.identity, key);
+  moderate(hub, "mute", "alice", "server");
+  hub.disconnect(alice, "quit");
+  const peer = new FakePeer("192.0.2.200:2");
+  const back = hub.admit(hello("alicia"), peer, key);
+  hub.receive(back, { type: "command", ref: 1, name: "away", args: "cheap pills" });
+  assertEqual(peer.of("error").at(-1)?.code, "muted");
+  // A guest from alice's old address is not muted: the mute holds the key.
+  const guest = admitFake(hub, "guest", "198.51.100.1:3");
+  hub.receive(guest.session, { type: "msg", ref: 2, text: "hello" });
+  assertEqual(guest.peer.of("error").length, 0);
+  assertEqual(
+    moderate(hub, "ban", "alicia", "server"),
+    `Banned identity ${key} permanently; disconnected alicia`,
+  );
+  let code: string | undefined;
+  try {
+    hub.admit(hello("someone"), new FakePeer("203.0.113.77:4"), key);
+  } catch (error) {
+    code = (error as ChatError).code;
+  }
+  assertEqual(code, "banned");
+});
