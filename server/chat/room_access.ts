@@ -39,7 +39,10 @@ export class RoomAccess {
   constructor(store: RoomAccessStore, now: () => number) {
     this.#store = store;
     this.#now = now;
-    for (const name of store.privateRooms()) this.#private.add(nameKey(name));
+    for (const { room, owner } of store.privateRooms()) {
+      this.#private.add(nameKey(room));
+      this.#owners.set(nameKey(room), owner);
+    }
   }
 
   /**
@@ -116,13 +119,15 @@ export class RoomAccess {
   setInviteOnly(room: Room<Session>, inviteOnly: boolean, by: Session): void {
     const key = nameKey(room.name);
     const now = this.#now();
-    this.#store.setInviteOnly(room.name, inviteOnly, by.nick, now);
+    if (!this.#owners.has(key)) this.#owners.set(key, by.party);
+    const owner = this.#owners.get(key)!;
+    this.#store.setInviteOnly(room.name, inviteOnly, { owner, by: by.nick, ts: now });
     if (inviteOnly) {
       this.#private.add(key);
-      if (!this.#owners.has(key)) this.#owners.set(key, by.party);
       for (const member of room.members()) this.#store.invite(room.name, member.party, now);
     } else {
       this.#private.delete(key);
+      if (room.size === 0) this.#owners.delete(key);
     }
   }
 

@@ -101,7 +101,8 @@ CREATE TABLE IF NOT EXISTS nicks (
 );
 CREATE INDEX IF NOT EXISTS nicks_identity ON nicks (identity);
 CREATE TABLE IF NOT EXISTS private_rooms (
-  room_key TEXT PRIMARY KEY, room TEXT NOT NULL, set_by TEXT NOT NULL, ts INTEGER NOT NULL
+  room_key TEXT PRIMARY KEY, room TEXT NOT NULL, owner TEXT NOT NULL, set_by TEXT NOT NULL,
+  ts INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS invites (
   room_key TEXT NOT NULL, party TEXT NOT NULL, ts INTEGER NOT NULL, PRIMARY KEY (room_key, party)

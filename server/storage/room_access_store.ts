@@ -19,7 +19,7 @@ import type { Database, Row } from "./database.ts";
  * import { Database } from "./database.ts";
  * import { RoomAccessStore } from "./room_access_store.ts";
  * const access = new RoomAccessStore(new Database(":memory:"));
- * access.setInviteOnly("#vault", true, "alice", 1);
+ * access.setInviteOnly("#vault", true, { owner: "SHA256:abc", by: "alice", ts: 1 });
  * access.invite("#vault", "SHA256:abc", 1);
  * access.isInvited("#VAULT", "SHA256:abc"); // true
  * ```
@@ -37,15 +37,21 @@ export class RoomAccessStore {
    *
    * @param room Room name including `#`.
    * @param inviteOnly The new state.
-   * @param by Who set it, for the record.
-   * @param ts Now, ms since the epoch.
+   * @param record `owner`: the party that owns the room (kept while it is
+   *   private, so that the owner keeps the right to change it); `by`: who set
+   *   it, for the record; `ts`: now, ms since the epoch.
    */
-  setInviteOnly(room: string, inviteOnly: boolean, by: string, ts: number): void {
+  setInviteOnly(
+    room: string,
+    inviteOnly: boolean,
+    record: { owner: string; by: string; ts: number },
+  ): void {
     const key = nameKey(room);
     if (inviteOnly) {
       this.#db.prepare(
-        "INSERT OR REPLACE INTO private_rooms (room_key, room, set_by, ts) VALUES (?, ?, ?, ?)",
-      ).run(key, room, by, ts);
+        `INSERT OR REPLACE INTO private_rooms (room_key, room, owner, set_by, ts)
+         VALUES (?, ?, ?, ?, ?)`,
+      ).run(key, room, record.owner, record.by, record.ts);
       return;
     }
     this.#db.transaction(() => {
@@ -96,9 +102,9 @@ export class RoomAccessStore {
     this.#db.prepare("DELETE FROM invites WHERE party = ?").run(party);
   }
 
-  /** Names of the invite-only rooms. */
-  privateRooms(): string[] {
-    return (this.#db.prepare("SELECT room FROM private_rooms ORDER BY room_key").all() as Row[])
-      .map((row) => String(row.room));
+  /** The invite-only rooms with their owners' parties, by room name. */
+  privateRooms(): { room: string; owner: string }[] {
+    return (this.#db.prepare("SELECT room, owner FROM private_rooms ORDER BY room_key")
+      .all() as Row[]).map((row) => ({ room: String(row.room), owner: String(row.owner) }));
   }
 }

@@ -138,3 +138,52 @@ Deno.test("private room: it stays private while empty; a guest's invitation dies
     await closeAll(alice, mallory, sameNick);
   });
 });
+
+Deno.test("private room: invite-only, its invitations and its owner survive a restart with a data file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-private-" });
+  const dataFile = `${dir}/parley.db`;
+  const aliceKey = await makeIdentity();
+  const bobKey = await makeIdentity();
+  const start = () => startServer({ hostname: "127.0.0.1", port: 0, dataFile });
+  try {
+    let server = await start();
+    const alice = await joinWithKey(server.addr.port, "alice", aliceKey);
+    const bob = await joinWithKey(server.addr.port, "bob", bobKey);
+    await answerTo(alice, await alice.command("join", "#vault"));
+    await answerTo(alice, await alice.command("mode", "+i", "#vault"));
+    await answerTo(alice, await alice.say("kept secret", "#vault"));
+    await answerTo(alice, await alice.command("invite", "bob", "#vault"));
+    await closeAll(alice, bob);
+    await server.close("restart");
+    await server.finished;
+
+    server = await start();
+    try {
+      const port = server.addr.port;
+      const eve = await RawClient.join(port, "eve");
+      const refused = await answerTo(eve, await eve.command("join", "#vault"));
+      assert(refused.type === "error" && refused.code === "not_invited", JSON.stringify(refused));
+      const rooms = await reply(eve, "rooms", "rooms");
+      assert(rooms.type === "rooms" && !rooms.rooms.some((r) => r.name === "#vault"));
+      const bob2 = await joinWithKey(port, "bob", bobKey);
+      assertEqual((await answerTo(bob2, await bob2.command("join", "#vault"))).type, "ack");
+      await bob2.next((m) => m.type === "msg" && m.history === true && m.text === "kept secret");
+      // The owner keeps the right to open the room again; a member who is not does not.
+      const notOwner = await answerTo(bob2, await bob2.command("mode", "-i", "#vault"));
+      assert(notOwner.type === "error" && notOwner.code === "forbidden");
+      const alice2 = await joinWithKey(port, "alice", aliceKey);
+      await answerTo(alice2, await alice2.command("join", "#vault"));
+      assertEqual(
+        (await answerTo(alice2, await alice2.command("mode", "-i", "#vault"))).type,
+        "ack",
+      );
+      assertEqual((await answerTo(eve, await eve.command("join", "#vault"))).type, "ack");
+      await closeAll(eve, bob2, alice2);
+    } finally {
+      await server.close("test over");
+      await server.finished;
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
