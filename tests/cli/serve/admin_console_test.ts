@@ -11,6 +11,7 @@ Deno.test("admin console mutes, bans, lists and unbans, with sentences for bad i
     await bob.say("anyone?");
     await bob.next((m) => m.type === "error" && m.code === "muted");
     assertEqual(await runAdminLine(server, "mute ghost"), "No user is called ghost");
+    assertMatch(await runAdminLine(server, "who"), /^1 online\n {2}bob .* 127\.0\.0\.1:\d+ guest$/);
     assertEqual(
       await runAdminLine(server, "ban"),
       "Usage: ban NICK|nick:NICK|key:SHA256:...|ADDRESS [DURATION] [REASON]",
