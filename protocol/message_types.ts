@@ -7,8 +7,21 @@
  */
 
 import type { ChallengeMessage, ProveMessage } from "./identity_messages.ts";
+import type {
+  FetchMediaMessage,
+  MediaDataMessage,
+  MediaNotice,
+  MediaUpload,
+} from "./media_messages.ts";
 
 export type { ChallengeMessage, ProveMessage } from "./identity_messages.ts";
+export type {
+  FetchMediaMessage,
+  MediaDataMessage,
+  MediaKind,
+  MediaNotice,
+  MediaUpload,
+} from "./media_messages.ts";
 
 /**
  * The protocol version this code speaks; sent in `hello` and `welcome`.
@@ -164,35 +177,6 @@ export interface PongMessage {
   type: "pong";
   /** The token of the `ping` being answered. */
   token?: number;
-}
-
-/** Kinds of recorded media: voice (audio only, up to 10 s) and video (with audio, up to 15 s). */
-export type MediaKind = "voice" | "video";
-
-/** A recorded voice or video message for a room. */
-export interface MediaUpload {
-  type: "media";
-  /** Client-chosen reference echoed in the `ack` or `error`. */
-  ref: number;
-  /** Target room; defaults to `#lobby`. */
-  room?: string;
-  /** `"voice"` or `"video"`. */
-  kind: MediaKind;
-  /** Container type as recorded, e.g. `"audio/webm;codecs=opus"`. */
-  mime: string;
-  /** Recorded length, in ms. */
-  durationMs: number;
-  /** The recording, standard base64 (RFC 4648 section 4, padded). */
-  data: string;
-}
-
-/** Asks for the bytes of a media message by token; answered by `media_data` or `error`. */
-export interface FetchMediaMessage {
-  type: "fetch_media";
-  /** Client-chosen reference echoed in the `media_data` or `error`. */
-  ref: number;
-  /** The recording's token (from its `media` notice): 32 lower-case hex digits. */
-  token: string;
 }
 
 /** Any message a client may send. */
@@ -416,38 +400,6 @@ export interface ByeMessage {
 export interface HelpMessage {
   type: "help";
   commands: CommandInfo[];
-}
-
-/** A voice or video message was posted to a room; fetch its bytes with `fetch_media`. */
-export interface MediaNotice {
-  type: "media";
-  id: number;
-  /** What `fetch_media` names it by: 128 random bits as 32 lower-case hex digits. */
-  token: string;
-  ts: number;
-  room: string;
-  from: string;
-  kind: MediaKind;
-  mime: string;
-  /** Recorded length, in ms. */
-  durationMs: number;
-  /** Size of the recording, in bytes (decoded). */
-  bytes: number;
-  /** Present and `true` when replayed from history rather than sent live. */
-  history?: boolean;
-}
-
-/** The bytes of a media message, answering `fetch_media` by `ref`. */
-export interface MediaDataMessage {
-  type: "media_data";
-  ref: number;
-  id: number;
-  token: string;
-  kind: MediaKind;
-  mime: string;
-  durationMs: number;
-  /** The recording, standard padded base64. */
-  data: string;
 }
 
 /** Someone went away or came back; sent to everyone sharing a room with them, and to them. */
