@@ -12,8 +12,10 @@ import {
   keyedHello,
   makeIdentity,
   openWithKey,
+  proveMessage,
   WsClient,
 } from "../_helpers/identity_client.ts";
+import { makeTestCerts } from "../_helpers/tls_certs.ts";
 import type { ServerMessage } from "../../protocol/messages.ts";
 import { type ParleyServer, type ServerOptions, startServer } from "../../server/server.ts";
 
@@ -94,6 +96,28 @@ Deno.test("identity: the same exchange over WebSocket", async () => {
     const tcp = await joinWithKey(server.addr.port, "tcpalice", key);
     assertEqual(welcomeOf(tcp).identity, key.fingerprint);
     await closeAll(tcp);
+  });
+});
+
+Deno.test("identity: the same exchange over TLS, signing the name dialled", async () => {
+  await using certs = await makeTestCerts(["DNS:localhost", "IP:127.0.0.1"]);
+  await withServer({
+    tlsCert: await Deno.readTextFile(certs.certFile),
+    tlsKey: await Deno.readTextFile(certs.keyFile),
+  }, async (server) => {
+    const key = await makeIdentity();
+    const conn = await Deno.connectTls({
+      hostname: "localhost",
+      port: server.addr.port,
+      caCerts: [await Deno.readTextFile(certs.caFile)],
+    });
+    const client = new RawClient(conn);
+    await client.send(keyedHello("alice", key));
+    const challenge = await client.next(() => true);
+    await client.send(await proveMessage(challenge, key, { serverName: "localhost" }));
+    const welcome = await client.next((m) => m.type === "welcome" || m.type === "error");
+    assert(welcome.type === "welcome" && welcome.identity === key.fingerprint);
+    await closeAll(client);
   });
 });
 
