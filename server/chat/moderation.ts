@@ -55,7 +55,13 @@ export function hostOf(remoteAddr: string): string {
  * @param target What the operator typed.
  */
 export function isAddressTarget(target: string): boolean {
-  return parseBanTarget(target).kind === "address";
+  try {
+    return parseBanTarget(target).kind === "address";
+  } catch (error) {
+    // A malformed `addr:` or `key:` target is no address.
+    if (error instanceof ChatError) return false;
+    throw error;
+  }
 }
 
 /** What a ban names. */
