@@ -81,7 +81,7 @@ export const IDENTITY_COMMANDS: CommandSpec[] = [
         room: target.name,
         text: inviteOnly
           ? `${session.nick} made ${target.name} invite-only; it is no longer listed`
-          : `${session.nick} made ${target.name} public`,
+          : `${session.nick} made ${target.name} public: anyone may join it and read its history`,
       });
       return undefined;
     },
