@@ -18,10 +18,15 @@ export type Json = Record<string, unknown>;
  *
  * @param payload UTF-8 JSON bytes (one frame's payload).
  * @returns The object, not yet validated beyond `type`.
- * @throws {SyntaxError} If the payload is not UTF-8 JSON.
+ * @throws {SyntaxError} If the payload is not UTF-8 JSON, or starts with a
+ *   byte-order mark.
  * @throws {TypeError} If it is not an object or `type` is not a string.
  */
 export function parseObject(payload: Uint8Array): Json {
+  // RFC 8259 forbids a byte-order mark on networked JSON; TextDecoder would drop it silently.
+  if (payload[0] === 0xef && payload[1] === 0xbb && payload[2] === 0xbf) {
+    throw new SyntaxError("Cannot decode message: payload starts with a byte-order mark");
+  }
   let text: string;
   try {
     text = decoder.decode(payload);

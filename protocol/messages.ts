@@ -11,5 +11,5 @@
 
 export * from "./message_types.ts";
 export * from "./encode_message.ts";
-export { parseClientMessage } from "./parse_client_message.ts";
-export { parseServerMessage } from "./parse_server_message.ts";
+export { CLIENT_MESSAGE_TYPES, parseClientMessage } from "./parse_client_message.ts";
+export { parseServerMessage, SERVER_MESSAGE_TYPES } from "./parse_server_message.ts";

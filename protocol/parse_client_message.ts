@@ -73,6 +73,9 @@ const clientParsers: Record<string, (o: Json) => ClientMessage> = {
   prove: (o) => ({ type: "prove", signature: str(o, "signature") }),
 };
 
+/** The message types a client may send, for tests and documentation. */
+export const CLIENT_MESSAGE_TYPES: readonly string[] = Object.keys(clientParsers);
+
 /**
  * Decodes and validates a frame payload sent by a client.
  *

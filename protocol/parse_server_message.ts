@@ -196,6 +196,9 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
   },
 };
 
+/** The message types a server may send (those this parser knows), for tests and documentation. */
+export const SERVER_MESSAGE_TYPES: readonly string[] = Object.keys(serverParsers);
+
 function withHistory<T extends ChatMessage | PrivateMessage | ActionMessage>(o: Json, m: T): T {
   const history = optBool(o, "history");
   if (history !== undefined) m.history = history;

@@ -26,6 +26,9 @@ export type { Transport } from "./transport/transport.ts";
 
 const log = getLogger(["parley", "server"]);
 
+/** Longest a client may take to complete the handshake by default, in ms (TLS included). */
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+
 /** Options for {@linkcode startServer}. */
 export interface ServerOptions extends HubOptions, ConnectionOptions, AuthGuardOptions {
   /**
@@ -189,7 +192,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     maxPending: options.maxPendingHandshakes,
     // One per-address cap for every transport.
     addressLimiter: new AddressLimiter(options.maxPerAddress ?? 50),
-    handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
     heartbeatMs: hub.limits.heartbeatMs,
     now: () => hub.now(),
     closeGraceMs: Math.max(3000, (options.drainTimeoutMs ?? 2000) + 1000),
@@ -255,7 +258,7 @@ async function buildTransports(options: ServerOptions): Promise<Transport[]> {
       ...bind,
       cert: options.tlsCert,
       key: options.tlsKey ?? "",
-      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
     });
     stream = streamTransport(listener, "tls");
   } else stream = listenTcp(bind);

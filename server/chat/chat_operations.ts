@@ -52,7 +52,7 @@ export interface ChatOperations {
    *
    * @param session The sender.
    * @param name Room name, or `undefined` for `#lobby`.
-   * @throws {ChatError} `not_in_room`.
+   * @throws {ChatError} `room_invalid` for a malformed name, `not_in_room`.
    */
   roomOf(session: Session, name: string | undefined): Room<Session>;
   /**

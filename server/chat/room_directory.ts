@@ -190,10 +190,15 @@ export class RoomDirectory {
    * @param session The sender.
    * @param name Room name, or `undefined` for `#lobby`.
    * @returns The room.
-   * @throws {ChatError} `not_in_room`.
+   * @throws {ChatError} `room_invalid` for a name that breaks the room rules
+   *   (`"lobby"` without `#`), `not_in_room` when the sender is not in it.
    */
   roomOf(session: Session, name: string | undefined): Room<Session> {
     const room = this.#rooms.get(nameKey(name ?? DEFAULT_ROOM));
+    if (!room && name !== undefined) {
+      const invalid = validateRoomName(name);
+      if (invalid) throw new ChatError("room_invalid", invalid);
+    }
     if (!room || !room.has(session)) {
       throw new ChatError("not_in_room", `You are not in ${sanitizeText(name ?? DEFAULT_ROOM)}`);
     }
