@@ -76,6 +76,11 @@ export interface StreamFollower {
   stop(): Promise<void>;
   /** Resolves when delivery has stopped. */
   done: Promise<void>;
+  /**
+   * Resolves once the follower knows where it starts (or delivery ended):
+   * every message stored from then on reaches the callback.
+   */
+  ready: Promise<void>;
 }
 
 /** Header naming the publishing node. */
@@ -85,6 +90,18 @@ const NODE_HEADER = "Parley-Node";
  * within it is stored once (shortened to the maximum age when that is less).
  */
 const DUPLICATE_WINDOW_MS = 120_000;
+
+/**
+ * Pull settings of a follower: each pull lasts 2 s with server heartbeats
+ * every 1 s, so a consumer lost with its server (a restart, a failover) is
+ * noticed after two missed heartbeats (~2 s) and recreated after the last
+ * delivered sequence.
+ */
+const FOLLOW_PULL = { expires: 2_000, idle_heartbeat: 1_000 };
+/** Pause before a follower whose consumer failed tries a new one, in ms. */
+const FOLLOW_RETRY_MS = 250;
+/** Most messages a follower reads by direct get between two consumer attempts. */
+const DIRECT_BATCH = 1_000;
 
 const logger = getLogger(["parley", "cluster"]);
 
@@ -119,7 +136,8 @@ export class RoomStream {
   ) {
     this.#link = link;
     this.#jsm = jsm;
-    this.#js = jetstream(link.connection);
+    // A 2 s request timeout keeps a follower's consumer retries short.
+    this.#js = jetstream(link.connection, { timeout: 2_000 });
     this.streamName = `${link.name}_msgs`;
     this.#publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
     this.#historyTimeoutMs = options.historyTimeoutMs ?? 5_000;
@@ -204,8 +222,12 @@ export class RoomStream {
   /**
    * Delivers stored messages to `callback` one at a time, in stream order,
    * through an ordered consumer of this node. The consumer recreates itself
-   * after a reconnect or a gap and resumes after the last sequence delivered,
-   * so the callback sees every message once, with increasing `seq`.
+   * after a reconnect or a gap. When it fails outright (creating a consumer
+   * needs the JetStream metadata leader, which a server failure can take
+   * 10 s or more to replace), the follower reads on with direct gets, which
+   * any replica answers, and tries a new consumer every 250 ms plus the 2 s
+   * request timeout. The callback sees every message once, with increasing
+   * `seq` (messages dropped by retention meanwhile are skipped).
    *
    * @param callback Called synchronously per message; an exception is logged
    *   and delivery goes on.
@@ -219,36 +241,76 @@ export class RoomStream {
   ): StreamFollower {
     let stopped = false;
     let close: (() => void) | undefined;
-    const run = async () => {
-      const consumer = await this.#js.consumers.get(
-        this.streamName,
-        options.afterSeq === undefined
-          ? { deliver_policy: DeliverPolicy.New }
-          : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: options.afterSeq + 1 },
-      );
-      if (stopped) return;
-      const messages = await consumer.consume();
-      close = () => void messages.close();
-      if (stopped) close();
-      for await (const message of messages) {
-        try {
-          callback(this.#record(message));
-        } catch (error) {
-          logger.error("Cluster stream callback failed at {seq}: {error}", {
-            seq: message.seq,
-            error,
-          });
-        }
+    let ready!: () => void;
+    const started = new Promise<void>((resolve) => ready = resolve);
+    let wake: (() => void) | undefined;
+    const deliver = (record: StreamRecord) => {
+      try {
+        callback(record);
+      } catch (error) {
+        logger.error("Cluster stream callback failed at {seq}: {error}", {
+          seq: record.seq,
+          error,
+        });
       }
     };
-    const done = run().catch((error) => {
-      if (!stopped) logger.error("Cluster stream delivery ended: {error}", { error });
-    });
+    const run = async () => {
+      let last = options.afterSeq;
+      while (!stopped) {
+        try {
+          // Resolve "from now on" to a sequence once, so that a restart after
+          // a failure resumes exactly there instead of skipping what came between.
+          last ??= await this.lastSeq();
+          ready();
+          const consumer = await this.#js.consumers.get(this.streamName, {
+            deliver_policy: DeliverPolicy.StartSequence,
+            opt_start_seq: last + 1,
+          });
+          if (stopped) break;
+          const messages = await consumer.consume(FOLLOW_PULL);
+          close = () => void messages.close();
+          if (stopped) close();
+          for await (const message of messages) {
+            last = message.seq;
+            deliver(this.#record(message));
+          }
+        } catch (error) {
+          if (!stopped) {
+            logger.warn("Cluster stream consumer failed after {last}, reading directly: {error}", {
+              last: last ?? "-",
+              error,
+            });
+          }
+        }
+        if (stopped) break;
+        if (last !== undefined) {
+          try {
+            last = await this.#readDirect(last, deliver, () => stopped);
+          } catch (error) {
+            logger.debug("Cluster stream direct read failed after {last}: {error}", {
+              last,
+              error,
+            });
+          }
+        }
+        if (stopped) break;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, FOLLOW_RETRY_MS);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    };
+    const done = run().finally(ready);
     const follower: StreamFollower = {
       done,
+      ready: started,
       stop: async () => {
         stopped = true;
         close?.();
+        wake?.();
         this.#followers.delete(follower);
         await done;
       },
@@ -321,6 +383,39 @@ export class RoomStream {
   /** Stops every follower of this node (the link stays open). */
   async close(): Promise<void> {
     await Promise.all([...this.#followers].map((follower) => follower.stop()));
+  }
+
+  /**
+   * Delivers what follows `after` through direct gets, which any replica
+   * answers without a consumer (so without the metadata leader a consumer
+   * needs). Stops at the first sequence the answering replica does not have.
+   *
+   * @returns The last sequence delivered.
+   */
+  async #readDirect(
+    after: number,
+    deliver: (record: StreamRecord) => void,
+    stopped: () => boolean,
+  ): Promise<number> {
+    let last = after;
+    for (let i = 0; i < DIRECT_BATCH && !stopped(); i++) {
+      const stored = await this.#jsm.direct.getMessage(this.streamName, {
+        seq: last + 1,
+        next_by_subj: `${this.#link.name}.>`,
+      });
+      if (stored === null) break;
+      last = stored.seq;
+      deliver(
+        this.#toRecord(
+          stored.subject,
+          stored.seq,
+          stored.time.getTime(),
+          stored.header,
+          stored.data,
+        ),
+      );
+    }
+    return last;
   }
 
   async #publish(

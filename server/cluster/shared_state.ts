@@ -113,14 +113,15 @@ export class SharedState {
     const status = await kv.status();
     const watch = await kv.watch({ include: KvWatchInclude.LastValue });
     state.#stop = () => watch.stop();
-    // The watch replays current values first; `delta` 0 marks the last of them.
+    // The watch replays current values first; the last of them is the first
+    // entry marked `isUpdate` (and has nothing pending after it).
     let loaded!: () => void;
     const ready = new Promise<void>((resolve) => loaded = resolve);
     if (status.values === 0) loaded();
     void (async () => {
       for await (const entry of watch) {
         state.#apply(entry.key, entry.operation === "PUT" ? entry.value : undefined);
-        if (!entry.isUpdate && entry.delta === 0) loaded();
+        if (entry.isUpdate || entry.delta === 0) loaded();
       }
       loaded();
     })();

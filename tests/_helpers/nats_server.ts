@@ -8,7 +8,7 @@
  */
 
 import { connect } from "npm:@nats-io/transport-node@3.4.0";
-import { jetstreamManager } from "npm:@nats-io/jetstream@3.4.0";
+import { jetstreamManager, StorageType } from "npm:@nats-io/jetstream@3.4.0";
 
 /** Whether `nats-server` can be run here; tests that need it print why they skip. */
 export const natsServerAvailable: boolean = (() => {
@@ -166,7 +166,7 @@ export async function startNatsCluster(): Promise<NatsCluster> {
         }),
       );
     }
-    await waitForJetStream(servers.map((server) => server.url), 15_000);
+    await waitForJetStream(servers.map((server) => server.url), 15_000, 3);
   } catch (error) {
     await stopAll();
     await Deno.remove(root, { recursive: true });
@@ -184,13 +184,20 @@ export async function startNatsCluster(): Promise<NatsCluster> {
 }
 
 /**
- * Waits until JetStream answers an account-info request.
+ * Waits until JetStream can place a stream with `replicas` replicas (a meta
+ * leader was elected and enough servers joined it), by creating and deleting
+ * a probe stream.
  *
  * @param servers Client URLs.
  * @param timeoutMs Longest wait, in ms.
+ * @param replicas Replicas the probe stream needs.
  * @throws {Error} On timeout, with the last error.
  */
-export async function waitForJetStream(servers: string[], timeoutMs: number): Promise<void> {
+export async function waitForJetStream(
+  servers: string[],
+  timeoutMs: number,
+  replicas = 1,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const nc = await connect({ servers, timeout: 2_000 });
   let last: unknown;
@@ -198,7 +205,13 @@ export async function waitForJetStream(servers: string[], timeoutMs: number): Pr
     while (Date.now() < deadline) {
       try {
         const jsm = await jetstreamManager(nc, { timeout: 1_000 });
-        await jsm.getAccountInfo();
+        await jsm.streams.add({
+          name: "readiness_probe",
+          subjects: ["readiness.probe"],
+          num_replicas: replicas,
+          storage: StorageType.Memory,
+        });
+        await jsm.streams.delete("readiness_probe");
         return;
       } catch (error) {
         last = error;
