@@ -23,6 +23,7 @@ import {
   type JsMsg,
   RetentionPolicy,
   StorageType,
+  type StoredMsg,
   type StreamConfig,
 } from "npm:@nats-io/jetstream@3.4.0";
 import { getLogger } from "../log.ts";
@@ -328,7 +329,8 @@ export class RoomStream {
    * @param roomKey The room key, `nameKey(room)`.
    * @param limit Most messages; `0` returns none.
    * @returns Up to `limit` records in stream order.
-   * @throws {Error} When the read does not finish within `historyTimeoutMs`.
+   * @throws {Error} When NATS does not answer. Without a JetStream metadata
+   *   leader (no consumer can be created) it reads by direct gets instead.
    */
   history(roomKey: string, limit: number): Promise<StreamRecord[]> {
     return this.#tail(`${this.#link.name}.room.${subjectToken(roomKey)}`, limit);
@@ -357,13 +359,7 @@ export class RoomStream {
     try {
       const stored = await this.#jsm.streams.getMessage(this.streamName, { seq });
       if (stored === null) return undefined;
-      return this.#toRecord(
-        stored.subject,
-        stored.seq,
-        stored.time.getTime(),
-        stored.header,
-        stored.data,
-      );
+      return this.#storedRecord(stored);
     } catch (error) {
       if (error instanceof JetStreamApiError && error.code === 10037) return undefined;
       throw error;
@@ -406,13 +402,7 @@ export class RoomStream {
       if (stored === null) break;
       last = stored.seq;
       deliver(
-        this.#toRecord(
-          stored.subject,
-          stored.seq,
-          stored.time.getTime(),
-          stored.header,
-          stored.data,
-        ),
+        this.#storedRecord(stored),
       );
     }
     return last;
@@ -450,7 +440,14 @@ export class RoomStream {
     const deadline = Date.now() + this.#historyTimeoutMs;
     for (let window = Math.max(64, limit * 4);; window *= 4) {
       const start = Math.max(first, last - window + 1);
-      const records = await this.#range(subject, start, last, deadline);
+      let records: StreamRecord[];
+      try {
+        records = await this.#range(subject, start, last, deadline);
+      } catch (error) {
+        // No consumer can be created without a metadata leader; direct gets need none.
+        logger.debug("History by consumer failed, reading directly: {error}", { error });
+        records = await this.#rangeDirect(subject, start, last);
+      }
       if (records.length >= limit || start <= first) return records.slice(-limit);
     }
   }
@@ -489,6 +486,33 @@ export class RoomStream {
       );
     }
     return out;
+  }
+
+  /** Like `#range`, one direct get per message (any replica answers). */
+  async #rangeDirect(subject: string, start: number, end: number): Promise<StreamRecord[]> {
+    const out: StreamRecord[] = [];
+    for (let seq = start; seq <= end;) {
+      const stored = await this.#jsm.direct.getMessage(this.streamName, {
+        seq,
+        next_by_subj: subject,
+      });
+      if (stored === null || stored.seq > end) break;
+      out.push(
+        this.#storedRecord(stored),
+      );
+      seq = stored.seq + 1;
+    }
+    return out;
+  }
+
+  #storedRecord(stored: StoredMsg): StreamRecord {
+    return this.#toRecord(
+      stored.subject,
+      stored.seq,
+      stored.time.getTime(),
+      stored.header,
+      stored.data,
+    );
   }
 
   #record(message: JsMsg): StreamRecord {
