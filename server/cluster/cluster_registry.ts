@@ -87,6 +87,8 @@ export class ClusterRegistry {
   readonly #mirror = new Map<string, NickClaim>();
   /** The nicks this node holds, by KV key. */
   readonly #owned = new Map<string, string>();
+  /** Keys whose release failed (NATS unreachable), retried every heartbeat. */
+  readonly #unreleased = new Set<string>();
   readonly #lostListeners = new Set<NickLostListener>();
   readonly #timer: ReturnType<typeof setInterval>;
   #watch: { stop(): void } | undefined;
@@ -157,6 +159,7 @@ export class ClusterRegistry {
       try {
         await this.#nicks.create(key, value);
         this.#owned.set(key, nick);
+        this.#unreleased.delete(key);
         return true;
       } catch (error) {
         if (!isConflict(error)) throw error;
@@ -166,6 +169,7 @@ export class ClusterRegistry {
       const claim = parseClaim(entry);
       if (claim.node === this.#link.nodeId) {
         this.#owned.set(key, claim.nick);
+        this.#unreleased.delete(key);
         return true;
       }
       if (attempt > 0 || (await this.#isAlive(claim.node))) return false;
@@ -180,16 +184,21 @@ export class ClusterRegistry {
    *
    * @param nick The nick.
    * @returns `true` when an entry of this node was removed.
-   * @throws {Error} When NATS does not answer; the entry is then freed by the
-   *   sweep once this node stops beating, or retried by the caller.
+   * @throws {Error} When NATS does not answer; the release is then retried
+   *   every heartbeat (or the sweep frees the nick if this node dies first).
    */
   async release(nick: string): Promise<boolean> {
     const key = subjectToken(nameKey(nick));
     this.#owned.delete(key);
-    const entry = await this.#nicks.get(key);
-    if (entry === null || entry.operation !== "PUT") return false;
-    if (parseClaim(entry).node !== this.#link.nodeId) return false;
-    return await this.#deleteIf(key, entry.revision);
+    try {
+      const released = await this.#releaseKey(key);
+      this.#unreleased.delete(key);
+      return released;
+    } catch (error) {
+      // Retried every heartbeat, or freed by the sweep if this node dies first.
+      this.#unreleased.add(key);
+      throw error;
+    }
   }
 
   /**
@@ -298,12 +307,24 @@ export class ClusterRegistry {
     if (this.#closed || this.#link.state !== "connected") return;
     try {
       await this.#beat();
+      for (const key of [...this.#unreleased]) {
+        // A nick claimed again since then is not released.
+        if (!this.#owned.has(key)) await this.#releaseKey(key);
+        this.#unreleased.delete(key);
+      }
       // After an outage other nodes need one TTL to beat again before their
       // missing keys mean anything.
       if (Date.now() - this.#link.since >= this.ttlMs) await this.sweep();
     } catch (error) {
       logger.debug("Cluster heartbeat failed: {error}", { error });
     }
+  }
+
+  async #releaseKey(key: string): Promise<boolean> {
+    const entry = await this.#nicks.get(key);
+    if (entry === null || entry.operation !== "PUT") return false;
+    if (parseClaim(entry).node !== this.#link.nodeId) return false;
+    return await this.#deleteIf(key, entry.revision);
   }
 
   async #beat(): Promise<void> {

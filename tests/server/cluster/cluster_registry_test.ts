@@ -132,3 +132,35 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "ClusterRegistry retries a release that failed while NATS was down",
+  ignore,
+  async fn() {
+    await using server = await startNatsServer();
+    const link = await NatsLink.connect({ servers: [server.url], nodeId: "a" });
+    const registry = await ClusterRegistry.open(link, { heartbeatMs: 200 });
+    try {
+      assertEqual(await registry.claim("zed"), true);
+      await server.stop();
+      let failed = false;
+      try {
+        await registry.release("zed");
+      } catch {
+        failed = true; // any error: the server is gone
+      }
+      assert(failed, "a release without NATS must fail");
+      assertEqual(registry.owned(), []);
+      await server.restart();
+      await link.waitFor("connected", 10_000);
+      await until(
+        async () => (await registry.lookup("zed").catch(() => "error")) === undefined,
+        8_000,
+        "the retried release",
+      );
+    } finally {
+      await registry.close();
+      await link.close();
+    }
+  },
+});
