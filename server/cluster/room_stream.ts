@@ -13,6 +13,7 @@
 
 import { headers, type MsgHdrs, nanos } from "npm:@nats-io/transport-node@3.4.0";
 import {
+  type ConsumerMessages,
   DeliverPolicy,
   DiscardPolicy,
   jetstream,
@@ -99,12 +100,40 @@ const DUPLICATE_WINDOW_MS = 120_000;
  * delivered sequence.
  */
 const FOLLOW_PULL = { expires: 2_000, idle_heartbeat: 1_000 };
+/** Silence after which a follower gives up on its consumer, in ms (3 heartbeats). */
+const SILENCE_MS = 3_000;
 /** Pause before a follower whose consumer failed tries a new one, in ms. */
 const FOLLOW_RETRY_MS = 250;
 /** Most messages a follower reads by direct get between two consumer attempts. */
 const DIRECT_BATCH = 1_000;
 
 const logger = getLogger(["parley", "cluster"]);
+
+/**
+ * Closes a consumer's message iterator once it has been silent for
+ * {@linkcode SILENCE_MS}: no message, no heartbeat, no pull expiry. A healthy
+ * idle consumer hears from the server every second; a consumer whose server
+ * died is retried by the client forever without a word, so the follower has
+ * to notice by itself and move on.
+ *
+ * @param messages The iterator.
+ * @param lastMessageAt When the last message arrived, ms since the epoch.
+ */
+function closeWhenSilent(messages: ConsumerMessages, lastMessageAt: () => number): void {
+  let lastSign = Date.now();
+  void (async () => {
+    for await (const status of messages.status()) {
+      // Only what the server sent counts; "next" and the like are the client's own.
+      if (status.type === "heartbeat" || status.type === "debug") lastSign = Date.now();
+    }
+  })();
+  const timer = setInterval(() => {
+    if (Date.now() - Math.max(lastSign, lastMessageAt()) < SILENCE_MS) return;
+    clearInterval(timer);
+    void messages.close();
+  }, SILENCE_MS / 4);
+  void messages.closed().finally(() => clearInterval(timer));
+}
 
 /**
  * The message stream of one cluster.
@@ -223,11 +252,12 @@ export class RoomStream {
   /**
    * Delivers stored messages to `callback` one at a time, in stream order,
    * through an ordered consumer of this node. The consumer recreates itself
-   * after a reconnect or a gap. When it fails outright (creating a consumer
-   * needs the JetStream metadata leader, which a server failure can take
-   * 10 s or more to replace), the follower reads on with direct gets, which
-   * any replica answers, and tries a new consumer every 250 ms plus the 2 s
-   * request timeout. The callback sees every message once, with increasing
+   * after a reconnect or a gap. When it fails outright or falls silent for
+   * 3 s (its server died; creating a new consumer needs the JetStream
+   * metadata leader, which a server failure can take 10 s or more to
+   * replace), the follower reads on with direct gets, which any replica
+   * answers, and tries a new consumer every 250 ms plus the 2 s request
+   * timeout. The callback sees every message once, with increasing
    * `seq` (messages dropped by retention meanwhile are skipped).
    *
    * @param callback Called synchronously per message; an exception is logged
@@ -271,7 +301,10 @@ export class RoomStream {
           const messages = await consumer.consume(FOLLOW_PULL);
           close = () => void messages.close();
           if (stopped) close();
+          let lastMessageAt = Date.now();
+          closeWhenSilent(messages, () => lastMessageAt);
           for await (const message of messages) {
+            lastMessageAt = Date.now();
             last = message.seq;
             deliver(this.#record(message));
           }
