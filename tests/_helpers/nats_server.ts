@@ -15,8 +15,9 @@ export const natsServerAvailable: boolean = (() => {
   try {
     return new Deno.Command("nats-server", { args: ["--version"], stdout: "null", stderr: "null" })
       .outputSync().success;
-  } catch {
-    return false;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
   }
 })();
 
