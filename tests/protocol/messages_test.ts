@@ -203,3 +203,13 @@ Deno.test("parseServerMessage reads leave.code when present and accepts leave wi
   });
   assertThrows(() => parseServerMessage(payload(base + ',"code":false}')), TypeError, /"code"/);
 });
+
+Deno.test("parseClientMessage refuses a payload that starts with a byte-order mark", () => {
+  const payload = new Uint8Array([
+    0xef,
+    0xbb,
+    0xbf,
+    ...new TextEncoder().encode('{"type":"ping"}'),
+  ]);
+  assertThrows(() => parseClientMessage(payload), SyntaxError, /byte-order mark/);
+});

@@ -119,7 +119,13 @@ function docKinds(direction: string): Map<string, Map<string, DocField>> {
     const fields = docFields(s);
     for (const name of names) {
       assert(!kinds.has(name), `"${direction}" documents ${name} twice`);
-      kinds.set(name, fields);
+      // A table shared by several kinds gives `type` as `"ping" or "pong"`: each kind has its own.
+      const own = new Map(fields);
+      const type = fields.get("type");
+      if (type && names.length > 1 && type.type.includes(JSON.stringify(name))) {
+        own.set("type", { ...type, type: JSON.stringify(name) });
+      }
+      kinds.set(name, own);
     }
   }
   return kinds;
@@ -423,8 +429,9 @@ Deno.test("protocol spec: the error, leave and bye code tables list exactly the 
 });
 
 Deno.test("protocol spec: the contents list names every section, in order", () => {
-  const contents = README.split("\n").find((line) => line.startsWith("Contents:"));
-  assert(contents, "protocol/README.md has no Contents: line");
+  // The paragraph that starts with "Contents:".
+  const contents = README.split("\n\n").find((paragraph) => paragraph.startsWith("Contents:"));
+  assert(contents, "protocol/README.md has no Contents: paragraph");
   const top = SECTIONS.filter((s) => s.level === 2).map((s) => s.anchor);
   assertEqual(anchorLinks(contents), top);
 });
@@ -434,7 +441,7 @@ Deno.test("protocol spec: test vectors have unique names and cover every message
     const field = (name: string) => new RegExp(`^${name}: (.*)$`, "m").exec(m[1])?.[1] ?? "";
     return { direction: field("direction"), name: field("name"), json: JSON.parse(field("json")) };
   });
-  const names = vectors.map((v) => `${v.direction} ${v.name}`);
+  const names = vectors.map((v) => v.name);
   assertEqual(names.filter((n, i) => names.indexOf(n) !== i), [], "vector names used twice");
   for (
     const [direction, kinds] of [["client", CLIENT_MESSAGE_TYPES], [
@@ -479,12 +486,12 @@ Deno.test("protocol spec: the limits table gives the defaults a default server a
     }),
   );
   assertEqual(documented.size, table.rows.length, "a limit is listed twice");
-  const actual = await withDefaultServer(async (server, client) => {
+  const actual = await withDefaultServer((server, client) => {
     const welcome = client.received[0];
     assert(welcome.type === "welcome");
     const [connection] = server.connections;
     const secrets = server.hub.secrets;
-    return {
+    return Promise.resolve({
       // Everything a welcome announces is a limit, so a new one must be documented.
       ...welcome.limits,
       handshakeMaxFrameBytes: HANDSHAKE_MAX_FRAME_BYTES,
@@ -497,7 +504,7 @@ Deno.test("protocol spec: the limits table gives the defaults a default server a
       authMaxFailures: secrets.maxFailures,
       authMaxTotalFailures: secrets.maxTotalFailures,
       authLockoutMs: secrets.lockoutMs,
-    } as Record<string, number>;
+    } as Record<string, number>);
   });
   for (const [name, value] of Object.entries(actual)) {
     assert(documented.has(name), `limit ${name} (default ${value}) is not in the Limits table`);
@@ -571,5 +578,42 @@ Deno.test("protocol spec: the Limits table's maxBadMessages and maxPerAddress ar
     } finally {
       for (const conn of held) conn.close();
     }
+  });
+});
+
+Deno.test("protocol spec: a default server answers the edge cases as Framing and Handshake say", async () => {
+  await withDefaultServer(async (server, client) => {
+    const port = server.addr.port;
+    // A length-0 frame before the handshake: handshake_required, then the close.
+    await using empty = await RawClient.open(port);
+    await empty.sendBytes(new Uint8Array(4));
+    const refusal = await empty.next(() => true);
+    assert(
+      refusal.type === "error" && refusal.code === "handshake_required",
+      JSON.stringify(refusal),
+    );
+    assert(await empty.waitClosed(), "a length-0 frame before hello must close the connection");
+    // A second hello: bad_message, and the connection stays open.
+    await client.send({ type: "hello", version: 2, nick: "again" });
+    const second = await client.next((m) => m.type === "error");
+    assert(second.type === "error" && second.code === "bad_message", JSON.stringify(second));
+    // A payload with a byte-order mark is malformed.
+    const ping = encodeMessage({ type: "ping", token: 5 }).subarray(4);
+    const withBom = new Uint8Array([0, 0, 0, ping.length + 3, 0xef, 0xbb, 0xbf, ...ping]);
+    await client.sendBytes(withBom);
+    await client.next((m) =>
+      m.type === "error" && client.received.filter((r) => r.type === "error").length === 2
+    );
+    assert(!client.received.some((m) => m.type === "pong"), "a payload with a BOM was answered");
+    const bom = client.received.filter((m) => m.type === "error")[1];
+    assert(bom.type === "error" && bom.code === "bad_message", JSON.stringify(bom));
+    // A room field that is not a room name is room_invalid, not not_in_room.
+    const ref = await client.say("hi", "lobby");
+    const answer = await client.next((m) => m.type === "error" && m.ref === ref);
+    assert(answer.type === "error" && answer.code === "room_invalid", JSON.stringify(answer));
+    const other = await client.say("hi", "#elsewhere");
+    const notIn = await client.next((m) => m.type === "error" && m.ref === other);
+    assert(notIn.type === "error" && notIn.code === "not_in_room", JSON.stringify(notIn));
+    assert(!client.closed);
   });
 });
