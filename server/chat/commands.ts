@@ -97,7 +97,9 @@ export const COMMANDS: CommandSpec[] = [
     run({ chat, session, args, room }) {
       const named = args[0]?.startsWith("#") ? args.shift() : undefined;
       const target = chat.roomOf(session, named ?? room);
-      chat.partRoom(session, target, args.length ? `part: ${args.join(" ")}` : "part");
+      // The reason reaches every member: one clean line, as for /quit.
+      const reason = sanitizeText(args.join(" ")).trim().slice(0, 200);
+      chat.partRoom(session, target, reason ? `part: ${reason}` : "part");
       return undefined;
     },
   },

@@ -617,3 +617,42 @@ Deno.test("protocol spec: a default server answers the edge cases as Framing and
     assert(!client.closed);
   });
 });
+
+Deno.test("protocol spec: the fields Security lists as sanitised reach others clean", async () => {
+  const dirty = "a\x1b[2J\tb\u202ec\x07";
+  const clean = "a bc";
+  await withDefaultServer(async (server, alice) => {
+    await using bob = await RawClient.join(server.addr.port, "bob");
+    const done = async (ref: number) => {
+      const answer = await bob.next((m) =>
+        (m.type === "ack" || m.type === "error") && m.ref === ref
+      );
+      assert(answer.type === "ack", JSON.stringify(answer));
+    };
+    await done(await bob.command("join", "#side"));
+    await alice.command("join", "#side");
+    await bob.next((m) => m.type === "join" && m.nick === "spec");
+    await done(await bob.say(dirty, "#side"));
+    await done(await bob.command("topic", dirty, "#side"));
+    await done(await bob.command("away", dirty));
+    await done(await bob.command("part", `#side ${dirty}`));
+    const seen = {
+      text: await alice.next((m) => m.type === "msg" && m.from === "bob"),
+      topic: await alice.next((m) => m.type === "topic" && m.by === "bob"),
+      away: await alice.next((m) => m.type === "away" && m.nick === "bob"),
+      part: await alice.next((m) => m.type === "leave" && m.nick === "bob"),
+    };
+    assert(seen.text.type === "msg" && seen.text.text === clean, JSON.stringify(seen.text));
+    assert(seen.topic.type === "topic" && seen.topic.topic === clean, JSON.stringify(seen.topic));
+    assert(seen.away.type === "away" && seen.away.away === clean, JSON.stringify(seen.away));
+    assert(
+      seen.part.type === "leave" && seen.part.reason === `part: ${clean}`,
+      JSON.stringify(seen.part),
+    );
+    await bob.command("quit", dirty);
+    const quit = await alice.next((m) =>
+      m.type === "leave" && m.nick === "bob" && m.code === "quit"
+    );
+    assert(quit.type === "leave" && quit.reason === `quit: ${clean}`, JSON.stringify(quit));
+  });
+});
