@@ -428,6 +428,14 @@ Deno.test("protocol spec: the error, leave and bye code tables list exactly the 
   sameSet("bye codes", codeColumn("Bye codes"), BYE_CODES);
 });
 
+Deno.test("protocol spec: the handshake's answers are error codes, the first frame's included", () => {
+  const table = firstTable(section("Sequence", subsections(section("Handshake"))), ["code"]);
+  const codes = table.rows.map((row) => codeSpans(row[0])[0]);
+  assertEqual(codes.filter((c) => !(ERROR_CODES as readonly string[]).includes(c)), []);
+  // The refusals a client can read before it has sent anything.
+  for (const code of ["too_many_connections", "server_full"]) assert(codes.includes(code), code);
+});
+
 Deno.test("protocol spec: the contents list names every section, in order", () => {
   // The paragraph that starts with "Contents:".
   const contents = README.split("\n\n").find((paragraph) => paragraph.startsWith("Contents:"));
