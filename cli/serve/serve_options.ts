@@ -112,7 +112,8 @@ export const SERVE_OPTIONS = [
     kind: "bytes",
     default: "1048576",
     arg: "N",
-    help: "largest frame accepted, in bytes",
+    help:
+      "largest frame accepted, in bytes; raised to fit one recording as base64 (2798252 with the default --max-media-bytes)",
   },
   {
     name: "max-text-bytes",
@@ -128,7 +129,8 @@ export const SERVE_OPTIONS = [
     kind: "bytes",
     default: "1048576",
     arg: "N",
-    help: "outbound queue per client before it is dropped as a slow consumer, in bytes",
+    help:
+      "outbound queue per client before it is dropped as a slow consumer, in bytes; raised to one largest frame + 65536 (2863788 by default)",
   },
   {
     name: "handshake-timeout",
