@@ -197,7 +197,8 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
 };
 
 /** The message types a server may send (those this parser knows), for tests and documentation. */
-export const SERVER_MESSAGE_TYPES: readonly string[] = Object.keys(serverParsers);
+// Marked pure so that bundles which do not use the list (the web client) drop the table.
+export const SERVER_MESSAGE_TYPES: readonly string[] = /* @__PURE__ */ Object.keys(serverParsers);
 
 function withHistory<T extends ChatMessage | PrivateMessage | ActionMessage>(o: Json, m: T): T {
   const history = optBool(o, "history");

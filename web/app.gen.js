@@ -1845,74 +1845,6 @@ function ping(o) {
   };
 }
 
-// protocol/parse_client_message.ts
-var clientParsers = {
-  hello(o) {
-    const m = {
-      type: "hello",
-      version: uint(o, "version"),
-      nick: str(o, "nick")
-    };
-    const password = optStr(o, "password");
-    if (password !== void 0) m.password = password;
-    const client = optStr(o, "client");
-    if (client !== void 0) m.client = client;
-    const probe = optBool(o, "probe");
-    if (probe !== void 0) m.probe = probe;
-    const resume = optStr(o, "resume");
-    if (resume !== void 0) m.resume = resume;
-    const key = optStr(o, "key");
-    if (key !== void 0) m.key = key;
-    return m;
-  },
-  msg(o) {
-    const m = {
-      type: "msg",
-      ref: uint(o, "ref"),
-      text: str(o, "text")
-    };
-    const r = optStr(o, "room");
-    if (r !== void 0) m.room = r;
-    return m;
-  },
-  command(o) {
-    const m = {
-      type: "command",
-      ref: uint(o, "ref"),
-      name: str(o, "name"),
-      args: optStr(o, "args") ?? ""
-    };
-    const r = optStr(o, "room");
-    if (r !== void 0) m.room = r;
-    return m;
-  },
-  ping,
-  pong: ping,
-  media(o) {
-    const m = {
-      type: "media",
-      ref: uint(o, "ref"),
-      kind: mediaKind(o),
-      mime: str(o, "mime"),
-      durationMs: uint(o, "durationMs"),
-      data: str(o, "data")
-    };
-    const r = optStr(o, "room");
-    if (r !== void 0) m.room = r;
-    return m;
-  },
-  fetch_media: (o) => ({
-    type: "fetch_media",
-    ref: uint(o, "ref"),
-    token: str(o, "token")
-  }),
-  prove: (o) => ({
-    type: "prove",
-    signature: str(o, "signature")
-  })
-};
-var CLIENT_MESSAGE_TYPES = Object.keys(clientParsers);
-
 // protocol/parse_server_message.ts
 function user(o) {
   const info = {
@@ -2123,7 +2055,6 @@ var serverParsers = {
     return m;
   }
 };
-var SERVER_MESSAGE_TYPES = Object.keys(serverParsers);
 function withHistory(o, m) {
   const history = optBool(o, "history");
   if (history !== void 0) m.history = history;
