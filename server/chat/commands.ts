@@ -143,7 +143,7 @@ export const COMMANDS: CommandSpec[] = [
     run({ session, args, ack }) {
       const reason = args[0] ? `quit: ${sanitizeText(args[0]).slice(0, 200)}` : "quit";
       ack();
-      session.close(reason);
+      session.close(reason, "quit");
       return undefined;
     },
   },
