@@ -3,9 +3,11 @@
  * is delivered, in order, or reported with the reason it could not be.
  *
  * - Lines are paced by {@linkcode SendPacer} from the flood limits the server
- *   announces, so a default server never refuses one as `rate_limited`
- *   whatever the input size; if one is refused anyway, it is sent again
- *   after a pause.
+ *   announces, so a server never refuses one as `rate_limited` whatever the
+ *   input size. If one is refused anyway (the server enforces less than it
+ *   announced), it is sent again after a pause, and from then on each line
+ *   waits for its answer before the next goes; only lines already on their way
+ *   at the first refusal can land before a resent one.
  * - A command line (`/join #builds`) is sent only after every earlier line was
  *   answered, and the next line only after the command's `ack` or `error`, so
  *   `/join #builds` then `build 42 passed` posts to `#builds`.
@@ -97,6 +99,9 @@ export async function runScripted(client: ParleyClient, options: ScriptedOptions
   const ignores = new IgnoreList();
   const inFlight = new Map<number, Line>();
   const resend: Line[] = [];
+  // After a rate_limited refusal the server's limits are not what they seemed: from then on
+  // each line waits for its answer, so resent lines keep their order.
+  let careful = false;
   let wake = Promise.withResolvers<void>();
   const changed = () => {
     wake.resolve();
@@ -168,6 +173,7 @@ export async function runScripted(client: ParleyClient, options: ScriptedOptions
         state.incoming(message);
         inFlight.delete(ref!);
         pacer.backOff(Date.now());
+        careful = true;
         resend.push(line);
         tally.resent();
         changed();
@@ -237,7 +243,7 @@ export async function runScripted(client: ParleyClient, options: ScriptedOptions
     while (resend.length > 0 && !closed) {
       const line = resend.shift()!;
       await transmit(line);
-      if (line.command) await settle(line);
+      await settle(line);
     }
   };
 
@@ -289,7 +295,7 @@ export async function runScripted(client: ParleyClient, options: ScriptedOptions
       if (command) await settleAll();
       else {
         if (resend.length > 0) await flushResends();
-        while (inFlight.size >= MAX_IN_FLIGHT && !closed) await wake.promise;
+        while (inFlight.size >= (careful ? 1 : MAX_IN_FLIGHT) && !closed) await wake.promise;
       }
       if (closed) return;
       const ref = client.nextRef();

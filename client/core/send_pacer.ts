@@ -57,8 +57,9 @@ export function floodLimitsOf(limits: ServerLimits): FloodLimits {
 /** Options for {@linkcode SendPacer}. */
 export interface SendPacerOptions {
   /**
-   * A lower sustained rate to keep to, in messages per second; a value above
-   * the announced rate is ignored (the pacer never goes faster than the server allows).
+   * A lower rate to keep to, in messages per second: the sustained rate, and
+   * the burst is at most one second's worth. A value above the announced rate
+   * is capped to it (the pacer never goes faster than the server allows).
    */
   rate?: number;
   /**
@@ -119,7 +120,13 @@ export class SendPacer {
     const headroom = options.headroom ?? 0.95;
     const reserve = options.reserve ?? 0.1;
     this.rate = Math.min(limits.floodRate * headroom, options.rate ?? Infinity);
-    this.#burst = Math.max(1, Math.floor(limits.floodBurst * (1 - reserve)));
+    this.#burst = Math.max(
+      1,
+      Math.min(
+        Math.floor(limits.floodBurst * (1 - reserve)),
+        options.rate === undefined ? Infinity : Math.floor(options.rate),
+      ),
+    );
     this.#bytesRate = limits.floodBytesRate * headroom;
     this.#bytesBurst = limits.floodBytesBurst * (1 - reserve);
     // The reserve is held back from the start: the model counts it as spent.
