@@ -50,7 +50,7 @@ Deno.test("kick, /quit and shutdown close with their own codes", () => {
   assertEqual(quitter.peer.closedCode, "quit");
   assertEqual(codeOf("quitter"), "quit");
   const stayer = admitFake(hub, "stayer", "127.0.0.1:42003");
-  const { watcher } = { watcher: hub.find("watcher")! };
+  const watcher = hub.find("watcher")!;
   hub.shutdown("maintenance");
   assertEqual(stayer.peer.closedCode, "shutdown");
   assertEqual(watcher.gone, true);
