@@ -74,6 +74,20 @@ export interface ServerLimits {
   heartbeatMs: number;
   /** Largest decoded media payload accepted in a `media` message, in bytes. */
   maxMediaBytes?: number;
+  /**
+   * Sustained messages per second a client may send (flood control); absent
+   * from older servers, which enforce the default, 10.
+   */
+  floodRate?: number;
+  /** Messages a client may send at once above `floodRate`; default 60. */
+  floodBurst?: number;
+  /** Sustained bytes per second a client may send, frame headers included; default 65536. */
+  floodBytesRate?: number;
+  /**
+   * Bytes a client may send at once, frame headers included; default the
+   * larger of 1048576 and `maxFrameBytes + 4`.
+   */
+  floodBytesBurst?: number;
 }
 
 /** A chat command as listed by `help`. */
@@ -245,6 +259,8 @@ export interface ChatMessage {
   text: string;
   /** `true` on messages replayed from history (on join or `/history`); absent on live ones. */
   history?: boolean;
+  /** The request it answers: the `ref` of the `/history` or `/join` whose replay this is; absent on live messages. */
+  ref?: number;
 }
 
 /** A private message; delivered to `to`, acknowledged to `from`. */
@@ -257,6 +273,8 @@ export interface PrivateMessage {
   text: string;
   /** `true` on messages replayed from history (on join or `/history`); absent on live ones. */
   history?: boolean;
+  /** The request it answers: the `ref` of the `/history` or `/join` whose replay this is; absent on live messages. */
+  ref?: number;
 }
 
 /** An action (`/me waves`), shown as `* alice waves`. */
@@ -269,6 +287,8 @@ export interface ActionMessage {
   text: string;
   /** `true` on messages replayed from history (on join or `/history`); absent on live ones. */
   history?: boolean;
+  /** The request it answers: the `ref` of the `/history` or `/join` whose replay this is; absent on live messages. */
+  ref?: number;
 }
 
 /** Someone joined a room. */
@@ -327,12 +347,16 @@ export interface WhoMessage {
   type: "who";
   room: string;
   users: UserInfo[];
+  /** The request it answers: the `ref` of the `/who` or `/join` this answers. */
+  ref?: number;
 }
 
 /** The list of rooms. */
 export interface RoomsMessage {
   type: "rooms";
   rooms: RoomInfo[];
+  /** The request it answers: the `ref` of the `/rooms` this answers. */
+  ref?: number;
 }
 
 /** A room's topic changed. */
@@ -342,6 +366,8 @@ export interface TopicNotice {
   room: string;
   topic: string;
   by: string;
+  /** The request it answers: the `ref` of the `/topic` or `/join` this answers; absent when a new topic is announced. */
+  ref?: number;
 }
 
 /** A message from the server itself (operator `say`, command output). */
@@ -351,6 +377,8 @@ export interface ServerNotice {
   text: string;
   /** The room it concerns, if any. */
   room?: string;
+  /** The request it answers: the `ref` of the command this answers (`/history`, `/op`, ...); absent on announcements. */
+  ref?: number;
 }
 
 /** The server is stopping; the connection closes after this frame. */
@@ -392,6 +420,8 @@ export interface ByeMessage {
 export interface HelpMessage {
   type: "help";
   commands: CommandInfo[];
+  /** The request it answers: the `ref` of the `/help` this answers. */
+  ref?: number;
 }
 
 /** A voice or video message was posted to a room; fetch its bytes with `fetch_media`. */
@@ -409,6 +439,8 @@ export interface MediaNotice {
   bytes: number;
   /** Present and `true` when replayed from history rather than sent live. */
   history?: boolean;
+  /** The request it answers: the `ref` of the `/history` or `/join` whose replay this is; absent on live messages. */
+  ref?: number;
 }
 
 /** The bytes of a media message, answering `fetch_media` by `ref`. */
@@ -459,6 +491,8 @@ export interface SearchResultsMessage {
   room?: string;
   /** Matches, newest first. */
   results: SearchHit[];
+  /** The request it answers: the `ref` of the `/search` this answers. */
+  ref?: number;
 }
 
 /** Any message a server may send. */

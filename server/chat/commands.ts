@@ -80,8 +80,8 @@ export const COMMANDS: CommandSpec[] = [
     help: "Join a room (created on first join) and make it active.",
     minArgs: 1,
     maxArgs: 1,
-    run({ chat, session, args }) {
-      chat.joinRoom(session, args[0].startsWith("#") ? args[0] : `#${args[0]}`);
+    run({ chat, session, args, ref }) {
+      chat.joinRoom(session, args[0].startsWith("#") ? args[0] : `#${args[0]}`, ref);
       return undefined;
     },
   },
