@@ -51,9 +51,6 @@ export interface ScriptedOptions {
   warn: (line: string) => void;
 }
 
-/** Most lines sent and not yet answered at once. */
-const MAX_IN_FLIGHT = 256;
-
 /** One stdin line on its way to the server. */
 interface Line {
   /** Line number on stdin, from 1. */
@@ -66,6 +63,8 @@ interface Line {
   quit: boolean;
   /** Set once it was acknowledged or refused. */
   settled: boolean;
+  /** Size of its frame as last sent, header included, in bytes. */
+  bytes: number;
 }
 
 /**
@@ -88,6 +87,9 @@ export async function runScripted(client: ParleyClient, options: ScriptedOptions
     );
   }
   const pacer = new SendPacer(flood, Date.now(), { rate: options.rate });
+  // Lines sent and not yet answered: no more than the burst, so that a server that stalls
+  // finds no more waiting than its bucket holds.
+  const window = Math.min(256, pacer.burst);
   const state = new ChatState(client.welcome.nick);
   state.welcome(client.welcome);
   const tally = new DeliveryTally();
@@ -128,8 +130,8 @@ export async function runScripted(client: ParleyClient, options: ScriptedOptions
     }
   };
 
-  /** Sends one frame through the pacer. */
-  const sendPaced = async (message: ClientMessage) => {
+  /** Sends one frame that will be answered, through the pacer. */
+  const sendPaced = async (message: ClientMessage): Promise<void> => {
     const bytes = encodeMessage(message).length;
     for (
       let wait = pacer.delay(bytes, Date.now());
@@ -138,7 +140,7 @@ export async function runScripted(client: ParleyClient, options: ScriptedOptions
     ) {
       await delay(wait);
     }
-    pacer.spend(bytes, Date.now());
+    pacer.sent(bytes, Date.now());
     await client.send(message);
   };
 
@@ -147,7 +149,7 @@ export async function runScripted(client: ParleyClient, options: ScriptedOptions
   const stopHeartbeat = heartbeat({
     welcome: client.welcome,
     send: (message) => {
-      pacer.spend(encodeMessage(message).length, Date.now());
+      pacer.charged(encodeMessage(message).length, Date.now());
       return client.send(message);
     },
     close: () => client.close(),
@@ -163,16 +165,16 @@ export async function runScripted(client: ParleyClient, options: ScriptedOptions
       if (message.type === "bye" && message.code === "shutdown") shutdownSeen = true;
       if (message.type === "ping") {
         const pong: ClientMessage = { type: "pong", token: message.token };
-        pacer.spend(encodeMessage(pong).length, Date.now());
+        pacer.charged(encodeMessage(pong).length, Date.now());
         await client.send(pong);
       }
-      const ref = "ref" in message && message.type !== "media_data" ? message.ref : undefined;
+      const ref = "ref" in message ? message.ref : undefined;
       const line = ref === undefined ? undefined : inFlight.get(ref);
       if (line && message.type === "error" && message.code === "rate_limited") {
         // Refused unseen: keep it quiet and send it again once the bucket has refilled.
         state.incoming(message);
         inFlight.delete(ref!);
-        pacer.backOff(Date.now());
+        pacer.answered(line.bytes, Date.now(), true);
         careful = true;
         resend.push(line);
         tally.resent();
@@ -181,6 +183,7 @@ export async function runScripted(client: ParleyClient, options: ScriptedOptions
       }
       if (line && (message.type === "ack" || message.type === "error")) {
         inFlight.delete(ref!);
+        pacer.answered(line.bytes, Date.now());
         line.settled = true;
         if (message.type === "ack") tally.acknowledged();
         else tally.refused(message.code);
@@ -191,6 +194,7 @@ export async function runScripted(client: ParleyClient, options: ScriptedOptions
       }
       if (line && message.type === "media_data") {
         inFlight.delete(ref!);
+        pacer.answered(line.bytes, Date.now());
         line.settled = true;
         tally.acknowledged();
       }
@@ -232,6 +236,7 @@ export async function runScripted(client: ParleyClient, options: ScriptedOptions
       show(refusal, line);
       return false;
     }
+    line.bytes = frameBytes;
     inFlight.set(ref, line);
     await sendPaced(message);
     return true;
@@ -291,11 +296,12 @@ export async function runScripted(client: ParleyClient, options: ScriptedOptions
         command,
         quit: /^\/quit(\s|$)/i.test(text),
         settled: false,
+        bytes: 0,
       };
       if (command) await settleAll();
       else {
         if (resend.length > 0) await flushResends();
-        while (inFlight.size >= (careful ? 1 : MAX_IN_FLIGHT) && !closed) await wake.promise;
+        while (inFlight.size >= (careful ? 1 : window) && !closed) await wake.promise;
       }
       if (closed) return;
       const ref = client.nextRef();

@@ -57,50 +57,69 @@ export function floodLimitsOf(limits: ServerLimits): FloodLimits {
 /** Options for {@linkcode SendPacer}. */
 export interface SendPacerOptions {
   /**
-   * A lower rate to keep to, in messages per second: the sustained rate, and
-   * the burst is at most one second's worth. A value above the announced rate
-   * is capped to it (the pacer never goes faster than the server allows).
+   * A lower rate to keep to, in messages per second: the sustained rate, with
+   * bursts of at most one second's worth. A value above the announced rate is
+   * capped to it (the pacer never goes faster than the server allows).
    */
   rate?: number;
   /**
-   * Fraction of the announced rates used, so that timer jitter and network
-   * bunching never push a frame over the server's limit.
+   * Fraction of the announced rates the model assumes the server refills at,
+   * so that clock and timer differences never push a frame over the limit.
    * @default {0.95}
    */
   headroom?: number;
   /**
-   * Part of each burst kept unused for frames sent without waiting (heartbeat
-   * `ping`/`pong`) and for frames that arrive bunched, as a fraction of the burst.
+   * Part of each burst never used, as a fraction of the burst: room for the
+   * frames sent without waiting (heartbeat `ping` and `pong`).
    * @default {0.1}
    */
   reserve?: number;
 }
 
 /**
- * A model of the server's two token buckets for one connection. Call
- * {@linkcode SendPacer.delay} before a frame, wait that long, then
- * {@linkcode SendPacer.spend}; call `spend` for frames sent without waiting too.
+ * A conservative model of the server's two token buckets for one connection.
+ *
+ * The server charges a frame when it processes it, which may be well after
+ * the client sent it (a busy server, a slow disk delaying the group commit);
+ * a bucket that is full while frames wait loses refill, so a model charging
+ * at send time would overestimate what the server has left. This one charges
+ * each frame when its answer (`ack` or `error`) arrives, the latest the
+ * server can have processed it, and counts the frames still unanswered as
+ * due at once. It therefore never thinks the server has more than it has.
+ *
+ * Call {@linkcode SendPacer.delay} before a frame, wait that long, then
+ * {@linkcode SendPacer.sent}; call {@linkcode SendPacer.answered} when its
+ * answer arrives. Frames nobody answers (`pong`) are {@linkcode SendPacer.charged} at once.
  *
  * @example
  * ```ts
  * import { SendPacer } from "./send_pacer.ts";
- * const pacer = new SendPacer(
- *   { floodRate: 10, floodBurst: 20, floodBytesRate: 65536, floodBytesBurst: 1048576 },
- *   0,
- * );
- * for (let i = 0; i < 18; i++) pacer.spend(50, 0); // the burst, less the reserve
- * pacer.delay(50, 0); // about 105 ms: the next token, at 95 % of 10/s
+ * const limits = { floodRate: 10, floodBurst: 20, floodBytesRate: 65536, floodBytesBurst: 1048576 };
+ * const pacer = new SendPacer(limits, 0);
+ * for (let i = 0; i < 18; i++) pacer.sent(50, 0); // the burst, less the reserve
+ * pacer.delay(50, 0); // about 106 ms: one token at 95 % of 10/s
  * ```
  */
 export class SendPacer {
   /** The sustained rate kept to, in messages per second. */
   readonly rate: number;
-  readonly #burst: number;
-  readonly #bytesRate: number;
-  readonly #bytesBurst: number;
-  #messages: number;
-  #bytes: number;
+  /** Frames sent at once at most (the burst less the reserve). */
+  readonly burst: number;
+  readonly #capacity: number;
+  readonly #reserve: number;
+  readonly #refillPerMs: number;
+  readonly #bytesCapacity: number;
+  readonly #bytesReserve: number;
+  readonly #bytesRefillPerMs: number;
+  /** The server's message bucket as of `#last`, charged for answered frames only. */
+  #level: number;
+  #bytesLevel: number;
+  /** Frames (and their bytes) sent and not answered yet. */
+  #pending = 0;
+  #pendingBytes = 0;
   #last: number;
+  /** The `--rate` bucket: a plain bucket charged at send time. */
+  readonly #own: { rate: number; capacity: number; level: number; last: number } | undefined;
 
   /**
    * @param limits The server's flood limits (see {@linkcode floodLimitsOf}).
@@ -119,20 +138,26 @@ export class SendPacer {
     }
     const headroom = options.headroom ?? 0.95;
     const reserve = options.reserve ?? 0.1;
-    this.rate = Math.min(limits.floodRate * headroom, options.rate ?? Infinity);
-    this.#burst = Math.max(
-      1,
-      Math.min(
-        Math.floor(limits.floodBurst * (1 - reserve)),
-        options.rate === undefined ? Infinity : Math.floor(options.rate),
-      ),
-    );
-    this.#bytesRate = limits.floodBytesRate * headroom;
-    this.#bytesBurst = limits.floodBytesBurst * (1 - reserve);
-    // The reserve is held back from the start: the model counts it as spent.
-    this.#messages = this.#burst;
-    this.#bytes = this.#bytesBurst;
+    this.#capacity = limits.floodBurst;
+    this.#reserve = Math.max(1, Math.ceil(limits.floodBurst * reserve));
+    this.#refillPerMs = limits.floodRate * headroom / 1000;
+    this.#bytesCapacity = limits.floodBytesBurst;
+    this.#bytesReserve = limits.floodBytesBurst * reserve;
+    this.#bytesRefillPerMs = limits.floodBytesRate * headroom / 1000;
+    this.#level = this.#capacity;
+    this.#bytesLevel = this.#bytesCapacity;
     this.#last = now;
+    const serverRate = limits.floodRate * headroom;
+    const serverBurst = Math.max(1, this.#capacity - this.#reserve);
+    if (options.rate !== undefined && options.rate < serverRate) {
+      const capacity = Math.max(1, Math.min(serverBurst, Math.floor(options.rate)));
+      this.#own = { rate: options.rate, capacity, level: capacity, last: now };
+      this.rate = options.rate;
+      this.burst = capacity;
+    } else {
+      this.rate = serverRate;
+      this.burst = serverBurst;
+    }
   }
 
   /**
@@ -144,43 +169,84 @@ export class SendPacer {
    */
   delay(bytes: number, now: number): number {
     this.#refill(now);
-    const needBytes = Math.min(bytes, this.#bytesBurst);
-    const forMessage = this.#messages >= 1 ? 0 : (1 - this.#messages) / this.rate * 1000;
-    const forBytes = this.#bytes >= needBytes
-      ? 0
-      : (needBytes - this.#bytes) / this.#bytesRate * 1000;
-    return Math.ceil(Math.max(forMessage, forBytes));
+    // Unanswered frames may all be charged at once, just before this one.
+    const messages = this.#level - this.#pending - this.#reserve;
+    const needBytes = Math.min(bytes, this.#bytesCapacity - this.#bytesReserve);
+    const spareBytes = this.#bytesLevel - this.#pendingBytes - this.#bytesReserve;
+    let wait = Math.max(
+      messages >= 1 ? 0 : (1 - messages) / this.#refillPerMs,
+      spareBytes >= needBytes ? 0 : (needBytes - spareBytes) / this.#bytesRefillPerMs,
+    );
+    if (this.#own) wait = Math.max(wait, this.#ownWait(now));
+    return Math.ceil(wait);
   }
 
   /**
-   * Records a frame as sent (the buckets may go below zero for frames sent
-   * without waiting; later frames then wait longer).
+   * Records a frame as sent; its answer will come (see {@linkcode SendPacer.answered}).
    *
    * @param bytes Frame size, header included, in bytes.
    * @param now Current time, in ms.
    */
-  spend(bytes: number, now: number): void {
-    this.#refill(now);
-    this.#messages -= 1;
-    this.#bytes -= bytes;
+  sent(bytes: number, now: number): void {
+    this.#pending++;
+    this.#pendingBytes += bytes;
+    this.#spendOwn(now);
   }
 
   /**
-   * Empties the message bucket, after the server refused a frame as
-   * `rate_limited`: its real bucket was emptier than this model thought.
+   * Records the answer to a frame {@linkcode SendPacer.sent} earlier.
    *
+   * @param bytes The frame's size, header included, in bytes.
+   * @param now Current time, in ms (when the answer arrived).
+   * @param refused Whether the answer was `rate_limited`: the server dropped
+   *   the frame without charging it, and its bucket was empty.
+   */
+  answered(bytes: number, now: number, refused = false): void {
+    this.#refill(now);
+    this.#pending = Math.max(0, this.#pending - 1);
+    this.#pendingBytes = Math.max(0, this.#pendingBytes - bytes);
+    if (refused) {
+      this.#level = Math.min(this.#level, 0);
+      return;
+    }
+    this.#level -= 1;
+    this.#bytesLevel -= bytes;
+  }
+
+  /**
+   * Records a frame that gets no answer (`pong`, a heartbeat `ping`) as
+   * charged now; the reserve leaves room for these.
+   *
+   * @param bytes Frame size, header included, in bytes.
    * @param now Current time, in ms.
    */
-  backOff(now: number): void {
+  charged(bytes: number, now: number): void {
     this.#refill(now);
-    this.#messages = Math.min(this.#messages, 0);
+    this.#level -= 1;
+    this.#bytesLevel -= bytes;
   }
 
   #refill(now: number): void {
     const elapsed = now - this.#last;
     if (elapsed <= 0) return;
     this.#last = now;
-    this.#messages = Math.min(this.#burst, this.#messages + elapsed * this.rate / 1000);
-    this.#bytes = Math.min(this.#bytesBurst, this.#bytes + elapsed * this.#bytesRate / 1000);
+    this.#level = Math.min(this.#capacity, this.#level + elapsed * this.#refillPerMs);
+    this.#bytesLevel = Math.min(
+      this.#bytesCapacity,
+      this.#bytesLevel + elapsed * this.#bytesRefillPerMs,
+    );
+  }
+
+  #ownWait(now: number): number {
+    const own = this.#own!;
+    own.level = Math.min(own.capacity, own.level + Math.max(0, now - own.last) * own.rate / 1000);
+    own.last = Math.max(own.last, now);
+    return own.level >= 1 ? 0 : (1 - own.level) / own.rate * 1000;
+  }
+
+  #spendOwn(now: number): void {
+    if (!this.#own) return;
+    this.#ownWait(now);
+    this.#own.level -= 1;
   }
 }
