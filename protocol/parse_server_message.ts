@@ -75,6 +75,9 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
     };
     const resume = optStr(o, "resume");
     if (resume !== undefined) welcome.resume = resume;
+    const identity = optStr(o, "identity");
+    if (identity !== undefined) welcome.identity = identity;
+    if (optBool(o, "guest") === true) welcome.guest = true;
     return welcome;
   },
   ack: (o) => ({ type: "ack", ref: uint(o, "ref"), id: uint(o, "id"), ts: uint(o, "ts") }),
@@ -164,6 +167,7 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
     withRef<MediaNotice>(o, {
       type: "media",
       id: uint(o, "id"),
+      token: str(o, "token"),
       ts: uint(o, "ts"),
       room: str(o, "room"),
       from: str(o, "from"),
@@ -173,15 +177,18 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
       bytes: uint(o, "bytes"),
       ...(optBool(o, "history") ? { history: true } : {}),
     }),
+
   media_data: (o) => ({
     type: "media_data",
     ref: uint(o, "ref"),
     id: uint(o, "id"),
+    token: str(o, "token"),
     kind: mediaKind(o),
     mime: str(o, "mime"),
     durationMs: uint(o, "durationMs"),
     data: str(o, "data"),
   }),
+  challenge: (o) => ({ type: "challenge", nonce: str(o, "nonce") }),
   away(o) {
     const m: AwayNotice = { type: "away", ts: uint(o, "ts"), nick: str(o, "nick") };
     const away = optStr(o, "away");
