@@ -1780,11 +1780,22 @@ function parseObject(payload) {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new TypeError("Cannot decode message: payload is not a JSON object");
   }
+  if (text.includes("\\u") && !wellFormed(value)) {
+    throw new TypeError("Cannot decode message: a string is not well-formed Unicode (a lone surrogate)");
+  }
   const object = value;
   if (typeof object.type !== "string") {
     throw new TypeError('Cannot decode message: field "type" must be a string');
   }
   return object;
+}
+function wellFormed(value) {
+  if (typeof value === "string") return value.isWellFormed();
+  if (Array.isArray(value)) return value.every(wellFormed);
+  if (typeof value === "object" && value !== null) {
+    return Object.entries(value).every(([key, v]) => key.isWellFormed() && wellFormed(v));
+  }
+  return true;
 }
 function fail(type, field, what) {
   throw new TypeError(`Cannot decode "${type}" message: field "${field}" must be ${what}`);

@@ -213,3 +213,19 @@ Deno.test("parseClientMessage refuses a payload that starts with a byte-order ma
   ]);
   assertThrows(() => parseClientMessage(payload), SyntaxError, /byte-order mark/);
 });
+
+Deno.test("parseClientMessage refuses a lone surrogate made by a JSON escape, in any field", () => {
+  const encode = (json: string) => new TextEncoder().encode(json);
+  for (
+    const json of [
+      '{"type":"msg","ref":1,"text":"a\\ud800b"}',
+      '{"type":"command","ref":1,"name":"me","args":"\\udc00"}',
+      '{"type":"msg","ref":1,"text":"x","\\ud800":1}',
+    ]
+  ) {
+    assertThrows(() => parseClientMessage(encode(json)), TypeError, /lone surrogate/);
+  }
+  // A pair written as escapes is one scalar value, and fine.
+  const pair = parseClientMessage(encode('{"type":"msg","ref":1,"text":"\\ud83d\\udc4b"}'));
+  assertEqual(pair, { type: "msg", ref: 1, text: "👋" });
+});

@@ -615,6 +615,14 @@ Deno.test("protocol spec: a default server answers the edge cases as Framing and
     assert(!client.received.some((m) => m.type === "pong"), "a payload with a BOM was answered");
     const bom = client.received.filter((m) => m.type === "error")[1];
     assert(bom.type === "error" && bom.code === "bad_message", JSON.stringify(bom));
+    // A lone surrogate from a JSON escape is malformed; the error carries the readable ref.
+    const lone = new TextEncoder().encode('{"type":"msg","ref":77,"text":"a\\ud800"}');
+    await client.sendBytes(new Uint8Array([0, 0, 0, lone.length, ...lone]));
+    const surrogate = await client.next((m) => m.type === "error" && m.ref === 77);
+    assert(
+      surrogate.type === "error" && surrogate.code === "bad_message",
+      JSON.stringify(surrogate),
+    );
     // A room field that is not a room name is room_invalid, not not_in_room.
     const ref = await client.say("hi", "lobby");
     const answer = await client.next((m) => m.type === "error" && m.ref === ref);
