@@ -11,6 +11,14 @@
  * - **One write per recipient per round.** Every frame queued for a member
  *   during a turn (all broadcasts of all reads that completed together) goes
  *   out in one write.
+ * - **Coalescing driven by load.** When the server is idle a round runs at
+ *   the end of the turn that queued something, as before. A round that took
+ *   longer than {@linkcode IDLE_ROUND_MS} (a fanout to many members: one
+ *   socket write each) makes the next round wait as long as it took, at most
+ *   {@linkcode MAX_COALESCE_MS}; reads run meanwhile, and their frames ride
+ *   the next round's writes. The loop then spends at most about half its time
+ *   issuing writes, and each write carries more frames exactly when writes
+ *   are what the loop is short of.
  *
  * @module
  */
@@ -29,6 +37,11 @@ export interface WriteTask {
  */
 const ROTATION_STRIDE = 40_503;
 
+/** A round shorter than this, in ms, lets the next one run as soon as something is queued. */
+export const IDLE_ROUND_MS = 1;
+/** Longest a round waits after a long one, in ms. */
+export const MAX_COALESCE_MS = 4;
+
 /**
  * Runs queued write tasks in rounds, each round starting at a rotating place.
  *
@@ -46,6 +59,8 @@ export class WriteScheduler {
   #spare: WriteTask[] = [];
   #pending = false;
   #rotation = 0;
+  /** `performance.now()` before which the next round does not start. */
+  #earliest = 0;
   /** Bound once, so that scheduling a round allocates nothing. */
   readonly #runRound = () => this.#round();
 
@@ -64,7 +79,9 @@ export class WriteScheduler {
     this.#due.push(task);
     if (!this.#pending) {
       this.#pending = true;
-      queueMicrotask(this.#runRound);
+      const wait = this.#earliest === 0 ? 0 : this.#earliest - performance.now();
+      if (wait <= 0) queueMicrotask(this.#runRound);
+      else setTimeout(this.#runRound, wait);
     }
   }
 
@@ -72,7 +89,8 @@ export class WriteScheduler {
     this.#pending = false;
     const tasks = this.#due;
     this.#due = this.#spare;
-    const started = WRITE_TRACE === undefined ? 0 : performance.now();
+    const started = performance.now();
+    const delayed = this.#earliest !== 0;
     const n = tasks.length;
     const start = n > 1 ? this.#rotation % n : 0;
     this.#rotation = (this.#rotation + ROTATION_STRIDE) % 0x4000_0000;
@@ -80,7 +98,10 @@ export class WriteScheduler {
     for (let i = 0; i < start; i++) tasks[i].run();
     tasks.length = 0;
     this.#spare = tasks;
-    WRITE_TRACE?.round(performance.now() - started, false);
+    const ended = performance.now();
+    const took = ended - started;
+    this.#earliest = took > IDLE_ROUND_MS ? ended + Math.min(took, MAX_COALESCE_MS) : 0;
+    WRITE_TRACE?.round(took, delayed);
   }
 }
 
