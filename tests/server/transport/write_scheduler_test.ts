@@ -1,6 +1,6 @@
 import { assert, assertEqual } from "../../_helpers/assert.ts";
 import { WriteQueue, type WriteSink } from "../../../server/transport/write_queue.ts";
-import { WriteScheduler } from "../../../server/transport/write_scheduler.ts";
+import { MAX_COALESCE_MS, WriteScheduler } from "../../../server/transport/write_scheduler.ts";
 
 /** A sink that logs which queue wrote, in one order shared by all queues. */
 function loggingSink(id: number, log: number[]): WriteSink {
@@ -48,4 +48,34 @@ Deno.test("WriteScheduler runs every scheduled task once per round, each round a
   // The order is a rotation of the scheduling order.
   const start = runs.indexOf(0);
   assertEqual([...runs.slice(start), ...runs.slice(0, start)], [0, 1, 2, 3, 4]);
+});
+
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) { /* a round that costs CPU, like 1,000 socket writes */ }
+}
+
+Deno.test("WriteScheduler runs the next round at once after a short round, and waits after a long one", async () => {
+  const scheduler = new WriteScheduler();
+  const ranAt = async (): Promise<number> => {
+    const { promise, resolve } = Promise.withResolvers<number>();
+    scheduler.schedule({ run: () => resolve(performance.now()) });
+    return await promise;
+  };
+  // Idle: a round follows in the same turn, before any timer.
+  let timerFired = false;
+  const timer = setTimeout(() => timerFired = true, 0);
+  await ranAt();
+  assertEqual(timerFired, false, "a round after a short one does not wait for a timer");
+  clearTimeout(timer);
+  // A long round (fanout to many sockets) makes the next one wait, so frames coalesce.
+  const { promise: longDone, resolve } = Promise.withResolvers<void>();
+  scheduler.schedule({ run: () => (spin(MAX_COALESCE_MS + 2), resolve()) });
+  await longDone;
+  const asked = performance.now();
+  const ran = await ranAt();
+  assert(ran - asked >= MAX_COALESCE_MS - 1, `the next round ran after ${ran - asked} ms`);
+  // Once a short round has run, the next is immediate again.
+  const again = performance.now();
+  assert((await ranAt()) - again < MAX_COALESCE_MS - 1, "idle again after a short round");
 });
