@@ -1,9 +1,7 @@
 /**
  * The bounded outbound queue of a stream connection (TCP or TLS) and the
- * writer that drains it. Fanout only enqueues; the queue's writes are issued
- * by the process's {@linkcode WriteScheduler} in rounds (one write per queue
- * per round, in a rotating order), and each queue awaits its own write, so
- * nobody else waits on a slow socket.
+ * writer that drains it. Fanout only enqueues; this queue's own writer loop
+ * does the awaiting, so nobody else waits on a slow socket.
  *
  * - Frames adjacent in memory (consecutive broadcasts placed in one
  *   `FrameArena`) merge into one span and are written without a copy.
@@ -19,7 +17,6 @@
  */
 
 import { BATCH_POOL } from "./buffer_pool.ts";
-import { WRITE_SCHEDULER, type WriteScheduler, type WriteTask } from "./write_scheduler.ts";
 import { WRITE_TRACE } from "./write_trace.ts";
 
 /** Where a {@linkcode WriteQueue} writes; `Deno.Conn` fits. */
@@ -46,11 +43,6 @@ export interface WriteQueueOptions {
   onOverflow?: () => void;
   /** Called when a write rejects; the writer stops until more is queued. */
   onError?: (error: unknown) => void;
-  /**
-   * Who issues the writes; tests give their own.
-   * @default {WRITE_SCHEDULER}
-   */
-  scheduler?: WriteScheduler;
 }
 
 /**
@@ -81,7 +73,6 @@ export class WriteQueue {
   readonly #maxBatchBytes: number;
   readonly #onOverflow: () => void;
   readonly #onError: (error: unknown) => void;
-  readonly #scheduler: WriteScheduler;
   #queue: Uint8Array[] = [];
   /**
    * The newest queued frame, kept apart so that a next frame adjacent to it in
@@ -91,11 +82,7 @@ export class WriteQueue {
   #tail: Uint8Array | undefined;
   #tailBytes = 0;
   #queuedBytes = 0;
-  /** A turn in the scheduler is pending, or a write is in flight. */
   #writing = false;
-  /** The bytes being written, and how many of them are written. */
-  #batch: Uint8Array | undefined;
-  #offset = 0;
   #stopped = false;
   #overflowed = false;
   #drained: (() => void) | undefined;
@@ -105,10 +92,8 @@ export class WriteQueue {
   #times: number[] = [];
   #tailAt = 0;
   #batchAt = 0;
-  /** Bound once, so that scheduling and completing a write allocate nothing more. */
-  readonly #task: WriteTask = { run: () => this.#writeNext() };
-  readonly #onWritten = (n: number) => this.#written(n);
-  readonly #onFailed = (error: unknown) => this.#failed(error);
+  /** Bound once, so that scheduling a flush allocates nothing. */
+  readonly #flushSoon = () => void this.#flush();
 
   /**
    * @param sink Where the bytes go.
@@ -126,7 +111,6 @@ export class WriteQueue {
     }
     this.#onOverflow = options.onOverflow ?? (() => {});
     this.#onError = options.onError ?? (() => {});
-    this.#scheduler = options.scheduler ?? WRITE_SCHEDULER;
   }
 
   /** Bytes queued and not yet written, in bytes. */
@@ -145,9 +129,8 @@ export class WriteQueue {
   }
 
   /**
-   * Queues a frame and makes sure the queue is written in the scheduler's next
-   * round, after the current turn, so that one write carries everything
-   * queued in it.
+   * Queues a frame and makes sure the writer runs after the current turn, so
+   * that one write carries everything queued in it.
    *
    * @param frame Bytes to write; must not be modified afterwards.
    * @returns `false` if the queue is stopped or overflowed (now or before).
@@ -156,7 +139,7 @@ export class WriteQueue {
     if (!this.#enqueue(frame)) return false;
     if (!this.#writing) {
       this.#writing = true;
-      this.#scheduler.schedule(this.#task);
+      queueMicrotask(this.#flushSoon);
     }
     return true;
   }
@@ -230,7 +213,7 @@ export class WriteQueue {
     for (const queue of WriteQueue.#later) {
       if (!queue.#writing && !queue.#stopped) {
         queue.#writing = true;
-        queue.#scheduler.schedule(queue.#task);
+        void queue.#flush();
       }
     }
     WriteQueue.#later.clear();
@@ -263,52 +246,29 @@ export class WriteQueue {
     return false;
   }
 
-  /** The scheduler's turn: starts the next write, or goes idle when nothing is left. */
-  #writeNext(): void {
-    if (this.#tail !== undefined) this.#closeTail();
-    if (this.#stopped || this.#queue.length === 0) return this.#idle();
-    this.#batch = this.#takeBatch();
-    this.#offset = 0;
-    this.#write(this.#batch);
-  }
-
-  #write(data: Uint8Array): void {
-    let pending: Promise<number>;
+  async #flush(): Promise<void> {
     try {
-      pending = this.#sink.write(data);
+      while (!this.#stopped) {
+        if (this.#tail !== undefined) this.#closeTail();
+        if (this.#queue.length === 0) break;
+        const batch = this.#takeBatch();
+        let offset = 0;
+        while (offset < batch.length) {
+          offset += await this.#sink.write(offset === 0 ? batch : batch.subarray(offset));
+        }
+        this.#queuedBytes -= batch.length;
+        WRITE_TRACE?.written(performance.now() - this.#batchAt, batch.length);
+        if (this.#pooled) {
+          BATCH_POOL.give(this.#pooled);
+          this.#pooled = undefined;
+        }
+      }
     } catch (error) {
-      return this.#failed(error);
+      this.#onError(error);
+    } finally {
+      this.#writing = false;
+      if (this.#queue.length === 0 && this.#tail === undefined) this.#drained?.();
     }
-    pending.then(this.#onWritten, this.#onFailed);
-  }
-
-  /** A write completed: finish a partial batch at once, else wait for the next round. */
-  #written(n: number): void {
-    const batch = this.#batch!;
-    this.#offset += n;
-    if (this.#offset < batch.length) return this.#write(batch.subarray(this.#offset));
-    this.#batch = undefined;
-    this.#queuedBytes -= batch.length;
-    WRITE_TRACE?.written(performance.now() - this.#batchAt, batch.length);
-    if (this.#pooled) {
-      BATCH_POOL.give(this.#pooled);
-      this.#pooled = undefined;
-    }
-    if (!this.#stopped && (this.#queue.length > 0 || this.#tail !== undefined)) {
-      this.#scheduler.schedule(this.#task);
-    } else this.#idle();
-  }
-
-  #failed(error: unknown): void {
-    this.#batch = undefined;
-    this.#pooled = undefined;
-    this.#onError(error);
-    this.#idle();
-  }
-
-  #idle(): void {
-    this.#writing = false;
-    if (this.#queue.length === 0 && this.#tail === undefined) this.#drained?.();
   }
 
   /** Moves the tail into the queue, as one view when frames were merged into it. */

@@ -38,17 +38,11 @@ export interface WriteTraceSummary {
   bytes: number;
   /** `frames / writes`. */
   framesPerWrite: number;
-  /** Flush rounds run by the write scheduler. */
-  rounds: number;
-  /** Rounds that waited before writing, because the previous ones were long. */
-  delayedRounds: number;
   /**
    * From the oldest frame of a write being queued to that write completing, in
    * ms; the wait of the frame that waited longest in each write.
    */
   waitMs: WaitPercentiles;
-  /** Duration of one flush round (the writes it issues), in ms. */
-  roundMs: WaitPercentiles;
 }
 
 /** Buckets per power of two of the histograms (about 9% wide). */
@@ -111,10 +105,7 @@ export class WriteTrace {
   #frames = 0;
   #writes = 0;
   #bytes = 0;
-  #rounds = 0;
-  #delayedRounds = 0;
   readonly #wait = new DurationHistogram();
-  readonly #round = new DurationHistogram();
 
   /**
    * Counts frames queued.
@@ -137,18 +128,6 @@ export class WriteTrace {
     this.#wait.add(waitMs);
   }
 
-  /**
-   * Records a flush round of the write scheduler.
-   *
-   * @param ms How long it took, in ms.
-   * @param delayed Whether it waited before starting.
-   */
-  round(ms: number, delayed: boolean): void {
-    this.#rounds++;
-    if (delayed) this.#delayedRounds++;
-    this.#round.add(ms);
-  }
-
   /** Everything recorded so far. */
   summary(): WriteTraceSummary {
     return {
@@ -156,10 +135,7 @@ export class WriteTrace {
       writes: this.#writes,
       bytes: this.#bytes,
       framesPerWrite: this.#writes === 0 ? 0 : this.#frames / this.#writes,
-      rounds: this.#rounds,
-      delayedRounds: this.#delayedRounds,
       waitMs: this.#wait.percentiles(),
-      roundMs: this.#round.percentiles(),
     };
   }
 }
