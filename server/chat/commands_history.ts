@@ -25,7 +25,7 @@ export const HISTORY_COMMANDS: CommandSpec[] = [
       `Replay the last N messages of the room (default as on join, at most ${MAX_HISTORY_REQUEST}).`,
     minArgs: 0,
     maxArgs: 2,
-    run({ chat, history, session, args, room, notice }) {
+    run({ chat, history, session, args, room, ref, notice }) {
       let count = history.replayCount || 50;
       let named: string | undefined;
       for (const arg of args) {
@@ -35,7 +35,7 @@ export const HISTORY_COMMANDS: CommandSpec[] = [
         } else throw new ChatError("bad_arguments", "Usage: /history [N] [#room]");
       }
       const target = chat.roomOf(session, named ?? room);
-      const sent = history.replay(session, target, count);
+      const sent = history.replay(session, target, count, { ref });
       notice(
         sent === 0
           ? `No history in ${target.name}`
@@ -49,7 +49,7 @@ export const HISTORY_COMMANDS: CommandSpec[] = [
     name: "search",
     usage: "/search TEXT [#room]",
     help:
-      "Find past messages containing every word of TEXT, newest first (you only see your own private messages).",
+      "Find past messages containing every word of TEXT in the rooms you are in, newest first (and your own private messages).",
     minArgs: 1,
     maxArgs: 1,
     run({ chat, history, session, args, reply }) {
@@ -57,11 +57,13 @@ export const HISTORY_COMMANDS: CommandSpec[] = [
       let room: string | undefined;
       const trailing = /\s+(#\S+)$/.exec(text);
       if (trailing && validateRoomName(trailing[1]) === undefined) {
-        room = chat.room(trailing[1])?.name ?? trailing[1];
+        // Like /history: only a room you are in (an unknown room gives the same answer).
+        room = chat.roomOf(session, trailing[1]).name;
         text = text.slice(0, trailing.index);
       }
       const results = history.search(text, {
-        nick: session.nick,
+        party: session.party,
+        rooms: [...session.rooms].map((r) => r.name),
         room,
         limit: MAX_SEARCH_RESULTS,
       });

@@ -20,6 +20,7 @@ import { encodeWithRawField, frameAroundField } from "../../protocol/encode_with
 import { ChatError } from "./chat_error.ts";
 import type { ChatHistory } from "./chat_history.ts";
 import type { Moderation } from "./moderation.ts";
+import type { RoomAccess } from "./room_access.ts";
 import { Room } from "./room.ts";
 import type { RosterCache } from "./roster_cache.ts";
 import type { Session } from "./session.ts";
@@ -36,6 +37,8 @@ export interface RoomDirectoryOptions {
   history: ChatHistory;
   /** Who may speak (setting a topic counts). */
   moderation: Moderation;
+  /** Who may join invite-only rooms. */
+  access: RoomAccess;
 }
 
 /**
@@ -54,6 +57,7 @@ export class RoomDirectory {
   readonly #roster: RosterCache;
   readonly #history: ChatHistory;
   readonly #moderation: Moderation;
+  readonly #access: RoomAccess;
 
   /** @param options See {@linkcode RoomDirectoryOptions}. */
   constructor(options: RoomDirectoryOptions) {
@@ -61,6 +65,7 @@ export class RoomDirectory {
     this.#roster = options.roster;
     this.#history = options.history;
     this.#moderation = options.moderation;
+    this.#access = options.access;
     this.#rooms.set(nameKey(DEFAULT_ROOM), this.#newRoom(DEFAULT_ROOM));
   }
 
@@ -90,20 +95,27 @@ export class RoomDirectory {
    *
    * @param session The user.
    * @param name Room name including `#`.
+   * @param ref The `ref` of the `/join`, carried by the replies to the joiner
+   *   (`who`, `topic`, replayed history); the `join` broadcast has none.
    * @returns The room.
    * @throws {ChatError} `room_invalid` for a bad name.
    */
-  join(session: Session, name: string): Room<Session> {
+  join(session: Session, name: string, ref?: number): Room<Session> {
     const invalid = validateRoomName(name);
     if (invalid) throw new ChatError("room_invalid", invalid);
     const key = nameKey(name);
     let room = this.#rooms.get(key);
+    if (!room?.has(session)) this.#access.checkJoin(session, room?.name ?? name);
     if (!room) {
       room = this.#newRoom(name);
       this.#rooms.set(key, room);
+      this.#access.created(session, room);
     }
+    const withRef = ref === undefined ? {} : { ref };
     if (room.has(session)) {
-      session.send(encodeMessage({ type: "who", room: room.name, users: this.users(room) }));
+      session.send(
+        encodeMessage({ type: "who", room: room.name, users: this.users(room), ...withRef }),
+      );
       return room;
     }
     room.add(session);
@@ -112,7 +124,7 @@ export class RoomDirectory {
     room.broadcast(
       encodeMessage({ type: "join", ts: this.#now(), room: room.name, nick: session.nick }),
     );
-    this.sendWithUsers(session, { type: "who", room: room.name, users: [] }, room);
+    this.sendWithUsers(session, { type: "who", room: room.name, users: [], ...withRef }, room);
     if (room.topic) {
       session.send(encodeMessage({
         type: "topic",
@@ -120,9 +132,10 @@ export class RoomDirectory {
         room: room.name,
         topic: room.topic,
         by: room.topicBy,
+        ...withRef,
       }));
     }
-    this.#history.replay(session, room, this.#history.replayCount);
+    this.#history.replay(session, room, this.#history.replayCount, { ref });
     log.info("{nick} joined {room}", { nick: session.nick, room: room.name });
     return room;
   }
@@ -247,7 +260,10 @@ export class RoomDirectory {
    * @param room The room.
    */
   dropIfEmpty(room: Room<Session>): void {
-    if (room.size === 0 && room.name !== DEFAULT_ROOM) this.#rooms.delete(nameKey(room.name));
+    if (room.size === 0 && room.name !== DEFAULT_ROOM) {
+      this.#rooms.delete(nameKey(room.name));
+      this.#access.dropped(room);
+    }
   }
 
   #newRoom(name: string): Room<Session> {
