@@ -6,6 +6,10 @@
  * @module
  */
 
+import type { ChallengeMessage, ProveMessage } from "./identity_messages.ts";
+
+export type { ChallengeMessage, ProveMessage } from "./identity_messages.ts";
+
 /** The protocol version this code speaks; sent in `hello` and `welcome`. */
 export const PROTOCOL_VERSION = 1;
 
@@ -107,6 +111,12 @@ export interface HelloMessage {
    * closes the ghost and gives the nick to this connection at once.
    */
   resume?: string;
+  /**
+   * The client's raw Ed25519 public key, standard padded base64: the server
+   * answers `challenge`, and the client proves it holds the key with `prove`.
+   * Absent for a guest.
+   */
+  key?: string;
 }
 
 /** A chat line for a room. */
@@ -184,7 +194,8 @@ export type ClientMessage =
   | PingMessage
   | PongMessage
   | MediaUpload
-  | FetchMediaMessage;
+  | FetchMediaMessage
+  | ProveMessage;
 
 // ---------------------------------------------------------------- server → client
 
@@ -213,6 +224,10 @@ export interface WelcomeMessage {
    * from its own ghost. Absent in probe welcomes.
    */
   resume?: string;
+  /** The proven key's fingerprint, `SHA256:...`; absent for guests and old servers. */
+  identity?: string;
+  /** `true` when a version 2 client sent no key: the server knows it as a guest. */
+  guest?: boolean;
 }
 
 /** Acknowledges a `msg` or `command` by `ref`; for messages it carries the assigned id and time. */
@@ -484,4 +499,5 @@ export type ServerMessage =
   | MediaNotice
   | MediaDataMessage
   | AwayNotice
-  | SearchResultsMessage;
+  | SearchResultsMessage
+  | ChallengeMessage;

@@ -69,6 +69,9 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
     };
     const resume = optStr(o, "resume");
     if (resume !== undefined) welcome.resume = resume;
+    const identity = optStr(o, "identity");
+    if (identity !== undefined) welcome.identity = identity;
+    if (optBool(o, "guest") === true) welcome.guest = true;
     return welcome;
   },
   ack: (o) => ({ type: "ack", ref: uint(o, "ref"), id: uint(o, "id"), ts: uint(o, "ts") }),
@@ -172,6 +175,7 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
     durationMs: uint(o, "durationMs"),
     data: str(o, "data"),
   }),
+  challenge: (o) => ({ type: "challenge", nonce: str(o, "nonce") }),
   away(o) {
     const m: AwayNotice = { type: "away", ts: uint(o, "ts"), nick: str(o, "nick") };
     const away = optStr(o, "away");
