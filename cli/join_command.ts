@@ -11,6 +11,12 @@ import { formatAddress, type ServerAddress } from "../client/address.ts";
 import { ChatState } from "../client/core/chat_state.ts";
 import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
 import { connect, ConnectError, type ParleyClient } from "../client/client_connection.ts";
+import {
+  IdentityFileError,
+  type IdentityKey,
+  loadOrCreateIdentity,
+} from "../client/identity_key.ts";
+import type { TlsTrust } from "../client/trusted_tls.ts";
 import { heartbeat } from "../client/heartbeat.ts";
 import { IgnoreList } from "../client/ignore_list.ts";
 import { runInteractive } from "../client/interactive_session.ts";
@@ -40,11 +46,24 @@ Options:
       --password-file F    read the server password from file F
                            (or set PARLEY_PASSWORD; asked for on a terminal)
       --tls                connect with TLS (same as tls://)
-      --ca FILE            trust this PEM CA certificate for TLS
+      --ca FILE            trust this PEM CA certificate for TLS (beside the
+                           system roots; turns trust on first use off)
+      --identity FILE      your identity key (default identity.json in
+                           ~/.config/parley; created on first use, mode 0600)
+      --guest              join without an identity key
+      --accept-new-fingerprint HOST:PORT
+                           trust the server's new TLS certificate, replacing
+                           the one recorded in known_servers
       --json               print received events as JSON Lines (scripts)
       --bell               ring the terminal bell when you are mentioned
       --no-reconnect       exit when the connection drops instead of reconnecting
   -h, --help               show this help
+
+Identity: the client proves an Ed25519 key (your identity) to the server,
+which knows you by its fingerprint (SHA256:...) whatever your nick.
+TLS: a certificate that the system roots (or --ca) do not vouch for is
+trusted on first use and recorded in known_servers beside the identity
+file; if it later changes, join refuses (exit 3) until you accept it.
 
 Voice and video messages show as [voice 8s from alice — /save 42]; /save ID [FILE]
 writes one to a file (default parley-KIND-ID.webm).
@@ -65,6 +84,10 @@ interface JoinArgs {
   nick: string | undefined;
   password: string | undefined;
   caCerts: string[] | undefined;
+  identityPath: string | undefined;
+  knownServersFile: string | undefined;
+  acceptNewFingerprint: boolean;
+  guest: boolean;
   json: boolean;
   bell: boolean;
   reconnect: boolean;
@@ -85,6 +108,7 @@ export async function joinCommand(args: string[]): Promise<number> {
       options: {
         nick: { type: "string", short: "n" },
         ...CONNECT_OPTIONS,
+        guest: { type: "boolean" },
         json: { type: "boolean" },
         bell: { type: "boolean" },
         "no-reconnect": { type: "boolean" },
@@ -95,8 +119,12 @@ export async function joinCommand(args: string[]): Promise<number> {
       writeAllSync(Deno.stdout, JOIN_USAGE + "\n");
       return EXIT_OK;
     }
+    if (values.guest && values.identity !== undefined) {
+      throw new TypeError("--guest and --identity exclude each other");
+    }
     parsed = {
       ...resolveConnectArgs(values, positionals),
+      guest: values.guest ?? false,
       nick: values.nick,
       json: values.json ?? false,
       bell: values.bell ?? false,
@@ -119,11 +147,36 @@ export async function joinCommand(args: string[]): Promise<number> {
     nick = askLine("Nick: ");
     if (nick === undefined) return EXIT_USAGE;
   }
+  const notices = parsed.json ? Deno.stderr : Deno.stdout;
+  let identity: IdentityKey | undefined;
+  if (!parsed.guest) {
+    const loaded = await loadIdentity(parsed.identityPath);
+    if (typeof loaded === "string") {
+      writeAllSync(Deno.stderr, `parley join: ${loaded}\n`);
+      return EXIT_USAGE;
+    }
+    identity = loaded;
+    if (identity.created) {
+      writeAllSync(
+        notices,
+        `--- created your identity key ${identity.path} (${identity.fingerprint})\n`,
+      );
+    }
+  }
   let password = parsed.password;
+  let acceptNewFingerprint = parsed.acceptNewFingerprint;
   for (let attempt = 0; attempt < 3; attempt++) {
     let client: ParleyClient;
     try {
-      client = await connect({ address: parsed.address, nick, password, caCerts: parsed.caCerts });
+      client = await connect({
+        address: parsed.address,
+        nick,
+        password,
+        caCerts: parsed.caCerts,
+        knownServersFile: parsed.knownServersFile,
+        acceptNewFingerprint,
+        identity,
+      });
     } catch (error) {
       if (!(error instanceof ConnectError)) throw error;
       if (interactive && error.code === "auth_failed" && attempt < 2) {
@@ -144,17 +197,20 @@ export async function joinCommand(args: string[]): Promise<number> {
       writeAllSync(Deno.stderr, `parley join: ${error.message}\n`);
       return exitCodeFor(error);
     }
-    if (client.fingerprint) {
-      writeAllSync(
-        parsed.json ? Deno.stderr : Deno.stdout,
-        `--- TLS certificate of ${formatAddress(parsed.address)}: SHA-256 ${client.fingerprint}\n`,
-      );
+    // Accepted once; a retry (password, nick) finds it recorded.
+    acceptNewFingerprint = false;
+    if (client.fingerprint && client.trust) {
+      const line = trustNotice(formatAddress(parsed.address), client.fingerprint, client.trust);
+      if (line !== undefined) writeAllSync(notices, line + "\n");
     }
+    writeAllSync(notices, identityNotice(client, identity !== undefined) + "\n");
     return interactive
       ? await runInteractive(client, {
         address: parsed.address,
         password,
         caCerts: parsed.caCerts,
+        knownServersFile: parsed.knownServersFile,
+        identity,
         bell: parsed.bell,
         reconnect: parsed.reconnect,
         exitCodeFor,
@@ -165,12 +221,77 @@ export async function joinCommand(args: string[]): Promise<number> {
 }
 
 /**
+ * Loads or creates the identity key.
+ *
+ * @returns The key, or a sentence saying why it cannot be used.
+ */
+async function loadIdentity(path: string | undefined): Promise<IdentityKey | string> {
+  if (path === undefined) {
+    return "Cannot find a config directory for your identity key (set HOME or " +
+      "XDG_CONFIG_HOME); pass --identity FILE, or --guest to join without one";
+  }
+  try {
+    return await loadOrCreateIdentity(path);
+  } catch (error) {
+    if (error instanceof IdentityFileError) return error.message;
+    if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable) {
+      return `Cannot read or create the identity key ${path}: permission denied`;
+    }
+    throw error;
+  }
+}
+
+/**
+ * The line that says how a TLS server was trusted, or `undefined` for a
+ * fingerprint seen before (nothing new to say).
+ *
+ * @param where The server, as `tls://host:port`.
+ * @param fingerprint Its certificate's SHA-256 fingerprint.
+ * @param trust How it was trusted.
+ */
+export function trustNotice(
+  where: string,
+  fingerprint: string,
+  trust: TlsTrust,
+): string | undefined {
+  switch (trust.how) {
+    case "verified":
+      return `--- TLS certificate of ${where}: SHA-256 ${fingerprint}`;
+    case "new":
+      return `--- first connection to ${where}: trusting its TLS certificate SHA-256 ` +
+        `${fingerprint} from now on (recorded in ${trust.file}); check it with the server's operator`;
+    case "accepted":
+      return `--- accepted the new TLS certificate of ${where}: SHA-256 ${fingerprint}` +
+        (trust.previous ? ` (was ${trust.previous})` : "") + `, recorded in ${trust.file}`;
+    case "known":
+      return undefined;
+  }
+}
+
+/**
+ * The line that says who the server knows the user as.
+ *
+ * @param client The connected client.
+ * @param offeredKey Whether a key was offered.
+ * @returns e.g. `--- you are alice (SHA256:...)`.
+ */
+export function identityNotice(
+  client: Pick<ParleyClient, "welcome">,
+  offeredKey: boolean,
+): string {
+  const { welcome } = client;
+  if (welcome.identity) return `--- you are ${welcome.nick} (${welcome.identity})`;
+  if (welcome.guest || !offeredKey) return `--- you are ${welcome.nick} (guest: no identity key)`;
+  return `--- you are ${welcome.nick} (guest: this server does not check identity keys)`;
+}
+
+/**
  * Maps a connection failure to an exit code.
  *
  * @param error The failure.
  */
 export function exitCodeFor(error: ConnectError): number {
-  if (error.kind === "connect") return EXIT_CONNECT;
+  if (error.kind === "connect" || error.kind === "trust") return EXIT_CONNECT;
   if (error.kind === "closed") return EXIT_CLOSED;
   switch (error.code) {
     case "nick_taken":

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { JOIN_PERMISSIONS, MAIN } from "./serve_process.ts";
+import { JOIN_PERMISSIONS, MAIN, TEST_CONFIG_HOME } from "./serve_process.ts";
 
 /** A private tmux server with fixed-size sessions. */
 export class Tmux implements AsyncDisposable {
@@ -189,6 +189,7 @@ export class TmuxPane {
   static async join(tmux: Tmux, name: string, args: string[]): Promise<TmuxPane> {
     await tmux.start(name, [Deno.execPath(), "run", ...JOIN_PERMISSIONS, MAIN, "join", ...args], {
       NO_COLOR: "1",
+      XDG_CONFIG_HOME: TEST_CONFIG_HOME,
     });
     return new TmuxPane(tmux, name);
   }
