@@ -78,6 +78,9 @@ Scripted (stdin not a terminal): each stdin line is sent (lines starting with
 / are commands); events are printed one per line; exits 0 once stdin ends and
 every message is acknowledged.`;
 
+/** Refusals a new nick can cure; the terminal asks for one. */
+const NICK_REFUSALS = new Set(["nick_taken", "nick_registered", "nick_invalid"]);
+
 /** Options parsed from the command line. */
 interface JoinArgs {
   address: ServerAddress;
@@ -186,7 +189,7 @@ export async function joinCommand(args: string[]): Promise<number> {
         continue;
       }
       if (
-        interactive && (error.code === "nick_taken" || error.code === "nick_invalid") && attempt < 2
+        interactive && NICK_REFUSALS.has(String(error.code)) && attempt < 2
       ) {
         writeAllSync(Deno.stderr, `${error.message}\n`);
         const next = askLine("Nick: ");
@@ -293,8 +296,10 @@ export function identityNotice(
 export function exitCodeFor(error: ConnectError): number {
   if (error.kind === "connect" || error.kind === "trust") return EXIT_CONNECT;
   if (error.kind === "closed") return EXIT_CLOSED;
-  switch (error.code) {
+  // `nick_registered`: the nick belongs to another identity key.
+  switch (error.code as string) {
     case "nick_taken":
+    case "nick_registered":
     case "nick_invalid":
       return EXIT_NICK;
     case "auth_failed":
