@@ -65,7 +65,9 @@ export class Tmux implements AsyncDisposable {
    * @param env Environment variables for the program.
    */
   async start(name: string, command: string[], env: Record<string, string> = {}): Promise<void> {
-    const assignments = Object.entries(env).map(([k, v]) => `${k}=${quote(v)}`);
+    // Identity keys and known servers of the clients it runs stay out of the user's config.
+    const withConfig = { XDG_CONFIG_HOME: TEST_CONFIG_HOME, ...env };
+    const assignments = Object.entries(withConfig).map(([k, v]) => `${k}=${quote(v)}`);
     // Run under sh so the exit status is printed on the screen: tmux can mark a
     // pane dead before it reaps the child, and then never records the status.
     const program = ["env", ...assignments, ...command.map(quote)].join(" ");
@@ -189,7 +191,6 @@ export class TmuxPane {
   static async join(tmux: Tmux, name: string, args: string[]): Promise<TmuxPane> {
     await tmux.start(name, [Deno.execPath(), "run", ...JOIN_PERMISSIONS, MAIN, "join", ...args], {
       NO_COLOR: "1",
-      XDG_CONFIG_HOME: TEST_CONFIG_HOME,
     });
     return new TmuxPane(tmux, name);
   }
