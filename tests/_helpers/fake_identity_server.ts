@@ -97,11 +97,7 @@ export function startFakeIdentityServer(
         throw error;
       }
     } finally {
-      try {
-        conn.close();
-      } catch (error) {
-        if (!(error instanceof Deno.errors.BadResource)) throw error;
-      }
+      closeQuietly(conn);
     }
   }
 
@@ -112,13 +108,7 @@ export function startFakeIdentityServer(
     async [Symbol.asyncDispose]() {
       listener.close();
       await serving.catch(() => {});
-      for (const conn of conns) {
-        try {
-          conn.close();
-        } catch (error) {
-          if (!(error instanceof Deno.errors.BadResource)) throw error;
-        }
-      }
+      for (const conn of conns) closeQuietly(conn);
       await Promise.allSettled(handlers);
     },
   };
@@ -137,4 +127,13 @@ function welcome(nick: string, extra: Partial<WelcomeMessage>): WelcomeMessage {
     limits: { maxFrameBytes: 65536, maxTextBytes: 4096, heartbeatMs: 30_000 },
     ...extra,
   };
+}
+
+/** Closes a connection that may be closed already. */
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BadResource)) throw error;
+  }
 }
