@@ -144,3 +144,45 @@ async function readsToEnd(conn: Deno.Conn, timeoutMs: number): Promise<boolean> 
   }
   return !timedOut;
 }
+
+Deno.test("TLS: join --ca accepts the usual openssl req -x509 self-signed certificate (CA:TRUE)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-openssl-x509-" });
+  try {
+    const made = await new Deno.Command("openssl", {
+      args: [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        "-days",
+        "1",
+        "-keyout",
+        `${dir}/server.key`,
+        "-out",
+        `${dir}/server.pem`,
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assertEqual(made.code, 0, new TextDecoder().decode(made.stderr));
+    await using server = await startServe([
+      "--tls-cert",
+      `${dir}/server.pem`,
+      "--tls-key",
+      `${dir}/server.key`,
+    ]);
+    const result = await runJoin(
+      [`tls://localhost:${server.port}`, "--nick", "amy", "--ca", `${dir}/server.pem`],
+      "self-signed works\n",
+    );
+    assertEqual(result.code, 0, result.stderr);
+    assertMatch(result.stdout, /<amy> self-signed works/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
