@@ -213,7 +213,7 @@ function renderLine(message: ServerMessage, ctx: RenderContext): string | null {
     case "ping":
     case "pong":
     case "media_data":
-    // Answered during the handshake, never shown.
+    // The handshake's challenge is answered by the connection, never shown.
     case "challenge":
     // The session reports a `bye` when the connection closes (its reason follows a notice).
     case "bye":

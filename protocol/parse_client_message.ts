@@ -69,7 +69,7 @@ const clientParsers: Record<string, (o: Json) => ClientMessage> = {
     if (r !== undefined) m.room = r;
     return m;
   },
-  fetch_media: (o) => ({ type: "fetch_media", ref: uint(o, "ref"), id: uint(o, "id") }),
+  fetch_media: (o) => ({ type: "fetch_media", ref: uint(o, "ref"), token: str(o, "token") }),
   prove: (o) => ({ type: "prove", signature: str(o, "signature") }),
 };
 

@@ -157,6 +157,7 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
   media: (o) => ({
     type: "media",
     id: uint(o, "id"),
+    token: str(o, "token"),
     ts: uint(o, "ts"),
     room: str(o, "room"),
     from: str(o, "from"),
@@ -170,6 +171,7 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
     type: "media_data",
     ref: uint(o, "ref"),
     id: uint(o, "id"),
+    token: str(o, "token"),
     kind: mediaKind(o),
     mime: str(o, "mime"),
     durationMs: uint(o, "durationMs"),

@@ -1686,14 +1686,15 @@ var ReconnectPolicy = class {
   /**
    * Decides what follows a refused attempt. `nick_taken` means someone else
    * holds the nick now (our resume token would have taken it back from our
-   * own ghost): retry as {@linkcode alternateNick}, without the token.
+   * own ghost), `nick_registered` that another key owns it: retry as
+   * {@linkcode alternateNick}, without the token.
    * Refusals in {@linkcode PERMANENT_REFUSALS} stop; anything else retries.
    *
    * @param code The server's error code, if it sent one.
    * @returns `retry` (with the new nick when it changed) or `stop`.
    */
   refused(code) {
-    if (code === "nick_taken") {
+    if (code === "nick_taken" || String(code) === "nick_registered") {
       this.#nick = alternateNick(this.#nick);
       this.#resume = void 0;
       return {
@@ -1745,7 +1746,7 @@ function saveSession() {
 }
 
 // protocol/message_types.ts
-var PROTOCOL_VERSION = 1;
+var PROTOCOL_VERSION = 2;
 var DEFAULT_ROOM = "#lobby";
 
 // protocol/encode_message.ts
@@ -2006,6 +2007,7 @@ var serverParsers = {
   media: (o) => ({
     type: "media",
     id: uint(o, "id"),
+    token: str(o, "token"),
     ts: uint(o, "ts"),
     room: str(o, "room"),
     from: str(o, "from"),
@@ -2021,6 +2023,7 @@ var serverParsers = {
     type: "media_data",
     ref: uint(o, "ref"),
     id: uint(o, "id"),
+    token: str(o, "token"),
     kind: mediaKind(o),
     mime: str(o, "mime"),
     durationMs: uint(o, "durationMs"),
@@ -2106,6 +2109,8 @@ var ChatState = class {
   #members = /* @__PURE__ */ new Map();
   #pending = /* @__PURE__ */ new Map();
   #saves = /* @__PURE__ */ new Map();
+  /** Fetch tokens of the recordings announced to this client, by message id (for `/save ID`). */
+  #mediaTokens = /* @__PURE__ */ new Map();
   /** Rooms being rejoined after a reconnect, by `nameKey`. */
   #rejoining = /* @__PURE__ */ new Set();
   /** @param nick The nick asked for. */
@@ -2263,13 +2268,23 @@ var ChatState = class {
     this.#saves.delete(ref);
     return file;
   }
-  /** `/save ID [FILE]`: asks the server for a media message's bytes. */
+  /**
+   * `/save ID [FILE]`: asks the server for a media message's bytes, by the
+   * token its `media` notice carried (the server does not take ids).
+   */
   #save(args, ref) {
     const match = /^(\d{1,15})(?:\s+([\s\S]+))?$/.exec(args);
     if (!match) return {
       kind: "local",
       text: "--- usage: /save ID [FILE]"
     };
+    const token = this.#mediaTokens.get(Number(match[1]));
+    if (token === void 0) {
+      return {
+        kind: "local",
+        text: `--- no voice or video message ${match[1]} was shown here`
+      };
+    }
     this.#pending.set(ref, {
       kind: "save",
       text: args,
@@ -2281,7 +2296,7 @@ var ChatState = class {
       message: {
         type: "fetch_media",
         ref,
-        id: Number(match[1])
+        token
       }
     };
   }
@@ -2334,6 +2349,11 @@ var ChatState = class {
         ];
       case "media_data":
         this.#pending.delete(message.ref);
+        return [
+          message
+        ];
+      case "media":
+        this.#mediaTokens.set(message.id, message.token);
         return [
           message
         ];
@@ -2725,6 +2745,7 @@ function mediaItem(message, url) {
   player.preload = "metadata";
   if (player instanceof HTMLVideoElement) player.playsInline = true;
   player.dataset.mediaId = String(message.id);
+  player.dataset.mediaToken = message.token;
   item.append(player);
   if (url) player.src = url;
   else {
@@ -2734,7 +2755,7 @@ function mediaItem(message, url) {
       send({
         type: "fetch_media",
         ref,
-        id: message.id
+        token: message.token
       });
     }
   }
@@ -3177,13 +3198,13 @@ function onWelcome(message) {
       ...fetching
     ]) {
       fetching.delete(ref);
-      const id = Number(player.dataset.mediaId);
+      const token = player.dataset.mediaToken ?? "";
       const again = app.nextRef++;
       fetching.set(again, player);
       send({
         type: "fetch_media",
         ref: again,
-        id
+        token
       });
     }
   }
@@ -3222,6 +3243,8 @@ function onMessage(message) {
     const notice = {
       type: "media",
       id: message.id,
+      // The ack carries no token; the sender plays its own recording from memory.
+      token: "",
       ts: message.ts,
       room: own.room,
       from: app.state.me,
