@@ -6,7 +6,7 @@
  */
 
 import { parseArgs } from "node:util";
-import type { ServerMessage } from "../protocol/messages.ts";
+import type { ErrorCode, ServerMessage } from "../protocol/messages.ts";
 import { formatAddress, type ServerAddress } from "../client/address.ts";
 import { ChatState } from "../client/core/chat_state.ts";
 import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
@@ -79,7 +79,7 @@ Scripted (stdin not a terminal): each stdin line is sent (lines starting with
 every message is acknowledged.`;
 
 /** Refusals a new nick can cure; the terminal asks for one. */
-const NICK_REFUSALS = new Set(["nick_taken", "nick_registered", "nick_invalid"]);
+const NICK_REFUSALS = new Set<ErrorCode>(["nick_taken", "nick_registered", "nick_invalid"]);
 
 /** Options parsed from the command line. */
 interface JoinArgs {
@@ -189,7 +189,7 @@ export async function joinCommand(args: string[]): Promise<number> {
         continue;
       }
       if (
-        interactive && NICK_REFUSALS.has(String(error.code)) && attempt < 2
+        interactive && error.code !== undefined && NICK_REFUSALS.has(error.code) && attempt < 2
       ) {
         writeAllSync(Deno.stderr, `${error.message}\n`);
         const next = askLine("Nick: ");
@@ -297,7 +297,7 @@ export function exitCodeFor(error: ConnectError): number {
   if (error.kind === "connect" || error.kind === "trust") return EXIT_CONNECT;
   if (error.kind === "closed") return EXIT_CLOSED;
   // `nick_registered`: the nick belongs to another identity key.
-  switch (error.code as string) {
+  switch (error.code) {
     case "nick_taken":
     case "nick_registered":
     case "nick_invalid":

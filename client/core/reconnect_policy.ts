@@ -174,7 +174,7 @@ export class ReconnectPolicy {
    * @returns `retry` (with the new nick when it changed) or `stop`.
    */
   refused(code: ErrorCode | undefined): RefusalAction {
-    if (code === "nick_taken" || String(code) === "nick_registered") {
+    if (code === "nick_taken" || code === "nick_registered") {
       this.#nick = alternateNick(this.#nick);
       this.#resume = undefined;
       return { action: "retry", nick: this.#nick };

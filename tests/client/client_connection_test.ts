@@ -1,7 +1,6 @@
 import { describeConnectError } from "../../client/client_connection.ts";
 import { exitCodeFor } from "../../cli/join_command.ts";
 import { ConnectError } from "../../client/client_connection.ts";
-import type { ErrorCode } from "../../protocol/messages.ts";
 import { assertEqual, assertMatch } from "../_helpers/assert.ts";
 
 const where = "tcp://example.test:5003";
@@ -38,5 +37,5 @@ Deno.test("exitCodeFor maps each failure kind to its documented exit code", () =
   assertEqual(exitCodeFor(new ConnectError("refused", "x", "server_full")), 7);
   assertEqual(exitCodeFor(new ConnectError("refused", "x", "bad_version")), 7);
   assertEqual(exitCodeFor(new ConnectError("trust", "certificate changed")), 3);
-  assertEqual(exitCodeFor(new ConnectError("refused", "x", "nick_registered" as ErrorCode)), 4);
+  assertEqual(exitCodeFor(new ConnectError("refused", "x", "nick_registered")), 4);
 });

@@ -4,7 +4,7 @@ import {
   ReconnectPolicy,
   reconnectsAfter,
 } from "../../../client/core/reconnect_policy.ts";
-import type { ErrorCode, WelcomeMessage } from "../../../protocol/messages.ts";
+import type { WelcomeMessage } from "../../../protocol/messages.ts";
 
 function welcome(nick: string, resume?: string): WelcomeMessage {
   const w: WelcomeMessage = {
@@ -66,6 +66,6 @@ Deno.test("ReconnectPolicy answers nick_taken with another nick and no token, an
 Deno.test("ReconnectPolicy retries as another nick when the nick is registered to another key", () => {
   const policy = new ReconnectPolicy({ random: () => 0.5 });
   policy.remember("alice", "token");
-  assertEqual(policy.refused("nick_registered" as ErrorCode), { action: "retry", nick: "alice_" });
+  assertEqual(policy.refused("nick_registered"), { action: "retry", nick: "alice_" });
   assertEqual(policy.next().resume, undefined, "the token was for the old nick");
 });
