@@ -170,7 +170,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   let selfSigned: SelfSignedCert | undefined;
   if (config["tls-self-signed"]) {
     try {
-      selfSigned = await selfSignedCert(options.dataFile);
+      selfSigned = await selfSignedCert(options.dataFile, config["public-name"] ?? []);
     } catch (error) {
       if (
         !(error instanceof Deno.errors.InvalidData || error instanceof Deno.errors.PermissionDenied)
@@ -324,14 +324,20 @@ export function joinHints(addr: Deno.NetAddr): string[] {
 /**
  * The certificate of `--tls-self-signed`: kept beside the database (in the
  * config directory when the database is `:memory:`), made on first start.
- * It names this machine's host name and LAN addresses beside the loopback names.
+ * It names `--public-name`, this machine's host name and LAN addresses beside
+ * the loopback names (a kept certificate is not remade for new names: its
+ * fingerprint is what clients remember).
  *
  * @param dataFile The database path.
+ * @param publicNames The `--public-name` values.
  * @throws {Deno.errors.InvalidData} If the kept files are unusable (see `loadOrCreateSelfSignedCert`).
  */
-async function selfSignedCert(dataFile: string | undefined): Promise<SelfSignedCert> {
+async function selfSignedCert(
+  dataFile: string | undefined,
+  publicNames: string[],
+): Promise<SelfSignedCert> {
   const dir = dataFile === undefined || dataFile === ":memory:" ? configDir() : dirname(dataFile);
-  const hostnames = [...lanAddresses()];
+  const hostnames = [...publicNames, ...lanAddresses()];
   try {
     hostnames.push(Deno.hostname());
   } catch (error) {
