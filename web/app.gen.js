@@ -1694,7 +1694,7 @@ var ReconnectPolicy = class {
    * @returns `retry` (with the new nick when it changed) or `stop`.
    */
   refused(code) {
-    if (code === "nick_taken" || String(code) === "nick_registered") {
+    if (code === "nick_taken" || code === "nick_registered") {
       this.#nick = alternateNick(this.#nick);
       this.#resume = void 0;
       return {
