@@ -101,3 +101,27 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "join explains a proof refused for a name the server does not know, and --public-name fixes it",
+  ignore,
+  fn: async () => {
+    await using key = await keyFile();
+    // A server bound to 127.0.0.2 (loopback) does not count that address among its names.
+    for (const extra of [[], ["--public-name", "127.0.0.2"]]) {
+      await using server = await startServe(["--host", "127.0.0.2", ...extra]);
+      const result = await runJoin(
+        [`127.0.0.2:${server.port}`, "--nick", "amy", "--identity", key.file],
+        "",
+      );
+      if (extra.length === 0) {
+        assertEqual(result.code, 5, result.stderr);
+        assertMatch(result.stderr, /identity proof is not valid: .*--public-name.*--guest/);
+      } else {
+        assertEqual(result.code, 0, result.stderr);
+        assertMatch(result.stdout, /--- you are amy \(SHA256:/);
+      }
+    }
+  },
+});
