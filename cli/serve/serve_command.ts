@@ -85,8 +85,9 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
  * Runs `parley serve` until it is stopped.
  *
  * @param args Arguments after `serve`.
- * @returns The exit code: 0 after a graceful stop, 2 for a bad command line,
- *   1 if the server could not start (port in use, log file not writable).
+ * @returns The exit code: 0 after a graceful stop, 2 for a bad command line
+ *   or a database that cannot be opened or written, 1 if the server could
+ *   not start otherwise (port in use, log file not writable).
  */
 export async function serveCommand(args: string[]): Promise<number> {
   let options: ServerOptions;
@@ -141,8 +142,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   } catch (error) {
     await closeLog();
     if (error instanceof HistoryStoreError) {
+      // A database that cannot be opened or written is a configuration problem.
       writeAllSync(Deno.stderr, `parley serve: ${error.message}\n`);
-      return EXIT_ERROR;
+      return EXIT_USAGE;
     }
     if (error instanceof Deno.errors.AddrInUse) {
       writeAllSync(

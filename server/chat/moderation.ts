@@ -14,6 +14,7 @@ import { nameKey } from "../../protocol/names.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import { ChatError } from "./chat_error.ts";
 import type { BanRecord, HistoryStore } from "../storage/history_store.ts";
+import { MAX_DATE_MS } from "../storage/ban_list.ts";
 import type { Session } from "./session.ts";
 
 const log = getLogger(["parley", "moderation"]);
@@ -59,6 +60,20 @@ export function describeDuration(ms: number | undefined): string {
     if (ms >= size && ms % size === 0) return `for ${ms / size}${unit}`;
   }
   return `for ${ms}ms`;
+}
+
+/**
+ * Formats a ban's expiry for users: `"until 2026-12-01T00:00:00.000Z"`, or
+ * `permanent` for none. Never throws: an expiry no `Date` can hold reads as
+ * permanent.
+ *
+ * @param until Expiry in ms since the epoch, or `null` for none.
+ * @param permanent What to say for no expiry.
+ * @returns A phrase.
+ */
+export function describeExpiry(until: number | null, permanent = "permanently"): string {
+  const at = until === null ? undefined : new Date(until);
+  return at === undefined || Number.isNaN(at.getTime()) ? permanent : `until ${at.toISOString()}`;
 }
 
 /** Options for {@linkcode Moderation}. */
@@ -110,7 +125,7 @@ export class Moderation {
       kind: ban.kind,
       value: ban.value,
     });
-    const until = ban.until === null ? "permanently" : `until ${new Date(ban.until).toISOString()}`;
+    const until = describeExpiry(ban.until);
     throw new ChatError(
       "banned",
       `You are banned from this server ${until}${ban.reason ? `: ${ban.reason}` : ""}`,
@@ -247,7 +262,8 @@ export class Moderation {
     const ban: BanRecord = {
       kind: address ? "address" : "nick",
       value: address ? target.replace(/^\[(.*)\]$/, "$1") : nameKey(target),
-      until: durationMs === undefined ? null : now + durationMs,
+      // Capped so that the expiry is always a valid date (callers cap durations too).
+      until: durationMs === undefined ? null : Math.min(now + durationMs, MAX_DATE_MS),
       reason: sanitizeText(reason).slice(0, 200),
       by,
       ts: now,
