@@ -1,47 +1,117 @@
 /**
- * Sends server events to `chat.log` through LogTape.
+ * Sends server events to `chat.log` through LogTape, with size-based rotation
+ * by `@logtape/file`'s rotating sink: when the file would pass `maxBytes` it is
+ * renamed `chat.log.1` (the older ones shift to `.2`, `.3`, …) and a new one
+ * started; the oldest beyond `keep` is dropped. So the log never takes more
+ * than about `maxBytes × (keep + 1)` of disk, whatever clients send.
+ *
+ * The sink runs in its non-blocking mode: a record is written at once when
+ * the log was quiet, and a burst is written together within
+ * {@linkcode LOG_FLUSH_MS}, with the `fsync` off the event loop. A join storm
+ * therefore costs a few disk syncs, not one per record (the reason the
+ * write-through sink in `write_through_file_sink.ts` was written).
  *
  * @module
  */
 
-import { configure, dispose, getTextFormatter } from "../server/log.ts";
+import {
+  configure,
+  dispose,
+  getRotatingFileSink,
+  getTextFormatter,
+  type LogRecord,
+  type Sink,
+} from "../server/log.ts";
+import { LOG_VALUE_CHARS, logText } from "../server/log_text.ts";
 import { sanitizeText } from "../protocol/sanitize.ts";
-import { getWriteThroughFileSink } from "./write_through_file_sink.ts";
+
+/** Default size at which `chat.log` is rotated, in bytes (10 MiB). */
+export const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024;
+
+/** Default number of rotated files kept beside `chat.log`. */
+export const DEFAULT_LOG_KEEP = 5;
+
+/** Longest a burst of records waits before it is written, in ms. */
+export const LOG_FLUSH_MS = 100;
 
 /** Options for {@linkcode setupLogging}. */
 export interface LoggingOptions {
-  /** Path of the log file; created if missing, appended to otherwise. */
+  /** Path of the log file; created (mode 0600) if missing, appended to otherwise. */
   logFile: string;
   /**
    * Lowest level written.
    * @default {"info"}
    */
   level?: "debug" | "info" | "warning" | "error";
+  /**
+   * Size at which the file is rotated, in bytes.
+   * @default {10485760}
+   */
+  maxBytes?: number;
+  /**
+   * Rotated files kept (`chat.log.1` … `chat.log.N`).
+   * @default {5}
+   */
+  keep?: number;
 }
 
 /**
- * Configures LogTape to append `["parley", ...]` events to a file, one line
- * each: an RFC 3339 (ISO-8601) UTC timestamp, the level, the category, the message.
+ * Configures LogTape to append `["parley", ...]` events to a rotating file, one
+ * line each: an RFC 3339 (ISO-8601) UTC timestamp, the level, the category,
+ * the message. Every value is stripped of control characters (client input
+ * cannot forge lines) and cut to {@linkcode LOG_VALUE_CHARS} characters.
  *
  * @param options See {@linkcode LoggingOptions}.
  * @returns A function that flushes and closes the log; await it before exiting.
  * @throws {Deno.errors.PermissionDenied | Deno.errors.NotFound} If the file cannot be opened.
+ * @throws {RangeError} If `maxBytes` or `keep` is not a positive integer.
+ *
+ * @example
+ * ```ts
+ * import { setupLogging } from "./logging.ts";
+ * import { getLogger } from "../server/log.ts";
+ * const dir = Deno.makeTempDirSync();
+ * const close = await setupLogging({ logFile: `${dir}/chat.log`, maxBytes: 1_000_000, keep: 2 });
+ * getLogger(["parley", "example"]).info("hello");
+ * await close();
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
  */
 export async function setupLogging(options: LoggingOptions): Promise<() => Promise<void>> {
-  // Open once up front so that a bad path fails now with a clear error, not on the first event.
-  Deno.openSync(options.logFile, { append: true, create: true }).close();
+  const maxBytes = options.maxBytes ?? DEFAULT_LOG_MAX_BYTES;
+  const keep = options.keep ?? DEFAULT_LOG_KEEP;
+  for (const [name, value] of [["maxBytes", maxBytes], ["keep", keep]] as const) {
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new RangeError(
+        `Cannot set up logging: ${name} must be a positive integer, got ${value}`,
+      );
+    }
+  }
+  // Open once up front so that a bad path fails now with a clear error, not on
+  // the first event; a new file is readable by its owner only.
+  Deno.openSync(options.logFile, { append: true, create: true, mode: 0o600 }).close();
   await configure({
     reset: true,
     sinks: {
-      file: getWriteThroughFileSink(
+      file: ownerOnly(
         options.logFile,
-        getTextFormatter({
-          timestamp: "rfc3339",
-          level: "FULL",
-          category: ".",
-          // Strip control characters so that client input cannot forge log lines.
-          value: (v: unknown) => sanitizeText(typeof v === "string" ? v : Deno.inspect(v)),
-        }),
+        getRotatingFileSink(options.logFile, {
+          maxSize: maxBytes,
+          maxFiles: keep,
+          nonBlocking: true,
+          flushInterval: LOG_FLUSH_MS,
+          bufferSize: 64 * 1024,
+          formatter: getTextFormatter({
+            timestamp: "rfc3339",
+            level: "FULL",
+            category: ".",
+            // Strip control characters so that client input cannot forge log lines.
+            value: (v: unknown) =>
+              sanitizeText(logText(typeof v === "string" ? v : Deno.inspect(v), LOG_VALUE_CHARS)),
+          }),
+          // The overloads list the blocking form first, so TypeScript picks it
+          // even for `nonBlocking: true`, which returns an AsyncDisposable sink.
+        }) as unknown as Sink & AsyncDisposable,
       ),
     },
     loggers: [
@@ -50,4 +120,34 @@ export async function setupLogging(options: LoggingOptions): Promise<() => Promi
     ],
   });
   return dispose;
+}
+
+/**
+ * Wraps the rotating sink so that the file it writes is mode 0600: the sink
+ * creates a new file after each rotation with the process's umask, and
+ * changing the umask needs a permission `parley serve` is not given. Checked
+ * before and after each record (two `stat` calls); a file created by the
+ * sink's flush timer is corrected at the next record or at close.
+ */
+function ownerOnly<S extends Sink & AsyncDisposable>(path: string, sink: S): S {
+  const check = () => {
+    try {
+      if ((Deno.statSync(path).mode ?? 0) & 0o077) Deno.chmodSync(path, 0o600);
+    } catch (error) {
+      // Between the rename and the new file; the next record checks again.
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  };
+  const wrapped = (record: LogRecord) => {
+    // Before too: this record may rotate a file the flush timer created.
+    check();
+    sink(record);
+    check();
+  };
+  return Object.assign(wrapped, {
+    [Symbol.asyncDispose]: async () => {
+      await sink[Symbol.asyncDispose]();
+      check();
+    },
+  }) as unknown as S;
 }

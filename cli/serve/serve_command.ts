@@ -128,7 +128,11 @@ export async function serveCommand(args: string[]): Promise<number> {
   options.onPresence = (event) => output.presence(event);
   let closeLog: () => Promise<void>;
   try {
-    closeLog = await setupLogging({ logFile });
+    closeLog = await setupLogging({
+      logFile,
+      maxBytes: config["log-max-bytes"],
+      keep: config["log-keep"],
+    });
   } catch (error) {
     writeAllSync(
       Deno.stderr,

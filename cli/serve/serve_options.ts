@@ -99,6 +99,22 @@ export const SERVE_OPTIONS = [
     help: "also log message bodies",
   },
   {
+    name: "log-max-bytes",
+    env: "PARLEY_LOG_MAX_BYTES",
+    kind: "bytes",
+    default: "10485760",
+    arg: "N",
+    help: "rotate the log file when it reaches N bytes",
+  },
+  {
+    name: "log-keep",
+    env: "PARLEY_LOG_KEEP",
+    kind: "count",
+    default: "5",
+    arg: "N",
+    help: "rotated log files kept (FILE.1 … FILE.N); older ones are deleted",
+  },
+  {
     name: "max-clients",
     env: "PARLEY_MAX_CLIENTS",
     kind: "count",

@@ -1,6 +1,7 @@
-import { assert, assertMatch } from "../_helpers/assert.ts";
-import { setupLogging } from "../../cli/logging.ts";
+import { assert, assertEqual, assertMatch } from "../_helpers/assert.ts";
+import { LOG_FLUSH_MS, setupLogging } from "../../cli/logging.ts";
 import { getLogger } from "../../server/log.ts";
+import { LOG_VALUE_CHARS } from "../../server/log_text.ts";
 
 Deno.test("setupLogging appends one timestamped line per parley event, without control characters", async () => {
   const dir = await Deno.makeTempDir({ prefix: "parley-test-" });
@@ -35,4 +36,62 @@ Deno.test("setupLogging fails at once for a log file it cannot open", async () =
     failed = error instanceof Deno.errors.NotFound;
   }
   assert(failed);
+});
+
+Deno.test("setupLogging creates the log readable by its owner only (0600)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-test-" });
+  try {
+    const close = await setupLogging({ logFile: `${dir}/chat.log` });
+    await close();
+    assertEqual((Deno.statSync(`${dir}/chat.log`).mode! & 0o777).toString(8), "600");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("setupLogging rotates chat.log by size and keeps only the newest files", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-test-" });
+  try {
+    const close = await setupLogging({ logFile: `${dir}/chat.log`, maxBytes: 4096, keep: 2 });
+    const log = getLogger(["parley", "test"]);
+    try {
+      for (let i = 0; i < 400; i++) {
+        log.info("line {i} {pad}", { i, pad: "x".repeat(80) });
+        if (i % 50 === 0) await new Promise((r) => setTimeout(r, LOG_FLUSH_MS + 20));
+      }
+    } finally {
+      await close();
+    }
+    const names = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+    assertEqual(names, ["chat.log", "chat.log.1", "chat.log.2"]);
+    let total = 0;
+    for (const name of names) {
+      const { size, mode } = Deno.statSync(`${dir}/${name}`);
+      assertEqual((mode! & 0o777).toString(8), "600", `${name} is private after rotation`);
+      total += size;
+      // A burst is written as one block, so a file may pass the limit by at most one burst.
+      assert(size <= 4096 + 64 * 1024, `${name}: ${size}`);
+    }
+    assert(total < 400 * 120, "old lines were dropped");
+    assertMatch(await Deno.readTextFile(`${dir}/chat.log`), /line 399 /);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("setupLogging cuts any one value to LOG_VALUE_CHARS characters", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-test-" });
+  try {
+    const close = await setupLogging({ logFile: `${dir}/chat.log` });
+    try {
+      getLogger(["parley", "test"]).info("got {value}", { value: "y".repeat(3_000_000) });
+    } finally {
+      await close();
+    }
+    const text = await Deno.readTextFile(`${dir}/chat.log`);
+    assert(text.length < LOG_VALUE_CHARS + 200, `${text.length} characters`);
+    assertMatch(text, /y…\(3000000 bytes\)/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
