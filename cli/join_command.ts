@@ -196,7 +196,9 @@ async function runScripted(client: ParleyClient, args: JoinArgs): Promise<number
   const ignores = new IgnoreList();
   const show = (message: ServerMessage) => {
     if (args.json) {
-      if (message.type !== "ping" && message.type !== "pong") print(JSON.stringify(message));
+      if (message.type === "ping" || message.type === "pong") return;
+      // The resume token is a credential for this nick: it is never printed.
+      print(JSON.stringify(message, (key, value) => key === "resume" ? undefined : value));
       return;
     }
     for (const item of state.incoming(message)) {

@@ -5,11 +5,11 @@
  * started; the oldest beyond `keep` is dropped. So the log never takes more
  * than about `maxBytes × (keep + 1)` of disk, whatever clients send.
  *
- * The sink runs in its non-blocking mode: a record is written at once when
- * the log was quiet, and a burst is written together within
- * {@linkcode LOG_FLUSH_MS}, with the `fsync` off the event loop. A join storm
- * therefore costs a few disk syncs, not one per record (the reason the
- * write-through sink in `write_through_file_sink.ts` was written).
+ * The sink runs in its non-blocking mode with no buffer: each record is
+ * written (`write(2)`) at once, then synced with an asynchronous `fsync` off
+ * the event loop; records that arrive while a sync is in flight are written
+ * together when it ends. A join storm therefore costs a few disk syncs, not
+ * one per record, and nothing waits for the disk.
  *
  * @module
  */
@@ -30,9 +30,6 @@ export const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024;
 
 /** Default number of rotated files kept beside `chat.log`. */
 export const DEFAULT_LOG_KEEP = 5;
-
-/** Longest a burst of records waits before it is written, in ms. */
-export const LOG_FLUSH_MS = 100;
 
 /** Options for {@linkcode setupLogging}. */
 export interface LoggingOptions {
@@ -99,8 +96,8 @@ export async function setupLogging(options: LoggingOptions): Promise<() => Promi
           maxSize: maxBytes,
           maxFiles: keep,
           nonBlocking: true,
-          flushInterval: LOG_FLUSH_MS,
-          bufferSize: 64 * 1024,
+          bufferSize: 0,
+          flushInterval: 0,
           formatter: getTextFormatter({
             timestamp: "rfc3339",
             level: "FULL",
@@ -126,8 +123,8 @@ export async function setupLogging(options: LoggingOptions): Promise<() => Promi
  * Wraps the rotating sink so that the file it writes is mode 0600: the sink
  * creates a new file after each rotation with the process's umask, and
  * changing the umask needs a permission `parley serve` is not given. Checked
- * before and after each record (two `stat` calls); a file created by the
- * sink's flush timer is corrected at the next record or at close.
+ * before and after each record (two `stat` calls); a file created by a
+ * write that waited for a sync is corrected at the next record or at close.
  */
 function ownerOnly<S extends Sink & AsyncDisposable>(path: string, sink: S): S {
   const check = () => {
