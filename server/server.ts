@@ -20,6 +20,7 @@ import { HistoryStore } from "./storage/history_store.ts";
 import { type ConnListener, listenTcp, streamTransport } from "./transport/tcp_transport.ts";
 import type { Transport } from "./transport/transport.ts";
 import { FloodControl } from "./guards/flood_control.ts";
+import { FloodLedger } from "./guards/flood_ledger.ts";
 
 export type { AcceptedConn, ConnListener } from "./transport/tcp_transport.ts";
 export type { Transport } from "./transport/transport.ts";
@@ -181,6 +182,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     maxQueueBytes: Math.max(options.maxQueueBytes ?? 1_048_576, hub.limits.maxFrameBytes + 65_536),
     // One brute-force ledger for every transport.
     authGuard: new AuthGuard(options, () => hub.now()),
+    // One flood ledger for every transport: reconnecting does not reset the limits.
+    floodLedger: new FloodLedger(options, hub.limits.maxFrameBytes),
   };
   const acceptor = new Acceptor<PeerConnection>({
     maxClients: () => hub.maxClients,

@@ -19,6 +19,7 @@ import {
 import type { AuthGuard } from "../guards/auth_guard.ts";
 import { ChatError } from "./chat_error.ts";
 import { FloodControl, type FloodOptions } from "../guards/flood_control.ts";
+import type { FloodLedger } from "../guards/flood_ledger.ts";
 import type { Hub } from "./hub.ts";
 import type { Peer, Session } from "./session.ts";
 
@@ -39,6 +40,12 @@ export interface InboundOptions extends FloodOptions {
   maxBadMessages?: number;
   /** Delays and locks out password guessing; shared by every connection. */
   authGuard?: AuthGuard;
+  /**
+   * Flood state kept per address across connections, so that reconnecting
+   * does not reset the limits; shared by every connection. Without it each
+   * connection starts with full buckets.
+   */
+  floodLedger?: FloodLedger;
 }
 
 /** Where a connection's protocol conversation is. */
@@ -58,9 +65,13 @@ export class InboundHandler {
   session: Session | undefined;
   readonly #transport: InboundTransport;
   readonly #hub: Hub;
-  /** Flood state, created at the first payload after the handshake, so idle connections hold none. */
+  /**
+   * Flood state, taken at the first payload (the `hello` counts), so idle
+   * connections hold none; handed back to the ledger when the connection ends.
+   */
   #flood: FloodControl | undefined;
   readonly #floodOptions: FloodOptions;
+  readonly #floodLedger: FloodLedger | undefined;
   readonly #authGuard: AuthGuard | undefined;
   readonly #maxBadMessages: number;
   readonly #onAdmitted: () => void;
@@ -83,6 +94,7 @@ export class InboundHandler {
     this.#transport = transport;
     this.#hub = hub;
     this.#floodOptions = options;
+    this.#floodLedger = options.floodLedger;
     this.#authGuard = options.authGuard;
     this.#maxBadMessages = options.maxBadMessages ?? 10;
     this.#onAdmitted = onAdmitted;
@@ -108,14 +120,13 @@ export class InboundHandler {
    */
   handle(payload: Uint8Array): void {
     if (!this.accepting) return;
-    if (this.#phase === "open") {
-      const now = this.#hub.now();
-      this.#flood ??= new FloodControl(this.#floodOptions, this.#hub.limits.maxFrameBytes, now);
-      const verdict = this.#flood.check(payload.length + 4, now);
-      if (verdict !== "accept") {
-        this.#floodRefused(payload, verdict);
-        return;
-      }
+    const now = this.#hub.now();
+    this.#flood ??= this.#floodLedger?.take(this.#transport.remoteAddr, now) ??
+      new FloodControl(this.#floodOptions, this.#hub.limits.maxFrameBytes, now);
+    const verdict = this.#flood.check(payload.length + 4, now);
+    if (verdict !== "accept") {
+      this.#floodRefused(payload, verdict);
+      return;
     }
     let message: ClientMessage;
     try {
@@ -175,6 +186,10 @@ export class InboundHandler {
     if (this.#refusal !== undefined) clearTimeout(this.#refusal);
     this.#refusal = undefined;
     this.#phase = "done";
+    if (this.#flood) {
+      this.#floodLedger?.keep(this.#transport.remoteAddr, this.#flood, this.#hub.now());
+    }
+    this.#flood = undefined;
   }
 
   #handshake(message: ClientMessage): void {
@@ -223,6 +238,12 @@ export class InboundHandler {
 
   /** Answers a payload over the flood limits; disconnects when strikes run out. */
   #floodRefused(payload: Uint8Array, verdict: "refuse" | "disconnect"): void {
+    if (this.#phase === "handshake") {
+      // A reconnect loop from an address over its limits: refused unlogged, so
+      // that it writes nothing to the log per attempt.
+      this.refuse("rate_limited", "Your address is sending too fast; try again later");
+      return;
+    }
     const nick = this.session?.nick ?? "";
     const address = this.#transport.remoteAddr;
     if (verdict === "disconnect") {

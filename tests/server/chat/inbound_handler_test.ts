@@ -4,6 +4,7 @@ import { PROTOCOL_VERSION } from "../../../protocol/messages.ts";
 import { AuthGuard } from "../../../server/guards/auth_guard.ts";
 import { Hub, type HubOptions } from "../../../server/chat/hub.ts";
 import { InboundHandler, type InboundOptions } from "../../../server/chat/inbound_handler.ts";
+import { FloodLedger } from "../../../server/guards/flood_ledger.ts";
 
 /** A fake connection: what the handler sends and how it closed. */
 class FakeTransport extends FakePeer {
@@ -79,7 +80,8 @@ Deno.test("InboundHandler answers bad messages with bad_message and closes past 
 });
 
 Deno.test("InboundHandler answers flooding with rate_limited carrying the ref, then disconnects", () => {
-  const { transport, inbound, hub } = setup({ floodRate: 1, floodBurst: 2, floodStrikes: 2 });
+  // The hello counts too: a burst of 3 is the hello and two messages.
+  const { transport, inbound, hub } = setup({ floodRate: 1, floodBurst: 3, floodStrikes: 2 });
   inbound.handle(hello("alice"));
   const msg = (ref: number) => payload({ type: "msg", ref, text: `line ${ref}` });
   inbound.handle(msg(1));
@@ -139,4 +141,35 @@ Deno.test("InboundHandler answers a probe with a welcome, then closes without jo
   assertEqual([welcome.server, welcome.nick, welcome.room, welcome.online], ["probed", "", "", 0]);
   assertEqual(transport.closedWith, "probe");
   assertEqual([admitted(), hub.size], [0, 0]);
+});
+
+Deno.test("InboundHandler keeps flood limits across reconnects from one address", () => {
+  const clock = { now: 1_700_000_000_000 };
+  const hub = new Hub({ now: () => clock.now });
+  const floodLedger = new FloodLedger({ floodRate: 1, floodBurst: 5, floodStrikes: 1 }, 1 << 20);
+  const connect = (n: number) => {
+    const transport = new FakeTransport(`10.9.9.9:${4000 + n}`);
+    const inbound = new InboundHandler(transport, hub, { floodLedger }, () => {});
+    transport.onClose = (reason) => {
+      if (inbound.session) hub.disconnect(inbound.session, reason);
+      inbound.dispose();
+    };
+    return { transport, inbound };
+  };
+  let welcomed = 0;
+  let refused = 0;
+  for (let n = 0; n < 20; n++) {
+    const { transport, inbound } = connect(n);
+    inbound.handle(hello(`spam${n}`));
+    if (transport.of("welcome").length) welcomed++;
+    if (transport.of("error").some((e) => e.code === "rate_limited")) refused++;
+    transport.close("quit");
+  }
+  // The hello counts: five connections fit the burst, then the address is refused.
+  assertEqual(welcomed, 5);
+  assertEqual(refused, 15);
+  clock.now += 60_000;
+  const { transport, inbound } = connect(99);
+  inbound.handle(hello("rested"));
+  assertEqual(transport.of("welcome").length, 1, "admitted again once the budget refilled");
 });
