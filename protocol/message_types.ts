@@ -41,6 +41,7 @@ export const ERROR_CODES = [
   "media_too_large",
   "media_invalid",
   "no_such_media",
+  "too_many_rooms",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */

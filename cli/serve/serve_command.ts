@@ -59,6 +59,9 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
     handshakeTimeoutMs: config["handshake-timeout"],
     heartbeatMs: config.heartbeat,
     maxMediaBytes: config["max-media-bytes"],
+    maxRooms: config["max-rooms"],
+    maxRoomsPerUser: config["max-rooms-per-user"],
+    roomCreatesPerMinute: config["room-create-rate"],
     ...(config.http === undefined ? {} : {
       web: { port: config.http, allowedOrigins: config["web-origin"] ?? [] },
     }),

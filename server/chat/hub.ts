@@ -125,6 +125,9 @@ export class Hub implements ChatOperations {
       roster: this.roster,
       history: this.#chatHistory,
       moderation: this.moderation,
+      maxRooms: options.maxRooms,
+      maxRoomsPerUser: options.maxRoomsPerUser,
+      roomCreatesPerMinute: options.roomCreatesPerMinute,
     });
     this.#lines = new ChatLines({
       now: this.#now,

@@ -17,6 +17,12 @@ import {
   parseClientMessage,
 } from "../../protocol/messages.ts";
 import type { AuthGuard } from "../guards/auth_guard.ts";
+import { ClientMessageError } from "../../protocol/client_message_error.ts";
+import {
+  DEFAULT_FIELD_LIMIT_CONTEXT,
+  type FieldLimitContext,
+} from "../../protocol/field_limits.ts";
+import { logText } from "../log_text.ts";
 import { ChatError } from "./chat_error.ts";
 import { FloodControl, type FloodOptions } from "../guards/flood_control.ts";
 import type { FloodLedger } from "../guards/flood_ledger.ts";
@@ -130,7 +136,7 @@ export class InboundHandler {
     }
     let message: ClientMessage;
     try {
-      message = parseClientMessage(payload);
+      message = parseClientMessage(payload, this.#fieldLimits());
     } catch (error) {
       if (!(error instanceof SyntaxError || error instanceof TypeError)) throw error;
       this.malformed(error);
@@ -150,21 +156,38 @@ export class InboundHandler {
   malformed(error: Error): void {
     if (!this.accepting) return;
     if (this.#phase === "handshake") {
-      this.refuse("handshake_required", `Expected a hello message: ${error.message}`);
+      if (error instanceof ClientMessageError && error.messageType === "hello") {
+        // A hello with a bad field (too long, a lone surrogate): say which.
+        this.refuse(error.code, error.message);
+      } else this.refuse("handshake_required", `Expected a hello message: ${error.message}`);
       return;
     }
     this.#badMessages++;
+    // The error can quote the client (a type, a field name): cut it for the log.
     log.info("bad message from {address}: {error}", {
       address: this.#transport.remoteAddr,
-      error: error.message,
+      error: logText(error.message),
     });
     if (this.#badMessages > this.#maxBadMessages) {
       this.refuse("bad_message", `Too many malformed messages; last: ${error.message}`);
-    } else {
-      this.#transport.send(
-        encodeMessage({ type: "error", code: "bad_message", message: error.message }),
-      );
+      return;
     }
+    const code = error instanceof ClientMessageError ? error.code : "bad_message";
+    const ref = error instanceof ClientMessageError ? error.ref : undefined;
+    this.#transport.send(encodeMessage(
+      ref === undefined
+        ? { type: "error", code, message: error.message }
+        : { type: "error", code, message: error.message, ref },
+    ));
+  }
+
+  /** The limits the field table follows: what this server announces. */
+  #fieldLimits(): FieldLimitContext {
+    const { maxTextBytes, maxMediaBytes } = this.#hub.limits;
+    return {
+      maxTextBytes,
+      maxMediaBytes: maxMediaBytes ?? DEFAULT_FIELD_LIMIT_CONTEXT.maxMediaBytes,
+    };
   }
 
   /**
@@ -258,10 +281,11 @@ export class InboundHandler {
     if (this.#flood?.refused === 1) log.warn("rate limited {nick} ({address})", { nick, address });
     let ref: number | undefined;
     try {
-      const message = parseClientMessage(payload);
+      const message = parseClientMessage(payload, this.#fieldLimits());
       if ("ref" in message) ref = message.ref;
     } catch (error) {
       if (!(error instanceof SyntaxError || error instanceof TypeError)) throw error;
+      if (error instanceof ClientMessageError) ref = error.ref;
     }
     const text = "You are sending too fast; this message was not delivered";
     this.#transport.send(encodeMessage(

@@ -242,7 +242,10 @@ export class MessageLog {
    * @param beforeId Only messages with a smaller id (for paging); all when absent.
    */
   recent(room: string, limit: number, beforeId?: number): StoredMessage[] {
-    const ring = this.ring(nameKey(room));
+    const key = nameKey(room);
+    // In memory, a room that never had a message has no ring; do not make one.
+    if (!this.persistent && !this.#rings.has(key)) return [];
+    const ring = this.ring(key);
     const held = ring.newest(limit, beforeId);
     if (held.length >= limit || !this.persistent || !ring.evicted) return held;
     // Older than the ring: read the rest from the database.
@@ -314,6 +317,27 @@ export class MessageLog {
     }
     this.#rings.set(key, ring);
     return ring;
+  }
+
+  /**
+   * Frees the ring of a room nobody is in any more. With a file the ring is
+   * only a cache: it goes (pending messages are committed first, so that it
+   * reloads whole). In memory the ring is the room's history: it goes only
+   * when empty. So memory follows rooms with members or history, not every
+   * room ever created.
+   *
+   * @param room Room name including `#` (any case).
+   */
+  releaseRing(room: string): void {
+    const key = nameKey(room);
+    const ring = this.#rings.get(key);
+    if (!ring) return;
+    if (!this.persistent) {
+      if (ring.size === 0) this.#rings.delete(key);
+      return;
+    }
+    if (this.#pending.length > 0) this.flush();
+    this.#rings.delete(key);
   }
 
   /**
