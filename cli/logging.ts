@@ -23,6 +23,7 @@ import {
   type Sink,
 } from "../server/log.ts";
 import { LOG_VALUE_CHARS, logText } from "../server/log_text.ts";
+import { AddressRate } from "../server/guards/address_rate.ts";
 import { sanitizeText } from "../protocol/sanitize.ts";
 
 /** Default size at which `chat.log` is rotated, in bytes (10 MiB). */
@@ -50,13 +51,37 @@ export interface LoggingOptions {
    * @default {5}
    */
   keep?: number;
+  /**
+   * Events about one IP address written at once (those with an `address`
+   * property); see {@linkcode LOG_EVENTS_PER_ADDRESS_BURST}.
+   * @default {200}
+   */
+  perAddressBurst?: number;
+  /**
+   * Events about one IP address written per minute, sustained.
+   * @default {120}
+   */
+  perAddressPerMinute?: number;
 }
+
+/**
+ * Events about one IP address (its connects, joins, leaves, refusals, bad
+ * messages) written at once; then {@linkcode LOG_EVENTS_PER_ADDRESS_PER_MINUTE}.
+ * Beyond that they are not written, so no address, reconnecting or not, can
+ * write more than about 2 lines a second (each line capped) to the log.
+ */
+export const LOG_EVENTS_PER_ADDRESS_BURST = 200;
+
+/** Events about one IP address written per minute, sustained (2 a second). */
+export const LOG_EVENTS_PER_ADDRESS_PER_MINUTE = 120;
 
 /**
  * Configures LogTape to append `["parley", ...]` events to a rotating file, one
  * line each: an RFC 3339 (ISO-8601) UTC timestamp, the level, the category,
  * the message. Every value is stripped of control characters (client input
- * cannot forge lines) and cut to {@linkcode LOG_VALUE_CHARS} characters.
+ * cannot forge lines) and cut to {@linkcode LOG_VALUE_CHARS} characters, and
+ * events about one address are limited to a burst and a rate
+ * ({@linkcode LOG_EVENTS_PER_ADDRESS_BURST}).
  *
  * @param options See {@linkcode LoggingOptions}.
  * @returns A function that flushes and closes the log; await it before exiting.
@@ -87,8 +112,20 @@ export async function setupLogging(options: LoggingOptions): Promise<() => Promi
   // Open once up front so that a bad path fails now with a clear error, not on
   // the first event; a new file is readable by its owner only.
   Deno.openSync(options.logFile, { append: true, create: true, mode: 0o600 }).close();
+  const budget = new AddressRate({
+    perMinute: options.perAddressPerMinute ?? LOG_EVENTS_PER_ADDRESS_PER_MINUTE,
+    burst: options.perAddressBurst ?? LOG_EVENTS_PER_ADDRESS_BURST,
+  });
   await configure({
     reset: true,
+    filters: {
+      // Events about one address (connects, joins, refusals, bad messages):
+      // a burst, then a steady trickle; the rest are not written.
+      perAddress: (record: LogRecord) => {
+        const address = record.properties.address;
+        return typeof address !== "string" || budget.take(address, record.timestamp);
+      },
+    },
     sinks: {
       file: ownerOnly(
         options.logFile,
@@ -112,7 +149,12 @@ export async function setupLogging(options: LoggingOptions): Promise<() => Promi
       ),
     },
     loggers: [
-      { category: ["parley"], lowestLevel: options.level ?? "info", sinks: ["file"] },
+      {
+        category: ["parley"],
+        lowestLevel: options.level ?? "info",
+        sinks: ["file"],
+        filters: ["perAddress"],
+      },
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["file"] },
     ],
   });

@@ -182,8 +182,12 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     maxQueueBytes: Math.max(options.maxQueueBytes ?? 1_048_576, hub.limits.maxFrameBytes + 65_536),
     // One brute-force ledger for every transport.
     authGuard: new AuthGuard(options, () => hub.now()),
-    // One flood ledger for every transport: reconnecting does not reset the limits.
-    floodLedger: new FloodLedger(options, hub.limits.maxFrameBytes),
+    // One flood ledger for every transport: reconnecting does not reset the
+    // limits, and an address gets new budgets for about twice the connections
+    // it may hold at once, then at the message rate.
+    floodLedger: new FloodLedger(options, hub.limits.maxFrameBytes, {
+      freshBurst: 2 * (options.maxPerAddress ?? 50),
+    }),
   };
   const acceptor = new Acceptor<PeerConnection>({
     maxClients: () => hub.maxClients,

@@ -67,13 +67,15 @@ export class FloodControl {
    * @param options Rates and bursts; see {@linkcode FloodOptions}.
    * @param maxFrameBytes The frame cap, in bytes; the byte burst is at least this plus the header.
    * @param now Current time, ms since the epoch.
+   * @param spent Start with no message tokens (a budget the address has used up).
    * @throws {RangeError} If a rate or burst is not positive.
    */
-  constructor(options: FloodOptions, maxFrameBytes: number, now: number) {
+  constructor(options: FloodOptions, maxFrameBytes: number, now: number, spent = false) {
     this.#messages = new TokenBucket({
       ratePerSecond: options.floodRate ?? 10,
       capacity: options.floodBurst ?? 60,
       now,
+      tokens: spent ? 0 : undefined,
     });
     this.#bytes = new TokenBucket({
       ratePerSecond: options.floodBytesRate ?? 65_536,

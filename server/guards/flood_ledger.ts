@@ -9,16 +9,43 @@
  */
 
 import { FloodControl, type FloodOptions } from "./flood_control.ts";
+import { AddressRate } from "./address_rate.ts";
 import { hostKey } from "./host_key.ts";
 
 /** Most kept states, over every address; the oldest go first beyond it. */
 export const MAX_KEPT_FLOOD_STATES = 10_000;
 
+/** Options for {@linkcode FloodLedger}. */
+export interface FloodLedgerOptions {
+  /**
+   * Most states kept over every address; the oldest go first beyond it.
+   * @default {10000}
+   */
+  maxKept?: number;
+  /**
+   * New (full) states one address may get at once when none of its own is
+   * kept: connections opened together each get one. Beyond it, and beyond
+   * `freshPerSecond`, a connection starts with no message tokens.
+   * @default {100}
+   */
+  freshBurst?: number;
+  /**
+   * New states one address may get per second, sustained.
+   * @default {the message rate, `floodRate`}
+   */
+  freshPerSecond?: number;
+}
+
 /**
  * Kept flood states by address key (see {@linkcode hostKey}). Owned by the
  * server, shared by every transport; O(1) per call (amortized), no timers.
  * Memory is bounded by {@linkcode MAX_KEPT_FLOOD_STATES}, and a state is
- * dropped as soon as it is found rested.
+ * dropped as soon as it is found rested. Connections opened side by side (so
+ * that none has closed to hand its state on) each get a new state only while
+ * the address's allowance of new states lasts; after that they start spent.
+ * So whatever the pattern of connections, an address sends at most about
+ * `freshBurst × floodBurst` messages at once and `freshPerSecond × floodRate`
+ * a second.
  *
  * @example
  * ```ts
@@ -34,6 +61,7 @@ export class FloodLedger {
   readonly #options: FloodOptions;
   readonly #maxFrameBytes: number;
   readonly #maxKept: number;
+  readonly #fresh: AddressRate;
   /** States by address key, oldest address first (Map insertion order). */
   readonly #kept = new Map<string, { states: FloodControl[] }>();
   #count = 0;
@@ -41,14 +69,18 @@ export class FloodLedger {
   /**
    * @param options Rates and bursts of each state.
    * @param maxFrameBytes The frame cap, in bytes (see {@linkcode FloodControl}).
-   * @param maxKept Most states kept over every address.
+   * @param ledger See {@linkcode FloodLedgerOptions}.
    * @throws {RangeError} If a rate or burst is not positive.
    */
-  constructor(options: FloodOptions, maxFrameBytes: number, maxKept = MAX_KEPT_FLOOD_STATES) {
+  constructor(options: FloodOptions, maxFrameBytes: number, ledger: FloodLedgerOptions = {}) {
     new FloodControl(options, maxFrameBytes, 0);
     this.#options = options;
     this.#maxFrameBytes = maxFrameBytes;
-    this.#maxKept = maxKept;
+    this.#maxKept = ledger.maxKept ?? MAX_KEPT_FLOOD_STATES;
+    this.#fresh = new AddressRate({
+      perMinute: 60 * (ledger.freshPerSecond ?? options.floodRate ?? 10),
+      burst: ledger.freshBurst ?? 100,
+    });
   }
 
   /** Number of states kept, for tests and measurements. */
@@ -57,8 +89,8 @@ export class FloodLedger {
   }
 
   /**
-   * The flood state for a new connection: one kept for its address, or a
-   * fresh one.
+   * The flood state for a new connection: one kept for its address, else a
+   * new one (spent when the address has used up its allowance of new ones).
    *
    * @param remoteAddr `host:port` of the peer.
    * @param now Current time, ms since the epoch.
@@ -72,7 +104,8 @@ export class FloodLedger {
       if (entry!.states.length === 0) this.#kept.delete(key);
       return state;
     }
-    return new FloodControl(this.#options, this.#maxFrameBytes, now);
+    const spent = !this.#fresh.take(remoteAddr, now);
+    return new FloodControl(this.#options, this.#maxFrameBytes, now, spent);
   }
 
   /**

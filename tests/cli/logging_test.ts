@@ -95,3 +95,32 @@ Deno.test("setupLogging cuts any one value to LOG_VALUE_CHARS characters", async
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("setupLogging writes events about one address in a burst, then a trickle", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-test-" });
+  try {
+    const close = await setupLogging({
+      logFile: `${dir}/chat.log`,
+      perAddressBurst: 10,
+      perAddressPerMinute: 60,
+    });
+    const log = getLogger(["parley", "test"]);
+    try {
+      for (let i = 0; i < 100; i++) {
+        log.info("connect from {address}", { address: `203.0.113.5:${1000 + i}` });
+        log.info("connect from {address}", { address: `[2001:db8::${i}]:1` }); // one /64
+      }
+      log.info("another address {address}", { address: "198.51.100.1:1" });
+      for (let i = 0; i < 20; i++) log.info("not about an address {i}", { i });
+    } finally {
+      await close();
+    }
+    const lines = (await Deno.readTextFile(`${dir}/chat.log`)).split("\n").filter(Boolean);
+    assertEqual(lines.filter((l) => l.includes("203.0.113.5")).length, 10);
+    assertEqual(lines.filter((l) => l.includes("2001:db8")).length, 10);
+    assertEqual(lines.filter((l) => l.includes("198.51.100.1")).length, 1);
+    assertEqual(lines.filter((l) => l.includes("not about an address")).length, 20);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -15,7 +15,7 @@ Deno.test("FloodLedger hands a reconnecting address its spent budget, not a fres
 });
 
 Deno.test("FloodLedger forgets a state once it is rested, so memory follows busy addresses", () => {
-  const ledger = new FloodLedger(limits, 1024);
+  const ledger = new FloodLedger(limits, 1024, { freshBurst: 10_000 });
   for (let i = 0; i < 1000; i++) {
     const state = ledger.take(`10.0.${i >> 8}.${i & 255}:1`, 0);
     state.check(10, 0);
@@ -34,7 +34,7 @@ Deno.test("FloodLedger forgets a state once it is rested, so memory follows busy
 });
 
 Deno.test("FloodLedger keeps at most its cap of states", () => {
-  const ledger = new FloodLedger(limits, 1024, 10);
+  const ledger = new FloodLedger(limits, 1024, { maxKept: 10, freshBurst: 1000 });
   for (let i = 0; i < 100; i++) {
     const state = ledger.take(`10.0.0.${i}:1`, 0);
     state.check(10, 0);
@@ -44,4 +44,15 @@ Deno.test("FloodLedger keeps at most its cap of states", () => {
   assertEqual(ledger.size, 10);
   assertEqual(ledger.take("10.0.0.99:1", 0).check(10, 0), "refuse", "the newest are kept");
   assertEqual(ledger.take("10.0.0.0:1", 0).check(10, 0), "accept", "the oldest were dropped");
+});
+
+Deno.test("FloodLedger gives connections opened side by side new budgets only within an allowance", () => {
+  const ledger = new FloodLedger({ floodRate: 1, floodBurst: 5 }, 1024, { freshBurst: 3 });
+  const verdicts = Array.from(
+    { length: 5 },
+    (_, i) => ledger.take(`10.0.0.1:${i}`, 0).check(10, 0),
+  );
+  assertEqual(verdicts, ["accept", "accept", "accept", "refuse", "refuse"]);
+  assertEqual(ledger.take("10.0.0.2:1", 0).check(10, 0), "accept", "per address");
+  assertEqual(ledger.take("10.0.0.1:9", 1000).check(10, 1000), "accept", "one more each second");
 });
