@@ -166,6 +166,16 @@ export class Hub implements ChatOperations {
     return [...this.#commands.commands];
   }
 
+  /**
+   * What a client message counts as in flood control, in messages: a
+   * command's `floodCost`, 1 for anything else.
+   *
+   * @param message A decoded client message.
+   */
+  floodCost(message: ClientMessage): number {
+    return message.type === "command" ? this.#commands.floodCost(message.name) : 1;
+  }
+
   /** All sessions, in join order. */
   sessions(): IterableIterator<Session> {
     return this.#sessions.values();

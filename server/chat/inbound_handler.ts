@@ -142,8 +142,20 @@ export class InboundHandler {
       this.malformed(error);
       return;
     }
-    if (this.#phase === "handshake") this.#handshake(message);
-    else this.#hub.receive(this.session!, message);
+    if (this.#phase === "handshake") {
+      this.#handshake(message);
+      return;
+    }
+    // An expensive request (a search) costs more than the one message paid above.
+    const extra = this.#hub.floodCost(message) - 1;
+    if (extra > 0) {
+      const verdict = this.#flood.check(0, now, extra);
+      if (verdict !== "accept") {
+        this.#floodRefused(payload, verdict);
+        return;
+      }
+    }
+    this.#hub.receive(this.session!, message);
   }
 
   /**

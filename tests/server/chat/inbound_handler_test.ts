@@ -173,3 +173,62 @@ Deno.test("InboundHandler keeps flood limits across reconnects from one address"
   inbound.handle(hello("rested"));
   assertEqual(transport.of("welcome").length, 1, "admitted again once the budget refilled");
 });
+
+Deno.test("InboundHandler counts a /search as ten messages in flood control", () => {
+  const { transport, inbound } = setup({ floodRate: 1, floodBurst: 25, floodStrikes: 5 });
+  inbound.handle(hello("alice"));
+  const search = (ref: number) =>
+    payload({ type: "command", ref, name: "SEARCH", args: "anything" });
+  inbound.handle(search(1));
+  inbound.handle(search(2));
+  inbound.handle(search(3));
+  assertEqual(transport.of("search").length, 2, "1 + 10 + 10 fit a burst of 25, a third does not");
+  assertEqual(transport.of("error").map((e) => [e.code, e.ref]), [["rate_limited", 3]]);
+  inbound.handle(payload({ type: "msg", ref: 4, text: "plain messages still fit" }));
+  assertEqual(transport.of("ack").map((a) => a.ref), [1, 2, 4]);
+});
+
+Deno.test("InboundHandler refuses a nick with a lone surrogate before anyone sees it", () => {
+  const { hub, transport, inbound } = setup();
+  const other = setup({}, {}, "10.0.0.2:1");
+  inbound.handle(encoder.encode('{"type":"hello","version":1,"nick":"s\\ud800x"}'));
+  assertEqual(transport.of("welcome").length, 0);
+  assertEqual(transport.of("error").map((e) => e.code), ["bad_message"]);
+  assertMatch(transport.of("error")[0].message, /not well-formed Unicode/);
+  assertEqual(hub.size, 0);
+  assert(other.transport.frames.length === 0);
+});
+
+Deno.test("InboundHandler answers a bad field with bad_message carrying the ref; nothing is relayed", () => {
+  const { hub, transport, inbound } = setup();
+  inbound.handle(hello("alice"));
+  const bob = new FakeTransport("10.0.0.3:1");
+  const bobInbound = new InboundHandler(bob, hub, {}, () => {});
+  bobInbound.handle(hello("bob"));
+  inbound.handle(encoder.encode('{"type":"msg","ref":17,"text":"hi \\udc00"}'));
+  assertEqual(transport.of("error").map((e) => [e.code, e.ref]), [["bad_message", 17]]);
+  inbound.handle(payload({ type: "msg", ref: 18, text: "x".repeat(9000) }));
+  assertEqual(transport.of("error").at(-1)?.code, "text_too_long");
+  assertEqual(transport.of("error").at(-1)?.ref, 18);
+  inbound.handle(payload({ type: "nonsense", ref: 19 }));
+  assertEqual(transport.of("error").at(-1)?.ref, 19, "a ref is answered whatever was wrong");
+  assertEqual(bob.of("msg").length, 0, "nothing reached bob");
+});
+
+Deno.test("/part reason reaches members cleaned and capped", () => {
+  const { hub, transport, inbound } = setup();
+  inbound.handle(hello("alice"));
+  const bob = new FakeTransport("10.0.0.3:1");
+  new InboundHandler(bob, hub, {}, () => {}).handle(hello("bob"));
+  const bobSession = hub.find("bob")!;
+  hub.joinRoom(bobSession, "#dev");
+  inbound.handle(payload({ type: "command", ref: 1, name: "join", args: "#dev" }));
+  const nasty = "bye\x1b]0;pwned\x07\x1b[2J\u202eevil\x07 " + "r".repeat(5000);
+  inbound.handle(payload({ type: "command", ref: 2, name: "part", args: `#dev ${nasty}` }));
+  const left = bob.of("leave").at(-1)!;
+  assertEqual(left.nick, "alice");
+  assert(!/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/.test(left.reason), left.reason);
+  assert(left.reason.startsWith("part: byeevil r"), left.reason.slice(0, 40));
+  assert(left.reason.length <= "part: ".length + 200, `${left.reason.length} characters`);
+  assertEqual(transport.of("ack").at(-1)?.ref, 2);
+});
