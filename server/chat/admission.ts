@@ -12,6 +12,7 @@
 
 import { createHash, timingSafeEqual } from "node:crypto";
 import { getLogger } from "../log.ts";
+import { logText } from "../log_text.ts";
 import {
   type HelloMessage,
   PROTOCOL_VERSION,
@@ -134,7 +135,7 @@ export class Admission {
     if (this.#passwordDigest && !this.#passwordMatches(hello.password)) {
       log.warn("auth failed from {address} (nick {nick})", {
         address: remoteAddr,
-        nick: sanitizeText(hello.nick),
+        nick: logText(sanitizeText(hello.nick)),
       });
       throw new ChatError(
         "auth_failed",
@@ -184,7 +185,7 @@ export class Admission {
     if (registry.find(nick)) {
       log.info("nick rejected from {address}: {nick} is taken", {
         address: peer.remoteAddr,
-        nick,
+        nick: logText(nick),
       });
       throw new ChatError("nick_taken", `Nick ${nick} is already in use`);
     }

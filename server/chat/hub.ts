@@ -15,6 +15,7 @@
  */
 
 import { getLogger } from "../log.ts";
+import { logText } from "../log_text.ts";
 import {
   type ClientMessage,
   encodeAck,
@@ -259,7 +260,7 @@ export class Hub implements ChatOperations {
     log.info("join {nick} from {address}", {
       nick,
       address: peer.remoteAddr,
-      client: options.client,
+      client: options.client === undefined ? undefined : logText(options.client),
     });
     this.#onPresence?.({ kind: "join", nick, address: peer.remoteAddr, online: this.size });
     return session;
@@ -309,7 +310,7 @@ export class Hub implements ChatOperations {
     log.info("leave {nick} ({address}): {reason}", {
       nick: session.nick,
       address: session.remoteAddr,
-      reason,
+      reason: logText(reason),
     });
     this.#onPresence?.({
       kind: "leave",
@@ -352,7 +353,7 @@ export class Hub implements ChatOperations {
       nick: session.nick,
       address: session.remoteAddr,
       by,
-      reason: why,
+      reason: logText(why),
     });
     this.sendTo(session, {
       type: "notice",

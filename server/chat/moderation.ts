@@ -10,6 +10,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
 import { getLogger } from "../log.ts";
+import { logText } from "../log_text.ts";
 import { nameKey } from "../../protocol/names.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import { ChatError } from "./chat_error.ts";
@@ -121,7 +122,7 @@ export class Moderation {
     if (!ban) return;
     log.info("refused banned {address} (nick {nick}): {kind} ban {value}", {
       address: remoteAddr,
-      nick: sanitizeText(nick),
+      nick: logText(sanitizeText(nick)),
       kind: ban.kind,
       value: ban.value,
     });
@@ -274,7 +275,7 @@ export class Moderation {
       value: ban.value,
       by,
       duration: describeDuration(durationMs),
-      reason: ban.reason || "no reason given",
+      reason: logText(ban.reason || "no reason given"),
     });
     return ban;
   }
