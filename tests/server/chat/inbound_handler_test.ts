@@ -227,6 +227,7 @@ Deno.test("/part reason reaches members cleaned and capped", () => {
   inbound.handle(payload({ type: "command", ref: 2, name: "part", args: `#dev ${nasty}` }));
   const left = bob.of("leave").at(-1)!;
   assertEqual(left.nick, "alice");
+  // deno-lint-ignore no-control-regex -- looking for control characters is the point
   assert(!/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/.test(left.reason), left.reason);
   assert(left.reason.startsWith("part: byeevil r"), left.reason.slice(0, 40));
   assert(left.reason.length <= "part: ".length + 200, `${left.reason.length} characters`);
