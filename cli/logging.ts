@@ -5,11 +5,15 @@
  * started; the oldest beyond `keep` is dropped. So the log never takes more
  * than about `maxBytes × (keep + 1)` of disk, whatever clients send.
  *
- * The sink runs in its non-blocking mode with no buffer: each record is
- * written (`write(2)`) at once, then synced with an asynchronous `fsync` off
- * the event loop; records that arrive while a sync is in flight are written
- * together when it ends. A join storm therefore costs a few disk syncs, not
- * one per record, and nothing waits for the disk.
+ * Each record is written and synced (`write(2)`, `fsync`) at once, so a
+ * reader of the log sees every event as it happens and a crash loses none.
+ * That costs one sync per record (the reason an earlier, hand-written sink
+ * skipped the sync), but events about one address are limited to a burst
+ * and a trickle (see {@linkcode LOG_EVENTS_PER_ADDRESS_BURST}), so no client,
+ * and no join storm from one address, can make the server sync more than
+ * that. The library's non-blocking mode syncs off the event loop but holds
+ * records back while a sync is in flight, so a reader could miss the newest
+ * events for as long as the disk is slow.
  *
  * @module
  */
@@ -132,9 +136,7 @@ export async function setupLogging(options: LoggingOptions): Promise<() => Promi
         getRotatingFileSink(options.logFile, {
           maxSize: maxBytes,
           maxFiles: keep,
-          nonBlocking: true,
           bufferSize: 0,
-          flushInterval: 0,
           formatter: getTextFormatter({
             timestamp: "rfc3339",
             level: "FULL",
@@ -143,9 +145,7 @@ export async function setupLogging(options: LoggingOptions): Promise<() => Promi
             value: (v: unknown) =>
               sanitizeText(logText(typeof v === "string" ? v : Deno.inspect(v), LOG_VALUE_CHARS)),
           }),
-          // The overloads list the blocking form first, so TypeScript picks it
-          // even for `nonBlocking: true`, which returns an AsyncDisposable sink.
-        }) as unknown as Sink & AsyncDisposable,
+        }),
       ),
     },
     loggers: [
@@ -165,10 +165,9 @@ export async function setupLogging(options: LoggingOptions): Promise<() => Promi
  * Wraps the rotating sink so that the file it writes is mode 0600: the sink
  * creates a new file after each rotation with the process's umask, and
  * changing the umask needs a permission `parley serve` is not given. Checked
- * before and after each record (two `stat` calls); a file created by a
- * write that waited for a sync is corrected at the next record or at close.
+ * before and after each record (two `stat` calls).
  */
-function ownerOnly<S extends Sink & AsyncDisposable>(path: string, sink: S): S {
+function ownerOnly<S extends Sink & Disposable>(path: string, sink: S): S {
   const check = () => {
     try {
       if ((Deno.statSync(path).mode ?? 0) & 0o077) Deno.chmodSync(path, 0o600);
@@ -184,8 +183,8 @@ function ownerOnly<S extends Sink & AsyncDisposable>(path: string, sink: S): S {
     check();
   };
   return Object.assign(wrapped, {
-    [Symbol.asyncDispose]: async () => {
-      await sink[Symbol.asyncDispose]();
+    [Symbol.dispose]: () => {
+      sink[Symbol.dispose]();
       check();
     },
   }) as unknown as S;

@@ -11,7 +11,7 @@ import { TokenBucket } from "./token_bucket.ts";
 /** Options for {@linkcode FloodControl}; the serve flags map onto these. */
 export interface FloodOptions {
   /**
-   * Sustained messages per second a client may send after the handshake.
+   * Sustained messages per second a client may send (its `hello` counts as one).
    * @default {10}
    */
   floodRate?: number;
