@@ -11,9 +11,10 @@
  * says:
  *
  * - `verbatim`: kept as sent. Names (nick, room) are refused by the name rules
- *   in `names.ts` rather than silently changed; secrets (password, resume
- *   token) are compared as sent; media data is checked as base64; command
- *   arguments carry names too, so each command sanitizes its text arguments.
+ *   in `names.ts` rather than silently changed; secrets and tokens (password,
+ *   resume token, key, signature, media token) are compared as sent; media
+ *   data is checked as base64; command arguments carry names too, so each
+ *   command sanitizes its text arguments.
  * - `line`: terminal escapes, control and bidi characters removed, tabs made
  *   spaces, no newlines (`sanitizeText(value)`).
  * - `text`: the same but newlines kept (`sanitizeText(value, true)`).
@@ -97,6 +98,10 @@ export const CLIENT_FIELD_LIMITS: Readonly<Record<string, FieldLimit>> = {
   "hello.client": { maxBytes: 200, sanitize: "line" },
   // Tokens are 43 characters; anything much longer is not one.
   "hello.resume": { maxBytes: 128, sanitize: "verbatim" },
+  // An Ed25519 public key is 44 characters of base64.
+  "hello.key": { maxBytes: 64, sanitize: "verbatim" },
+  // An Ed25519 signature is 88 characters of base64.
+  "prove.signature": { maxBytes: 128, sanitize: "verbatim" },
   "msg.room": { maxBytes: ROOM_BYTES, sanitize: "verbatim" },
   "msg.text": { maxBytes: (c) => c.maxTextBytes, sanitize: "text", tooLong: "text_too_long" },
   "command.room": { maxBytes: ROOM_BYTES, sanitize: "verbatim" },
@@ -108,6 +113,8 @@ export const CLIENT_FIELD_LIMITS: Readonly<Record<string, FieldLimit>> = {
     tooLong: "text_too_long",
   },
   "media.room": { maxBytes: ROOM_BYTES, sanitize: "verbatim" },
+  // Media tokens are 32 hex digits.
+  "fetch_media.token": { maxBytes: 64, sanitize: "verbatim" },
   "media.mime": { maxBytes: 128, sanitize: "line" },
   // Padded base64 of the largest recording.
   "media.data": {

@@ -47,6 +47,8 @@ const clientParsers: Record<string, (o: Json, c: FieldLimitContext) => ClientMes
     if (probe !== undefined) m.probe = probe;
     const resume = readClientString(o, "resume", c);
     if (resume !== undefined) m.resume = resume;
+    const key = readClientString(o, "key", c);
+    if (key !== undefined) m.key = key;
     return m;
   },
   msg(o, c) {
@@ -81,7 +83,12 @@ const clientParsers: Record<string, (o: Json, c: FieldLimitContext) => ClientMes
     if (r !== undefined) m.room = r;
     return m;
   },
-  fetch_media: (o) => ({ type: "fetch_media", ref: uint(o, "ref"), id: uint(o, "id") }),
+  fetch_media: (o, c) => ({
+    type: "fetch_media",
+    ref: uint(o, "ref"),
+    token: str(o, "token", c),
+  }),
+  prove: (o, c) => ({ type: "prove", signature: str(o, "signature", c) }),
 };
 
 /** The message types a client may send, for tests and documentation. */

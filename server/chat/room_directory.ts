@@ -23,6 +23,7 @@ import { MAX_REASON_CHARS } from "../../protocol/field_limits.ts";
 import { logText } from "../log_text.ts";
 import type { ChatHistory } from "./chat_history.ts";
 import type { Moderation } from "./moderation.ts";
+import type { RoomAccess } from "./room_access.ts";
 import { Room } from "./room.ts";
 import type { RosterCache } from "./roster_cache.ts";
 import type { Session } from "./session.ts";
@@ -56,6 +57,8 @@ export interface RoomDirectoryOptions {
    * @default {30}
    */
   roomCreatesPerMinute?: number;
+  /** Who may join invite-only rooms. */
+  access: RoomAccess;
 }
 
 /** Default of {@linkcode RoomDirectoryOptions.maxRooms}. */
@@ -84,6 +87,7 @@ export class RoomDirectory {
   readonly #maxRooms: number;
   readonly #maxRoomsPerUser: number;
   readonly #creates: AddressRate;
+  readonly #access: RoomAccess;
 
   /**
    * @param options See {@linkcode RoomDirectoryOptions}.
@@ -106,6 +110,7 @@ export class RoomDirectory {
       ),
       burst: this.#maxRoomsPerUser,
     });
+    this.#access = options.access;
     this.#rooms.set(nameKey(DEFAULT_ROOM), this.#newRoom(DEFAULT_ROOM));
   }
 
@@ -145,11 +150,14 @@ export class RoomDirectory {
     if (invalid) throw new ChatError("room_invalid", invalid);
     const key = nameKey(name);
     let room = this.#rooms.get(key);
-    if (!room?.has(session) && session.rooms.size >= this.#maxRoomsPerUser) {
-      throw new ChatError(
-        "too_many_rooms",
-        `You are in ${session.rooms.size} rooms, the most allowed; /part one first`,
-      );
+    if (!room?.has(session)) {
+      if (session.rooms.size >= this.#maxRoomsPerUser) {
+        throw new ChatError(
+          "too_many_rooms",
+          `You are in ${session.rooms.size} rooms, the most allowed; /part one first`,
+        );
+      }
+      this.#access.checkJoin(session, room?.name ?? name);
     }
     if (!room) {
       if (this.#rooms.size >= this.#maxRooms) {
@@ -166,6 +174,7 @@ export class RoomDirectory {
       }
       room = this.#newRoom(name);
       this.#rooms.set(key, room);
+      this.#access.created(session, room);
     }
     if (room.has(session)) {
       session.send(encodeMessage({ type: "who", room: room.name, users: this.users(room) }));
@@ -322,6 +331,7 @@ export class RoomDirectory {
       this.#rooms.delete(nameKey(room.name));
       // Its member list is weakly held and goes with the room; free its ring too.
       this.#history.releaseRoom(room.name);
+      this.#access.dropped(room);
     }
   }
 
