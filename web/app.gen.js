@@ -1819,6 +1819,16 @@ var CLIENT_FIELD_LIMITS = {
     maxBytes: 128,
     sanitize: "verbatim"
   },
+  // An Ed25519 public key is 44 characters of base64.
+  "hello.key": {
+    maxBytes: 64,
+    sanitize: "verbatim"
+  },
+  // An Ed25519 signature is 88 characters of base64.
+  "prove.signature": {
+    maxBytes: 128,
+    sanitize: "verbatim"
+  },
   "msg.room": {
     maxBytes: ROOM_BYTES,
     sanitize: "verbatim"
@@ -1844,6 +1854,11 @@ var CLIENT_FIELD_LIMITS = {
   },
   "media.room": {
     maxBytes: ROOM_BYTES,
+    sanitize: "verbatim"
+  },
+  // Media tokens are 32 hex digits.
+  "fetch_media.token": {
+    maxBytes: 64,
     sanitize: "verbatim"
   },
   "media.mime": {
@@ -2002,6 +2017,8 @@ var clientParsers = {
     if (probe !== void 0) m.probe = probe;
     const resume = readClientString(o, "resume", c);
     if (resume !== void 0) m.resume = resume;
+    const key = readClientString(o, "key", c);
+    if (key !== void 0) m.key = key;
     return m;
   },
   msg(o, c) {
@@ -2040,10 +2057,14 @@ var clientParsers = {
     if (r !== void 0) m.room = r;
     return m;
   },
-  fetch_media: (o) => ({
+  fetch_media: (o, c) => ({
     type: "fetch_media",
     ref: uint(o, "ref"),
-    id: uint(o, "id")
+    token: str2(o, "token", c)
+  }),
+  prove: (o, c) => ({
+    type: "prove",
+    signature: str2(o, "signature", c)
   })
 };
 var CLIENT_MESSAGE_TYPES = Object.keys(clientParsers);
