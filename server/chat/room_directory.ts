@@ -197,7 +197,12 @@ export class RoomDirectory {
       }));
     }
     this.#history.replay(session, room, this.#history.replayCount);
-    log.info("{nick} joined {room}", { nick: session.nick, room: room.name });
+    // `address` is not printed; it lets the log budget events per address.
+    log.info("{nick} joined {room}", {
+      nick: session.nick,
+      room: room.name,
+      address: session.remoteAddr,
+    });
     return room;
   }
 
@@ -235,6 +240,7 @@ export class RoomDirectory {
       nick: session.nick,
       room: room.name,
       reason: logText(reason),
+      address: session.remoteAddr,
     });
   }
 
@@ -294,7 +300,11 @@ export class RoomDirectory {
       topic: room.topic,
       by: room.topicBy,
     }));
-    log.info("topic of {room} set by {nick}", { room: room.name, nick: session.nick });
+    log.info("topic of {room} set by {nick}", {
+      room: room.name,
+      nick: session.nick,
+      address: session.remoteAddr,
+    });
   }
 
   /**

@@ -70,13 +70,22 @@ Deno.test("the client parser has no way to read a string but through the table",
 /** A valid message of each type, with `extra` fields over it. */
 function validMessage(type: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const base: Record<string, Record<string, unknown>> = {
-    hello: { version: 1, nick: "amy", password: "pw", client: "c", probe: false, resume: "r" },
+    hello: {
+      version: 1,
+      nick: "amy",
+      password: "pw",
+      client: "c",
+      probe: false,
+      resume: "r",
+      key: "k",
+    },
     msg: { ref: 1, text: "hi", room: "#lobby" },
     command: { ref: 1, name: "who", args: "", room: "#lobby" },
     ping: { token: 1 },
     pong: { token: 1 },
     media: { ref: 1, kind: "voice", mime: "audio/ogg", durationMs: 5, data: "AAAA", room: "#a" },
-    fetch_media: { ref: 1, id: 1 },
+    fetch_media: { ref: 1, token: "0123abcd" },
+    prove: { signature: "c2ln" },
   };
   return { type, ...base[type], ...extra };
 }
