@@ -98,3 +98,25 @@ Deno.test("rooms: with a file, an emptied room's ring is freed and reloads whole
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("rooms: in memory, the history of rooms nobody is in is kept for the most recent only", () => {
+  const history = new HistoryStore(":memory:", { maxIdleRooms: 100 });
+  const hub = new Hub({
+    history,
+    roomCreatesPerMinute: 1_000_000_000,
+    maxRoomsPerUser: 1_000_000,
+  });
+  const alice = admitFake(hub, "alice");
+  for (let i = 0; i < 3000; i++) {
+    command(hub, alice.session, "join", `#tmp${i}`);
+    hub.receive(alice.session, { type: "msg", ref: ref++, room: `#tmp${i}`, text: `line ${i}` });
+    command(hub, alice.session, "part", `#tmp${i}`);
+  }
+  const rings = [...history.messages.rings()].map(([key]) => key);
+  assertEqual(rings.length, 100, "one ring per recently left room, no more");
+  assert(rings.includes("#tmp2999") && !rings.includes("#tmp0"));
+  // A room that is joined again is in use: its history is back and it is not idle.
+  command(hub, alice.session, "join", "#tmp2950");
+  assert(alice.peer.of("msg").some((m) => m.history && m.text === "line 2950"));
+  history.close();
+});
