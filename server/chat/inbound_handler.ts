@@ -19,6 +19,7 @@ import {
   type HelloMessage,
   parseClientMessage,
 } from "../../protocol/messages.ts";
+import { readRef } from "../../protocol/read_ref.ts";
 import type { AuthGuard } from "../guards/auth_guard.ts";
 import { ClientMessageError } from "../../protocol/client_message_error.ts";
 import {
@@ -156,7 +157,7 @@ export class InboundHandler {
       message = parseClientMessage(payload, this.#fieldLimits());
     } catch (error) {
       if (!(error instanceof SyntaxError || error instanceof TypeError)) throw error;
-      this.malformed(error);
+      this.malformed(error, readRef(payload));
       return;
     }
     if (this.#phase === "open") {
@@ -188,8 +189,10 @@ export class InboundHandler {
    * and the connection closed once there are more than `maxBadMessages`.
    *
    * @param error What was wrong, as a sentence.
+   * @param ref The message's `ref` when it could be read (see `readRef`);
+   *   the `bad_message` error carries it.
    */
-  malformed(error: Error): void {
+  malformed(error: Error, ref?: number): void {
     if (!this.accepting) return;
     if (this.#phase !== "open") {
       if (
@@ -207,21 +210,24 @@ export class InboundHandler {
       return;
     }
     this.#badMessages++;
+    // The parser knows the ref of a message it could read; `ref` covers the rest.
+    const answerTo = ref ?? (error instanceof ClientMessageError ? error.ref : undefined);
     // The error can quote the client (a type, a field name): cut it for the log.
     log.info("bad message from {address}: {error}", {
       address: this.#transport.remoteAddr,
       error: logText(error.message),
     });
     if (this.#badMessages > this.#maxBadMessages) {
-      this.refuse("bad_message", `Too many malformed messages; last: ${error.message}`);
+      this.refuse("bad_message", `Too many malformed messages; last: ${error.message}`, {
+        ref: answerTo,
+      });
       return;
     }
     const code = error instanceof ClientMessageError ? error.code : "bad_message";
-    const ref = error instanceof ClientMessageError ? error.ref : undefined;
     this.#transport.send(encodeMessage(
-      ref === undefined
+      answerTo === undefined
         ? { type: "error", code, message: error.message }
-        : { type: "error", code, message: error.message, ref },
+        : { type: "error", code, message: error.message, ref: answerTo },
     ));
   }
 
@@ -239,13 +245,18 @@ export class InboundHandler {
    *
    * @param code Protocol error code.
    * @param message A sentence for the user.
-   * @param bye When given, a `bye` with this code follows the error as the last frame.
+   * @param options `bye`: a `bye` with this code follows the error as the last
+   *   frame, and is the leave code of a joined user; `ref`: the `ref` of the
+   *   message that caused it, when there is one.
    */
-  refuse(code: ErrorCode, message: string, bye?: ByeCode): void {
+  refuse(code: ErrorCode, message: string, options: { bye?: ByeCode; ref?: number } = {}): void {
+    const { bye, ref } = options;
     this.#phase = "done";
-    this.#transport.send(encodeMessage({ type: "error", code, message }));
+    this.#transport.send(encodeMessage(
+      ref === undefined ? { type: "error", code, message } : { type: "error", code, message, ref },
+    ));
     if (bye) this.#transport.send(encodeMessage({ type: "bye", code: bye, reason: message }));
-    this.#transport.close(`${code}: ${message}`);
+    this.#transport.close(`${code}: ${message}`, bye ?? "disconnected");
   }
 
   /** Cancels a delayed refusal (the connection closed first). */
@@ -404,18 +415,11 @@ export class InboundHandler {
         address,
         refused: this.#flood?.refused,
       });
-      this.refuse("rate_limited", "Disconnected for sending too fast", "rate_limited");
+      this.refuse("rate_limited", "Disconnected for sending too fast", { bye: "rate_limited" });
       return;
     }
     if (this.#flood?.refused === 1) log.warn("rate limited {nick} ({address})", { nick, address });
-    let ref: number | undefined;
-    try {
-      const message = parseClientMessage(payload, this.#fieldLimits());
-      if ("ref" in message) ref = message.ref;
-    } catch (error) {
-      if (!(error instanceof SyntaxError || error instanceof TypeError)) throw error;
-      if (error instanceof ClientMessageError) ref = error.ref;
-    }
+    const ref = readRef(payload);
     const text = "You are sending too fast; this message was not delivered";
     this.#transport.send(encodeMessage(
       ref === undefined

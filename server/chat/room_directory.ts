@@ -140,12 +140,14 @@ export class RoomDirectory {
    *
    * @param session The user.
    * @param name Room name including `#`.
+   * @param ref The `ref` of the `/join`, carried by the replies to the joiner
+   *   (`who`, `topic`, replayed history); the `join` broadcast has none.
    * @returns The room.
    * @throws {ChatError} `room_invalid` for a bad name; `too_many_rooms` when
    *   the user is in `maxRoomsPerUser` rooms, or creating the room would pass
    *   `maxRooms` or the address's creation rate.
    */
-  join(session: Session, name: string): Room<Session> {
+  join(session: Session, name: string, ref?: number): Room<Session> {
     const invalid = validateRoomName(name);
     if (invalid) throw new ChatError("room_invalid", invalid);
     const key = nameKey(name);
@@ -176,8 +178,11 @@ export class RoomDirectory {
       this.#rooms.set(key, room);
       this.#access.created(session, room);
     }
+    const withRef = ref === undefined ? {} : { ref };
     if (room.has(session)) {
-      session.send(encodeMessage({ type: "who", room: room.name, users: this.users(room) }));
+      session.send(
+        encodeMessage({ type: "who", room: room.name, users: this.users(room), ...withRef }),
+      );
       return room;
     }
     room.add(session);
@@ -186,7 +191,7 @@ export class RoomDirectory {
     room.broadcast(
       encodeMessage({ type: "join", ts: this.#now(), room: room.name, nick: session.nick }),
     );
-    this.sendWithUsers(session, { type: "who", room: room.name, users: [] }, room);
+    this.sendWithUsers(session, { type: "who", room: room.name, users: [], ...withRef }, room);
     if (room.topic) {
       session.send(encodeMessage({
         type: "topic",
@@ -194,9 +199,10 @@ export class RoomDirectory {
         room: room.name,
         topic: room.topic,
         by: room.topicBy,
+        ...withRef,
       }));
     }
-    this.#history.replay(session, room, this.#history.replayCount);
+    this.#history.replay(session, room, this.#history.replayCount, { ref });
     // `address` is not printed; it lets the log budget events per address.
     log.info("{nick} joined {room}", {
       nick: session.nick,
