@@ -21,6 +21,7 @@
 import {
   configure,
   dispose,
+  getLogger,
   getRotatingFileSink,
   getTextFormatter,
   type LogRecord,
@@ -28,6 +29,7 @@ import {
 } from "../server/log.ts";
 import { LOG_VALUE_CHARS, logText } from "../server/log_text.ts";
 import { AddressRate } from "../server/guards/address_rate.ts";
+import { hostKey } from "../server/guards/host_key.ts";
 import { sanitizeText } from "../protocol/sanitize.ts";
 
 /** Default size at which `chat.log` is rotated, in bytes (10 MiB). */
@@ -72,12 +74,16 @@ export interface LoggingOptions {
  * Events about one IP address (its connects, joins, leaves, refusals, bad
  * messages) written at once; then {@linkcode LOG_EVENTS_PER_ADDRESS_PER_MINUTE}.
  * Beyond that they are not written, so no address, reconnecting or not, can
- * write more than about 2 lines a second (each line capped) to the log.
+ * write more than about 2 lines a second (each line capped) to the log; the
+ * next event written for it is preceded by a line saying how many were not.
  */
 export const LOG_EVENTS_PER_ADDRESS_BURST = 200;
 
 /** Events about one IP address written per minute, sustained (2 a second). */
 export const LOG_EVENTS_PER_ADDRESS_PER_MINUTE = 120;
+
+/** Addresses whose left-out events are counted at once (beyond, they go uncounted). */
+const MAX_COUNTED_ADDRESSES = 10_000;
 
 /**
  * Configures LogTape to append `["parley", ...]` events to a rotating file, one
@@ -120,6 +126,8 @@ export async function setupLogging(options: LoggingOptions): Promise<() => Promi
     perMinute: options.perAddressPerMinute ?? LOG_EVENTS_PER_ADDRESS_PER_MINUTE,
     burst: options.perAddressBurst ?? LOG_EVENTS_PER_ADDRESS_BURST,
   });
+  /** Events left out since the last one written, by address key. */
+  const dropped = new Map<string, number>();
   await configure({
     reset: true,
     filters: {
@@ -127,7 +135,25 @@ export async function setupLogging(options: LoggingOptions): Promise<() => Promi
       // a burst, then a steady trickle; the rest are not written.
       perAddress: (record: LogRecord) => {
         const address = record.properties.address;
-        return typeof address !== "string" || budget.take(address, record.timestamp);
+        if (typeof address !== "string") return true;
+        const host = hostKey(address);
+        if (!budget.take(address, record.timestamp)) {
+          // Count what was left out, to say so with the next event written.
+          if (dropped.size < MAX_COUNTED_ADDRESSES || dropped.has(host)) {
+            dropped.set(host, (dropped.get(host) ?? 0) + 1);
+          }
+          return false;
+        }
+        const count = dropped.get(host);
+        if (count !== undefined) {
+          dropped.delete(host);
+          // `host`, not `address`: this line is not itself counted against the budget.
+          getLogger(["parley", "log"]).warn(
+            "{count} events about {host} were not written (over its log budget)",
+            { count, host },
+          );
+        }
+        return true;
       },
     },
     sinks: {

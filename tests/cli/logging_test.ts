@@ -116,10 +116,28 @@ Deno.test("setupLogging writes events about one address in a burst, then a trick
       await close();
     }
     const lines = (await Deno.readTextFile(`${dir}/chat.log`)).split("\n").filter(Boolean);
-    assertEqual(lines.filter((l) => l.includes("203.0.113.5")).length, 10);
+    assertEqual(lines.filter((l) => l.includes("connect from 203.0.113.5")).length, 10);
     assertEqual(lines.filter((l) => l.includes("2001:db8")).length, 10);
     assertEqual(lines.filter((l) => l.includes("198.51.100.1")).length, 1);
     assertEqual(lines.filter((l) => l.includes("not about an address")).length, 20);
+    // Once the address may write again, a line says how many events were left out.
+    const later = await setupLogging({
+      logFile: `${dir}/later.log`,
+      perAddressBurst: 1,
+      perAddressPerMinute: 60,
+    });
+    try {
+      const connect = () => log.info("connect from {address}", { address: "203.0.113.9:1" });
+      for (let i = 0; i < 5; i++) connect();
+      // One event a second refills: wait for one.
+      await new Promise((r) => setTimeout(r, 1100));
+      connect();
+    } finally {
+      await later();
+    }
+    const text = await Deno.readTextFile(`${dir}/later.log`);
+    assertMatch(text, /4 events about 203\.0\.113\.9 were not written/);
+    assertEqual(text.split("\n").filter((l) => l.includes("connect from")).length, 2);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
