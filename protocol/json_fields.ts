@@ -20,8 +20,7 @@ export type Json = Record<string, unknown>;
  * @returns The object, not yet validated beyond `type`.
  * @throws {SyntaxError} If the payload is not UTF-8 JSON, or starts with a
  *   byte-order mark.
- * @throws {TypeError} If it is not an object, `type` is not a string, or a
- *   string (or key) holds a lone surrogate: every string is Unicode scalar values.
+ * @throws {TypeError} If it is not an object or `type` is not a string.
  */
 export function parseObject(payload: Uint8Array): Json {
   // RFC 8259 forbids a byte-order mark on networked JSON; TextDecoder would drop it silently.
@@ -49,27 +48,11 @@ export function parseObject(payload: Uint8Array): Json {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new TypeError("Cannot decode message: payload is not a JSON object");
   }
-  // Strict UTF-8 decoding lets no lone surrogate through; only a `\u` escape can make one.
-  if (text.includes("\\u") && !wellFormed(value)) {
-    throw new TypeError(
-      "Cannot decode message: a string is not well-formed Unicode (a lone surrogate)",
-    );
-  }
   const object = value as Json;
   if (typeof object.type !== "string") {
     throw new TypeError('Cannot decode message: field "type" must be a string');
   }
   return object;
-}
-
-/** Whether every string and key in a decoded JSON value is well-formed Unicode. */
-function wellFormed(value: unknown): boolean {
-  if (typeof value === "string") return value.isWellFormed();
-  if (Array.isArray(value)) return value.every(wellFormed);
-  if (typeof value === "object" && value !== null) {
-    return Object.entries(value).every(([key, v]) => key.isWellFormed() && wellFormed(v));
-  }
-  return true;
 }
 
 /**

@@ -1753,6 +1753,81 @@ var DEFAULT_ROOM = "#lobby";
 var encoder = new TextEncoder();
 var scratch = new Uint8Array(64 * 1024);
 
+// protocol/field_limits.ts
+var ROOM_BYTES = 1 + 32 * 4;
+var CLIENT_FIELD_LIMITS = {
+  // Nick rules (names.ts) refuse controls; 32 code points of up to 4 bytes.
+  "hello.nick": {
+    maxBytes: 32 * 4,
+    sanitize: "verbatim"
+  },
+  "hello.password": {
+    maxBytes: 1024,
+    sanitize: "verbatim"
+  },
+  "hello.client": {
+    maxBytes: 200,
+    sanitize: "line"
+  },
+  // Tokens are 43 characters; anything much longer is not one.
+  "hello.resume": {
+    maxBytes: 128,
+    sanitize: "verbatim"
+  },
+  // An Ed25519 public key is 44 characters of base64.
+  "hello.key": {
+    maxBytes: 64,
+    sanitize: "verbatim"
+  },
+  // An Ed25519 signature is 88 characters of base64.
+  "prove.signature": {
+    maxBytes: 128,
+    sanitize: "verbatim"
+  },
+  "msg.room": {
+    maxBytes: ROOM_BYTES,
+    sanitize: "verbatim"
+  },
+  "msg.text": {
+    maxBytes: (c) => c.maxTextBytes,
+    sanitize: "text",
+    tooLong: "text_too_long"
+  },
+  "command.room": {
+    maxBytes: ROOM_BYTES,
+    sanitize: "verbatim"
+  },
+  "command.name": {
+    maxBytes: 32,
+    sanitize: "line"
+  },
+  // Room for a nick or room before a text as long as `msg.text` (`/msg NICK TEXT`).
+  "command.args": {
+    maxBytes: (c) => c.maxTextBytes + 256,
+    sanitize: "verbatim",
+    tooLong: "text_too_long"
+  },
+  "media.room": {
+    maxBytes: ROOM_BYTES,
+    sanitize: "verbatim"
+  },
+  // Media tokens are 32 hex digits.
+  "fetch_media.token": {
+    maxBytes: 64,
+    sanitize: "verbatim"
+  },
+  "media.mime": {
+    maxBytes: 128,
+    sanitize: "line"
+  },
+  // Padded base64 of the largest recording.
+  "media.data": {
+    maxBytes: (c) => Math.ceil(c.maxMediaBytes / 3) * 4,
+    sanitize: "verbatim",
+    tooLong: "media_too_large"
+  }
+};
+
 // protocol/json_fields.ts
 var decoder = new TextDecoder("utf-8", {
   fatal: true
@@ -1782,22 +1857,11 @@ function parseObject(payload) {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new TypeError("Cannot decode message: payload is not a JSON object");
   }
-  if (text.includes("\\u") && !wellFormed(value)) {
-    throw new TypeError("Cannot decode message: a string is not well-formed Unicode (a lone surrogate)");
-  }
   const object = value;
   if (typeof object.type !== "string") {
     throw new TypeError('Cannot decode message: field "type" must be a string');
   }
   return object;
-}
-function wellFormed(value) {
-  if (typeof value === "string") return value.isWellFormed();
-  if (Array.isArray(value)) return value.every(wellFormed);
-  if (typeof value === "object" && value !== null) {
-    return Object.entries(value).every(([key, v]) => key.isWellFormed() && wellFormed(v));
-  }
-  return true;
 }
 function fail(type, field, what) {
   throw new TypeError(`Cannot decode "${type}" message: field "${field}" must be ${what}`);

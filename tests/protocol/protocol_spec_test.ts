@@ -39,6 +39,17 @@ import {
   SERVER_MESSAGE_TYPES,
 } from "../../protocol/messages.ts";
 import { HANDSHAKE_MAX_FRAME_BYTES } from "../../protocol/frame.ts";
+import { MAX_SANCTION_MS } from "../../protocol/duration.ts";
+import {
+  CLIENT_FIELD_LIMITS,
+  DEFAULT_FIELD_LIMIT_CONTEXT,
+  type FieldLimitContext,
+} from "../../protocol/field_limits.ts";
+import {
+  DEFAULT_MAX_ROOMS,
+  DEFAULT_MAX_ROOMS_PER_USER,
+  DEFAULT_ROOM_CREATES_PER_MINUTE,
+} from "../../server/chat/room_directory.ts";
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, startServer } from "../../server/server.ts";
 import { assert, assertEqual } from "../_helpers/assert.ts";
 import {
@@ -436,6 +447,50 @@ Deno.test("protocol spec: the handshake's answers are error codes, the first fra
   for (const code of ["too_many_connections", "server_full"]) assert(codes.includes(code), code);
 });
 
+/**
+ * A limit as the String fields table writes it (`128`, `` `maxTextBytes` + 256 ``,
+ * `` base64 of `maxMediaBytes` ``), in bytes for the given announced limits.
+ */
+function fieldLimitBytes(cell: string, context: FieldLimitContext): number {
+  let text = plain(cell);
+  for (const [name, value] of Object.entries(context)) text = text.replaceAll(name, String(value));
+  const base64 = /^base64 of (.+)$/.exec(text);
+  if (base64) return Math.ceil(fieldLimitBytes(base64[1], context) / 3) * 4;
+  const terms = text.split("+").map((t) => Number(t.trim()));
+  assert(terms.every(Number.isSafeInteger), `cannot read the limit "${cell}"`);
+  return terms.reduce((a, b) => a + b, 0);
+}
+
+Deno.test("protocol spec: the String fields table is the code's table of client field limits", () => {
+  const table = firstTable(section("String fields", subsections(section("Security"))), [
+    "field",
+    "limit (utf-8 bytes)",
+    "cleaned",
+    "over the limit",
+  ]);
+  const documented = new Map(table.rows.map((row) => [codeSpans(row[0])[0], row]));
+  sameSet("string fields", [...documented.keys()], Object.keys(CLIENT_FIELD_LIMITS));
+  // Two sets of announced limits, so that a limit that follows them is told from a constant.
+  const contexts = [DEFAULT_FIELD_LIMIT_CONTEXT, { maxTextBytes: 100, maxMediaBytes: 3000 }];
+  for (const [field, limit] of Object.entries(CLIENT_FIELD_LIMITS)) {
+    const row = documented.get(field)!;
+    for (const context of contexts) {
+      const bytes = typeof limit.maxBytes === "number" ? limit.maxBytes : limit.maxBytes(context);
+      assertEqual(fieldLimitBytes(row[1], context), bytes, `limit of ${field}`);
+    }
+    assertEqual(plain(row[2]), limit.sanitize, `cleaning of ${field}`);
+    assertEqual(plain(row[3]), limit.tooLong ?? "bad_message", `code for ${field} over its limit`);
+  }
+  // Every string field of every client message has a row: the parser refuses one without.
+  for (const [kind, interfaceName] of unionKinds("ClientMessage")) {
+    for (const p of properties(interfaceName)) {
+      if (p.name !== "type" && docType(p.tsType) === "string") {
+        assert(documented.has(`${kind}.${p.name}`), `${kind}.${p.name} has no row`);
+      }
+    }
+  }
+});
+
 Deno.test("protocol spec: the contents list names every section, in order", () => {
   // The paragraph that starts with "Contents:".
   const contents = README.split("\n\n").find((paragraph) => paragraph.startsWith("Contents:"));
@@ -512,6 +567,10 @@ Deno.test("protocol spec: the limits table gives the defaults a default server a
       authMaxFailures: secrets.maxFailures,
       authMaxTotalFailures: secrets.maxTotalFailures,
       authLockoutMs: secrets.lockoutMs,
+      maxRooms: DEFAULT_MAX_ROOMS,
+      maxRoomsPerUser: DEFAULT_MAX_ROOMS_PER_USER,
+      roomCreatesPerMinute: DEFAULT_ROOM_CREATES_PER_MINUTE,
+      maxSanctionMs: MAX_SANCTION_MS,
     } as Record<string, number>);
   });
   for (const [name, value] of Object.entries(actual)) {
