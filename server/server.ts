@@ -172,7 +172,14 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     closeStores();
     throw new TypeError("Cannot start a server without a transport");
   }
-  const retention = setInterval(retain, options.retentionIntervalMs ?? 3_600_000);
+  const retention = setInterval(() => {
+    try {
+      retain();
+    } catch (error) {
+      // A locked or full database: try again at the next interval.
+      log.error("retention failed: {error}", { error });
+    }
+  }, options.retentionIntervalMs ?? 3_600_000);
   const hub = new Hub({ ...options, history, mediaArchive });
   // A queue must hold at least one frame of the largest size, or a media download would
   // disconnect its own requester.

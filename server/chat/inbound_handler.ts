@@ -213,7 +213,12 @@ export class InboundHandler {
         const delay = guard.fail(address);
         this.#refusal = setTimeout(() => {
           this.#refusal = undefined;
-          this.refuse(error.code, error.message);
+          try {
+            this.refuse(error.code, error.message);
+          } catch (failure) {
+            log.error("refusing {address} failed: {error}", { address, error: failure });
+            this.#transport.abort("internal error");
+          }
         }, delay);
         return;
       }

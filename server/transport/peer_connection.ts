@@ -10,6 +10,7 @@
  */
 
 import { getLogger } from "../log.ts";
+import { encodeMessage } from "../../protocol/messages.ts";
 import type { Hub } from "../chat/hub.ts";
 import { InboundHandler, type InboundOptions } from "../chat/inbound_handler.ts";
 import type { Peer, Session } from "../chat/session.ts";
@@ -145,7 +146,10 @@ export abstract class PeerConnection implements Peer, Sweepable {
     this.#closeReason = reason;
     this.#state = "closing";
     this.#leave(reason);
-    void this.drain(this.#drainTimeoutMs).then(() => this.hangUp(true));
+    void this.drain(this.#drainTimeoutMs).then(() => this.hangUp(true)).catch((error) => {
+      log.error("closing {address} failed: {error}", { address: this.remoteAddr, error });
+      this.abort(reason);
+    });
   }
 
   /**
@@ -162,6 +166,50 @@ export abstract class PeerConnection implements Peer, Sweepable {
     this.discard();
     this.hangUp(false);
     this.finish();
+  }
+
+  /**
+   * Runs `handling` (one payload, or one malformed-message report) as the last
+   * catch for this peer's input: an unexpected error — a storage failure, a
+   * bug — is logged once, answered with an `internal` error carrying the
+   * payload's `ref` when it is readable, and goes no further, so it can
+   * neither end the process nor touch another peer. Before the handshake
+   * completed the connection is closed after the error, since the client
+   * cannot continue.
+   *
+   * @param handling Work that feeds the protocol handler.
+   * @param payload The payload being handled, to read its `ref`.
+   */
+  protected deliver(handling: () => void, payload?: Uint8Array): void {
+    try {
+      handling();
+    } catch (error) {
+      this.#internalError(error, payload);
+    }
+  }
+
+  #internalError(error: unknown, payload: Uint8Array | undefined): void {
+    log.error("internal error handling input from {address}: {error}", {
+      address: this.remoteAddr,
+      error,
+    });
+    try {
+      const ref = payload === undefined ? undefined : readRef(payload);
+      const message = "Internal error: the server could not handle this request";
+      this.send(encodeMessage(
+        ref === undefined
+          ? { type: "error", code: "internal", message }
+          : { type: "error", code: "internal", message, ref },
+      ));
+      if (!this.session) this.close("internal error");
+    } catch (again) {
+      // Answering failed as well: give up on this connection only.
+      log.error("could not answer {address} after an internal error: {error}", {
+        address: this.remoteAddr,
+        error: again,
+      });
+      this.abort("internal error");
+    }
   }
 
   /** Records traffic from the peer: it is alive, and no ping is outstanding. */
@@ -223,12 +271,38 @@ export abstract class PeerConnection implements Peer, Sweepable {
   protected abstract hangUp(graceful: boolean): void;
 
   #leave(reason: string): void {
-    if (this.session) this.hub.disconnect(this.session, reason);
-    else {
+    if (this.session) {
+      try {
+        this.hub.disconnect(this.session, reason);
+      } catch (error) {
+        // Leaving must not stop the socket from closing.
+        log.error("leaving the chat failed for {address}: {error}", {
+          address: this.remoteAddr,
+          error,
+        });
+      }
+    } else {
       log.debug("disconnect {address} before handshake: {reason}", {
         address: this.remoteAddr,
         reason,
       });
     }
   }
+}
+
+/**
+ * The `ref` of a payload, read leniently (any JSON object with a numeric
+ * `ref`), or `undefined` when there is none to read.
+ */
+function readRef(payload: Uint8Array): number | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(payload));
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const ref = (value as { ref?: unknown }).ref;
+  return typeof ref === "number" && Number.isSafeInteger(ref) && ref >= 0 ? ref : undefined;
 }

@@ -68,7 +68,10 @@ export class WsConnection extends PeerConnection {
   constructor(socket: WsSocket, remoteAddr: string, hub: Hub, options: ConnectionOptions = {}) {
     super(remoteAddr, hub, options);
     this.#socket = socket;
-    socket.addEventListener("message", (event) => this.#onMessage((event as MessageEvent).data));
+    socket.addEventListener("message", (event) => {
+      const data = (event as MessageEvent).data;
+      this.deliver(() => this.#onMessage(data));
+    });
     socket.addEventListener("close", () => {
       // A no-op when already closing: the reason given then stays.
       this.close("connection closed");
@@ -161,6 +164,6 @@ export class WsConnection extends PeerConnection {
       );
       return;
     }
-    this.inbound.handle(payload);
+    this.deliver(() => this.inbound.handle(payload), payload);
   }
 }
