@@ -148,6 +148,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     if (ownStore) history.close();
   };
   const retain = () => {
+    history.banList.deleteExpired(Date.now());
     if (options.retainDays !== undefined && mediaArchive) {
       const gone = mediaArchive.deleteOlderThan(Date.now(), options.retainDays * 86_400_000);
       if (gone > 0) log.info("retention deleted {count} recordings", { count: gone });
