@@ -274,7 +274,7 @@ async function buildTransports(options: ServerOptions): Promise<Transport[]> {
       ...(options.tlsCert !== undefined ? { cert: options.tlsCert, key: options.tlsKey } : {}),
       ...options.web,
     };
-    return [stream, listenWeb(web)];
+    return [stream, await listenWeb(web)];
   } catch (error) {
     await stream.close();
     throw error;

@@ -164,8 +164,9 @@ export abstract class PeerConnection implements Peer, Sweepable {
     this.#state = "closing";
     this.#leave(this.#closeReason);
     this.discard();
+    // The transport finishes once its socket is really closed, so that the
+    // connection counts against every cap until then.
     this.hangUp(false);
-    this.finish();
   }
 
   /**

@@ -12,6 +12,8 @@ import { getLogger } from "../log.ts";
 import { FRAME_HEADER_BYTES, HANDSHAKE_MAX_FRAME_BYTES } from "../../protocol/frame.ts";
 import type { Hub } from "../chat/hub.ts";
 import { type ConnectionOptions, PeerConnection } from "./peer_connection.ts";
+import { TOO_LARGE_EVENT } from "./stream_web_socket.ts";
+import { cutUtf8 } from "./ws_frame_decoder.ts";
 
 const log = getLogger(["parley", "server"]);
 const textDecoder = new TextDecoder();
@@ -35,6 +37,12 @@ export interface WsSocket {
   close(code?: number, reason?: string): void;
   /** Standard event registration. */
   addEventListener(type: string, listener: (event: Event) => void): void;
+  /** Closes at once, without the closing handshake (`StreamWebSocket`). */
+  terminate?(): void;
+  /** Drops what is queued and not yet being written (`StreamWebSocket`). */
+  discard?(): void;
+  /** Largest message the socket takes, in bytes (`StreamWebSocket`). */
+  maxMessageBytes?: number;
 }
 
 /**
@@ -68,6 +76,17 @@ export class WsConnection extends PeerConnection {
   constructor(socket: WsSocket, remoteAddr: string, hub: Hub, options: ConnectionOptions = {}) {
     super(remoteAddr, hub, options);
     this.#socket = socket;
+    if (socket.maxMessageBytes !== undefined) socket.maxMessageBytes = this.#maxMessageBytes;
+    socket.addEventListener(TOO_LARGE_EVENT, (event) => {
+      event.preventDefault();
+      const length = (event as CustomEvent<number>).detail;
+      this.deliver(() =>
+        this.inbound.refuse(
+          "frame_too_large",
+          `Cannot decode message: length ${length} exceeds ${this.#maxMessageBytes} bytes`,
+        )
+      );
+    });
     socket.addEventListener("message", (event) => {
       const data = (event as MessageEvent).data;
       this.deliver(() => this.#onMessage(data));
@@ -123,17 +142,24 @@ export class WsConnection extends PeerConnection {
     }
   }
 
-  /** Nothing to drop: what the socket buffered is the socket's. */
-  protected override discard(): void {}
+  /** Drops what the socket queued and has not started writing, where it can. */
+  protected override discard(): void {
+    this.#socket.discard?.();
+  }
 
   /**
-   * Starts the closing handshake: 1000 after a drained close, 1001 on abort.
-   * The close event then finishes the connection.
+   * Starts the closing handshake (1000) after a drained close; on abort,
+   * closes at once where the socket can, else starts the handshake with
+   * 1001. The close event then finishes the connection. The reason is cut to
+   * the 123 bytes a close frame holds, on a character boundary.
    */
   protected override hangUp(graceful: boolean): void {
+    if (!graceful && this.#socket.terminate) {
+      this.#socket.terminate();
+      return;
+    }
     try {
-      // A close reason is at most 123 bytes; keep well inside it.
-      this.#socket.close(graceful ? 1000 : 1001, this.closeReason.slice(0, 60));
+      this.#socket.close(graceful ? 1000 : 1001, cutUtf8(this.closeReason, 123));
     } catch (error) {
       if (!(error instanceof DOMException)) throw error;
     }
@@ -142,6 +168,9 @@ export class WsConnection extends PeerConnection {
   /** Raises the message limit from the handshake's to the hub's. */
   protected override admitted(): void {
     this.#maxMessageBytes = this.hub.limits.maxFrameBytes;
+    if (this.#socket.maxMessageBytes !== undefined) {
+      this.#socket.maxMessageBytes = this.#maxMessageBytes;
+    }
   }
 
   #onMessage(data: unknown): void {
