@@ -60,7 +60,13 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
     heartbeatMs: config.heartbeat,
     maxMediaBytes: config["max-media-bytes"],
     ...(config.http === undefined ? {} : {
-      web: { port: config.http, allowedOrigins: config["web-origin"] ?? [] },
+      web: {
+        port: config.http,
+        allowedOrigins: config["web-origin"] ?? [],
+        // The names a page from this server can have; any other Host is not this server's.
+        serverNames: ownNames(),
+        publicUrl: publicUrl(config["public-url"]),
+      },
     }),
     // History: without --data, parley.db sits beside the log file.
     dataFile: config.data ?? join(dirname(config["log-file"]), "parley.db"),
@@ -219,6 +225,41 @@ export async function serveCommand(args: string[]): Promise<number> {
   output.stopped();
   await closeLog();
   return EXIT_OK;
+}
+
+/** LAN addresses and the machine's name (also as `NAME.local`), as far as permissions allow. */
+function ownNames(): string[] {
+  const names = lanAddresses();
+  try {
+    const host = Deno.hostname();
+    names.push(host, `${host}.local`);
+  } catch (error) {
+    if (
+      !(error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable)
+    ) {
+      throw error;
+    }
+  }
+  return names;
+}
+
+/**
+ * Checks `--public-url`.
+ *
+ * @throws {TypeError} If it is not an http or https URL.
+ */
+function publicUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+  }
+  if (url?.protocol !== "http:" && url?.protocol !== "https:") {
+    throw new TypeError(`--public-url must be an http or https URL, got "${text}"`);
+  }
+  return url.href;
 }
 
 /**
