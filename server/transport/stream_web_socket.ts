@@ -149,6 +149,18 @@ export class StreamWebSocket extends EventTarget {
   }
 
   /**
+   * Queues a text frame already encoded with `encodeWsFrame` (shared by every
+   * member of a broadcast; it must not be modified afterwards).
+   *
+   * @param frame The whole frame.
+   * @throws {DOMException} `InvalidStateError` once closing.
+   */
+  sendFrame(frame: Uint8Array): void {
+    if (this.readyState !== 1) throw new DOMException("WebSocket is not open", "InvalidStateError");
+    this.#queue.push(frame);
+  }
+
+  /**
    * Starts the closing handshake; the socket is closed when the peer answers
    * or `closeTimeoutMs` passed. Idempotent; never throws.
    *

@@ -379,7 +379,9 @@ export async function listenWeb(options: WebServerOptions): Promise<WebServer> {
             ? [429, "Too many connections from your address"]
             : [503, "Server has too many connections"];
           // Answered without reading the request: nothing of it is held.
-          void reply(socket, status, text).catch(() => {}).finally(() => closeQuietly(socket));
+          void reply(socket, status, text).catch((error) => {
+            log.error("answering {address} failed: {error}", { address, error });
+          }).finally(() => closeQuietly(socket));
           continue;
         }
         void exchange(socket, admission, address);

@@ -13,7 +13,7 @@ import { FRAME_HEADER_BYTES, HANDSHAKE_MAX_FRAME_BYTES } from "../../protocol/fr
 import type { Hub } from "../chat/hub.ts";
 import { type ConnectionOptions, PeerConnection } from "./peer_connection.ts";
 import { TOO_LARGE_EVENT } from "./stream_web_socket.ts";
-import { cutUtf8 } from "./ws_frame_decoder.ts";
+import { cutUtf8, encodeWsFrame, WS_OPCODE } from "./ws_frame_decoder.ts";
 
 const log = getLogger(["parley", "server"]);
 const textDecoder = new TextDecoder();
@@ -24,6 +24,12 @@ const textEncoder = new TextEncoder();
  * (a room broadcast hands the same buffer to every member).
  */
 const frameText = new WeakMap<Uint8Array, string>();
+
+/**
+ * Each frame as a WebSocket text frame, encoded once however many
+ * {@linkcode StreamWebSocket} peers it goes to.
+ */
+const wireFrames = new WeakMap<Uint8Array, Uint8Array>();
 
 /** What {@linkcode WsConnection} needs of a WebSocket; the standard `WebSocket` fits. */
 export interface WsSocket {
@@ -37,6 +43,11 @@ export interface WsSocket {
   close(code?: number, reason?: string): void;
   /** Standard event registration. */
   addEventListener(type: string, listener: (event: Event) => void): void;
+  /**
+   * Queues a whole WebSocket frame encoded by the caller, so that a
+   * broadcast is encoded once for every member (`StreamWebSocket`).
+   */
+  sendFrame?(frame: Uint8Array): void;
   /** Closes at once, without the closing handshake (`StreamWebSocket`). */
   terminate?(): void;
   /** Drops what is queued and not yet being written (`StreamWebSocket`). */
@@ -118,12 +129,21 @@ export class WsConnection extends PeerConnection {
     if (this.isClosed || this.overflowed) return false;
     const size = frame.length - FRAME_HEADER_BYTES;
     if (this.#socket.bufferedAmount + size > this.maxQueueBytes) return this.overflow();
-    let text = frameText.get(frame);
-    if (text === undefined) {
-      text = textDecoder.decode(frame.subarray(FRAME_HEADER_BYTES));
-      frameText.set(frame, text);
-    }
     try {
+      if (this.#socket.sendFrame) {
+        let wire = wireFrames.get(frame);
+        if (wire === undefined) {
+          wire = encodeWsFrame(WS_OPCODE.text, frame.subarray(FRAME_HEADER_BYTES));
+          wireFrames.set(frame, wire);
+        }
+        this.#socket.sendFrame(wire);
+        return true;
+      }
+      let text = frameText.get(frame);
+      if (text === undefined) {
+        text = textDecoder.decode(frame.subarray(FRAME_HEADER_BYTES));
+        frameText.set(frame, text);
+      }
       this.#socket.send(text);
     } catch (error) {
       // The socket is closing or closed under us; its close event finishes the job.
