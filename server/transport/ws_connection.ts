@@ -156,7 +156,7 @@ export class WsConnection extends PeerConnection {
   /** Polls `bufferedAmount` until the socket has written everything, at most `timeoutMs` ms. */
   protected override async drain(timeoutMs: number): Promise<void> {
     const deadline = this.hub.now() + timeoutMs;
-    for (let i = 0; i < 200 && this.#socket.bufferedAmount > 0; i++) {
+    for (let i = 0; i < 200 && this.#socket.bufferedAmount > 0 && !this.isClosed; i++) {
       if (this.hub.now() >= deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
