@@ -124,12 +124,15 @@ export class ChatLines {
     target.send(
       encodeMessage({ type: "privmsg", id, ts, from: session.nick, to: target.nick, text }),
     );
+    // Kept by who the parties are, not by nick: a later holder of either nick inherits nothing.
     this.#options.history.append({
       id,
       ts,
       kind: "privmsg",
       from: session.nick,
+      fromParty: session.party,
       to: target.nick,
+      toParty: target.party,
       text,
     });
     if (this.#options.logMessages) {
