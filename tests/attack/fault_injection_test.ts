@@ -13,6 +13,7 @@ import { startServer } from "../../server/server.ts";
 import { HistoryStore } from "../../server/storage/history_store.ts";
 import { assert, assertEqual } from "../_helpers/assert.ts";
 import { RawClient } from "../_helpers/raw_client.ts";
+import { keyedHello, makeIdentity, proveMessage } from "../_helpers/identity_client.ts";
 
 /** A storage fault armed on one SQL statement (or on `BEGIN` for transactions). */
 interface Fault {
@@ -224,6 +225,37 @@ Deno.test("a failing storage call answers the request with internal and its ref"
     for (let i = 0; i < 100 && !ws.received.some((m) => m.type === "pong"); i++) await sleep(20);
     assert(ws.received.some((m) => m.type === "pong"), "the web client is still served");
     await ws.close();
+  } finally {
+    await server.close();
+    await server.finished;
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a storage failure while admitting a proven key answers internal, and the server goes on", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = new HistoryStore(`${dir}/parley.db`);
+  const server = await startServer({ hostname: "127.0.0.1", port: 0, history: store });
+  try {
+    await using healthy = await RawClient.join(server.addr.port, "healthy");
+    const identity = await makeIdentity();
+    await using keyed = await RawClient.open(server.addr.port);
+    await keyed.send(keyedHello("keyed", identity));
+    const challenge = await keyed.next(() => true);
+    // The disk fails between the challenge and the proof: the statements run once the proof
+    // (checked asynchronously) is valid all throw.
+    const prepare = store.database.prepare.bind(store.database);
+    store.database.prepare = () => {
+      throw new Error("disk I/O error (injected)");
+    };
+    await keyed.send(await proveMessage(challenge, identity));
+    const answer = await keyed.next((m) => m.type === "welcome" || m.type === "error");
+    store.database.prepare = prepare;
+    assert(
+      answer.type === "error" && answer.code === "internal",
+      `a proven key is answered internal: ${JSON.stringify(keyed.received)}`,
+    );
+    await assertHealthy(healthy, "after a keyed join under faults");
   } finally {
     await server.close();
     await server.finished;
