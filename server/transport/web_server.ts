@@ -31,6 +31,10 @@ import { StreamWebSocket } from "./stream_web_socket.ts";
 import { acceptAll, type AcceptedConn, type ConnListener } from "./tcp_transport.ts";
 import type { Admitted, Transport, TransportContext } from "./transport.ts";
 import { WsConnection } from "./ws_connection.ts";
+import { bracketed, originAllowed, type OriginPolicy } from "./origin_policy.ts";
+import { closeQuietly, responseHead, writeWithin } from "./http_response.ts";
+
+export { originAllowed, type OriginPolicy } from "./origin_policy.ts";
 
 const log = getLogger(["parley", "server"]);
 const textEncoder = new TextEncoder();
@@ -124,65 +128,6 @@ export interface WebServer extends Transport {
   readonly scheme: "http" | "https";
   /** Resolves once the HTTP server has stopped. */
   readonly finished: Promise<void>;
-}
-
-/** Who may open the WebSocket from a web page; see {@linkcode originAllowed}. */
-export interface OriginPolicy {
-  /** This server's scheme. */
-  scheme: "http" | "https";
-  /** This server's bound port. */
-  port: number;
-  /** This server's own host names and addresses (IPv6 in brackets), lower case. */
-  names: readonly string[];
-  /** Extra allowed origins; `"*"` allows any. */
-  allowed: readonly string[];
-}
-
-/**
- * Whether a WebSocket request's `Origin` may connect: absent (not a
- * browser); listed in `policy.allowed`; or this server's own page, with the
- * same scheme and port and a host that is a localhost name or one of
- * `policy.names`. The request's `Host` header plays no part: with DNS
- * rebinding an attacker's name can point at this server, and the page's
- * `Host` and `Origin` then agree.
- *
- * @param origin The `Origin` header, or `null`.
- * @param policy The server's names and allowed origins.
- * @returns Whether to accept the upgrade.
- *
- * @example
- * ```ts
- * import { originAllowed } from "./web_server.ts";
- * const policy = { scheme: "http" as const, port: 8080, names: ["192.168.1.5"], allowed: [] };
- * originAllowed("http://192.168.1.5:8080", policy); // true
- * originAllowed("http://rebind.attacker.example:8080", policy); // false
- * ```
- */
-export function originAllowed(origin: string | null, policy: OriginPolicy): boolean {
-  if (origin === null) return true;
-  if (policy.allowed.includes("*")) return true;
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch (error) {
-    if (error instanceof TypeError) return false;
-    throw error;
-  }
-  const listed = policy.allowed.some((a) =>
-    a.replace(/\/+$/, "").toLowerCase() === url.origin.toLowerCase()
-  );
-  if (listed) return true;
-  if (url.protocol !== `${policy.scheme}:`) return false;
-  const port = url.port === "" ? (policy.scheme === "https" ? 443 : 80) : Number(url.port);
-  if (port !== policy.port) return false;
-  const host = url.hostname.toLowerCase();
-  return isLocalName(host) || policy.names.some((name) => name.toLowerCase() === host);
-}
-
-/** Localhost names and loopback addresses (IPv6 in brackets, as `URL.hostname` has it). */
-function isLocalName(host: string): boolean {
-  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /**
@@ -456,58 +401,5 @@ function pathOf(target: string): string {
   } catch (error) {
     if (error instanceof TypeError) return "";
     throw error;
-  }
-}
-
-/** An IPv6 address in brackets, as `URL.hostname` writes it; anything else as it is. */
-function bracketed(host: string): string {
-  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
-}
-
-const REASONS: Record<number, string> = {
-  101: "Switching Protocols",
-  200: "OK",
-  400: "Bad Request",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  426: "Upgrade Required",
-  429: "Too Many Requests",
-  431: "Request Header Fields Too Large",
-  503: "Service Unavailable",
-};
-
-function responseHead(status: number, headers: Record<string, string>): Uint8Array {
-  let text = `HTTP/1.1 ${status} ${REASONS[status] ?? "Unknown"}\r\n`;
-  for (const [name, value] of Object.entries(headers)) text += `${name}: ${value}\r\n`;
-  return textEncoder.encode(`${text}\r\n`);
-}
-
-/** Writes head and body; closes the socket if that takes longer than `timeoutMs`. */
-async function writeWithin(
-  socket: AcceptedConn,
-  head: Uint8Array,
-  body: Uint8Array | null,
-  timeoutMs: number,
-): Promise<void> {
-  const timer = setTimeout(() => closeQuietly(socket), timeoutMs);
-  try {
-    for (const part of body ? [head, body] : [head]) {
-      let offset = 0;
-      while (offset < part.length) offset += await socket.write(part.subarray(offset));
-    }
-  } catch (error) {
-    // The peer went away, or the deadline closed the socket.
-    if (!(error instanceof Error && error.name in Deno.errors)) throw error;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function closeQuietly(closable: { close(): void }): void {
-  try {
-    closable.close();
-  } catch (error) {
-    if (!(error instanceof Deno.errors.BadResource)) throw error;
   }
 }
