@@ -261,10 +261,7 @@ export class StreamWebSocket extends EventTarget {
         }
         // The peer closes: answer with its code, then close once that is written.
         this.readyState = 2;
-        this.#sendClose(
-          frame.payload.length >= 2 ? (frame.payload[0] << 8) | frame.payload[1] : 1000,
-          "",
-        );
+        this.#sendClose(echoCode(frame.payload), "");
         this.#timer = setTimeout(() => this.terminate(), this.#closeTimeoutMs);
         void this.#queue.drain(this.#closeTimeoutMs).then(() => this.terminate());
         return;
@@ -297,4 +294,13 @@ export class StreamWebSocket extends EventTarget {
     this.#deaf = true;
     this.close(1002, `Cannot decode frame: ${what}`);
   }
+}
+
+/** The code to answer a peer's close frame with: its own when it may be sent, else 1000. */
+function echoCode(payload: Uint8Array): number {
+  if (payload.length < 2) return 1000;
+  const code = (payload[0] << 8) | payload[1];
+  const sendable = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
+    (code >= 3000 && code <= 4999);
+  return sendable ? code : 1000;
 }
