@@ -179,4 +179,6 @@ console.log(
       (finalRss / 1024).toFixed(1)
     } MiB`,
 );
+// Deno.exit skips `await using`: stop the server first, or it outlives the soak.
+await server.stop();
 Deno.exit(missing === 0 ? 0 : 1);
