@@ -6,15 +6,13 @@
  */
 
 import { parseArgs } from "node:util";
-import type { ServerMessage } from "../protocol/messages.ts";
+import type { ErrorCode } from "../protocol/messages.ts";
 import { formatAddress, type ServerAddress } from "../client/address.ts";
-import { ChatState } from "../client/core/chat_state.ts";
 import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
 import { connect, ConnectError, type ParleyClient } from "../client/client_connection.ts";
-import { heartbeat } from "../client/heartbeat.ts";
-import { IgnoreList } from "../client/ignore_list.ts";
+import type { IdentityKey } from "../client/identity_key.ts";
+import { identityNotice, loadIdentity, trustNotice } from "./join_notices.ts";
 import { runInteractive } from "../client/interactive_session.ts";
-import { prepareLine, runLocalCommand } from "../client/local_commands.ts";
 import {
   EXIT_AUTH,
   EXIT_CLOSED,
@@ -25,9 +23,7 @@ import {
   EXIT_USAGE,
 } from "./exit_codes.ts";
 import { askLine, askSecret, isUsageError, writeAllSync } from "./prompt.ts";
-import { readLines } from "../client/read_lines.ts";
-import { makeColors, type RenderContext, renderMessage } from "../client/render.ts";
-import { saveMedia } from "../client/save_media.ts";
+import { runScripted } from "./scripted_join.ts";
 
 /** Usage text of `parley join`. */
 export const JOIN_USAGE = `Usage: parley join [ADDRESS] [options]
@@ -40,11 +36,26 @@ Options:
       --password-file F    read the server password from file F
                            (or set PARLEY_PASSWORD; asked for on a terminal)
       --tls                connect with TLS (same as tls://)
-      --ca FILE            trust this PEM CA certificate for TLS
+      --ca FILE            trust this PEM CA certificate for TLS (beside the
+                           system roots; turns trust on first use off)
+      --identity FILE      your identity key (default identity.json in
+                           ~/.config/parley; created on first use, mode 0600)
+      --guest              join without an identity key
+      --accept-new-fingerprint HOST:PORT
+                           trust the server's new TLS certificate, replacing
+                           the one recorded in known_servers
       --json               print received events as JSON Lines (scripts)
+      --rate N             scripted: send at most N lines per second (only
+                           lowers the pace the server announces)
       --bell               ring the terminal bell when you are mentioned
       --no-reconnect       exit when the connection drops instead of reconnecting
   -h, --help               show this help
+
+Identity: the client proves an Ed25519 key (your identity) to the server,
+which knows you by its fingerprint (SHA256:...) whatever your nick.
+TLS: a certificate that the system roots (or --ca) do not vouch for is
+trusted on first use and recorded in known_servers beside the identity
+file; if it later changes, join refuses (exit 3) until you accept it.
 
 Voice and video messages show as [voice 8s from alice — /save 42]; /save ID [FILE]
 writes one to a file (default parley-KIND-ID.webm).
@@ -55,9 +66,15 @@ message, :shortcode: for emoji (/emoji to search), /ignore NICK to hide
 someone, Ctrl-D or /quit to leave. A status line shows server, room, nick
 and connection; when the connection drops the client reconnects by itself
 (backoff up to 30 s), takes its nick back and rejoins its rooms.
-Scripted (stdin not a terminal): each stdin line is sent (lines starting with
-/ are commands); events are printed one per line; exits 0 once stdin ends and
-every message is acknowledged.`;
+Scripted (stdin not a terminal): each stdin line is sent, in order, paced to
+the server's announced limits (lines starting with / are commands; the next
+line waits for a command's answer); events are printed one per line; a summary
+goes to stderr. Exits 0 once stdin ends and every line was acknowledged, 8 if
+the server refused some (the summary counts them by code), 6 if the connection
+ended first.`;
+
+/** Refusals a new nick can cure; the terminal asks for one. */
+const NICK_REFUSALS = new Set<ErrorCode>(["nick_taken", "nick_registered", "nick_invalid"]);
 
 /** Options parsed from the command line. */
 interface JoinArgs {
@@ -65,7 +82,12 @@ interface JoinArgs {
   nick: string | undefined;
   password: string | undefined;
   caCerts: string[] | undefined;
+  identityPath: string | undefined;
+  knownServersFile: string | undefined;
+  acceptNewFingerprint: boolean;
+  guest: boolean;
   json: boolean;
+  rate: number | undefined;
   bell: boolean;
   reconnect: boolean;
 }
@@ -85,7 +107,9 @@ export async function joinCommand(args: string[]): Promise<number> {
       options: {
         nick: { type: "string", short: "n" },
         ...CONNECT_OPTIONS,
+        guest: { type: "boolean" },
         json: { type: "boolean" },
+        rate: { type: "string" },
         bell: { type: "boolean" },
         "no-reconnect": { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -95,10 +119,15 @@ export async function joinCommand(args: string[]): Promise<number> {
       writeAllSync(Deno.stdout, JOIN_USAGE + "\n");
       return EXIT_OK;
     }
+    if (values.guest && values.identity !== undefined) {
+      throw new TypeError("--guest and --identity exclude each other");
+    }
     parsed = {
       ...resolveConnectArgs(values, positionals),
+      guest: values.guest ?? false,
       nick: values.nick,
       json: values.json ?? false,
+      rate: values.rate === undefined ? undefined : parseRate(values.rate),
       bell: values.bell ?? false,
       reconnect: !values["no-reconnect"],
     };
@@ -119,21 +148,46 @@ export async function joinCommand(args: string[]): Promise<number> {
     nick = askLine("Nick: ");
     if (nick === undefined) return EXIT_USAGE;
   }
+  const notices = parsed.json ? Deno.stderr : Deno.stdout;
+  let identity: IdentityKey | undefined;
+  if (!parsed.guest) {
+    const loaded = await loadIdentity(parsed.identityPath);
+    if (typeof loaded === "string") {
+      writeAllSync(Deno.stderr, `parley join: ${loaded}\n`);
+      return EXIT_USAGE;
+    }
+    identity = loaded;
+    if (identity.created) {
+      writeAllSync(
+        notices,
+        `--- created your identity key ${identity.path} (${identity.fingerprint})\n`,
+      );
+    }
+  }
   let password = parsed.password;
+  let acceptNewFingerprint = parsed.acceptNewFingerprint;
   for (let attempt = 0; attempt < 3; attempt++) {
     let client: ParleyClient;
     try {
-      client = await connect({ address: parsed.address, nick, password, caCerts: parsed.caCerts });
+      client = await connect({
+        address: parsed.address,
+        nick,
+        password,
+        caCerts: parsed.caCerts,
+        knownServersFile: parsed.knownServersFile,
+        acceptNewFingerprint,
+        identity,
+      });
     } catch (error) {
       if (!(error instanceof ConnectError)) throw error;
-      if (interactive && error.code === "auth_failed" && attempt < 2) {
+      if (interactive && error.code === "auth_failed" && !isProofRefusal(error) && attempt < 2) {
         if (password !== undefined) writeAllSync(Deno.stderr, `${error.message}\n`);
         password = askSecret("Password: ");
         if (password === undefined) return EXIT_AUTH;
         continue;
       }
       if (
-        interactive && (error.code === "nick_taken" || error.code === "nick_invalid") && attempt < 2
+        interactive && error.code !== undefined && NICK_REFUSALS.has(error.code) && attempt < 2
       ) {
         writeAllSync(Deno.stderr, `${error.message}\n`);
         const next = askLine("Nick: ");
@@ -141,25 +195,34 @@ export async function joinCommand(args: string[]): Promise<number> {
         nick = next;
         continue;
       }
-      writeAllSync(Deno.stderr, `parley join: ${error.message}\n`);
+      writeAllSync(Deno.stderr, `parley join: ${describeRefusal(error, password)}\n`);
       return exitCodeFor(error);
     }
-    if (client.fingerprint) {
-      writeAllSync(
-        parsed.json ? Deno.stderr : Deno.stdout,
-        `--- TLS certificate of ${formatAddress(parsed.address)}: SHA-256 ${client.fingerprint}\n`,
-      );
+    // Accepted once; a retry (password, nick) finds it recorded.
+    acceptNewFingerprint = false;
+    if (client.fingerprint && client.trust) {
+      const line = trustNotice(formatAddress(parsed.address), client.fingerprint, client.trust);
+      if (line !== undefined) writeAllSync(notices, line + "\n");
     }
+    writeAllSync(notices, identityNotice(client, identity !== undefined) + "\n");
     return interactive
       ? await runInteractive(client, {
         address: parsed.address,
         password,
         caCerts: parsed.caCerts,
+        knownServersFile: parsed.knownServersFile,
+        identity,
         bell: parsed.bell,
         reconnect: parsed.reconnect,
         exitCodeFor,
       })
-      : await runScripted(client, parsed);
+      : await runScripted(client, {
+        json: parsed.json,
+        rate: parsed.rate,
+        input: Deno.stdin.readable,
+        print: (line) => writeAllSync(Deno.stdout, line + "\n"),
+        warn: (line) => writeAllSync(Deno.stderr, line + "\n"),
+      });
   }
   return EXIT_REFUSED;
 }
@@ -170,10 +233,12 @@ export async function joinCommand(args: string[]): Promise<number> {
  * @param error The failure.
  */
 export function exitCodeFor(error: ConnectError): number {
-  if (error.kind === "connect") return EXIT_CONNECT;
+  if (error.kind === "connect" || error.kind === "trust") return EXIT_CONNECT;
   if (error.kind === "closed") return EXIT_CLOSED;
+  // `nick_registered`: the nick belongs to another identity key.
   switch (error.code) {
     case "nick_taken":
+    case "nick_registered":
     case "nick_invalid":
       return EXIT_NICK;
     case "auth_failed":
@@ -184,94 +249,36 @@ export function exitCodeFor(error: ConnectError): number {
   }
 }
 
-async function runScripted(client: ParleyClient, args: JoinArgs): Promise<number> {
-  const state = new ChatState(client.welcome.nick);
-  state.welcome(client.welcome);
-  const ctx: RenderContext = {
-    colors: makeColors(false),
-    me: state.me,
-    activeRoom: state.activeRoom,
-  };
-  const print = (text: string) => writeAllSync(Deno.stdout, text + "\n");
-  const ignores = new IgnoreList();
-  const show = (message: ServerMessage) => {
-    if (args.json) {
-      if (message.type !== "ping" && message.type !== "pong") print(JSON.stringify(message));
-      return;
-    }
-    for (const item of state.incoming(message)) {
-      if (item.type === "media_data") {
-        print(saveMedia(item, state.takeSaveTarget(item.ref)));
-        continue;
-      }
-      if (ignores.hides(item)) continue;
-      ctx.me = state.me;
-      ctx.activeRoom = state.activeRoom;
-      const text = renderMessage(item, ctx);
-      if (text !== null) print(text);
-    }
-  };
-  show(client.welcome);
-  let lastHeard = Date.now();
-  const stopHeartbeat = heartbeat(client, () => lastHeard);
-  let quitting = false;
-  let shutdownSeen = false;
-  let acked: (() => void) | undefined;
-  const reading = (async () => {
-    for await (const message of client) {
-      lastHeard = Date.now();
-      if (message.type === "shutdown") shutdownSeen = true;
-      if (message.type === "bye" && message.code === "shutdown") shutdownSeen = true;
-      if (message.type === "ping") await client.send({ type: "pong", token: message.token });
-      if (args.json) {
-        // Keep the pending table in step even though JSON mode prints raw messages.
-        state.incoming(message);
-      }
-      show(message);
-      if (state.unacknowledged === 0) acked?.();
-    }
-  })();
-  const serverGone = reading.then(() => "closed" as const, () => "closed" as const);
-  const writing = (async () => {
-    for await (const typed of readLines(Deno.stdin.readable)) {
-      const local = runLocalCommand(typed, { ignores });
-      if (local !== undefined) {
-        print(local);
-        continue;
-      }
-      const line = prepareLine(typed);
-      const out = state.outgoing(line, client.nextRef());
-      if (out.kind === "local") print(out.text);
-      if (out.kind === "send" || out.kind === "quit") await client.send(out.message);
-      if (out.kind === "quit") {
-        quitting = true;
-        return;
-      }
-    }
-  })().then(() => "stdin" as const, () => "closed" as const);
-  const first = await Promise.race([serverGone, writing]);
-  try {
-    if (first === "closed") return quitting && !shutdownSeen ? EXIT_OK : EXIT_CLOSED;
-    if (!quitting) {
-      if (state.unacknowledged > 0) {
-        await Promise.race([new Promise<void>((r) => acked = r), serverGone, delay(10_000)]);
-      }
-      await client.send({ type: "command", ref: client.nextRef(), name: "quit", args: "" }).catch(
-        () => {},
-      );
-    }
-    await Promise.race([serverGone, delay(2000)]);
-    // A server that shut down ended the session, whichever of stdin and the socket closed first.
-    return shutdownSeen ? EXIT_CLOSED : EXIT_OK;
-  } finally {
-    stopHeartbeat();
-    client.close();
+/**
+ * The sentence for a refused connection; a password refusal says how to give one.
+ *
+ * @param error The failure.
+ * @param password The password that was sent, if any.
+ */
+function describeRefusal(error: ConnectError, password: string | undefined): string {
+  if (error.code !== "auth_failed") return error.message;
+  if (isProofRefusal(error)) {
+    return `${error.message}: the server may not know the name you dialled as its own ` +
+      `(its operator can add it with --public-name), or join with --guest`;
   }
+  return password === undefined
+    ? `${error.message}: set PARLEY_PASSWORD or pass --password-file FILE`
+    : `${error.message} (the password came from PARLEY_PASSWORD or --password-file)`;
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    Deno.unrefTimer(timer);
-  });
+/**
+ * Whether an `auth_failed` refused the identity proof rather than the
+ * password (the server words them apart; both count as failed secrets).
+ */
+function isProofRefusal(error: ConnectError): boolean {
+  return error.code === "auth_failed" && /identity proof/i.test(error.message);
+}
+
+/** Parses `--rate N`: a positive number of lines per second. */
+function parseRate(text: string): number {
+  const rate = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(rate > 0)) {
+    throw new TypeError(`--rate must be a positive number of lines per second, got "${text}"`);
+  }
+  return rate;
 }

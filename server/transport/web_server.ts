@@ -374,7 +374,7 @@ export async function listenWeb(options: WebServerOptions): Promise<WebServer> {
         for (const socket of exchanges) closeQuietly(socket);
         // Upgraded but never handed over: nobody else will close them.
         for (const { peer, ticket } of ready.splice(0)) {
-          peer.abort("server shutdown");
+          peer.abort("server shutdown", "shutdown");
           context?.acceptor.release(ticket);
         }
         await serving;
