@@ -46,6 +46,8 @@ export interface AdmissionRegistry {
   readonly limits: ServerLimits;
   /** Most users online at once. */
   readonly maxClients: number;
+  /** This node's id in a cluster, announced in `welcome`; `undefined` on a single server. */
+  readonly nodeId?: string;
   /** Number of users online. */
   readonly size: number;
   /** Bans. */
@@ -176,7 +178,7 @@ export class Admission {
    * @param identity The fingerprint of the offered key (not yet proven).
    * @throws {ChatError} As {@linkcode admit}.
    */
-  precheck(hello: HelloMessage, peer: Peer, identity: string): void {
+  precheck(hello: HelloMessage, peer: Peer, identity: string | undefined): void {
     this.checkHello(hello, peer.remoteAddr);
     const holder = this.#registry.findLike(hello.nick);
     const ghost = holder !== undefined && holder.identity === identity &&
@@ -277,6 +279,7 @@ export class Admission {
       limits: registry.limits,
     };
     if (resume !== undefined) welcome.resume = resume;
+    if (registry.nodeId !== undefined) welcome.node = registry.nodeId;
     // Version 1 clients know neither field; they are guests.
     if (session && version >= 2) {
       if (session.identity !== undefined) welcome.identity = session.identity;

@@ -137,6 +137,8 @@ export interface ChatOperations {
    * @throws {ChatError} `not_in_room`, or `bad_arguments` for the last room.
    */
   partRoom(session: Session, room: Room<Session>, reason: string): void;
+  /** Members of a room, on every node of a cluster. */
+  memberCount(room: Room<Session>): number;
   /**
    * Sets a room's topic, stores it, and tells the room.
    *

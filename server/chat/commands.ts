@@ -112,7 +112,7 @@ export const COMMANDS: CommandSpec[] = [
         type: "rooms",
         rooms: [...chat.rooms()]
           .filter((r) => chat.access.visible(session, r))
-          .map((r) => ({ name: r.name, members: r.size, topic: r.topic })),
+          .map((r) => ({ name: r.name, members: chat.memberCount(r), topic: r.topic })),
       });
       return undefined;
     },

@@ -52,7 +52,10 @@ export interface InboundOptions extends FloodOptions {
  * for `prove` after a `challenge`, checking the proof, admitted, answering a
  * refusal late, or over.
  */
-type Phase = "handshake" | "proving" | "verifying" | "open" | "refusing" | "done";
+type Phase = "handshake" | "proving" | "verifying" | "claiming" | "open" | "refusing" | "done";
+
+/** Most payloads kept while a cluster nick claim is under way; more close the connection. */
+const MAX_HELD_PAYLOADS = 64;
 
 /** A `hello` with a key, waiting for its proof. */
 interface PendingProof {
@@ -84,6 +87,8 @@ export class InboundHandler {
   #pending: PendingProof | undefined;
   #badMessages = 0;
   #refusal: ReturnType<typeof setTimeout> | undefined;
+  /** Payloads that arrived while the nick was being claimed in the cluster. */
+  #held: Uint8Array[] = [];
 
   /**
    * @param transport The connection (send, close, abort, remote address).
@@ -116,7 +121,7 @@ export class InboundHandler {
   /** Whether payloads are still being taken (not refusing, not done). */
   get accepting(): boolean {
     return this.#phase === "handshake" || this.#phase === "proving" ||
-      this.#phase === "verifying" || this.#phase === "open";
+      this.#phase === "verifying" || this.#phase === "claiming" || this.#phase === "open";
   }
 
   /**
@@ -126,6 +131,15 @@ export class InboundHandler {
    */
   handle(payload: Uint8Array): void {
     if (!this.accepting) return;
+    if (this.#phase === "claiming") {
+      // A client may write right after its hello; keep it until admitted.
+      if (this.#held.length >= MAX_HELD_PAYLOADS) {
+        this.refuse("rate_limited", "Too many messages before the welcome");
+        return;
+      }
+      this.#held.push(payload.slice());
+      return;
+    }
     if (this.#phase === "open") {
       const now = this.#hub.now();
       this.#flood ??= new FloodControl(this.#floodOptions, this.#hub.limits.maxFrameBytes, now);
@@ -214,6 +228,7 @@ export class InboundHandler {
     if (this.#refusal !== undefined) clearTimeout(this.#refusal);
     this.#refusal = undefined;
     this.#pending = undefined;
+    this.#held = [];
     this.#phase = "done";
   }
 
@@ -258,6 +273,12 @@ export class InboundHandler {
         this.#pending = { hello: message, challenge };
         this.#phase = "proving";
         this.#transport.send(encodeMessage({ type: "challenge", nonce: challenge.nonceBase64 }));
+        return;
+      }
+      if (this.#hub.cluster !== undefined) {
+        this.#hub.admission.precheck(message, this.#transport, undefined);
+        guard?.succeed(address);
+        this.#admitClustered(message, undefined);
         return;
       }
       this.session = this.#hub.admission.admit(message, this.#transport);
@@ -315,6 +336,10 @@ export class InboundHandler {
         return;
       }
       attempt.succeed();
+      if (this.#hub.cluster !== undefined) {
+        this.#admitClustered(pending.hello, pending.challenge.identity);
+        return;
+      }
       try {
         this.session = this.#hub.admission.admit(
           pending.hello,
@@ -328,6 +353,46 @@ export class InboundHandler {
       }
       this.#phase = "open";
       this.#onAdmitted();
+    });
+  }
+
+  /**
+   * Cluster mode: claims the nick in the cluster registry, then admits
+   * synchronously (which checks everything again locally). A nick another
+   * node holds is `nick_taken`; a registry that does not answer, `unavailable`.
+   */
+  #admitClustered(hello: HelloMessage, identity: string | undefined): void {
+    const cluster = this.#hub.cluster!;
+    this.#phase = "claiming";
+    cluster.claim(hello.nick).then((claimed) => {
+      if (this.#phase !== "claiming") {
+        // The connection ended meanwhile.
+        if (claimed) cluster.release(hello.nick);
+        return;
+      }
+      if (!claimed) {
+        this.refuse("nick_taken", `Nick ${hello.nick} is already in use`);
+        return;
+      }
+      try {
+        this.session = this.#hub.admission.admit(hello, this.#transport, identity);
+      } catch (error) {
+        if (!(error instanceof ChatError)) throw error;
+        cluster.release(hello.nick);
+        this.refuse(error.code, error.message);
+        return;
+      }
+      this.#phase = "open";
+      this.#onAdmitted();
+      const held = this.#held;
+      this.#held = [];
+      for (const payload of held) this.handle(payload);
+    }, (error) => {
+      if (this.#phase !== "claiming") return;
+      const refusal = error instanceof ChatError
+        ? error
+        : new ChatError("unavailable", `Cannot reach the cluster: ${error}`);
+      this.refuse(refusal.code, refusal.message);
     });
   }
 

@@ -88,6 +88,7 @@ export class MessageRouter {
       }
     } catch (error) {
       if (!(error instanceof ChatError)) throw error;
+      this.#options.history.dropDeferred();
       const ref = refOf(message);
       const send = () =>
         this.#options.chat.sendTo(

@@ -39,6 +39,8 @@ export interface RoomDirectoryOptions {
   moderation: Moderation;
   /** Who may join invite-only rooms. */
   access: RoomAccess;
+  /** A room's members on other nodes of a cluster, listed after the local ones. */
+  remote?: (room: Room<Session>) => UserInfo[];
 }
 
 /**
@@ -58,6 +60,7 @@ export class RoomDirectory {
   readonly #history: ChatHistory;
   readonly #moderation: Moderation;
   readonly #access: RoomAccess;
+  readonly #remote: RoomDirectoryOptions["remote"];
 
   /** @param options See {@linkcode RoomDirectoryOptions}. */
   constructor(options: RoomDirectoryOptions) {
@@ -66,6 +69,7 @@ export class RoomDirectory {
     this.#history = options.history;
     this.#moderation = options.moderation;
     this.#access = options.access;
+    this.#remote = options.remote;
     this.#rooms.set(nameKey(DEFAULT_ROOM), this.#newRoom(DEFAULT_ROOM));
   }
 
@@ -187,6 +191,7 @@ export class RoomDirectory {
         },
       );
     }
+    if (this.#remote) users.push(...this.#remote(room));
     return users;
   }
 

@@ -1,0 +1,606 @@
+/**
+ * The hub's seam to a cluster (`serve --cluster`): what the single-process
+ * hub does locally, this does through the cluster layer (`server/cluster/`).
+ *
+ * - Room lines and actions are published once to the JetStream stream; the
+ *   sender's `ack` waits for the stream's acknowledgement and carries the
+ *   stream sequence as the message id. Nothing is broadcast at publish time:
+ *   every node, the sender's included, delivers each stored message from its
+ *   one ordered follower, through the room's encode-once fanout, and appends
+ *   it to the node's local history store (an index of the stream, so replay
+ *   on join, `/history` and `/search` read what was delivered, in order).
+ * - Private messages go to the stream under the recipient's nick; the node
+ *   holding the recipient delivers them.
+ * - Nicks are claimed in the cluster registry before the local, synchronous
+ *   registration; a lost race is `nick_taken`.
+ * - Joins, leaves and away changes travel on the presence bus; each node keeps
+ *   a view of the other nodes' members per room (for `welcome`, `who`,
+ *   `/rooms`), rebuilt on start by asking every node to repeat its joins, and
+ *   pruned when a member's nick is no longer held by its node (a node that
+ *   died: the registry's sweep frees its nicks).
+ * - While the NATS link is down, users are told and sends are refused with
+ *   `unavailable` (never acknowledged without storage).
+ *
+ * @module
+ */
+
+import { getLogger } from "../log.ts";
+import {
+  type ActionMessage,
+  type ChatMessage,
+  encodeMessage,
+  type LeaveCode,
+  type ServerMessage,
+  type UserInfo,
+} from "../../protocol/messages.ts";
+import { nameKey } from "../../protocol/names.ts";
+import { sanitizeText } from "../../protocol/sanitize.ts";
+import type { ClusterNode } from "../cluster/cluster_node.ts";
+import type { LinkState } from "../cluster/nats_link.ts";
+import type { PresenceEvent } from "../cluster/presence_bus.ts";
+import type { StreamFollower, StreamRecord } from "../cluster/room_stream.ts";
+import type { HistoryStore } from "../storage/history_store.ts";
+import { ChatError } from "./chat_error.ts";
+import type { Room } from "./room.ts";
+import type { Session } from "./session.ts";
+
+const log = getLogger(["parley", "server"]);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A room line or private message as stored in the stream. */
+interface LinePayload {
+  /** `msg`, `action` or `pm`. */
+  k: "msg" | "action" | "pm";
+  /** Room name (room lines). */
+  room?: string;
+  /** Recipient nick (private messages). */
+  to?: string;
+  from: string;
+  text: string;
+  /** Sender's clock, ms since the epoch: the message's `ts`. */
+  ts: number;
+  /** Sending session's id on the publishing node (it gets an ack, not the line). */
+  sid: number;
+  /** Whether the sender sees its own line too. */
+  echo?: boolean;
+  /** The sender's party (private messages), for `/search`. */
+  fp?: string;
+}
+
+/** A member connected to another node. */
+interface RemoteMember {
+  nick: string;
+  node: string;
+  away?: string;
+  /** The room's name as its members spell it. */
+  room: string;
+  /** When this node learnt of it, ms since the epoch. */
+  since: number;
+}
+
+/** What {@linkcode ClusterChat} uses of the hub. */
+export interface ClusterChatHub {
+  /** Finds a local room. */
+  room(name: string): Room<Session> | undefined;
+  /** Finds a local session by nick. */
+  find(nick: string): Session | undefined;
+  /** Local sessions. */
+  sessions(): IterableIterator<Session>;
+  /** The local store the stream is indexed into. */
+  readonly history: HistoryStore;
+  /** Sends a notice to every local user. */
+  announce(text: string): void;
+  /** Clock, ms since the epoch. */
+  now(): number;
+}
+
+/** Options for {@linkcode ClusterChat}. */
+export interface ClusterChatOptions {
+  /**
+   * Longest wait at start for the follower to reach the stream's end, in ms.
+   * @default {30000}
+   */
+  catchUpTimeoutMs?: number;
+  /**
+   * How often remote members are checked against the nick registry, in ms.
+   * @default {1000}
+   */
+  pruneIntervalMs?: number;
+}
+
+/** A remote member younger than this is not pruned (the registry mirror may lag), in ms. */
+const PRUNE_GRACE_MS = 2_000;
+
+/**
+ * One node's part in a cluster chat; the hub owns it when `HubOptions.cluster`
+ * is set.
+ *
+ * @example
+ * ```ts ignore
+ * const chat = new ClusterChat(node, hub);
+ * await chat.start();
+ * ```
+ */
+export class ClusterChat {
+  /** The cluster layer. */
+  readonly node: ClusterNode;
+  readonly #hub: ClusterChatHub;
+  readonly #options: ClusterChatOptions;
+  /** Remote members by room key, then nick key. */
+  readonly #remote = new Map<string, Map<string, RemoteMember>>();
+  #follower: StreamFollower | undefined;
+  #delivered = 0;
+  #unsubscribe: (() => void)[] = [];
+  #prune: ReturnType<typeof setInterval> | undefined;
+  #linkWasDown = false;
+
+  /**
+   * @param node An opened cluster node.
+   * @param hub The hub.
+   * @param options Timeouts.
+   */
+  constructor(node: ClusterNode, hub: ClusterChatHub, options: ClusterChatOptions = {}) {
+    this.node = node;
+    this.#hub = hub;
+    this.#options = options;
+  }
+
+  /** This node's id. */
+  get nodeId(): string {
+    return this.node.link.nodeId;
+  }
+
+  /** Cluster name. */
+  get clusterName(): string {
+    return this.node.link.name;
+  }
+
+  /** Stream sequence of the last message delivered locally. */
+  get delivered(): number {
+    return this.#delivered;
+  }
+
+  /**
+   * Follows the stream from its start into the local index, waits until it
+   * has caught up with the stream's end, then listens to presence and the
+   * link state and asks the other nodes for their members.
+   *
+   * @throws {Error} When the stream cannot be read or catching up takes
+   *   longer than `catchUpTimeoutMs`.
+   */
+  async start(): Promise<void> {
+    const { stream, presence, link, registry } = this.node;
+    const target = await stream.lastSeq();
+    const caughtUp = Promise.withResolvers<void>();
+    if (target === 0) caughtUp.resolve();
+    this.#follower = stream.follow((record) => {
+      this.#deliver(record);
+      if (record.seq >= target) caughtUp.resolve();
+    }, { afterSeq: 0 });
+    const timeoutMs = this.#options.catchUpTimeoutMs ?? 30_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        caughtUp.promise,
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new Error(
+                  `Cannot read the cluster's history: still behind after ${timeoutMs} ms`,
+                ),
+              ),
+            timeoutMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.#unsubscribe.push(presence.subscribe((event) => this.#presence(event)));
+    const syncSubject = `${link.name}.rostersync`;
+    const sync = link.connection.subscribe(syncSubject, {
+      callback: (error, message) => {
+        if (error !== null) return;
+        if (decoder.decode(message.data) === link.nodeId) return;
+        this.#repeatJoins();
+      },
+    });
+    this.#unsubscribe.push(() => sync.unsubscribe());
+    this.#unsubscribe.push(link.onState((state) => this.#linkState(state)));
+    this.#unsubscribe.push(registry.onNickLost((nick) => {
+      // Another node took this nick while this node was cut off: that user must go.
+      const session = this.#hub.find(nick);
+      session?.close("nick lost to another node", "disconnected");
+    }));
+    link.connection.publish(syncSubject, encoder.encode(link.nodeId));
+    this.#prune = setInterval(() => this.#pruneRemote(), this.#options.pruneIntervalMs ?? 1000);
+  }
+
+  /** Stops following and listening, and closes the cluster node (frees its nicks). */
+  async close(): Promise<void> {
+    clearInterval(this.#prune);
+    for (const stop of this.#unsubscribe) stop();
+    this.#unsubscribe = [];
+    await this.#follower?.stop();
+    await this.node.close();
+  }
+
+  /**
+   * Claims a nick cluster-wide for a local session about to take it.
+   *
+   * @param nick The nick.
+   * @returns `false` when another node holds it.
+   * @throws {ChatError} `unavailable` when NATS does not answer.
+   */
+  async claim(nick: string): Promise<boolean> {
+    this.#checkLink();
+    try {
+      return await this.node.registry.claim(nick);
+    } catch (error) {
+      throw new ChatError("unavailable", `Cannot check the nick with the cluster: ${error}`);
+    }
+  }
+
+  /**
+   * Frees a nick cluster-wide unless a local session still holds it.
+   *
+   * @param nick The nick.
+   */
+  release(nick: string): void {
+    if (this.#hub.find(nick)) return;
+    this.node.registry.release(nick).catch((error) => {
+      log.warn("cluster nick release of {nick} failed (retried): {error}", { nick, error });
+    });
+  }
+
+  /**
+   * Publishes a room line or action. Resolves with `[id, ts]` once the
+   * stream stored it; the line reaches the room's members from the follower.
+   *
+   * @throws {ChatError} `unavailable` while the link is down (at once) or
+   *   when the stream did not acknowledge (the promise rejects).
+   */
+  publishLine(
+    session: Session,
+    room: Room<Session>,
+    kind: "msg" | "action",
+    text: string,
+    echo: boolean,
+  ): Promise<[number, number]> {
+    this.#checkLink();
+    const ts = this.#hub.now();
+    const payload: LinePayload = {
+      k: kind,
+      room: room.name,
+      from: session.nick,
+      text,
+      ts,
+      sid: session.id,
+    };
+    if (echo) payload.echo = true;
+    return this.#publish(
+      this.node.stream.publish(nameKey(room.name), encoder.encode(JSON.stringify(payload)), {
+        msgId: crypto.randomUUID(),
+      }),
+      ts,
+    );
+  }
+
+  /**
+   * Publishes a private message to a user on any node.
+   *
+   * @returns `[id, ts]` once stored.
+   * @throws {ChatError} `no_such_nick` when nobody holds `to`; `unavailable`
+   *   as for {@linkcode publishLine}.
+   */
+  publishPrivate(session: Session, to: string, text: string): Promise<[number, number]> {
+    const nick = this.#hub.find(to)?.nick ?? this.node.registry.owner(to)?.nick;
+    if (nick === undefined) {
+      throw new ChatError("no_such_nick", `No user is called ${sanitizeText(to)}`);
+    }
+    this.#checkLink();
+    const ts = this.#hub.now();
+    const payload: LinePayload = {
+      k: "pm",
+      to: nick,
+      from: session.nick,
+      text,
+      ts,
+      sid: session.id,
+      fp: session.party,
+    };
+    return this.#publish(
+      this.node.stream.publishPrivate(
+        nameKey(nick),
+        encoder.encode(JSON.stringify(payload)),
+        { msgId: crypto.randomUUID() },
+      ),
+      ts,
+    );
+  }
+
+  /**
+   * Tells the other nodes that a local session joined a room.
+   *
+   * @param session The member.
+   * @param room The room.
+   */
+  joined(session: Session, room: Room<Session>): void {
+    this.#publishPresence({ type: "join", room: room.name, nick: session.nick });
+    if (session.away !== undefined) {
+      this.#publishPresence({
+        type: "away",
+        room: room.name,
+        nick: session.nick,
+        away: session.away,
+      });
+    }
+  }
+
+  /**
+   * Tells the other nodes that a local session left a room.
+   *
+   * @param session The member.
+   * @param room The room.
+   * @param reason As in the `leave` message.
+   * @param code As in the `leave` message.
+   */
+  left(session: Session, room: Room<Session>, reason: string, code: LeaveCode): void {
+    this.#publishPresence({ type: "leave", room: room.name, nick: session.nick, reason, code });
+  }
+
+  /**
+   * Tells the other nodes that a local session is away or back (once per room).
+   *
+   * @param session The member.
+   */
+  awayChanged(session: Session): void {
+    for (const room of session.rooms) {
+      this.#publishPresence(
+        session.away === undefined
+          ? { type: "away", room: room.name, nick: session.nick }
+          : { type: "away", room: room.name, nick: session.nick, away: session.away },
+      );
+    }
+  }
+
+  /**
+   * Tells the other nodes that a local session changed its nick: a leave of
+   * the old nick and a join of the new one in each room, marked as a rename.
+   *
+   * @param session The member, already renamed.
+   * @param old The old nick.
+   */
+  renamed(session: Session, old: string): void {
+    for (const room of session.rooms) {
+      this.#publishPresence({ type: "nick", room: room.name, nick: session.nick, old });
+    }
+  }
+
+  /**
+   * Members of a room connected to other nodes.
+   *
+   * @param room The room.
+   */
+  remoteUsers(room: Room<Session>): UserInfo[] {
+    const members = this.#remote.get(nameKey(room.name));
+    if (!members) return [];
+    return [...members.values()].map((m) =>
+      m.away === undefined ? { nick: m.nick } : { nick: m.nick, away: m.away }
+    );
+  }
+
+  /** How many members other nodes have in a room. */
+  remoteCount(room: string): number {
+    return this.#remote.get(nameKey(room))?.size ?? 0;
+  }
+
+  /** Names of rooms with members on other nodes. */
+  remoteRooms(): string[] {
+    const names: string[] = [];
+    for (const members of this.#remote.values()) {
+      const first = members.values().next();
+      if (!first.done) names.push(first.value.room);
+    }
+    return names;
+  }
+
+  /** Whether a nick is held on another node (as the local mirror sees it). */
+  heldElsewhere(nick: string): boolean {
+    const claim = this.node.registry.owner(nick);
+    return claim !== undefined && claim.node !== this.nodeId;
+  }
+
+  #checkLink(): void {
+    if (this.node.link.state !== "connected") {
+      throw new ChatError(
+        "unavailable",
+        "The server lost its cluster link; nothing was sent, try again shortly",
+      );
+    }
+  }
+
+  async #publish(stored: Promise<number>, ts: number): Promise<[number, number]> {
+    try {
+      return [await stored, ts];
+    } catch (error) {
+      throw new ChatError(
+        "unavailable",
+        `The cluster did not confirm storage (${
+          error instanceof Error ? error.message : error
+        }); the message may not have been sent`,
+      );
+    }
+  }
+
+  #publishPresence(
+    event: Omit<PresenceEvent, "node" | "ts">,
+  ): void {
+    try {
+      this.node.presence.publish(event);
+    } catch (error) {
+      // Presence is at-most-once; the other nodes resynchronise after a reconnect.
+      log.warn("presence not published: {error}", { error });
+    }
+  }
+
+  /** One stored message, in stream order: index it and deliver it to local members. */
+  #deliver(record: StreamRecord): void {
+    if (record.seq <= this.#delivered) return;
+    this.#delivered = record.seq;
+    let payload: LinePayload;
+    try {
+      payload = JSON.parse(decoder.decode(record.payload));
+    } catch (error) {
+      log.warn("skipped unreadable stream message {seq}: {error}", { seq: record.seq, error });
+      return;
+    }
+    const id = record.seq;
+    const { from, text, ts } = payload;
+    const own = record.node === this.nodeId;
+    if (payload.k === "pm") {
+      const to = payload.to ?? "";
+      const target = this.#hub.find(to);
+      const sender = own ? this.#hub.find(from) : undefined;
+      this.#hub.history.append({
+        id,
+        ts,
+        kind: "privmsg",
+        from,
+        fromParty: sender?.id === payload.sid ? sender.party : (payload.fp ?? ""),
+        to,
+        toParty: target?.party ?? "",
+        text,
+      });
+      target?.send(encodeMessage({ type: "privmsg", id, ts, from, to: target.nick, text }));
+      return;
+    }
+    const roomName = payload.room ?? "";
+    this.#hub.history.append({ id, ts, kind: payload.k, room: roomName, from, text });
+    const room = this.#hub.room(roomName);
+    if (!room) return;
+    const sender = own && !payload.echo ? this.#hub.find(from) : undefined;
+    room.broadcast(
+      encodeMessage(
+        { type: payload.k, id, ts, room: room.name, from, text } as ChatMessage | ActionMessage,
+      ),
+      sender?.id === payload.sid ? sender : undefined,
+    );
+  }
+
+  #presence(event: PresenceEvent): void {
+    const key = nameKey(event.room);
+    let members = this.#remote.get(key);
+    const room = this.#hub.room(event.room);
+    const nickKey = nameKey(event.nick);
+    const announce = (message: ServerMessage) => {
+      if (!room) return;
+      room.version++;
+      room.announce(encodeMessage(message));
+    };
+    switch (event.type) {
+      case "join": {
+        if (members?.get(nickKey)?.node === event.node) return;
+        if (!members) this.#remote.set(key, members = new Map());
+        members.set(nickKey, {
+          nick: event.nick,
+          node: event.node,
+          since: this.#hub.now(),
+          room: event.room,
+        });
+        announce({ type: "join", ts: event.ts, room: room?.name ?? event.room, nick: event.nick });
+        return;
+      }
+      case "leave": {
+        if (!members?.delete(nickKey)) return;
+        if (members.size === 0) this.#remote.delete(key);
+        announce({
+          type: "leave",
+          ts: event.ts,
+          room: room?.name ?? event.room,
+          nick: event.nick,
+          reason: event.reason ?? "",
+          code: (event.code as LeaveCode | undefined) ?? "disconnected",
+        });
+        return;
+      }
+      case "away": {
+        const member = members?.get(nickKey);
+        if (!member) return;
+        member.away = event.away;
+        if (room) room.version++;
+        room?.announce(encodeMessage(
+          event.away === undefined
+            ? { type: "away", ts: event.ts, nick: event.nick }
+            : { type: "away", ts: event.ts, nick: event.nick, away: event.away },
+        ));
+        return;
+      }
+      case "nick": {
+        const old = event.old ?? "";
+        const member = members?.get(nameKey(old));
+        if (!member || !members) return;
+        members.delete(nameKey(old));
+        member.nick = event.nick;
+        members.set(nickKey, member);
+        announce({ type: "nick", ts: event.ts, old, nick: event.nick });
+        return;
+      }
+    }
+  }
+
+  /** Another node started: repeat every local membership so it can build its view. */
+  #repeatJoins(): void {
+    for (const session of this.#hub.sessions()) {
+      for (const room of session.rooms) this.joined(session, room);
+    }
+  }
+
+  /** Drops remote members whose node no longer holds their nick (it died or they left unseen). */
+  #pruneRemote(): void {
+    const now = this.#hub.now();
+    for (const [key, members] of this.#remote) {
+      for (const [nickKey, member] of members) {
+        if (now - member.since < PRUNE_GRACE_MS) continue;
+        const claim = this.node.registry.owner(member.nick);
+        if (claim !== undefined && claim.node === member.node) continue;
+        members.delete(nickKey);
+        const room = this.#hub.room(member.room);
+        if (room) {
+          room.version++;
+          room.announce(encodeMessage({
+            type: "leave",
+            ts: now,
+            room: room.name,
+            nick: member.nick,
+            reason: "lost with its server",
+            code: "disconnected",
+          }));
+        }
+      }
+      if (members.size === 0) this.#remote.delete(key);
+    }
+  }
+
+  #linkState(state: LinkState): void {
+    if (state === "connected") {
+      if (!this.#linkWasDown) return;
+      this.#linkWasDown = false;
+      this.#hub.announce("The server's cluster link is back; messages are delivered again");
+      // Presence sent while down was lost: ask every node to repeat its joins, and repeat ours.
+      this.node.link.connection.publish(
+        `${this.node.link.name}.rostersync`,
+        encoder.encode(this.nodeId),
+      );
+      this.#repeatJoins();
+      return;
+    }
+    if (state === "closed" || this.#linkWasDown) return;
+    this.#linkWasDown = true;
+    this.#hub.announce(
+      "The server lost its cluster link; messages are refused until it is back",
+    );
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * Two and three in-process servers joined through a real nats-server: one
+ * chat across nodes (delivery, order, acks, ids, nicks, presence, private
+ * messages, history, topics, bans) and what clients see when NATS goes away.
+ */
+
+import type { ServerMessage } from "../../../protocol/messages.ts";
+import { PROTOCOL_VERSION } from "../../../protocol/messages.ts";
+import { startClusterNode } from "../../../server/cluster/cluster_node.ts";
+import { type ParleyServer, startServer } from "../../../server/server.ts";
+import { assert, assertEqual } from "../../_helpers/assert.ts";
+import {
+  type NatsServer,
+  natsServerAvailable,
+  startNatsServer,
+} from "../../_helpers/nats_server.ts";
+import { RawClient } from "../../_helpers/raw_client.ts";
+
+const ignore = !natsServerAvailable;
+if (ignore) console.log("cluster_chat_test: nats-server is not installed; skipping the NATS tests");
+
+/** Starts one node of cluster `name` on a free loopback port. */
+async function startNode(
+  nats: NatsServer,
+  nodeId: string,
+  options: { name?: string; heartbeatMs?: number } = {},
+): Promise<ParleyServer> {
+  const cluster = await startClusterNode({
+    servers: [nats.url],
+    name: options.name ?? "t",
+    nodeId,
+    heartbeatMs: options.heartbeatMs ?? 300,
+    publishTimeoutMs: 2_000,
+  });
+  return await startServer({ hostname: "127.0.0.1", port: 0, cluster });
+}
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function lines(client: RawClient, room = "#lobby"): { id: number; text: string }[] {
+  return client.received
+    .filter((m): m is Extract<ServerMessage, { type: "msg" }> =>
+      m.type === "msg" && m.room === room && !m.history
+    )
+    .map((m) => ({ id: m.id, text: m.text }));
+}
+
+async function stopAll(...servers: ParleyServer[]): Promise<void> {
+  await Promise.all(servers.map((server) => server.close("test over")));
+}
+
+Deno.test({
+  name: "cluster: lines reach members on every node once, in the same order, acked with stream ids",
+  ignore,
+  async fn() {
+    await using nats = await startNatsServer();
+    const a = await startNode(nats, "a");
+    const b = await startNode(nats, "b");
+    try {
+      const ann = await RawClient.join(a.addr.port, "ann");
+      const bob = await RawClient.join(b.addr.port, "bob");
+      const cat = await RawClient.join(b.addr.port, "cat");
+      const welcome = ann.received[0];
+      assert(welcome.type === "welcome" && welcome.node === "a", "welcome names the node");
+      // ann (node a) sees bob and cat join from node b.
+      await ann.next((m) => m.type === "join" && m.nick === "cat");
+      const refs: { client: RawClient; ref: number; text: string }[] = [];
+      for (let i = 0; i < 30; i++) {
+        const client = [ann, bob, cat][i % 3];
+        const text = `line ${i}`;
+        refs.push({ client, ref: await client.say(text), text });
+      }
+      const acks = await Promise.all(
+        refs.map(({ client, ref }) =>
+          client.next((m) => (m.type === "ack" || m.type === "error") && m.ref === ref)
+        ),
+      );
+      const ids = new Map<string, number>();
+      for (const [i, ack] of acks.entries()) {
+        assert(ack.type === "ack" && ack.id > 0, `ack ${JSON.stringify(ack)}`);
+        ids.set(refs[i].text, ack.id);
+      }
+      assertEqual(new Set(ids.values()).size, 30, "ids are unique");
+      // Each member sees every line but its own, once, in stream order.
+      for (const client of [ann, bob, cat]) {
+        await until(() => lines(client).length === 20, 5_000, "20 lines");
+        const seen = lines(client);
+        assertEqual(seen.map((l) => l.id), [...seen.map((l) => l.id)].sort((x, y) => x - y));
+        for (const line of seen) assertEqual(line.id, ids.get(line.text));
+      }
+      // The same order everywhere: merge each client's view with its own acks.
+      const orderOf = (client: RawClient) =>
+        [
+          ...lines(client),
+          ...refs.filter((r) => r.client === client).map((r) => ({
+            id: ids.get(r.text)!,
+            text: r.text,
+          })),
+        ].sort((x, y) => x.id - y.id).map((l) => l.text);
+      assertEqual(orderOf(ann), orderOf(bob));
+      assertEqual(orderOf(bob), orderOf(cat));
+      ann.close();
+      bob.close();
+      cat.close();
+    } finally {
+      await stopAll(a, b);
+    }
+  },
+});
+
+Deno.test({
+  name: "cluster: a nick is unique across nodes, also when two nodes race for it",
+  ignore,
+  async fn() {
+    await using nats = await startNatsServer();
+    const a = await startNode(nats, "a");
+    const b = await startNode(nats, "b");
+    try {
+      const ann = await RawClient.join(a.addr.port, "ann");
+      const dup = await RawClient.open(b.addr.port);
+      await dup.send({ type: "hello", version: PROTOCOL_VERSION, nick: "ANN" });
+      const refused = await dup.next(() => true);
+      assert(refused.type === "error" && refused.code === "nick_taken", JSON.stringify(refused));
+      // Race: ten clients per node want the same nick at once; exactly one gets it.
+      const racers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => RawClient.open((i % 2 ? a : b).addr.port)),
+      );
+      await Promise.all(
+        racers.map((c) => c.send({ type: "hello", version: PROTOCOL_VERSION, nick: "zed" })),
+      );
+      const answers = await Promise.all(racers.map((c) => c.next(() => true)));
+      assertEqual(answers.filter((m) => m.type === "welcome").length, 1, "one winner");
+      assert(
+        answers.every((m) =>
+          m.type === "welcome" || (m.type === "error" && m.code === "nick_taken")
+        ),
+        JSON.stringify(answers),
+      );
+      // A nick is free again cluster-wide once its holder leaves.
+      ann.close();
+      await until(() => a.hub.size === 0, 5_000, "ann gone");
+      await until(
+        () => b.hub.cluster!.node.registry.owner("ann") === undefined,
+        5_000,
+        "ann freed",
+      );
+      const again = await RawClient.join(b.addr.port, "ann");
+      // And /nick to a nick held on the other node is refused.
+      const winner = racers[answers.findIndex((m) => m.type === "welcome")];
+      const ref = await winner.command("nick", "ann");
+      const answer = await winner.next((m) => m.type === "error" && m.ref === ref);
+      assert(answer.type === "error" && answer.code === "nick_taken");
+      const ok = await winner.command("nick", "zora");
+      await winner.next((m) => m.type === "ack" && m.ref === ok);
+      await until(() => a.hub.cluster!.node.registry.owner("zora") !== undefined, 5_000, "zora");
+      await until(
+        () => a.hub.cluster!.node.registry.owner("zed") === undefined,
+        5_000,
+        "the old nick freed",
+      );
+      dup.close();
+      again.close();
+      for (const c of racers) c.close();
+    } finally {
+      await stopAll(a, b);
+    }
+  },
+});
+
+Deno.test({
+  name: "cluster: joins, leaves and away travel between nodes; who and welcome list remote members",
+  ignore,
+  async fn() {
+    await using nats = await startNatsServer();
+    const a = await startNode(nats, "a");
+    const b = await startNode(nats, "b");
+    try {
+      const ann = await RawClient.join(a.addr.port, "ann");
+      const bob = await RawClient.join(b.addr.port, "bob");
+      await ann.next((m) => m.type === "join" && m.nick === "bob");
+      const welcome = bob.received[0];
+      assert(welcome.type === "welcome");
+      assertEqual(welcome.users.map((u) => u.nick).sort(), ["ann", "bob"]);
+      // A third node started later learns the existing members.
+      const c = await startNode(nats, "c");
+      try {
+        const cat = await RawClient.join(c.addr.port, "cat");
+        await until(
+          () => c.hub.users(c.hub.room("#lobby")!).length === 3,
+          5_000,
+          "node c sees ann and bob",
+        );
+        const ref = await cat.command("who");
+        const who = await cat.next((m) => m.type === "who" && m.ref === ref);
+        assert(who.type === "who");
+        assertEqual(who.users.map((u) => u.nick).sort(), ["ann", "bob", "cat"]);
+        await bob.command("join", "#side");
+        await cat.command("join", "#side");
+        await bob.next((m) => m.type === "join" && m.room === "#side" && m.nick === "cat");
+        await bob.command("away", "lunch");
+        await cat.next((m) => m.type === "away" && m.nick === "bob" && m.away === "lunch");
+        const roomsRef = await ann.command("rooms");
+        const rooms = await ann.next((m) => m.type === "rooms" && m.ref === roomsRef);
+        assert(rooms.type === "rooms");
+        assertEqual(rooms.rooms.find((r) => r.name === "#lobby")?.members, 3);
+        cat.close();
+        await ann.next((m) => m.type === "leave" && m.nick === "cat");
+        await bob.next((m) => m.type === "leave" && m.nick === "cat" && m.room === "#side");
+      } finally {
+        await c.close("test over");
+      }
+      ann.close();
+      bob.close();
+    } finally {
+      await stopAll(a, b);
+    }
+  },
+});
