@@ -53,6 +53,11 @@ function lines(client: RawClient, room = "#lobby"): { id: number; text: string }
     .map((m) => ({ id: m.id, text: m.text }));
 }
 
+/** The `ack` or `error` answering `ref`. */
+function answerTo(ref: number): (m: ServerMessage) => boolean {
+  return (m) => (m.type === "ack" || m.type === "error") && m.ref === ref;
+}
+
 async function stopAll(...servers: ParleyServer[]): Promise<void> {
   await Promise.all(servers.map((server) => server.close("test over")));
 }
@@ -214,6 +219,92 @@ Deno.test({
         cat.close();
         await ann.next((m) => m.type === "leave" && m.nick === "cat");
         await bob.next((m) => m.type === "leave" && m.nick === "cat" && m.room === "#side");
+      } finally {
+        await c.close("test over");
+      }
+      ann.close();
+      bob.close();
+    } finally {
+      await stopAll(a, b);
+    }
+  },
+});
+
+Deno.test({
+  name: "cluster: NATS lost refuses sends with unavailable and tells users; back, the chat resumes",
+  ignore,
+  async fn() {
+    await using nats = await startNatsServer();
+    const a = await startNode(nats, "a");
+    const b = await startNode(nats, "b");
+    try {
+      const ann = await RawClient.join(a.addr.port, "ann");
+      const bob = await RawClient.join(b.addr.port, "bob");
+      await ann.next((m) => m.type === "join" && m.nick === "bob");
+      await nats.stop();
+      await ann.next((m) => m.type === "notice" && /lost its cluster link/.test(m.text));
+      const ref = await ann.say("while down");
+      const refused = await ann.next(answerTo(ref));
+      assert(refused.type === "error" && refused.code === "unavailable", JSON.stringify(refused));
+      await nats.restart();
+      await ann.next((m) => m.type === "notice" && /cluster link is back/.test(m.text), 15_000);
+      await until(() => b.hub.cluster!.node.link.state === "connected", 10_000, "b reconnected");
+      const again = await ann.say("after");
+      const ack = await ann.next(answerTo(again));
+      assert(ack.type === "ack" && ack.id > 0, JSON.stringify(ack));
+      const line = await bob.next((m) => m.type === "msg" && m.text === "after", 15_000);
+      assert(line.type === "msg" && line.id === ack.id);
+      assert(!bob.received.some((m) => m.type === "msg" && m.text === "while down"));
+      ann.close();
+      bob.close();
+    } finally {
+      await stopAll(a, b);
+    }
+  },
+});
+
+Deno.test({
+  name: "cluster: private messages cross nodes and history replays lines sent on another node",
+  ignore,
+  async fn() {
+    await using nats = await startNatsServer();
+    const a = await startNode(nats, "a");
+    const b = await startNode(nats, "b");
+    try {
+      const ann = await RawClient.join(a.addr.port, "ann");
+      const bob = await RawClient.join(b.addr.port, "bob");
+      const ref = await ann.command("msg", "Bob psst");
+      const ack = await ann.next(answerTo(ref));
+      assert(ack.type === "ack" && ack.id > 0, JSON.stringify(ack));
+      const pm = await bob.next((m) => m.type === "privmsg");
+      assert(pm.type === "privmsg" && pm.from === "ann" && pm.to === "bob", JSON.stringify(pm));
+      assertEqual(pm.text, "psst");
+      assertEqual(pm.id, ack.id);
+      const nobody = await ann.command("msg", "nobody hi");
+      const refused = await ann.next((m) => m.type === "error" && m.ref === nobody);
+      assert(refused.type === "error" && refused.code === "no_such_nick");
+      for (let i = 0; i < 5; i++) {
+        const r = await ann.say(`old ${i}`);
+        await ann.next((m) => m.type === "ack" && m.ref === r);
+      }
+      // A node started afterwards replays the lobby's history from the stream.
+      const c = await startNode(nats, "c");
+      try {
+        const cat = await RawClient.join(c.addr.port, "cat");
+        await until(
+          () => cat.received.filter((m) => m.type === "msg" && m.history).length === 5,
+          5_000,
+          "5 replayed lines",
+        );
+        const replayed = cat.received.flatMap((m) => m.type === "msg" && m.history ? [m.text] : []);
+        assertEqual(replayed, ["old 0", "old 1", "old 2", "old 3", "old 4"]);
+        assert(!cat.received.some((m) => m.type === "privmsg"), "private messages stay private");
+        // Search runs on the node's index of the stream.
+        const s = await cat.command("search", "old");
+        const hits = await cat.next((m) => m.type === "search" && m.ref === s);
+        assert(hits.type === "search");
+        assertEqual(hits.results.length, 5);
+        cat.close();
       } finally {
         await c.close("test over");
       }
