@@ -40,6 +40,10 @@ import type { LinkState } from "../cluster/nats_link.ts";
 import type { PresenceEvent } from "../cluster/presence_bus.ts";
 import type { StreamFollower, StreamRecord } from "../cluster/room_stream.ts";
 import type { HistoryStore } from "../storage/history_store.ts";
+import type { BanRecord } from "../storage/ban_list.ts";
+import type { SharedBan, SharedStateChange } from "../cluster/shared_state.ts";
+import { subjectToken } from "../cluster/subject_token.ts";
+import type { BanTarget, Moderation } from "./moderation.ts";
 import { ChatError } from "./chat_error.ts";
 import type { Room } from "./room.ts";
 import type { Session } from "./session.ts";
@@ -91,6 +95,10 @@ export interface ClusterChatHub {
   readonly history: HistoryStore;
   /** Sends a notice to every local user. */
   announce(text: string): void;
+  /** Operators and bans. */
+  readonly moderation: Moderation;
+  /** Disconnects a local user, telling them and their rooms. */
+  kick(nick: string, reason: string, by: string): boolean;
   /** Clock, ms since the epoch. */
   now(): number;
 }
@@ -134,6 +142,8 @@ export class ClusterChat {
   #unsubscribe: (() => void)[] = [];
   #prune: ReturnType<typeof setInterval> | undefined;
   #linkWasDown = false;
+  /** Shared bans by their key in the state bucket, to undo a removal locally. */
+  readonly #bans = new Map<string, SharedBan>();
 
   /**
    * @param node An opened cluster node.
@@ -198,6 +208,17 @@ export class ClusterChat {
     } finally {
       clearTimeout(timer);
     }
+    const { state } = this.node;
+    for (const topic of state.topics()) {
+      this.#stateChanged({ kind: "topic", key: "", value: topic });
+    }
+    const now = this.#hub.now();
+    for (const ban of state.bans()) {
+      if (ban.until !== null && ban.until <= now) continue;
+      this.#bans.set(banKey(ban.kind, ban.value), ban);
+      this.#hub.history.addBan(ban);
+    }
+    this.#unsubscribe.push(state.onChange((change) => this.#stateChanged(change)));
     this.#unsubscribe.push(presence.subscribe((event) => this.#presence(event)));
     const syncSubject = `${link.name}.rostersync`;
     const sync = link.connection.subscribe(syncSubject, {
@@ -380,6 +401,33 @@ export class ClusterChat {
   }
 
   /**
+   * Shares a ban or unban made on this node with the others.
+   *
+   * @param change What `Moderation` did.
+   */
+  banChanged(change: { ban: BanRecord } | { removed: BanTarget }): void {
+    const { state } = this.node;
+    const done = "ban" in change
+      ? state.addBan(change.ban)
+      : state.removeBan(change.removed.kind, change.removed.value);
+    done.catch((error) => log.warn("ban not shared with the cluster: {error}", { error }));
+  }
+
+  /**
+   * Shares a room's new topic with the other nodes.
+   *
+   * @param room The room, its topic just set.
+   */
+  topicSet(room: Room<Session>): void {
+    this.node.state.setTopic({
+      room: room.name,
+      topic: room.topic,
+      by: room.topicBy,
+      ts: this.#hub.now(),
+    }).catch((error) => log.warn("topic not shared with the cluster: {error}", { error }));
+  }
+
+  /**
    * Members of a room connected to other nodes.
    *
    * @param room The room.
@@ -551,6 +599,43 @@ export class ClusterChat {
     }
   }
 
+  /** A topic or ban changed on some node (this one included): apply it here. */
+  #stateChanged(change: SharedStateChange): void {
+    if (change.kind === "topic") {
+      const topic = change.value;
+      if (topic === undefined) return;
+      this.#hub.history.setTopic(topic);
+      const room = this.#hub.room(topic.room);
+      if (!room || (room.topic === topic.topic && room.topicBy === topic.by)) return;
+      room.topic = topic.topic;
+      room.topicBy = topic.by;
+      room.broadcast(encodeMessage({
+        type: "topic",
+        ts: topic.ts,
+        room: room.name,
+        topic: topic.topic,
+        by: topic.by,
+      }));
+      return;
+    }
+    if (change.kind !== "ban") return;
+    const ban = change.value;
+    if (ban === undefined) {
+      const gone = this.#bans.get(change.key);
+      this.#bans.delete(change.key);
+      if (gone) this.#hub.history.removeBan(gone.kind, gone.value);
+      return;
+    }
+    this.#bans.set(change.key, ban);
+    this.#hub.history.addBan(ban);
+    const moderation = this.#hub.moderation;
+    const victims = [...this.#hub.sessions()].filter((s) =>
+      moderation.covers(ban, s) && !(ban.kind === "address" && moderation.isOperator(s))
+    );
+    const why = `banned by ${ban.by}${ban.reason ? `: ${ban.reason}` : ""}`;
+    for (const victim of victims) this.#hub.kick(victim.nick, why, ban.by);
+  }
+
   /** Another node started: repeat every local membership so it can build its view. */
   #repeatJoins(): void {
     for (const session of this.#hub.sessions()) {
@@ -603,4 +688,9 @@ export class ClusterChat {
       "The server lost its cluster link; messages are refused until it is back",
     );
   }
+}
+
+/** A ban's key in the state bucket (as `SharedState` writes it). */
+function banKey(kind: SharedBan["kind"], value: string): string {
+  return `ban.${kind}.${subjectToken(kind === "nick" ? nameKey(value) : value)}`;
 }

@@ -150,6 +150,7 @@ export class Hub implements ChatOperations {
       operatorKeys: options.operatorKeys,
       secrets: this.secrets,
       now: this.#now,
+      onBanChange: cluster && ((change) => cluster.banChanged(change)),
     });
     this.nicks = new NickOwnership(this.history.nicks, this.#now);
     this.access = new RoomAccess(this.history.roomAccess, this.#now);
@@ -557,6 +558,7 @@ export class Hub implements ChatOperations {
   /** Sets a room's topic (see {@linkcode RoomDirectory.setTopic}). */
   setTopic(session: Session, room: Room<Session>, rawTopic: string): void {
     this.#rooms.setTopic(session, room, rawTopic);
+    this.cluster?.topicSet(room);
   }
 
   /** Marks a user away or back (see {@linkcode markAway}); away text is speech a mute covers. */

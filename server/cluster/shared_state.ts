@@ -34,8 +34,11 @@ export interface SharedTopic {
 
 /** A ban (same fields as the history store's ban record). */
 export interface SharedBan {
-  /** `nick` bans match a nick key; `address` bans match a host (no port). */
-  kind: "nick" | "address";
+  /**
+   * `nick` bans match a nick key; `identity` bans a key fingerprint;
+   * `address` bans match a host (no port).
+   */
+  kind: "nick" | "identity" | "address";
   /** The nick key or the host. */
   value: string;
   /** Expiry, ms since the epoch; `null` for a permanent ban. */
@@ -177,6 +180,15 @@ export class SharedState {
    */
   bans(): SharedBan[] {
     return [...this.#bans.values()];
+  }
+
+  /**
+   * Every topic as last seen.
+   *
+   * @returns The topics, unordered.
+   */
+  topics(): SharedTopic[] {
+    return [...this.#topics.values()];
   }
 
   /**

@@ -32,7 +32,7 @@ async function startNode(
     heartbeatMs: options.heartbeatMs ?? 300,
     publishTimeoutMs: 2_000,
   });
-  return await startServer({ hostname: "127.0.0.1", port: 0, cluster });
+  return await startServer({ hostname: "127.0.0.1", port: 0, cluster, adminPassword: "op-pw" });
 }
 
 async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -308,6 +308,64 @@ Deno.test({
       } finally {
         await c.close("test over");
       }
+      ann.close();
+      bob.close();
+    } finally {
+      await stopAll(a, b);
+    }
+  },
+});
+
+Deno.test({
+  name: "cluster: topics and bans set on one node hold on the others",
+  ignore,
+  async fn() {
+    await using nats = await startNatsServer();
+    const a = await startNode(nats, "a");
+    const b = await startNode(nats, "b");
+    try {
+      const ann = await RawClient.join(a.addr.port, "ann");
+      const bob = await RawClient.join(b.addr.port, "bob");
+      const troll = await RawClient.join(b.addr.port, "troll");
+      const t = await ann.command("topic", "release day");
+      await ann.next(answerTo(t));
+      const topic = await bob.next((m) => m.type === "topic");
+      assert(topic.type === "topic" && topic.topic === "release day" && topic.by === "ann");
+      // A node started later knows the topic too.
+      const c = await startNode(nats, "c");
+      try {
+        const cat = await RawClient.join(c.addr.port, "cat");
+        const ref = await cat.command("topic");
+        const shown = await cat.next((m) => m.type === "topic" && m.ref === ref);
+        assert(shown.type === "topic" && shown.topic === "release day", JSON.stringify(shown));
+        cat.close();
+      } finally {
+        await c.close("test over");
+      }
+      const op = await ann.command("op", "op-pw");
+      await ann.next(answerTo(op));
+      const ban = await ann.command("ban", "troll spam");
+      const banned = await ann.next(answerTo(ban));
+      assert(banned.type === "ack", JSON.stringify(banned));
+      // The banned user is on the other node: that node disconnects them.
+      assert(await troll.waitClosed(5_000), "troll was disconnected on node b");
+      await bob.next((m) => m.type === "leave" && m.nick === "troll");
+      // And cannot come back on either node.
+      for (const node of [a, b]) {
+        await until(
+          () => node.hub.cluster!.node.registry.owner("troll") === undefined,
+          5_000,
+          "troll freed",
+        );
+        const again = await RawClient.open(node.addr.port);
+        await again.send({ type: "hello", version: PROTOCOL_VERSION, nick: "troll" });
+        const refused = await again.next(() => true);
+        assert(refused.type === "error" && refused.code === "banned", JSON.stringify(refused));
+        again.close();
+      }
+      const unban = await ann.command("unban", "troll");
+      await ann.next(answerTo(unban));
+      await until(() => b.hub.moderation.bans().length === 0, 5_000, "unban reached node b");
       ann.close();
       bob.close();
     } finally {
