@@ -39,7 +39,7 @@ export interface RoomDirectoryOptions {
   moderation: Moderation;
   /** Who may join invite-only rooms. */
   access: RoomAccess;
-  /** A room's members on other nodes of a cluster, listed after the local ones. */
+  /** A room's members on other nodes of a cluster, listed before the local ones. */
   remote?: (room: Room<Session>) => UserInfo[];
 }
 
@@ -182,7 +182,8 @@ export class RoomDirectory {
    * @returns One entry per member, in join order.
    */
   users(room: Room<Session>): UserInfo[] {
-    const users: UserInfo[] = [];
+    // Members on other nodes first, as the roster cache lists them.
+    const users: UserInfo[] = this.#remote ? this.#remote(room) : [];
     for (const member of room.members()) {
       users.push(
         member.away === undefined ? { nick: member.nick } : {
@@ -191,7 +192,6 @@ export class RoomDirectory {
         },
       );
     }
-    if (this.#remote) users.push(...this.#remote(room));
     return users;
   }
 

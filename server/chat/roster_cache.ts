@@ -44,7 +44,7 @@ export class RosterCache {
   readonly #remote: ((room: Room<Session>) => UserInfo[]) | undefined;
 
   /**
-   * @param remote A room's members on other nodes of a cluster, listed after
+   * @param remote A room's members on other nodes of a cluster, listed before
    *   the local ones; whoever changes them bumps `room.version`.
    */
   constructor(remote?: (room: Room<Session>) => UserInfo[]) {
@@ -63,8 +63,11 @@ export class RosterCache {
     if (entry === undefined || entry.version !== room.version) {
       entry = { version: room.version, bytes: new Uint8Array(64 + room.size * 24), length: 1 };
       entry.bytes[0] = OPEN;
+      // Remote members first, so that a local join can still be appended.
+      if (this.#remote) {
+        for (const user of this.#remote(room)) append(entry, user);
+      }
       for (const member of room.members()) append(entry, member);
-      if (this.#remote) { for (const user of this.#remote(room)) append(entry, user); }
       this.#entries.set(room, entry);
     }
     entry.bytes[entry.length] = CLOSE;
@@ -93,8 +96,6 @@ export class RosterCache {
    */
   added(room: Room<Session>, member: Session): void {
     const entry = this.#entries.get(room);
-    // Remote members come last in the list: rebuild rather than append after them.
-    if (this.#remote) return;
     if (entry === undefined || entry.version !== room.version - 1) return;
     append(entry, member);
     entry.version = room.version;

@@ -63,20 +63,23 @@ async function stopAll(...servers: ParleyServer[]): Promise<void> {
 }
 
 Deno.test({
-  name: "cluster: lines reach members on every node once, in the same order, acked with stream ids",
+  name:
+    "cluster: lines reach members on three nodes once, in the same order, acked with stream ids",
   ignore,
   async fn() {
     await using nats = await startNatsServer();
     const a = await startNode(nats, "a");
     const b = await startNode(nats, "b");
+    const c = await startNode(nats, "c");
     try {
       const ann = await RawClient.join(a.addr.port, "ann");
       const bob = await RawClient.join(b.addr.port, "bob");
-      const cat = await RawClient.join(b.addr.port, "cat");
+      const cat = await RawClient.join(c.addr.port, "cat");
       const welcome = ann.received[0];
       assert(welcome.type === "welcome" && welcome.node === "a", "welcome names the node");
       // ann (node a) sees bob and cat join from node b.
       await ann.next((m) => m.type === "join" && m.nick === "cat");
+      await bob.next((m) => m.type === "join" && m.nick === "cat");
       const refs: { client: RawClient; ref: number; text: string }[] = [];
       for (let i = 0; i < 30; i++) {
         const client = [ann, bob, cat][i % 3];
@@ -116,7 +119,7 @@ Deno.test({
       bob.close();
       cat.close();
     } finally {
-      await stopAll(a, b);
+      await stopAll(a, b, c);
     }
   },
 });
