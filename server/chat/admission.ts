@@ -202,7 +202,7 @@ export class Admission {
   admit(hello: HelloMessage, peer: Peer, identity?: string): Session {
     const registry = this.#registry;
     this.checkHello(hello, peer.remoteAddr);
-    this.#takeOverGhost(hello, peer.remoteAddr, identity);
+    this.takeOverGhost(hello, peer.remoteAddr, identity);
     this.#checkNick(hello.nick, peer, identity, undefined);
     const nick = hello.nick;
     return registry.register(nick, peer, {
@@ -291,14 +291,24 @@ export class Admission {
   /**
    * When `hello.resume` matches the token of the session holding the nick,
    * that session is a ghost of this client: close it now so the nick is free
-   * for the new connection.
+   * for the new connection (here, or on another node of a cluster).
+   *
+   * @param hello The nick and the resume token offered.
+   * @param remoteAddr Where the new connection comes from.
+   * @param identity The new connection's proven identity; `undefined` for a guest.
+   * @returns Whether a ghost was closed.
+   * @throws {ChatError} `banned` when the new connection is banned.
    */
-  #takeOverGhost(hello: HelloMessage, remoteAddr: string, identity: string | undefined): void {
+  takeOverGhost(
+    hello: Pick<HelloMessage, "nick" | "resume">,
+    remoteAddr: string,
+    identity: string | undefined,
+  ): boolean {
     const ghost = this.#registry.find(hello.nick);
-    if (!ghost || !this.#resumeTokens.matches(ghost, hello.resume)) return;
+    if (!ghost || !this.#resumeTokens.matches(ghost, hello.resume)) return false;
     // A resume token is bound to the identity it was issued to: a stolen token
     // does not let another key (or a guest) take a keyed user's session.
-    if (ghost.identity !== identity) return;
+    if (ghost.identity !== identity) return false;
     // A banned client must not get to close anyone's connection.
     this.#registry.moderation.checkAdmission(hello.nick, remoteAddr, identity);
     log.info("resume {nick}: {address} replaces {ghost}", {
@@ -319,6 +329,7 @@ export class Admission {
     });
     this.#registry.disconnect(ghost, reason, "replaced");
     ghost.close(reason, "replaced");
+    return true;
   }
 
   #passwordMatches(password: string | undefined): boolean {

@@ -97,6 +97,14 @@ export interface ClusterChatHub {
   announce(text: string): void;
   /** Operators and bans. */
   readonly moderation: Moderation;
+  /** Closes a local ghost session for a client resuming elsewhere. */
+  readonly admission: {
+    takeOverGhost(
+      hello: { nick: string; resume?: string },
+      remoteAddr: string,
+      identity: string | undefined,
+    ): boolean;
+  };
   /** Disconnects a local user, telling them and their rooms. */
   kick(nick: string, reason: string, by: string): boolean;
   /** Clock, ms since the epoch. */
@@ -235,6 +243,16 @@ export class ClusterChat {
       const session = this.#hub.find(nick);
       session?.close("nick lost to another node", "disconnected");
     }));
+    const resume = link.connection.subscribe(`${link.name}.resume.${link.nodeId}`, {
+      callback: (error, message) => {
+        if (error !== null) return;
+        void this.#resumeAsked(message.data).then(
+          (answer) => message.respond(encoder.encode(answer)),
+          (cause) => log.warn("resume request failed: {cause}", { cause }),
+        );
+      },
+    });
+    this.#unsubscribe.push(() => resume.unsubscribe());
     link.connection.publish(syncSubject, encoder.encode(link.nodeId));
     this.#prune = setInterval(() => this.#pruneRemote(), this.#options.pruneIntervalMs ?? 1000);
   }
@@ -262,6 +280,65 @@ export class ClusterChat {
     } catch (error) {
       throw new ChatError("unavailable", `Cannot check the nick with the cluster: ${error}`);
     }
+  }
+
+  /**
+   * Claims a nick for a connecting client; with a resume token, first asks
+   * the node holding the nick to close the client's ghost there (it checks
+   * the token and the identity, as for a resume on one server).
+   *
+   * @param nick The nick.
+   * @param resume `hello.resume`, if any.
+   * @param identity The client's proven identity; `undefined` for a guest.
+   * @param remoteAddr Where the client connects from.
+   * @returns `false` when another node holds the nick.
+   * @throws {ChatError} `unavailable` when NATS does not answer.
+   */
+  async claimFor(
+    nick: string,
+    resume: string | undefined,
+    identity: string | undefined,
+    remoteAddr: string,
+  ): Promise<boolean> {
+    const owner = this.node.registry.owner(nick);
+    if (resume && owner !== undefined && owner.node !== this.nodeId) {
+      const { link } = this.node;
+      try {
+        await link.connection.request(
+          `${link.name}.resume.${owner.node}`,
+          encoder.encode(JSON.stringify({ nick, resume, identity, remoteAddr })),
+          { timeout: 2_000 },
+        );
+      } catch (error) {
+        // The node is gone or silent: its nicks free up when the registry sweeps it.
+        log.info("resume of {nick} on {node} not answered: {error}", {
+          nick,
+          node: owner.node,
+          error,
+        });
+      }
+    }
+    return await this.claim(nick);
+  }
+
+  /** Another node asks this one to close a ghost so that its client can resume there. */
+  async #resumeAsked(data: Uint8Array): Promise<string> {
+    const { nick, resume, identity, remoteAddr } = JSON.parse(decoder.decode(data));
+    if (typeof nick !== "string" || typeof resume !== "string") return "refused";
+    let taken: boolean;
+    try {
+      taken = this.#hub.admission.takeOverGhost(
+        { nick, resume },
+        String(remoteAddr),
+        typeof identity === "string" ? identity : undefined,
+      );
+    } catch (error) {
+      if (!(error instanceof ChatError)) throw error;
+      return "refused";
+    }
+    if (!taken) return "refused";
+    await this.node.registry.release(nick);
+    return "ok";
   }
 
   /**

@@ -364,36 +364,39 @@ export class InboundHandler {
   #admitClustered(hello: HelloMessage, identity: string | undefined): void {
     const cluster = this.#hub.cluster!;
     this.#phase = "claiming";
-    cluster.claim(hello.nick).then((claimed) => {
-      if (this.#phase !== "claiming") {
-        // The connection ended meanwhile.
-        if (claimed) cluster.release(hello.nick);
-        return;
-      }
-      if (!claimed) {
-        this.refuse("nick_taken", `Nick ${hello.nick} is already in use`);
-        return;
-      }
-      try {
-        this.session = this.#hub.admission.admit(hello, this.#transport, identity);
-      } catch (error) {
-        if (!(error instanceof ChatError)) throw error;
-        cluster.release(hello.nick);
-        this.refuse(error.code, error.message);
-        return;
-      }
-      this.#phase = "open";
-      this.#onAdmitted();
-      const held = this.#held;
-      this.#held = [];
-      for (const payload of held) this.handle(payload);
-    }, (error) => {
-      if (this.#phase !== "claiming") return;
-      const refusal = error instanceof ChatError
-        ? error
-        : new ChatError("unavailable", `Cannot reach the cluster: ${error}`);
-      this.refuse(refusal.code, refusal.message);
-    });
+    cluster.claimFor(hello.nick, hello.resume, identity, this.#transport.remoteAddr).then(
+      (claimed) => {
+        if (this.#phase !== "claiming") {
+          // The connection ended meanwhile.
+          if (claimed) cluster.release(hello.nick);
+          return;
+        }
+        if (!claimed) {
+          this.refuse("nick_taken", `Nick ${hello.nick} is already in use`);
+          return;
+        }
+        try {
+          this.session = this.#hub.admission.admit(hello, this.#transport, identity);
+        } catch (error) {
+          if (!(error instanceof ChatError)) throw error;
+          cluster.release(hello.nick);
+          this.refuse(error.code, error.message);
+          return;
+        }
+        this.#phase = "open";
+        this.#onAdmitted();
+        const held = this.#held;
+        this.#held = [];
+        for (const payload of held) this.handle(payload);
+      },
+      (error) => {
+        if (this.#phase !== "claiming") return;
+        const refusal = error instanceof ChatError
+          ? error
+          : new ChatError("unavailable", `Cannot reach the cluster: ${error}`);
+        this.refuse(refusal.code, refusal.message);
+      },
+    );
   }
 
   /** Answers a wrong secret after `delayMs`, on this connection only; the hub carries on. */

@@ -376,3 +376,43 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "cluster: a client resumes its nick on another node with its resume token, not without",
+  ignore,
+  async fn() {
+    await using nats = await startNatsServer();
+    const a = await startNode(nats, "a");
+    const b = await startNode(nats, "b");
+    try {
+      const ann = await RawClient.join(a.addr.port, "ann");
+      const welcome = ann.received[0];
+      assert(welcome.type === "welcome" && welcome.resume !== undefined);
+      await until(
+        () => b.hub.cluster!.node.registry.owner("ann") !== undefined,
+        5_000,
+        "claim seen",
+      );
+      const thief = await RawClient.open(b.addr.port);
+      await thief.send({ type: "hello", version: PROTOCOL_VERSION, nick: "ann", resume: "wrong" });
+      const refused = await thief.next(() => true);
+      assert(refused.type === "error" && refused.code === "nick_taken", JSON.stringify(refused));
+      const back = await RawClient.open(b.addr.port);
+      await back.send({
+        type: "hello",
+        version: PROTOCOL_VERSION,
+        nick: "ann",
+        resume: welcome.resume,
+      });
+      const resumed = await back.next(() => true);
+      assert(resumed.type === "welcome" && resumed.node === "b", JSON.stringify(resumed));
+      const bye = await ann.next((m) => m.type === "bye");
+      assert(bye.type === "bye" && bye.code === "replaced");
+      thief.close();
+      back.close();
+      ann.close();
+    } finally {
+      await stopAll(a, b);
+    }
+  },
+});
