@@ -41,7 +41,7 @@ import type { PresenceEvent } from "../cluster/presence_bus.ts";
 import type { StreamFollower, StreamRecord } from "../cluster/room_stream.ts";
 import type { HistoryStore } from "../storage/history_store.ts";
 import type { BanRecord } from "../storage/ban_list.ts";
-import type { SharedBan, SharedStateChange } from "../cluster/shared_state.ts";
+import type { SharedBan, SharedMute, SharedStateChange } from "../cluster/shared_state.ts";
 import { subjectToken } from "../cluster/subject_token.ts";
 import type { BanTarget, Moderation } from "./moderation.ts";
 import { ChatError } from "./chat_error.ts";
@@ -150,6 +150,8 @@ export class ClusterChat {
   #unsubscribe: (() => void)[] = [];
   #prune: ReturnType<typeof setInterval> | undefined;
   #linkWasDown = false;
+  /** Shared mutes by their key in the state bucket, to undo a removal locally. */
+  readonly #mutes = new Map<string, SharedMute>();
   /** Shared bans by their key in the state bucket, to undo a removal locally. */
   readonly #bans = new Map<string, SharedBan>();
 
@@ -491,6 +493,34 @@ export class ClusterChat {
   }
 
   /**
+   * Mutes a user connected to another node: the node holding the nick applies it.
+   *
+   * @param nick The user's nick.
+   * @param durationMs How long, in ms; `undefined` until unmuted.
+   * @param by Who muted.
+   */
+  muteElsewhere(nick: string, durationMs: number | undefined, by: string): void {
+    const ts = this.#hub.now();
+    this.node.state.addMute({
+      nick,
+      until: durationMs === undefined ? null : ts + durationMs,
+      by,
+      ts,
+    }).catch((error) => log.warn("mute not shared with the cluster: {error}", { error }));
+  }
+
+  /**
+   * Lifts the mute of a user connected to another node.
+   *
+   * @param nick The user's nick.
+   */
+  unmuteElsewhere(nick: string): void {
+    this.node.state.removeMute(nick).catch((error) =>
+      log.warn("unmute not shared with the cluster: {error}", { error })
+    );
+  }
+
+  /**
    * Shares a room's new topic with the other nodes.
    *
    * @param room The room, its topic just set.
@@ -695,7 +725,10 @@ export class ClusterChat {
       }));
       return;
     }
-    if (change.kind !== "ban") return;
+    if (change.kind === "mute") {
+      this.#muteChanged(change.key, change.value);
+      return;
+    }
     const ban = change.value;
     if (ban === undefined) {
       const gone = this.#bans.get(change.key);
@@ -711,6 +744,34 @@ export class ClusterChat {
     );
     const why = `banned by ${ban.by}${ban.reason ? `: ${ban.reason}` : ""}`;
     for (const victim of victims) this.#hub.kick(victim.nick, why, ban.by);
+  }
+
+  /** A mute set on another node for a nick: applied where its holder is connected. */
+  #muteChanged(key: string, mute: SharedMute | undefined): void {
+    if (mute === undefined) {
+      const gone = this.#mutes.get(key);
+      this.#mutes.delete(key);
+      const session = gone && this.#hub.find(gone.nick);
+      if (gone && this.#hub.moderation.unmute(gone.nick, session, gone.by) && session) {
+        session.send(encodeMessage({
+          type: "notice",
+          ts: this.#hub.now(),
+          text: `You were unmuted by ${gone.by}`,
+        }));
+      }
+      return;
+    }
+    this.#mutes.set(key, mute);
+    const session = this.#hub.find(mute.nick);
+    if (!session) return;
+    const now = this.#hub.now();
+    if (mute.until !== null && mute.until <= now) return;
+    const durationMs = mute.until === null ? undefined : mute.until - now;
+    this.#hub.moderation.mute(session, durationMs, mute.by);
+    const text = `${session.nick} was muted by ${mute.by}`;
+    for (const room of session.rooms) {
+      room.broadcast(encodeMessage({ type: "notice", ts: now, room: room.name, text }));
+    }
   }
 
   /** Another node started: repeat every local membership so it can build its view. */

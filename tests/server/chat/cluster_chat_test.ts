@@ -416,3 +416,35 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "cluster: an operator mutes and unmutes a user on another node",
+  ignore,
+  async fn() {
+    await using nats = await startNatsServer();
+    const a = await startNode(nats, "a");
+    const b = await startNode(nats, "b");
+    try {
+      const ann = await RawClient.join(a.addr.port, "ann");
+      const bob = await RawClient.join(b.addr.port, "bob");
+      await until(() => a.hub.cluster!.node.registry.owner("bob") !== undefined, 5_000, "bob seen");
+      await ann.next(answerTo(await ann.command("op", "op-pw")));
+      const mute = await ann.command("mute", "bob");
+      const muted = await ann.next(answerTo(mute));
+      assert(muted.type === "ack", JSON.stringify(muted));
+      await bob.next((m) => m.type === "notice" && /muted by ann/.test(m.text));
+      const said = await bob.say("let me speak");
+      const refused = await bob.next(answerTo(said));
+      assert(refused.type === "error" && refused.code === "muted", JSON.stringify(refused));
+      await ann.next(answerTo(await ann.command("unmute", "bob")));
+      await bob.next((m) => m.type === "notice" && /unmuted by ann/.test(m.text));
+      const again = await bob.say("thanks");
+      const ack = await bob.next(answerTo(again));
+      assert(ack.type === "ack", JSON.stringify(ack));
+      ann.close();
+      bob.close();
+    } finally {
+      await stopAll(a, b);
+    }
+  },
+});
