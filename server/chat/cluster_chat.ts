@@ -255,6 +255,19 @@ export class ClusterChat {
       },
     });
     this.#unsubscribe.push(() => resume.unsubscribe());
+    const kicks = link.connection.subscribe(`${link.name}.kick.${link.nodeId}`, {
+      callback: (error, message) => {
+        if (error !== null) return;
+        try {
+          const { nick, reason, by } = JSON.parse(decoder.decode(message.data));
+          this.#hub.kick(String(nick), String(reason), String(by));
+        } catch (cause) {
+          if (!(cause instanceof SyntaxError)) throw cause;
+          log.warn("dropped a malformed kick request: {cause}", { cause });
+        }
+      },
+    });
+    this.#unsubscribe.push(() => kicks.unsubscribe());
     link.connection.publish(syncSubject, encoder.encode(link.nodeId));
     this.#prune = setInterval(() => this.#pruneRemote(), this.#options.pruneIntervalMs ?? 1000);
   }
@@ -490,6 +503,26 @@ export class ClusterChat {
       ? state.addBan(change.ban)
       : state.removeBan(change.removed.kind, change.removed.value);
     done.catch((error) => log.warn("ban not shared with the cluster: {error}", { error }));
+  }
+
+  /**
+   * Disconnects a user connected to another node (an operator's `/kick`).
+   *
+   * @param nick The user's nick.
+   * @param reason Why.
+   * @param by Who kicked.
+   */
+  kickElsewhere(nick: string, reason: string, by: string): void {
+    const owner = this.node.registry.owner(nick);
+    if (owner === undefined || owner.node === this.nodeId) return;
+    try {
+      this.node.link.connection.publish(
+        `${this.node.link.name}.kick.${owner.node}`,
+        encoder.encode(JSON.stringify({ nick, reason, by })),
+      );
+    } catch (error) {
+      throw new ChatError("unavailable", `Cannot reach the cluster: ${error}`);
+    }
   }
 
   /**

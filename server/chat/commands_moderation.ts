@@ -78,7 +78,11 @@ export function moderate(
   switch (verb) {
     case "kick": {
       if (!chat.kick(target, rest ?? "", by)) {
-        throw new ChatError("no_such_nick", `No user is called ${shown}`);
+        // On another node of the cluster: that node disconnects them.
+        if (!chat.cluster?.heldElsewhere(target)) {
+          throw new ChatError("no_such_nick", `No user is called ${shown}`);
+        }
+        chat.cluster.kickElsewhere(target, rest ?? "", by);
       }
       return `Kicked ${shown}`;
     }

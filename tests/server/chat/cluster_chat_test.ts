@@ -418,7 +418,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "cluster: an operator mutes and unmutes a user on another node",
+  name: "cluster: an operator mutes, unmutes and kicks a user on another node",
   ignore,
   async fn() {
     await using nats = await startNatsServer();
@@ -441,6 +441,12 @@ Deno.test({
       const again = await bob.say("thanks");
       const ack = await bob.next(answerTo(again));
       assert(ack.type === "ack", JSON.stringify(ack));
+      const kick = await ann.command("kick", "bob enough");
+      const kicked = await ann.next(answerTo(kick));
+      assert(kicked.type === "ack", JSON.stringify(kicked));
+      assert(await bob.waitClosed(5_000), "bob was disconnected on node b");
+      const left = await ann.next((m) => m.type === "leave" && m.nick === "bob");
+      assert(left.type === "leave" && left.code === "kicked", JSON.stringify(left));
       ann.close();
       bob.close();
     } finally {
