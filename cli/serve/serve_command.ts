@@ -44,7 +44,7 @@ defaults. The password is never a
 plain argument: use PARLEY_PASSWORD, --password-file or --password-prompt.
 The NATS password is never a plain argument either: PARLEY_CLUSTER_PASSWORD or
 --cluster-password-file. With --cluster, history lives in the cluster's
-JetStream stream (each node keeps an in-memory index of it; --data is not used).
+JetStream stream; each node indexes it in memory, or in its own --data file.
 Prints "parley listening on HOST:PORT" once ready (then, with --http,
 "parley web on http://HOST:PORT/", and with --cluster "parley cluster NAME node ID").
 SIGINT/SIGTERM or the
@@ -75,10 +75,9 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
       web: { port: config.http, allowedOrigins: config["web-origin"] ?? [] },
     }),
     // History: without --data, parley.db sits beside the log file. A cluster node
-    // indexes the cluster's stream in memory instead.
-    dataFile: config.cluster !== undefined
-      ? ":memory:"
-      : config.data ?? join(dirname(config["log-file"]), "parley.db"),
+    // indexes the cluster's stream: in memory unless --data names its own file.
+    dataFile: config.data ??
+      (config.cluster !== undefined ? ":memory:" : join(dirname(config["log-file"]), "parley.db")),
     historyReplay: config.history,
     retainDays: config["retain-days"],
     retainMessages: config["retain-messages"],
@@ -114,19 +113,14 @@ export type ClusterStartOptions = ClusterOptions & {
  * @param config Resolved options.
  * @param env Environment lookup (for `PARLEY_CLUSTER_PASSWORD`).
  * @returns The options for `startClusterNode`, or `undefined` without `--cluster`.
- * @throws {TypeError} For a bad server list, name or node id, `--data` given
- *   with `--cluster`, or an unreadable password file.
+ * @throws {TypeError} For a bad server list, name or node id, or an
+ *   unreadable password file.
  */
 export function toClusterOptions(
   config: ServeConfig,
   env: (name: string) => string | undefined,
 ): ClusterStartOptions | undefined {
   if (config.cluster === undefined) return undefined;
-  if (config.data !== undefined) {
-    throw new TypeError(
-      "--data cannot be used with --cluster: history lives in the cluster's JetStream stream",
-    );
-  }
   const password = config["cluster-password-file"] !== undefined
     ? readSecretFile(config["cluster-password-file"])
     : env("PARLEY_CLUSTER_PASSWORD") || undefined;

@@ -40,6 +40,7 @@ import type { LinkState } from "../cluster/nats_link.ts";
 import type { PresenceEvent } from "../cluster/presence_bus.ts";
 import type { StreamFollower, StreamRecord } from "../cluster/room_stream.ts";
 import type { HistoryStore } from "../storage/history_store.ts";
+import { openStreamIndex } from "../storage/stream_index.ts";
 import type { BanRecord } from "../storage/ban_list.ts";
 import type { SharedBan, SharedMute, SharedStateChange } from "../cluster/shared_state.ts";
 import { subjectToken } from "../cluster/subject_token.ts";
@@ -182,22 +183,28 @@ export class ClusterChat {
   }
 
   /**
-   * Follows the stream from its start into the local index, waits until it
+   * Follows the stream into the local index (from its start, or after what a
+   * history file already holds; see `openStreamIndex`), waits until it
    * has caught up with the stream's end, then listens to presence and the
    * link state and asks the other nodes for their members.
    *
+   * @throws {HistoryStoreError} When the history file belongs to a single
+   *   server or another cluster.
    * @throws {Error} When the stream cannot be read or catching up takes
    *   longer than `catchUpTimeoutMs`.
    */
   async start(): Promise<void> {
     const { stream, presence, link, registry } = this.node;
     const target = await stream.lastSeq();
+    // A history file keeps what it indexed: read on after it.
+    const after = openStreamIndex(this.#hub.history, link.name, target);
+    this.#delivered = after;
     const caughtUp = Promise.withResolvers<void>();
-    if (target === 0) caughtUp.resolve();
+    if (target <= after) caughtUp.resolve();
     this.#follower = stream.follow((record) => {
       this.#deliver(record);
       if (record.seq >= target) caughtUp.resolve();
-    }, { afterSeq: 0 });
+    }, { afterSeq: after });
     const timeoutMs = this.#options.catchUpTimeoutMs ?? 30_000;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {

@@ -53,14 +53,13 @@ Deno.test("serve --cluster exits with the cluster code when NATS is unreachable"
   }
 });
 
-Deno.test("serve --cluster refuses --data and a bad server list as usage errors", async () => {
+Deno.test("serve --cluster refuses a bad server list or cluster name as usage errors", async () => {
   for (
-    const args of [["--cluster", "http://x:1"], [
-      "--cluster",
-      "nats://127.0.0.1:1",
-      "--data",
-      "x.db",
-    ]]
+    const args of [
+      ["--cluster", "http://x:1"],
+      ["--cluster", "nats://127.0.0.1:1", "--cluster-name", "a.b"],
+      ["--cluster", "nats://127.0.0.1:1", "--cluster-node", "no spaces"],
+    ]
   ) {
     const output = await new Deno.Command(Deno.execPath(), {
       args: ["run", ...SERVE_PERMISSIONS, MAIN, "serve", "--port", "0", ...args],

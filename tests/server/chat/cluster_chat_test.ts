@@ -23,7 +23,7 @@ if (ignore) console.log("cluster_chat_test: nats-server is not installed; skippi
 async function startNode(
   nats: NatsServer,
   nodeId: string,
-  options: { name?: string; heartbeatMs?: number } = {},
+  options: { name?: string; heartbeatMs?: number; dataFile?: string } = {},
 ): Promise<ParleyServer> {
   const cluster = await startClusterNode({
     servers: [nats.url],
@@ -32,7 +32,13 @@ async function startNode(
     heartbeatMs: options.heartbeatMs ?? 300,
     publishTimeoutMs: 2_000,
   });
-  return await startServer({ hostname: "127.0.0.1", port: 0, cluster, adminPassword: "op-pw" });
+  return await startServer({
+    hostname: "127.0.0.1",
+    port: 0,
+    cluster,
+    adminPassword: "op-pw",
+    dataFile: options.dataFile,
+  });
 }
 
 async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -451,6 +457,48 @@ Deno.test({
       bob.close();
     } finally {
       await stopAll(a, b);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "cluster: a node's history file indexes the stream, reads on after a restart, and searches it all",
+  ignore,
+  async fn() {
+    await using nats = await startNatsServer();
+    const dir = await Deno.makeTempDir({ prefix: "parley-index-" });
+    const b = await startNode(nats, "b");
+    try {
+      let a = await startNode(nats, "a", { dataFile: `${dir}/a.db` });
+      const bob = await RawClient.join(b.addr.port, "bob");
+      for (let i = 0; i < 3; i++) await bob.next(answerTo(await bob.say(`before ${i}`)));
+      await until(() => a.hub.cluster!.delivered >= 3, 5_000, "a indexed 3");
+      await a.close("restart");
+      for (let i = 0; i < 3; i++) await bob.next(answerTo(await bob.say(`while away ${i}`)));
+      a = await startNode(nats, "a", { dataFile: `${dir}/a.db` });
+      try {
+        const ann = await RawClient.join(a.addr.port, "ann");
+        await until(
+          () => ann.received.filter((m) => m.type === "msg" && m.history).length === 6,
+          5_000,
+          "6 replayed lines",
+        );
+        const replayed = ann.received.flatMap((m) => m.type === "msg" && m.history ? [m.id] : []);
+        assertEqual(new Set(replayed).size, 6, "no line indexed twice");
+        assertEqual(replayed, [...replayed].sort((x, y) => x - y));
+        const s = await ann.command("search", "away");
+        const hits = await ann.next((m) => m.type === "search" && m.ref === s);
+        assert(hits.type === "search");
+        assertEqual(hits.results.length, 3);
+        ann.close();
+      } finally {
+        await a.close("test over");
+      }
+      bob.close();
+    } finally {
+      await b.close("test over");
+      await Deno.remove(dir, { recursive: true });
     }
   },
 });
