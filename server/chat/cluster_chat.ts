@@ -235,6 +235,12 @@ export class ClusterChat {
       this.#bans.set(banKey(ban.kind, ban.value), ban);
       this.#hub.history.addBan(ban);
     }
+    // A history file may hold bans lifted while this node was away.
+    for (const ban of this.#hub.history.bans(now)) {
+      if (!this.#bans.has(banKey(ban.kind, ban.value))) {
+        this.#hub.history.removeBan(ban.kind, ban.value);
+      }
+    }
     this.#unsubscribe.push(state.onChange((change) => this.#stateChanged(change)));
     this.#unsubscribe.push(presence.subscribe((event) => this.#presence(event)));
     const syncSubject = `${link.name}.rostersync`;
