@@ -35,6 +35,7 @@ import {
 } from "../../protocol/messages.ts";
 import { nameKey } from "../../protocol/names.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
+import { nickSkeleton } from "../guards/confusable_skeleton.ts";
 import type { ClusterNode } from "../cluster/cluster_node.ts";
 import type { LinkState } from "../cluster/nats_link.ts";
 import type { PresenceEvent } from "../cluster/presence_bus.ts";
@@ -90,6 +91,8 @@ export interface ClusterChatHub {
   room(name: string): Room<Session> | undefined;
   /** Finds a local session by nick. */
   find(nick: string): Session | undefined;
+  /** Finds the local session holding a nick or a look-alike of it. */
+  findLike(nick: string): Session | undefined;
   /** Local sessions. */
   sessions(): IterableIterator<Session>;
   /** The local store the stream is indexed into. */
@@ -295,7 +298,8 @@ export class ClusterChat {
   }
 
   /**
-   * Claims a nick cluster-wide for a local session about to take it.
+   * Claims a nick cluster-wide for a local session about to take it, and its
+   * look-alike key (see `nickSkeleton`).
    *
    * @param nick The nick.
    * @returns `false` when another node holds it.
@@ -303,8 +307,13 @@ export class ClusterChat {
    */
   async claim(nick: string): Promise<boolean> {
     this.#checkLink();
+    const { registry } = this.node;
     try {
-      return await this.node.registry.claim(nick);
+      if (!(await registry.claim(nick))) return false;
+      // Look-alikes (same skeleton) are one nick cluster-wide, as on one server.
+      if (await registry.claim(lookAlikeKey(nick))) return true;
+      this.release(nick);
+      return false;
     } catch (error) {
       throw new ChatError("unavailable", `Cannot check the nick with the cluster: ${error}`);
     }
@@ -366,6 +375,7 @@ export class ClusterChat {
     }
     if (!taken) return "refused";
     await this.node.registry.release(nick);
+    if (!this.#hub.findLike(nick)) await this.node.registry.release(lookAlikeKey(nick));
     return "ok";
   }
 
@@ -375,10 +385,11 @@ export class ClusterChat {
    * @param nick The nick.
    */
   release(nick: string): void {
-    if (this.#hub.find(nick)) return;
-    this.node.registry.release(nick).catch((error) => {
+    const { registry } = this.node;
+    const failed = (error: unknown) =>
       log.warn("cluster nick release of {nick} failed (retried): {error}", { nick, error });
-    });
+    if (!this.#hub.find(nick)) registry.release(nick).catch(failed);
+    if (!this.#hub.findLike(nick)) registry.release(lookAlikeKey(nick)).catch(failed);
   }
 
   /**
@@ -877,4 +888,12 @@ export class ClusterChat {
 /** A ban's key in the state bucket (as `SharedState` writes it). */
 function banKey(kind: SharedBan["kind"], value: string): string {
   return `ban.${kind}.${subjectToken(kind === "nick" ? nameKey(value) : value)}`;
+}
+
+/**
+ * The registry key that makes look-alike nicks one nick: the skeleton, after
+ * `@`, which no nick starts with.
+ */
+function lookAlikeKey(nick: string): string {
+  return `@${nickSkeleton(nick)}`;
 }

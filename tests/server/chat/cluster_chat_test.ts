@@ -143,6 +143,15 @@ Deno.test({
       await dup.send({ type: "hello", version: PROTOCOL_VERSION, nick: "ANN" });
       const refused = await dup.next(() => true);
       assert(refused.type === "error" && refused.code === "nick_taken", JSON.stringify(refused));
+      // A look-alike (Cyrillic "а") is the same nick, as on one server.
+      const alike = await RawClient.open(b.addr.port);
+      await alike.send({ type: "hello", version: PROTOCOL_VERSION, nick: "\u0430nn" });
+      const refusedAlike = await alike.next(() => true);
+      assert(
+        refusedAlike.type === "error" && refusedAlike.code === "nick_taken",
+        JSON.stringify(refusedAlike),
+      );
+      alike.close();
       // Race: ten clients per node want the same nick at once; exactly one gets it.
       const racers = await Promise.all(
         Array.from({ length: 20 }, (_, i) => RawClient.open((i % 2 ? a : b).addr.port)),
