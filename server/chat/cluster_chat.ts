@@ -41,6 +41,9 @@ import type { LinkState } from "../cluster/nats_link.ts";
 import type { PresenceEvent } from "../cluster/presence_bus.ts";
 import type { StreamFollower, StreamRecord } from "../cluster/room_stream.ts";
 import type { HistoryStore } from "../storage/history_store.ts";
+import type { MediaInfo } from "../storage/media_archive.ts";
+import type { MediaStore } from "../media/media_store.ts";
+import { MediaBucket } from "../cluster/media_bucket.ts";
 import { openStreamIndex } from "../storage/stream_index.ts";
 import type { BanRecord } from "../storage/ban_list.ts";
 import type { SharedBan, SharedMute, SharedStateChange } from "../cluster/shared_state.ts";
@@ -54,10 +57,10 @@ const log = getLogger(["parley", "server"]);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** A room line or private message as stored in the stream. */
+/** A room line, private message or recording's notice as stored in the stream. */
 interface LinePayload {
-  /** `msg`, `action` or `pm`. */
-  k: "msg" | "action" | "pm";
+  /** `msg`, `action`, `pm` or `media`. */
+  k: "msg" | "action" | "pm" | "media";
   /** Room name (room lines). */
   room?: string;
   /** Recipient nick (private messages). */
@@ -72,6 +75,8 @@ interface LinePayload {
   echo?: boolean;
   /** The sender's party (private messages), for `/search`. */
   fp?: string;
+  /** A recording's notice (`media`): its fields but `id`, `ts`, `room`, `from`. */
+  media?: Omit<MediaInfo, "id" | "ts" | "room" | "from">;
 }
 
 /** A member connected to another node. */
@@ -97,6 +102,8 @@ export interface ClusterChatHub {
   sessions(): IterableIterator<Session>;
   /** The local store the stream is indexed into. */
   readonly history: HistoryStore;
+  /** Recordings: notices remembered here, bytes in the cluster's bucket. */
+  readonly media: MediaStore;
   /** Sends a notice to every local user. */
   announce(text: string): void;
   /** Operators and bans. */
@@ -150,6 +157,7 @@ export class ClusterChat {
   /** Remote members by room key, then nick key. */
   readonly #remote = new Map<string, Map<string, RemoteMember>>();
   #follower: StreamFollower | undefined;
+  #media: MediaBucket | undefined;
   #delivered = 0;
   #unsubscribe: (() => void)[] = [];
   #prune: ReturnType<typeof setInterval> | undefined;
@@ -198,6 +206,7 @@ export class ClusterChat {
    */
   async start(): Promise<void> {
     const { stream, presence, link, registry } = this.node;
+    this.#media = await MediaBucket.open(link);
     const target = await stream.lastSeq();
     // A history file keeps what it indexed: read on after it.
     const after = openStreamIndex(this.#hub.history, link.name, target);
@@ -423,6 +432,90 @@ export class ClusterChat {
       }),
       ts,
     );
+  }
+
+  /**
+   * Stores a recording in the cluster's media bucket, then publishes its
+   * notice to the room's stream. Resolves with `[id, ts]` once both are
+   * stored; every node announces it from the stream.
+   *
+   * @param session The sender.
+   * @param room The room.
+   * @param recording The checked recording and its token.
+   * @throws {ChatError} `unavailable` as for {@linkcode publishLine}.
+   */
+  publishMedia(
+    session: Session,
+    room: Room<Session>,
+    recording: Omit<MediaInfo, "id" | "ts" | "room" | "from" | "bytes"> & { data: Uint8Array },
+  ): Promise<[number, number]> {
+    this.#checkLink();
+    const ts = this.#hub.now();
+    const { data, ...fields } = recording;
+    const payload: LinePayload = {
+      k: "media",
+      room: room.name,
+      from: session.nick,
+      text: "",
+      ts,
+      sid: session.id,
+      media: { ...fields, bytes: data.length },
+    };
+    const media = this.#media!;
+    return this.#publish(
+      (async () => {
+        await media.put(recording.token, data);
+        return await this.node.stream.publish(
+          nameKey(room.name),
+          encoder.encode(JSON.stringify(payload)),
+          { msgId: crypto.randomUUID() },
+        );
+      })(),
+      ts,
+    );
+  }
+
+  /**
+   * Sends a member a recording from the cluster's bucket (`fetch_media`);
+   * the caller checked the member may have it.
+   *
+   * @param session Who asked.
+   * @param info The recording's notice fields.
+   * @param ref The request's `ref`.
+   */
+  fetchMedia(session: Session, info: MediaInfo, ref: number): void {
+    this.#media!.get(info.token).then((data) => {
+      if (session.gone) return;
+      session.send(encodeMessage(
+        data === undefined
+          ? {
+            type: "error",
+            code: "no_such_media",
+            message: "That voice or video message is no longer kept",
+            ref,
+          }
+          : {
+            type: "media_data",
+            ref,
+            id: info.id,
+            token: info.token,
+            kind: info.kind,
+            mime: info.mime,
+            durationMs: info.durationMs,
+            data: data.toBase64(),
+          },
+      ));
+    }, (error) => {
+      if (session.gone) return;
+      session.send(encodeMessage({
+        type: "error",
+        code: "unavailable",
+        message: `Cannot read the recording from the cluster: ${
+          error instanceof Error ? error.message : error
+        }`,
+        ref,
+      }));
+    });
   }
 
   /**
@@ -690,6 +783,19 @@ export class ClusterChat {
       return;
     }
     const roomName = payload.room ?? "";
+    if (payload.k === "media") {
+      if (payload.media === undefined) return;
+      const info: MediaInfo = { ...payload.media, id, ts, room: roomName, from };
+      this.#hub.media.remember(info);
+      const room = this.#hub.room(roomName);
+      if (!room) return;
+      const sender = own ? this.#hub.find(from) : undefined;
+      room.broadcast(
+        encodeMessage({ type: "media", ...info, room: room.name }),
+        sender?.id === payload.sid ? sender : undefined,
+      );
+      return;
+    }
     this.#hub.history.append({ id, ts, kind: payload.k, room: roomName, from, text });
     const room = this.#hub.room(roomName);
     if (!room) return;

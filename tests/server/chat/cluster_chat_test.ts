@@ -511,3 +511,60 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "cluster: a recording is announced on every node, fetched from any, and replayed in order",
+  ignore,
+  async fn() {
+    const recording = await Deno.readFile(
+      new URL("../../fixtures/media/chromium_voice_2s.webm", import.meta.url),
+    );
+    await using nats = await startNatsServer();
+    const a = await startNode(nats, "a");
+    const b = await startNode(nats, "b");
+    try {
+      const ann = await RawClient.join(a.addr.port, "ann");
+      const bob = await RawClient.join(b.addr.port, "bob");
+      await ann.next(answerTo(await ann.say("before")));
+      const ref = ann.ref();
+      await ann.send({
+        type: "media",
+        ref,
+        room: "#lobby",
+        kind: "voice",
+        mime: "audio/webm;codecs=opus",
+        durationMs: 1980,
+        data: recording.toBase64(),
+      });
+      const ack = await ann.next(answerTo(ref));
+      assert(ack.type === "ack" && ack.id > 0, JSON.stringify(ack));
+      await ann.next(answerTo(await ann.say("after")));
+      const notice = await bob.next((m) => m.type === "media");
+      assert(notice.type === "media" && notice.id === ack.id && notice.from === "ann");
+      assertEqual(notice.bytes, recording.length);
+      assert(!ann.received.some((m) => m.type === "media"), "the sender gets the ack only");
+      const fetchRef = bob.ref();
+      await bob.send({ type: "fetch_media", ref: fetchRef, token: notice.token });
+      const data = await bob.next((m) => m.type === "media_data" && m.ref === fetchRef);
+      assert(data.type === "media_data");
+      assertEqual(Uint8Array.fromBase64(data.data), recording);
+      // A node started later replays it between the lines around it.
+      const c = await startNode(nats, "c");
+      try {
+        const cat = await RawClient.join(c.addr.port, "cat");
+        await cat.next((m) => m.type === "msg" && m.text === "after");
+        const order = cat.received
+          .filter((m) => (m.type === "msg" || m.type === "media") && m.history)
+          .map((m) => m.type === "msg" ? m.text : "[voice]");
+        assertEqual(order, ["before", "[voice]", "after"]);
+        cat.close();
+      } finally {
+        await c.close("test over");
+      }
+      ann.close();
+      bob.close();
+    } finally {
+      await stopAll(a, b);
+    }
+  },
+});
