@@ -568,3 +568,23 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "cluster: /mode +i is refused, since other nodes would let anyone in",
+  ignore,
+  async fn() {
+    await using nats = await startNatsServer();
+    const a = await startNode(nats, "a");
+    try {
+      const ann = await RawClient.join(a.addr.port, "ann");
+      await ann.next(answerTo(await ann.command("join", "#secret")));
+      const ref = await ann.command("mode", "+i", "#secret");
+      const refused = await ann.next(answerTo(ref));
+      assert(refused.type === "error" && refused.code === "forbidden", JSON.stringify(refused));
+      assert(!a.hub.access.isPrivate("#secret"));
+      ann.close();
+    } finally {
+      await a.close("test over");
+    }
+  },
+});
