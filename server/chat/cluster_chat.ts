@@ -134,6 +134,12 @@ export interface ClusterChatOptions {
    * @default {1000}
    */
   pruneIntervalMs?: number;
+  /**
+   * Longest time a publish is retried (same message id, stored at most
+   * once) before the sender gets `unavailable`, in ms.
+   * @default {10000}
+   */
+  retryBudgetMs?: number;
 }
 
 /** A remote member younger than this is not pruned (the registry mirror may lag), in ms. */
@@ -426,10 +432,10 @@ export class ClusterChat {
       sid: session.id,
     };
     if (echo) payload.echo = true;
+    const bytes = encoder.encode(JSON.stringify(payload));
+    const msgId = crypto.randomUUID();
     return this.#publish(
-      this.node.stream.publish(nameKey(room.name), encoder.encode(JSON.stringify(payload)), {
-        msgId: crypto.randomUUID(),
-      }),
+      () => this.node.stream.publish(nameKey(room.name), bytes, { msgId }),
       ts,
     );
   }
@@ -462,17 +468,14 @@ export class ClusterChat {
       media: { ...fields, bytes: data.length },
     };
     const media = this.#media!;
-    return this.#publish(
-      (async () => {
-        await media.put(recording.token, data);
-        return await this.node.stream.publish(
-          nameKey(room.name),
-          encoder.encode(JSON.stringify(payload)),
-          { msgId: crypto.randomUUID() },
-        );
-      })(),
-      ts,
-    );
+    const bytes = encoder.encode(JSON.stringify(payload));
+    const msgId = crypto.randomUUID();
+    let stored = false;
+    return this.#publish(async () => {
+      if (!stored) await media.put(recording.token, data);
+      stored = true;
+      return await this.node.stream.publish(nameKey(room.name), bytes, { msgId });
+    }, ts);
   }
 
   /**
@@ -541,12 +544,10 @@ export class ClusterChat {
       sid: session.id,
       fp: session.party,
     };
+    const bytes = encoder.encode(JSON.stringify(payload));
+    const msgId = crypto.randomUUID();
     return this.#publish(
-      this.node.stream.publishPrivate(
-        nameKey(nick),
-        encoder.encode(JSON.stringify(payload)),
-        { msgId: crypto.randomUUID() },
-      ),
+      () => this.node.stream.publishPrivate(nameKey(nick), bytes, { msgId }),
       ts,
     );
   }
@@ -727,16 +728,27 @@ export class ClusterChat {
     }
   }
 
-  async #publish(stored: Promise<number>, ts: number): Promise<[number, number]> {
-    try {
-      return [await stored, ts];
-    } catch (error) {
-      throw new ChatError(
-        "unavailable",
-        `The cluster did not confirm storage (${
-          error instanceof Error ? error.message : error
-        }); the message may not have been sent`,
-      );
+  /**
+   * Runs a publish until the stream acknowledges it, retrying (with the same
+   * message id, so the stream stores it at most once) for up to
+   * `retryBudgetMs` while a failover or reconnect is under way.
+   */
+  async #publish(attempt: () => Promise<number>, ts: number): Promise<[number, number]> {
+    const deadline = Date.now() + (this.#options.retryBudgetMs ?? 10_000);
+    for (;;) {
+      try {
+        return [await attempt(), ts];
+      } catch (error) {
+        if (Date.now() >= deadline || this.node.link.state === "closed") {
+          throw new ChatError(
+            "unavailable",
+            `The cluster did not confirm storage (${
+              error instanceof Error ? error.message : error
+            }); the message may not have been sent`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
     }
   }
 
