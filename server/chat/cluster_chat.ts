@@ -30,6 +30,7 @@ import {
   type ChatMessage,
   encodeMessage,
   type LeaveCode,
+  type RoomInfo,
   type ServerMessage,
   type UserInfo,
 } from "../../protocol/messages.ts";
@@ -702,14 +703,24 @@ export class ClusterChat {
     return this.#remote.get(nameKey(room))?.size ?? 0;
   }
 
-  /** Names of rooms with members on other nodes. */
-  remoteRooms(): string[] {
-    const names: string[] = [];
+  /**
+   * Rooms that have members on other nodes only (for `/rooms`).
+   *
+   * @returns Each room's name, member count and topic.
+   */
+  remoteOnlyRooms(): RoomInfo[] {
+    const rooms: RoomInfo[] = [];
     for (const members of this.#remote.values()) {
       const first = members.values().next();
-      if (!first.done) names.push(first.value.room);
+      if (first.done || this.#hub.room(first.value.room)) continue;
+      const name = first.value.room;
+      rooms.push({
+        name,
+        members: members.size,
+        topic: this.node.state.topic(name)?.topic ?? "",
+      });
     }
-    return names;
+    return rooms;
   }
 
   /** Whether a nick is held on another node (as the local mirror sees it). */

@@ -234,6 +234,8 @@ Deno.test({
         const rooms = await ann.next((m) => m.type === "rooms" && m.ref === roomsRef);
         assert(rooms.type === "rooms");
         assertEqual(rooms.rooms.find((r) => r.name === "#lobby")?.members, 3);
+        // #side has members on nodes b and c only: ann on a still sees it listed.
+        assertEqual(rooms.rooms.find((r) => r.name === "#side")?.members, 2);
         cat.close();
         await ann.next((m) => m.type === "leave" && m.nick === "cat");
         await bob.next((m) => m.type === "leave" && m.nick === "cat" && m.room === "#side");
