@@ -47,7 +47,13 @@ import type { MediaStore } from "../media/media_store.ts";
 import { MediaBucket } from "../cluster/media_bucket.ts";
 import { openStreamIndex } from "../storage/stream_index.ts";
 import type { BanRecord } from "../storage/ban_list.ts";
-import type { SharedBan, SharedMute, SharedStateChange } from "../cluster/shared_state.ts";
+import type {
+  SharedBan,
+  SharedMute,
+  SharedRegistration,
+  SharedStateChange,
+} from "../cluster/shared_state.ts";
+import type { NickOwnershipChange } from "./nick_ownership.ts";
 import { subjectToken } from "../cluster/subject_token.ts";
 import type { BanTarget, Moderation } from "./moderation.ts";
 import { ChatError } from "./chat_error.ts";
@@ -171,6 +177,8 @@ export class ClusterChat {
   #linkWasDown = false;
   /** Shared mutes by their key in the state bucket, to undo a removal locally. */
   readonly #mutes = new Map<string, SharedMute>();
+  /** Shared nick registrations by their key in the state bucket, to undo a removal locally. */
+  readonly #registrations = new Map<string, SharedRegistration>();
   /** Shared bans by their key in the state bucket, to undo a removal locally. */
   readonly #bans = new Map<string, SharedBan>();
 
@@ -258,6 +266,10 @@ export class ClusterChat {
       if (!this.#bans.has(banKey(ban.kind, ban.value))) {
         this.#hub.history.removeBan(ban.kind, ban.value);
       }
+    }
+    for (const registration of state.registrations()) {
+      const key = `reg.${subjectToken(registration.skeleton)}`;
+      this.#stateChanged({ kind: "registration", key, value: registration });
     }
     this.#unsubscribe.push(state.onChange((change) => this.#stateChanged(change)));
     this.#unsubscribe.push(presence.subscribe((event) => this.#presence(event)));
@@ -672,6 +684,21 @@ export class ClusterChat {
   }
 
   /**
+   * Shares a nick registration made or lifted on this node with the others.
+   *
+   * @param change What `NickOwnership` did.
+   */
+  registrationChanged(change: NickOwnershipChange): void {
+    const { state } = this.node;
+    const done = "registered" in change
+      ? state.addRegistration(change.registered)
+      : state.removeRegistration(change.unregistered);
+    done.catch((error) =>
+      log.warn("nick registration not shared with the cluster: {error}", { error })
+    );
+  }
+
+  /**
    * Shares a room's new topic with the other nodes.
    *
    * @param room The room, its topic just set.
@@ -912,6 +939,24 @@ export class ClusterChat {
     }
     if (change.kind === "mute") {
       this.#muteChanged(change.key, change.value);
+      return;
+    }
+    if (change.kind === "registration") {
+      const nicks = this.#hub.history.nicks;
+      const registration = change.value;
+      if (registration === undefined) {
+        const gone = this.#registrations.get(change.key);
+        this.#registrations.delete(change.key);
+        if (gone) nicks.unregister(gone.skeleton, gone.identity);
+        return;
+      }
+      this.#registrations.set(change.key, registration);
+      nicks.register(
+        registration.skeleton,
+        registration.nick,
+        registration.identity,
+        registration.ts,
+      );
       return;
     }
     const ban = change.value;

@@ -152,7 +152,11 @@ export class Hub implements ChatOperations {
       now: this.#now,
       onBanChange: cluster && ((change) => cluster.banChanged(change)),
     });
-    this.nicks = new NickOwnership(this.history.nicks, this.#now);
+    this.nicks = new NickOwnership(
+      this.history.nicks,
+      this.#now,
+      cluster && ((change) => cluster.registrationChanged(change)),
+    );
     this.access = new RoomAccess(this.history.roomAccess, this.#now);
     this.#rooms = new RoomDirectory({
       now: this.#now,

@@ -15,6 +15,7 @@ import {
   startNatsServer,
 } from "../../_helpers/nats_server.ts";
 import { RawClient } from "../../_helpers/raw_client.ts";
+import { joinWithKey, makeIdentity } from "../../_helpers/identity_client.ts";
 
 const ignore = !natsServerAvailable;
 if (ignore) console.log("cluster_chat_test: nats-server is not installed; skipping the NATS tests");
@@ -587,6 +588,41 @@ Deno.test({
       ann.close();
     } finally {
       await a.close("test over");
+    }
+  },
+});
+
+Deno.test({
+  name: "cluster: a nick registered on one node is refused to other keys on every node",
+  ignore,
+  async fn() {
+    await using nats = await startNatsServer();
+    const a = await startNode(nats, "a");
+    const b = await startNode(nats, "b");
+    try {
+      const owner = await makeIdentity();
+      const alice = await joinWithKey(a.addr.port, "alice", owner);
+      const ref = await alice.command("register");
+      const registered = await alice.next(answerTo(ref));
+      assert(registered.type === "ack", JSON.stringify(registered));
+      alice.close();
+      await until(() => b.hub.nicks.find("alice") !== undefined, 5_000, "registration on b");
+      await until(() => b.hub.cluster!.node.registry.owner("alice") === undefined, 5_000, "freed");
+      const intruder = await RawClient.open(b.addr.port);
+      await intruder.send({ type: "hello", version: PROTOCOL_VERSION, nick: "Alice" });
+      const refused = await intruder.next(() => true);
+      assert(
+        refused.type === "error" && refused.code === "nick_registered",
+        JSON.stringify(refused),
+      );
+      intruder.close();
+      // The owner gets in on the other node, and unregistering frees it everywhere.
+      const back = await joinWithKey(b.addr.port, "alice", owner);
+      await back.next(answerTo(await back.command("unregister")));
+      await until(() => a.hub.nicks.find("alice") === undefined, 5_000, "unregistered on a");
+      back.close();
+    } finally {
+      await stopAll(a, b);
     }
   },
 });
