@@ -8,7 +8,7 @@
  * @module
  */
 
-import { StorageType } from "npm:@nats-io/jetstream@3.4.0";
+import { JetStreamApiError, jetstreamManager, StorageType } from "npm:@nats-io/jetstream@3.4.0";
 import { type ObjectStore, Objm } from "npm:@nats-io/obj@3.4.0";
 import type { NatsLink } from "./nats_link.ts";
 
@@ -30,19 +30,29 @@ export class MediaBucket {
   }
 
   /**
-   * Opens (or creates) the bucket.
+   * Opens (or creates) the bucket. Recordings are kept as long as the
+   * message stream keeps messages (its maximum age), unless `maxAgeMs` says.
    *
    * @param link A connected link; its `replicas` sets the bucket's.
-   * @param options `maxAgeMs`: drop recordings older than this, in ms (0 or
-   *   absent keeps them).
+   * @param options `maxAgeMs`: drop recordings older than this, in ms (0 keeps them).
    * @returns The bucket.
    * @throws {Error} When JetStream refuses or does not answer.
    */
   static async open(link: NatsLink, options: { maxAgeMs?: number } = {}): Promise<MediaBucket> {
+    let ttl = options.maxAgeMs === undefined ? undefined : options.maxAgeMs * 1_000_000;
+    if (ttl === undefined) {
+      const jsm = await jetstreamManager(link.connection);
+      try {
+        ttl = (await jsm.streams.info(`${link.name}_msgs`)).config.max_age;
+      } catch (error) {
+        // 10059: no message stream yet; keep recordings without a limit.
+        if (!(error instanceof JetStreamApiError) || error.code !== 10059) throw error;
+      }
+    }
     const store = await new Objm(link.connection).create(`${link.name}_media`, {
       replicas: link.replicas,
       storage: StorageType.File,
-      ...(options.maxAgeMs ? { ttl: options.maxAgeMs * 1_000_000 } : {}),
+      ...(ttl ? { ttl } : {}),
     });
     return new MediaBucket(store);
   }
