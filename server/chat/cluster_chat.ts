@@ -31,7 +31,6 @@ import {
   encodeMessage,
   type LeaveCode,
   type RoomInfo,
-  type ServerMessage,
   type UserInfo,
 } from "../../protocol/messages.ts";
 import { nameKey } from "../../protocol/names.ts";
@@ -46,15 +45,10 @@ import type { MediaInfo } from "../storage/media_archive.ts";
 import type { MediaStore } from "../media/media_store.ts";
 import { MediaBucket } from "../cluster/media_bucket.ts";
 import { openStreamIndex } from "../storage/stream_index.ts";
+import { RemoteRoster } from "./remote_roster.ts";
+import { ClusterStateSync } from "./cluster_state_sync.ts";
 import type { BanRecord } from "../storage/ban_list.ts";
-import type {
-  SharedBan,
-  SharedMute,
-  SharedRegistration,
-  SharedStateChange,
-} from "../cluster/shared_state.ts";
 import type { NickOwnershipChange } from "./nick_ownership.ts";
-import { subjectToken } from "../cluster/subject_token.ts";
 import type { BanTarget, Moderation } from "./moderation.ts";
 import { ChatError } from "./chat_error.ts";
 import type { Room } from "./room.ts";
@@ -84,17 +78,6 @@ interface LinePayload {
   fp?: string;
   /** A recording's notice (`media`): its fields but `id`, `ts`, `room`, `from`. */
   media?: Omit<MediaInfo, "id" | "ts" | "room" | "from">;
-}
-
-/** A member connected to another node. */
-interface RemoteMember {
-  nick: string;
-  node: string;
-  away?: string;
-  /** The room's name as its members spell it. */
-  room: string;
-  /** When this node learnt of it, ms since the epoch. */
-  since: number;
 }
 
 /** What {@linkcode ClusterChat} uses of the hub. */
@@ -149,9 +132,6 @@ export interface ClusterChatOptions {
   retryBudgetMs?: number;
 }
 
-/** A remote member younger than this is not pruned (the registry mirror may lag), in ms. */
-const PRUNE_GRACE_MS = 2_000;
-
 /**
  * One node's part in a cluster chat; the hub owns it when `HubOptions.cluster`
  * is set.
@@ -167,21 +147,14 @@ export class ClusterChat {
   readonly node: ClusterNode;
   readonly #hub: ClusterChatHub;
   readonly #options: ClusterChatOptions;
-  /** Remote members by room key, then nick key. */
-  readonly #remote = new Map<string, Map<string, RemoteMember>>();
+  readonly #roster: RemoteRoster;
+  readonly #sync: ClusterStateSync;
   #follower: StreamFollower | undefined;
   #media: MediaBucket | undefined;
   #delivered = 0;
   #unsubscribe: (() => void)[] = [];
   #prune: ReturnType<typeof setInterval> | undefined;
   #linkWasDown = false;
-  /** Shared mutes by their key in the state bucket, to undo a removal locally. */
-  readonly #mutes = new Map<string, SharedMute>();
-  /** Shared nick registrations by their key in the state bucket, to undo a removal locally. */
-  readonly #registrations = new Map<string, SharedRegistration>();
-  /** Shared bans by their key in the state bucket, to undo a removal locally. */
-  readonly #bans = new Map<string, SharedBan>();
-
   /**
    * @param node An opened cluster node.
    * @param hub The hub.
@@ -191,6 +164,13 @@ export class ClusterChat {
     this.node = node;
     this.#hub = hub;
     this.#options = options;
+    this.#roster = new RemoteRoster({
+      room: (name) => hub.room(name),
+      now: () => hub.now(),
+      ownerOf: (nick) => node.registry.owner(nick)?.node,
+      topicOf: (room) => node.state.topic(room)?.topic ?? "",
+    });
+    this.#sync = new ClusterStateSync(node.state, hub);
   }
 
   /** This node's id. */
@@ -251,28 +231,9 @@ export class ClusterChat {
     } finally {
       clearInterval(watchdog);
     }
-    const { state } = this.node;
-    for (const topic of state.topics()) {
-      this.#stateChanged({ kind: "topic", key: "", value: topic });
-    }
-    const now = this.#hub.now();
-    for (const ban of state.bans()) {
-      if (ban.until !== null && ban.until <= now) continue;
-      this.#bans.set(banKey(ban.kind, ban.value), ban);
-      this.#hub.history.addBan(ban);
-    }
-    // A history file may hold bans lifted while this node was away.
-    for (const ban of this.#hub.history.bans(now)) {
-      if (!this.#bans.has(banKey(ban.kind, ban.value))) {
-        this.#hub.history.removeBan(ban.kind, ban.value);
-      }
-    }
-    for (const registration of state.registrations()) {
-      const key = `reg.${subjectToken(registration.skeleton)}`;
-      this.#stateChanged({ kind: "registration", key, value: registration });
-    }
-    this.#unsubscribe.push(state.onChange((change) => this.#stateChanged(change)));
-    this.#unsubscribe.push(presence.subscribe((event) => this.#presence(event)));
+    this.#sync.load();
+    this.#unsubscribe.push(this.node.state.onChange((change) => this.#sync.apply(change)));
+    this.#unsubscribe.push(presence.subscribe((event) => this.#roster.apply(event)));
     const syncSubject = `${link.name}.rostersync`;
     const sync = link.connection.subscribe(syncSubject, {
       callback: (error, message) => {
@@ -312,7 +273,7 @@ export class ClusterChat {
     });
     this.#unsubscribe.push(() => kicks.unsubscribe());
     link.connection.publish(syncSubject, encoder.encode(link.nodeId));
-    this.#prune = setInterval(() => this.#pruneRemote(), this.#options.pruneIntervalMs ?? 1000);
+    this.#prune = setInterval(() => this.#roster.prune(), this.#options.pruneIntervalMs ?? 1000);
   }
 
   /** Stops following and listening, and closes the cluster node (frees its nicks). */
@@ -628,11 +589,7 @@ export class ClusterChat {
    * @param change What `Moderation` did.
    */
   banChanged(change: { ban: BanRecord } | { removed: BanTarget }): void {
-    const { state } = this.node;
-    const done = "ban" in change
-      ? state.addBan(change.ban)
-      : state.removeBan(change.removed.kind, change.removed.value);
-    done.catch((error) => log.warn("ban not shared with the cluster: {error}", { error }));
+    this.#sync.banChanged(change);
   }
 
   /**
@@ -663,13 +620,7 @@ export class ClusterChat {
    * @param by Who muted.
    */
   muteElsewhere(nick: string, durationMs: number | undefined, by: string): void {
-    const ts = this.#hub.now();
-    this.node.state.addMute({
-      nick,
-      until: durationMs === undefined ? null : ts + durationMs,
-      by,
-      ts,
-    }).catch((error) => log.warn("mute not shared with the cluster: {error}", { error }));
+    this.#sync.muteElsewhere(nick, durationMs, by);
   }
 
   /**
@@ -678,9 +629,7 @@ export class ClusterChat {
    * @param nick The user's nick.
    */
   unmuteElsewhere(nick: string): void {
-    this.node.state.removeMute(nick).catch((error) =>
-      log.warn("unmute not shared with the cluster: {error}", { error })
-    );
+    this.#sync.unmuteElsewhere(nick);
   }
 
   /**
@@ -689,13 +638,7 @@ export class ClusterChat {
    * @param change What `NickOwnership` did.
    */
   registrationChanged(change: NickOwnershipChange): void {
-    const { state } = this.node;
-    const done = "registered" in change
-      ? state.addRegistration(change.registered)
-      : state.removeRegistration(change.unregistered);
-    done.catch((error) =>
-      log.warn("nick registration not shared with the cluster: {error}", { error })
-    );
+    this.#sync.registrationChanged(change);
   }
 
   /**
@@ -704,12 +647,7 @@ export class ClusterChat {
    * @param room The room, its topic just set.
    */
   topicSet(room: Room<Session>): void {
-    this.node.state.setTopic({
-      room: room.name,
-      topic: room.topic,
-      by: room.topicBy,
-      ts: this.#hub.now(),
-    }).catch((error) => log.warn("topic not shared with the cluster: {error}", { error }));
+    this.#sync.topicSet(room);
   }
 
   /**
@@ -718,16 +656,12 @@ export class ClusterChat {
    * @param room The room.
    */
   remoteUsers(room: Room<Session>): UserInfo[] {
-    const members = this.#remote.get(nameKey(room.name));
-    if (!members) return [];
-    return [...members.values()].map((m) =>
-      m.away === undefined ? { nick: m.nick } : { nick: m.nick, away: m.away }
-    );
+    return this.#roster.users(room);
   }
 
   /** How many members other nodes have in a room. */
   remoteCount(room: string): number {
-    return this.#remote.get(nameKey(room))?.size ?? 0;
+    return this.#roster.count(room);
   }
 
   /**
@@ -736,18 +670,7 @@ export class ClusterChat {
    * @returns Each room's name, member count and topic.
    */
   remoteOnlyRooms(): RoomInfo[] {
-    const rooms: RoomInfo[] = [];
-    for (const members of this.#remote.values()) {
-      const first = members.values().next();
-      if (first.done || this.#hub.room(first.value.room)) continue;
-      const name = first.value.room;
-      rooms.push({
-        name,
-        members: members.size,
-        topic: this.node.state.topic(name)?.topic ?? "",
-      });
-    }
-    return rooms;
+    return this.#roster.remoteOnlyRooms();
   }
 
   /** Whether a nick is held on another node (as the local mirror sees it). */
@@ -857,183 +780,10 @@ export class ClusterChat {
     );
   }
 
-  #presence(event: PresenceEvent): void {
-    const key = nameKey(event.room);
-    let members = this.#remote.get(key);
-    const room = this.#hub.room(event.room);
-    const nickKey = nameKey(event.nick);
-    const announce = (message: ServerMessage) => {
-      if (!room) return;
-      room.version++;
-      room.announce(encodeMessage(message));
-    };
-    switch (event.type) {
-      case "join": {
-        if (members?.get(nickKey)?.node === event.node) return;
-        if (!members) this.#remote.set(key, members = new Map());
-        members.set(nickKey, {
-          nick: event.nick,
-          node: event.node,
-          since: this.#hub.now(),
-          room: event.room,
-        });
-        announce({ type: "join", ts: event.ts, room: room?.name ?? event.room, nick: event.nick });
-        return;
-      }
-      case "leave": {
-        if (!members?.delete(nickKey)) return;
-        if (members.size === 0) this.#remote.delete(key);
-        announce({
-          type: "leave",
-          ts: event.ts,
-          room: room?.name ?? event.room,
-          nick: event.nick,
-          reason: event.reason ?? "",
-          code: (event.code as LeaveCode | undefined) ?? "disconnected",
-        });
-        return;
-      }
-      case "away": {
-        const member = members?.get(nickKey);
-        if (!member) return;
-        member.away = event.away;
-        if (room) room.version++;
-        room?.announce(encodeMessage(
-          event.away === undefined
-            ? { type: "away", ts: event.ts, nick: event.nick }
-            : { type: "away", ts: event.ts, nick: event.nick, away: event.away },
-        ));
-        return;
-      }
-      case "nick": {
-        const old = event.old ?? "";
-        const member = members?.get(nameKey(old));
-        if (!member || !members) return;
-        members.delete(nameKey(old));
-        member.nick = event.nick;
-        members.set(nickKey, member);
-        announce({ type: "nick", ts: event.ts, old, nick: event.nick });
-        return;
-      }
-    }
-  }
-
-  /** A topic or ban changed on some node (this one included): apply it here. */
-  #stateChanged(change: SharedStateChange): void {
-    if (change.kind === "topic") {
-      const topic = change.value;
-      if (topic === undefined) return;
-      this.#hub.history.setTopic(topic);
-      const room = this.#hub.room(topic.room);
-      if (!room || (room.topic === topic.topic && room.topicBy === topic.by)) return;
-      room.topic = topic.topic;
-      room.topicBy = topic.by;
-      room.broadcast(encodeMessage({
-        type: "topic",
-        ts: topic.ts,
-        room: room.name,
-        topic: topic.topic,
-        by: topic.by,
-      }));
-      return;
-    }
-    if (change.kind === "mute") {
-      this.#muteChanged(change.key, change.value);
-      return;
-    }
-    if (change.kind === "registration") {
-      const nicks = this.#hub.history.nicks;
-      const registration = change.value;
-      if (registration === undefined) {
-        const gone = this.#registrations.get(change.key);
-        this.#registrations.delete(change.key);
-        if (gone) nicks.unregister(gone.skeleton, gone.identity);
-        return;
-      }
-      this.#registrations.set(change.key, registration);
-      nicks.register(
-        registration.skeleton,
-        registration.nick,
-        registration.identity,
-        registration.ts,
-      );
-      return;
-    }
-    const ban = change.value;
-    if (ban === undefined) {
-      const gone = this.#bans.get(change.key);
-      this.#bans.delete(change.key);
-      if (gone) this.#hub.history.removeBan(gone.kind, gone.value);
-      return;
-    }
-    this.#bans.set(change.key, ban);
-    this.#hub.history.addBan(ban);
-    const moderation = this.#hub.moderation;
-    const victims = [...this.#hub.sessions()].filter((s) =>
-      moderation.covers(ban, s) && !(ban.kind === "address" && moderation.isOperator(s))
-    );
-    const why = `banned by ${ban.by}${ban.reason ? `: ${ban.reason}` : ""}`;
-    for (const victim of victims) this.#hub.kick(victim.nick, why, ban.by);
-  }
-
-  /** A mute set on another node for a nick: applied where its holder is connected. */
-  #muteChanged(key: string, mute: SharedMute | undefined): void {
-    if (mute === undefined) {
-      const gone = this.#mutes.get(key);
-      this.#mutes.delete(key);
-      const session = gone && this.#hub.find(gone.nick);
-      if (gone && this.#hub.moderation.unmute(gone.nick, session, gone.by) && session) {
-        session.send(encodeMessage({
-          type: "notice",
-          ts: this.#hub.now(),
-          text: `You were unmuted by ${gone.by}`,
-        }));
-      }
-      return;
-    }
-    this.#mutes.set(key, mute);
-    const session = this.#hub.find(mute.nick);
-    if (!session) return;
-    const now = this.#hub.now();
-    if (mute.until !== null && mute.until <= now) return;
-    const durationMs = mute.until === null ? undefined : mute.until - now;
-    this.#hub.moderation.mute(session, durationMs, mute.by);
-    const text = `${session.nick} was muted by ${mute.by}`;
-    for (const room of session.rooms) {
-      room.broadcast(encodeMessage({ type: "notice", ts: now, room: room.name, text }));
-    }
-  }
-
   /** Another node started: repeat every local membership so it can build its view. */
   #repeatJoins(): void {
     for (const session of this.#hub.sessions()) {
       for (const room of session.rooms) this.joined(session, room);
-    }
-  }
-
-  /** Drops remote members whose node no longer holds their nick (it died or they left unseen). */
-  #pruneRemote(): void {
-    const now = this.#hub.now();
-    for (const [key, members] of this.#remote) {
-      for (const [nickKey, member] of members) {
-        if (now - member.since < PRUNE_GRACE_MS) continue;
-        const claim = this.node.registry.owner(member.nick);
-        if (claim !== undefined && claim.node === member.node) continue;
-        members.delete(nickKey);
-        const room = this.#hub.room(member.room);
-        if (room) {
-          room.version++;
-          room.announce(encodeMessage({
-            type: "leave",
-            ts: now,
-            room: room.name,
-            nick: member.nick,
-            reason: "lost with its server",
-            code: "disconnected",
-          }));
-        }
-      }
-      if (members.size === 0) this.#remote.delete(key);
     }
   }
 
@@ -1056,11 +806,6 @@ export class ClusterChat {
       "The server lost its cluster link; messages are refused until it is back",
     );
   }
-}
-
-/** A ban's key in the state bucket (as `SharedState` writes it). */
-function banKey(kind: SharedBan["kind"], value: string): string {
-  return `ban.${kind}.${subjectToken(kind === "nick" ? nameKey(value) : value)}`;
 }
 
 /**

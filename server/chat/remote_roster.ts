@@ -1,0 +1,192 @@
+/**
+ * A cluster node's view of the members other nodes have in each room, fed by
+ * presence events (join, leave, away, nick) and pruned when a member's nick
+ * is no longer held by its node (the node died and the registry swept it, or
+ * a leave was lost). Each change is announced to the room's local members and
+ * bumps the room's `version`, so the roster cache rebuilds its member list.
+ *
+ * @module
+ */
+
+import {
+  encodeMessage,
+  type LeaveCode,
+  type RoomInfo,
+  type ServerMessage,
+  type UserInfo,
+} from "../../protocol/messages.ts";
+import { nameKey } from "../../protocol/names.ts";
+import type { PresenceEvent } from "../cluster/presence_bus.ts";
+import type { Room } from "./room.ts";
+import type { Session } from "./session.ts";
+
+/** A member connected to another node. */
+interface RemoteMember {
+  nick: string;
+  node: string;
+  away?: string;
+  /** The room's name as its members spell it. */
+  room: string;
+  /** When this node learnt of it, ms since the epoch. */
+  since: number;
+}
+
+/** What {@linkcode RemoteRoster} uses of the hub and the nick registry. */
+export interface RemoteRosterContext {
+  /** Finds a local room. */
+  room(name: string): Room<Session> | undefined;
+  /** Clock, ms since the epoch. */
+  now(): number;
+  /** The node holding a nick, as the registry's mirror sees it. */
+  ownerOf(nick: string): string | undefined;
+  /** A room's shared topic. */
+  topicOf(room: string): string;
+}
+
+/** A remote member younger than this is not pruned (the registry mirror may lag), in ms. */
+const PRUNE_GRACE_MS = 2_000;
+
+/**
+ * Remote members by room.
+ *
+ * @example
+ * ```ts ignore
+ * const roster = new RemoteRoster(context);
+ * roster.apply({ type: "join", room: "#lobby", nick: "bob", node: "b", ts: 1 });
+ * roster.users(lobby); // [{ nick: "bob" }]
+ * ```
+ */
+export class RemoteRoster {
+  readonly #context: RemoteRosterContext;
+  /** Members by room key, then nick key. */
+  readonly #rooms = new Map<string, Map<string, RemoteMember>>();
+
+  /** @param context See {@linkcode RemoteRosterContext}. */
+  constructor(context: RemoteRosterContext) {
+    this.#context = context;
+  }
+
+  /**
+   * Applies one presence event of another node and tells the room's local members.
+   *
+   * @param event The event.
+   */
+  apply(event: PresenceEvent): void {
+    const key = nameKey(event.room);
+    let members = this.#rooms.get(key);
+    const room = this.#context.room(event.room);
+    const nickKey = nameKey(event.nick);
+    const announce = (message: ServerMessage) => {
+      if (!room) return;
+      room.version++;
+      room.announce(encodeMessage(message));
+    };
+    switch (event.type) {
+      case "join": {
+        if (members?.get(nickKey)?.node === event.node) return;
+        if (!members) this.#rooms.set(key, members = new Map());
+        members.set(nickKey, {
+          nick: event.nick,
+          node: event.node,
+          since: this.#context.now(),
+          room: event.room,
+        });
+        announce({ type: "join", ts: event.ts, room: room?.name ?? event.room, nick: event.nick });
+        return;
+      }
+      case "leave": {
+        if (!members?.delete(nickKey)) return;
+        if (members.size === 0) this.#rooms.delete(key);
+        announce({
+          type: "leave",
+          ts: event.ts,
+          room: room?.name ?? event.room,
+          nick: event.nick,
+          reason: event.reason ?? "",
+          code: (event.code as LeaveCode | undefined) ?? "disconnected",
+        });
+        return;
+      }
+      case "away": {
+        const member = members?.get(nickKey);
+        if (!member) return;
+        member.away = event.away;
+        announce(
+          event.away === undefined
+            ? { type: "away", ts: event.ts, nick: event.nick }
+            : { type: "away", ts: event.ts, nick: event.nick, away: event.away },
+        );
+        return;
+      }
+      case "nick": {
+        const old = event.old ?? "";
+        const member = members?.get(nameKey(old));
+        if (!member || !members) return;
+        members.delete(nameKey(old));
+        member.nick = event.nick;
+        members.set(nickKey, member);
+        announce({ type: "nick", ts: event.ts, old, nick: event.nick });
+        return;
+      }
+    }
+  }
+
+  /**
+   * Members of a room connected to other nodes.
+   *
+   * @param room The room.
+   */
+  users(room: Room<Session>): UserInfo[] {
+    const members = this.#rooms.get(nameKey(room.name));
+    if (!members) return [];
+    return [...members.values()].map((m) =>
+      m.away === undefined ? { nick: m.nick } : { nick: m.nick, away: m.away }
+    );
+  }
+
+  /** How many members other nodes have in a room. */
+  count(room: string): number {
+    return this.#rooms.get(nameKey(room))?.size ?? 0;
+  }
+
+  /**
+   * Rooms that have members on other nodes only (for `/rooms`).
+   *
+   * @returns Each room's name, member count and topic.
+   */
+  remoteOnlyRooms(): RoomInfo[] {
+    const rooms: RoomInfo[] = [];
+    for (const members of this.#rooms.values()) {
+      const first = members.values().next();
+      if (first.done || this.#context.room(first.value.room)) continue;
+      const name = first.value.room;
+      rooms.push({ name, members: members.size, topic: this.#context.topicOf(name) });
+    }
+    return rooms;
+  }
+
+  /** Drops remote members whose node no longer holds their nick (it died or they left unseen). */
+  prune(): void {
+    const now = this.#context.now();
+    for (const [key, members] of this.#rooms) {
+      for (const [nickKey, member] of members) {
+        if (now - member.since < PRUNE_GRACE_MS) continue;
+        if (this.#context.ownerOf(member.nick) === member.node) continue;
+        members.delete(nickKey);
+        const room = this.#context.room(member.room);
+        if (room) {
+          room.version++;
+          room.announce(encodeMessage({
+            type: "leave",
+            ts: now,
+            room: room.name,
+            nick: member.nick,
+            reason: "lost with its server",
+            code: "disconnected",
+          }));
+        }
+      }
+      if (members.size === 0) this.#rooms.delete(key);
+    }
+  }
+}
