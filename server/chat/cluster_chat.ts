@@ -21,31 +21,28 @@
  * - While the NATS link is down, users are told and sends are refused with
  *   `unavailable` (never acknowledged without storage).
  *
+ * This class owns the lifecycle and the nick claims; `cluster_messages.ts`
+ * publishes and delivers messages, `remote_roster.ts` keeps the other nodes'
+ * members, and `cluster_state_sync.ts` shares topics, bans, mutes and
+ * registrations.
+ *
  * @module
  */
 
 import { getLogger } from "../log.ts";
-import {
-  type ActionMessage,
-  type ChatMessage,
-  encodeMessage,
-  type LeaveCode,
-  type RoomInfo,
-  type UserInfo,
-} from "../../protocol/messages.ts";
-import { nameKey } from "../../protocol/names.ts";
-import { sanitizeText } from "../../protocol/sanitize.ts";
+import type { LeaveCode, RoomInfo, UserInfo } from "../../protocol/messages.ts";
 import { nickSkeleton } from "../guards/confusable_skeleton.ts";
 import type { ClusterNode } from "../cluster/cluster_node.ts";
 import type { LinkState } from "../cluster/nats_link.ts";
 import type { PresenceEvent } from "../cluster/presence_bus.ts";
-import type { StreamFollower, StreamRecord } from "../cluster/room_stream.ts";
+import type { StreamFollower } from "../cluster/room_stream.ts";
 import type { HistoryStore } from "../storage/history_store.ts";
 import type { MediaInfo } from "../storage/media_archive.ts";
 import type { MediaStore } from "../media/media_store.ts";
 import { MediaBucket } from "../cluster/media_bucket.ts";
 import { openStreamIndex } from "../storage/stream_index.ts";
 import { RemoteRoster } from "./remote_roster.ts";
+import { ClusterMessages } from "./cluster_messages.ts";
 import { ClusterStateSync } from "./cluster_state_sync.ts";
 import type { BanRecord } from "../storage/ban_list.ts";
 import type { NickOwnershipChange } from "./nick_ownership.ts";
@@ -57,28 +54,6 @@ import type { Session } from "./session.ts";
 const log = getLogger(["parley", "server"]);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-/** A room line, private message or recording's notice as stored in the stream. */
-interface LinePayload {
-  /** `msg`, `action`, `pm` or `media`. */
-  k: "msg" | "action" | "pm" | "media";
-  /** Room name (room lines). */
-  room?: string;
-  /** Recipient nick (private messages). */
-  to?: string;
-  from: string;
-  text: string;
-  /** Sender's clock, ms since the epoch: the message's `ts`. */
-  ts: number;
-  /** Sending session's id on the publishing node (it gets an ack, not the line). */
-  sid: number;
-  /** Whether the sender sees its own line too. */
-  echo?: boolean;
-  /** The sender's party (private messages), for `/search`. */
-  fp?: string;
-  /** A recording's notice (`media`): its fields but `id`, `ts`, `room`, `from`. */
-  media?: Omit<MediaInfo, "id" | "ts" | "room" | "from">;
-}
 
 /** What {@linkcode ClusterChat} uses of the hub. */
 export interface ClusterChatHub {
@@ -150,8 +125,7 @@ export class ClusterChat {
   readonly #roster: RemoteRoster;
   readonly #sync: ClusterStateSync;
   #follower: StreamFollower | undefined;
-  #media: MediaBucket | undefined;
-  #delivered = 0;
+  readonly #messages: ClusterMessages;
   #unsubscribe: (() => void)[] = [];
   #prune: ReturnType<typeof setInterval> | undefined;
   #linkWasDown = false;
@@ -171,6 +145,19 @@ export class ClusterChat {
       topicOf: (room) => node.state.topic(room)?.topic ?? "",
     });
     this.#sync = new ClusterStateSync(node.state, hub);
+    this.#messages = new ClusterMessages({
+      stream: node.stream,
+      nodeId: node.link.nodeId,
+      checkLink: () => this.#checkLink(),
+      closed: () => node.link.state === "closed",
+      room: (name) => hub.room(name),
+      find: (nick) => hub.find(nick),
+      claimedNick: (nick) => node.registry.owner(nick)?.nick,
+      history: hub.history,
+      media: hub.media,
+      now: () => hub.now(),
+      retryBudgetMs: options.retryBudgetMs,
+    });
   }
 
   /** This node's id. */
@@ -185,7 +172,7 @@ export class ClusterChat {
 
   /** Stream sequence of the last message delivered locally. */
   get delivered(): number {
-    return this.#delivered;
+    return this.#messages.delivered;
   }
 
   /**
@@ -201,18 +188,18 @@ export class ClusterChat {
    */
   async start(): Promise<void> {
     const { stream, presence, link, registry } = this.node;
-    this.#media = await MediaBucket.open(link);
+    this.#messages.media = await MediaBucket.open(link);
     const target = await stream.lastSeq();
     // A history file keeps what it indexed: read on after it.
     const after = openStreamIndex(this.#hub.history, link.name, target);
-    this.#delivered = after;
+    this.#messages.delivered = after;
     const caughtUp = Promise.withResolvers<void>();
     // Retention removes the oldest first: when the newest is gone, so is everything.
     if (target <= after || (await stream.get(target)) === undefined) caughtUp.resolve();
     const stallMs = this.#options.catchUpTimeoutMs ?? 30_000;
     let lastProgress = Date.now();
     this.#follower = stream.follow((record) => {
-      this.#deliver(record);
+      this.#messages.deliver(record);
       lastProgress = Date.now();
       if (record.seq >= target) caughtUp.resolve();
     }, { afterSeq: after });
@@ -381,11 +368,11 @@ export class ClusterChat {
   }
 
   /**
-   * Publishes a room line or action. Resolves with `[id, ts]` once the
-   * stream stored it; the line reaches the room's members from the follower.
+   * Publishes a room line or action (see {@linkcode ClusterMessages.publishLine}).
    *
-   * @throws {ChatError} `unavailable` while the link is down (at once) or
-   *   when the stream did not acknowledge (the promise rejects).
+   * @returns `[id, ts]` once the stream stored it.
+   * @throws {ChatError} `unavailable` while the link is down, or when the
+   *   stream did not acknowledge (the promise rejects).
    */
   publishLine(
     session: Session,
@@ -394,135 +381,36 @@ export class ClusterChat {
     text: string,
     echo: boolean,
   ): Promise<[number, number]> {
-    this.#checkLink();
-    const ts = this.#hub.now();
-    const payload: LinePayload = {
-      k: kind,
-      room: room.name,
-      from: session.nick,
-      text,
-      ts,
-      sid: session.id,
-    };
-    if (echo) payload.echo = true;
-    const bytes = encoder.encode(JSON.stringify(payload));
-    const msgId = crypto.randomUUID();
-    return this.#publish(
-      () => this.node.stream.publish(nameKey(room.name), bytes, { msgId }),
-      ts,
-    );
+    return this.#messages.publishLine(session, room, kind, text, echo);
   }
 
   /**
-   * Stores a recording in the cluster's media bucket, then publishes its
-   * notice to the room's stream. Resolves with `[id, ts]` once both are
-   * stored; every node announces it from the stream.
+   * Stores a recording and publishes its notice (see {@linkcode ClusterMessages.publishMedia}).
    *
-   * @param session The sender.
-   * @param room The room.
-   * @param recording The checked recording and its token.
-   * @throws {ChatError} `unavailable` as for {@linkcode publishLine}.
+   * @returns `[id, ts]` once both are stored.
+   * @throws {ChatError} `unavailable` as for `publishLine`.
    */
   publishMedia(
     session: Session,
     room: Room<Session>,
     recording: Omit<MediaInfo, "id" | "ts" | "room" | "from" | "bytes"> & { data: Uint8Array },
   ): Promise<[number, number]> {
-    this.#checkLink();
-    const ts = this.#hub.now();
-    const { data, ...fields } = recording;
-    const payload: LinePayload = {
-      k: "media",
-      room: room.name,
-      from: session.nick,
-      text: "",
-      ts,
-      sid: session.id,
-      media: { ...fields, bytes: data.length },
-    };
-    const media = this.#media!;
-    const bytes = encoder.encode(JSON.stringify(payload));
-    const msgId = crypto.randomUUID();
-    let stored = false;
-    return this.#publish(async () => {
-      if (!stored) await media.put(recording.token, data);
-      stored = true;
-      return await this.node.stream.publish(nameKey(room.name), bytes, { msgId });
-    }, ts);
+    return this.#messages.publishMedia(session, room, recording);
   }
 
-  /**
-   * Sends a member a recording from the cluster's bucket (`fetch_media`);
-   * the caller checked the member may have it.
-   *
-   * @param session Who asked.
-   * @param info The recording's notice fields.
-   * @param ref The request's `ref`.
-   */
+  /** Sends a member a recording from the bucket (see {@linkcode ClusterMessages.fetchMedia}). */
   fetchMedia(session: Session, info: MediaInfo, ref: number): void {
-    this.#media!.get(info.token).then((data) => {
-      if (session.gone) return;
-      session.send(encodeMessage(
-        data === undefined
-          ? {
-            type: "error",
-            code: "no_such_media",
-            message: "That voice or video message is no longer kept",
-            ref,
-          }
-          : {
-            type: "media_data",
-            ref,
-            id: info.id,
-            token: info.token,
-            kind: info.kind,
-            mime: info.mime,
-            durationMs: info.durationMs,
-            data: data.toBase64(),
-          },
-      ));
-    }, (error) => {
-      if (session.gone) return;
-      session.send(encodeMessage({
-        type: "error",
-        code: "unavailable",
-        message: `Cannot read the recording from the cluster: ${
-          error instanceof Error ? error.message : error
-        }`,
-        ref,
-      }));
-    });
+    this.#messages.fetchMedia(session, info, ref);
   }
 
   /**
-   * Publishes a private message to a user on any node.
+   * Publishes a private message (see {@linkcode ClusterMessages.publishPrivate}).
    *
    * @returns `[id, ts]` once stored.
-   * @throws {ChatError} `no_such_nick` when nobody holds `to`; `unavailable`
-   *   as for {@linkcode publishLine}.
+   * @throws {ChatError} `no_such_nick`, or `unavailable` as for `publishLine`.
    */
   publishPrivate(session: Session, to: string, text: string): Promise<[number, number]> {
-    const nick = this.#hub.find(to)?.nick ?? this.node.registry.owner(to)?.nick;
-    if (nick === undefined) {
-      throw new ChatError("no_such_nick", `No user is called ${sanitizeText(to)}`);
-    }
-    this.#checkLink();
-    const ts = this.#hub.now();
-    const payload: LinePayload = {
-      k: "pm",
-      to: nick,
-      from: session.nick,
-      text,
-      ts,
-      sid: session.id,
-      fp: session.party,
-    };
-    const bytes = encoder.encode(JSON.stringify(payload));
-    const msgId = crypto.randomUUID();
-    return this.#publish(
-      () => this.node.stream.publishPrivate(nameKey(nick), bytes, { msgId }),
-      ts,
-    );
+    return this.#messages.publishPrivate(session, to, text);
   }
 
   /**
@@ -688,30 +576,6 @@ export class ClusterChat {
     }
   }
 
-  /**
-   * Runs a publish until the stream acknowledges it, retrying (with the same
-   * message id, so the stream stores it at most once) for up to
-   * `retryBudgetMs` while a failover or reconnect is under way.
-   */
-  async #publish(attempt: () => Promise<number>, ts: number): Promise<[number, number]> {
-    const deadline = Date.now() + (this.#options.retryBudgetMs ?? 10_000);
-    for (;;) {
-      try {
-        return [await attempt(), ts];
-      } catch (error) {
-        if (Date.now() >= deadline || this.node.link.state === "closed") {
-          throw new ChatError(
-            "unavailable",
-            `The cluster did not confirm storage (${
-              error instanceof Error ? error.message : error
-            }); the message may not have been sent`,
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    }
-  }
-
   #publishPresence(
     event: Omit<PresenceEvent, "node" | "ts">,
   ): void {
@@ -721,63 +585,6 @@ export class ClusterChat {
       // Presence is at-most-once; the other nodes resynchronise after a reconnect.
       log.warn("presence not published: {error}", { error });
     }
-  }
-
-  /** One stored message, in stream order: index it and deliver it to local members. */
-  #deliver(record: StreamRecord): void {
-    if (record.seq <= this.#delivered) return;
-    this.#delivered = record.seq;
-    let payload: LinePayload;
-    try {
-      payload = JSON.parse(decoder.decode(record.payload));
-    } catch (error) {
-      log.warn("skipped unreadable stream message {seq}: {error}", { seq: record.seq, error });
-      return;
-    }
-    const id = record.seq;
-    const { from, text, ts } = payload;
-    const own = record.node === this.nodeId;
-    if (payload.k === "pm") {
-      const to = payload.to ?? "";
-      const target = this.#hub.find(to);
-      const sender = own ? this.#hub.find(from) : undefined;
-      this.#hub.history.append({
-        id,
-        ts,
-        kind: "privmsg",
-        from,
-        fromParty: sender?.id === payload.sid ? sender.party : (payload.fp ?? ""),
-        to,
-        toParty: target?.party ?? "",
-        text,
-      });
-      target?.send(encodeMessage({ type: "privmsg", id, ts, from, to: target.nick, text }));
-      return;
-    }
-    const roomName = payload.room ?? "";
-    if (payload.k === "media") {
-      if (payload.media === undefined) return;
-      const info: MediaInfo = { ...payload.media, id, ts, room: roomName, from };
-      this.#hub.media.remember(info);
-      const room = this.#hub.room(roomName);
-      if (!room) return;
-      const sender = own ? this.#hub.find(from) : undefined;
-      room.broadcast(
-        encodeMessage({ type: "media", ...info, room: room.name }),
-        sender?.id === payload.sid ? sender : undefined,
-      );
-      return;
-    }
-    this.#hub.history.append({ id, ts, kind: payload.k, room: roomName, from, text });
-    const room = this.#hub.room(roomName);
-    if (!room) return;
-    const sender = own && !payload.echo ? this.#hub.find(from) : undefined;
-    room.broadcast(
-      encodeMessage(
-        { type: payload.k, id, ts, room: room.name, from, text } as ChatMessage | ActionMessage,
-      ),
-      sender?.id === payload.sid ? sender : undefined,
-    );
   }
 
   /** Another node started: repeat every local membership so it can build its view. */
