@@ -279,12 +279,12 @@ export class Admission {
       limits: registry.limits,
     };
     if (resume !== undefined) welcome.resume = resume;
-    if (registry.nodeId !== undefined) welcome.node = registry.nodeId;
     // Version 1 clients know neither field; they are guests.
     if (session && version >= 2) {
       if (session.identity !== undefined) welcome.identity = session.identity;
       else welcome.guest = true;
     }
+    if (registry.nodeId !== undefined) welcome.node = registry.nodeId;
     return welcome;
   }
 
