@@ -231,6 +231,13 @@ Deno.test({
         await bob.next((m) => m.type === "join" && m.room === "#side" && m.nick === "cat");
         await bob.command("away", "lunch");
         await cat.next((m) => m.type === "away" && m.nick === "bob" && m.away === "lunch");
+        // A rename on node b reaches node c as a nick change, and its member lists.
+        await bob.next(answerTo(await bob.command("nick", "bobby")));
+        await cat.next((m) => m.type === "nick" && m.old === "bob" && m.nick === "bobby");
+        const whoRef = await cat.command("who", "#side");
+        const whoSide = await cat.next((m) => m.type === "who" && m.ref === whoRef);
+        assert(whoSide.type === "who");
+        assertEqual(whoSide.users.map((u) => u.nick).sort(), ["bobby", "cat"]);
         const roomsRef = await ann.command("rooms");
         const rooms = await ann.next((m) => m.type === "rooms" && m.ref === roomsRef);
         assert(rooms.type === "rooms");
@@ -240,6 +247,11 @@ Deno.test({
         cat.close();
         await ann.next((m) => m.type === "leave" && m.nick === "cat");
         await bob.next((m) => m.type === "leave" && m.nick === "cat" && m.room === "#side");
+        assertEqual(
+          b.hub.users(b.hub.room("#side")!).map((u) => u.nick),
+          ["bobby"],
+          "cat is gone from #side on node b",
+        );
       } finally {
         await c.close("test over");
       }
