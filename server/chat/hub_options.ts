@@ -90,6 +90,21 @@ export interface HubOptions extends FloodOptions {
    */
   secrets?: SecretGuard;
   /**
+   * Most rooms on the server, `#lobby` included (`too_many_rooms` beyond).
+   * @default {1000}
+   */
+  maxRooms?: number;
+  /**
+   * Most rooms one user is in at once, `#lobby` included.
+   * @default {20}
+   */
+  maxRoomsPerUser?: number;
+  /**
+   * Rooms one address may create per minute, sustained (`maxRoomsPerUser` at once).
+   * @default {30}
+   */
+  roomCreatesPerMinute?: number;
+  /**
    * An opened cluster node (`serve --cluster`): messages, nicks, presence go
    * through it (see `cluster_chat.ts`). `startServer` calls
    * `hub.cluster.start()` before admitting anyone and closes the node when it
