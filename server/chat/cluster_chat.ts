@@ -142,6 +142,7 @@ export class ClusterChat {
       room: (name) => hub.room(name),
       now: () => hub.now(),
       ownerOf: (nick) => node.registry.owner(nick)?.node,
+      nodeId: node.link.nodeId,
       topicOf: (room) => node.state.topic(room)?.topic ?? "",
     });
     this.#sync = new ClusterStateSync(node.state, hub);
@@ -304,7 +305,9 @@ export class ClusterChat {
    * @param identity The client's proven identity; `undefined` for a guest.
    * @param remoteAddr Where the client connects from.
    * @returns `false` when another node holds the nick.
-   * @throws {ChatError} `unavailable` when NATS does not answer.
+   * @throws {ChatError} `unavailable` when NATS does not answer, or when the
+   *   node holding the nick does not answer a resume (it died and is not yet
+   *   swept: the client should try again).
    */
   async claimFor(
     nick: string,
@@ -322,12 +325,19 @@ export class ClusterChat {
           { timeout: 2_000 },
         );
       } catch (error) {
-        // The node is gone or silent: its nicks free up when the registry sweeps it.
         log.info("resume of {nick} on {node} not answered: {error}", {
           nick,
           node: owner.node,
           error,
         });
+        // The node is gone or silent: its nicks free up when the registry
+        // sweeps it. Until then the client should try again, not take another nick.
+        if (this.node.registry.owner(nick)?.node === owner.node) {
+          throw new ChatError(
+            "unavailable",
+            "The server that held your session does not answer; try again in a few seconds",
+          );
+        }
       }
     }
     return await this.claim(nick);
@@ -411,6 +421,18 @@ export class ClusterChat {
    */
   publishPrivate(session: Session, to: string, text: string): Promise<[number, number]> {
     return this.#messages.publishPrivate(session, to, text);
+  }
+
+  /**
+   * Called before a local session joins a room: an entry for the same nick
+   * from another node is stale (the client resumed here after its node
+   * died) and is dropped without a leave, so member lists show it once.
+   *
+   * @param nick The joining session's nick.
+   * @param room Room name including `#`.
+   */
+  arriving(nick: string, room: string): void {
+    this.#roster.forget(room, nick);
   }
 
   /**

@@ -295,6 +295,7 @@ export class Hub implements ChatOperations {
     const session = new Session(id, nick, key, peer, this.#now(), options.identity);
     this.#sessions.add(session);
     const lobby = this.#rooms.lobby();
+    this.cluster?.arriving(nick, lobby.name);
     lobby.add(session);
     this.roster.added(lobby, session);
     session.rooms.add(lobby);
@@ -547,6 +548,7 @@ export class Hub implements ChatOperations {
   joinRoom(session: Session, name: string, ref?: number): Room<Session> {
     if (this.cluster === undefined) return this.#rooms.join(session, name, ref);
     const member = this.#rooms.get(name)?.has(session) ?? false;
+    if (!member) this.cluster.arriving(session.nick, name);
     const room = this.#rooms.join(session, name, ref);
     if (!member) this.cluster.joined(session, room);
     return room;

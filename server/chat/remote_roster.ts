@@ -39,6 +39,8 @@ export interface RemoteRosterContext {
   now(): number;
   /** The node holding a nick, as the registry's mirror sees it. */
   ownerOf(nick: string): string | undefined;
+  /** This node's id. */
+  nodeId: string;
   /** A room's shared topic. */
   topicOf(room: string): string;
 }
@@ -165,16 +167,36 @@ export class RemoteRoster {
     return rooms;
   }
 
+  /**
+   * Forgets a remote entry for a nick that a local session now holds in that
+   * room (a client resumed here), without announcing a leave.
+   *
+   * @param room Room name including `#`.
+   * @param nick The nick.
+   */
+  forget(room: string, nick: string): void {
+    const key = nameKey(room);
+    const members = this.#rooms.get(key);
+    if (!members?.delete(nameKey(nick))) return;
+    if (members.size === 0) this.#rooms.delete(key);
+    const local = this.#context.room(room);
+    if (local) local.version++;
+  }
+
   /** Drops remote members whose node no longer holds their nick (it died or they left unseen). */
   prune(): void {
     const now = this.#context.now();
     for (const [key, members] of this.#rooms) {
       for (const [nickKey, member] of members) {
         if (now - member.since < PRUNE_GRACE_MS) continue;
-        if (this.#context.ownerOf(member.nick) === member.node) continue;
+        const owner = this.#context.ownerOf(member.nick);
+        if (owner === member.node) continue;
         members.delete(nickKey);
         const room = this.#context.room(member.room);
-        if (room) {
+        if (room && owner === this.#context.nodeId) {
+          // The user came back here (a resume after its node died): no leave to show.
+          room.version++;
+        } else if (room) {
           room.version++;
           room.announce(encodeMessage({
             type: "leave",

@@ -3,7 +3,7 @@
  * code when NATS is unreachable, and a node killed with SIGKILL under load.
  */
 
-import { PROTOCOL_VERSION } from "../../../protocol/messages.ts";
+import { PROTOCOL_VERSION, type ServerMessage } from "../../../protocol/messages.ts";
 import { EXIT_CLUSTER } from "../../../cli/exit_codes.ts";
 import { assert, assertEqual, assertMatch } from "../../_helpers/assert.ts";
 import { freePort, natsServerAvailable, startNatsServer } from "../../_helpers/nats_server.ts";
@@ -132,12 +132,34 @@ Deno.test({
     // Every acknowledged line reached ann on the surviving node.
     const seen = new Set(ann.received.flatMap((m) => m.type === "msg" ? [m.id] : []));
     for (const id of acked) assert(seen.has(id), `acked line ${id} was delivered`);
-    // The nick is free again: someone can take it on the surviving node.
-    const again = await RawClient.open(a.port);
-    await again.send({ type: "hello", version: PROTOCOL_VERSION, nick: "bob" });
-    const welcome = await again.next(() => true);
-    assert(welcome.type === "welcome" && welcome.node === "node-a", JSON.stringify(welcome));
-    again.close();
+    // bob resumes on the surviving node with his token: "try again" (unavailable) while
+    // the dead node still holds the nick, never nick_taken, then welcomed as bob.
+    const first = bob.received[0];
+    assert(first.type === "welcome" && first.resume !== undefined);
+    let resumed: ServerMessage | undefined;
+    const answers: string[] = [];
+    for (let attempt = 0; attempt < 50 && resumed === undefined; attempt++) {
+      const again = await RawClient.open(a.port);
+      await again.send({
+        type: "hello",
+        version: PROTOCOL_VERSION,
+        nick: "bob",
+        resume: first.resume,
+      });
+      const answer = await again.next(() => true);
+      if (answer.type === "welcome") resumed = answer;
+      else {
+        assert(answer.type === "error" && answer.code === "unavailable", JSON.stringify(answer));
+        answers.push(answer.code);
+        again.close();
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    assert(
+      resumed?.type === "welcome" && resumed.nick === "bob",
+      `resumed after ${answers.length} tries`,
+    );
+    assertEqual(resumed.node, "node-a");
     ann.close();
     bob.close();
     const status = await a.stop("SIGTERM");

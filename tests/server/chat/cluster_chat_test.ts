@@ -16,6 +16,7 @@ import {
 } from "../../_helpers/nats_server.ts";
 import { RawClient } from "../../_helpers/raw_client.ts";
 import { joinWithKey, makeIdentity } from "../../_helpers/identity_client.ts";
+import { spawnLines } from "../../_helpers/line_process.ts";
 
 const ignore = !natsServerAvailable;
 if (ignore) console.log("cluster_chat_test: nats-server is not installed; skipping the NATS tests");
@@ -635,6 +636,57 @@ Deno.test({
       back.close();
     } finally {
       await stopAll(a, b);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "cluster: resuming a nick whose node does not answer says try again, not nick_taken, until it is freed",
+  ignore,
+  async fn() {
+    await using nats = await startNatsServer();
+    // A node that holds "bob" and answers nothing, then dies.
+    const holder = spawnLines(Deno.execPath(), [
+      "run",
+      "--allow-all",
+      new URL("../../_helpers/cluster_node_process.ts", import.meta.url).pathname,
+      nats.url,
+      "silent",
+      "300",
+      "bob",
+    ]);
+    const a = await startNode(nats, "a", { name: "parley" });
+    try {
+      await holder.waitFor("claimed bob", 15_000);
+      await until(() => a.hub.cluster!.node.registry.owner("bob") !== undefined, 5_000, "claim");
+      const hello = async (resume?: string) => {
+        const client = await RawClient.open(a.addr.port);
+        await client.send(
+          resume === undefined
+            ? { type: "hello", version: PROTOCOL_VERSION, nick: "bob" }
+            : { type: "hello", version: PROTOCOL_VERSION, nick: "bob", resume },
+        );
+        const answer = await client.next(() => true);
+        client.close();
+        return answer;
+      };
+      const plain = await hello();
+      assert(plain.type === "error" && plain.code === "nick_taken", JSON.stringify(plain));
+      const waiting = await hello("a-token-the-silent-node-never-answers-for");
+      assert(waiting.type === "error" && waiting.code === "unavailable", JSON.stringify(waiting));
+      await holder.stop("SIGKILL");
+      let answer: ServerMessage = waiting;
+      const deadline = Date.now() + 10_000;
+      while (answer.type !== "welcome" && Date.now() < deadline) {
+        assert(answer.type === "error" && answer.code === "unavailable", JSON.stringify(answer));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        answer = await hello("a-token-the-silent-node-never-answers-for");
+      }
+      assert(answer.type === "welcome" && answer.nick === "bob", JSON.stringify(answer));
+    } finally {
+      await holder.stop("SIGKILL");
+      await a.close("test over");
     }
   },
 });
