@@ -21,17 +21,17 @@
  * - While the NATS link is down, users are told and sends are refused with
  *   `unavailable` (never acknowledged without storage).
  *
- * This class owns the lifecycle and the nick claims; `cluster_messages.ts`
- * publishes and delivers messages, `remote_roster.ts` keeps the other nodes'
- * members, and `cluster_state_sync.ts` shares topics, bans, mutes and
- * registrations.
+ * This class owns the lifecycle, presence and the link state, and is what
+ * the hub calls; `cluster_messages.ts` publishes and delivers messages,
+ * `cluster_nicks.ts` claims nicks and answers resumes and kicks,
+ * `remote_roster.ts` keeps the other nodes' members, and
+ * `cluster_state_sync.ts` shares topics, bans, mutes and registrations.
  *
  * @module
  */
 
 import { getLogger } from "../log.ts";
 import type { LeaveCode, RoomInfo, UserInfo } from "../../protocol/messages.ts";
-import { nickSkeleton } from "../guards/confusable_skeleton.ts";
 import type { ClusterNode } from "../cluster/cluster_node.ts";
 import type { LinkState } from "../cluster/nats_link.ts";
 import type { PresenceEvent } from "../cluster/presence_bus.ts";
@@ -43,6 +43,7 @@ import { MediaBucket } from "../cluster/media_bucket.ts";
 import { openStreamIndex } from "../storage/stream_index.ts";
 import { RemoteRoster } from "./remote_roster.ts";
 import { ClusterMessages } from "./cluster_messages.ts";
+import { ClusterNicks } from "./cluster_nicks.ts";
 import { ClusterStateSync } from "./cluster_state_sync.ts";
 import type { BanRecord } from "../storage/ban_list.ts";
 import type { NickOwnershipChange } from "./nick_ownership.ts";
@@ -126,6 +127,7 @@ export class ClusterChat {
   readonly #sync: ClusterStateSync;
   #follower: StreamFollower | undefined;
   readonly #messages: ClusterMessages;
+  readonly #nicks: ClusterNicks;
   #unsubscribe: (() => void)[] = [];
   #prune: ReturnType<typeof setInterval> | undefined;
   #linkWasDown = false;
@@ -146,6 +148,7 @@ export class ClusterChat {
       topicOf: (room) => node.state.topic(room)?.topic ?? "",
     });
     this.#sync = new ClusterStateSync(node.state, hub);
+    this.#nicks = new ClusterNicks(node, hub, () => this.#checkLink());
     this.#messages = new ClusterMessages({
       stream: node.stream,
       nodeId: node.link.nodeId,
@@ -237,29 +240,7 @@ export class ClusterChat {
       const session = this.#hub.find(nick);
       session?.close("nick lost to another node", "disconnected");
     }));
-    const resume = link.connection.subscribe(`${link.name}.resume.${link.nodeId}`, {
-      callback: (error, message) => {
-        if (error !== null) return;
-        void this.#resumeAsked(message.data).then(
-          (answer) => message.respond(encoder.encode(answer)),
-          (cause) => log.warn("resume request failed: {cause}", { cause }),
-        );
-      },
-    });
-    this.#unsubscribe.push(() => resume.unsubscribe());
-    const kicks = link.connection.subscribe(`${link.name}.kick.${link.nodeId}`, {
-      callback: (error, message) => {
-        if (error !== null) return;
-        try {
-          const { nick, reason, by } = JSON.parse(decoder.decode(message.data));
-          this.#hub.kick(String(nick), String(reason), String(by));
-        } catch (cause) {
-          if (!(cause instanceof SyntaxError)) throw cause;
-          log.warn("dropped a malformed kick request: {cause}", { cause });
-        }
-      },
-    });
-    this.#unsubscribe.push(() => kicks.unsubscribe());
+    this.#unsubscribe.push(...this.#nicks.listen());
     link.connection.publish(syncSubject, encoder.encode(link.nodeId));
     this.#prune = setInterval(() => this.#roster.prune(), this.#options.pruneIntervalMs ?? 1000);
   }
@@ -273,108 +254,24 @@ export class ClusterChat {
     await this.node.close();
   }
 
-  /**
-   * Claims a nick cluster-wide for a local session about to take it, and its
-   * look-alike key (see `nickSkeleton`).
-   *
-   * @param nick The nick.
-   * @returns `false` when another node holds it.
-   * @throws {ChatError} `unavailable` when NATS does not answer.
-   */
-  async claim(nick: string): Promise<boolean> {
-    this.#checkLink();
-    const { registry } = this.node;
-    try {
-      if (!(await registry.claim(nick))) return false;
-      // Look-alikes (same skeleton) are one nick cluster-wide, as on one server.
-      if (await registry.claim(lookAlikeKey(nick))) return true;
-      this.release(nick);
-      return false;
-    } catch (error) {
-      throw new ChatError("unavailable", `Cannot check the nick with the cluster: ${error}`);
-    }
+  /** Claims a nick cluster-wide (see {@linkcode ClusterNicks.claim}). */
+  claim(nick: string): Promise<boolean> {
+    return this.#nicks.claim(nick);
   }
 
-  /**
-   * Claims a nick for a connecting client; with a resume token, first asks
-   * the node holding the nick to close the client's ghost there (it checks
-   * the token and the identity, as for a resume on one server).
-   *
-   * @param nick The nick.
-   * @param resume `hello.resume`, if any.
-   * @param identity The client's proven identity; `undefined` for a guest.
-   * @param remoteAddr Where the client connects from.
-   * @returns `false` when another node holds the nick.
-   * @throws {ChatError} `unavailable` when NATS does not answer, or when the
-   *   node holding the nick does not answer a resume (it died and is not yet
-   *   swept: the client should try again).
-   */
-  async claimFor(
+  /** Claims a nick for a connecting client, resuming it from another node (see {@linkcode ClusterNicks.claimFor}). */
+  claimFor(
     nick: string,
     resume: string | undefined,
     identity: string | undefined,
     remoteAddr: string,
   ): Promise<boolean> {
-    const owner = this.node.registry.owner(nick);
-    if (resume && owner !== undefined && owner.node !== this.nodeId) {
-      const { link } = this.node;
-      try {
-        await link.connection.request(
-          `${link.name}.resume.${owner.node}`,
-          encoder.encode(JSON.stringify({ nick, resume, identity, remoteAddr })),
-          { timeout: 2_000 },
-        );
-      } catch (error) {
-        log.info("resume of {nick} on {node} not answered: {error}", {
-          nick,
-          node: owner.node,
-          error,
-        });
-        // The node is gone or silent: its nicks free up when the registry
-        // sweeps it. Until then the client should try again, not take another nick.
-        if (this.node.registry.owner(nick)?.node === owner.node) {
-          throw new ChatError(
-            "unavailable",
-            "The server that held your session does not answer; try again in a few seconds",
-          );
-        }
-      }
-    }
-    return await this.claim(nick);
+    return this.#nicks.claimFor(nick, resume, identity, remoteAddr);
   }
 
-  /** Another node asks this one to close a ghost so that its client can resume there. */
-  async #resumeAsked(data: Uint8Array): Promise<string> {
-    const { nick, resume, identity, remoteAddr } = JSON.parse(decoder.decode(data));
-    if (typeof nick !== "string" || typeof resume !== "string") return "refused";
-    let taken: boolean;
-    try {
-      taken = this.#hub.admission.takeOverGhost(
-        { nick, resume },
-        String(remoteAddr),
-        typeof identity === "string" ? identity : undefined,
-      );
-    } catch (error) {
-      if (!(error instanceof ChatError)) throw error;
-      return "refused";
-    }
-    if (!taken) return "refused";
-    await this.node.registry.release(nick);
-    if (!this.#hub.findLike(nick)) await this.node.registry.release(lookAlikeKey(nick));
-    return "ok";
-  }
-
-  /**
-   * Frees a nick cluster-wide unless a local session still holds it.
-   *
-   * @param nick The nick.
-   */
+  /** Frees a nick cluster-wide unless a local session still holds it. */
   release(nick: string): void {
-    const { registry } = this.node;
-    const failed = (error: unknown) =>
-      log.warn("cluster nick release of {nick} failed (retried): {error}", { nick, error });
-    if (!this.#hub.find(nick)) registry.release(nick).catch(failed);
-    if (!this.#hub.findLike(nick)) registry.release(lookAlikeKey(nick)).catch(failed);
+    this.#nicks.release(nick);
   }
 
   /**
@@ -502,24 +399,9 @@ export class ClusterChat {
     this.#sync.banChanged(change);
   }
 
-  /**
-   * Disconnects a user connected to another node (an operator's `/kick`).
-   *
-   * @param nick The user's nick.
-   * @param reason Why.
-   * @param by Who kicked.
-   */
+  /** Disconnects a user connected to another node (see {@linkcode ClusterNicks.kickElsewhere}). */
   kickElsewhere(nick: string, reason: string, by: string): void {
-    const owner = this.node.registry.owner(nick);
-    if (owner === undefined || owner.node === this.nodeId) return;
-    try {
-      this.node.link.connection.publish(
-        `${this.node.link.name}.kick.${owner.node}`,
-        encoder.encode(JSON.stringify({ nick, reason, by })),
-      );
-    } catch (error) {
-      throw new ChatError("unavailable", `Cannot reach the cluster: ${error}`);
-    }
+    this.#nicks.kickElsewhere(nick, reason, by);
   }
 
   /**
@@ -585,8 +467,7 @@ export class ClusterChat {
 
   /** Whether a nick is held on another node (as the local mirror sees it). */
   heldElsewhere(nick: string): boolean {
-    const claim = this.node.registry.owner(nick);
-    return claim !== undefined && claim.node !== this.nodeId;
+    return this.#nicks.heldElsewhere(nick);
   }
 
   #checkLink(): void {
@@ -635,12 +516,4 @@ export class ClusterChat {
       "The server lost its cluster link; messages are refused until it is back",
     );
   }
-}
-
-/**
- * The registry key that makes look-alike nicks one nick: the skeleton, after
- * `@`, which no nick starts with.
- */
-function lookAlikeKey(nick: string): string {
-  return `@${nickSkeleton(nick)}`;
 }
