@@ -49,8 +49,10 @@ export interface AdmissionRegistry {
   readonly maxClients: number;
   /** This node's id in a cluster, announced in `welcome`; `undefined` on a single server. */
   readonly nodeId?: string;
-  /** Number of users online. */
+  /** Number of users online here. */
   readonly size: number;
+  /** Number of users online in the whole chat (`welcome.online`). */
+  readonly online: number;
   /** Bans. */
   readonly moderation: Moderation;
   /** Registered nicks. */
@@ -276,7 +278,7 @@ export class Admission {
       nick,
       room,
       users: [],
-      online: registry.size,
+      online: registry.online,
       limits: registry.limits,
     };
     if (resume !== undefined) welcome.resume = resume;

@@ -465,6 +465,11 @@ export class ClusterChat {
     return this.#roster.remoteOnlyRooms();
   }
 
+  /** Users connected to other nodes, as presence has told this one. */
+  get remoteUserCount(): number {
+    return this.#roster.userCount;
+  }
+
   /** Whether a nick is held on another node (as the local mirror sees it). */
   heldElsewhere(nick: string): boolean {
     return this.#nicks.heldElsewhere(nick);

@@ -198,9 +198,14 @@ export class Hub implements ChatOperations {
     return this.admission.requiresPassword;
   }
 
-  /** Number of users online. */
+  /** Number of users online here (what `maxClients` limits). */
   get size(): number {
     return this.#sessions.size;
+  }
+
+  /** Number of users online in the whole chat: here, plus on other nodes of a cluster. */
+  get online(): number {
+    return this.#sessions.size + (this.cluster?.remoteUserCount ?? 0);
   }
 
   /** Current time, ms since the epoch, from the hub's clock. */

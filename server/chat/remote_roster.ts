@@ -62,6 +62,8 @@ export class RemoteRoster {
   readonly #context: RemoteRosterContext;
   /** Members by room key, then nick key. */
   readonly #rooms = new Map<string, Map<string, RemoteMember>>();
+  /** In how many rooms each remote nick (by key) is listed. */
+  readonly #users = new Map<string, number>();
 
   /** @param context See {@linkcode RemoteRosterContext}. */
   constructor(context: RemoteRosterContext) {
@@ -85,8 +87,10 @@ export class RemoteRoster {
     };
     switch (event.type) {
       case "join": {
-        if (members?.get(nickKey)?.node === event.node) return;
+        const known = members?.get(nickKey);
+        if (known?.node === event.node) return;
         if (!members) this.#rooms.set(key, members = new Map());
+        if (!known) this.#listed(nickKey);
         members.set(nickKey, {
           nick: event.nick,
           node: event.node,
@@ -98,6 +102,7 @@ export class RemoteRoster {
       }
       case "leave": {
         if (!members?.delete(nickKey)) return;
+        this.#unlisted(nickKey);
         if (members.size === 0) this.#rooms.delete(key);
         announce({
           type: "leave",
@@ -125,12 +130,29 @@ export class RemoteRoster {
         const member = members?.get(nameKey(old));
         if (!member || !members) return;
         members.delete(nameKey(old));
+        this.#unlisted(nameKey(old));
         member.nick = event.nick;
+        if (!members.has(nickKey)) this.#listed(nickKey);
         members.set(nickKey, member);
         announce({ type: "nick", ts: event.ts, old, nick: event.nick });
         return;
       }
     }
+  }
+
+  /** Users on other nodes, each counted once whatever its rooms. */
+  get userCount(): number {
+    return this.#users.size;
+  }
+
+  #listed(nickKey: string): void {
+    this.#users.set(nickKey, (this.#users.get(nickKey) ?? 0) + 1);
+  }
+
+  #unlisted(nickKey: string): void {
+    const left = (this.#users.get(nickKey) ?? 1) - 1;
+    if (left > 0) this.#users.set(nickKey, left);
+    else this.#users.delete(nickKey);
   }
 
   /**
@@ -178,6 +200,7 @@ export class RemoteRoster {
     const key = nameKey(room);
     const members = this.#rooms.get(key);
     if (!members?.delete(nameKey(nick))) return;
+    this.#unlisted(nameKey(nick));
     if (members.size === 0) this.#rooms.delete(key);
     const local = this.#context.room(room);
     if (local) local.version++;
@@ -192,6 +215,7 @@ export class RemoteRoster {
         const owner = this.#context.ownerOf(member.nick);
         if (owner === member.node) continue;
         members.delete(nickKey);
+        this.#unlisted(nickKey);
         const room = this.#context.room(member.room);
         if (room && owner === this.#context.nodeId) {
           // The user came back here (a resume after its node died): no leave to show.

@@ -223,6 +223,13 @@ Deno.test({
           5_000,
           "node c sees ann and bob",
         );
+        // welcome.online counts the users of every node.
+        const dan = await RawClient.join(c.addr.port, "dan");
+        const danWelcome = dan.received[0];
+        assert(danWelcome.type === "welcome");
+        assertEqual(danWelcome.online, 4);
+        dan.close();
+        await until(() => c.hub.size === 1, 5_000, "dan gone");
         const ref = await cat.command("who");
         const who = await cat.next((m) => m.type === "who" && m.ref === ref);
         assert(who.type === "who");
