@@ -321,6 +321,11 @@ export async function serveCommand(args: string[]): Promise<number> {
       );
       return EXIT_ERROR;
     }
+    if (options.cluster !== undefined && error instanceof Error) {
+      // Catching up with the cluster's history or opening its media bucket failed.
+      writeAllSync(Deno.stderr, `parley serve: cannot join the cluster: ${error.message}\n`);
+      return EXIT_CLUSTER;
+    }
     throw error;
   }
   output.listening({
