@@ -125,12 +125,13 @@ export class ClusterChat {
   readonly #options: ClusterChatOptions;
   readonly #roster: RemoteRoster;
   readonly #sync: ClusterStateSync;
-  #follower: StreamFollower | undefined;
   readonly #messages: ClusterMessages;
   readonly #nicks: ClusterNicks;
+  #follower: StreamFollower | undefined;
   #unsubscribe: (() => void)[] = [];
   #prune: ReturnType<typeof setInterval> | undefined;
   #linkWasDown = false;
+
   /**
    * @param node An opened cluster node.
    * @param hub The hub.
