@@ -15,9 +15,10 @@
  *   registration; a lost race is `nick_taken`.
  * - Joins, leaves and away changes travel on the presence bus; each node keeps
  *   a view of the other nodes' members per room (for `welcome`, `who`,
- *   `/rooms`), rebuilt on start by asking every node to repeat its joins, and
- *   pruned when a member's nick is no longer held by its node (a node that
- *   died: the registry's sweep frees its nicks).
+ *   `/rooms`), rebuilt on start and after a reconnect from every node's
+ *   snapshot of its members (presence events are at-most-once), and pruned
+ *   when a member's nick is no longer held by its node (a node that died: the
+ *   registry's sweep frees its nicks).
  * - While the NATS link is down, users are told and sends are refused with
  *   `unavailable` (never acknowledged without storage).
  *
@@ -41,7 +42,7 @@ import type { MediaInfo } from "../storage/media_archive.ts";
 import type { MediaStore } from "../media/media_store.ts";
 import { MediaBucket } from "../cluster/media_bucket.ts";
 import { openStreamIndex } from "../storage/stream_index.ts";
-import { RemoteRoster } from "./remote_roster.ts";
+import { RemoteRoster, type RosterEntry } from "./remote_roster.ts";
 import { ClusterMessages } from "./cluster_messages.ts";
 import { ClusterNicks } from "./cluster_nicks.ts";
 import { ClusterStateSync } from "./cluster_state_sync.ts";
@@ -231,10 +232,25 @@ export class ClusterChat {
       callback: (error, message) => {
         if (error !== null) return;
         if (decoder.decode(message.data) === link.nodeId) return;
-        this.#repeatJoins();
+        this.#publishSnapshot();
       },
     });
     this.#unsubscribe.push(() => sync.unsubscribe());
+    const snapshots = link.connection.subscribe(`${link.name}.roster`, {
+      callback: (error, message) => {
+        if (error !== null) return;
+        let snapshot: { node: string; ts: number; entries: RosterEntry[] };
+        try {
+          snapshot = JSON.parse(decoder.decode(message.data));
+        } catch (cause) {
+          log.warn("dropped a malformed roster snapshot: {cause}", { cause });
+          return;
+        }
+        if (snapshot.node === link.nodeId || !Array.isArray(snapshot.entries)) return;
+        this.#roster.replaceNode(snapshot.node, snapshot.entries, snapshot.ts);
+      },
+    });
+    this.#unsubscribe.push(() => snapshots.unsubscribe());
     this.#unsubscribe.push(link.onState((state) => this.#linkState(state)));
     this.#unsubscribe.push(registry.onNickLost((nick) => {
       // Another node took this nick while this node was cut off: that user must go.
@@ -496,10 +512,29 @@ export class ClusterChat {
     }
   }
 
-  /** Another node started: repeat every local membership so it can build its view. */
-  #repeatJoins(): void {
+  /**
+   * Sends every local membership as one snapshot (another node started, or
+   * this one reconnected): the others replace what they knew of this node.
+   */
+  #publishSnapshot(): void {
+    const entries: RosterEntry[] = [];
     for (const session of this.#hub.sessions()) {
-      for (const room of session.rooms) this.joined(session, room);
+      for (const room of session.rooms) {
+        entries.push(
+          session.away === undefined
+            ? { room: room.name, nick: session.nick }
+            : { room: room.name, nick: session.nick, away: session.away },
+        );
+      }
+    }
+    const { link } = this.node;
+    try {
+      link.connection.publish(
+        `${link.name}.roster`,
+        encoder.encode(JSON.stringify({ node: link.nodeId, ts: this.#hub.now(), entries })),
+      );
+    } catch (error) {
+      log.warn("roster snapshot not published: {error}", { error });
     }
   }
 
@@ -508,12 +543,12 @@ export class ClusterChat {
       if (!this.#linkWasDown) return;
       this.#linkWasDown = false;
       this.#hub.announce("The server's cluster link is back; messages are delivered again");
-      // Presence sent while down was lost: ask every node to repeat its joins, and repeat ours.
+      // Presence sent while down was lost: ask every node for its snapshot, and send ours.
       this.node.link.connection.publish(
         `${this.node.link.name}.rostersync`,
         encoder.encode(this.nodeId),
       );
-      this.#repeatJoins();
+      this.#publishSnapshot();
       return;
     }
     if (state === "closed" || this.#linkWasDown) return;

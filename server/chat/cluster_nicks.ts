@@ -12,6 +12,7 @@
 import { getLogger } from "../log.ts";
 import type { ClusterNode } from "../cluster/cluster_node.ts";
 import { nickSkeleton } from "../guards/confusable_skeleton.ts";
+import { nameKey } from "../../protocol/names.ts";
 import { ChatError } from "./chat_error.ts";
 import type { Session } from "./session.ts";
 
@@ -51,6 +52,8 @@ export class ClusterNicks {
   readonly #node: Pick<ClusterNode, "registry" | "link">;
   readonly #hub: ClusterNicksHub;
   readonly #checkLink: () => void;
+  /** The last pending registry operation per key (see `#serial`). */
+  readonly #queues = new Map<string, Promise<void>>();
 
   /**
    * @param node The cluster node (its registry and link).
@@ -116,9 +119,10 @@ export class ClusterNicks {
     this.#checkLink();
     const { registry } = this.#node;
     try {
-      if (!(await registry.claim(nick))) return false;
+      if (!(await this.#serial(nameKey(nick), () => registry.claim(nick)))) return false;
       // Look-alikes (same skeleton) are one nick cluster-wide, as on one server.
-      if (await registry.claim(lookAlikeKey(nick))) return true;
+      const alike = lookAlikeKey(nick);
+      if (await this.#serial(alike, () => registry.claim(alike))) return true;
       this.release(nick);
       return false;
     } catch (error) {
@@ -190,8 +194,10 @@ export class ClusterNicks {
       return "refused";
     }
     if (!taken) return "refused";
-    await this.#node.registry.release(nick);
-    if (!this.#hub.findLike(nick)) await this.#node.registry.release(lookAlikeKey(nick));
+    const { registry } = this.#node;
+    await this.#serial(nameKey(nick), () => registry.release(nick));
+    const alike = lookAlikeKey(nick);
+    if (!this.#hub.findLike(nick)) await this.#serial(alike, () => registry.release(alike));
     return "ok";
   }
 
@@ -204,8 +210,34 @@ export class ClusterNicks {
     const { registry } = this.#node;
     const failed = (error: unknown) =>
       log.warn("cluster nick release of {nick} failed (retried): {error}", { nick, error });
-    if (!this.#hub.find(nick)) registry.release(nick).catch(failed);
-    if (!this.#hub.findLike(nick)) registry.release(lookAlikeKey(nick)).catch(failed);
+    const alike = lookAlikeKey(nick);
+    // Decided once the call that closed the session is over: a resume closes
+    // the ghost and registers its successor under the same nick in one call.
+    this.#serial(nameKey(nick), async () => {
+      await afterCurrentTask();
+      if (!this.#hub.find(nick)) await registry.release(nick);
+    }).catch(failed);
+    this.#serial(alike, async () => {
+      await afterCurrentTask();
+      if (!this.#hub.findLike(nick)) await registry.release(alike);
+    }).catch(failed);
+  }
+
+  /**
+   * Runs one registry operation on a key after the ones before it: a claim
+   * never overlaps a release of the same key (the registry's release reads
+   * the owner, then deletes; a claim in between that found the key already
+   * this node's would be undone).
+   */
+  #serial<T>(key: string, op: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(key) ?? Promise.resolve();
+    const result = previous.then(op);
+    const settled = result.then(() => {}, () => {});
+    this.#queues.set(key, settled);
+    void settled.then(() => {
+      if (this.#queues.get(key) === settled) this.#queues.delete(key);
+    });
+    return result;
   }
 
   /**
@@ -241,4 +273,9 @@ export class ClusterNicks {
  */
 function lookAlikeKey(nick: string): string {
   return `@${nickSkeleton(nick)}`;
+}
+
+/** Resolves after the current task and its microtasks. */
+function afterCurrentTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -31,6 +31,16 @@ interface RemoteMember {
   since: number;
 }
 
+/** One member in one room, as a node's snapshot lists it. */
+export interface RosterEntry {
+  /** Room name including `#`. */
+  room: string;
+  /** The member's nick. */
+  nick: string;
+  /** Away message, if any. */
+  away?: string;
+}
+
 /** What {@linkcode RemoteRoster} uses of the hub and the nick registry. */
 export interface RemoteRosterContext {
   /** Finds a local room. */
@@ -187,6 +197,48 @@ export class RemoteRoster {
       rooms.push({ name, members: members.size, topic: this.#context.topicOf(name) });
     }
     return rooms;
+  }
+
+  /**
+   * Replaces everything known about one node's members with its snapshot
+   * (sent after a start or a reconnect, when presence events may have been
+   * lost): members no longer listed leave, new ones join, the rest stay
+   * silently (an away message is updated).
+   *
+   * @param node The node the snapshot is from.
+   * @param entries Its members, one per room.
+   * @param ts When the node took it, ms since the epoch.
+   */
+  replaceNode(node: string, entries: RosterEntry[], ts: number): void {
+    const listed = new Set(entries.map((e) => `${nameKey(e.room)}\n${nameKey(e.nick)}`));
+    for (const [key, members] of this.#rooms) {
+      for (const [nickKey, member] of members) {
+        if (member.node !== node || listed.has(`${key}\n${nickKey}`)) continue;
+        this.apply({
+          type: "leave",
+          room: member.room,
+          nick: member.nick,
+          node,
+          ts,
+          code: "disconnected",
+          reason: "gone while the cluster link was down",
+        });
+      }
+    }
+    for (const entry of entries) {
+      const known = this.#rooms.get(nameKey(entry.room))?.get(nameKey(entry.nick));
+      if (known?.node !== node) {
+        this.apply({ type: "join", room: entry.room, nick: entry.nick, node, ts });
+      }
+      const member = this.#rooms.get(nameKey(entry.room))?.get(nameKey(entry.nick));
+      if (member && member.away !== entry.away) {
+        this.apply(
+          entry.away === undefined
+            ? { type: "away", room: entry.room, nick: entry.nick, node, ts }
+            : { type: "away", room: entry.room, nick: entry.nick, node, ts, away: entry.away },
+        );
+      }
+    }
   }
 
   /**

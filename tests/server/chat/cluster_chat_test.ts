@@ -697,3 +697,43 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "cluster: resuming on the same node keeps the nick claimed in the cluster",
+  ignore,
+  async fn() {
+    await using nats = await startNatsServer();
+    const a = await startNode(nats, "a");
+    const b = await startNode(nats, "b");
+    try {
+      for (let round = 0; round < 5; round++) {
+        const ann = await RawClient.join(a.addr.port, "ann");
+        const welcome = ann.received[0];
+        assert(welcome.type === "welcome" && welcome.resume !== undefined);
+        const back = await RawClient.open(a.addr.port);
+        await back.send({
+          type: "hello",
+          version: PROTOCOL_VERSION,
+          nick: "ann",
+          resume: welcome.resume,
+        });
+        const resumed = await back.next(() => true);
+        assert(resumed.type === "welcome", JSON.stringify(resumed));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assertEqual((await a.hub.cluster!.node.registry.lookup("ann"))?.node, "a");
+        // So nobody on another node can take it.
+        const thief = await RawClient.open(b.addr.port);
+        await thief.send({ type: "hello", version: PROTOCOL_VERSION, nick: "ann" });
+        const refused = await thief.next(() => true);
+        assert(refused.type === "error" && refused.code === "nick_taken", JSON.stringify(refused));
+        thief.close();
+        ann.close();
+        back.close();
+        await until(() => a.hub.size === 0, 5_000, "both gone");
+        await until(() => b.hub.cluster!.node.registry.owner("ann") === undefined, 5_000, "freed");
+      }
+    } finally {
+      await stopAll(a, b);
+    }
+  },
+});
