@@ -26,6 +26,7 @@ import { nameKey } from "../../protocol/names.ts";
 import {
   app,
   fetching,
+  historyRequests,
   ownMedia,
   policy,
   rooms,
@@ -36,7 +37,8 @@ import {
 import { show } from "./dom_render.ts";
 import { chat, input, joinError, joinForm, nickInput, passwordInput } from "./elements.ts";
 import { gotMedia, mediaItem } from "./media_ui.ts";
-import { send } from "./outbox.ts";
+import { markWelcomed, send } from "./outbox.ts";
+import { askForCommands, flushQueue } from "./composer.ts";
 import { line, remember, room, setStatus, showRoom, systemLine } from "./room_view.ts";
 
 /** Opens the WebSocket, says hello, and reconnects with backoff when it drops. */
@@ -140,6 +142,8 @@ export function onWelcome(message: WelcomeMessage): void {
   app.nick = message.nick;
   app.state = new ChatState(message.nick);
   app.state.welcome(message);
+  markWelcomed(app.socket);
+  historyRequests.clear();
   policy.welcomed(message);
   saveSession();
   setStatus("online", "online");
@@ -168,6 +172,8 @@ export function onWelcome(message: WelcomeMessage): void {
     }
   }
   if (previousActive) app.state.activeRoom = previousActive;
+  flushQueue();
+  askForCommands();
   showRoom();
   input.focus();
 }
@@ -179,6 +185,8 @@ export function onMessage(message: ServerMessage): void {
     send({ type: "pong", token: message.token });
     return;
   }
+  // An explicit /history ends with its ack (or error), after everything it replayed.
+  historyRequests.settle(message);
   if (message.type === "media_data") {
     gotMedia(message);
     return;
