@@ -440,3 +440,52 @@ browserTest(
     }
   },
 );
+
+browserTest("voice and video players show the recording's length before they play", async () => {
+  await using server = await startServe(["--http", "0"]);
+  const url = await webUrl(server.stdout);
+  await using one = await launchBrowser(true);
+  await using two = await launchBrowser(true);
+  await joinAs(one.page, url, "alice");
+  await joinAs(two.page, url, "carol");
+  for (const kind of ["voice", "video"] as const) {
+    await one.page.click(kind === "voice" ? "#record-voice" : "#record-video");
+    await one.page.waitForSelector("#rec-stop:visible", { timeout: 10_000 });
+    await one.page.waitForTimeout(2300);
+    await one.page.click("#rec-stop");
+    await one.page.waitForSelector("#rec-send:not([disabled])", { timeout: 10_000 });
+    await one.page.click("#rec-send");
+  }
+  for (const [page, who] of [[two.page, "another browser"], [one.page, "the sender"]] as const) {
+    for (const kind of ["voice", "video"] as const) {
+      const tag = kind === "voice" ? "audio" : "video";
+      const selector = `li.media.${kind} ${tag}[src]`;
+      await page.waitForSelector(selector, { timeout: 15_000 });
+      const label = await page.textContent(`li.media.${kind} .media-duration`);
+      // About 2.3 s recorded; a loaded machine may stop a little later.
+      assertMatch(label ?? "", /^0:0[23]$/);
+      // The player itself knows the length without playing (WebM from MediaRecorder has none).
+      await page.waitForFunction(
+        (s) => {
+          const media = document.querySelector(s) as unknown as {
+            duration: number;
+            currentTime: number;
+            paused: boolean;
+          };
+          return Number.isFinite(media.duration) && media.duration > 1.5 && media.duration < 3 &&
+            media.currentTime === 0 && media.paused;
+        },
+        selector,
+        { timeout: 10_000 },
+      );
+    }
+  }
+  for (const viewport of VIEWPORTS) {
+    await two.page.setViewportSize({ width: viewport.width, height: viewport.height });
+    const box = await two.page.locator("li.media.voice .media-duration").boundingBox();
+    assert(
+      box !== null && box.x >= 0 && box.x + box.width <= viewport.width,
+      `${viewport.name}: the length is on screen: ${JSON.stringify(box)}`,
+    );
+  }
+});
