@@ -95,10 +95,12 @@ export class RoomDirectory {
    *
    * @param session The user.
    * @param name Room name including `#`.
+   * @param ref The `ref` of the `/join`, carried by the replies to the joiner
+   *   (`who`, `topic`, replayed history); the `join` broadcast has none.
    * @returns The room.
    * @throws {ChatError} `room_invalid` for a bad name.
    */
-  join(session: Session, name: string): Room<Session> {
+  join(session: Session, name: string, ref?: number): Room<Session> {
     const invalid = validateRoomName(name);
     if (invalid) throw new ChatError("room_invalid", invalid);
     const key = nameKey(name);
@@ -109,8 +111,11 @@ export class RoomDirectory {
       this.#rooms.set(key, room);
       this.#access.created(session, room);
     }
+    const withRef = ref === undefined ? {} : { ref };
     if (room.has(session)) {
-      session.send(encodeMessage({ type: "who", room: room.name, users: this.users(room) }));
+      session.send(
+        encodeMessage({ type: "who", room: room.name, users: this.users(room), ...withRef }),
+      );
       return room;
     }
     room.add(session);
@@ -119,7 +124,7 @@ export class RoomDirectory {
     room.broadcast(
       encodeMessage({ type: "join", ts: this.#now(), room: room.name, nick: session.nick }),
     );
-    this.sendWithUsers(session, { type: "who", room: room.name, users: [] }, room);
+    this.sendWithUsers(session, { type: "who", room: room.name, users: [], ...withRef }, room);
     if (room.topic) {
       session.send(encodeMessage({
         type: "topic",
@@ -127,9 +132,10 @@ export class RoomDirectory {
         room: room.name,
         topic: room.topic,
         by: room.topicBy,
+        ...withRef,
       }));
     }
-    this.#history.replay(session, room, this.#history.replayCount);
+    this.#history.replay(session, room, this.#history.replayCount, { ref });
     log.info("{nick} joined {room}", { nick: session.nick, room: room.name });
     return room;
   }
