@@ -3141,20 +3141,19 @@ var serverCommands = [
   "/history",
   "/quit"
 ];
-var silentHelps = 0;
+var silentHelps = /* @__PURE__ */ new Set();
 function askForCommands() {
+  const ref = app.nextRef++;
   if (send({
     type: "command",
-    ref: app.nextRef++,
+    ref,
     name: "help",
     args: ""
-  })) silentHelps++;
+  })) silentHelps.add(ref);
 }
 function takeHelp(message) {
   serverCommands = message.commands.map((c) => `/${c.name}`);
-  if (silentHelps === 0) return false;
-  silentHelps--;
-  return true;
+  return message.ref !== void 0 && silentHelps.delete(message.ref);
 }
 function localAnswer(text) {
   const error = text.startsWith("!!!");

@@ -178,7 +178,14 @@ browserTest(
     await page.waitForSelector("li.msg >> text=you see this again");
     assertEqual(await page.locator("li.msg >> text=you do not see this").count(), 0);
 
-    // Tab completes commands and nicks, as in the terminal.
+    // Tab completes commands (the server's, asked for silently, and the page's own) and nicks.
+    assert(
+      !(await systemTexts(page)).some((t) => t.startsWith("/cowsay")),
+      "the page's own /help request is not shown",
+    );
+    await page.fill("#input", "/cows");
+    await page.press("#input", "Tab");
+    assertEqual(await page.inputValue("#input"), "/cowsay ");
     await page.fill("#input", "/emo");
     await page.press("#input", "Tab");
     assertEqual(await page.inputValue("#input"), "/emoji ");
@@ -191,6 +198,10 @@ browserTest(
     await page.fill("#input", "/join #d");
     await page.press("#input", "Tab");
     assertEqual(await page.inputValue("#input"), "/join #d", "no room to complete yet");
+
+    await say(page, "/help");
+    await page.waitForSelector("li.system >> text=/ignore [NICK] — Hide messages from NICK");
+    await page.waitForSelector("li.system >> text=/cowsay");
 
     // Up recalls earlier lines; Down comes back to the half-typed one.
     await say(page, "first recall");

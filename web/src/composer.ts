@@ -54,25 +54,24 @@ let serverCommands = [
   "/quit",
 ];
 
-/** `help` answers still expected for the page's own silent requests. */
-let silentHelps = 0;
+/** Refs of the page's own silent `/help` requests (the server's reply carries the ref). */
+const silentHelps = new Set<number>();
 
 /** Asks the server for its command list, for Tab, without showing the answer. */
 export function askForCommands(): void {
-  if (send({ type: "command", ref: app.nextRef++, name: "help", args: "" })) silentHelps++;
+  const ref = app.nextRef++;
+  if (send({ type: "command", ref, name: "help", args: "" })) silentHelps.add(ref);
 }
 
 /**
  * Takes the server's command list for Tab completion.
  *
  * @param message A `help` message from the server.
- * @returns Whether the page asked for it silently (then it is not shown).
+ * @returns Whether it answers the page's silent request (then it is not shown).
  */
 export function takeHelp(message: HelpMessage): boolean {
   serverCommands = message.commands.map((c) => `/${c.name}`);
-  if (silentHelps === 0) return false;
-  silentHelps--;
-  return true;
+  return message.ref !== undefined && silentHelps.delete(message.ref);
 }
 
 /** Shows what a local command answered (`--- ` text, or `!!! ` for an error). */
