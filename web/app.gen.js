@@ -2687,6 +2687,203 @@ var recStop = $("rec-stop");
 var recSend = $("rec-send");
 var recCancel = $("rec-cancel");
 
+// web/src/attention.ts
+var NOTIFY_KEY = "parley.notify";
+var BASE_TITLE = "Parley";
+function updateTitle() {
+  let unread = 0;
+  for (const view of rooms.values()) unread += view.unread;
+  const title = unread > 0 ? `(${unread}) ${BASE_TITLE}` : BASE_TITLE;
+  if (document.title !== title) document.title = title;
+}
+function notifyEnabled() {
+  try {
+    return localStorage.getItem(NOTIFY_KEY) === "on";
+  } catch (error) {
+    if (error instanceof DOMException) return false;
+    throw error;
+  }
+}
+function renderToggle() {
+  const on = notifyEnabled();
+  notifyToggle.setAttribute("aria-pressed", String(on));
+  notifyToggle.textContent = on ? "\u{1F514}" : "\u{1F515}";
+  notifyToggle.title = on ? "Mentions notify you (desktop notification and sound); click to turn off" : "Click to be notified of mentions (desktop notification and sound)";
+}
+var audio;
+function chime() {
+  audio ??= new AudioContext();
+  if (audio.state === "suspended") void audio.resume().catch(() => {
+  });
+  const start = audio.currentTime;
+  for (const [offset, frequency] of [
+    [
+      0,
+      880
+    ],
+    [
+      0.12,
+      1320
+    ]
+  ]) {
+    const oscillator = audio.createOscillator();
+    const gain = audio.createGain();
+    oscillator.frequency.value = frequency;
+    gain.gain.setValueAtTime(0.08, start + offset);
+    gain.gain.exponentialRampToValueAtTime(1e-4, start + offset + 0.2);
+    oscillator.connect(gain).connect(audio.destination);
+    oscillator.start(start + offset);
+    oscillator.stop(start + offset + 0.2);
+  }
+}
+function alertMention(title, body, read) {
+  if (read || app.restoring || !notifyEnabled()) return;
+  if ("Notification" in globalThis && Notification.permission === "granted") {
+    const notification = new Notification(title, {
+      body,
+      tag: "parley-mention"
+    });
+    notification.addEventListener("click", () => {
+      globalThis.focus();
+      notification.close();
+    });
+  }
+  try {
+    chime();
+  } catch (error) {
+    if (!(error instanceof DOMException)) throw error;
+  }
+}
+notifyToggle.addEventListener("click", async () => {
+  const on = !notifyEnabled();
+  try {
+    localStorage.setItem(NOTIFY_KEY, on ? "on" : "off");
+  } catch (error) {
+    if (!(error instanceof DOMException)) throw error;
+  }
+  renderToggle();
+  if (!on) return;
+  audio ??= new AudioContext();
+  if ("Notification" in globalThis && Notification.permission === "default") {
+    await Notification.requestPermission();
+  }
+});
+renderToggle();
+
+// client/core/input_history.ts
+var InputHistory = class {
+  #lines = [];
+  #limit;
+  /** Index of the line shown; `#lines.length` when the draft is shown. */
+  #at = 0;
+  #draft = "";
+  /** @param limit Most lines kept; the oldest go first. */
+  constructor(limit = 200) {
+    this.#limit = limit;
+  }
+  /** The lines kept, oldest first. */
+  get lines() {
+    return this.#lines;
+  }
+  /**
+   * Records a line the user sent and resets browsing to the draft. A line
+   * equal to the newest one, or blank, is not added again.
+   *
+   * @param line The line as typed.
+   */
+  add(line2) {
+    if (line2.trim() !== "" && this.#lines.at(-1) !== line2) this.#lines.push(line2);
+    if (this.#lines.length > this.#limit) this.#lines.shift();
+    this.#at = this.#lines.length;
+    this.#draft = "";
+  }
+  /**
+   * The line before the one shown.
+   *
+   * @param current What the input holds now (kept as the draft when leaving it).
+   * @returns The older line, or `undefined` at the oldest (the input stays as it is).
+   */
+  up(current) {
+    if (this.#at === 0) return void 0;
+    if (this.#at === this.#lines.length) this.#draft = current;
+    return this.#lines[--this.#at];
+  }
+  /**
+   * The line after the one shown, and the draft after the newest.
+   *
+   * @param _current What the input holds now.
+   * @returns The newer line or the draft, or `undefined` when the draft is shown already.
+   */
+  down(_current) {
+    if (this.#at >= this.#lines.length) return void 0;
+    this.#at++;
+    return this.#at === this.#lines.length ? this.#draft : this.#lines[this.#at];
+  }
+};
+
+// client/completion.ts
+function completeLine(text, candidates) {
+  const match = /(\S*)$/.exec(text);
+  const word = match[1];
+  if (word === "") return text;
+  const lower = word.replace(/^@/, "").toLowerCase();
+  const at = word.startsWith("@") ? "@" : "";
+  const matches = [
+    ...new Set(candidates)
+  ].filter((c) => c.toLowerCase().startsWith(lower));
+  if (matches.length === 0) return text;
+  const head = text.slice(0, match.index);
+  if (matches.length === 1) {
+    const done = matches[0];
+    const suffix = head === "" && !at && !/^[/#]/.test(done) ? ": " : " ";
+    return head + at + done + suffix;
+  }
+  let prefix = matches[0];
+  for (const m of matches) {
+    while (!m.toLowerCase().startsWith(prefix.toLowerCase())) prefix = prefix.slice(0, -1);
+  }
+  return prefix.length > lower.length ? head + at + prefix : text;
+}
+var ROOM_COMMANDS = /* @__PURE__ */ new Set([
+  "/join",
+  "/part",
+  "/who",
+  "/search"
+]);
+function completeInput(text, sources) {
+  let word = /(\S*)$/.exec(text)[1];
+  const head = text.slice(0, text.length - word.length);
+  const firstWord = /^\S+/.exec(text)?.[0].toLowerCase() ?? "";
+  const argumentOf = head.trim() === firstWord && head !== "" ? firstWord : "";
+  let candidates;
+  if (head === "" && word.startsWith("/")) candidates = [
+    ...sources.commands
+  ];
+  else if (word.startsWith("#") || ROOM_COMMANDS.has(argumentOf)) {
+    candidates = [
+      ...sources.rooms
+    ];
+    if (word !== "" && !word.startsWith("#")) word = "#" + word;
+  } else {
+    const me = sources.me?.toLowerCase();
+    candidates = [
+      ...sources.nicks
+    ].filter((n) => n.toLowerCase() !== me);
+  }
+  const lower = word.replace(/^@/, "").toLowerCase();
+  const matches = word === "" ? [] : [
+    ...new Set(candidates)
+  ].filter((c) => c.toLowerCase().startsWith(lower)).sort();
+  if (matches.length === 0) return {
+    text,
+    matches
+  };
+  return {
+    text: completeLine(head + word, candidates),
+    matches
+  };
+}
+
 // client/core/day_label.ts
 function localDay(ts2) {
   const d = new Date(ts2);
@@ -2890,206 +3087,6 @@ function switchRoom(name) {
   app.state.activeRoom = room2(name).name;
   sidebar.classList.remove("open");
   showRoom();
-}
-
-// web/src/attention.ts
-var NOTIFY_KEY = "parley.notify";
-var BASE_TITLE = "Parley";
-function updateTitle() {
-  let unread = 0;
-  for (const view of rooms.values()) unread += view.unread;
-  const title = unread > 0 ? `(${unread}) ${BASE_TITLE}` : BASE_TITLE;
-  if (document.title !== title) document.title = title;
-}
-function notifyEnabled() {
-  try {
-    return localStorage.getItem(NOTIFY_KEY) === "on";
-  } catch (error) {
-    if (error instanceof DOMException) return false;
-    throw error;
-  }
-}
-function renderToggle() {
-  const on = notifyEnabled();
-  notifyToggle.setAttribute("aria-pressed", String(on));
-  notifyToggle.textContent = on ? "\u{1F514}" : "\u{1F515}";
-  notifyToggle.title = on ? "Mentions notify you (desktop notification and sound); click to turn off" : "Click to be notified of mentions (desktop notification and sound)";
-}
-var audio;
-function chime() {
-  audio ??= new AudioContext();
-  if (audio.state === "suspended") void audio.resume().catch(() => {
-  });
-  const start = audio.currentTime;
-  for (const [offset, frequency] of [
-    [
-      0,
-      880
-    ],
-    [
-      0.12,
-      1320
-    ]
-  ]) {
-    const oscillator = audio.createOscillator();
-    const gain = audio.createGain();
-    oscillator.frequency.value = frequency;
-    gain.gain.setValueAtTime(0.08, start + offset);
-    gain.gain.exponentialRampToValueAtTime(1e-4, start + offset + 0.2);
-    oscillator.connect(gain).connect(audio.destination);
-    oscillator.start(start + offset);
-    oscillator.stop(start + offset + 0.2);
-  }
-}
-function alertMention(title, body, read) {
-  if (read || app.restoring || !notifyEnabled()) return;
-  if ("Notification" in globalThis && Notification.permission === "granted") {
-    const notification = new Notification(title, {
-      body,
-      tag: "parley-mention"
-    });
-    notification.addEventListener("click", () => {
-      globalThis.focus();
-      notification.close();
-    });
-  }
-  try {
-    chime();
-  } catch (error) {
-    if (!(error instanceof DOMException)) throw error;
-  }
-}
-notifyToggle.addEventListener("click", async () => {
-  const on = !notifyEnabled();
-  try {
-    localStorage.setItem(NOTIFY_KEY, on ? "on" : "off");
-  } catch (error) {
-    if (!(error instanceof DOMException)) throw error;
-  }
-  renderToggle();
-  if (!on) return;
-  audio ??= new AudioContext();
-  if ("Notification" in globalThis && Notification.permission === "default") {
-    await Notification.requestPermission();
-  }
-});
-document.addEventListener("visibilitychange", () => {
-  if (document.visibilityState === "visible" && app.state) markRead(activeView());
-});
-renderToggle();
-
-// client/core/input_history.ts
-var InputHistory = class {
-  #lines = [];
-  #limit;
-  /** Index of the line shown; `#lines.length` when the draft is shown. */
-  #at = 0;
-  #draft = "";
-  /** @param limit Most lines kept; the oldest go first. */
-  constructor(limit = 200) {
-    this.#limit = limit;
-  }
-  /** The lines kept, oldest first. */
-  get lines() {
-    return this.#lines;
-  }
-  /**
-   * Records a line the user sent and resets browsing to the draft. A line
-   * equal to the newest one, or blank, is not added again.
-   *
-   * @param line The line as typed.
-   */
-  add(line2) {
-    if (line2.trim() !== "" && this.#lines.at(-1) !== line2) this.#lines.push(line2);
-    if (this.#lines.length > this.#limit) this.#lines.shift();
-    this.#at = this.#lines.length;
-    this.#draft = "";
-  }
-  /**
-   * The line before the one shown.
-   *
-   * @param current What the input holds now (kept as the draft when leaving it).
-   * @returns The older line, or `undefined` at the oldest (the input stays as it is).
-   */
-  up(current) {
-    if (this.#at === 0) return void 0;
-    if (this.#at === this.#lines.length) this.#draft = current;
-    return this.#lines[--this.#at];
-  }
-  /**
-   * The line after the one shown, and the draft after the newest.
-   *
-   * @param _current What the input holds now.
-   * @returns The newer line or the draft, or `undefined` when the draft is shown already.
-   */
-  down(_current) {
-    if (this.#at >= this.#lines.length) return void 0;
-    this.#at++;
-    return this.#at === this.#lines.length ? this.#draft : this.#lines[this.#at];
-  }
-};
-
-// client/completion.ts
-function completeLine(text, candidates) {
-  const match = /(\S*)$/.exec(text);
-  const word = match[1];
-  if (word === "") return text;
-  const lower = word.replace(/^@/, "").toLowerCase();
-  const at = word.startsWith("@") ? "@" : "";
-  const matches = [
-    ...new Set(candidates)
-  ].filter((c) => c.toLowerCase().startsWith(lower));
-  if (matches.length === 0) return text;
-  const head = text.slice(0, match.index);
-  if (matches.length === 1) {
-    const done = matches[0];
-    const suffix = head === "" && !at && !/^[/#]/.test(done) ? ": " : " ";
-    return head + at + done + suffix;
-  }
-  let prefix = matches[0];
-  for (const m of matches) {
-    while (!m.toLowerCase().startsWith(prefix.toLowerCase())) prefix = prefix.slice(0, -1);
-  }
-  return prefix.length > lower.length ? head + at + prefix : text;
-}
-var ROOM_COMMANDS = /* @__PURE__ */ new Set([
-  "/join",
-  "/part",
-  "/who",
-  "/search"
-]);
-function completeInput(text, sources) {
-  let word = /(\S*)$/.exec(text)[1];
-  const head = text.slice(0, text.length - word.length);
-  const firstWord = /^\S+/.exec(text)?.[0].toLowerCase() ?? "";
-  const argumentOf = head.trim() === firstWord && head !== "" ? firstWord : "";
-  let candidates;
-  if (head === "" && word.startsWith("/")) candidates = [
-    ...sources.commands
-  ];
-  else if (word.startsWith("#") || ROOM_COMMANDS.has(argumentOf)) {
-    candidates = [
-      ...sources.rooms
-    ];
-    if (word !== "" && !word.startsWith("#")) word = "#" + word;
-  } else {
-    const me = sources.me?.toLowerCase();
-    candidates = [
-      ...sources.nicks
-    ].filter((n) => n.toLowerCase() !== me);
-  }
-  const lower = word.replace(/^@/, "").toLowerCase();
-  const matches = word === "" ? [] : [
-    ...new Set(candidates)
-  ].filter((c) => c.toLowerCase().startsWith(lower)).sort();
-  if (matches.length === 0) return {
-    text,
-    matches
-  };
-  return {
-    text: completeLine(head + word, candidates),
-    matches
-  };
 }
 
 // web/src/outbox.ts
@@ -5172,6 +5169,9 @@ $("record-video").addEventListener("click", () => void startRecording("video"));
 recStop.addEventListener("click", () => stopRecording());
 recSend.addEventListener("click", () => void sendRecording());
 recCancel.addEventListener("click", resetRecorder);
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && app.state) markRead();
+});
 var session = sessionStorage.getItem(SESSION_KEY);
 if (session) {
   try {

@@ -44,6 +44,7 @@ import {
 import { resetRecorder, sendRecording, startRecording, stopRecording } from "./media_ui.ts";
 import { joinRoom } from "./outbox.ts";
 import { submitLine } from "./composer.ts";
+import { markRead } from "./room_view.ts";
 
 joinForm.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -74,6 +75,10 @@ $<HTMLButtonElement>("record-video").addEventListener("click", () => void startR
 recStop.addEventListener("click", () => stopRecording());
 recSend.addEventListener("click", () => void sendRecording());
 recCancel.addEventListener("click", resetRecorder);
+// Coming back to the page reads the room shown: its "new messages" line goes above what was missed.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && app.state) markRead();
+});
 
 // A reload in the same tab rejoins with the same nick and restores the transcript.
 const session = sessionStorage.getItem(SESSION_KEY);

@@ -15,7 +15,6 @@
 
 import { app, rooms } from "./app_state.ts";
 import { notifyToggle } from "./elements.ts";
-import { activeView, markRead } from "./room_view.ts";
 
 /** `localStorage` key of the bell: `"on"` or `"off"`. */
 export const NOTIFY_KEY = "parley.notify";
@@ -110,10 +109,6 @@ notifyToggle.addEventListener("click", async () => {
   if ("Notification" in globalThis && Notification.permission === "default") {
     await Notification.requestPermission();
   }
-});
-
-document.addEventListener("visibilitychange", () => {
-  if (document.visibilityState === "visible" && app.state) markRead(activeView());
 });
 
 renderToggle();
