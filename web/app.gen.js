@@ -5018,6 +5018,7 @@ function onWelcome(message) {
   const previousRooms = [
     ...rooms.values()
   ].map((v) => v.name);
+  const unconfirmed = app.state?.dropPending() ?? [];
   const previousActive = app.state?.activeRoom;
   app.welcome = message;
   app.nick = message.nick;
@@ -5040,6 +5041,9 @@ function onWelcome(message) {
     systemLine(`Connected to ${message.server} as ${message.nick}`, "", lobby);
   } else {
     systemLine("Reconnected", "", lobby);
+    if (unconfirmed.length > 0) {
+      systemLine(`${unconfirmed.length} line(s) sent just before the connection dropped were not confirmed and may not have arrived (Up recalls them): ${unconfirmed.join(" \xB7 ")}`, "error");
+    }
     for (const [ref, player] of [
       ...fetching
     ]) {

@@ -500,3 +500,33 @@ browserTest("voice and video players show the recording's length before they pla
     );
   }
 });
+
+browserTest(
+  "web client says which lines sent just before a drop were never confirmed",
+  async () => {
+    await using first = await startServe(["--http", "0"]);
+    const url = await webUrl(first.stdout);
+    const httpPort = new URL(url).port;
+    await using b = await launchBrowser();
+    const page = b.page;
+    await joinAs(page, url, "alice");
+    // A frozen server takes the line into its socket buffer and never answers.
+    Deno.kill(first.child.pid, "SIGSTOP");
+    try {
+      await say(page, "maybe lost");
+      await page.waitForTimeout(300);
+      assertEqual(await page.locator("li.pending").count(), 0, "sent, not queued");
+    } finally {
+      await first.stop("SIGKILL");
+    }
+    await page.waitForSelector("#status[data-state=offline]", { timeout: 10_000 });
+    await using _second = await startServe(["--http", httpPort]);
+    await page.waitForSelector("#status[data-state=online]", { timeout: 20_000 });
+    await page.waitForSelector(
+      "li.error >> text=1 line(s) sent just before the connection dropped were not confirmed",
+    );
+    assertMatch(await page.locator("li.error").last().textContent() ?? "", /maybe lost$/);
+    await page.press("#input", "ArrowUp");
+    assertEqual(await page.inputValue("#input"), "maybe lost");
+  },
+);

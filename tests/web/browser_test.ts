@@ -31,6 +31,7 @@ const NAMES: (string | [file: string, name: string])[] = [
     "web client: unread count in the title, new-messages marker, day separators, mention alerts",
   ],
   [POLISH, "voice and video players show the recording's length before they play"],
+  [POLISH, "web client says which lines sent just before a drop were never confirmed"],
 ];
 
 const unavailable = browserUnavailable();

@@ -137,6 +137,8 @@ export function onRefused(code: ErrorCode, text: string): "retry" | "stop" {
 
 export function onWelcome(message: WelcomeMessage): void {
   const previousRooms = [...rooms.values()].map((v) => v.name);
+  // Lines sent on the old connection that were never acknowledged: their fate is unknown.
+  const unconfirmed = app.state?.dropPending() ?? [];
   const previousActive = app.state?.activeRoom;
   app.welcome = message;
   app.nick = message.nick;
@@ -156,6 +158,13 @@ export function onWelcome(message: WelcomeMessage): void {
     systemLine(`Connected to ${message.server} as ${message.nick}`, "", lobby);
   } else {
     systemLine("Reconnected", "", lobby);
+    if (unconfirmed.length > 0) {
+      systemLine(
+        `${unconfirmed.length} line(s) sent just before the connection dropped were not ` +
+          `confirmed and may not have arrived (Up recalls them): ${unconfirmed.join(" · ")}`,
+        "error",
+      );
+    }
     // Fetch media whose bytes were still on the way when the connection dropped.
     for (const [ref, player] of [...fetching]) {
       fetching.delete(ref);
