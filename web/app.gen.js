@@ -2980,7 +2980,7 @@ var MESSAGE_CLASSES = [
 function line(view, item, ts2) {
   if (ts2 !== void 0) {
     const day = localDay(ts2);
-    if (view.lastDay !== void 0 && day !== view.lastDay) {
+    if (day !== (view.lastDay ?? localDay(Date.now()))) {
       const separator = el("li", "day-separator");
       separator.append(el("span", void 0, dayLabel(ts2)));
       separator.setAttribute("role", "separator");

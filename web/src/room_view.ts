@@ -85,15 +85,16 @@ const MESSAGE_CLASSES = ["msg", "action", "media", "privmsg"];
 
 /**
  * Appends a line to a room, keeping the last `MAX_ITEMS`. A dated line on
- * another local day than the room's previous one comes after a day
- * separator. A message that arrives while the room is not being read (another
+ * another local day than the room's previous one (or, for the first, than
+ * today) comes after a day separator. A message that arrives while the room is not being read (another
  * room is shown, or the page is hidden) counts as unread, unless it is the
  * user's own (class `own`) or replayed history (class `history`).
  */
 export function line(view: RoomView, item: HTMLLIElement, ts?: number): void {
   if (ts !== undefined) {
     const day = localDay(ts);
-    if (view.lastDay !== undefined && day !== view.lastDay) {
+    // The first dated line of a room gets one too, unless it is from today.
+    if (day !== (view.lastDay ?? localDay(Date.now()))) {
       const separator = el("li", "day-separator");
       separator.append(el("span", undefined, dayLabel(ts)));
       separator.setAttribute("role", "separator");
