@@ -172,6 +172,9 @@ browserTest(
     await say(page, "/ignore bob");
     await page.waitForSelector("li.system >> text=ignoring bob");
     await bob.say("you do not see this");
+    // A notice after it, which ignoring does not hide, proves the line has arrived.
+    await bob.command("away", "brb");
+    await page.waitForSelector("li.system >> text=bob is away: brb");
     await say(page, "/unignore bob");
     await page.waitForSelector("li.system >> text=no longer ignoring bob");
     await bob.say("you see this again");
