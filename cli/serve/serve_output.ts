@@ -4,7 +4,8 @@
  *
  * JSON events, each with `event` and `ts` (RFC 3339 UTC time):
  * - `listening`: `name`, `version`, `host`, `port`, `address` (`host:port`),
- *   `join` (the `parley join ...` commands that reach it), `password` (boolean).
+ *   `join` (the `parley join ...` commands that reach it), `password` (boolean),
+ *   `tls_fingerprint` (SHA-256 of the `--tls-self-signed` certificate, when used).
  * - `tunnel`: `url` (`tcp://host:port`), `join` (the command to share).
  * - `join` / `leave`: `nick`, `address`, `online` (users after it); `leave` adds `reason`.
  * - `shutdown`: `reason` (`SIGTERM`, `SIGINT`, or `stopped` when the console or
@@ -31,6 +32,11 @@ export interface ListeningInfo {
   password: boolean;
   /** The web client's URL when `--http` is on. */
   webUrl?: string;
+  /**
+   * SHA-256 of the TLS certificate (hex pairs with colons), shown so users can
+   * check what their client trusts on first use (`--tls-self-signed`).
+   */
+  tlsFingerprint?: string;
 }
 
 /** The stdout of `parley serve`. */
@@ -76,10 +82,13 @@ export function createServeOutput(
     write(JSON.stringify({ event, ts: new Date(now()).toISOString(), ...fields }) + "\n");
   const text = (line: string) => write(line + "\n");
   return {
-    listening({ name, addr, hints, password, webUrl }) {
+    listening({ name, addr, hints, password, webUrl, tlsFingerprint }) {
       const address = formatAddr(addr);
       if (!json) {
-        text(`parley listening on ${address}`);
+        text(
+          `parley listening on ${address}` +
+            (tlsFingerprint ? ` (TLS certificate SHA-256 ${tlsFingerprint})` : ""),
+        );
         if (webUrl) text(`parley web on ${webUrl}`);
         for (const line of hints) text(line);
         if (password) text("  a password is required to join");
@@ -94,6 +103,7 @@ export function createServeOutput(
         join: hints.map((line) => line.slice(line.indexOf("parley join"))),
         password,
         ...(webUrl ? { web: webUrl } : {}),
+        ...(tlsFingerprint ? { tls_fingerprint: tlsFingerprint } : {}),
       });
     },
     tunnel(url) {
