@@ -128,11 +128,6 @@ function enqueue(text: string): boolean {
   return true;
 }
 
-/** Lines waiting to be sent. */
-export function queuedCount(): number {
-  return queue.length;
-}
-
 /** Sends the lines typed while offline, in order, each to the room it was typed in. */
 export function flushQueue(): void {
   if (queue.length === 0 || !app.state) return;
