@@ -20,6 +20,7 @@ import { LOCAL_COMMANDS, prepareLine, runLocalCommand } from "../../client/local
 import type { HelpMessage } from "../../protocol/messages.ts";
 import { app, ignores } from "./app_state.ts";
 import { input } from "./elements.ts";
+import { messageText } from "./message_text.ts";
 import { isOnline, send } from "./outbox.ts";
 import { activeView, el, line, nickSpan, room, showRoom, systemLine } from "./room_view.ts";
 
@@ -122,7 +123,7 @@ function enqueue(text: string): boolean {
   const view = activeView();
   const item = el("li", "pending");
   item.title = "Not sent yet: it goes out when the page is connected again";
-  item.append(el("span", "pending-mark", "⏳ "), nickSpan(app.state!.me), el("span", "text", text));
+  item.append(el("span", "pending-mark", "⏳ "), nickSpan(app.state!.me), messageText(text));
   line(view, item);
   queue.push({ line: text, room: view.name, item });
   return true;
