@@ -5,7 +5,8 @@
  * JSON events, each with `event` and `ts` (RFC 3339 UTC time):
  * - `listening`: `name`, `version`, `host`, `port`, `address` (`host:port`),
  *   `join` (the `parley join ...` commands that reach it), `password` (boolean),
- *   `tls_fingerprint` (SHA-256 of the `--tls-self-signed` certificate, when used).
+ *   `tls_fingerprint` (SHA-256 of the `--tls-self-signed` certificate, when used),
+ *   and with `--cluster` `cluster` (the cluster name) and `node` (this node's id).
  * - `tunnel`: `url` (`tcp://host:port`), `join` (the command to share).
  * - `join` / `leave`: `nick`, `address`, `online` (users after it); `leave` adds `reason`.
  * - `shutdown`: `reason` (`SIGTERM`, `SIGINT`, or `stopped` when the console or
@@ -32,6 +33,8 @@ export interface ListeningInfo {
   password: boolean;
   /** The web client's URL when `--http` is on. */
   webUrl?: string;
+  /** The cluster and this node's id, with `--cluster`. */
+  cluster?: { name: string; node: string };
   /**
    * SHA-256 of the TLS certificate (hex pairs with colons), shown so users can
    * check what their client trusts on first use (`--tls-self-signed`).
@@ -82,7 +85,7 @@ export function createServeOutput(
     write(JSON.stringify({ event, ts: new Date(now()).toISOString(), ...fields }) + "\n");
   const text = (line: string) => write(line + "\n");
   return {
-    listening({ name, addr, hints, password, webUrl, tlsFingerprint }) {
+    listening({ name, addr, hints, password, webUrl, tlsFingerprint, cluster }) {
       const address = formatAddr(addr);
       if (!json) {
         text(
@@ -90,6 +93,7 @@ export function createServeOutput(
             (tlsFingerprint ? ` (TLS certificate SHA-256 ${tlsFingerprint})` : ""),
         );
         if (webUrl) text(`parley web on ${webUrl}`);
+        if (cluster) text(`parley cluster ${cluster.name} node ${cluster.node}`);
         for (const line of hints) text(line);
         if (password) text("  a password is required to join");
         return;
@@ -103,6 +107,7 @@ export function createServeOutput(
         join: hints.map((line) => line.slice(line.indexOf("parley join"))),
         password,
         ...(webUrl ? { web: webUrl } : {}),
+        ...(cluster ? { cluster: cluster.name, node: cluster.node } : {}),
         ...(tlsFingerprint ? { tls_fingerprint: tlsFingerprint } : {}),
       });
     },
