@@ -22,6 +22,8 @@ import { openTunnel } from "./serve_tunnel.ts";
 import { dirname, join } from "node:path";
 import { DEFAULT_IDENTITY_NAMES } from "../../server/chat/identity_challenge.ts";
 import { HistoryStoreError } from "../../server/storage/history_store.ts";
+import { PrometheusMetrics } from "../../server/prometheus_metrics.ts";
+import { parsePort } from "../port.ts";
 
 /** Usage text of `parley serve`. */
 export function serveUsage(): string {
@@ -47,6 +49,12 @@ console's "shutdown" stop it gracefully (exit 0); a second signal exits at once.
  * @param password The server password, if any.
  */
 export function toServerOptions(config: ServeConfig, password: string | undefined): ServerOptions {
+  if (config["web-metrics"] && config.http === undefined) {
+    throw new TypeError("--web-metrics serves /metrics on the web port; give --http too");
+  }
+  const metrics = config.metrics !== undefined || config["web-metrics"]
+    ? new PrometheusMetrics()
+    : undefined;
   return {
     hostname: config.host,
     port: config.port,
@@ -61,8 +69,15 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
     heartbeatMs: config.heartbeat,
     maxMediaBytes: config["max-media-bytes"],
     ...(config.http === undefined ? {} : {
-      web: { port: config.http, allowedOrigins: config["web-origin"] ?? [] },
+      web: {
+        port: config.http,
+        allowedOrigins: config["web-origin"] ?? [],
+        ...(config["web-metrics"] ? { metrics } : {}),
+      },
     }),
+    ...(metrics ? { metrics } : {}),
+    ...(config.metrics === undefined ? {} : { metricsListen: parseMetricsAddress(config.metrics) }),
+    ...(config["reuse-port"] ? { reusePort: checkReusePort() } : {}),
     // History: without --data, parley.db sits beside the log file.
     dataFile: config.data ?? join(dirname(config["log-file"]), "parley.db"),
     historyReplay: config.history,
@@ -85,6 +100,44 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
     ],
     ...readTlsFiles(config),
   };
+}
+
+/**
+ * Parses `--metrics`: `HOST:PORT`, `[::1]:PORT`, or a bare port (loopback).
+ *
+ * @param text The value as given.
+ * @returns Where to bind the metrics endpoint.
+ * @throws {TypeError} For a value that is not an address with a port.
+ */
+export function parseMetricsAddress(text: string): { hostname: string; port: number } {
+  const value = text.trim();
+  const match = /^(?:(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9_.-]+)):)?(\d{1,5})$/.exec(value);
+  if (!match) throw new TypeError(`--metrics must be HOST:PORT or a port, got "${text}"`);
+  return {
+    hostname: match[1] ?? match[2] ?? "127.0.0.1",
+    port: parsePort(match[3], true),
+  };
+}
+
+/**
+ * Checks that `--reuse-port` can work here: Linux, and Deno's unstable
+ * network APIs enabled (`--unstable-net`, or `"unstable": ["net"]` in
+ * deno.json), without which Deno exits the process at the first listen.
+ *
+ * @returns `true`.
+ * @throws {TypeError} With a sentence saying what is missing.
+ */
+function checkReusePort(): true {
+  if (Deno.build.os !== "linux") {
+    throw new TypeError(`--reuse-port works on Linux only, not on ${Deno.build.os}`);
+  }
+  // Deno hides its unstable network functions unless --unstable-net is on.
+  if (!("listenDatagram" in Deno)) {
+    throw new TypeError(
+      "--reuse-port needs Deno's --unstable-net flag (deno run --unstable-net main.ts serve ...)",
+    );
+  }
+  return true;
 }
 
 /**

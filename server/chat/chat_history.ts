@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { ServerMetrics } from "../metrics.ts";
 import { getLogger } from "../log.ts";
 import {
   type ActionMessage,
@@ -40,6 +41,8 @@ export interface ChatHistoryOptions {
   media: MediaStore;
   /** Messages replayed when a user joins a room. */
   replayCount: number;
+  /** Times acks (from the message's timestamp, on the wall clock). */
+  metrics?: ServerMetrics;
 }
 
 /**
@@ -56,11 +59,13 @@ export class ChatHistory implements CommandHistory {
   readonly replayCount: number;
   readonly #store: HistoryStore;
   readonly #media: MediaStore;
+  readonly #metrics: ServerMetrics | undefined;
 
   /** @param options See {@linkcode ChatHistoryOptions}. */
   constructor(options: ChatHistoryOptions) {
     this.#store = options.store;
     this.#media = options.media;
+    this.#metrics = options.metrics;
     this.replayCount = options.replayCount;
   }
 
@@ -173,6 +178,7 @@ export class ChatHistory implements CommandHistory {
   ack(session: Session, ref: number, id: number, ts: number): void {
     if (!this.#store.persistent) {
       session.send(encodeAck(ref, id, ts));
+      if (id > 0) this.#metrics?.acked(Date.now() - ts);
       return;
     }
     this.#store.whenDurable((error) => {
@@ -188,6 +194,7 @@ export class ChatHistory implements CommandHistory {
         return;
       }
       session.send(encodeAck(ref, id, ts));
+      if (id > 0) this.#metrics?.acked(Date.now() - ts);
     });
   }
 }

@@ -133,6 +133,7 @@ export class Hub implements ChatOperations {
       store: this.history,
       media: this.media,
       replayCount: options.historyReplay ?? 50,
+      metrics: options.metrics,
     });
     this.secrets = options.secrets ?? new SecretGuard({}, this.#now);
     this.proofNames = new ProofNames(options.identityNames);
@@ -151,6 +152,7 @@ export class Hub implements ChatOperations {
       history: this.#chatHistory,
       moderation: this.moderation,
       access: this.access,
+      metrics: options.metrics,
     });
     this.#lines = new ChatLines({
       now: this.#now,

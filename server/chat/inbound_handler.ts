@@ -10,6 +10,7 @@
  * @module
  */
 
+import type { ServerMetrics } from "../metrics.ts";
 import { getLogger } from "../log.ts";
 import {
   type ByeCode,
@@ -45,6 +46,8 @@ export interface InboundOptions extends FloodOptions {
   maxBadMessages?: number;
   /** Delays and locks out password guessing; shared by every connection. */
   authGuard?: AuthGuard;
+  /** Counts messages and flood refusals; see `server/metrics.ts`. */
+  metrics?: ServerMetrics;
 }
 
 /**
@@ -78,6 +81,7 @@ export class InboundHandler {
   #flood: FloodControl | undefined;
   readonly #floodOptions: FloodOptions;
   readonly #authGuard: AuthGuard | undefined;
+  readonly #metrics: ServerMetrics | undefined;
   readonly #maxBadMessages: number;
   readonly #onAdmitted: () => void;
   #phase: Phase = "handshake";
@@ -101,6 +105,7 @@ export class InboundHandler {
     this.#hub = hub;
     this.#floodOptions = options;
     this.#authGuard = options.authGuard;
+    this.#metrics = options.metrics;
     this.#maxBadMessages = options.maxBadMessages ?? 10;
     this.#onAdmitted = onAdmitted;
   }
@@ -127,6 +132,7 @@ export class InboundHandler {
   handle(payload: Uint8Array): void {
     if (!this.accepting) return;
     if (this.#phase === "open") {
+      this.#metrics?.received();
       const now = this.#hub.now();
       this.#flood ??= new FloodControl(this.#floodOptions, this.#hub.limits.maxFrameBytes, now);
       const verdict = this.#flood.check(payload.length + 4, now);
@@ -347,6 +353,7 @@ export class InboundHandler {
 
   /** Answers a payload over the flood limits; disconnects when strikes run out. */
   #floodRefused(payload: Uint8Array, verdict: "refuse" | "disconnect"): void {
+    this.#metrics?.floodRefused();
     const nick = this.session?.nick ?? "";
     const address = this.#transport.remoteAddr;
     if (verdict === "disconnect") {

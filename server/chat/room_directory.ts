@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ServerMetrics } from "../metrics.ts";
 import { getLogger } from "../log.ts";
 import {
   DEFAULT_ROOM,
@@ -39,6 +40,8 @@ export interface RoomDirectoryOptions {
   moderation: Moderation;
   /** Who may join invite-only rooms. */
   access: RoomAccess;
+  /** Counts deliveries of every room's fanout. */
+  metrics?: ServerMetrics;
 }
 
 /**
@@ -58,6 +61,7 @@ export class RoomDirectory {
   readonly #history: ChatHistory;
   readonly #moderation: Moderation;
   readonly #access: RoomAccess;
+  readonly #metrics: ServerMetrics | undefined;
 
   /** @param options See {@linkcode RoomDirectoryOptions}. */
   constructor(options: RoomDirectoryOptions) {
@@ -66,6 +70,7 @@ export class RoomDirectory {
     this.#history = options.history;
     this.#moderation = options.moderation;
     this.#access = options.access;
+    this.#metrics = options.metrics;
     this.#rooms.set(nameKey(DEFAULT_ROOM), this.#newRoom(DEFAULT_ROOM));
   }
 
@@ -267,7 +272,7 @@ export class RoomDirectory {
   }
 
   #newRoom(name: string): Room<Session> {
-    const room = new Room<Session>(name);
+    const room = new Room<Session>(name, this.#metrics);
     const stored = this.#history.topic(name);
     if (stored && stored.topic) {
       room.topic = stored.topic;

@@ -21,6 +21,7 @@
  * @module
  */
 
+import type { ServerMetrics } from "../metrics.ts";
 import { nameKey } from "../../protocol/names.ts";
 import type { Database, Row } from "./database.ts";
 import { MessageRing } from "./message_ring.ts";
@@ -28,6 +29,8 @@ import { messageFromRow, type StoredMessage } from "./stored_message.ts";
 
 /** Options for {@linkcode MessageLog}. */
 export interface MessageLogOptions {
+  /** Times each group commit; see `server/metrics.ts`. */
+  metrics?: ServerMetrics;
   /**
    * Longest a message waits in the batch before the commit, in ms.
    * @default {2}
@@ -83,6 +86,7 @@ export const PRIVATE_KEY = "";
  * ```
  */
 export class MessageLog {
+  readonly #metrics: ServerMetrics | undefined;
   readonly #db: Database;
   readonly #flushMs: number;
   readonly #maxBatch: number;
@@ -111,6 +115,7 @@ export class MessageLog {
     this.#maxBatch = options.maxBatch ?? 512;
     this.#idBlock = options.idBlock ?? 1000;
     this.#ringSize = options.ringSize ?? 1000;
+    this.#metrics = options.metrics;
     const reserved = db.meta("reserved_id") ?? 0;
     const maxRow = db.prepare("SELECT max(id) AS id FROM messages").get() as Row;
     const last = Math.max(reserved, Number(maxRow.id ?? 0));
@@ -205,6 +210,7 @@ export class MessageLog {
     this.#pending = [];
     this.#callbacks = [];
     let failure: Error | undefined;
+    const started = performance.now();
     try {
       const insert = this.#db.prepare(
         `INSERT INTO messages (id, ts, kind, room_key, room, sender, sender_key, recipient,
@@ -230,6 +236,7 @@ export class MessageLog {
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));
     }
+    this.#metrics?.committed(performance.now() - started);
     for (const callback of callbacks) callback(failure);
   }
 

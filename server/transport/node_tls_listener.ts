@@ -28,6 +28,11 @@ export interface NodeTlsListenOptions {
   key: string;
   /** Longest a TLS handshake may take, in ms. */
   handshakeTimeoutMs: number;
+  /**
+   * Let other processes bind the same port (`SO_REUSEPORT`, Linux).
+   * @default {false}
+   */
+  reusePort?: boolean;
 }
 
 /** Bytes buffered from a socket before it is paused until the reader catches up. */
@@ -83,7 +88,8 @@ export async function listenNodeTls(options: NodeTlsListenOptions): Promise<Conn
     };
     server.once("error", onError);
     // A join storm needs more than node's default backlog of 511.
-    server.listen({ port: options.port, host: options.hostname, backlog: 4096 }, () => {
+    const listen = { port: options.port, host: options.hostname, backlog: 4096 };
+    server.listen(options.reusePort ? { ...listen, reusePort: true } : listen, () => {
       server.off("error", onError);
       resolve();
     });

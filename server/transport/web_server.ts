@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { PrometheusMetrics } from "../prometheus_metrics.ts";
 import { formatAddr } from "../guards/host_key.ts";
 import { getLogger } from "../log.ts";
 import { WEB_ASSETS } from "../../web/assets.ts";
@@ -64,6 +65,14 @@ export interface WebServerOptions {
   cert?: string;
   /** PEM private key for `cert`. */
   key?: string;
+  /**
+   * Let other processes bind the same port (`SO_REUSEPORT`; Linux, needs
+   * `--unstable-net`).
+   * @default {false}
+   */
+  reusePort?: boolean;
+  /** Also answer `GET /metrics` with these metrics; 404 there when absent. */
+  metrics?: PrometheusMetrics;
 }
 
 /** A running web server: a {@linkcode Transport} for WebSocket clients. */
@@ -129,9 +138,15 @@ export function listenWeb(options: WebServerOptions): WebServer {
   const ready: Admitted[] = [];
   let wake: (() => void) | undefined;
 
-  const handler = (request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Response => {
+  const handler = (
+    request: Request,
+    info: Deno.ServeHandlerInfo<Deno.NetAddr>,
+  ): Response | Promise<Response> => {
     const url = new URL(request.url);
     if (url.pathname === WS_PATH) return upgrade(request, info);
+    if (url.pathname === "/metrics" && options.metrics && request.method === "GET") {
+      return options.metrics.response();
+    }
     if (request.method !== "GET" && request.method !== "HEAD") {
       return respond(405, "Method not allowed", "text/plain; charset=utf-8", {
         allow: "GET, HEAD",
@@ -177,6 +192,7 @@ export function listenWeb(options: WebServerOptions): WebServer {
   const server = Deno.serve({
     hostname: options.hostname ?? "0.0.0.0",
     port: options.port,
+    ...(options.reusePort ? { reusePort: true } : {}),
     ...(scheme === "https" ? { cert: options.cert, key: options.key } : {}),
     onListen: () => {},
     onError: (error) => {
