@@ -54,6 +54,8 @@ export interface StartServeOptions {
   dir?: string;
   /** Longest to wait for the listening line, in ms (default 20000). */
   timeoutMs?: number;
+  /** Extra `deno run` flags before the permissions, e.g. `--unstable-net`. */
+  denoFlags?: string[];
 }
 
 /**
@@ -73,6 +75,7 @@ export async function startServe(
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
+      ...options.denoFlags ?? [],
       ...SERVE_PERMISSIONS,
       MAIN,
       "serve",
