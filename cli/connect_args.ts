@@ -7,7 +7,7 @@
  */
 
 import { readOptionFile, readSecretFile } from "./prompt.ts";
-import { parseAddress, type ServerAddress } from "../client/address.ts";
+import { parseAddressList, type ServerAddress } from "../client/address.ts";
 
 /** `node:util` `parseArgs` options for the shared flags. */
 export const CONNECT_OPTIONS = {
@@ -18,8 +18,13 @@ export const CONNECT_OPTIONS = {
 
 /** Where and how to connect. */
 export interface ConnectArgs {
-  /** The server address; `tls` is set by `tls://` or `--tls`. */
+  /** The (first) server address; `tls` is set by `tls://` or `--tls`. */
   address: ServerAddress;
+  /**
+   * Every address given (`host1:5003,host2:5003`: nodes of one clustered
+   * chat), tried in turn; `address` is the first.
+   */
+  addresses: ServerAddress[];
   /** Server password, if any. */
   password: string | undefined;
   /** PEM CA certificates from `--ca`, if given. */
@@ -30,7 +35,8 @@ export interface ConnectArgs {
  * Resolves the shared connection options.
  *
  * @param values Parsed flags (see {@linkcode CONNECT_OPTIONS}).
- * @param positionals Positional arguments: at most one address (default `127.0.0.1:5003`).
+ * @param positionals Positional arguments: at most one address, or several
+ *   separated by commas (default `127.0.0.1:5003`).
  * @param env Environment lookup, for `PARLEY_PASSWORD`.
  * @throws {TypeError} With a sentence for a bad address, a second address, or an unreadable file.
  */
@@ -42,10 +48,11 @@ export function resolveConnectArgs(
   if (positionals.length > 1) {
     throw new TypeError(`Expected one address, got ${positionals.length}`);
   }
-  const address = parseAddress(positionals[0] ?? "");
-  if (values.tls) address.tls = true;
+  const addresses = parseAddressList(positionals[0] ?? "");
+  if (values.tls) for (const address of addresses) address.tls = true;
   return {
-    address,
+    address: addresses[0],
+    addresses,
     password: values["password-file"] !== undefined
       ? readSecretFile(values["password-file"])
       : env("PARLEY_PASSWORD") || undefined,

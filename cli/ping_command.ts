@@ -1,8 +1,9 @@
 /**
- * `parley ping [tcp://|tls://]HOST[:PORT]`: a health check. It performs the
- * handshake as a probe (`hello` with `probe: true`), so nobody joins and the
- * room sees nothing, and prints the server's name, version, users online and
- * the round-trip time.
+ * `parley ping [tcp://|tls://]HOST[:PORT][,...]`: a health check. It performs
+ * the handshake as a probe (`hello` with `probe: true`), so nobody joins and
+ * the room sees nothing, and prints the server's name, version, users online,
+ * the node and cluster when the server is clustered, and the round-trip time.
+ * Several addresses are tried in turn; the first that answers is reported.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import { isUsageError, writeAllSync } from "./prompt.ts";
 import { formatAddress, type ServerAddress } from "../client/address.ts";
 import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
 import { connect, ConnectError } from "../client/client_connection.ts";
+import { connectAny } from "../client/core/connect_any.ts";
 import { exitCodeFor } from "./join_command.ts";
 
 /** Usage text of `parley ping`. */
@@ -21,7 +23,8 @@ export const PING_USAGE = `Usage: parley ping [ADDRESS] [options]
 
 Checks that a Parley server answers, without joining: nobody sees the check.
 ADDRESS is host, host:port, tcp://host:port, tls://host:port or [::1]:port
-(default 127.0.0.1:5003).
+(default 127.0.0.1:5003), or several separated by commas (the nodes of a
+cluster), tried in turn until one answers.
 
 Options:
   --json                 print one JSON object instead of text
@@ -31,7 +34,8 @@ Options:
   --password-file FILE   the server password, if it has one (or PARLEY_PASSWORD)
   -h, --help             show this help
 
-Prints "NAME (parley/VERSION) at ADDRESS: N users online, round trip T ms" and
+Prints "NAME (parley/VERSION) at ADDRESS: N users online, round trip T ms"
+(with "node N of cluster C" after ADDRESS when the server is clustered) and
 exits 0 when the server is healthy; otherwise prints a sentence on stderr and
 exits non-zero (3 could not connect, 5 password, 6 closed, 7 refused).`;
 
@@ -49,34 +53,45 @@ export interface PingResult {
   online: number;
   /** Time from starting the TCP connection to the welcome, in ms. */
   rttMs: number;
+  /** The node that answered, when the server is a node of a cluster. */
+  node?: string;
+  /** The cluster's name, when the server is a node of one. */
+  cluster?: string;
 }
 
 /**
  * Pings a server once.
  *
- * @param address Where.
- * @param options Password, CA certificates and timeout in ms.
+ * @param addresses Where: one address, or several tried in turn (the first
+ *   that answers is reported; a refusal such as a wrong password ends the search).
+ * @param options Password, CA certificates and timeout in ms (per address).
  * @returns What the server said.
- * @throws {ConnectError} When the server cannot be reached or refuses.
+ * @throws {ConnectError} When no address can be reached, or one refuses.
  */
 export async function ping(
-  address: ServerAddress,
+  addresses: ServerAddress | readonly ServerAddress[],
   options: { password?: string; caCerts?: string[]; timeoutMs?: number } = {},
 ): Promise<PingResult> {
-  const start = performance.now();
-  const client = await connect({
-    address,
-    nick: "ping",
-    probe: true,
-    password: options.password,
-    caCerts: options.caCerts,
-    timeoutMs: options.timeoutMs,
-  });
+  const list = Array.isArray(addresses) ? addresses : [addresses as ServerAddress];
+  let start = 0;
+  const { connection: client, index } = await connectAny(list, (address) => {
+    start = performance.now();
+    return connect({
+      address,
+      nick: "ping",
+      probe: true,
+      password: options.password,
+      caCerts: options.caCerts,
+      timeoutMs: options.timeoutMs,
+    });
+  }, { tryNext: (error) => error instanceof ConnectError && error.kind !== "refused" });
   const rttMs = performance.now() - start;
   client.close();
   const { welcome } = client;
   return {
-    address: formatAddress(address),
+    ...(welcome.node === undefined ? {} : { node: welcome.node }),
+    ...(welcome.cluster === undefined ? {} : { cluster: welcome.cluster }),
+    address: formatAddress(list[index]),
     server: welcome.server,
     software: welcome.software ?? "unknown",
     protocol: welcome.version,
@@ -93,9 +108,11 @@ export async function ping(
  */
 export function formatPing(result: PingResult): string {
   const users = `${result.online} ${result.online === 1 ? "user" : "users"} online`;
-  return `${result.server} (${result.software}) at ${result.address}: ${users}, round trip ${
-    result.rttMs.toFixed(2)
-  } ms`;
+  const node = result.node === undefined
+    ? ""
+    : ` node ${result.node}${result.cluster === undefined ? "" : ` of cluster ${result.cluster}`}`;
+  return `${result.server} (${result.software}) at ${result.address}${node}: ${users}, ` +
+    `round trip ${result.rttMs.toFixed(2)} ms`;
 }
 
 /**
@@ -105,7 +122,7 @@ export function formatPing(result: PingResult): string {
  * @returns 0 if healthy; 2 bad command line; otherwise the connect exit codes.
  */
 export async function pingCommand(args: string[]): Promise<number> {
-  let address: ServerAddress;
+  let addresses: ServerAddress[];
   let json: boolean;
   let password: string | undefined;
   let caCerts: string[] | undefined;
@@ -125,7 +142,7 @@ export async function pingCommand(args: string[]): Promise<number> {
       writeAllSync(Deno.stdout, PING_USAGE + "\n");
       return EXIT_OK;
     }
-    ({ address, password, caCerts } = resolveConnectArgs(values, positionals));
+    ({ addresses, password, caCerts } = resolveConnectArgs(values, positionals));
     json = values.json ?? false;
     timeoutMs = parseTimeout(values.timeout ?? "5s");
   } catch (error) {
@@ -136,7 +153,7 @@ export async function pingCommand(args: string[]): Promise<number> {
     throw error;
   }
   try {
-    const result = await ping(address, { password, caCerts, timeoutMs });
+    const result = await ping(addresses, { password, caCerts, timeoutMs });
     writeAllSync(
       Deno.stdout,
       (json ? JSON.stringify({ ok: true, ...result }) : formatPing(result)) + "\n",
@@ -150,7 +167,7 @@ export async function pingCommand(args: string[]): Promise<number> {
         Deno.stdout,
         JSON.stringify({
           ok: false,
-          address: formatAddress(address),
+          address: addresses.map(formatAddress).join(","),
           error: error.message,
           code: error.code ?? error.kind,
           exit: code,

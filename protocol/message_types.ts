@@ -235,6 +235,10 @@ export interface WelcomeMessage {
   identity?: string;
   /** `true` when a version 2 client sent no key: the server knows it as a guest. */
   guest?: boolean;
+  /** The node of a clustered server that answered (absent on a single server). */
+  node?: string;
+  /** The cluster's name when the server is a node of one (absent on a single server). */
+  cluster?: string;
 }
 
 /** Acknowledges a `msg` or `command` by `ref`; for messages it carries the assigned id and time. */

@@ -6,6 +6,7 @@ const NO_ENV = () => undefined;
 Deno.test("resolveConnectArgs defaults to 127.0.0.1:5003 and takes --tls", () => {
   assertEqual(resolveConnectArgs({}, [], NO_ENV), {
     address: { hostname: "127.0.0.1", port: 5003, tls: false },
+    addresses: [{ hostname: "127.0.0.1", port: 5003, tls: false }],
     password: undefined,
     caCerts: undefined,
   });
@@ -44,4 +45,16 @@ Deno.test("resolveConnectArgs refuses a second address and an unreadable --ca", 
     TypeError,
     /^CA certificate file \/nonexistent\/ca\.pem does not exist$/,
   );
+});
+
+Deno.test("resolveConnectArgs takes several comma-separated addresses, --tls for each", () => {
+  const args = resolveConnectArgs({ tls: true }, ["a.example:5003, b.example,[::1]:7"], NO_ENV);
+  assertEqual(args.addresses, [
+    { hostname: "a.example", port: 5003, tls: true },
+    { hostname: "b.example", port: 5003, tls: true },
+    { hostname: "::1", port: 7, tls: true },
+  ]);
+  assertEqual(args.address, args.addresses[0]);
+  assertThrows(() => resolveConnectArgs({}, ["a.example,,b.example"], NO_ENV), TypeError, /empty/);
+  assertThrows(() => resolveConnectArgs({}, ["a.example,b/x"], NO_ENV), TypeError);
 });
