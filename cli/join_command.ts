@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { formatAddress, type ServerAddress } from "../client/address.ts";
 import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
 import { connect, ConnectError, type ParleyClient } from "../client/client_connection.ts";
+import { connectAny } from "../client/core/connect_any.ts";
 import { runInteractive } from "../client/interactive_session.ts";
 import {
   EXIT_AUTH,
@@ -26,7 +27,9 @@ import { runScripted } from "./scripted_join.ts";
 export const JOIN_USAGE = `Usage: parley join [ADDRESS] [options]
 
 ADDRESS is host, host:port, tcp://host:port, tls://host:port or [::1]:port
-(default 127.0.0.1:5003).
+(default 127.0.0.1:5003), or several separated by commas, the nodes of one
+clustered chat (host1:5003,host2:5003): they are tried in turn, and after a
+drop the client reconnects to the next one.
 
 Options:
   -n, --nick NICK          nick to use (asked for on a terminal when missing)
@@ -60,6 +63,7 @@ ended first.`;
 /** Options parsed from the command line. */
 interface JoinArgs {
   address: ServerAddress;
+  addresses: ServerAddress[];
   nick: string | undefined;
   password: string | undefined;
   caCerts: string[] | undefined;
@@ -123,8 +127,15 @@ export async function joinCommand(args: string[]): Promise<number> {
   let password = parsed.password;
   for (let attempt = 0; attempt < 3; attempt++) {
     let client: ParleyClient;
+    let addressIndex: number;
     try {
-      client = await connect({ address: parsed.address, nick, password, caCerts: parsed.caCerts });
+      // A server that answers and refuses (password, nick) would be answered
+      // the same by every node, so only unreachable or closed ones move on.
+      ({ connection: client, index: addressIndex } = await connectAny(
+        parsed.addresses,
+        (address) => connect({ address, nick: nick!, password, caCerts: parsed.caCerts }),
+        { tryNext: (error) => error instanceof ConnectError && error.kind !== "refused" },
+      ));
     } catch (error) {
       if (!(error instanceof ConnectError)) throw error;
       if (interactive && error.code === "auth_failed" && attempt < 2) {
@@ -148,12 +159,16 @@ export async function joinCommand(args: string[]): Promise<number> {
     if (client.fingerprint) {
       writeAllSync(
         parsed.json ? Deno.stderr : Deno.stdout,
-        `--- TLS certificate of ${formatAddress(parsed.address)}: SHA-256 ${client.fingerprint}\n`,
+        `--- TLS certificate of ${
+          formatAddress(parsed.addresses[addressIndex])
+        }: SHA-256 ${client.fingerprint}\n`,
       );
     }
     return interactive
       ? await runInteractive(client, {
-        address: parsed.address,
+        address: parsed.addresses[addressIndex],
+        addresses: parsed.addresses,
+        addressIndex,
         password,
         caCerts: parsed.caCerts,
         bell: parsed.bell,
