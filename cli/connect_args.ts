@@ -49,7 +49,7 @@ export function resolveConnectArgs(
     throw new TypeError(`Expected one address, got ${positionals.length}`);
   }
   const addresses = parseAddressList(positionals[0] ?? "");
-  if (values.tls) for (const address of addresses) address.tls = true;
+  if (values.tls) { for (const address of addresses) address.tls = true; }
   return {
     address: addresses[0],
     addresses,
