@@ -199,6 +199,10 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     } catch (error) {
       await Promise.all(transports.map((transport) => transport.close()));
       closeStores();
+      if (error instanceof Deno.errors.AddrInUse) {
+        const { hostname, port } = options.metricsListen;
+        throw new Deno.errors.AddrInUse(`Cannot serve metrics on ${hostname}:${port}: port in use`);
+      }
       throw error;
     }
   }

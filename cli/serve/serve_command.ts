@@ -38,7 +38,8 @@ environment variables, which win over the --config file, which wins over
 defaults. The password is never a
 plain argument: use PARLEY_PASSWORD, --password-file or --password-prompt.
 Prints "parley listening on HOST:PORT" once ready (then, with --http,
-"parley web on http://HOST:PORT/"). SIGINT/SIGTERM or the
+"parley web on http://HOST:PORT/", and with --metrics "parley metrics on
+http://HOST:PORT/metrics"). SIGINT/SIGTERM or the
 console's "shutdown" stop it gracefully (exit 0); a second signal exits at once.`;
 }
 
@@ -239,6 +240,12 @@ export async function serveCommand(args: string[]): Promise<number> {
       writeAllSync(Deno.stderr, `parley serve: ${error.message}\n`);
       return EXIT_ERROR;
     }
+    if (
+      error instanceof Deno.errors.AddrInUse && error.message.startsWith("Cannot serve metrics")
+    ) {
+      writeAllSync(Deno.stderr, `parley serve: ${error.message}; pick another with --metrics\n`);
+      return EXIT_ERROR;
+    }
     if (error instanceof Deno.errors.AddrInUse) {
       writeAllSync(
         Deno.stderr,
@@ -279,6 +286,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     ),
     password: server.hub.requiresPassword,
     webUrl: server.web ? webUrl(server.web.scheme, server.web.addr) : undefined,
+    metricsUrl: server.metricsAddr ? `${webUrl("http", server.metricsAddr)}metrics` : undefined,
   });
 
   let signals = 0;

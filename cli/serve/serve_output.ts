@@ -4,7 +4,8 @@
  *
  * JSON events, each with `event` and `ts` (RFC 3339 UTC time):
  * - `listening`: `name`, `version`, `host`, `port`, `address` (`host:port`),
- *   `join` (the `parley join ...` commands that reach it), `password` (boolean).
+ *   `join` (the `parley join ...` commands that reach it), `password` (boolean),
+ *   `metrics` (the metrics URL, with `--metrics`).
  * - `tunnel`: `url` (`tcp://host:port`), `join` (the command to share).
  * - `join` / `leave`: `nick`, `address`, `online` (users after it); `leave` adds `reason`.
  * - `shutdown`: `reason` (`SIGTERM`, `SIGINT`, or `stopped` when the console or
@@ -31,6 +32,8 @@ export interface ListeningInfo {
   password: boolean;
   /** The web client's URL when `--http` is on. */
   webUrl?: string;
+  /** The metrics endpoint's URL when `--metrics` is on. */
+  metricsUrl?: string;
 }
 
 /** The stdout of `parley serve`. */
@@ -76,11 +79,12 @@ export function createServeOutput(
     write(JSON.stringify({ event, ts: new Date(now()).toISOString(), ...fields }) + "\n");
   const text = (line: string) => write(line + "\n");
   return {
-    listening({ name, addr, hints, password, webUrl }) {
+    listening({ name, addr, hints, password, webUrl, metricsUrl }) {
       const address = formatAddr(addr);
       if (!json) {
         text(`parley listening on ${address}`);
         if (webUrl) text(`parley web on ${webUrl}`);
+        if (metricsUrl) text(`parley metrics on ${metricsUrl}`);
         for (const line of hints) text(line);
         if (password) text("  a password is required to join");
         return;
@@ -94,6 +98,7 @@ export function createServeOutput(
         join: hints.map((line) => line.slice(line.indexOf("parley join"))),
         password,
         ...(webUrl ? { web: webUrl } : {}),
+        ...(metricsUrl ? { metrics: metricsUrl } : {}),
       });
     },
     tunnel(url) {

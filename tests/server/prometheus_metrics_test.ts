@@ -2,6 +2,7 @@ import { assert, assertEqual } from "../_helpers/assert.ts";
 import { RawClient } from "../_helpers/raw_client.ts";
 import { startServer } from "../../server/server.ts";
 import { PrometheusMetrics } from "../../server/prometheus_metrics.ts";
+import { encodeMessage, PROTOCOL_VERSION } from "../../protocol/messages.ts";
 
 /** The value of one sample line (`name{labels} value`), or undefined when absent. */
 function sample(text: string, series: string): number | undefined {
@@ -109,6 +110,41 @@ Deno.test("the web port answers 404 at /metrics unless metrics are given to it",
     assert(response.status === 404, `status ${response.status}`);
     await response.body?.cancel();
     assertEqual(server.metricsAddr, undefined);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a client that stops reading is counted as a slow-consumer drop", async () => {
+  const metrics = new PrometheusMetrics();
+  const server = await startServer({
+    hostname: "127.0.0.1",
+    port: 0,
+    metrics,
+    maxQueueBytes: 1,
+    floodRate: 1_000_000,
+    floodBurst: 1_000_000,
+    floodBytesRate: 1_000_000_000,
+    floodBytesBurst: 1_000_000_000,
+  });
+  try {
+    await using sender = await RawClient.join(server.addr.port, "sender");
+    // Joins and never reads: its socket buffers fill, then its outbound queue.
+    const stuck = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
+    await stuck.write(encodeMessage({ type: "hello", version: PROTOCOL_VERSION, nick: "stuck" }));
+    const joined = Date.now() + 5000;
+    while (server.hub.find("stuck") === undefined && Date.now() < joined) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const text = "x".repeat(8000);
+    const deadline = Date.now() + 20_000;
+    let drops = 0;
+    for (let round = 0; drops === 0 && Date.now() < deadline; round++) {
+      for (let i = 0; i < 200; i++) await sender.say(text);
+      drops = sample(await metrics.text(), "parley_slow_consumer_drops_total") ?? 0;
+    }
+    assertEqual(drops, 1);
+    stuck.close();
   } finally {
     await server.close();
   }
