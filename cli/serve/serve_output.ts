@@ -5,6 +5,7 @@
  * JSON events, each with `event` and `ts` (RFC 3339 UTC time):
  * - `listening`: `name`, `version`, `host`, `port`, `address` (`host:port`),
  *   `join` (the `parley join ...` commands that reach it), `password` (boolean),
+ *   `tls_fingerprint` (SHA-256 of the `--tls-self-signed` certificate, when used),
  *   `metrics` (the metrics URL, with `--metrics`).
  * - `tunnel`: `url` (`tcp://host:port`), `join` (the command to share).
  * - `join` / `leave`: `nick`, `address`, `online` (users after it); `leave` adds `reason`.
@@ -34,6 +35,11 @@ export interface ListeningInfo {
   webUrl?: string;
   /** The metrics endpoint's URL when `--metrics` is on. */
   metricsUrl?: string;
+  /**
+   * SHA-256 of the TLS certificate (hex pairs with colons), shown so users can
+   * check what their client trusts on first use (`--tls-self-signed`).
+   */
+  tlsFingerprint?: string;
 }
 
 /** The stdout of `parley serve`. */
@@ -79,10 +85,13 @@ export function createServeOutput(
     write(JSON.stringify({ event, ts: new Date(now()).toISOString(), ...fields }) + "\n");
   const text = (line: string) => write(line + "\n");
   return {
-    listening({ name, addr, hints, password, webUrl, metricsUrl }) {
+    listening({ name, addr, hints, password, webUrl, tlsFingerprint, metricsUrl }) {
       const address = formatAddr(addr);
       if (!json) {
-        text(`parley listening on ${address}`);
+        text(
+          `parley listening on ${address}` +
+            (tlsFingerprint ? ` (TLS certificate SHA-256 ${tlsFingerprint})` : ""),
+        );
         if (webUrl) text(`parley web on ${webUrl}`);
         if (metricsUrl) text(`parley metrics on ${metricsUrl}`);
         for (const line of hints) text(line);
@@ -99,6 +108,7 @@ export function createServeOutput(
         password,
         ...(webUrl ? { web: webUrl } : {}),
         ...(metricsUrl ? { metrics: metricsUrl } : {}),
+        ...(tlsFingerprint ? { tls_fingerprint: tlsFingerprint } : {}),
       });
     },
     tunnel(url) {

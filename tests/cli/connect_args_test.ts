@@ -9,6 +9,9 @@ Deno.test("resolveConnectArgs defaults to 127.0.0.1:5003 and takes --tls", () =>
     addresses: [{ hostname: "127.0.0.1", port: 5003, tls: false }],
     password: undefined,
     caCerts: undefined,
+    identityPath: undefined,
+    knownServersFile: undefined,
+    acceptNewFingerprint: false,
   });
   assertEqual(resolveConnectArgs({ tls: true }, ["chat.example.org:6000"], NO_ENV).address, {
     hostname: "chat.example.org",
@@ -57,4 +60,50 @@ Deno.test("resolveConnectArgs takes several comma-separated addresses, --tls for
   assertEqual(args.address, args.addresses[0]);
   assertThrows(() => resolveConnectArgs({}, ["a.example,,b.example"], NO_ENV), TypeError, /empty/);
   assertThrows(() => resolveConnectArgs({}, ["a.example,b/x"], NO_ENV), TypeError);
+});
+
+Deno.test("resolveConnectArgs puts known_servers beside the identity file", () => {
+  const env = (name: string) => (name === "HOME" ? "/home/alice" : undefined);
+  const byDefault = resolveConnectArgs({}, [], env);
+  assertEqual(byDefault.identityPath, "/home/alice/.config/parley/identity.json");
+  assertEqual(byDefault.knownServersFile, "/home/alice/.config/parley/known_servers");
+  const chosen = resolveConnectArgs({ identity: "/keys/work.json" }, [], env);
+  assertEqual(chosen.identityPath, "/keys/work.json");
+  assertEqual(chosen.knownServersFile, "/keys/known_servers");
+});
+
+Deno.test("resolveConnectArgs: --accept-new-fingerprint HOST:PORT is the address, with TLS", () => {
+  const alone = resolveConnectArgs(
+    { "accept-new-fingerprint": "chat.example.org:6000" },
+    [],
+    NO_ENV,
+  );
+  assertEqual(alone.address, { hostname: "chat.example.org", port: 6000, tls: true });
+  assertEqual(alone.acceptNewFingerprint, true);
+  const withAddress = resolveConnectArgs(
+    { "accept-new-fingerprint": "[::1]:6000" },
+    ["tls://[::1]:6000"],
+    NO_ENV,
+  );
+  assertEqual(withAddress.address, { hostname: "::1", port: 6000, tls: true });
+  assertThrows(
+    () =>
+      resolveConnectArgs(
+        { "accept-new-fingerprint": "chat.example.org:6000" },
+        ["other.example.org:6000"],
+        NO_ENV,
+      ),
+    TypeError,
+    /names another server than other\.example\.org:6000/,
+  );
+});
+
+Deno.test("resolveConnectArgs: --accept-new-fingerprint with several addresses keeps only the one it names", () => {
+  const args = resolveConnectArgs(
+    { "accept-new-fingerprint": "b.example:6000" },
+    ["a.example:6000,b.example:6000"],
+    NO_ENV,
+  );
+  assertEqual(args.addresses, [{ hostname: "b.example", port: 6000, tls: true }]);
+  assertEqual(args.address, args.addresses[0]);
 });

@@ -86,3 +86,10 @@ Deno.test("ReconnectPolicy with one address always dials it", () => {
   policy.dropped("alice");
   assertEqual([policy.next().address, policy.next().address], [0, 0]);
 });
+
+Deno.test("ReconnectPolicy retries as another nick when the nick is registered to another key", () => {
+  const policy = new ReconnectPolicy({ random: () => 0.5 });
+  policy.remember("alice", "token");
+  assertEqual(policy.refused("nick_registered"), { action: "retry", nick: "alice_" });
+  assertEqual(policy.next().resume, undefined, "the token was for the old nick");
+});
