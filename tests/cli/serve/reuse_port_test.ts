@@ -12,10 +12,12 @@ if (!linux) {
 }
 
 Deno.test({
-  name: "serve --reuse-port lets two servers share one port and both accept connections",
+  name:
+    "serve --reuse-port lets two servers share one port (and web port) and both accept connections",
   ignore: !linux,
   async fn() {
     const port = freePort();
+    const http = freePort();
     const flags = { denoFlags: ["--unstable-net"] };
     await using a = await startServe([
       "--port",
@@ -25,6 +27,8 @@ Deno.test({
       "node-a",
       "--data",
       ":memory:",
+      "--http",
+      String(http),
     ], flags);
     await using b = await startServe([
       "--port",
@@ -34,6 +38,8 @@ Deno.test({
       "node-b",
       "--data",
       ":memory:",
+      "--http",
+      String(http),
     ], flags);
     assertEqual(a.port, port);
     assertEqual(b.port, port);
@@ -45,6 +51,10 @@ Deno.test({
       seen.set(result.server, (seen.get(result.server) ?? 0) + 1);
     }
     assert(seen.has("node-a") && seen.has("node-b"), `only ${[...seen.keys()]} answered`);
+    // The web port is shared too: both bound it, and it serves the page.
+    const page = await fetch(`http://127.0.0.1:${http}/`);
+    assertEqual(page.status, 200);
+    await page.body?.cancel();
   },
 });
 
