@@ -101,11 +101,14 @@ export async function runAdminLine(server: ParleyServer, line: string): Promise<
  */
 export function startAdminConsole(server: ParleyServer, onInterrupt: () => void): void {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "parley> " });
+  let closed = false;
+  rl.on("close", () => closed = true);
   rl.on("SIGINT", onInterrupt);
   rl.on("line", async (line: string) => {
     const reply = await runAdminLine(server, line);
     if (reply) process.stdout.write(reply + "\n");
-    rl.prompt();
+    // After `shutdown` the console is already closed: prompting again would throw.
+    if (!closed) rl.prompt();
   });
   void server.finished.then(() => rl.close());
   rl.prompt();

@@ -71,6 +71,9 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
     handshakeTimeoutMs: config["handshake-timeout"],
     heartbeatMs: config.heartbeat,
     maxMediaBytes: config["max-media-bytes"],
+    maxRooms: config["max-rooms"],
+    maxRoomsPerUser: config["max-rooms-per-user"],
+    roomCreatesPerMinute: config["room-create-rate"],
     ...(config.http === undefined ? {} : {
       web: {
         port: config.http,
@@ -182,8 +185,9 @@ function localNames(): string[] {
  * Runs `parley serve` until it is stopped.
  *
  * @param args Arguments after `serve`.
- * @returns The exit code: 0 after a graceful stop, 2 for a bad command line,
- *   1 if the server could not start (port in use, log file not writable).
+ * @returns The exit code: 0 after a graceful stop, 2 for a bad command line
+ *   or a database that cannot be opened or written, 1 if the server could
+ *   not start otherwise (port in use, log file not writable).
  */
 export async function serveCommand(args: string[]): Promise<number> {
   let options: ServerOptions;
@@ -241,7 +245,11 @@ export async function serveCommand(args: string[]): Promise<number> {
   options.onPresence = (event) => output.presence(event);
   let closeLog: () => Promise<void>;
   try {
-    closeLog = await setupLogging({ logFile });
+    closeLog = await setupLogging({
+      logFile,
+      maxBytes: config["log-max-bytes"],
+      keep: config["log-keep"],
+    });
   } catch (error) {
     writeAllSync(
       Deno.stderr,
@@ -255,8 +263,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   } catch (error) {
     await closeLog();
     if (error instanceof HistoryStoreError) {
+      // A database that cannot be opened or written is a configuration problem.
       writeAllSync(Deno.stderr, `parley serve: ${error.message}\n`);
-      return EXIT_ERROR;
+      return EXIT_USAGE;
     }
     if (
       error instanceof Deno.errors.AddrInUse && error.message.startsWith("Cannot serve metrics")

@@ -7,6 +7,7 @@
  */
 
 import { getLogger } from "../log.ts";
+import { LOG_VALUE_CHARS, logText } from "../log_text.ts";
 import {
   type ActionMessage,
   type ChatMessage,
@@ -100,7 +101,7 @@ export class ChatLines {
         id,
         room: room.name,
         nick: session.nick,
-        text,
+        text: logText(text, LOG_VALUE_CHARS),
       });
     }
     return [id, ts];
@@ -140,7 +141,7 @@ export class ChatLines {
         id,
         nick: session.nick,
         to: target.nick,
-        text,
+        text: logText(text, LOG_VALUE_CHARS),
       });
     }
     return [id, ts];
