@@ -56,6 +56,8 @@ export interface StartServeOptions {
   timeoutMs?: number;
   /** Extra `deno run` flags before the permissions, e.g. `--unstable-net`. */
   denoFlags?: string[];
+  /** A command that runs Deno, e.g. `["prlimit", "--nofile=64:64"]` (Deno is run directly by default). */
+  wrapper?: string[];
 }
 
 /**
@@ -72,8 +74,10 @@ export async function startServe(
 ): Promise<ServeProcess> {
   const dir = options.dir ?? await Deno.makeTempDir({ prefix: "parley-test-" });
   const logFile = `${dir}/chat.log`;
-  const child = new Deno.Command(Deno.execPath(), {
+  const wrapper = options.wrapper ?? [];
+  const child = new Deno.Command(wrapper[0] ?? Deno.execPath(), {
     args: [
+      ...(wrapper.length > 0 ? [...wrapper.slice(1), Deno.execPath()] : []),
       "run",
       ...options.denoFlags ?? [],
       ...SERVE_PERMISSIONS,
