@@ -68,6 +68,7 @@ export const ERROR_CODES = [
   "no_such_media",
   "not_invited",
   "too_many_rooms",
+  "unavailable",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */
@@ -236,7 +237,10 @@ export interface WelcomeMessage {
   identity?: string;
   /** `true` when a version 2 client sent no key: the server knows it as a guest. */
   guest?: boolean;
-  /** The node of a clustered server that answered (absent on a single server). */
+  /**
+   * The node of a cluster this connection is served by (`serve --cluster`);
+   * absent on a single server.
+   */
   node?: string;
   /** The cluster's name when the server is a node of one (absent on a single server). */
   cluster?: string;

@@ -193,6 +193,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     transports = options.transports ?? await buildTransports(options);
   } catch (error) {
     closeStores();
+    await options.cluster?.close();
     throw error;
   }
   if (options.metrics && options.metricsListen) {
@@ -210,6 +211,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
   }
   if (transports.length === 0) {
     closeStores();
+    await options.cluster?.close();
     throw new TypeError("Cannot start a server without a transport");
   }
   const retention = setInterval(() => {
@@ -247,6 +249,21 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     now: () => hub.now(),
     closeGraceMs: Math.max(3000, (options.drainTimeoutMs ?? 2000) + 1000),
   });
+  if (hub.cluster) {
+    // Catch up with the cluster's stream (the local index) before anyone is admitted.
+    try {
+      await hub.cluster.start();
+    } catch (error) {
+      clearInterval(retention);
+      await hub.cluster.close();
+      await Promise.all(transports.map((transport) => transport.close()));
+      closeStores();
+      throw error;
+    }
+    const { link } = hub.cluster.node;
+    options.metrics?.clusterState(link.state);
+    if (options.metrics) link.onState((state) => options.metrics?.clusterState(state));
+  }
   const finished = Promise.withResolvers<void>();
   let closing: Promise<void> | undefined;
 
@@ -274,6 +291,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
       await Promise.all(transports.map((transport) => transport.close()));
       await metricsListener?.close();
       clearInterval(retention);
+      await hub.cluster?.close();
       if (ownStore) history.close();
       else history.flush();
       await Promise.all(acceptLoops);

@@ -62,6 +62,8 @@ export interface RoomDirectoryOptions {
   access: RoomAccess;
   /** Counts deliveries of every room's fanout. */
   metrics?: ServerMetrics;
+  /** A room's members on other nodes of a cluster, listed before the local ones. */
+  remote?: (room: Room<Session>) => UserInfo[];
 }
 
 /** Default of {@linkcode RoomDirectoryOptions.maxRooms}. */
@@ -92,6 +94,7 @@ export class RoomDirectory {
   readonly #creates: AddressRate;
   readonly #access: RoomAccess;
   readonly #metrics: ServerMetrics | undefined;
+  readonly #remote: RoomDirectoryOptions["remote"];
 
   /**
    * @param options See {@linkcode RoomDirectoryOptions}.
@@ -116,6 +119,7 @@ export class RoomDirectory {
     });
     this.#access = options.access;
     this.#metrics = options.metrics;
+    this.#remote = options.remote;
     this.#rooms.set(nameKey(DEFAULT_ROOM), this.#newRoom(DEFAULT_ROOM));
   }
 
@@ -262,7 +266,8 @@ export class RoomDirectory {
    * @returns One entry per member, in join order.
    */
   users(room: Room<Session>): UserInfo[] {
-    const users: UserInfo[] = [];
+    // Members on other nodes first, as the roster cache lists them.
+    const users: UserInfo[] = this.#remote ? this.#remote(room) : [];
     for (const member of room.members()) {
       users.push(
         member.away === undefined ? { nick: member.nick } : {

@@ -95,3 +95,23 @@ Deno.test("createServeOutput(json) reports a shutdown even when none was signall
   assertEqual(lines.map((l) => JSON.parse(l).event), ["shutdown", "stopped"]);
   assertEqual(JSON.parse(lines[0]).reason, "stopped");
 });
+
+Deno.test("createServeOutput names the cluster and node in both forms when clustered", () => {
+  const info = {
+    name: "team",
+    addr: ADDR,
+    hints: [],
+    password: false,
+    cluster: { name: "prod", node: "n1" },
+  };
+  const json = capture(true);
+  json.output.listening(info);
+  const event = JSON.parse(json.lines[0]);
+  assertEqual([event.cluster, event.node], ["prod", "n1"]);
+  const text = capture(false);
+  text.output.listening(info);
+  assertEqual(text.lines, [
+    "parley listening on 127.0.0.1:5003\n",
+    "parley cluster prod node n1\n",
+  ]);
+});
