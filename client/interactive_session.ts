@@ -69,6 +69,18 @@ export interface SessionInput {
 export interface InteractiveOptions {
   /** The server, for reconnecting and for the status line. */
   address: ServerAddress;
+  /**
+   * Every address of the chat (the nodes of a cluster), `address` among
+   * them: after a drop the client reconnects to the next one, then the one
+   * after, wrapping.
+   * @default {[address]}
+   */
+  addresses?: ServerAddress[];
+  /**
+   * Index in `addresses` of the one the first connection went to.
+   * @default {0}
+   */
+  addressIndex?: number;
   /** Server password, for reconnecting. */
   password?: string;
   /** Extra CA certificates for TLS, for reconnecting. */
@@ -158,15 +170,17 @@ export async function runInteractive(
   const openConnection = options.connect ?? connectTcp;
   const state = new ChatState(first.welcome.nick);
   state.welcome(first.welcome);
-  const policy = new ReconnectPolicy(options.backoff);
+  const addresses = options.addresses ?? [options.address];
+  const policy = new ReconnectPolicy(options.backoff, addresses.length);
   policy.welcomed(first.welcome);
+  policy.connectedTo(options.addressIndex ?? 0);
   const ignores = new IgnoreList();
   const seen = new SeenMessages();
   const colors = makeColors(options.color ?? colorSupported());
   const ctx: RenderContext = { colors, me: state.me, activeRoom: state.activeRoom };
   const editor = new LineEditor();
   const screen = new Screen(output, editor, options.columns ?? (() => Deno.consoleSize().columns));
-  const server = formatAddress(options.address);
+  let server = formatAddress(options.address);
   const reconnect = options.reconnect ?? true;
   let serverCommands = FALLBACK_COMMANDS;
   let client: SessionConnection | undefined = first;
@@ -306,18 +320,23 @@ export async function runInteractive(
   const reconnectLoop = async (): Promise<SessionConnection | number> => {
     policy.dropped(state.me);
     while (true) {
-      const { attempt, delayMs, nick, resume } = policy.next();
+      const { attempt, delayMs, nick, resume, address } = policy.next();
+      const target = addresses[address];
       const seconds = (delayMs / 1000).toFixed(1);
       connection = "reconnecting";
       detail = `attempt ${attempt} in ${seconds}s`;
-      info(`--- reconnecting to ${server} in ${seconds}s (attempt ${attempt}); Ctrl-D to give up`);
+      info(
+        `--- reconnecting to ${
+          formatAddress(target)
+        } in ${seconds}s (attempt ${attempt}); Ctrl-D to give up`,
+      );
       refresh();
       if (await sleep(delayMs)) return EXIT_OK;
       connection = "connecting";
       detail = `attempt ${attempt}`;
       refresh();
       const attempting = openConnection({
-        address: options.address,
+        address: target,
         nick,
         password: options.password,
         caCerts: options.caCerts,
@@ -341,7 +360,7 @@ export async function runInteractive(
         }
         const next = policy.refused(error.code);
         if (next.action === "stop") {
-          warn(`!!! Reconnecting to ${server} was refused: ${error.message}`);
+          warn(`!!! Reconnecting to ${formatAddress(target)} was refused: ${error.message}`);
           return options.exitCodeFor(error);
         }
         if (next.nick !== undefined) {
@@ -353,6 +372,8 @@ export async function runInteractive(
         attempting.then((late) => late.close(), () => {});
         return EXIT_OK;
       }
+      policy.connectedTo(address);
+      server = formatAddress(target);
       return result;
     }
   };

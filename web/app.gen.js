@@ -55,12 +55,28 @@ function alternateNick(nick) {
 }
 var ReconnectPolicy = class {
   #backoff;
+  #addresses;
+  #connected = 0;
   #attempt = 0;
   #nick = "";
   #resume;
-  /** @param backoff Delays; see `reconnectDelay`. */
-  constructor(backoff = {}) {
+  /**
+   * @param backoff Delays; see `reconnectDelay`.
+   * @param addresses How many addresses the client may dial (the nodes of a
+   *   cluster), at least 1.
+   */
+  constructor(backoff = {}, addresses = 1) {
     this.#backoff = backoff;
+    this.#addresses = Math.max(1, Math.floor(addresses));
+  }
+  /**
+   * Records which address the current connection went to, so that the next
+   * outage starts with the address after it.
+   *
+   * @param index Index among the policy's addresses.
+   */
+  connectedTo(index) {
+    this.#connected = index % this.#addresses;
   }
   /** The nick the next attempt asks for. */
   get nick() {
@@ -111,7 +127,8 @@ var ReconnectPolicy = class {
     const planned = {
       attempt,
       delayMs: reconnectDelay(attempt, this.#backoff),
-      nick: this.#nick
+      nick: this.#nick,
+      address: (this.#connected + attempt) % this.#addresses
     };
     if (this.#resume !== void 0) planned.resume = this.#resume;
     return planned;
@@ -497,6 +514,8 @@ var serverParsers = {
     if (optBool(o, "guest") === true) welcome.guest = true;
     const node = optStr(o, "node");
     if (node !== void 0) welcome.node = node;
+    const cluster = optStr(o, "cluster");
+    if (cluster !== void 0) welcome.cluster = cluster;
     return welcome;
   },
   ack: (o) => ({

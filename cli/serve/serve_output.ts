@@ -6,7 +6,8 @@
  * - `listening`: `name`, `version`, `host`, `port`, `address` (`host:port`),
  *   `join` (the `parley join ...` commands that reach it), `password` (boolean),
  *   `tls_fingerprint` (SHA-256 of the `--tls-self-signed` certificate, when used),
- *   and with `--cluster` `cluster` (the cluster name) and `node` (this node's id).
+ *   `metrics` (the metrics URL, with `--metrics`), and with `--cluster`
+ *   `cluster` (the cluster name) and `node` (this node's id).
  * - `tunnel`: `url` (`tcp://host:port`), `join` (the command to share).
  * - `join` / `leave`: `nick`, `address`, `online` (users after it); `leave` adds `reason`.
  * - `shutdown`: `reason` (`SIGTERM`, `SIGINT`, or `stopped` when the console or
@@ -33,6 +34,8 @@ export interface ListeningInfo {
   password: boolean;
   /** The web client's URL when `--http` is on. */
   webUrl?: string;
+  /** The metrics endpoint's URL when `--metrics` is on. */
+  metricsUrl?: string;
   /** The cluster and this node's id, with `--cluster`. */
   cluster?: { name: string; node: string };
   /**
@@ -85,7 +88,7 @@ export function createServeOutput(
     write(JSON.stringify({ event, ts: new Date(now()).toISOString(), ...fields }) + "\n");
   const text = (line: string) => write(line + "\n");
   return {
-    listening({ name, addr, hints, password, webUrl, tlsFingerprint, cluster }) {
+    listening({ name, addr, hints, password, webUrl, tlsFingerprint, metricsUrl, cluster }) {
       const address = formatAddr(addr);
       if (!json) {
         text(
@@ -93,6 +96,7 @@ export function createServeOutput(
             (tlsFingerprint ? ` (TLS certificate SHA-256 ${tlsFingerprint})` : ""),
         );
         if (webUrl) text(`parley web on ${webUrl}`);
+        if (metricsUrl) text(`parley metrics on ${metricsUrl}`);
         if (cluster) text(`parley cluster ${cluster.name} node ${cluster.node}`);
         for (const line of hints) text(line);
         if (password) text("  a password is required to join");
@@ -107,6 +111,7 @@ export function createServeOutput(
         join: hints.map((line) => line.slice(line.indexOf("parley join"))),
         password,
         ...(webUrl ? { web: webUrl } : {}),
+        ...(metricsUrl ? { metrics: metricsUrl } : {}),
         ...(cluster ? { cluster: cluster.name, node: cluster.node } : {}),
         ...(tlsFingerprint ? { tls_fingerprint: tlsFingerprint } : {}),
       });
