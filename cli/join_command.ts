@@ -5,11 +5,11 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import type { ServerMessage } from "../protocol/messages.ts";
 import { formatAddress, type ServerAddress } from "../client/address.ts";
 import { ChatState } from "../client/core/chat_state.ts";
 import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
+import { parseCommandLine } from "./parse_command_line.ts";
 import { connect, ConnectError, type ParleyClient } from "../client/client_connection.ts";
 import { heartbeat } from "../client/heartbeat.ts";
 import { IgnoreList } from "../client/ignore_list.ts";
@@ -79,18 +79,14 @@ interface JoinArgs {
 export async function joinCommand(args: string[]): Promise<number> {
   let parsed: JoinArgs;
   try {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        nick: { type: "string", short: "n" },
-        ...CONNECT_OPTIONS,
-        json: { type: "boolean" },
-        bell: { type: "boolean" },
-        "no-reconnect": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
+    const { values, positionals } = parseCommandLine(args, {
+      nick: { type: "string", short: "n" },
+      ...CONNECT_OPTIONS,
+      json: { type: "boolean" },
+      bell: { type: "boolean" },
+      "no-reconnect": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    }, true);
     if (values.help) {
       writeAllSync(Deno.stdout, JOIN_USAGE + "\n");
       return EXIT_OK;

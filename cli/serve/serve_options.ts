@@ -9,7 +9,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "../parse_command_line.ts";
 import { parsePort } from "../port.ts";
 import { parseDuration } from "../../protocol/duration.ts";
 import { readConfigFile } from "./config_file.ts";
@@ -439,7 +439,7 @@ export function resolveServeConfig(
     options[spec.name] = { type: spec.kind === "boolean" ? "boolean" : "string" };
     if (spec.short) options[spec.name].short = spec.short;
   }
-  const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
+  const { values } = parseCommandLine(args, options, false);
   const config: Record<string, unknown> = { help: values.help === true };
   const configFlag = values.config;
   const configPath = (typeof configFlag === "string" ? configFlag : "") ||
