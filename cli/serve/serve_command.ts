@@ -13,7 +13,13 @@ import {
   writeAllSync,
 } from "../prompt.ts";
 import { startAdminConsole } from "./admin_console.ts";
-import { resolveServeConfig, type ServeConfig, serveOptionsHelp } from "./serve_options.ts";
+import {
+  resolveServeConfig,
+  type ServeConfig,
+  serveEnvironmentHelp,
+  serveOptionsHelp,
+} from "./serve_options.ts";
+import { wrapText } from "../../client/wrap_text.ts";
 import { lanAddresses } from "./lan_addresses.ts";
 import { setupLogging } from "../logging.ts";
 import { type ServerOptions, startServer } from "../../server/server.ts";
@@ -22,21 +28,36 @@ import { openTunnel } from "./serve_tunnel.ts";
 import { dirname, join } from "node:path";
 import { HistoryStoreError } from "../../server/storage/history_store.ts";
 
-/** Usage text of `parley serve`. */
-export function serveUsage(): string {
+/**
+ * Usage text of `parley serve`, wrapped at word boundaries.
+ *
+ * @param columns Width to wrap to, in columns: the terminal's, or 80 when
+ *   stdout is not a terminal.
+ */
+export function serveUsage(columns = helpColumns()): string {
+  const notes = [
+    "Durations: 500ms, 10s, 5m, 2h; a bare number is seconds. Flags win over environment " +
+    "variables, which win over the --config file, which wins over defaults. The password is " +
+    "never a plain argument: use PARLEY_PASSWORD, --password-file or --password-prompt.",
+    'Prints "parley listening on HOST:PORT" once ready (then, with --http, "parley web on ' +
+    'http://HOST:PORT/"). SIGINT/SIGTERM or the console\'s "shutdown" stop it gracefully ' +
+    "(exit 0); a second signal exits at once.",
+  ].map((text) => wrapText(text, Math.min(columns, 100), 0));
   return `Usage: parley serve [options]
 
 Options:
-${serveOptionsHelp()}
-  -h, --help                     show this help
+${serveOptionsHelp(columns)}
+${wrapText(`  ${"-h, --help".padEnd(30)} show this help`, columns, 33)}
 
-Durations: 500ms, 10s, 5m, 2h; a bare number is seconds. Flags win over
-environment variables, which win over the --config file, which wins over
-defaults. The password is never a
-plain argument: use PARLEY_PASSWORD, --password-file or --password-prompt.
-Prints "parley listening on HOST:PORT" once ready (then, with --http,
-"parley web on http://HOST:PORT/"). SIGINT/SIGTERM or the
-console's "shutdown" stop it gracefully (exit 0); a second signal exits at once.`;
+Environment only:
+${serveEnvironmentHelp(columns)}
+
+${notes.join("\n\n")}`;
+}
+
+/** The terminal's width, or 80 when stdout is not a terminal. */
+function helpColumns(): number {
+  return Deno.stdout.isTerminal() ? Deno.consoleSize().columns : 80;
 }
 
 /**
