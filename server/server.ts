@@ -17,7 +17,12 @@ import { listenNodeTls } from "./transport/node_tls_listener.ts";
 import type { MediaArchive } from "./storage/media_archive.ts";
 import { listenWeb, type WebServer, type WebServerOptions } from "./transport/web_server.ts";
 import { HistoryStore } from "./storage/history_store.ts";
-import { type ConnListener, listenTcp, streamTransport } from "./transport/tcp_transport.ts";
+import {
+  type ConnListener,
+  listenTcp,
+  listenTcpAllFamilies,
+  streamTransport,
+} from "./transport/tcp_transport.ts";
 import type { Transport } from "./transport/transport.ts";
 import { FloodControl } from "./guards/flood_control.ts";
 
@@ -35,7 +40,8 @@ export interface ServerOptions extends HubOptions, ConnectionOptions, AuthGuardO
    */
   transports?: Transport[];
   /**
-   * Address to bind.
+   * Address to bind. `::` takes every interface of both IPv4 and IPv6 (with a
+   * second socket on `0.0.0.0` where the system keeps `::` IPv6-only).
    * @default {"0.0.0.0"}
    */
   hostname?: string;
@@ -246,8 +252,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
  */
 async function buildTransports(options: ServerOptions): Promise<Transport[]> {
   const bind = { hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 5003 };
-  let stream: Transport;
-  if (options.listener) stream = streamTransport(options.listener);
+  let streams: Transport[];
+  if (options.listener) streams = [streamTransport(options.listener)];
   else if (options.tlsCert !== undefined) {
     const listener: ConnListener = await listenNodeTls({
       ...bind,
@@ -255,9 +261,10 @@ async function buildTransports(options: ServerOptions): Promise<Transport[]> {
       key: options.tlsKey ?? "",
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     });
-    stream = streamTransport(listener, "tls");
-  } else stream = listenTcp(bind);
-  if (!options.web) return [stream];
+    streams = [streamTransport(listener, "tls")];
+  } else if (bind.hostname === "::") streams = listenTcpAllFamilies(bind.port);
+  else streams = [listenTcp(bind)];
+  if (!options.web) return streams;
   try {
     const web: WebServerOptions = {
       hostname: options.hostname,
@@ -266,9 +273,9 @@ async function buildTransports(options: ServerOptions): Promise<Transport[]> {
       ...(options.tlsCert !== undefined ? { cert: options.tlsCert, key: options.tlsKey } : {}),
       ...options.web,
     };
-    return [stream, listenWeb(web)];
+    return [...streams, listenWeb(web)];
   } catch (error) {
-    await stream.close();
+    await Promise.all(streams.map((stream) => stream.close()));
     throw error;
   }
 }

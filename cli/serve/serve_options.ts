@@ -63,9 +63,10 @@ export const SERVE_OPTIONS = [
     name: "host",
     env: "PARLEY_HOST",
     kind: "string",
-    default: "0.0.0.0",
+    default: "::",
     arg: "HOST",
-    help: "address to bind (0.0.0.0: all IPv4 interfaces; :: for IPv6)",
+    help: "address to bind (:: every interface, IPv4 and IPv6; 0.0.0.0 IPv4 only; " +
+      "127.0.0.1 this machine only)",
   },
   {
     name: "port",
