@@ -19,6 +19,11 @@ import {
 import { VERSION } from "../protocol/version.ts";
 import { formatAddress, type ServerAddress } from "./address.ts";
 import { tlsFingerprint } from "./tls_fingerprint.ts";
+import {
+  describeForeignProtocol,
+  ForeignProtocolError,
+  foreignProtocolGuard,
+} from "./foreign_protocol.ts";
 
 /** Options for {@linkcode connect}. */
 export interface ConnectOptions {
@@ -144,7 +149,8 @@ export class ParleyClient {
  *
  * @param options See {@linkcode ConnectOptions}.
  * @returns The connected client.
- * @throws {ConnectError} `connect` for network, DNS and TLS failures, `refused`
+ * @throws {ConnectError} `connect` for network, DNS and TLS failures and for
+ *   a port that speaks HTTP or TLS instead (saying so), `refused`
  *   with the server's code (`nick_taken`, `auth_failed`, ...), `closed` if the
  *   server hung up without answering. Messages are sentences for the user.
  */
@@ -171,6 +177,7 @@ export async function connect(options: ConnectOptions): Promise<ParleyClient> {
   if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
   let fingerprint: string | undefined;
   const reader = conn.readable
+    .pipeThrough(foreignProtocolGuard())
     .pipeThrough(new FrameDecoderStream({ maxFrameBytes: DEFAULT_MAX_FRAME_BYTES * 64 }))
     .pipeThrough(
       new TransformStream<Uint8Array, ServerMessage>({
@@ -223,6 +230,15 @@ export async function connect(options: ConnectOptions): Promise<ParleyClient> {
     return new ParleyClient(conn, reader, message, fingerprint);
   } catch (error) {
     if (error instanceof ConnectError) throw error;
+    if (error instanceof ForeignProtocolError) {
+      const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
+      return fail(
+        new ConnectError(
+          "connect",
+          describeForeignProtocol(error.protocol, `${host}:${address.port}`),
+        ),
+      );
+    }
     return fail(new ConnectError("connect", describeConnectError(error, where, timeoutMs)));
   }
 }
