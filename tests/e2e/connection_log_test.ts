@@ -1,0 +1,52 @@
+import { assertEqual, assertMatch } from "../_helpers/assert.ts";
+import { RawClient } from "../_helpers/raw_client.ts";
+import { MAIN, startServe } from "../_helpers/serve_process.ts";
+import { PROTOCOL_VERSION } from "../../protocol/messages.ts";
+
+/** Waits until `chat.log` matches, up to 10 s. */
+async function logMatching(read: () => Promise<string>, pattern: RegExp): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  let log = "";
+  while (Date.now() < deadline) {
+    log = await read();
+    if (pattern.test(log)) return log;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`chat.log never matched ${pattern}:\n${log}`);
+}
+
+Deno.test("chat.log closes every connection that never joined: a ping probe and a refusal", async () => {
+  await using server = await startServe(["--max-clients", "1"]);
+  const ping = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      MAIN,
+      "ping",
+      `127.0.0.1:${server.port}`,
+    ],
+    stdin: "null",
+    stdout: "null",
+  }).output();
+  assertEqual(ping.code, 0);
+  let log = await logMatching(() => server.log(), /answered a probe/);
+  const probe =
+    /closed 127\.0\.0\.1:(\d+) without joining after \d+ ms: answered a probe \(parley ping\)/
+      .exec(log)!;
+  assertMatch(log, new RegExp(`connect from 127\\.0\\.0\\.1:${probe[1]}\\b`));
+
+  await using alice = await RawClient.join(server.port, "alice");
+  await using refused = await RawClient.open(server.port);
+  const port = (refused.conn.localAddr as Deno.NetAddr).port;
+  await refused.send({ type: "hello", version: PROTOCOL_VERSION, nick: "bob" });
+  const answer = await refused.next(() => true);
+  assertEqual(answer.type === "error" && answer.code, "server_full");
+  log = await logMatching(
+    () => server.log(),
+    new RegExp(`closed 127\\.0\\.0\\.1:${port} without joining after \\d+ ms: server_full: `),
+  );
+  assertMatch(log, new RegExp(`connect from 127\\.0\\.0\\.1:${port}\\b`));
+  assertEqual(alice.received[0].type, "welcome");
+});
