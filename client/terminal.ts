@@ -51,6 +51,8 @@ export class Screen {
   #statusStyle: (text: string) => string = (text) => text;
   /** Rows of the bottom area on screen: 0, 1 (input) or 2 (status + input); the cursor is on the last. */
   #rows = 0;
+  /** Terminal width when the bottom rows were last drawn. */
+  #drawnColumns: number | undefined;
 
   /**
    * @param out Where to write (a terminal in raw mode).
@@ -104,6 +106,26 @@ export class Screen {
     writeAllSync(this.#out, complete ? this.#inputLine() : this.#clearBottom() + this.#bottom());
   }
 
+  /**
+   * Redraws after the terminal changed size. A terminal that narrows rewraps
+   * the bottom rows (status and input, drawn for the old width), so they now
+   * take more rows than before; all of them are erased, or the top of the old
+   * status line would stay behind in the scrollback.
+   */
+  resized(): void {
+    const now = this.#columns();
+    const before = this.#drawnColumns;
+    if (this.#rows === 0 || before === undefined) {
+      this.redraw();
+      return;
+    }
+    // Each bottom row was at most `before - 1` columns wide; on a narrower
+    // terminal it wraps onto ceil((before - 1) / now) rows.
+    const perRow = now < before ? Math.ceil((before - 1) / Math.max(1, now)) : 1;
+    const up = this.#rows * perRow - 1;
+    writeAllSync(this.#out, (up > 0 ? `\x1b[${up}A` : "") + "\r\x1b[J" + this.#bottom());
+  }
+
   /** Clears the input line and the status line (before exit). */
   clearInput(): void {
     writeAllSync(this.#out, this.#clearBottom());
@@ -118,6 +140,7 @@ export class Screen {
   /** The status row (when set) and the input row, leaving the cursor in the input. */
   #bottom(): string {
     this.#rows = this.#status === undefined ? 1 : 2;
+    this.#drawnColumns = this.#columns();
     return (this.#status !== undefined ? this.#statusRow() + "\r\n" : "") + this.#inputLine();
   }
 
