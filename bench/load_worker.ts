@@ -18,6 +18,7 @@
  */
 
 import process from "node:process";
+import { Histogram, type HistogramJson } from "./histogram.ts";
 
 /** Bytes of message text the bench sends (the issue's 100-byte messages). */
 export const TEXT_BYTES = 100;
@@ -25,8 +26,15 @@ export const TEXT_BYTES = 100;
 /** Protocol a worker speaks. */
 export type BenchProtocol = "parley" | "irc";
 
-/** How senders pace themselves. */
-export type SendMode = "bounded" | "open" | "rate";
+/**
+ * How senders pace themselves: `bounded` keeps at most `window` messages not
+ * yet acknowledged by the server (Parley `ack`, IRC `PONG` to a `PING` after
+ * each line); `next` keeps at most `window` messages not yet received by the
+ * sender's observer, another member of the room (the next client this worker
+ * holds), which means the same for every protocol; `open` writes as fast as
+ * TCP takes it (capped, see `window`); `rate` sends `rate` messages per second.
+ */
+export type SendMode = "bounded" | "next" | "open" | "rate";
 
 /** Commands the launcher sends to a worker. */
 export type WorkerCommand =
@@ -63,15 +71,6 @@ export type WorkerCommand =
   | { cmd: "stats" }
   | { cmd: "close" };
 
-/** Latency summary, in ms. */
-export interface LatencySummary {
-  count: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-
 /** Events a worker prints. */
 export type WorkerEvent =
   | { event: "ready" }
@@ -90,7 +89,12 @@ export type WorkerEvent =
     orderErrors: number;
     disconnects: number;
     firstError: string;
-    latency: LatencySummary;
+    /** Send-to-receipt time of every delivery this worker's clients received in the run, µs bins. */
+    latency: HistogramJson;
+    /** The same for deliveries whose sender this worker also holds (one clock, no skew). */
+    localLatency: HistogramJson;
+    /** This worker's own event-loop lag: lateness of a 10 ms interval timer, µs bins. */
+    loopLag: HistogramJson;
   }
   | { event: "stats"; received: number; cpuUserMs: number; cpuSystemMs: number }
   | { event: "error"; message: string };
@@ -105,7 +109,8 @@ const CH_CR = 0x0d;
 const TEXT_SENDER = 1;
 const TEXT_SEQ = 8;
 const TEXT_TIME = 19;
-const MAX_LATENCY_SAMPLES = 2_000_000;
+/** Period of the timer that measures the worker's own event-loop lag, ms. */
+const LAG_TICK_MS = 10;
 
 /** Messages an open-loop sender writes per write call. */
 const OPEN_LOOP_BATCH = 16;
@@ -125,9 +130,25 @@ function writeDigits(bytes: Uint8Array, at: number, width: number, value: number
   }
 }
 
-/** Microseconds since the epoch, with sub-ms precision, comparable within one process. */
+/**
+ * Offset from `performance.timeOrigin + performance.now()` to the system
+ * clock, ms: the largest `Date.now() - hr` seen over 5 ms of samples (Date.now
+ * truncates to whole ms, so its maximum approaches the true offset). It keeps
+ * timestamps of different load-generator processes on one clock.
+ */
+const CLOCK_OFFSET_MS = (() => {
+  let best = -Infinity;
+  const t0 = performance.now();
+  while (performance.now() - t0 < 5) {
+    const d = Date.now() - (performance.timeOrigin + performance.now());
+    if (d > best) best = d;
+  }
+  return best;
+})();
+
+/** Microseconds since the epoch on the system clock, with sub-ms precision. */
 function nowMicros(): number {
-  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+  return Math.round((performance.timeOrigin + CLOCK_OFFSET_MS + performance.now()) * 1000);
 }
 
 function messageText(): string {
@@ -174,6 +195,8 @@ class Client {
   owed = 0;
   sending = false;
   closed = false;
+  /** In `next` mode: the client whose receipt of this sender's messages opens its window. */
+  observer: Client | undefined;
   /** Wakes an open-loop sender waiting for acks. */
   wake: (() => void) | undefined;
   ready: PromiseWithResolvers<void> = Promise.withResolvers();
@@ -204,9 +227,12 @@ class LoadWorker {
   #mode: SendMode = "bounded";
   #window = 4;
   #running = false;
-  #latency = new Float64Array(0);
-  #latencyCount = 0;
-  #batch = new Uint8Array(0);
+  #latency = new Histogram();
+  #localLatency = new Histogram();
+  #loopLag = new Histogram();
+  #lagTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Receipt time of the data being parsed, µs (one reading per socket read). */
+  #readAt = 0;
 
   async connect(c: Extract<WorkerCommand, { cmd: "connect" }>): Promise<WorkerEvent> {
     this.#protocol = c.protocol;
@@ -248,18 +274,34 @@ class LoadWorker {
     this.#localSenders = new Set(c.senders);
     this.#template = this.#protocol === "parley"
       ? parleyTemplate()
-      : ircTemplate(this.#channel, true);
-    if (c.mode === "rate" && this.#latency.length === 0) {
-      this.#latency = new Float64Array(MAX_LATENCY_SAMPLES);
+      : ircTemplate(this.#channel, c.mode !== "next");
+    if (c.mode === "next") {
+      if (c.senders.length > 0 && this.#clients.length < 2) {
+        throw new Error("Cannot run the next-member window: a worker needs at least 2 clients");
+      }
+      const sorted = [...this.#clients].sort((a, b) => a.id - b.id);
+      sorted.forEach((client, i) => client.observer = sorted[(i + 1) % sorted.length]);
     }
-    this.#latencyCount = 0;
+    this.#latency.reset();
+    this.#localLatency.reset();
+    this.#loopLag.reset();
+    clearTimeout(this.#lagTimer);
+    // A chain of timeouts: each one's lateness is how long the loop was busy.
+    let due = performance.now() + LAG_TICK_MS;
+    const tick = () => {
+      const now = performance.now();
+      this.#loopLag.recordMs(now - due);
+      due = now + LAG_TICK_MS;
+      this.#lagTimer = setTimeout(tick, LAG_TICK_MS);
+    };
+    this.#lagTimer = setTimeout(tick, LAG_TICK_MS);
     const cpu0 = process.cpuUsage();
     const received0 = this.#received;
     const started = performance.now();
     this.#running = true;
     const senders = c.senders.map((id) => this.#byId.get(id)!).filter((x) => x);
     const timers: ReturnType<typeof setTimeout>[] = [];
-    if (c.mode === "bounded") {
+    if (c.mode === "bounded" || c.mode === "next") {
       for (const s of senders) {
         s.owed = this.#window;
         this.#pump(s);
@@ -315,24 +357,17 @@ class LoadWorker {
         lastChange = performance.now();
       }
     }
-    const samples = this.#latency.subarray(0, this.#latencyCount).sort();
-    const pick = (q: number) =>
-      samples.length === 0
-        ? 0
-        : samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
+    clearTimeout(this.#lagTimer);
+    this.#lagTimer = undefined;
     return {
       event: "drained",
       received: this.#received,
       orderErrors: this.#orderErrors,
       disconnects: this.#disconnects,
       firstError: this.#firstError,
-      latency: {
-        count: samples.length,
-        p50: pick(0.5),
-        p90: pick(0.9),
-        p99: pick(0.99),
-        max: samples.length ? samples[samples.length - 1] : 0,
-      },
+      latency: this.#latency.toJSON(),
+      localLatency: this.#localLatency.toJSON(),
+      loopLag: this.#loopLag.toJSON(),
     };
   }
 
@@ -348,6 +383,7 @@ class LoadWorker {
 
   close(): void {
     this.#running = false;
+    clearTimeout(this.#lagTimer);
     for (const c of this.#clients) {
       c.closed = true;
       try {
@@ -430,6 +466,14 @@ class LoadWorker {
     }
   }
 
+  /** `next` mode: the observer of sender `s` received one of its messages. */
+  #onObserved(s: Client): void {
+    if (this.#running) {
+      s.owed++;
+      this.#pump(s);
+    }
+  }
+
   #onDelivery(r: Client, bytes: Uint8Array, text: number): void {
     const sender = readDigits(bytes, text + TEXT_SENDER, 6);
     const seq = readDigits(bytes, text + TEXT_SEQ, 10);
@@ -445,10 +489,13 @@ class LoadWorker {
     }
     if (seq > last[sender]) last[sender] = seq;
     this.#received++;
-    if (this.#mode === "rate" && this.#localSenders.has(sender)) {
-      const sentAt = readDigits(bytes, text + TEXT_TIME, 16);
-      if (this.#latencyCount < this.#latency.length) {
-        this.#latency[this.#latencyCount++] = (nowMicros() - sentAt) / 1000;
+    const us = this.#readAt - readDigits(bytes, text + TEXT_TIME, 16);
+    this.#latency.recordUs(us);
+    if (this.#localSenders.has(sender)) {
+      this.#localLatency.recordUs(us);
+      if (this.#mode === "next") {
+        const s = this.#byId.get(sender);
+        if (s?.observer === r) this.#onObserved(s);
       }
     }
   }
@@ -463,6 +510,7 @@ class LoadWorker {
         }
         const n = await c.conn.read(c.buf.subarray(c.end));
         if (n === null) break;
+        this.#readAt = nowMicros();
         c.end += n;
         const used = this.#protocol === "parley" ? this.#parleyFrames(c) : this.#ircLines(c);
         if (used > 0) {

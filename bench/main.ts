@@ -8,9 +8,14 @@
  * - `--workers N` load-generator processes (default 2)
  * - `--duration MS` send window of throughput runs (default 3000)
  * - `--sizes LIST` client counts of the throughput scenarios (default `50,200,1000`)
+ * - `--latency-sizes LIST` client counts of the latency scenario (default `200,1000`)
  * - `--scenarios LIST` comma-separated subset of
  *   `throughput,open,latency,idle,storm,history` (default all)
  * - `--parley-only` skip InspIRCd
+ * - `--reference DIR` also run `DIR/main.ts serve` (another checkout of Parley), with the
+ *   same flags, as a third column "Parley (ref)", with ratios Parley/ref
+ * - `--reference-rev REV` the same for revision REV of this repository, checked out into a
+ *   temporary `git worktree` that is removed afterwards
  * - `--install-peers` install InspIRCd with apt-get when it is missing
  * - `--profile` write a `--cpu-prof` profile of each Parley server to `bench/results/profiles/`
  * - `--smoke` tiny counts for the test suite (implies `--parley-only`, 1 run)
@@ -30,6 +35,8 @@ import {
 } from "./servers.ts";
 import { idleRun, messageRun, type RunResult, stormRun } from "./scenarios.ts";
 import { type Cell, formatReport, type ReportRow } from "./report.ts";
+import type { LatencyPercentiles } from "./histogram.ts";
+import { checkoutRevision } from "./revision_checkout.ts";
 
 /** Parsed bench options. */
 export interface BenchOptions {
@@ -39,11 +46,17 @@ export interface BenchOptions {
   latencyDurationMs: number;
   scenarios: Set<string>;
   parleyOnly: boolean;
+  /** Another checkout of Parley to run beside this one. */
+  reference?: string;
+  /** A revision of this repository to check out and run beside this one. */
+  referenceRev?: string;
   installPeers: boolean;
   profile: boolean;
   smoke: boolean;
   /** Client counts of the throughput scenarios. */
   sizes: number[];
+  /** Client counts of the latency scenario. */
+  latencySizes: number[];
   out: string;
 }
 
@@ -59,10 +72,13 @@ function parseOptions(args: string[]): BenchOptions {
       "latency-duration": { type: "string", default: "5000" },
       scenarios: { type: "string", default: ALL_SCENARIOS.join(",") },
       "parley-only": { type: "boolean", default: false },
+      reference: { type: "string" },
+      "reference-rev": { type: "string" },
       "install-peers": { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
       smoke: { type: "boolean", default: false },
       sizes: { type: "string", default: "50,200,1000" },
+      "latency-sizes": { type: "string", default: "200,1000" },
       out: { type: "string", default: new URL("./results", import.meta.url).pathname },
     },
   });
@@ -72,6 +88,9 @@ function parseOptions(args: string[]): BenchOptions {
       throw new TypeError(`Unknown scenario "${s}"; choose from ${ALL_SCENARIOS.join(", ")}`);
     }
   }
+  if (values.reference !== undefined && values["reference-rev"] !== undefined) {
+    throw new TypeError("Cannot use --reference and --reference-rev together");
+  }
   return {
     runs: values.smoke ? 1 : Number(values.runs),
     workers: Number(values.workers),
@@ -79,10 +98,13 @@ function parseOptions(args: string[]): BenchOptions {
     latencyDurationMs: values.smoke ? 300 : Number(values["latency-duration"]),
     scenarios,
     parleyOnly: values["parley-only"] || values.smoke,
+    reference: values.reference,
+    referenceRev: values["reference-rev"],
     installPeers: values["install-peers"],
     profile: values.profile,
     smoke: values.smoke,
     sizes: values.smoke ? [4] : values.sizes.split(",").map(Number),
+    latencySizes: values.smoke ? [4] : values["latency-sizes"].split(",").map(Number),
     out: values.out,
   };
 }
@@ -119,11 +141,56 @@ export function openLoopCap(clients: number): number {
   return Math.max(16, Math.floor(16_384 / clients / 16) * 16);
 }
 
+/**
+ * Per-sender limit of messages in flight to the next member, for the
+ * closed-loop run whose window is "the next member received it": 16 at 50
+ * clients, 4 at 200, 1 at 1,000 (about 800 in flight room-wide, at most 16 per
+ * sender, at least 1).
+ */
+export function nextMemberWindow(clients: number): number {
+  return Math.max(1, Math.min(16, Math.floor(800 / clients)));
+}
+
+/** `DIR (commit abc1234)`, or just `DIR` when it is not a git checkout. */
+async function describeCheckout(dir: string): Promise<string> {
+  try {
+    const out = await new Deno.Command("git", {
+      args: ["-C", dir, "rev-parse", "--short", "HEAD"],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const commit = new TextDecoder().decode(out.stdout).trim();
+    return out.success && commit ? `${dir} (commit ${commit})` : dir;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return dir;
+    throw error;
+  }
+}
+
 function median(values: number[]): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Median of each percentile over the runs that have them. */
+function medianPercentiles(
+  list: (LatencyPercentiles | undefined)[],
+): LatencyPercentiles | undefined {
+  const have = list.filter((x): x is LatencyPercentiles => x !== undefined);
+  if (have.length === 0) return undefined;
+  const m = (k: keyof LatencyPercentiles) => median(have.map((x) => x[k]));
+  return {
+    count: m("count"),
+    p50: m("p50"),
+    p90: m("p90"),
+    p99: m("p99"),
+    p999: m("p999"),
+    max: m("max"),
+    mean: m("mean"),
+  };
 }
 
 /** Median of each field over the passing runs, plus failure notes. */
@@ -136,15 +203,10 @@ function summarize(results: RunResult[]): Omit<Cell, "server"> {
     error: bad[0]?.error ?? "",
     value: median(good.map((r) => r.value)),
     values: good.map((r) => r.value),
-    latency: good[0]?.latency
-      ? {
-        p50: median(good.map((r) => r.latency!.p50)),
-        p90: median(good.map((r) => r.latency!.p90)),
-        p99: median(good.map((r) => r.latency!.p99)),
-        max: median(good.map((r) => r.latency!.max)),
-        count: median(good.map((r) => r.latency!.count)),
-      }
-      : undefined,
+    latency: medianPercentiles(good.map((r) => r.latency)),
+    localLatency: medianPercentiles(good.map((r) => r.localLatency)),
+    serverLag: medianPercentiles(good.map((r) => r.serverLag)),
+    generatorLag: medianPercentiles(good.map((r) => r.generatorLag)),
     serverCpu: median(good.map((r) => r.serverCpu)),
     workerCpu: median(good.map((r) => r.workerCpu)),
   };
@@ -167,7 +229,9 @@ async function repeat(
     console.log(
       `  ${label} ${server.name} run ${i + 1}/${runs}: ${
         result.ok ? result.value.toFixed(result.value < 100 ? 2 : 0) : `FAILED: ${result.error}`
-      }${result.latency ? ` (p99 ${result.latency.p99.toFixed(2)} ms)` : ""} server ${
+      }${result.latency ? ` (p99 at every receiver ${result.latency.p99.toFixed(2)} ms)` : ""}${
+        result.serverLag ? ` lag p99 ${result.serverLag.p99.toFixed(2)} ms` : ""
+      }${result.serverLagError ? ` (lag probe: ${result.serverLagError})` : ""} server ${
         result.serverCpu.toFixed(0)
       }% cpu, busiest worker ${result.workerCpu.toFixed(0)}%`,
     );
@@ -213,9 +277,26 @@ export async function main(args: string[]): Promise<number> {
   notes.push(`File-descriptor limit (ulimit -n) during the run: ${limit}.`);
   const profileDir = o.profile ? `${o.out}/profiles` : undefined;
   if (profileDir) await Deno.mkdir(profileDir, { recursive: true });
+  await using checkout = o.referenceRev
+    ? await checkoutRevision(new URL("..", import.meta.url).pathname, o.referenceRev)
+    : undefined;
+  const reference = checkout?.dir ?? o.reference;
   const servers: { name: string; start: Starter }[] = [
     { name: "Parley", start: () => startParley({ profileDir }) },
   ];
+  if (reference) {
+    const name = "Parley (ref)";
+    servers.push({ name, start: () => startParley({ profileDir, checkout: reference, name }) });
+    notes.push(
+      `Parley (ref): ${
+        checkout
+          ? `revision \`${o.referenceRev}\` (commit ${
+            checkout.commit.slice(0, 7)
+          }, checked out into a temporary git worktree)`
+          : await describeCheckout(reference)
+      }, started with the same flags.`,
+    );
+  }
   if (peers) servers.push({ name: "InspIRCd", start: startInspircd });
   const w = { workers: o.workers };
   const rows: ReportRow[] = [];
@@ -257,6 +338,23 @@ export async function main(args: string[]): Promise<number> {
             durationMs: o.durationMs,
           }),
       );
+      const window = nextMemberWindow(clients);
+      await scenario(
+        {
+          scenario:
+            `throughput, ${clients} clients, bounded (≤${window} in flight to the next member)`,
+          unit: "deliveries/s",
+          higherIsBetter: true,
+        },
+        (server) =>
+          messageRun(server, {
+            ...w,
+            clients,
+            mode: "next",
+            window,
+            durationMs: o.durationMs,
+          }),
+      );
     }
   }
   if (o.scenarios.has("open")) {
@@ -280,12 +378,13 @@ export async function main(args: string[]): Promise<number> {
     }
   }
   if (o.scenarios.has("latency")) {
-    for (const clients of o.smoke ? [4] : [200, 1000]) {
+    for (const clients of o.latencySizes) {
       const senders = o.smoke ? 2 : 10;
       await scenario(
         {
-          scenario: `latency, ${clients} clients, ${senders} senders × 50 msg/s`,
+          scenario: `latency at every receiver, ${clients} clients, ${senders} senders × 50 msg/s`,
           unit: "ms p99",
+          kind: "latency",
           higherIsBetter: false,
           target: clients === 200 ? { max: 1 } : undefined,
         },
@@ -299,6 +398,14 @@ export async function main(args: string[]): Promise<number> {
             durationMs: o.latencyDurationMs,
           }),
       );
+      const measured = rows[rows.length - 1];
+      rows.push({
+        scenario: `server event-loop lag (ping every 10 ms) during latency, ${clients} clients`,
+        unit: "ms p99",
+        kind: "lag",
+        higherIsBetter: false,
+        cells: measured.cells,
+      });
     }
   }
   if (o.scenarios.has("idle")) {
@@ -373,6 +480,7 @@ export async function main(args: string[]): Promise<number> {
     workers: o.workers,
     runs: o.runs,
     durationMs: o.durationMs,
+    reference: reference !== undefined,
   });
   console.log("\n" + report.markdown);
   await Deno.mkdir(o.out, { recursive: true });

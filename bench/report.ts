@@ -1,11 +1,13 @@
 /**
  * Formats bench rows as a Markdown table with machine, date and commit, and
- * the ratio Parley/InspIRCd for each row.
+ * the ratios Parley/InspIRCd and, with a reference checkout, Parley/ref for
+ * each row.
  *
  * @module
  */
 
 import os from "node:os";
+import type { LatencyPercentiles } from "./histogram.ts";
 
 /** One server's summary for a row (medians over passing runs). */
 export interface Cell {
@@ -15,18 +17,35 @@ export interface Cell {
   error: string;
   value: number;
   values: number[];
-  latency?: { p50: number; p90: number; p99: number; max: number; count: number };
+  /** Send-to-receipt time at every receiver, ms (message scenarios). */
+  latency?: LatencyPercentiles;
+  /** The same at the receivers that share a process with the senders (latency scenario). */
+  localLatency?: LatencyPercentiles;
+  /** Server event-loop lag: ping round trips every 10 ms, ms. */
+  serverLag?: LatencyPercentiles;
+  /** Load generators' own event-loop lag, ms. */
+  generatorLag?: LatencyPercentiles;
   /** Server CPU, % of one core. */
   serverCpu: number;
   /** Busiest load worker's CPU, % of one core. */
   workerCpu: number;
 }
 
+/**
+ * What a row shows: `value` (with the p99 at every receiver when there is
+ * one), `latency` (p50 / p99 / p99.9 / max at every receiver; compared on
+ * p99) or `lag` (the server's ping round trips, p50 / p99 / max; compared on
+ * p99).
+ */
+export type RowKind = "value" | "latency" | "lag";
+
 /** One table row: a scenario measured on one or more servers. */
 export interface ReportRow {
   scenario: string;
   unit: string;
   higherIsBetter: boolean;
+  /** @default "value" */
+  kind?: RowKind;
   /** A ratio Parley/InspIRCd to reach, or an absolute ceiling for Parley. */
   target?: { ratio?: number; max?: number };
   cells: (Cell & { server: string })[];
@@ -41,6 +60,8 @@ export interface ReportContext {
   workers: number;
   runs: number;
   durationMs: number;
+  /** Whether a "Parley (ref)" column is shown. */
+  reference?: boolean;
 }
 
 async function gitCommit(): Promise<string> {
@@ -52,7 +73,18 @@ async function gitCommit(): Promise<string> {
           .stdout,
       ).trim();
     const head = await run(["rev-parse", "--short", "HEAD"]);
-    const dirty = await run(["status", "--porcelain", "--", "server", "protocol", "bench"]);
+    // Results written by earlier runs do not make the measured code dirty.
+    const dirty = await run([
+      "status",
+      "--porcelain",
+      "--",
+      "server",
+      "protocol",
+      "cli",
+      "main.ts",
+      "bench",
+      ":!bench/results",
+    ]);
     return head + (dirty ? " (with uncommitted changes)" : "");
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return "unknown (git not installed)";
@@ -72,22 +104,43 @@ function fmt(value: number, unit: string): string {
   return value.toFixed(2);
 }
 
+/** The number a row compares servers on. */
+function headline(row: ReportRow, c: Cell | undefined): number {
+  if (!c || c.failed === c.runs) return NaN;
+  if (row.kind === "latency") return c.latency?.p99 ?? NaN;
+  if (row.kind === "lag") return c.serverLag?.p99 ?? NaN;
+  return c.value;
+}
+
 function cellText(row: ReportRow, c: Cell | undefined): string {
   if (!c) return "—";
   const failed = c.failed > 0 ? ` **FAILED ${c.failed}/${c.runs}**` : "";
-  if (c.latency) {
+  if (c.failed === c.runs) return failed.trim();
+  if (row.kind === "latency" && c.latency) {
     const l = c.latency;
-    return `${fmt(l.p50, "ms")} / ${fmt(l.p90, "ms")} / ${fmt(l.p99, "ms")} / ${
+    return `${fmt(l.p50, "ms")} / ${fmt(l.p99, "ms")} / ${fmt(l.p999, "ms")} / ${
       fmt(l.max, "ms")
     }${failed}`;
   }
-  return `${fmt(c.value, row.unit)}${failed}`;
+  if (row.kind === "lag") {
+    if (!c.serverLag) return `not measured${failed}`;
+    const l = c.serverLag;
+    return `${fmt(l.p50, "ms")} / ${fmt(l.p99, "ms")} / ${fmt(l.max, "ms")}${failed}`;
+  }
+  const p99 = c.latency ? `, p99 ${fmt(c.latency.p99, "ms")}` : "";
+  return `${fmt(c.value, row.unit)}${p99}${failed}`;
+}
+
+function ratioText(row: ReportRow, a: number, b: number): string {
+  const ratio = a / b;
+  if (!Number.isFinite(ratio)) return "—";
+  return `${ratio.toFixed(2)}×${row.higherIsBetter ? "" : " (lower is better)"}`;
 }
 
 function verdict(row: ReportRow, parley: Cell | undefined, ratio: number): string {
   if (!row.target || !parley) return "";
   if (parley.failed > 0) return "missed (runs failed)";
-  const value = parley.latency ? parley.latency.p99 : parley.value;
+  const value = headline(row, parley);
   if (row.target.max !== undefined) {
     return value <= row.target.max
       ? `met (≤ ${fmt(row.target.max, row.unit)})`
@@ -100,6 +153,12 @@ function verdict(row: ReportRow, parley: Cell | undefined, ratio: number): strin
       : `missed (≥ ${row.target.ratio}×)`;
   }
   return "";
+}
+
+function cpuText(c: Cell | undefined): string {
+  if (!c || !Number.isFinite(c.serverCpu) || c.serverCpu <= 0) return "";
+  const lag = c.generatorLag ? `; ${fmt(c.generatorLag.p99, "ms")}` : "";
+  return `${c.serverCpu.toFixed(0)}% / ${c.workerCpu.toFixed(0)}%${lag}`;
 }
 
 /**
@@ -130,31 +189,43 @@ export async function formatReport(
     `- ${context.runs} run(s) per cell, median shown; ${context.workers} load-generator processes; ${context.durationMs} ms send window; 100-byte messages, one room`,
     ...context.notes.map((n) => `- ${n}`),
     "",
-    "| scenario | Parley | InspIRCd | Parley/InspIRCd | target | Parley server CPU / busiest generator CPU |",
-    "|---|---|---|---|---|---|",
+    ...(context.reference
+      ? [
+        "| scenario | Parley | Parley (ref) | Parley/ref | InspIRCd | Parley/InspIRCd | target | Parley server CPU / busiest generator CPU; generator loop lag p99 |",
+        "|---|---|---|---|---|---|---|---|",
+      ]
+      : [
+        "| scenario | Parley | InspIRCd | Parley/InspIRCd | target | Parley server CPU / busiest generator CPU; generator loop lag p99 |",
+        "|---|---|---|---|---|---|",
+      ]),
   ];
   for (const row of rows) {
+    const blank = context.reference ? " | | | | | |" : " | | | |";
     if (row.note) {
-      lines.push(`| ${row.scenario} | ${row.note} | | | | |`);
+      lines.push(`| ${row.scenario} | ${row.note}${blank}`);
       continue;
     }
     const parley = row.cells.find((c) => c.server === "Parley");
+    const ref = row.cells.find((c) => c.server === "Parley (ref)");
     const peer = row.cells.find((c) => c.server === "InspIRCd");
-    const pv = parley?.latency ? parley.latency.p99 : parley?.value ?? NaN;
-    const iv = peer?.latency ? peer.latency.p99 : peer?.value ?? NaN;
-    const ratio = pv / iv;
-    const unit = parley?.latency ? " (p50 / p90 / p99 / max)" : "";
+    const pv = headline(row, parley);
+    const ratio = pv / headline(row, peer);
+    const unit = row.kind === "latency"
+      ? " (p50 / p99 / p99.9 / max)"
+      : row.kind === "lag"
+      ? " (p50 / p99 / max)"
+      : "";
+    const refCells = context.reference
+      ? ` ${cellText(row, ref)} | ${ratioText(row, pv, headline(row, ref))} |`
+      : "";
     lines.push(
-      `| ${row.scenario}${unit} | ${cellText(row, parley)} | ${cellText(row, peer)} | ${
-        Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : "—"
-      }${row.higherIsBetter ? "" : " (lower is better)"} | ${verdict(row, parley, ratio)} | ${
-        parley && Number.isFinite(parley.serverCpu) && parley.serverCpu > 0
-          ? `${parley.serverCpu.toFixed(0)}% / ${parley.workerCpu.toFixed(0)}%`
-          : ""
-      } |`,
+      `| ${row.scenario}${unit} | ${cellText(row, parley)} |${refCells} ${cellText(row, peer)} | ${
+        ratioText(row, pv, headline(row, peer))
+      } | ${verdict(row, parley, ratio)} | ${row.kind === "lag" ? "" : cpuText(parley)} |`,
     );
   }
-  const failures = rows.flatMap((r) =>
+  // Lag rows repeat the cells of the latency row above them.
+  const failures = rows.filter((r) => r.kind !== "lag").flatMap((r) =>
     r.cells.filter((c) => c.failed > 0).map((c) => `- ${r.scenario}, ${c.server}: ${c.error}`)
   );
   if (failures.length) lines.push("", "Failed runs (delivery check or join failed):", ...failures);

@@ -7,8 +7,10 @@
  */
 
 import { type BenchServer, cpuOf } from "./servers.ts";
-import type { LatencySummary, SendMode } from "./load_worker.ts";
+import type { SendMode } from "./load_worker.ts";
 import { startWorkers, type WorkerProcess } from "./worker_pool.ts";
+import { Histogram, type LatencyPercentiles } from "./histogram.ts";
+import { connectLagProbe, type LagProbe } from "./lag_probe.ts";
 
 /** The result of one run. */
 export interface RunResult {
@@ -18,8 +20,19 @@ export interface RunResult {
   error: string;
   /** The headline number (unit depends on the scenario). */
   value: number;
-  /** Latency percentiles, ms (latency scenario only). */
-  latency?: LatencySummary;
+  /** Send-to-receipt time at every receiver, over every delivery of the run, ms. */
+  latency?: LatencyPercentiles;
+  /**
+   * The same, only for receivers in the process that also holds the senders
+   * (the latency scenario's worker 0: one clock, a lightly loaded event loop).
+   */
+  localLatency?: LatencyPercentiles;
+  /** Ping round trips of the lag probe every 10 ms during the run, ms; absent if it could not join. */
+  serverLag?: LatencyPercentiles;
+  /** Why the lag probe has no numbers, when it has none. */
+  serverLagError?: string;
+  /** Load generators' own event-loop lag (10 ms timer lateness), all workers merged, ms. */
+  generatorLag?: LatencyPercentiles;
   /** Server CPU use during the measured window, % of one core. */
   serverCpu: number;
   /** Busiest load worker's CPU use during the window, % of one core. */
@@ -72,7 +85,7 @@ export interface MessageRunOptions extends RunOptions {
   mode: SendMode;
   /** How many clients send; all when absent. */
   senders?: number;
-  /** Unacknowledged messages per sender (bounded mode). */
+  /** Messages in flight per sender (bounded and next modes), the cap in open mode. */
   window?: number;
   /** Messages per second per sender (rate mode). */
   rate?: number;
@@ -83,10 +96,12 @@ export interface MessageRunOptions extends RunOptions {
  * Connects `clients`, lets senders send for `durationMs`, then waits until
  * every expected delivery arrived and checks it.
  *
- * Throughput value: deliveries per second during the window. In rate mode the
- * senders and as many probe receivers are alone in worker 0, which measures
- * latency for its receivers (one clock, a lightly loaded event loop); the other
- * workers hold the remaining clients and check delivery only.
+ * Throughput value: deliveries per second during the window. Every receiver
+ * records send-to-receipt time of every delivery (also those that arrive while
+ * the run drains); the workers' histograms are merged. In rate mode the senders
+ * and as many receivers are alone in worker 0, so that sending is on time; the
+ * other workers hold the remaining clients. A lag probe pings the server every
+ * 10 ms during the send window and the drain.
  */
 export async function messageRun(server: BenchServer, o: MessageRunOptions): Promise<RunResult> {
   // Rate mode: worker 0 holds the senders and as many probe receivers, alone.
@@ -95,6 +110,7 @@ export async function messageRun(server: BenchServer, o: MessageRunOptions): Pro
     o.clients,
     o.mode === "rate" && o.senders !== undefined ? 2 * o.senders : undefined,
   );
+  let probe: LagProbe | undefined;
   try {
     const connected = await connectAll(server, workers, o.clients, 32 * 1024);
     if (connected.failed > 0) {
@@ -107,6 +123,13 @@ export async function messageRun(server: BenchServer, o: MessageRunOptions): Pro
         ? Array.from({ length: o.clients }, (_, i) => i)
         : workers[0].ids.slice(0, o.senders),
     );
+    let serverLagError = "";
+    try {
+      probe = await connectLagProbe(server);
+    } catch (error) {
+      serverLagError = (error as Error).message;
+    }
+    probe?.start();
     const serverCpu0 = await server.cpuMs();
     const workerCpu0 = await Promise.all(workers.map((w) => cpuOf(w.pid)));
     const t0 = performance.now();
@@ -142,6 +165,13 @@ export async function messageRun(server: BenchServer, o: MessageRunOptions): Pro
       )
         .then((d) => ({ d, expected }));
     }));
+    const serverLag = probe ? (await probe.stop()).summary() : undefined;
+    const latency = new Histogram();
+    const generatorLag = new Histogram();
+    for (const { d } of drained) {
+      latency.merge(d.latency);
+      generatorLag.merge(d.loopLag);
+    }
     const deliveries = ran.reduce((n, r) => n + r.received, 0);
     const elapsed = Math.max(...ran.map((r) => r.elapsedMs));
     let error = "";
@@ -159,12 +189,19 @@ export async function messageRun(server: BenchServer, o: MessageRunOptions): Pro
       ok: !error,
       error,
       value: deliveries / (elapsed / 1000),
-      latency: o.mode === "rate" ? drained[0].d.latency : undefined,
+      latency: latency.summary(),
+      localLatency: o.mode === "rate"
+        ? Histogram.fromJSON(drained[0].d.localLatency).summary()
+        : undefined,
+      serverLag,
+      serverLagError: serverLagError || undefined,
+      generatorLag: generatorLag.summary(),
       serverCpu,
       workerCpu,
       deliveries,
     };
   } finally {
+    await probe?.stop();
     await closeAll(workers);
   }
 }

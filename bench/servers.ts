@@ -11,7 +11,7 @@ import type { BenchProtocol } from "./load_worker.ts";
 
 /** A running server under test. */
 export interface BenchServer extends AsyncDisposable {
-  /** `"Parley"` or `"InspIRCd"`. */
+  /** `"Parley"`, `"Parley (ref)"` or `"InspIRCd"`. */
   name: string;
   protocol: BenchProtocol;
   host: string;
@@ -87,6 +87,16 @@ export interface StartParleyOptions {
   args?: string[];
   /** Directory for a `--cpu-prof` profile of the server; none when absent. */
   profileDir?: string;
+  /**
+   * Checkout of Parley to run (its `main.ts serve`).
+   * @default this checkout
+   */
+  checkout?: string;
+  /**
+   * Name in the results.
+   * @default "Parley"
+   */
+  name?: string;
 }
 
 /**
@@ -100,6 +110,7 @@ export interface StartParleyOptions {
 export async function startParley(options: StartParleyOptions = {}): Promise<BenchServer> {
   const dir = await Deno.makeTempDir({ prefix: "parley-bench-" });
   const profile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
+  const main = options.checkout ? `${options.checkout}/main.ts` : MAIN;
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -110,7 +121,7 @@ export async function startParley(options: StartParleyOptions = {}): Promise<Ben
       "--allow-env",
       "--allow-sys",
       "--allow-ffi",
-      MAIN,
+      main,
       "serve",
       "--host",
       "127.0.0.1",
@@ -164,9 +175,15 @@ export async function startParley(options: StartParleyOptions = {}): Promise<Ben
   })();
   if (!port) {
     await child.status;
-    throw new Error("Cannot start parley serve: it exited before printing its address");
+    throw new Error(`Cannot start ${main} serve: it exited before printing its address`);
   }
-  return wrap("Parley", "parley", port, child, () => Deno.remove(dir, { recursive: true }));
+  return wrap(
+    options.name ?? "Parley",
+    "parley",
+    port,
+    child,
+    () => Deno.remove(dir, { recursive: true }),
+  );
 }
 
 /**

@@ -1,659 +1,3 @@
-// protocol/messages.ts
-var PROTOCOL_VERSION = 1;
-var DEFAULT_ROOM = "#lobby";
-var encoder = new TextEncoder();
-var decoder = new TextDecoder("utf-8", {
-  fatal: true
-});
-var scratch = new Uint8Array(64 * 1024);
-function parseObject(payload) {
-  let text;
-  try {
-    text = decoder.decode(payload);
-  } catch (error) {
-    if (error instanceof TypeError) {
-      throw new SyntaxError("Cannot decode message: payload is not valid UTF-8");
-    }
-    throw error;
-  }
-  let value;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    if (error instanceof SyntaxError) {
-      throw new SyntaxError(`Cannot decode message: payload is not JSON (${error.message})`);
-    }
-    throw error;
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TypeError("Cannot decode message: payload is not a JSON object");
-  }
-  const object = value;
-  if (typeof object.type !== "string") {
-    throw new TypeError('Cannot decode message: field "type" must be a string');
-  }
-  return object;
-}
-function fail(type, field, what) {
-  throw new TypeError(`Cannot decode "${type}" message: field "${field}" must be ${what}`);
-}
-function str(o, field) {
-  const v = o[field];
-  if (typeof v !== "string") fail(o.type, field, "a string");
-  return v;
-}
-function optStr(o, field) {
-  const v = o[field];
-  if (v === void 0) return void 0;
-  if (typeof v !== "string") fail(o.type, field, "a string when present");
-  return v;
-}
-function uint(o, field) {
-  const v = o[field];
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
-    fail(o.type, field, "a non-negative integer");
-  }
-  return v;
-}
-function optUint(o, field) {
-  return o[field] === void 0 ? void 0 : uint(o, field);
-}
-function optBool(o, field) {
-  const v = o[field];
-  if (v === void 0) return void 0;
-  if (typeof v !== "boolean") fail(o.type, field, "a boolean when present");
-  return v;
-}
-function array(o, field, item) {
-  const v = o[field];
-  if (!Array.isArray(v)) fail(o.type, field, "an array");
-  return v.map((entry) => {
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-      fail(o.type, field, "an array of objects");
-    }
-    return item({
-      type: o.type,
-      ...entry
-    });
-  });
-}
-function mediaKind(o) {
-  const v = o.kind;
-  if (v !== "voice" && v !== "video") fail(o.type, "kind", '"voice" or "video"');
-  return v;
-}
-function user(o) {
-  const info = {
-    nick: str(o, "nick")
-  };
-  const away = optStr(o, "away");
-  if (away !== void 0) info.away = away;
-  return info;
-}
-function room(o) {
-  return {
-    name: str(o, "name"),
-    members: uint(o, "members"),
-    topic: str(o, "topic")
-  };
-}
-function ping(o) {
-  const token = optUint(o, "token");
-  const type = o.type;
-  return token === void 0 ? {
-    type
-  } : {
-    type,
-    token
-  };
-}
-var serverParsers = {
-  welcome(o) {
-    const limits = o.limits;
-    if (typeof limits !== "object" || limits === null) fail("welcome", "limits", "an object");
-    const l = {
-      type: "welcome",
-      ...limits
-    };
-    const welcome2 = {
-      type: "welcome",
-      version: uint(o, "version"),
-      server: str(o, "server"),
-      software: str(o, "software"),
-      nick: str(o, "nick"),
-      room: str(o, "room"),
-      users: array(o, "users", user),
-      online: uint(o, "online"),
-      limits: {
-        maxFrameBytes: uint(l, "maxFrameBytes"),
-        maxTextBytes: uint(l, "maxTextBytes"),
-        heartbeatMs: uint(l, "heartbeatMs"),
-        ...l.maxMediaBytes === void 0 ? {} : {
-          maxMediaBytes: uint(l, "maxMediaBytes")
-        }
-      }
-    };
-    const resume = optStr(o, "resume");
-    if (resume !== void 0) welcome2.resume = resume;
-    return welcome2;
-  },
-  ack: (o) => ({
-    type: "ack",
-    ref: uint(o, "ref"),
-    id: uint(o, "id"),
-    ts: uint(o, "ts")
-  }),
-  error(o) {
-    const code = str(o, "code");
-    const m = {
-      type: "error",
-      code,
-      message: str(o, "message")
-    };
-    const ref = optUint(o, "ref");
-    if (ref !== void 0) m.ref = ref;
-    return m;
-  },
-  msg: (o) => withHistory(o, {
-    type: "msg",
-    id: uint(o, "id"),
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    from: str(o, "from"),
-    text: str(o, "text")
-  }),
-  privmsg: (o) => withHistory(o, {
-    type: "privmsg",
-    id: uint(o, "id"),
-    ts: uint(o, "ts"),
-    from: str(o, "from"),
-    to: str(o, "to"),
-    text: str(o, "text")
-  }),
-  action: (o) => withHistory(o, {
-    type: "action",
-    id: uint(o, "id"),
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    from: str(o, "from"),
-    text: str(o, "text")
-  }),
-  join: (o) => ({
-    type: "join",
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    nick: str(o, "nick")
-  }),
-  leave(o) {
-    const m = {
-      type: "leave",
-      ts: uint(o, "ts"),
-      room: str(o, "room"),
-      nick: str(o, "nick"),
-      reason: str(o, "reason")
-    };
-    const code = optStr(o, "code");
-    if (code !== void 0) m.code = code;
-    return m;
-  },
-  nick: (o) => ({
-    type: "nick",
-    ts: uint(o, "ts"),
-    old: str(o, "old"),
-    nick: str(o, "nick")
-  }),
-  who: (o) => ({
-    type: "who",
-    room: str(o, "room"),
-    users: array(o, "users", user)
-  }),
-  rooms: (o) => ({
-    type: "rooms",
-    rooms: array(o, "rooms", room)
-  }),
-  topic: (o) => ({
-    type: "topic",
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    topic: str(o, "topic"),
-    by: str(o, "by")
-  }),
-  notice(o) {
-    const m = {
-      type: "notice",
-      ts: uint(o, "ts"),
-      text: str(o, "text")
-    };
-    const r = optStr(o, "room");
-    if (r !== void 0) m.room = r;
-    return m;
-  },
-  shutdown: (o) => ({
-    type: "shutdown",
-    ts: uint(o, "ts"),
-    reason: str(o, "reason")
-  }),
-  bye: (o) => ({
-    type: "bye",
-    code: str(o, "code"),
-    reason: str(o, "reason")
-  }),
-  help: (o) => ({
-    type: "help",
-    commands: array(o, "commands", (c) => ({
-      name: str(c, "name"),
-      usage: str(c, "usage"),
-      help: str(c, "help")
-    }))
-  }),
-  ping,
-  pong: ping,
-  media: (o) => ({
-    type: "media",
-    id: uint(o, "id"),
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    from: str(o, "from"),
-    kind: mediaKind(o),
-    mime: str(o, "mime"),
-    durationMs: uint(o, "durationMs"),
-    bytes: uint(o, "bytes"),
-    ...optBool(o, "history") ? {
-      history: true
-    } : {}
-  }),
-  media_data: (o) => ({
-    type: "media_data",
-    ref: uint(o, "ref"),
-    id: uint(o, "id"),
-    kind: mediaKind(o),
-    mime: str(o, "mime"),
-    durationMs: uint(o, "durationMs"),
-    data: str(o, "data")
-  }),
-  away(o) {
-    const m = {
-      type: "away",
-      ts: uint(o, "ts"),
-      nick: str(o, "nick")
-    };
-    const away = optStr(o, "away");
-    if (away !== void 0) m.away = away;
-    return m;
-  },
-  search(o) {
-    const m = {
-      type: "search",
-      query: str(o, "query"),
-      results: array(o, "results", searchHit)
-    };
-    const r = optStr(o, "room");
-    if (r !== void 0) m.room = r;
-    return m;
-  }
-};
-function withHistory(o, m) {
-  const history = optBool(o, "history");
-  if (history !== void 0) m.history = history;
-  return m;
-}
-function searchHit(o) {
-  const kind = str(o, "kind");
-  if (kind !== "msg" && kind !== "action" && kind !== "privmsg") {
-    fail(o.type, "kind", '"msg", "action" or "privmsg"');
-  }
-  const hit = {
-    id: uint(o, "id"),
-    ts: uint(o, "ts"),
-    kind,
-    from: str(o, "from"),
-    text: str(o, "text")
-  };
-  const r = optStr(o, "room");
-  if (r !== void 0) hit.room = r;
-  const to = optStr(o, "to");
-  if (to !== void 0) hit.to = to;
-  return hit;
-}
-function parseServerMessage(payload) {
-  const o = parseObject(payload);
-  if (!Object.hasOwn(serverParsers, o.type)) return null;
-  return serverParsers[o.type](o);
-}
-
-// protocol/names.ts
-var MAX_NICK_LENGTH = 32;
-function nameKey(name) {
-  return name.normalize("NFKC").toLowerCase();
-}
-
-// client/core/chat_state.ts
-var ChatState = class {
-  /** Own nick, updated on `welcome` and own `nick` notices. */
-  me;
-  /** The room plain lines go to. */
-  activeRoom = DEFAULT_ROOM;
-  /** Rooms joined, by `nameKey` to display name. */
-  rooms = /* @__PURE__ */ new Map([
-    [
-      DEFAULT_ROOM,
-      DEFAULT_ROOM
-    ]
-  ]);
-  /** Nicks in the rooms joined (kept from `welcome`, `who`, `join`, `leave`, `nick`), for completion. */
-  nicks = /* @__PURE__ */ new Set();
-  /** Rooms seen in `/rooms` listings or joined, by `nameKey`, for completion. */
-  knownRooms = /* @__PURE__ */ new Map([
-    [
-      DEFAULT_ROOM,
-      DEFAULT_ROOM
-    ]
-  ]);
-  /** Members of each joined room: room key to (nick key to display nick). */
-  #members = /* @__PURE__ */ new Map();
-  #pending = /* @__PURE__ */ new Map();
-  #saves = /* @__PURE__ */ new Map();
-  /** Rooms being rejoined after a reconnect, by `nameKey`. */
-  #rejoining = /* @__PURE__ */ new Set();
-  /** @param nick The nick asked for. */
-  constructor(nick2) {
-    this.me = nick2;
-  }
-  /** Number of sent messages not yet acknowledged. */
-  get unacknowledged() {
-    return this.#pending.size;
-  }
-  /**
-   * Whether `nick` is the user's own nick under the protocol's `nameKey`.
-   *
-   * @param nick Any nick.
-   * @returns True for any spelling of {@linkcode ChatState.me}.
-   */
-  isMe(nick2) {
-    return nameKey(nick2) === nameKey(this.me);
-  }
-  /**
-   * Applies the server's welcome.
-   *
-   * @param welcome The welcome message.
-   */
-  welcome(welcome2) {
-    this.me = welcome2.nick;
-    this.activeRoom = welcome2.room || DEFAULT_ROOM;
-    this.rooms.clear();
-    this.rooms.set(nameKey(this.activeRoom), this.activeRoom);
-    this.#members.clear();
-    this.#setMembers(this.activeRoom, welcome2.users.map((u) => u.nick));
-  }
-  /**
-   * Applies the welcome of a new connection after a reconnect: keeps the
-   * rooms and the active room the user had, and returns the rooms to rejoin
-   * (every room but the one the server put the client in). Their `join`
-   * notices then do not switch the active room.
-   *
-   * @param welcome The new connection's welcome.
-   * @returns Room names to send `/join` for, active room last.
-   */
-  resume(welcome2) {
-    const rooms2 = [
-      ...this.rooms.values()
-    ];
-    const active = this.activeRoom;
-    this.welcome(welcome2);
-    const rejoin = rooms2.filter((r) => nameKey(r) !== nameKey(this.activeRoom)).sort((a, b) => Number(a === active) - Number(b === active));
-    for (const room3 of rejoin) {
-      this.rooms.set(nameKey(room3), room3);
-      this.#rejoining.add(nameKey(room3));
-    }
-    if (this.rooms.has(nameKey(active))) this.activeRoom = active;
-    return rejoin;
-  }
-  /**
-   * Forgets every message sent but not acknowledged (the connection dropped;
-   * their fate is unknown) so that a new connection starts clean.
-   *
-   * @returns The texts of chat lines, actions and private messages among them, oldest first.
-   */
-  dropPending() {
-    const lost = [
-      ...this.#pending.values()
-    ].filter((p) => p.kind !== "command").map((p) => p.kind === "privmsg" ? `/msg ${p.to} ${p.text}` : p.kind === "action" ? `/me ${p.text}` : p.text);
-    this.#pending.clear();
-    return lost;
-  }
-  /**
-   * Turns a typed line into a protocol message.
-   *
-   * Lines starting with `/` are commands (`//text` sends `/text` as a message);
-   * `/me` becomes an action command, `/join` of a room already joined just switches.
-   *
-   * @param line The line as typed (may contain newlines from a paste).
-   * @param ref The `ref` to use.
-   */
-  outgoing(line2, ref) {
-    if (line2.trim() === "") return {
-      kind: "none"
-    };
-    if (line2.startsWith("/") && !line2.startsWith("//")) {
-      const match = /^\/(\S+)\s*([\s\S]*)$/.exec(line2);
-      const name = match[1].toLowerCase();
-      const args = match[2].trim();
-      if (name === "join" && args) {
-        const room3 = args.startsWith("#") ? args : `#${args}`;
-        const known = this.rooms.get(nameKey(room3));
-        if (known && !args.includes(" ")) {
-          this.activeRoom = known;
-          return {
-            kind: "local",
-            text: `--- now talking in ${known}`
-          };
-        }
-      }
-      if (name === "save") return this.#save(args, ref);
-      const message = {
-        type: "command",
-        ref,
-        room: this.activeRoom,
-        name,
-        args
-      };
-      if (name === "me") {
-        this.#pending.set(ref, {
-          kind: "action",
-          text: args,
-          room: this.activeRoom
-        });
-      } else if (name === "msg") {
-        const to = args.split(/\s+/)[0];
-        const text2 = /^\S+\s+([\s\S]*)$/.exec(args)?.[1] ?? "";
-        this.#pending.set(ref, {
-          kind: "privmsg",
-          text: text2,
-          room: "",
-          to
-        });
-      } else this.#pending.set(ref, {
-        kind: "command",
-        text: args,
-        room: this.activeRoom,
-        name
-      });
-      return {
-        kind: name === "quit" ? "quit" : "send",
-        message
-      };
-    }
-    const text = line2.startsWith("//") ? line2.slice(1) : line2;
-    this.#pending.set(ref, {
-      kind: "msg",
-      text,
-      room: this.activeRoom
-    });
-    return {
-      kind: "send",
-      message: {
-        type: "msg",
-        ref,
-        room: this.activeRoom,
-        text
-      }
-    };
-  }
-  /**
-   * The file a `/save` asked for, once its `media_data` arrived.
-   *
-   * @param ref The `ref` of the `fetch_media` request.
-   * @returns The path typed after the id, or `undefined` for the default name.
-   */
-  takeSaveTarget(ref) {
-    const file = this.#saves.get(ref);
-    this.#saves.delete(ref);
-    return file;
-  }
-  /** `/save ID [FILE]`: asks the server for a media message's bytes. */
-  #save(args, ref) {
-    const match = /^(\d{1,15})(?:\s+([\s\S]+))?$/.exec(args);
-    if (!match) return {
-      kind: "local",
-      text: "--- usage: /save ID [FILE]"
-    };
-    this.#pending.set(ref, {
-      kind: "save",
-      text: args,
-      room: this.activeRoom
-    });
-    this.#saves.set(ref, match[2]?.trim());
-    return {
-      kind: "send",
-      message: {
-        type: "fetch_media",
-        ref,
-        id: Number(match[1])
-      }
-    };
-  }
-  /**
-   * Applies a server message and returns what to show: the message itself, or
-   * for an `ack` of own text, the own line with the server's id and time.
-   *
-   * @param message A server message.
-   * @returns Messages to render, in order.
-   */
-  incoming(message) {
-    switch (message.type) {
-      case "ack": {
-        const sent = this.#pending.get(message.ref);
-        this.#pending.delete(message.ref);
-        if (!sent || message.id === 0) return [];
-        if (sent.kind === "privmsg") {
-          return [
-            {
-              type: "privmsg",
-              id: message.id,
-              ts: message.ts,
-              from: this.me,
-              to: sent.to ?? "",
-              text: sent.text
-            }
-          ];
-        }
-        if (sent.kind === "msg" || sent.kind === "action") {
-          return [
-            {
-              type: sent.kind,
-              id: message.id,
-              ts: message.ts,
-              room: sent.room,
-              from: this.me,
-              text: sent.text
-            }
-          ];
-        }
-        return [];
-      }
-      case "error":
-        if (message.ref !== void 0) {
-          this.#pending.delete(message.ref);
-          this.#saves.delete(message.ref);
-        }
-        return [
-          message
-        ];
-      case "media_data":
-        this.#pending.delete(message.ref);
-        return [
-          message
-        ];
-      case "join":
-        if (this.isMe(message.nick)) {
-          this.rooms.set(nameKey(message.room), message.room);
-          this.knownRooms.set(nameKey(message.room), message.room);
-          if (!this.#rejoining.delete(nameKey(message.room))) this.activeRoom = message.room;
-        } else {
-          this.#members.get(nameKey(message.room))?.set(nameKey(message.nick), message.nick);
-          this.nicks.add(message.nick);
-        }
-        return [
-          message
-        ];
-      case "leave":
-        this.#members.get(nameKey(message.room))?.delete(nameKey(message.nick));
-        if (this.isMe(message.nick)) {
-          this.#members.delete(nameKey(message.room));
-          this.rooms.delete(nameKey(message.room));
-          if (nameKey(this.activeRoom) === nameKey(message.room)) {
-            this.activeRoom = this.rooms.values().next().value ?? DEFAULT_ROOM;
-          }
-        }
-        this.#recountNicks();
-        return [
-          message
-        ];
-      case "nick":
-        if (this.isMe(message.old)) this.me = message.nick;
-        for (const members of this.#members.values()) {
-          if (members.delete(nameKey(message.old))) {
-            members.set(nameKey(message.nick), message.nick);
-          }
-        }
-        this.nicks.delete(message.old);
-        this.nicks.add(message.nick);
-        return [
-          message
-        ];
-      case "who":
-        if (this.rooms.has(nameKey(message.room))) {
-          this.#setMembers(message.room, message.users.map((u) => u.nick));
-        } else for (const user2 of message.users) this.nicks.add(user2.nick);
-        return [
-          message
-        ];
-      case "rooms":
-        for (const room3 of message.rooms) this.knownRooms.set(nameKey(room3.name), room3.name);
-        return [
-          message
-        ];
-      default:
-        return [
-          message
-        ];
-    }
-  }
-  #setMembers(room3, nicks) {
-    this.#members.set(nameKey(room3), new Map(nicks.map((n) => [
-      nameKey(n),
-      n
-    ])));
-    this.#recountNicks();
-  }
-  #recountNicks() {
-    this.nicks.clear();
-    for (const members of this.#members.values()) {
-      for (const nick2 of members.values()) this.nicks.add(nick2);
-    }
-  }
-};
-
 // ../../root/.cache/deno/npm/registry.npmjs.org/emojilib/2.4.0/simplemap.json
 var simplemap_default = {
   "100": "\u{1F4AF}",
@@ -2236,21 +1580,10 @@ function emojify(text) {
   return text.replace(SHORTCODE, (whole, name) => BY_NAME.get(name) ?? whole);
 }
 
-// client/core/mentions.ts
-function mentions(text, nick2) {
-  if (!nick2) return false;
-  const escaped = nick2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(^|[^\\p{L}\\p{N}_])@?${escaped}(?![\\p{L}\\p{N}_])`, "iu").test(text);
-}
-
-// client/core/nick_color.ts
-var NICK_COLOR_COUNT = 6;
-function nickColorIndex(nick2) {
-  let hash = 2166136261;
-  for (const ch of nameKey(nick2)) {
-    hash = Math.imul(hash ^ ch.codePointAt(0), 16777619);
-  }
-  return (hash >>> 0) % NICK_COLOR_COUNT;
+// protocol/names.ts
+var MAX_NICK_LENGTH = 32;
+function nameKey(name) {
+  return name.normalize("NFKC").toLowerCase();
 }
 
 // client/core/backoff.ts
@@ -2281,11 +1614,11 @@ var PERMANENT_REFUSALS = /* @__PURE__ */ new Set([
 function reconnectsAfter(bye) {
   return bye === void 0 || !FINAL_BYE_CODES.has(bye.code);
 }
-function alternateNick(nick2) {
+function alternateNick(nick) {
   const chars = [
-    ...nick2
+    ...nick
   ];
-  return (chars.length >= MAX_NICK_LENGTH ? chars.slice(0, MAX_NICK_LENGTH - 1).join("") : nick2) + "_";
+  return (chars.length >= MAX_NICK_LENGTH ? chars.slice(0, MAX_NICK_LENGTH - 1).join("") : nick) + "_";
 }
 var ReconnectPolicy = class {
   #backoff;
@@ -2310,8 +1643,8 @@ var ReconnectPolicy = class {
    *
    * @param welcome The server's welcome.
    */
-  welcomed(welcome2) {
-    this.remember(welcome2.nick, welcome2.resume);
+  welcomed(welcome) {
+    this.remember(welcome.nick, welcome.resume);
   }
   /**
    * Sets the nick and resume token directly, e.g. from a browser tab's saved
@@ -2320,8 +1653,8 @@ var ReconnectPolicy = class {
    * @param nick The nick to reconnect with.
    * @param resume The resume token of the latest welcome, if any.
    */
-  remember(nick2, resume) {
-    this.#nick = nick2;
+  remember(nick, resume) {
+    this.#nick = nick;
     this.#resume = resume;
     this.#attempt = 0;
   }
@@ -2331,8 +1664,8 @@ var ReconnectPolicy = class {
    *
    * @param nick The nick in use when the connection dropped.
    */
-  dropped(nick2) {
-    this.#nick = nick2;
+  dropped(nick) {
+    this.#nick = nick;
     this.#attempt = 0;
   }
   /**
@@ -2376,7 +1709,704 @@ var ReconnectPolicy = class {
   }
 };
 
-// web/src/app.ts
+// web/src/app_state.ts
+var SESSION_KEY = "parley.session";
+var TRANSCRIPT_KEY = "parley.transcript";
+var MAX_ITEMS = 500;
+var MAX_SAVED = 300;
+var MEDIA_LIMIT_MS = {
+  voice: 1e4,
+  video: 15e3
+};
+var app = {
+  socket: void 0,
+  state: void 0,
+  welcome: void 0,
+  nick: "",
+  password: void 0,
+  nextRef: 1,
+  reconnectTimer: void 0,
+  everConnected: false,
+  autoJoin: false,
+  saved: [],
+  restoring: false
+};
+var policy = new ReconnectPolicy();
+var rooms = /* @__PURE__ */ new Map();
+var ownMedia = /* @__PURE__ */ new Map();
+var fetching = /* @__PURE__ */ new Map();
+function saveSession() {
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify({
+    nick: app.nick,
+    password: app.password,
+    resume: policy.resume
+  }));
+}
+
+// protocol/message_types.ts
+var PROTOCOL_VERSION = 1;
+var DEFAULT_ROOM = "#lobby";
+
+// protocol/encode_message.ts
+var encoder = new TextEncoder();
+var scratch = new Uint8Array(64 * 1024);
+
+// protocol/json_fields.ts
+var decoder = new TextDecoder("utf-8", {
+  fatal: true
+});
+function parseObject(payload) {
+  let text;
+  try {
+    text = decoder.decode(payload);
+  } catch (error) {
+    if (error instanceof TypeError) {
+      throw new SyntaxError("Cannot decode message: payload is not valid UTF-8");
+    }
+    throw error;
+  }
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      throw new SyntaxError(`Cannot decode message: payload is not JSON (${error.message})`);
+    }
+    throw error;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError("Cannot decode message: payload is not a JSON object");
+  }
+  const object = value;
+  if (typeof object.type !== "string") {
+    throw new TypeError('Cannot decode message: field "type" must be a string');
+  }
+  return object;
+}
+function fail(type, field, what) {
+  throw new TypeError(`Cannot decode "${type}" message: field "${field}" must be ${what}`);
+}
+function str(o, field) {
+  const v = o[field];
+  if (typeof v !== "string") fail(o.type, field, "a string");
+  return v;
+}
+function optStr(o, field) {
+  const v = o[field];
+  if (v === void 0) return void 0;
+  if (typeof v !== "string") fail(o.type, field, "a string when present");
+  return v;
+}
+function uint(o, field) {
+  const v = o[field];
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
+    fail(o.type, field, "a non-negative integer");
+  }
+  return v;
+}
+function optUint(o, field) {
+  return o[field] === void 0 ? void 0 : uint(o, field);
+}
+function optBool(o, field) {
+  const v = o[field];
+  if (v === void 0) return void 0;
+  if (typeof v !== "boolean") fail(o.type, field, "a boolean when present");
+  return v;
+}
+function array(o, field, item) {
+  const v = o[field];
+  if (!Array.isArray(v)) fail(o.type, field, "an array");
+  return v.map((entry) => {
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+      fail(o.type, field, "an array of objects");
+    }
+    return item({
+      type: o.type,
+      ...entry
+    });
+  });
+}
+function mediaKind(o) {
+  const v = o.kind;
+  if (v !== "voice" && v !== "video") fail(o.type, "kind", '"voice" or "video"');
+  return v;
+}
+function ping(o) {
+  const token = optUint(o, "token");
+  const type = o.type;
+  return token === void 0 ? {
+    type
+  } : {
+    type,
+    token
+  };
+}
+
+// protocol/parse_server_message.ts
+function user(o) {
+  const info = {
+    nick: str(o, "nick")
+  };
+  const away = optStr(o, "away");
+  if (away !== void 0) info.away = away;
+  return info;
+}
+function room(o) {
+  return {
+    name: str(o, "name"),
+    members: uint(o, "members"),
+    topic: str(o, "topic")
+  };
+}
+var serverParsers = {
+  welcome(o) {
+    const limits = o.limits;
+    if (typeof limits !== "object" || limits === null) fail("welcome", "limits", "an object");
+    const l = {
+      type: "welcome",
+      ...limits
+    };
+    const welcome = {
+      type: "welcome",
+      version: uint(o, "version"),
+      server: str(o, "server"),
+      software: str(o, "software"),
+      nick: str(o, "nick"),
+      room: str(o, "room"),
+      users: array(o, "users", user),
+      online: uint(o, "online"),
+      limits: {
+        maxFrameBytes: uint(l, "maxFrameBytes"),
+        maxTextBytes: uint(l, "maxTextBytes"),
+        heartbeatMs: uint(l, "heartbeatMs"),
+        ...l.maxMediaBytes === void 0 ? {} : {
+          maxMediaBytes: uint(l, "maxMediaBytes")
+        }
+      }
+    };
+    const resume = optStr(o, "resume");
+    if (resume !== void 0) welcome.resume = resume;
+    return welcome;
+  },
+  ack: (o) => ({
+    type: "ack",
+    ref: uint(o, "ref"),
+    id: uint(o, "id"),
+    ts: uint(o, "ts")
+  }),
+  error(o) {
+    const code = str(o, "code");
+    const m = {
+      type: "error",
+      code,
+      message: str(o, "message")
+    };
+    const ref = optUint(o, "ref");
+    if (ref !== void 0) m.ref = ref;
+    return m;
+  },
+  msg: (o) => withHistory(o, {
+    type: "msg",
+    id: uint(o, "id"),
+    ts: uint(o, "ts"),
+    room: str(o, "room"),
+    from: str(o, "from"),
+    text: str(o, "text")
+  }),
+  privmsg: (o) => withHistory(o, {
+    type: "privmsg",
+    id: uint(o, "id"),
+    ts: uint(o, "ts"),
+    from: str(o, "from"),
+    to: str(o, "to"),
+    text: str(o, "text")
+  }),
+  action: (o) => withHistory(o, {
+    type: "action",
+    id: uint(o, "id"),
+    ts: uint(o, "ts"),
+    room: str(o, "room"),
+    from: str(o, "from"),
+    text: str(o, "text")
+  }),
+  join: (o) => ({
+    type: "join",
+    ts: uint(o, "ts"),
+    room: str(o, "room"),
+    nick: str(o, "nick")
+  }),
+  leave(o) {
+    const m = {
+      type: "leave",
+      ts: uint(o, "ts"),
+      room: str(o, "room"),
+      nick: str(o, "nick"),
+      reason: str(o, "reason")
+    };
+    const code = optStr(o, "code");
+    if (code !== void 0) m.code = code;
+    return m;
+  },
+  nick: (o) => ({
+    type: "nick",
+    ts: uint(o, "ts"),
+    old: str(o, "old"),
+    nick: str(o, "nick")
+  }),
+  who: (o) => ({
+    type: "who",
+    room: str(o, "room"),
+    users: array(o, "users", user)
+  }),
+  rooms: (o) => ({
+    type: "rooms",
+    rooms: array(o, "rooms", room)
+  }),
+  topic: (o) => ({
+    type: "topic",
+    ts: uint(o, "ts"),
+    room: str(o, "room"),
+    topic: str(o, "topic"),
+    by: str(o, "by")
+  }),
+  notice(o) {
+    const m = {
+      type: "notice",
+      ts: uint(o, "ts"),
+      text: str(o, "text")
+    };
+    const r = optStr(o, "room");
+    if (r !== void 0) m.room = r;
+    return m;
+  },
+  shutdown: (o) => ({
+    type: "shutdown",
+    ts: uint(o, "ts"),
+    reason: str(o, "reason")
+  }),
+  bye: (o) => ({
+    type: "bye",
+    code: str(o, "code"),
+    reason: str(o, "reason")
+  }),
+  help: (o) => ({
+    type: "help",
+    commands: array(o, "commands", (c) => ({
+      name: str(c, "name"),
+      usage: str(c, "usage"),
+      help: str(c, "help")
+    }))
+  }),
+  ping,
+  pong: ping,
+  media: (o) => ({
+    type: "media",
+    id: uint(o, "id"),
+    ts: uint(o, "ts"),
+    room: str(o, "room"),
+    from: str(o, "from"),
+    kind: mediaKind(o),
+    mime: str(o, "mime"),
+    durationMs: uint(o, "durationMs"),
+    bytes: uint(o, "bytes"),
+    ...optBool(o, "history") ? {
+      history: true
+    } : {}
+  }),
+  media_data: (o) => ({
+    type: "media_data",
+    ref: uint(o, "ref"),
+    id: uint(o, "id"),
+    kind: mediaKind(o),
+    mime: str(o, "mime"),
+    durationMs: uint(o, "durationMs"),
+    data: str(o, "data")
+  }),
+  away(o) {
+    const m = {
+      type: "away",
+      ts: uint(o, "ts"),
+      nick: str(o, "nick")
+    };
+    const away = optStr(o, "away");
+    if (away !== void 0) m.away = away;
+    return m;
+  },
+  search(o) {
+    const m = {
+      type: "search",
+      query: str(o, "query"),
+      results: array(o, "results", searchHit)
+    };
+    const r = optStr(o, "room");
+    if (r !== void 0) m.room = r;
+    return m;
+  }
+};
+function withHistory(o, m) {
+  const history = optBool(o, "history");
+  if (history !== void 0) m.history = history;
+  return m;
+}
+function searchHit(o) {
+  const kind = str(o, "kind");
+  if (kind !== "msg" && kind !== "action" && kind !== "privmsg") {
+    fail(o.type, "kind", '"msg", "action" or "privmsg"');
+  }
+  const hit = {
+    id: uint(o, "id"),
+    ts: uint(o, "ts"),
+    kind,
+    from: str(o, "from"),
+    text: str(o, "text")
+  };
+  const r = optStr(o, "room");
+  if (r !== void 0) hit.room = r;
+  const to = optStr(o, "to");
+  if (to !== void 0) hit.to = to;
+  return hit;
+}
+function parseServerMessage(payload) {
+  const o = parseObject(payload);
+  if (!Object.hasOwn(serverParsers, o.type)) return null;
+  return serverParsers[o.type](o);
+}
+
+// client/core/chat_state.ts
+var ChatState = class {
+  /** Own nick, updated on `welcome` and own `nick` notices. */
+  me;
+  /** The room plain lines go to. */
+  activeRoom = DEFAULT_ROOM;
+  /** Rooms joined, by `nameKey` to display name. */
+  rooms = /* @__PURE__ */ new Map([
+    [
+      DEFAULT_ROOM,
+      DEFAULT_ROOM
+    ]
+  ]);
+  /** Nicks in the rooms joined (kept from `welcome`, `who`, `join`, `leave`, `nick`), for completion. */
+  nicks = /* @__PURE__ */ new Set();
+  /** Rooms seen in `/rooms` listings or joined, by `nameKey`, for completion. */
+  knownRooms = /* @__PURE__ */ new Map([
+    [
+      DEFAULT_ROOM,
+      DEFAULT_ROOM
+    ]
+  ]);
+  /** Members of each joined room: room key to (nick key to display nick). */
+  #members = /* @__PURE__ */ new Map();
+  #pending = /* @__PURE__ */ new Map();
+  #saves = /* @__PURE__ */ new Map();
+  /** Rooms being rejoined after a reconnect, by `nameKey`. */
+  #rejoining = /* @__PURE__ */ new Set();
+  /** @param nick The nick asked for. */
+  constructor(nick) {
+    this.me = nick;
+  }
+  /** Number of sent messages not yet acknowledged. */
+  get unacknowledged() {
+    return this.#pending.size;
+  }
+  /**
+   * Whether `nick` is the user's own nick under the protocol's `nameKey`.
+   *
+   * @param nick Any nick.
+   * @returns True for any spelling of {@linkcode ChatState.me}.
+   */
+  isMe(nick) {
+    return nameKey(nick) === nameKey(this.me);
+  }
+  /**
+   * Applies the server's welcome.
+   *
+   * @param welcome The welcome message.
+   */
+  welcome(welcome) {
+    this.me = welcome.nick;
+    this.activeRoom = welcome.room || DEFAULT_ROOM;
+    this.rooms.clear();
+    this.rooms.set(nameKey(this.activeRoom), this.activeRoom);
+    this.#members.clear();
+    this.#setMembers(this.activeRoom, welcome.users.map((u) => u.nick));
+  }
+  /**
+   * Applies the welcome of a new connection after a reconnect: keeps the
+   * rooms and the active room the user had, and returns the rooms to rejoin
+   * (every room but the one the server put the client in). Their `join`
+   * notices then do not switch the active room.
+   *
+   * @param welcome The new connection's welcome.
+   * @returns Room names to send `/join` for, active room last.
+   */
+  resume(welcome) {
+    const rooms2 = [
+      ...this.rooms.values()
+    ];
+    const active = this.activeRoom;
+    this.welcome(welcome);
+    const rejoin = rooms2.filter((r) => nameKey(r) !== nameKey(this.activeRoom)).sort((a, b) => Number(a === active) - Number(b === active));
+    for (const room3 of rejoin) {
+      this.rooms.set(nameKey(room3), room3);
+      this.#rejoining.add(nameKey(room3));
+    }
+    if (this.rooms.has(nameKey(active))) this.activeRoom = active;
+    return rejoin;
+  }
+  /**
+   * Forgets every message sent but not acknowledged (the connection dropped;
+   * their fate is unknown) so that a new connection starts clean.
+   *
+   * @returns The texts of chat lines, actions and private messages among them, oldest first.
+   */
+  dropPending() {
+    const lost = [
+      ...this.#pending.values()
+    ].filter((p) => p.kind !== "command").map((p) => p.kind === "privmsg" ? `/msg ${p.to} ${p.text}` : p.kind === "action" ? `/me ${p.text}` : p.text);
+    this.#pending.clear();
+    return lost;
+  }
+  /**
+   * Turns a typed line into a protocol message.
+   *
+   * Lines starting with `/` are commands (`//text` sends `/text` as a message);
+   * `/me` becomes an action command, `/join` of a room already joined just switches.
+   *
+   * @param line The line as typed (may contain newlines from a paste).
+   * @param ref The `ref` to use.
+   */
+  outgoing(line2, ref) {
+    if (line2.trim() === "") return {
+      kind: "none"
+    };
+    if (line2.startsWith("/") && !line2.startsWith("//")) {
+      const match = /^\/(\S+)\s*([\s\S]*)$/.exec(line2);
+      const name = match[1].toLowerCase();
+      const args = match[2].trim();
+      if (name === "join" && args) {
+        const room3 = args.startsWith("#") ? args : `#${args}`;
+        const known = this.rooms.get(nameKey(room3));
+        if (known && !args.includes(" ")) {
+          this.activeRoom = known;
+          return {
+            kind: "local",
+            text: `--- now talking in ${known}`
+          };
+        }
+      }
+      if (name === "save") return this.#save(args, ref);
+      const message = {
+        type: "command",
+        ref,
+        room: this.activeRoom,
+        name,
+        args
+      };
+      if (name === "me") {
+        this.#pending.set(ref, {
+          kind: "action",
+          text: args,
+          room: this.activeRoom
+        });
+      } else if (name === "msg") {
+        const to = args.split(/\s+/)[0];
+        const text2 = /^\S+\s+([\s\S]*)$/.exec(args)?.[1] ?? "";
+        this.#pending.set(ref, {
+          kind: "privmsg",
+          text: text2,
+          room: "",
+          to
+        });
+      } else this.#pending.set(ref, {
+        kind: "command",
+        text: args,
+        room: this.activeRoom,
+        name
+      });
+      return {
+        kind: name === "quit" ? "quit" : "send",
+        message
+      };
+    }
+    const text = line2.startsWith("//") ? line2.slice(1) : line2;
+    this.#pending.set(ref, {
+      kind: "msg",
+      text,
+      room: this.activeRoom
+    });
+    return {
+      kind: "send",
+      message: {
+        type: "msg",
+        ref,
+        room: this.activeRoom,
+        text
+      }
+    };
+  }
+  /**
+   * The file a `/save` asked for, once its `media_data` arrived.
+   *
+   * @param ref The `ref` of the `fetch_media` request.
+   * @returns The path typed after the id, or `undefined` for the default name.
+   */
+  takeSaveTarget(ref) {
+    const file = this.#saves.get(ref);
+    this.#saves.delete(ref);
+    return file;
+  }
+  /** `/save ID [FILE]`: asks the server for a media message's bytes. */
+  #save(args, ref) {
+    const match = /^(\d{1,15})(?:\s+([\s\S]+))?$/.exec(args);
+    if (!match) return {
+      kind: "local",
+      text: "--- usage: /save ID [FILE]"
+    };
+    this.#pending.set(ref, {
+      kind: "save",
+      text: args,
+      room: this.activeRoom
+    });
+    this.#saves.set(ref, match[2]?.trim());
+    return {
+      kind: "send",
+      message: {
+        type: "fetch_media",
+        ref,
+        id: Number(match[1])
+      }
+    };
+  }
+  /**
+   * Applies a server message and returns what to show: the message itself, or
+   * for an `ack` of own text, the own line with the server's id and time.
+   *
+   * @param message A server message.
+   * @returns Messages to render, in order.
+   */
+  incoming(message) {
+    switch (message.type) {
+      case "ack": {
+        const sent = this.#pending.get(message.ref);
+        this.#pending.delete(message.ref);
+        if (!sent || message.id === 0) return [];
+        if (sent.kind === "privmsg") {
+          return [
+            {
+              type: "privmsg",
+              id: message.id,
+              ts: message.ts,
+              from: this.me,
+              to: sent.to ?? "",
+              text: sent.text
+            }
+          ];
+        }
+        if (sent.kind === "msg" || sent.kind === "action") {
+          return [
+            {
+              type: sent.kind,
+              id: message.id,
+              ts: message.ts,
+              room: sent.room,
+              from: this.me,
+              text: sent.text
+            }
+          ];
+        }
+        return [];
+      }
+      case "error":
+        if (message.ref !== void 0) {
+          this.#pending.delete(message.ref);
+          this.#saves.delete(message.ref);
+        }
+        return [
+          message
+        ];
+      case "media_data":
+        this.#pending.delete(message.ref);
+        return [
+          message
+        ];
+      case "join":
+        if (this.isMe(message.nick)) {
+          this.rooms.set(nameKey(message.room), message.room);
+          this.knownRooms.set(nameKey(message.room), message.room);
+          if (!this.#rejoining.delete(nameKey(message.room))) this.activeRoom = message.room;
+        } else {
+          this.#members.get(nameKey(message.room))?.set(nameKey(message.nick), message.nick);
+          this.nicks.add(message.nick);
+        }
+        return [
+          message
+        ];
+      case "leave":
+        this.#members.get(nameKey(message.room))?.delete(nameKey(message.nick));
+        if (this.isMe(message.nick)) {
+          this.#members.delete(nameKey(message.room));
+          this.rooms.delete(nameKey(message.room));
+          if (nameKey(this.activeRoom) === nameKey(message.room)) {
+            this.activeRoom = this.rooms.values().next().value ?? DEFAULT_ROOM;
+          }
+        }
+        this.#recountNicks();
+        return [
+          message
+        ];
+      case "nick":
+        if (this.isMe(message.old)) this.me = message.nick;
+        for (const members of this.#members.values()) {
+          if (members.delete(nameKey(message.old))) {
+            members.set(nameKey(message.nick), message.nick);
+          }
+        }
+        this.nicks.delete(message.old);
+        this.nicks.add(message.nick);
+        return [
+          message
+        ];
+      case "who":
+        if (this.rooms.has(nameKey(message.room))) {
+          this.#setMembers(message.room, message.users.map((u) => u.nick));
+        } else for (const user2 of message.users) this.nicks.add(user2.nick);
+        return [
+          message
+        ];
+      case "rooms":
+        for (const room3 of message.rooms) this.knownRooms.set(nameKey(room3.name), room3.name);
+        return [
+          message
+        ];
+      default:
+        return [
+          message
+        ];
+    }
+  }
+  #setMembers(room3, nicks) {
+    this.#members.set(nameKey(room3), new Map(nicks.map((n) => [
+      nameKey(n),
+      n
+    ])));
+    this.#recountNicks();
+  }
+  #recountNicks() {
+    this.nicks.clear();
+    for (const members of this.#members.values()) {
+      for (const nick of members.values()) this.nicks.add(nick);
+    }
+  }
+};
+
+// client/core/mentions.ts
+function mentions(text, nick) {
+  if (!nick) return false;
+  const escaped = nick.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^\\p{L}\\p{N}_])@?${escaped}(?![\\p{L}\\p{N}_])`, "iu").test(text);
+}
+
+// web/src/elements.ts
 var $ = (id) => document.getElementById(id);
 var joinForm = $("join-form");
 var nickInput = $("nick");
@@ -2404,29 +2434,18 @@ var recStatus = $("rec-status");
 var recStop = $("rec-stop");
 var recSend = $("rec-send");
 var recCancel = $("rec-cancel");
-var SESSION_KEY = "parley.session";
-var TRANSCRIPT_KEY = "parley.transcript";
-var MAX_ITEMS = 500;
-var MAX_SAVED = 300;
-var MEDIA_LIMIT_MS = {
-  voice: 1e4,
-  video: 15e3
-};
-var socket;
-var state;
-var welcome;
-var nick = "";
-var password;
-var nextRef = 1;
-var policy = new ReconnectPolicy();
-var reconnectTimer;
-var everConnected = false;
-var autoJoin = false;
-var rooms = /* @__PURE__ */ new Map();
-var ownMedia = /* @__PURE__ */ new Map();
-var fetching = /* @__PURE__ */ new Map();
-var saved = [];
-var restoring = false;
+
+// client/core/nick_color.ts
+var NICK_COLOR_COUNT = 6;
+function nickColorIndex(nick) {
+  let hash = 2166136261;
+  for (const ch of nameKey(nick)) {
+    hash = Math.imul(hash ^ ch.codePointAt(0), 16777619);
+  }
+  return (hash >>> 0) % NICK_COLOR_COUNT;
+}
+
+// web/src/room_view.ts
 function clock(ts) {
   const d = new Date(ts);
   return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
@@ -2458,15 +2477,7 @@ function room2(name) {
   return view;
 }
 function activeView() {
-  return room2(state?.activeRoom ?? "#lobby");
-}
-function send(message) {
-  if (!socket || socket.readyState !== WebSocket.OPEN) {
-    systemLine("Not connected; the message was not sent", "error");
-    return false;
-  }
-  socket.send(JSON.stringify(message));
-  return true;
+  return room2(app.state?.activeRoom ?? "#lobby");
 }
 function setStatus(kind, text) {
   statusEl.dataset.state = kind;
@@ -2479,8 +2490,8 @@ function line(view, item, ts) {
   if (view === activeView()) {
     const atBottom = pane.scrollTop + pane.clientHeight >= pane.scrollHeight - 40;
     messagesEl.append(item);
-    if (atBottom || !restoring) pane.scrollTop = pane.scrollHeight;
-  } else if (!restoring) {
+    if (atBottom || !app.restoring) pane.scrollTop = pane.scrollHeight;
+  } else if (!app.restoring) {
     view.unread++;
     renderRooms();
   }
@@ -2489,196 +2500,17 @@ function systemLine(text, extra = "", view = activeView(), ts) {
   line(view, el("li", `system ${extra}`.trim(), text), ts);
 }
 function remember(message) {
-  if (restoring) return;
-  saved.push(message);
-  if (saved.length > MAX_SAVED) saved = saved.slice(-MAX_SAVED);
+  if (app.restoring) return;
+  app.saved.push(message);
+  if (app.saved.length > MAX_SAVED) app.saved = app.saved.slice(-MAX_SAVED);
   try {
-    sessionStorage.setItem(TRANSCRIPT_KEY, JSON.stringify(saved));
+    sessionStorage.setItem(TRANSCRIPT_KEY, JSON.stringify(app.saved));
   } catch (error) {
     if (!(error instanceof DOMException)) throw error;
   }
 }
-function show(message) {
-  const me = state?.me ?? nick;
-  switch (message.type) {
-    case "msg":
-    case "action": {
-      const view = room2(message.room);
-      if (view.seen.has(message.id)) return;
-      view.seen.add(message.id);
-      const item = el("li", message.type);
-      if (message.type === "action") item.append(el("span", "star", "* "));
-      item.append(nickSpan(message.from), el("span", "text", emojify(message.text)));
-      if (nameKey(message.from) !== nameKey(me) && mentions(message.text, me)) {
-        item.classList.add("mention");
-      }
-      line(view, item, message.ts);
-      remember(message);
-      return;
-    }
-    case "privmsg": {
-      const own = nameKey(message.from) === nameKey(me);
-      const item = el("li", "privmsg");
-      item.append(el("span", "tag", own ? `\u2192 *${message.to}* ` : `*${message.from}* `));
-      item.append(el("span", "text", emojify(message.text)));
-      line(activeView(), item, message.ts);
-      return;
-    }
-    case "media": {
-      const view = room2(message.room);
-      if (view.seen.has(message.id)) return;
-      view.seen.add(message.id);
-      line(view, mediaItem(message), message.ts);
-      remember(message);
-      return;
-    }
-    case "join": {
-      const view = room2(message.room);
-      view.users.set(nameKey(message.nick), {
-        nick: message.nick
-      });
-      systemLine(`\u2192 ${message.nick} joined ${message.room}`, "join", view, message.ts);
-      if (!restoring) remember(message);
-      renderUsers();
-      return;
-    }
-    case "leave": {
-      const view = room2(message.room);
-      view.users.delete(nameKey(message.nick));
-      systemLine(`\u2190 ${message.nick} left ${message.room} (${message.reason})`, "leave", view, message.ts);
-      if (message.code !== void 0) view.items.at(-1).dataset.code = message.code;
-      if (nameKey(message.nick) === nameKey(me) && !restoring) {
-        rooms.delete(nameKey(message.room));
-        showRoom();
-      }
-      if (!restoring) remember(message);
-      renderUsers();
-      return;
-    }
-    case "nick":
-      for (const view of rooms.values()) {
-        const user2 = view.users.get(nameKey(message.old));
-        if (!user2) continue;
-        view.users.delete(nameKey(message.old));
-        view.users.set(nameKey(message.nick), {
-          ...user2,
-          nick: message.nick
-        });
-        systemLine(`${message.old} is now known as ${message.nick}`, "", view, message.ts);
-      }
-      if (nameKey(message.old) === nameKey(nick)) {
-        nick = message.nick;
-        saveSession();
-      }
-      renderUsers();
-      return;
-    case "who": {
-      const view = room2(message.room);
-      view.users = new Map(message.users.map((u) => [
-        nameKey(u.nick),
-        u
-      ]));
-      renderUsers();
-      return;
-    }
-    case "topic": {
-      const view = room2(message.room);
-      view.topic = message.topic;
-      systemLine(message.topic ? `Topic: ${message.topic} (set by ${message.by})` : "No topic", "", view, message.ts);
-      showRoom();
-      return;
-    }
-    case "rooms": {
-      const item = el("li", "system", "Rooms: ");
-      for (const r of message.rooms) {
-        const button = el("button", "room-link", `${r.name} (${r.members})`);
-        button.type = "button";
-        button.addEventListener("click", () => joinRoom(r.name));
-        item.append(button, " ");
-      }
-      line(activeView(), item);
-      return;
-    }
-    case "help":
-      for (const c of message.commands) systemLine(`${c.usage} \u2014 ${c.help}`);
-      return;
-    case "away":
-      for (const view of rooms.values()) {
-        const user2 = view.users.get(nameKey(message.nick));
-        if (!user2) continue;
-        view.users.set(nameKey(message.nick), message.away === void 0 ? {
-          nick: user2.nick
-        } : {
-          nick: user2.nick,
-          away: message.away
-        });
-      }
-      systemLine(message.away === void 0 ? `${message.nick} is back` : `${message.nick} is away: ${message.away}`, "", activeView(), message.ts);
-      renderUsers();
-      return;
-    case "search":
-      systemLine(`${message.results.length} result(s) for "${message.query}", newest first`);
-      for (const hit of message.results) {
-        systemLine(`${hit.room ?? `*${hit.to ?? ""}*`} <${hit.from}> ${hit.text}`, "", activeView(), hit.ts);
-      }
-      return;
-    case "notice":
-      systemLine(message.text, "notice", message.room ? room2(message.room) : activeView(), message.ts);
-      return;
-    case "error":
-      systemLine(message.message, "error");
-      return;
-    case "shutdown":
-      systemLine(`Server shutting down: ${message.reason}`, "error", activeView(), message.ts);
-      return;
-    case "welcome":
-    case "ack":
-    case "ping":
-    case "pong":
-    case "media_data":
-    case "bye":
-      return;
-  }
-}
-function mediaItem(message, url) {
-  const item = el("li", `media ${message.kind}`);
-  const me = state?.me ?? nick;
-  item.dataset.mediaId = String(message.id);
-  item.append(nickSpan(message.from));
-  const seconds = Math.max(1, Math.round(message.durationMs / 1e3));
-  item.append(el("span", "media-label", `${message.kind === "voice" ? "\u{1F3A4}" : "\u{1F3A5}"} ${message.kind} ${seconds}s`));
-  const player = message.kind === "voice" ? el("audio") : el("video");
-  player.controls = true;
-  player.preload = "metadata";
-  if (player instanceof HTMLVideoElement) player.playsInline = true;
-  player.dataset.mediaId = String(message.id);
-  item.append(player);
-  if (url) player.src = url;
-  else {
-    const ref = nextRef++;
-    fetching.set(ref, player);
-    if (socket?.readyState === WebSocket.OPEN) send({
-      type: "fetch_media",
-      ref,
-      id: message.id
-    });
-  }
-  if (message.from === me) item.classList.add("own");
-  return item;
-}
-function gotMedia(message) {
-  const player = fetching.get(message.ref);
-  fetching.delete(message.ref);
-  if (!player) return;
-  const bytes = Uint8Array.fromBase64(message.data);
-  player.src = URL.createObjectURL(new Blob([
-    bytes
-  ], {
-    type: message.mime
-  }));
-}
 function renderRooms() {
-  const active = nameKey(state?.activeRoom ?? "#lobby");
+  const active = nameKey(app.state?.activeRoom ?? "#lobby");
   const items = [];
   for (const [key, view] of rooms) {
     const item = el("li", key === active ? "active" : "");
@@ -2717,10 +2549,20 @@ function showRoom() {
   renderUsers();
 }
 function switchRoom(name) {
-  if (!state) return;
-  state.activeRoom = room2(name).name;
+  if (!app.state) return;
+  app.state.activeRoom = room2(name).name;
   sidebar.classList.remove("open");
   showRoom();
+}
+
+// web/src/outbox.ts
+function send(message) {
+  if (!app.socket || app.socket.readyState !== WebSocket.OPEN) {
+    systemLine("Not connected; the message was not sent", "error");
+    return false;
+  }
+  app.socket.send(JSON.stringify(message));
+  return true;
 }
 function joinRoom(name) {
   const target = name.startsWith("#") ? name : `#${name}`;
@@ -2730,221 +2572,52 @@ function joinRoom(name) {
   }
   send({
     type: "command",
-    ref: nextRef++,
-    room: state?.activeRoom,
+    ref: app.nextRef++,
+    room: app.state?.activeRoom,
     name: "join",
     args: target
   });
 }
-function saveSession() {
-  sessionStorage.setItem(SESSION_KEY, JSON.stringify({
-    nick,
-    password,
-    resume: policy.resume
-  }));
-}
-function connect() {
-  clearTimeout(reconnectTimer);
-  setStatus(everConnected ? "reconnecting" : "connecting", everConnected ? "reconnecting\u2026" : "connecting\u2026");
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const ws = new WebSocket(`${scheme}://${location.host}/ws`);
-  socket = ws;
-  let welcomed = false;
-  let bye;
-  let refusal;
-  ws.addEventListener("open", () => {
-    const hello = {
-      type: "hello",
-      version: PROTOCOL_VERSION,
-      nick,
-      client: "parley-web"
-    };
-    if (password) hello.password = password;
-    if (policy.resume !== void 0 && nameKey(policy.nick) === nameKey(nick)) {
-      hello.resume = policy.resume;
-    }
-    ws.send(JSON.stringify(hello));
-  });
-  ws.addEventListener("message", (event) => {
-    if (typeof event.data !== "string") return;
-    let message;
-    try {
-      message = parseServerMessage(new TextEncoder().encode(event.data));
-    } catch (error) {
-      console.warn("Ignoring a malformed server message", error);
-      return;
-    }
-    if (!message) return;
-    if (!welcomed) {
-      if (message.type === "welcome") {
-        welcomed = true;
-        onWelcome(message);
-      } else if (message.type === "error") refusal = onRefused(message.code, message.message);
-      return;
-    }
-    if (message.type === "bye") bye = message;
-    onMessage(message);
-  });
-  ws.addEventListener("close", () => {
-    if (socket !== ws) return;
-    socket = void 0;
-    if (refusal === "stop") return;
-    if (!everConnected && !welcomed && refusal !== "retry") return;
-    if (welcomed) {
-      if (!reconnectsAfter(bye)) {
-        setStatus("offline", "disconnected");
-        systemLine(`Disconnected: ${bye.reason}`, "error");
-        return;
-      }
-      policy.dropped(nick);
-    }
-    const { delayMs } = policy.next();
-    setStatus("offline", `offline \u2014 retrying in ${Math.round(delayMs / 1e3)} s`);
-    reconnectTimer = setTimeout(connect, delayMs);
-  });
-}
-function onRefused(code, text) {
-  if (everConnected || autoJoin) {
-    const next = policy.refused(code);
-    if (next.action === "retry") {
-      if (next.nick !== void 0) nick = next.nick;
-      return "retry";
-    }
-  }
-  if (everConnected) {
-    setStatus("offline", "offline");
-    systemLine(`Reconnect refused: ${text}`, "error");
-    return "stop";
-  }
-  socket?.close();
-  socket = void 0;
-  sessionStorage.removeItem(SESSION_KEY);
-  chat.hidden = true;
-  joinForm.hidden = false;
-  joinError.textContent = text;
-  if (code === "auth_failed") passwordInput.focus();
-  else nickInput.focus();
-  return "stop";
-}
-function onWelcome(message) {
-  const previousRooms = [
-    ...rooms.values()
-  ].map((v) => v.name);
-  const previousActive = state?.activeRoom;
-  welcome = message;
-  nick = message.nick;
-  state = new ChatState(message.nick);
-  state.welcome(message);
-  policy.welcomed(message);
-  saveSession();
-  setStatus("online", "online");
-  joinForm.hidden = true;
-  chat.hidden = false;
-  const lobby = room2(message.room);
-  lobby.users = new Map(message.users.map((u) => [
-    nameKey(u.nick),
-    u
-  ]));
-  if (!everConnected) {
-    restoreTranscript();
-    systemLine(`Connected to ${message.server} as ${message.nick}`, "", lobby);
-  } else {
-    systemLine("Reconnected", "", lobby);
-    for (const [ref, player] of [
-      ...fetching
-    ]) {
-      fetching.delete(ref);
-      const id = Number(player.dataset.mediaId);
-      const again = nextRef++;
-      fetching.set(again, player);
+
+// web/src/media_ui.ts
+function mediaItem(message, url) {
+  const item = el("li", `media ${message.kind}`);
+  const me = app.state?.me ?? app.nick;
+  item.dataset.mediaId = String(message.id);
+  item.append(nickSpan(message.from));
+  const seconds = Math.max(1, Math.round(message.durationMs / 1e3));
+  item.append(el("span", "media-label", `${message.kind === "voice" ? "\u{1F3A4}" : "\u{1F3A5}"} ${message.kind} ${seconds}s`));
+  const player = message.kind === "voice" ? el("audio") : el("video");
+  player.controls = true;
+  player.preload = "metadata";
+  if (player instanceof HTMLVideoElement) player.playsInline = true;
+  player.dataset.mediaId = String(message.id);
+  item.append(player);
+  if (url) player.src = url;
+  else {
+    const ref = app.nextRef++;
+    fetching.set(ref, player);
+    if (app.socket?.readyState === WebSocket.OPEN) {
       send({
         type: "fetch_media",
-        ref: again,
-        id
+        ref,
+        id: message.id
       });
     }
   }
-  everConnected = true;
-  for (const name of previousRooms) {
-    if (nameKey(name) !== nameKey(message.room)) {
-      send({
-        type: "command",
-        ref: nextRef++,
-        room: message.room,
-        name: "join",
-        args: name
-      });
-    }
-  }
-  if (previousActive) state.activeRoom = previousActive;
-  showRoom();
-  input.focus();
+  if (message.from === me) item.classList.add("own");
+  return item;
 }
-function onMessage(message) {
-  if (!state) return;
-  if (message.type === "ping") {
-    send({
-      type: "pong",
-      token: message.token
-    });
-    return;
-  }
-  if (message.type === "media_data") {
-    gotMedia(message);
-    return;
-  }
-  if (message.type === "ack" && ownMedia.has(message.ref)) {
-    const own = ownMedia.get(message.ref);
-    ownMedia.delete(message.ref);
-    const notice = {
-      type: "media",
-      id: message.id,
-      ts: message.ts,
-      room: own.room,
-      from: state.me,
-      kind: own.kind,
-      mime: own.mime,
-      durationMs: own.durationMs,
-      bytes: own.bytes
-    };
-    const view = room2(own.room);
-    view.seen.add(message.id);
-    line(view, mediaItem(notice, own.url), message.ts);
-    remember(notice);
-    return;
-  }
-  if (message.type === "error" && message.ref !== void 0 && ownMedia.has(message.ref)) {
-    ownMedia.delete(message.ref);
-  }
-  const before = state.activeRoom;
-  for (const item of state.incoming(message)) show(item);
-  if (state.activeRoom !== before) showRoom();
-}
-function restoreTranscript() {
-  try {
-    saved = JSON.parse(sessionStorage.getItem(TRANSCRIPT_KEY) ?? "[]");
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-    saved = [];
-  }
-  if (!Array.isArray(saved) || saved.length === 0) {
-    saved = [];
-    return;
-  }
-  restoring = true;
-  try {
-    for (const message of saved) {
-      const checked = parseServerMessage(new TextEncoder().encode(JSON.stringify(message)));
-      if (checked) show(checked);
-    }
-  } catch (error) {
-    if (!(error instanceof TypeError || error instanceof SyntaxError)) throw error;
-  } finally {
-    restoring = false;
-  }
-  for (const view of rooms.values()) {
-    if (view.items.length > 0) systemLine("\u2014 earlier messages \u2014", "", view);
-  }
+function gotMedia(message) {
+  const player = fetching.get(message.ref);
+  fetching.delete(message.ref);
+  if (!player) return;
+  const bytes = Uint8Array.fromBase64(message.data);
+  player.src = URL.createObjectURL(new Blob([
+    bytes
+  ], {
+    type: message.mime
+  }));
 }
 var recorder;
 var recording;
@@ -3050,6 +2723,9 @@ async function startRecording(kind) {
   tick();
   recordTimer = setInterval(tick, 100);
 }
+function stopRecording() {
+  recorder?.stop();
+}
 function resetRecorder() {
   if (recorder && recorder.state !== "inactive") recorder.stop();
   for (const track of recording?.stream?.getTracks() ?? []) track.stop();
@@ -3060,16 +2736,16 @@ function resetRecorder() {
   recStatus.textContent = "";
 }
 async function sendRecording() {
-  if (!recording?.blob || !state) return;
+  if (!recording?.blob || !app.state) return;
   const { kind, blob, durationMs, url } = recording;
-  const max = welcome?.limits.maxMediaBytes;
+  const max = app.welcome?.limits.maxMediaBytes;
   if (max !== void 0 && blob.size > max) {
     systemLine(`The recording is ${blob.size} bytes; this server accepts up to ${max}`, "error");
     return;
   }
   const bytes = new Uint8Array(await blob.arrayBuffer());
-  const ref = nextRef++;
-  const target = state.activeRoom;
+  const ref = app.nextRef++;
+  const target = app.state.activeRoom;
   ownMedia.set(ref, {
     kind,
     mime: blob.type,
@@ -3090,20 +2766,371 @@ async function sendRecording() {
   recording = void 0;
   recorderEl.hidden = true;
 }
+
+// web/src/dom_render.ts
+function show(message) {
+  const me = app.state?.me ?? app.nick;
+  switch (message.type) {
+    case "msg":
+    case "action": {
+      const view = room2(message.room);
+      if (view.seen.has(message.id)) return;
+      view.seen.add(message.id);
+      const item = el("li", message.type);
+      if (message.type === "action") item.append(el("span", "star", "* "));
+      item.append(nickSpan(message.from), el("span", "text", emojify(message.text)));
+      if (nameKey(message.from) !== nameKey(me) && mentions(message.text, me)) {
+        item.classList.add("mention");
+      }
+      line(view, item, message.ts);
+      remember(message);
+      return;
+    }
+    case "privmsg": {
+      const own = nameKey(message.from) === nameKey(me);
+      const item = el("li", "privmsg");
+      item.append(el("span", "tag", own ? `\u2192 *${message.to}* ` : `*${message.from}* `));
+      item.append(el("span", "text", emojify(message.text)));
+      line(activeView(), item, message.ts);
+      return;
+    }
+    case "media": {
+      const view = room2(message.room);
+      if (view.seen.has(message.id)) return;
+      view.seen.add(message.id);
+      line(view, mediaItem(message), message.ts);
+      remember(message);
+      return;
+    }
+    case "join": {
+      const view = room2(message.room);
+      view.users.set(nameKey(message.nick), {
+        nick: message.nick
+      });
+      systemLine(`\u2192 ${message.nick} joined ${message.room}`, "join", view, message.ts);
+      if (!app.restoring) remember(message);
+      renderUsers();
+      return;
+    }
+    case "leave": {
+      const view = room2(message.room);
+      view.users.delete(nameKey(message.nick));
+      systemLine(`\u2190 ${message.nick} left ${message.room} (${message.reason})`, "leave", view, message.ts);
+      if (message.code !== void 0) view.items.at(-1).dataset.code = message.code;
+      if (nameKey(message.nick) === nameKey(me) && !app.restoring) {
+        rooms.delete(nameKey(message.room));
+        showRoom();
+      }
+      if (!app.restoring) remember(message);
+      renderUsers();
+      return;
+    }
+    case "nick":
+      for (const view of rooms.values()) {
+        const user2 = view.users.get(nameKey(message.old));
+        if (!user2) continue;
+        view.users.delete(nameKey(message.old));
+        view.users.set(nameKey(message.nick), {
+          ...user2,
+          nick: message.nick
+        });
+        systemLine(`${message.old} is now known as ${message.nick}`, "", view, message.ts);
+      }
+      if (nameKey(message.old) === nameKey(app.nick)) {
+        app.nick = message.nick;
+        saveSession();
+      }
+      renderUsers();
+      return;
+    case "who": {
+      const view = room2(message.room);
+      view.users = new Map(message.users.map((u) => [
+        nameKey(u.nick),
+        u
+      ]));
+      renderUsers();
+      return;
+    }
+    case "topic": {
+      const view = room2(message.room);
+      view.topic = message.topic;
+      systemLine(message.topic ? `Topic: ${message.topic} (set by ${message.by})` : "No topic", "", view, message.ts);
+      showRoom();
+      return;
+    }
+    case "rooms": {
+      const item = el("li", "system", "Rooms: ");
+      for (const r of message.rooms) {
+        const button = el("button", "room-link", `${r.name} (${r.members})`);
+        button.type = "button";
+        button.addEventListener("click", () => joinRoom(r.name));
+        item.append(button, " ");
+      }
+      line(activeView(), item);
+      return;
+    }
+    case "help":
+      for (const c of message.commands) systemLine(`${c.usage} \u2014 ${c.help}`);
+      return;
+    case "away":
+      for (const view of rooms.values()) {
+        const user2 = view.users.get(nameKey(message.nick));
+        if (!user2) continue;
+        view.users.set(nameKey(message.nick), message.away === void 0 ? {
+          nick: user2.nick
+        } : {
+          nick: user2.nick,
+          away: message.away
+        });
+      }
+      systemLine(message.away === void 0 ? `${message.nick} is back` : `${message.nick} is away: ${message.away}`, "", activeView(), message.ts);
+      renderUsers();
+      return;
+    case "search":
+      systemLine(`${message.results.length} result(s) for "${message.query}", newest first`);
+      for (const hit of message.results) {
+        systemLine(`${hit.room ?? `*${hit.to ?? ""}*`} <${hit.from}> ${hit.text}`, "", activeView(), hit.ts);
+      }
+      return;
+    case "notice":
+      systemLine(message.text, "notice", message.room ? room2(message.room) : activeView(), message.ts);
+      return;
+    case "error":
+      systemLine(message.message, "error");
+      return;
+    case "shutdown":
+      systemLine(`Server shutting down: ${message.reason}`, "error", activeView(), message.ts);
+      return;
+    case "welcome":
+    case "ack":
+    case "ping":
+    case "pong":
+    case "media_data":
+    case "bye":
+      return;
+  }
+}
+
+// web/src/connection.ts
+function connect() {
+  clearTimeout(app.reconnectTimer);
+  setStatus(app.everConnected ? "reconnecting" : "connecting", app.everConnected ? "reconnecting\u2026" : "connecting\u2026");
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const ws = new WebSocket(`${scheme}://${location.host}/ws`);
+  app.socket = ws;
+  let welcomed = false;
+  let bye;
+  let refusal;
+  ws.addEventListener("open", () => {
+    const hello = {
+      type: "hello",
+      version: PROTOCOL_VERSION,
+      nick: app.nick,
+      client: "parley-web"
+    };
+    if (app.password) hello.password = app.password;
+    if (policy.resume !== void 0 && nameKey(policy.nick) === nameKey(app.nick)) {
+      hello.resume = policy.resume;
+    }
+    ws.send(JSON.stringify(hello));
+  });
+  ws.addEventListener("message", (event) => {
+    if (typeof event.data !== "string") return;
+    let message;
+    try {
+      message = parseServerMessage(new TextEncoder().encode(event.data));
+    } catch (error) {
+      console.warn("Ignoring a malformed server message", error);
+      return;
+    }
+    if (!message) return;
+    if (!welcomed) {
+      if (message.type === "welcome") {
+        welcomed = true;
+        onWelcome(message);
+      } else if (message.type === "error") refusal = onRefused(message.code, message.message);
+      return;
+    }
+    if (message.type === "bye") bye = message;
+    onMessage(message);
+  });
+  ws.addEventListener("close", () => {
+    if (app.socket !== ws) return;
+    app.socket = void 0;
+    if (refusal === "stop") return;
+    if (!app.everConnected && !welcomed && refusal !== "retry") return;
+    if (welcomed) {
+      if (!reconnectsAfter(bye)) {
+        setStatus("offline", "disconnected");
+        systemLine(`Disconnected: ${bye.reason}`, "error");
+        return;
+      }
+      policy.dropped(app.nick);
+    }
+    const { delayMs } = policy.next();
+    setStatus("offline", `offline \u2014 retrying in ${Math.round(delayMs / 1e3)} s`);
+    app.reconnectTimer = setTimeout(connect, delayMs);
+  });
+}
+function onRefused(code, text) {
+  if (app.everConnected || app.autoJoin) {
+    const next = policy.refused(code);
+    if (next.action === "retry") {
+      if (next.nick !== void 0) app.nick = next.nick;
+      return "retry";
+    }
+  }
+  if (app.everConnected) {
+    setStatus("offline", "offline");
+    systemLine(`Reconnect refused: ${text}`, "error");
+    return "stop";
+  }
+  app.socket?.close();
+  app.socket = void 0;
+  sessionStorage.removeItem(SESSION_KEY);
+  chat.hidden = true;
+  joinForm.hidden = false;
+  joinError.textContent = text;
+  if (code === "auth_failed") passwordInput.focus();
+  else nickInput.focus();
+  return "stop";
+}
+function onWelcome(message) {
+  const previousRooms = [
+    ...rooms.values()
+  ].map((v) => v.name);
+  const previousActive = app.state?.activeRoom;
+  app.welcome = message;
+  app.nick = message.nick;
+  app.state = new ChatState(message.nick);
+  app.state.welcome(message);
+  policy.welcomed(message);
+  saveSession();
+  setStatus("online", "online");
+  joinForm.hidden = true;
+  chat.hidden = false;
+  const lobby = room2(message.room);
+  lobby.users = new Map(message.users.map((u) => [
+    nameKey(u.nick),
+    u
+  ]));
+  if (!app.everConnected) {
+    restoreTranscript();
+    systemLine(`Connected to ${message.server} as ${message.nick}`, "", lobby);
+  } else {
+    systemLine("Reconnected", "", lobby);
+    for (const [ref, player] of [
+      ...fetching
+    ]) {
+      fetching.delete(ref);
+      const id = Number(player.dataset.mediaId);
+      const again = app.nextRef++;
+      fetching.set(again, player);
+      send({
+        type: "fetch_media",
+        ref: again,
+        id
+      });
+    }
+  }
+  app.everConnected = true;
+  for (const name of previousRooms) {
+    if (nameKey(name) !== nameKey(message.room)) {
+      send({
+        type: "command",
+        ref: app.nextRef++,
+        room: message.room,
+        name: "join",
+        args: name
+      });
+    }
+  }
+  if (previousActive) app.state.activeRoom = previousActive;
+  showRoom();
+  input.focus();
+}
+function onMessage(message) {
+  if (!app.state) return;
+  if (message.type === "ping") {
+    send({
+      type: "pong",
+      token: message.token
+    });
+    return;
+  }
+  if (message.type === "media_data") {
+    gotMedia(message);
+    return;
+  }
+  if (message.type === "ack" && ownMedia.has(message.ref)) {
+    const own = ownMedia.get(message.ref);
+    ownMedia.delete(message.ref);
+    const notice = {
+      type: "media",
+      id: message.id,
+      ts: message.ts,
+      room: own.room,
+      from: app.state.me,
+      kind: own.kind,
+      mime: own.mime,
+      durationMs: own.durationMs,
+      bytes: own.bytes
+    };
+    const view = room2(own.room);
+    view.seen.add(message.id);
+    line(view, mediaItem(notice, own.url), message.ts);
+    remember(notice);
+    return;
+  }
+  if (message.type === "error" && message.ref !== void 0 && ownMedia.has(message.ref)) {
+    ownMedia.delete(message.ref);
+  }
+  const before = app.state.activeRoom;
+  for (const item of app.state.incoming(message)) show(item);
+  if (app.state.activeRoom !== before) showRoom();
+}
+function restoreTranscript() {
+  try {
+    app.saved = JSON.parse(sessionStorage.getItem(TRANSCRIPT_KEY) ?? "[]");
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    app.saved = [];
+  }
+  if (!Array.isArray(app.saved) || app.saved.length === 0) {
+    app.saved = [];
+    return;
+  }
+  app.restoring = true;
+  try {
+    for (const message of app.saved) {
+      const checked = parseServerMessage(new TextEncoder().encode(JSON.stringify(message)));
+      if (checked) show(checked);
+    }
+  } catch (error) {
+    if (!(error instanceof TypeError || error instanceof SyntaxError)) throw error;
+  } finally {
+    app.restoring = false;
+  }
+  for (const view of rooms.values()) {
+    if (view.items.length > 0) systemLine("\u2014 earlier messages \u2014", "", view);
+  }
+}
+
+// web/src/app.ts
 joinForm.addEventListener("submit", (event) => {
   event.preventDefault();
-  nick = nickInput.value.trim();
-  password = passwordInput.value || void 0;
+  app.nick = nickInput.value.trim();
+  app.password = passwordInput.value || void 0;
   joinError.textContent = "";
-  if (!nick) return;
+  if (!app.nick) return;
   connect();
 });
 composer.addEventListener("submit", (event) => {
   event.preventDefault();
-  if (!state) return;
+  if (!app.state) return;
   const text = emojify(input.value);
   if (text.trim() === "") return;
-  const out = state.outgoing(text, nextRef++);
+  const out = app.state.outgoing(text, app.nextRef++);
   if (out.kind === "local") {
     systemLine(out.text.replace(/^--- /, ""));
     showRoom();
@@ -3128,7 +3155,7 @@ $("toggle-sidebar").addEventListener("click", () => {
 });
 $("record-voice").addEventListener("click", () => void startRecording("voice"));
 $("record-video").addEventListener("click", () => void startRecording("video"));
-recStop.addEventListener("click", () => recorder?.stop());
+recStop.addEventListener("click", () => stopRecording());
 recSend.addEventListener("click", () => void sendRecording());
 recCancel.addEventListener("click", resetRecorder);
 var session = sessionStorage.getItem(SESSION_KEY);
@@ -3136,11 +3163,11 @@ if (session) {
   try {
     const parsed = JSON.parse(session);
     if (typeof parsed.nick === "string" && parsed.nick) {
-      nick = parsed.nick;
-      password = typeof parsed.password === "string" ? parsed.password : void 0;
-      policy.remember(nick, typeof parsed.resume === "string" ? parsed.resume : void 0);
-      nickInput.value = nick;
-      autoJoin = true;
+      app.nick = parsed.nick;
+      app.password = typeof parsed.password === "string" ? parsed.password : void 0;
+      policy.remember(app.nick, typeof parsed.resume === "string" ? parsed.resume : void 0);
+      nickInput.value = app.nick;
+      app.autoJoin = true;
       connect();
     }
   } catch (error) {

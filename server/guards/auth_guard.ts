@@ -1,20 +1,22 @@
 /**
- * Password brute-force defence: a delay before each failed answer and a
- * temporary lockout of an address after repeated failures.
+ * Password brute-force defence for the server password: a delay before each
+ * failed answer and a temporary lockout of an address after repeated failures.
+ * A thin adapter over {@linkcode SecretGuard}, kind `"server"`, keeping the
+ * `--auth-*` options and the check-then-record API the handshake uses; other
+ * secrets (operator password, identity proofs) use {@linkcode AuthGuard.secrets}
+ * so that one lockout covers them all.
  *
  * @module
  */
 
-import { getLogger } from "../log.ts";
-import { hostKey } from "./host_key.ts";
-
-const log = getLogger(["parley", "server"]);
+import { SecretGuard } from "./secret_guard.ts";
 
 /** Options for {@linkcode AuthGuard}; the serve flags map onto these. */
 export interface AuthGuardOptions {
   /**
    * Delay before a wrong password is answered (and the connection closed), in ms.
-   * Only that connection waits; nobody else does.
+   * Only that connection waits; nobody else does. It does not grow with
+   * repeated failures here, so `--auth-delay` means what it says.
    * @default {1000}
    */
   authDelayMs?: number;
@@ -36,16 +38,11 @@ export interface AuthGuardOptions {
   authMaxTracked?: number;
 }
 
-interface Entry {
-  failures: number;
-  lastFailure: number;
-  lockedUntil: number;
-}
-
 /**
  * Failed-password bookkeeping per address key (IPv4 address or IPv6 /64, see
- * {@linkcode hostKey}). Synchronous and O(1) per call, so concurrent attempts
- * from one address cannot slip past the count between check and record.
+ * `hostKey`). Synchronous, so an attempt checked with
+ * {@linkcode AuthGuard.lockedFor} and recorded with {@linkcode AuthGuard.fail}
+ * in the same step cannot slip past the count.
  *
  * @example
  * ```ts
@@ -66,9 +63,8 @@ export class AuthGuard {
   readonly maxFailures: number;
   /** Lockout length, in ms. */
   readonly lockoutMs: number;
-  readonly #maxTracked: number;
-  readonly #now: () => number;
-  readonly #entries = new Map<string, Entry>();
+  /** The guard shared by every kind of secret; use it for operator passwords and identity proofs. */
+  readonly secrets: SecretGuard;
 
   /**
    * @param options See {@linkcode AuthGuardOptions}.
@@ -78,63 +74,43 @@ export class AuthGuard {
     this.delayMs = options.authDelayMs ?? 1000;
     this.maxFailures = options.authMaxFailures ?? 5;
     this.lockoutMs = options.authLockoutMs ?? 300_000;
-    this.#maxTracked = options.authMaxTracked ?? 10_000;
-    this.#now = now;
+    this.secrets = new SecretGuard({
+      delayMs: this.delayMs,
+      maxDelayMs: this.delayMs,
+      maxFailures: this.maxFailures,
+      lockoutMs: this.lockoutMs,
+      windowMs: this.lockoutMs,
+      maxTracked: options.authMaxTracked ?? 10_000,
+    }, now);
   }
 
   /**
-   * Time left on the lockout of `remoteAddr`'s address.
+   * Time left on the lockout of `remoteAddr`'s address (for any secret).
    *
    * @param remoteAddr `host:port` of the peer.
    * @returns Milliseconds until it may try again; 0 when not locked out.
    */
   lockedFor(remoteAddr: string): number {
-    const entry = this.#entries.get(hostKey(remoteAddr));
-    if (!entry) return 0;
-    return Math.max(0, entry.lockedUntil - this.#now());
+    return this.secrets.lockedFor(remoteAddr);
   }
 
   /**
    * Records a wrong password from `remoteAddr`; the K-th failure within
-   * `lockoutMs` of the previous one locks the address out.
+   * `lockoutMs` locks the address out.
    *
    * @param remoteAddr `host:port` of the peer.
    * @returns How long to wait before answering, in ms.
    */
   fail(remoteAddr: string): number {
-    const key = hostKey(remoteAddr);
-    const now = this.#now();
-    let entry = this.#entries.get(key);
-    if (entry && now - entry.lastFailure > this.lockoutMs) entry = undefined;
-    entry ??= { failures: 0, lastFailure: now, lockedUntil: 0 };
-    entry.failures++;
-    entry.lastFailure = now;
-    if (entry.failures >= this.maxFailures) {
-      entry.failures = 0;
-      entry.lockedUntil = now + this.lockoutMs;
-      log.warn("locked out {address} for {ms} ms after {count} wrong passwords", {
-        address: key,
-        ms: this.lockoutMs,
-        count: this.maxFailures,
-      });
-    }
-    // Re-insert so that Map order is least recently failed first.
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
-    if (this.#entries.size > this.#maxTracked) {
-      this.#entries.delete(this.#entries.keys().next().value!);
-    }
-    return this.delayMs;
+    return this.secrets.recordFailure(remoteAddr, "server");
   }
 
   /**
-   * Forgets the failures of `remoteAddr`'s address after a right password.
+   * Called after a right password. It forgets nothing: behind a NAT or a
+   * tunnel other clients share the address, and one user's login must not
+   * clear another's failed guesses; failures expire after `lockoutMs`.
    *
-   * @param remoteAddr `host:port` of the peer.
+   * @param _remoteAddr `host:port` of the peer.
    */
-  succeed(remoteAddr: string): void {
-    const key = hostKey(remoteAddr);
-    const entry = this.#entries.get(key);
-    if (entry && entry.lockedUntil <= this.#now()) this.#entries.delete(key);
-  }
+  succeed(_remoteAddr: string): void {}
 }

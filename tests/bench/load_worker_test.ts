@@ -1,5 +1,6 @@
 import { TEXT_BYTES } from "../../bench/load_worker.ts";
 import { WorkerProcess } from "../../bench/worker_pool.ts";
+import { Histogram } from "../../bench/histogram.ts";
 import { assert, assertEqual, assertMatch } from "../_helpers/assert.ts";
 
 const encoder = new TextEncoder();
@@ -12,9 +13,9 @@ function frame(json: string): Uint8Array {
   return out;
 }
 
-function delivery(sender: number, seq: number): Uint8Array {
+function delivery(sender: number, seq: number, sentAtMicros = 0): Uint8Array {
   const head = `S${String(sender).padStart(6, "0")}.${String(seq).padStart(10, "0")}.${
-    "0".repeat(16)
+    String(sentAtMicros).padStart(16, "0")
   }`;
   const text = head + "x".repeat(TEXT_BYTES - head.length);
   return frame(
@@ -73,4 +74,20 @@ Deno.test("load worker reports a duplicate delivery", async () => {
   const d = await checkDeliveries([delivery(5, 1), delivery(5, 1)], 2);
   assertEqual(d.orderErrors, 1);
   assert(d.firstError.includes("again or out of order"), d.firstError);
+});
+
+Deno.test("load worker records send-to-receipt time of every delivery", async () => {
+  const sentAt = Math.round((Date.now() - 5) * 1000);
+  const d = await checkDeliveries([
+    delivery(5, 1, sentAt),
+    delivery(5, 2, sentAt),
+    delivery(7, 1, sentAt),
+  ], 3);
+  assertEqual(d.orderErrors, 0);
+  const latency = Histogram.fromJSON(d.latency).summary();
+  assertEqual(latency.count, 3);
+  // Sent 5 ms before the test started; received within a few seconds of it.
+  assert(latency.p50 >= 5 && latency.max < 5000, JSON.stringify(latency));
+  // None of the senders is held by this worker.
+  assertEqual(d.localLatency.count, 0);
 });

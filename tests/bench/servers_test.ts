@@ -1,5 +1,5 @@
 import { inspircdConfig } from "../../bench/servers.ts";
-import { openLoopCap } from "../../bench/main.ts";
+import { nextMemberWindow, openLoopCap } from "../../bench/main.ts";
 import { assert, assertEqual, assertMatch } from "../_helpers/assert.ts";
 
 Deno.test("inspircdConfig binds loopback only and turns flood protection off", () => {
@@ -15,4 +15,12 @@ Deno.test("openLoopCap keeps a room-wide budget with at least 16 per sender", ()
   assertEqual(openLoopCap(50), 320);
   assertEqual(openLoopCap(200), 80);
   assertEqual(openLoopCap(1000), 16);
+});
+
+Deno.test("nextMemberWindow allows 16 in flight at 50 clients, 4 at 200, 1 at 1,000", () => {
+  assertEqual(nextMemberWindow(50), 16);
+  assertEqual(nextMemberWindow(200), 4);
+  assertEqual(nextMemberWindow(1000), 1);
+  assertEqual(nextMemberWindow(4), 16);
+  assertEqual(nextMemberWindow(10000), 1);
 });

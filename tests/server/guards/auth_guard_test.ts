@@ -27,16 +27,30 @@ Deno.test("AuthGuard counts an IPv6 /64 as one address", () => {
   assertEqual(guard.lockedFor("[2001:db8:0:2::c]:3"), 0);
 });
 
-Deno.test("AuthGuard forgets old failures and failures before a success", () => {
+Deno.test("AuthGuard forgets old failures but not because of a success", () => {
   let now = 0;
   const guard = new AuthGuard({ authMaxFailures: 2, authLockoutMs: 1000 }, () => now);
   guard.fail("10.0.0.1:1");
   now = 5000;
   guard.fail("10.0.0.1:1");
   assertEqual(guard.lockedFor("10.0.0.1:1"), 0, "the first failure expired");
-  guard.succeed("10.0.0.1:1");
+  // Behind a NAT the right password may come from someone else: it clears nothing.
+  guard.succeed("10.0.0.1:2");
   guard.fail("10.0.0.1:1");
-  assertEqual(guard.lockedFor("10.0.0.1:1"), 0, "a success cleared the count");
+  assertEqual(guard.lockedFor("10.0.0.1:1"), 1000, "two failures within the window");
+});
+
+Deno.test("AuthGuard shares its lockout with other secrets through secrets", () => {
+  const guard = new AuthGuard({ authMaxFailures: 2 }, () => 0);
+  guard.secrets.begin("10.0.0.1:1", "operator").fail();
+  guard.secrets.begin("10.0.0.1:2", "operator").fail();
+  assertEqual(guard.lockedFor("[::ffff:10.0.0.1]:3") > 0, true, "a password hello is refused too");
+});
+
+Deno.test("AuthGuard keeps a constant delay, as --auth-delay says", () => {
+  const guard = new AuthGuard({ authDelayMs: 300, authMaxFailures: 10 }, () => 0);
+  const delays = Array.from({ length: 5 }, (_, i) => guard.fail(`10.0.0.1:${i}`));
+  assertEqual(delays, [300, 300, 300, 300, 300]);
 });
 
 Deno.test("AuthGuard remembers at most authMaxTracked addresses", () => {

@@ -1,0 +1,155 @@
+/**
+ * The message path of the hub: chat lines, actions and private messages are
+ * checked (mute, length, emptiness), stamped with an id and time, delivered,
+ * and appended to history, all in one synchronous call.
+ *
+ * @module
+ */
+
+import { getLogger } from "../log.ts";
+import {
+  type ActionMessage,
+  type ChatMessage,
+  encodeMessage,
+  utf8Length,
+} from "../../protocol/messages.ts";
+import { sanitizeText } from "../../protocol/sanitize.ts";
+import { ChatError } from "./chat_error.ts";
+import type { ChatHistory } from "./chat_history.ts";
+import type { Moderation } from "./moderation.ts";
+import type { Room } from "./room.ts";
+import type { Session } from "./session.ts";
+
+const log = getLogger(["parley", "server"]);
+
+/** What {@linkcode ChatLines} uses of the hub around it. */
+export interface ChatLinesOptions {
+  /** Clock, ms since the epoch. */
+  now: () => number;
+  /** Message ids and the history the lines are appended to. */
+  history: ChatHistory;
+  /** Who may speak. */
+  moderation: Moderation;
+  /** Largest message text, in UTF-8 bytes. */
+  maxTextBytes: number;
+  /** Whether message bodies are logged. */
+  logMessages: boolean;
+  /** Finds an online session by nick, case-insensitively. */
+  find: (nick: string) => Session | undefined;
+}
+
+/**
+ * Sends chat lines, actions and private messages.
+ *
+ * @example
+ * ```ts ignore
+ * const lines = new ChatLines({ now: Date.now, history, moderation, maxTextBytes: 8192, logMessages: false, find });
+ * const [id, ts] = lines.say(session, room, "msg", "hi");
+ * ```
+ */
+export class ChatLines {
+  readonly #options: ChatLinesOptions;
+
+  /** @param options See {@linkcode ChatLinesOptions}. */
+  constructor(options: ChatLinesOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Allocates the next message id and timestamp.
+   *
+   * @returns `[id, ts]`, with `ts` in ms since the epoch.
+   */
+  stamp(): [number, number] {
+    return [this.#options.history.nextId(), this.#options.now()];
+  }
+
+  /**
+   * Broadcasts a chat line or action to a room the sender is in.
+   *
+   * @param session The sender; it does not receive its own line (it gets the ack).
+   * @param room Target room.
+   * @param kind `"msg"` or `"action"`.
+   * @param rawText Unsanitized text from the client.
+   * @param echo Whether the sender gets the line too (fun commands show it to everyone).
+   * @returns `[id, ts]` of the new message.
+   * @throws {ChatError} `muted`, `text_too_long`, or `bad_arguments` for empty text.
+   */
+  say(
+    session: Session,
+    room: Room<Session>,
+    kind: "msg" | "action",
+    rawText: string,
+    echo = false,
+  ): [number, number] {
+    this.#options.moderation.checkCanSpeak(session);
+    const text = this.#checkText(rawText);
+    const [id, ts] = this.stamp();
+    room.broadcast(
+      encodeMessage(
+        { type: kind, id, ts, room: room.name, from: session.nick, text } as
+          | ChatMessage
+          | ActionMessage,
+      ),
+      echo ? undefined : session,
+    );
+    this.#options.history.append({ id, ts, kind, room: room.name, from: session.nick, text });
+    if (this.#options.logMessages) {
+      log.info("{kind} {id} {room} <{nick}> {text}", {
+        kind,
+        id,
+        room: room.name,
+        nick: session.nick,
+        text,
+      });
+    }
+    return [id, ts];
+  }
+
+  /**
+   * Sends a private message.
+   *
+   * @param session The sender.
+   * @param to Target nick.
+   * @param rawText Unsanitized text.
+   * @returns `[id, ts]` of the message.
+   * @throws {ChatError} `no_such_nick`, `text_too_long`, `bad_arguments`.
+   */
+  privateMessage(session: Session, to: string, rawText: string): [number, number] {
+    const target = this.#options.find(to);
+    if (!target) throw new ChatError("no_such_nick", `No user is called ${sanitizeText(to)}`);
+    this.#options.moderation.checkCanSpeak(session);
+    const text = this.#checkText(rawText);
+    const [id, ts] = this.stamp();
+    target.send(
+      encodeMessage({ type: "privmsg", id, ts, from: session.nick, to: target.nick, text }),
+    );
+    this.#options.history.append({
+      id,
+      ts,
+      kind: "privmsg",
+      from: session.nick,
+      to: target.nick,
+      text,
+    });
+    if (this.#options.logMessages) {
+      log.info("privmsg {id} <{nick}> -> {to} {text}", {
+        id,
+        nick: session.nick,
+        to: target.nick,
+        text,
+      });
+    }
+    return [id, ts];
+  }
+
+  #checkText(rawText: string): string {
+    const max = this.#options.maxTextBytes;
+    if (utf8Length(rawText) > max) {
+      throw new ChatError("text_too_long", `Message is longer than ${max} bytes`);
+    }
+    const text = sanitizeText(rawText, true);
+    if (text.trim() === "") throw new ChatError("bad_arguments", "Message is empty");
+    return text;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Options for the `Hub`: limits, clock, storage and callbacks.
+ *
+ * @module
+ */
+
+import type { HistoryStore } from "../storage/history_store.ts";
+import type { MediaArchive } from "../storage/media_archive.ts";
+import type { PresenceEvent } from "./presence_event.ts";
+
+/** Options for `Hub`. */
+export interface HubOptions {
+  /**
+   * Name announced in `welcome`.
+   * @default {"parley"}
+   */
+  serverName?: string;
+  /** Password clients must send in `hello`; none when absent or empty. */
+  password?: string;
+  /**
+   * Most users online at once; more are refused with `server_full`.
+   * @default {1000}
+   */
+  maxClients?: number;
+  /**
+   * Largest message text, in UTF-8 bytes.
+   * @default {8192}
+   */
+  maxTextBytes?: number;
+  /**
+   * Largest frame payload, in bytes (announced in `welcome`).
+   * @default {1048576}
+   */
+  maxFrameBytes?: number;
+  /**
+   * Heartbeat interval announced in `welcome`, in ms.
+   * @default {30000}
+   */
+  heartbeatMs?: number;
+  /**
+   * Log message bodies to `chat.log`.
+   * @default {false}
+   */
+  logMessages?: boolean;
+  /**
+   * Clock, ms since the epoch; tests pass a fake.
+   * @default {Date.now}
+   */
+  now?: () => number;
+  /** Called synchronously after each join and leave (`serve --json` prints them). */
+  onPresence?: (event: PresenceEvent) => void;
+  /**
+   * Largest voice or video recording, in bytes. The frame limit is
+   * raised to fit one such recording as base64.
+   * @default {2097152}
+   */
+  maxMediaBytes?: number;
+  /** Where recordings are kept with history (the `--data` file); memory only when absent. */
+  mediaArchive?: MediaArchive;
+  /**
+   * History, topics and bans. The hub does not close it; its owner does.
+   * @default {a new in-memory store}
+   */
+  history?: HistoryStore;
+  /**
+   * Messages replayed when a user joins a room.
+   * @default {50}
+   */
+  historyReplay?: number;
+  /** Operator password for `/op`; no operators when absent or empty. */
+  adminPassword?: string;
+}

@@ -1,0 +1,194 @@
+/// <reference no-default-lib="true" />
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/// <reference lib="esnext" />
+/**
+ * Rendering of server messages in the web client: chat lines, private
+ * messages, media, joins and leaves, nick and away changes, topics, room lists,
+ * help, search results, notices and errors.
+ *
+ * @module
+ */
+
+import { emojify } from "../../client/core/emoji.ts";
+import { mentions } from "../../client/core/mentions.ts";
+import type { ServerMessage } from "../../protocol/messages.ts";
+import { nameKey } from "../../protocol/names.ts";
+import { app, rooms, saveSession } from "./app_state.ts";
+import { mediaItem } from "./media_ui.ts";
+import { joinRoom } from "./outbox.ts";
+import {
+  activeView,
+  el,
+  line,
+  nickSpan,
+  remember,
+  renderUsers,
+  room,
+  showRoom,
+  systemLine,
+} from "./room_view.ts";
+
+/** Renders one server message (after `ChatState` has seen it). */
+export function show(message: ServerMessage): void {
+  const me = app.state?.me ?? app.nick;
+  switch (message.type) {
+    case "msg":
+    case "action": {
+      const view = room(message.room);
+      if (view.seen.has(message.id)) return;
+      view.seen.add(message.id);
+      const item = el("li", message.type);
+      if (message.type === "action") item.append(el("span", "star", "* "));
+      item.append(nickSpan(message.from), el("span", "text", emojify(message.text)));
+      if (nameKey(message.from) !== nameKey(me) && mentions(message.text, me)) {
+        item.classList.add("mention");
+      }
+      line(view, item, message.ts);
+      remember(message);
+      return;
+    }
+    case "privmsg": {
+      const own = nameKey(message.from) === nameKey(me);
+      const item = el("li", "privmsg");
+      item.append(el("span", "tag", own ? `→ *${message.to}* ` : `*${message.from}* `));
+      item.append(el("span", "text", emojify(message.text)));
+      line(activeView(), item, message.ts);
+      return;
+    }
+    case "media": {
+      const view = room(message.room);
+      if (view.seen.has(message.id)) return;
+      view.seen.add(message.id);
+      line(view, mediaItem(message), message.ts);
+      remember(message);
+      return;
+    }
+    case "join": {
+      const view = room(message.room);
+      view.users.set(nameKey(message.nick), { nick: message.nick });
+      systemLine(`→ ${message.nick} joined ${message.room}`, "join", view, message.ts);
+      if (!app.restoring) remember(message);
+      renderUsers();
+      return;
+    }
+    case "leave": {
+      const view = room(message.room);
+      view.users.delete(nameKey(message.nick));
+      systemLine(
+        `← ${message.nick} left ${message.room} (${message.reason})`,
+        "leave",
+        view,
+        message.ts,
+      );
+      // The machine code, for styling (e.g. kicks apart from quits).
+      if (message.code !== undefined) view.items.at(-1)!.dataset.code = message.code;
+      if (nameKey(message.nick) === nameKey(me) && !app.restoring) {
+        rooms.delete(nameKey(message.room));
+        showRoom();
+      }
+      if (!app.restoring) remember(message);
+      renderUsers();
+      return;
+    }
+    case "nick":
+      for (const view of rooms.values()) {
+        const user = view.users.get(nameKey(message.old));
+        if (!user) continue;
+        view.users.delete(nameKey(message.old));
+        view.users.set(nameKey(message.nick), { ...user, nick: message.nick });
+        systemLine(`${message.old} is now known as ${message.nick}`, "", view, message.ts);
+      }
+      if (nameKey(message.old) === nameKey(app.nick)) {
+        app.nick = message.nick;
+        saveSession();
+      }
+      renderUsers();
+      return;
+    case "who": {
+      const view = room(message.room);
+      view.users = new Map(message.users.map((u) => [nameKey(u.nick), u]));
+      renderUsers();
+      return;
+    }
+    case "topic": {
+      const view = room(message.room);
+      view.topic = message.topic;
+      systemLine(
+        message.topic ? `Topic: ${message.topic} (set by ${message.by})` : "No topic",
+        "",
+        view,
+        message.ts,
+      );
+      showRoom();
+      return;
+    }
+    case "rooms": {
+      const item = el("li", "system", "Rooms: ");
+      for (const r of message.rooms) {
+        const button = el("button", "room-link", `${r.name} (${r.members})`);
+        button.type = "button";
+        button.addEventListener("click", () => joinRoom(r.name));
+        item.append(button, " ");
+      }
+      line(activeView(), item);
+      return;
+    }
+    case "help":
+      for (const c of message.commands) systemLine(`${c.usage} — ${c.help}`);
+      return;
+    case "away":
+      for (const view of rooms.values()) {
+        const user = view.users.get(nameKey(message.nick));
+        if (!user) continue;
+        view.users.set(
+          nameKey(message.nick),
+          message.away === undefined
+            ? { nick: user.nick }
+            : { nick: user.nick, away: message.away },
+        );
+      }
+      systemLine(
+        message.away === undefined
+          ? `${message.nick} is back`
+          : `${message.nick} is away: ${message.away}`,
+        "",
+        activeView(),
+        message.ts,
+      );
+      renderUsers();
+      return;
+    case "search":
+      systemLine(`${message.results.length} result(s) for "${message.query}", newest first`);
+      for (const hit of message.results) {
+        systemLine(
+          `${hit.room ?? `*${hit.to ?? ""}*`} <${hit.from}> ${hit.text}`,
+          "",
+          activeView(),
+          hit.ts,
+        );
+      }
+      return;
+    case "notice":
+      systemLine(
+        message.text,
+        "notice",
+        message.room ? room(message.room) : activeView(),
+        message.ts,
+      );
+      return;
+    case "error":
+      systemLine(message.message, "error");
+      return;
+    case "shutdown":
+      systemLine(`Server shutting down: ${message.reason}`, "error", activeView(), message.ts);
+      return;
+    case "welcome":
+    case "ack":
+    case "ping":
+    case "pong":
+    case "media_data":
+    case "bye":
+      return;
+  }
+}

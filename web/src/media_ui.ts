@@ -1,0 +1,206 @@
+/// <reference no-default-lib="true" />
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/// <reference lib="esnext" />
+/**
+ * Voice and video messages in the web client: recording with `MediaRecorder`,
+ * the preview, the upload, and players for posted messages.
+ *
+ * @module
+ */
+
+import type { MediaDataMessage, MediaKind, MediaNotice } from "../../protocol/messages.ts";
+import { app, fetching, MEDIA_LIMIT_MS, ownMedia } from "./app_state.ts";
+import {
+  recAudio,
+  recLive,
+  recorderEl,
+  recSend,
+  recStatus,
+  recStop,
+  recVideo,
+} from "./elements.ts";
+import { send } from "./outbox.ts";
+import { el, nickSpan, systemLine } from "./room_view.ts";
+
+/** The line for a voice or video message; fetches its bytes unless `url` plays them already. */
+export function mediaItem(message: MediaNotice, url?: string): HTMLLIElement {
+  const item = el("li", `media ${message.kind}`);
+  const me = app.state?.me ?? app.nick;
+  item.dataset.mediaId = String(message.id);
+  item.append(nickSpan(message.from));
+  const seconds = Math.max(1, Math.round(message.durationMs / 1000));
+  item.append(
+    el(
+      "span",
+      "media-label",
+      `${message.kind === "voice" ? "🎤" : "🎥"} ${message.kind} ${seconds}s`,
+    ),
+  );
+  const player = message.kind === "voice" ? el("audio") : el("video");
+  player.controls = true;
+  player.preload = "metadata";
+  if (player instanceof HTMLVideoElement) player.playsInline = true;
+  player.dataset.mediaId = String(message.id);
+  item.append(player);
+  if (url) player.src = url;
+  else {
+    const ref = app.nextRef++;
+    fetching.set(ref, player);
+    if (app.socket?.readyState === WebSocket.OPEN) {
+      send({ type: "fetch_media", ref, id: message.id });
+    }
+  }
+  if (message.from === me) item.classList.add("own");
+  return item;
+}
+
+/** Plays the bytes of a fetched media message in the element waiting for them. */
+export function gotMedia(message: MediaDataMessage): void {
+  const player = fetching.get(message.ref);
+  fetching.delete(message.ref);
+  if (!player) return;
+  const bytes = Uint8Array.fromBase64(message.data);
+  player.src = URL.createObjectURL(new Blob([bytes], { type: message.mime }));
+}
+
+let recorder: MediaRecorder | undefined;
+
+let recording: {
+  kind: MediaKind;
+  blob?: Blob;
+  url?: string;
+  durationMs: number;
+  stream?: MediaStream;
+} | undefined;
+
+let recordTimer: ReturnType<typeof setInterval> | undefined;
+
+function pickMime(kind: MediaKind): string | undefined {
+  const candidates = kind === "voice"
+    ? ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm", "audio/mp4"]
+    : ["video/webm;codecs=vp8,opus", "video/webm", "video/mp4"];
+  return candidates.find((m) => MediaRecorder.isTypeSupported(m));
+}
+
+/** Records voice or video from the camera/microphone, up to the kind's limit. */
+export async function startRecording(kind: MediaKind): Promise<void> {
+  if (recorder) return;
+  if (!navigator.mediaDevices?.getUserMedia) {
+    systemLine("Recording needs HTTPS (or localhost) and a browser with a microphone", "error");
+    return;
+  }
+  let stream: MediaStream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia(
+      kind === "voice"
+        ? { audio: true }
+        : { audio: true, video: { width: { ideal: 320 }, height: { ideal: 240 } } },
+    );
+  } catch (error) {
+    systemLine(`Cannot record: ${(error as Error).message}`, "error");
+    return;
+  }
+  const mimeType = pickMime(kind);
+  const rec = new MediaRecorder(stream, {
+    ...(mimeType ? { mimeType } : {}),
+    audioBitsPerSecond: 32_000,
+    ...(kind === "video" ? { videoBitsPerSecond: 400_000 } : {}),
+  });
+  recorder = rec;
+  recording = { kind, durationMs: 0, stream };
+  const chunks: Blob[] = [];
+  rec.addEventListener("dataavailable", (event) => {
+    if (event.data.size > 0) chunks.push(event.data);
+  });
+  const started = performance.now();
+  const limit = MEDIA_LIMIT_MS[kind];
+  rec.addEventListener("stop", () => {
+    clearInterval(recordTimer);
+    const durationMs = Math.min(limit, Math.max(1, Math.round(performance.now() - started)));
+    for (const track of stream.getTracks()) track.stop();
+    recLive.hidden = true;
+    recLive.srcObject = null;
+    recorder = undefined;
+    if (!recording) return;
+    const blob = new Blob(chunks, { type: rec.mimeType || mimeType || "" });
+    recording.blob = blob;
+    recording.durationMs = durationMs;
+    recording.url = URL.createObjectURL(blob);
+    const preview = kind === "voice" ? recAudio : recVideo;
+    preview.src = recording.url;
+    preview.hidden = false;
+    recStatus.textContent = `${kind} ${(durationMs / 1000).toFixed(1)} s, ${
+      Math.ceil(blob.size / 1024)
+    } KiB`;
+    recStop.hidden = true;
+    recSend.disabled = false;
+  });
+  recorderEl.hidden = false;
+  recStop.hidden = false;
+  recSend.disabled = true;
+  recAudio.hidden = true;
+  recVideo.hidden = true;
+  if (kind === "video") {
+    recLive.srcObject = stream;
+    recLive.hidden = false;
+    void recLive.play().catch(() => {});
+  }
+  rec.start(250);
+  const tick = () => {
+    const left = Math.max(0, limit - (performance.now() - started));
+    recStatus.textContent = `recording ${kind}… ${(left / 1000).toFixed(0)} s left`;
+    if (left <= 0 && rec.state === "recording") rec.stop();
+  };
+  tick();
+  recordTimer = setInterval(tick, 100);
+}
+
+/** Stops the recording in progress; its preview then waits to be sent. */
+export function stopRecording(): void {
+  recorder?.stop();
+}
+
+/** Stops and discards the recording in progress or waiting to be sent. */
+export function resetRecorder(): void {
+  if (recorder && recorder.state !== "inactive") recorder.stop();
+  for (const track of recording?.stream?.getTracks() ?? []) track.stop();
+  recording = undefined;
+  recorderEl.hidden = true;
+  recAudio.removeAttribute("src");
+  recVideo.removeAttribute("src");
+  recStatus.textContent = "";
+}
+
+/** Uploads the finished recording to the active room. */
+export async function sendRecording(): Promise<void> {
+  if (!recording?.blob || !app.state) return;
+  const { kind, blob, durationMs, url } = recording;
+  const max = app.welcome?.limits.maxMediaBytes;
+  if (max !== undefined && blob.size > max) {
+    systemLine(`The recording is ${blob.size} bytes; this server accepts up to ${max}`, "error");
+    return;
+  }
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const ref = app.nextRef++;
+  const target = app.state.activeRoom;
+  ownMedia.set(ref, {
+    kind,
+    mime: blob.type,
+    durationMs,
+    url: url!,
+    bytes: bytes.length,
+    room: target,
+  });
+  send({
+    type: "media",
+    ref,
+    room: target,
+    kind,
+    mime: blob.type,
+    durationMs,
+    data: bytes.toBase64(),
+  });
+  recording = undefined;
+  recorderEl.hidden = true;
+}
