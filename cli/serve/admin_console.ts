@@ -4,6 +4,7 @@
  * @module
  */
 
+import { localizeTimes } from "../../client/core/local_times.ts";
 import { createInterface } from "node:readline";
 import process from "node:process";
 import { splitArgs } from "../../server/chat/command_dispatch.ts";
@@ -110,7 +111,7 @@ export function startAdminConsole(
   let open = true;
   rl.on("SIGINT", onInterrupt);
   rl.on("line", async (line: string) => {
-    const reply = await runAdminLine(server, line);
+    const reply = localizeTimes(await runAdminLine(server, line));
     if (reply) process.stdout.write(reply + "\n");
     rl.prompt();
   });

@@ -242,6 +242,7 @@ export class Hub implements ChatOperations {
       encodeMessage({ type: "join", ts: this.#now(), room: lobby.name, nick }),
       session,
     );
+    this.#rooms.sendTopic(session, lobby);
     this.#chatHistory.replay(session, lobby, this.#chatHistory.replayCount);
     log.info("join {nick} from {address}", {
       nick,
@@ -278,18 +279,15 @@ export class Hub implements ChatOperations {
     this.admission.forget(session);
     this.#sessions.delete(session.key);
     const ts = this.#now();
+    const code = leaveCode(reason);
     for (const room of session.rooms) {
       room.remove(session);
-      room.announce(
-        encodeMessage({
-          type: "leave",
-          ts,
-          room: room.name,
-          nick: session.nick,
-          reason,
-          code: leaveCode(reason),
-        }),
-      );
+      // In a shutdown everyone leaves at once and has been told why: no leave per user.
+      if (code !== "shutdown") {
+        room.announce(
+          encodeMessage({ type: "leave", ts, room: room.name, nick: session.nick, reason, code }),
+        );
+      }
       this.#rooms.dropIfEmpty(room);
     }
     session.rooms.clear();

@@ -113,15 +113,7 @@ export class RoomDirectory {
       encodeMessage({ type: "join", ts: this.#now(), room: room.name, nick: session.nick }),
     );
     this.sendWithUsers(session, { type: "who", room: room.name, users: [] }, room);
-    if (room.topic) {
-      session.send(encodeMessage({
-        type: "topic",
-        ts: this.#now(),
-        room: room.name,
-        topic: room.topic,
-        by: room.topicBy,
-      }));
-    }
+    this.sendTopic(session, room);
     this.#history.replay(session, room, this.#history.replayCount);
     log.info("{nick} joined {room}", { nick: session.nick, room: room.name });
     return room;
@@ -239,6 +231,24 @@ export class RoomDirectory {
     const list = this.#roster.openList(room);
     const [head, tail] = frameAroundField(message, "users", list.length, "]");
     peer.sendParts([head, list, tail]);
+  }
+
+  /**
+   * Sends a room's topic to one member, if the room has one (on joining it,
+   * the lobby included).
+   *
+   * @param session The member.
+   * @param room The room.
+   */
+  sendTopic(session: Session, room: Room<Session>): void {
+    if (!room.topic) return;
+    session.send(encodeMessage({
+      type: "topic",
+      ts: this.#now(),
+      room: room.name,
+      topic: room.topic,
+      by: room.topicBy,
+    }));
   }
 
   /**
