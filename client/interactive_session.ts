@@ -366,7 +366,7 @@ export async function runInteractive(
       } catch (error) {
         if (!(error instanceof ConnectError)) throw error;
         if (error.kind !== "refused") {
-          lastFailure = error.message;
+          lastFailure = shortReason(error.message);
           continue;
         }
         const next = policy.refused(error.code);
@@ -376,7 +376,7 @@ export async function runInteractive(
         }
         if (next.nick !== undefined) {
           warn(`!!! ${error.message}: someone else has it now; trying ${next.nick}`);
-        } else lastFailure = error.message;
+        } else lastFailure = shortReason(error.message);
         continue;
       }
       if (result === "quit") {
@@ -485,6 +485,15 @@ export async function runInteractive(
     writeAllSync(output, "\x1b[?2004l");
     input.setRaw?.(false);
   }
+}
+
+/**
+ * The gist of a connection failure for the status line: `Connection refused`
+ * from `Connection refused by tcp://...: is the server running...?`.
+ */
+function shortReason(message: string): string {
+  const cut = message.search(/ by | from | in |:/);
+  return (cut > 0 ? message.slice(0, cut) : message).slice(0, 40);
 }
 
 /** Calls `listener` on SIGWINCH where the platform has it; returns the unsubscribe. */

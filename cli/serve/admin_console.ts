@@ -118,6 +118,8 @@ export function startAdminConsole(
   void server.finished.then(() => {
     open = false;
     rl.close();
+    // Take the prompt off its line, so what follows starts on a clean one.
+    process.stdout.write("\r\x1b[2K");
   });
   rl.prompt();
   return (line) => {

@@ -88,3 +88,50 @@ Deno.test({
     assertEqual(statusRows.length, 1, all.join("\n"));
   },
 });
+
+Deno.test({
+  name:
+    "shutdown: one notice, no leave lines, one console stopped line; Ctrl-D while reconnecting says so",
+  ignore: !haveTmux,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "parley-shutdown-" });
+    try {
+      await using tmux = new Tmux(100, 30);
+      // The server on a terminal: its console prints joins and leaves.
+      const args = ["serve", "--host", "127.0.0.1", "--port", "0", "--log-file", `${dir}/chat.log`];
+      await tmux.start("server", [Deno.execPath(), "run", ...SERVE_PERMISSIONS, MAIN, ...args], {
+        NO_COLOR: "1",
+      });
+      const started = await tmux.waitFor("server", /parley listening on 127\.0\.0\.1:(\d+)/);
+      const port = Number(/parley listening on 127\.0\.0\.1:(\d+)/.exec(started)![1]);
+      // Started with `deno run` from a clone: the hint is a command that works here.
+      assertMatch(started, new RegExp(`join with: +deno task join 127\\.0\\.0\\.1:${port}`));
+      await using carol = await RawClient.join(port, "carol");
+      await tmux.waitFor("server", /--> carol joined from 127\.0\.0\.1:\d+ \(1 online\)/);
+      const term = await TmuxPane.join(tmux, "term", [`127.0.0.1:${port}`, "--nick", "alice"]);
+      await term.waitFor(/^\[#lobby\] alice>$/);
+      await tmux.waitFor("server", /--> alice joined from 127\.0\.0\.1:\d+ \(2 online\)/);
+      await carol.say("bye all");
+      await term.waitFor(/<carol> bye all$/);
+
+      await tmux.press("server", "C-c");
+      assertEqual(await tmux.waitExit("server"), 0);
+      const console = (await tmux.capture("server")).split("\n").map((l) => l.trimEnd());
+      assertEqual(console.filter((l) => /stopped/.test(l)), ["parley stopped"]);
+
+      const rows = await term.waitFor(/lost|shut down; reconnecting \(Ctrl-D to give up\)$/);
+      assertEqual(rows.filter((r) => /server shutting down/.test(r)).length, 1, rows.join("\n"));
+      assertMatch(rows.join("\n"), /-!- server shutting down \(SIGINT\)$/m);
+      assert(!rows.some((r) => /<-- carol left|left #lobby/.test(r)), rows.join("\n"));
+      // Several attempts later there is still one line about it: the status line updates.
+      await term.waitFor(/\| reconnecting: attempt [3-9] in /, 20_000);
+      const later = await term.screen();
+      assertEqual(later.filter((r) => /reconnect|attempt/.test(r)).length, 2, later.join("\n"));
+      await term.press("C-d");
+      await term.waitFor(/^--- gave up reconnecting to tcp:\/\/127\.0\.0\.1:\d+; bye$/);
+      assertEqual(await term.waitExit(), 0);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
