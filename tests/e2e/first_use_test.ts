@@ -1,6 +1,6 @@
 import { assertEqual, assertMatch } from "../_helpers/assert.ts";
 import { RawClient } from "../_helpers/raw_client.ts";
-import { MAIN, startServe } from "../_helpers/serve_process.ts";
+import { MAIN, runJoin, startServe } from "../_helpers/serve_process.ts";
 import { PROTOCOL_VERSION } from "../../protocol/messages.ts";
 
 /** Waits until `chat.log` matches, up to 10 s. */
@@ -49,4 +49,16 @@ Deno.test("chat.log closes every connection that never joined: a ping probe and 
   );
   assertMatch(log, new RegExp(`connect from 127\\.0\\.0\\.1:${port}\\b`));
   assertEqual(alice.received[0].type, "welcome");
+});
+
+Deno.test("a scripted /msg to oneself is echoed once", async () => {
+  await using server = await startServe();
+  const result = await runJoin(
+    [`127.0.0.1:${server.port}`, "--nick", "alice"],
+    "/msg alice note to self\n",
+  );
+  assertEqual(result.code, 0, result.stderr);
+  const echoes = result.stdout.split("\n").filter((line) => line.includes("note to self"));
+  assertEqual(echoes.length, 1, result.stdout);
+  assertMatch(echoes[0], /-> \*alice\* note to self$/);
 });
