@@ -1,4 +1,4 @@
-// ../../root/.cache/deno/npm/registry.npmjs.org/emojilib/2.4.0/simplemap.json
+// ../../../root/.cache/deno/npm/registry.npmjs.org/emojilib/2.4.0/simplemap.json
 var simplemap_default = {
   "100": "\u{1F4AF}",
   "1234": "\u{1F522}",
@@ -2438,11 +2438,14 @@ var recCancel = $("rec-cancel");
 // client/core/nick_color.ts
 var NICK_COLOR_COUNT = 6;
 function nickColorIndex(nick) {
+  return nickHash(nick) % NICK_COLOR_COUNT;
+}
+function nickHash(nick) {
   let hash = 2166136261;
   for (const ch of nameKey(nick)) {
     hash = Math.imul(hash ^ ch.codePointAt(0), 16777619);
   }
-  return (hash >>> 0) % NICK_COLOR_COUNT;
+  return hash >>> 0;
 }
 
 // web/src/room_view.ts
