@@ -8,6 +8,7 @@
 import type { ServerMessage } from "../protocol/messages.ts";
 import { formatAddress, type ServerAddress } from "../client/address.ts";
 import { ChatState } from "../client/core/chat_state.ts";
+import { localizeTimes } from "../client/core/local_times.ts";
 import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
 import { parseCommandLine } from "./parse_command_line.ts";
 import { connect, ConnectError, type ParleyClient } from "../client/client_connection.ts";
@@ -137,7 +138,8 @@ export async function joinCommand(args: string[]): Promise<number> {
         nick = next;
         continue;
       }
-      writeAllSync(Deno.stderr, `parley join: ${error.message}\n`);
+      // A refusal can name a time (a ban's expiry), written in UTC: show it in local time.
+      writeAllSync(Deno.stderr, `parley join: ${localizeTimes(error.message)}\n`);
       return exitCodeFor(error);
     }
     if (client.fingerprint) {

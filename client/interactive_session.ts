@@ -49,6 +49,7 @@ import {
   terminalColorDepth,
 } from "./render.ts";
 import { HistoryRequests } from "./core/history_requests.ts";
+import { localizeTimes } from "./core/local_times.ts";
 import { SeenMessages } from "./seen_messages.ts";
 import type { ConnectionState } from "./status_line.ts";
 import { Screen, type ScreenOutput } from "./terminal.ts";
@@ -371,7 +372,7 @@ export async function runInteractive(
         }
         const next = policy.refused(error.code);
         if (next.action === "stop") {
-          warn(`!!! Reconnecting to ${server} was refused: ${error.message}`);
+          warn(`!!! Reconnecting to ${server} was refused: ${localizeTimes(error.message)}`);
           return options.exitCodeFor(error);
         }
         if (next.nick !== undefined) {

@@ -267,7 +267,10 @@ async function buildTransports(options: ServerOptions): Promise<Transport[]> {
   if (!options.web) return streams;
   try {
     const web: WebServerOptions = {
-      hostname: options.hostname,
+      // Where `::` fell back to IPv4 only (no IPv6 here), the web server follows.
+      hostname: bind.hostname === "::" && !options.listener && options.tlsCert === undefined
+        ? streams[0].addr.hostname
+        : options.hostname,
       // With --tls-cert/--tls-key the web side is HTTPS/WSS too: browsers allow
       // the microphone and camera only on HTTPS (or localhost).
       ...(options.tlsCert !== undefined ? { cert: options.tlsCert, key: options.tlsKey } : {}),

@@ -62,3 +62,24 @@ Deno.test("a scripted /msg to oneself is echoed once", async () => {
   assertEqual(echoes.length, 1, result.stdout);
   assertMatch(echoes[0], /-> \*alice\* note to self$/);
 });
+
+Deno.test("a banned join is told the ban's expiry in local time, as chat shows times", async () => {
+  await using server = await startServe([], { env: { PARLEY_ADMIN_PASSWORD: "sesame" } });
+  await using op = await RawClient.join(server.port, "op");
+  await op.command("op", "sesame");
+  await op.command("ban", "eve 2h");
+  await op.next((m) => m.type === "notice" && /Banned nick eve/.test(m.text));
+  await op.command("bans");
+  const list = await op.next((m) => m.type === "notice" && /ban:/.test(m.text));
+  // The server writes UTC; every client localizes it.
+  assertMatch(
+    list.type === "notice" ? list.text : "",
+    /until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/,
+  );
+  const eve = await runJoin([`127.0.0.1:${server.port}`, "--nick", "eve"]);
+  assertEqual(eve.code, 7, eve.stderr);
+  assertMatch(
+    eve.stderr,
+    /^parley join: You are banned from this server until (\d{4}-\d\d-\d\d )?\d\d:\d\d\n$/,
+  );
+});
