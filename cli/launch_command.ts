@@ -15,6 +15,16 @@ export interface Launch {
   mainModule: string;
 }
 
+/** Hosts Deno 2 imports from without `--allow-import`. */
+const DEFAULT_IMPORT_HOSTS = [
+  "deno.land",
+  "jsr.io",
+  "esm.sh",
+  "cdn.jsdelivr.net",
+  "raw.githubusercontent.com",
+  "gist.githubusercontent.com",
+];
+
 /** Permissions `parley join` needs, as `deno task join` grants them. */
 const JOIN_PERMISSIONS = "--allow-net --allow-read --allow-write --allow-env";
 
@@ -23,7 +33,8 @@ const JOIN_PERMISSIONS = "--allow-net --allow-read --allow-write --allow-env";
  *
  * @param launch How this process was started; defaults to this process.
  * @returns e.g. `parley join`, `deno task join`, or
- *   `deno run --allow-net --allow-read --allow-write --allow-env https://host/main.ts join`.
+ *   `deno run --allow-net --allow-read --allow-write --allow-env https://deno.land/x/p/main.ts join`
+ *   (with `--allow-import=HOST` for a host Deno does not import from by default).
  *
  * @example
  * ```ts
@@ -36,7 +47,10 @@ export function joinCommandFor(launch: Launch = currentLaunch()): string {
   const program = launch.execPath.split(/[\\/]/).at(-1)!.replace(/\.exe$/i, "");
   if (program !== "deno") return `${program} join`;
   if (/^https?:/i.test(launch.mainModule)) {
-    return `deno run ${JOIN_PERMISSIONS} ${launch.mainModule} join`;
+    const host = new URL(launch.mainModule).host;
+    // Deno imports from a few well-known hosts by default; others need --allow-import.
+    const allowImport = DEFAULT_IMPORT_HOSTS.includes(host) ? "" : ` --allow-import=${host}`;
+    return `deno run ${JOIN_PERMISSIONS}${allowImport} ${launch.mainModule} join`;
   }
   return "deno task join";
 }

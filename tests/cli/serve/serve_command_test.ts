@@ -98,7 +98,16 @@ Deno.test("joinCommandFor knows a compiled binary, a clone and a script run from
   );
   assertEqual(
     joinCommandFor({ execPath: "/usr/bin/deno", mainModule: "https://example.com/parley/main.ts" }),
-    "deno run --allow-net --allow-read --allow-write --allow-env https://example.com/parley/main.ts join",
+    "deno run --allow-net --allow-read --allow-write --allow-env --allow-import=example.com " +
+      "https://example.com/parley/main.ts join",
+  );
+  assertEqual(
+    joinCommandFor({
+      execPath: "/usr/bin/deno",
+      mainModule: "https://raw.githubusercontent.com/o/parley/main/main.ts",
+    }),
+    "deno run --allow-net --allow-read --allow-write --allow-env " +
+      "https://raw.githubusercontent.com/o/parley/main/main.ts join",
   );
 });
 
