@@ -51,11 +51,12 @@ Voice and video messages show as [voice 8s from alice — /save 42]; /save ID [F
 writes one to a file (default parley-KIND-ID.webm).
 
 Interactive: type to chat, /help for commands, Up/Down for history, Tab to
-complete nicks, commands and rooms, paste several lines to send them as one
-message, :shortcode: for emoji (/emoji to search), /ignore NICK to hide
-someone, Ctrl-D or /quit to leave. A status line shows server, room, nick
-and connection; when the connection drops the client reconnects by itself
-(backoff up to 30 s), takes its nick back and rejoins its rooms.
+complete nicks, commands and rooms, the readline keys (Ctrl-A/E/K/U/W,
+Alt-B/F), paste several lines to send them as one message, :shortcode: for
+emoji (/emoji to search), /ignore NICK to hide someone, Ctrl-D or /quit to
+leave. A status line shows server, room, nick and connection; when the
+connection drops the client reconnects by itself (backoff up to 30 s; Ctrl-D
+gives up), takes its nick back and rejoins its rooms.
 Scripted (stdin not a terminal): each stdin line is sent (lines starting with
 / are commands); events are printed one per line; exits 0 once stdin ends and
 every message is acknowledged.`;
