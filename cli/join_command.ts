@@ -44,11 +44,11 @@ Options:
       --ca FILE            trust this PEM CA certificate for TLS
       --json               print received events as JSON Lines (scripts)
       --bell               ring the terminal bell when you are mentioned
-      --no-reconnect       exit when the connection drops instead of reconnecting
+      --no-reconnect       exit when the connection drops, without reconnecting
   -h, --help               show this help
 
-Voice and video messages show as [voice 8s from alice — /save 42]; /save ID [FILE]
-writes one to a file (default parley-KIND-ID.webm).
+Voice and video messages show as [voice 8s from alice — /save 42];
+/save ID [FILE] writes one to a file (default parley-KIND-ID.webm).
 
 Interactive: type to chat, /help for commands, Up/Down for history, Tab to
 complete nicks, commands and rooms, the readline keys (Ctrl-A/E/K/U/W,
