@@ -14,7 +14,7 @@ import { mentions } from "./core/mentions.ts";
 import { nickColorIndex, nickRgb, xterm256 } from "./core/nick_color.ts";
 import { localizeTimes } from "./core/local_times.ts";
 import { shutdownText } from "./core/shutdown_text.ts";
-import { wrapText } from "./wrap_text.ts";
+import { textWidth, wrapText } from "./wrap_text.ts";
 
 /** The colour functions used; `picocolors.createColors(enabled)`. */
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -137,15 +137,11 @@ function indentOf(line: string): number {
   const prefix =
     /^(\[\d\d:\d\d\] )?(#\S+ )?(<[^>]*> |\* \S+ |-> \*[^*]*\* |\*[^*]*\* |-!- |--- |--> |<-- |!!! )?/
       .exec(plain);
-  return Math.min(textWidthOf(prefix?.[0] ?? ""), 40);
+  return Math.min(textWidth(prefix?.[0] ?? ""), 40);
 }
 
 // deno-lint-ignore no-control-regex -- colour codes are escape sequences
 const ANSI = /\x1b\[[0-9;]*m/g;
-
-function textWidthOf(text: string): number {
-  return [...text].length;
-}
 
 function renderLine(message: ServerMessage, ctx: RenderContext): string | null {
   const c = ctx.colors;
