@@ -280,6 +280,8 @@ function renderLine(message: ServerMessage, ctx: RenderContext): string | null {
     case "ping":
     case "pong":
     case "media_data":
+    // The handshake's challenge is answered by the connection, never shown.
+    case "challenge":
     // The session reports a `bye` when the connection closes (its reason follows a notice).
     case "bye":
       return null;

@@ -6,8 +6,32 @@
  * @module
  */
 
-/** The protocol version this code speaks; sent in `hello` and `welcome`. */
-export const PROTOCOL_VERSION = 1;
+import type { ChallengeMessage, ProveMessage } from "./identity_messages.ts";
+import type {
+  FetchMediaMessage,
+  MediaDataMessage,
+  MediaNotice,
+  MediaUpload,
+} from "./media_messages.ts";
+
+export type { ChallengeMessage, ProveMessage } from "./identity_messages.ts";
+export type {
+  FetchMediaMessage,
+  MediaDataMessage,
+  MediaKind,
+  MediaNotice,
+  MediaUpload,
+} from "./media_messages.ts";
+
+/**
+ * The protocol version this code speaks; sent in `hello` and `welcome`.
+ * Version 2 added the identity exchange (`hello.key`, `challenge`, `prove`)
+ * and names recordings by token in `fetch_media`.
+ */
+export const PROTOCOL_VERSION = 2;
+
+/** The oldest version a server still admits (as a guest). */
+export const MIN_PROTOCOL_VERSION = 1;
 
 /** The room every user is in after the handshake. */
 export const DEFAULT_ROOM = "#lobby";
@@ -20,6 +44,7 @@ export const ERROR_CODES = [
   "handshake_required",
   "handshake_timeout",
   "nick_taken",
+  "nick_registered",
   "nick_invalid",
   "auth_failed",
   "locked_out",
@@ -41,6 +66,7 @@ export const ERROR_CODES = [
   "media_too_large",
   "media_invalid",
   "no_such_media",
+  "not_invited",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */
@@ -91,7 +117,7 @@ export interface CommandInfo {
 /** First frame a client sends: version, identity and credentials. */
 export interface HelloMessage {
   type: "hello";
-  /** Protocol version the client speaks; must equal the server's. */
+  /** Protocol version the client speaks: 1 or 2 (identity needs 2). */
   version: number;
   /** Requested nick (1–32 characters, see `validateNick`). */
   nick: string;
@@ -107,6 +133,12 @@ export interface HelloMessage {
    * closes the ghost and gives the nick to this connection at once.
    */
   resume?: string;
+  /**
+   * The client's raw Ed25519 public key, standard padded base64: the server
+   * answers `challenge`, and the client proves it holds the key with `prove`.
+   * Absent for a guest.
+   */
+  key?: string;
 }
 
 /** A chat line for a room. */
@@ -147,35 +179,6 @@ export interface PongMessage {
   token?: number;
 }
 
-/** Kinds of recorded media: voice (audio only, up to 10 s) and video (with audio, up to 15 s). */
-export type MediaKind = "voice" | "video";
-
-/** A recorded voice or video message for a room. */
-export interface MediaUpload {
-  type: "media";
-  /** Client-chosen reference echoed in the `ack` or `error`. */
-  ref: number;
-  /** Target room; defaults to `#lobby`. */
-  room?: string;
-  /** `"voice"` or `"video"`. */
-  kind: MediaKind;
-  /** Container type as recorded, e.g. `"audio/webm;codecs=opus"`. */
-  mime: string;
-  /** Recorded length, in ms. */
-  durationMs: number;
-  /** The recording, standard base64 (RFC 4648 section 4, padded). */
-  data: string;
-}
-
-/** Asks for the bytes of a media message by id; answered by `media_data` or `error`. */
-export interface FetchMediaMessage {
-  type: "fetch_media";
-  /** Client-chosen reference echoed in the `media_data` or `error`. */
-  ref: number;
-  /** The media message id (from a `media` notice). */
-  id: number;
-}
-
 /** Any message a client may send. */
 export type ClientMessage =
   | HelloMessage
@@ -184,14 +187,15 @@ export type ClientMessage =
   | PingMessage
   | PongMessage
   | MediaUpload
-  | FetchMediaMessage;
+  | FetchMediaMessage
+  | ProveMessage;
 
 // ---------------------------------------------------------------- server → client
 
 /** Successful handshake. */
 export interface WelcomeMessage {
   type: "welcome";
-  /** Protocol version of the server. */
+  /** Protocol version of this connection: the client's, up to the server's. */
   version: number;
   /** Server name chosen by the operator. */
   server: string;
@@ -213,6 +217,10 @@ export interface WelcomeMessage {
    * from its own ghost. Absent in probe welcomes.
    */
   resume?: string;
+  /** Fingerprint (`SHA256:...`) of the key the client proved. */
+  identity?: string;
+  /** `true` when a version 2 client sent no key: the server knows it as a guest. */
+  guest?: boolean;
 }
 
 /** Acknowledges a `msg` or `command` by `ref`; for messages it carries the assigned id and time. */
@@ -394,35 +402,6 @@ export interface HelpMessage {
   commands: CommandInfo[];
 }
 
-/** A voice or video message was posted to a room; fetch its bytes with `fetch_media`. */
-export interface MediaNotice {
-  type: "media";
-  id: number;
-  ts: number;
-  room: string;
-  from: string;
-  kind: MediaKind;
-  mime: string;
-  /** Recorded length, in ms. */
-  durationMs: number;
-  /** Size of the recording, in bytes (decoded). */
-  bytes: number;
-  /** Present and `true` when replayed from history rather than sent live. */
-  history?: boolean;
-}
-
-/** The bytes of a media message, answering `fetch_media` by `ref`. */
-export interface MediaDataMessage {
-  type: "media_data";
-  ref: number;
-  id: number;
-  kind: MediaKind;
-  mime: string;
-  durationMs: number;
-  /** The recording, standard padded base64. */
-  data: string;
-}
-
 /** Someone went away or came back; sent to everyone sharing a room with them, and to them. */
 export interface AwayNotice {
   type: "away";
@@ -484,4 +463,5 @@ export type ServerMessage =
   | MediaNotice
   | MediaDataMessage
   | AwayNotice
-  | SearchResultsMessage;
+  | SearchResultsMessage
+  | ChallengeMessage;

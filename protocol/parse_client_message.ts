@@ -33,6 +33,8 @@ const clientParsers: Record<string, (o: Json) => ClientMessage> = {
     if (probe !== undefined) m.probe = probe;
     const resume = optStr(o, "resume");
     if (resume !== undefined) m.resume = resume;
+    const key = optStr(o, "key");
+    if (key !== undefined) m.key = key;
     return m;
   },
   msg(o) {
@@ -67,7 +69,8 @@ const clientParsers: Record<string, (o: Json) => ClientMessage> = {
     if (r !== undefined) m.room = r;
     return m;
   },
-  fetch_media: (o) => ({ type: "fetch_media", ref: uint(o, "ref"), id: uint(o, "id") }),
+  fetch_media: (o) => ({ type: "fetch_media", ref: uint(o, "ref"), token: str(o, "token") }),
+  prove: (o) => ({ type: "prove", signature: str(o, "signature") }),
 };
 
 /**

@@ -69,6 +69,9 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
     };
     const resume = optStr(o, "resume");
     if (resume !== undefined) welcome.resume = resume;
+    const identity = optStr(o, "identity");
+    if (identity !== undefined) welcome.identity = identity;
+    if (optBool(o, "guest") === true) welcome.guest = true;
     return welcome;
   },
   ack: (o) => ({ type: "ack", ref: uint(o, "ref"), id: uint(o, "id"), ts: uint(o, "ts") }),
@@ -154,6 +157,7 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
   media: (o) => ({
     type: "media",
     id: uint(o, "id"),
+    token: str(o, "token"),
     ts: uint(o, "ts"),
     room: str(o, "room"),
     from: str(o, "from"),
@@ -167,11 +171,13 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
     type: "media_data",
     ref: uint(o, "ref"),
     id: uint(o, "id"),
+    token: str(o, "token"),
     kind: mediaKind(o),
     mime: str(o, "mime"),
     durationMs: uint(o, "durationMs"),
     data: str(o, "data"),
   }),
+  challenge: (o) => ({ type: "challenge", nonce: str(o, "nonce") }),
   away(o) {
     const m: AwayNotice = { type: "away", ts: uint(o, "ts"), nick: str(o, "nick") };
     const away = optStr(o, "away");

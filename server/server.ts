@@ -179,14 +179,16 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     throw new TypeError("Cannot start a server without a transport");
   }
   const retention = setInterval(retain, options.retentionIntervalMs ?? 3_600_000);
-  const hub = new Hub({ ...options, history, mediaArchive });
+  // One brute-force ledger for every transport and every secret (server and
+  // operator passwords, identity proofs).
+  const authGuard = new AuthGuard(options, options.now ?? Date.now);
+  const hub = new Hub({ ...options, history, mediaArchive, secrets: authGuard.secrets });
   // A queue must hold at least one frame of the largest size, or a media download would
   // disconnect its own requester.
   const connectionOptions: ConnectionOptions = {
     ...options,
     maxQueueBytes: Math.max(options.maxQueueBytes ?? 1_048_576, hub.limits.maxFrameBytes + 65_536),
-    // One brute-force ledger for every transport.
-    authGuard: new AuthGuard(options, () => hub.now()),
+    authGuard,
   };
   const acceptor = new Acceptor<PeerConnection>({
     maxClients: () => hub.maxClients,

@@ -1744,7 +1744,7 @@ function saveSession() {
 }
 
 // protocol/message_types.ts
-var PROTOCOL_VERSION = 1;
+var PROTOCOL_VERSION = 2;
 var DEFAULT_ROOM = "#lobby";
 
 // protocol/encode_message.ts
@@ -1886,6 +1886,9 @@ var serverParsers = {
     };
     const resume = optStr(o, "resume");
     if (resume !== void 0) welcome.resume = resume;
+    const identity = optStr(o, "identity");
+    if (identity !== void 0) welcome.identity = identity;
+    if (optBool(o, "guest") === true) welcome.guest = true;
     return welcome;
   },
   ack: (o) => ({
@@ -2002,6 +2005,7 @@ var serverParsers = {
   media: (o) => ({
     type: "media",
     id: uint(o, "id"),
+    token: str(o, "token"),
     ts: uint(o, "ts"),
     room: str(o, "room"),
     from: str(o, "from"),
@@ -2017,10 +2021,15 @@ var serverParsers = {
     type: "media_data",
     ref: uint(o, "ref"),
     id: uint(o, "id"),
+    token: str(o, "token"),
     kind: mediaKind(o),
     mime: str(o, "mime"),
     durationMs: uint(o, "durationMs"),
     data: str(o, "data")
+  }),
+  challenge: (o) => ({
+    type: "challenge",
+    nonce: str(o, "nonce")
   }),
   away(o) {
     const m = {
@@ -2098,6 +2107,8 @@ var ChatState = class {
   #members = /* @__PURE__ */ new Map();
   #pending = /* @__PURE__ */ new Map();
   #saves = /* @__PURE__ */ new Map();
+  /** Fetch tokens of the recordings announced to this client, by message id (for `/save ID`). */
+  #mediaTokens = /* @__PURE__ */ new Map();
   /** Rooms being rejoined after a reconnect, by `nameKey`. */
   #rejoining = /* @__PURE__ */ new Set();
   /** @param nick The nick asked for. */
@@ -2255,13 +2266,23 @@ var ChatState = class {
     this.#saves.delete(ref);
     return file;
   }
-  /** `/save ID [FILE]`: asks the server for a media message's bytes. */
+  /**
+   * `/save ID [FILE]`: asks the server for a media message's bytes, by the
+   * token its `media` notice carried (the server does not take ids).
+   */
   #save(args, ref) {
     const match = /^(\d{1,15})(?:\s+([\s\S]+))?$/.exec(args);
     if (!match) return {
       kind: "local",
       text: "--- usage: /save ID [FILE]"
     };
+    const token = this.#mediaTokens.get(Number(match[1]));
+    if (token === void 0) {
+      return {
+        kind: "local",
+        text: `--- no voice or video message ${match[1]} was shown here`
+      };
+    }
     this.#pending.set(ref, {
       kind: "save",
       text: args,
@@ -2273,7 +2294,7 @@ var ChatState = class {
       message: {
         type: "fetch_media",
         ref,
-        id: Number(match[1])
+        token
       }
     };
   }
@@ -2326,6 +2347,11 @@ var ChatState = class {
         ];
       case "media_data":
         this.#pending.delete(message.ref);
+        return [
+          message
+        ];
+      case "media":
+        this.#mediaTokens.set(message.id, message.token);
         return [
           message
         ];
@@ -2595,6 +2621,7 @@ function mediaItem(message, url) {
   player.preload = "metadata";
   if (player instanceof HTMLVideoElement) player.playsInline = true;
   player.dataset.mediaId = String(message.id);
+  player.dataset.mediaToken = message.token;
   item.append(player);
   if (url) player.src = url;
   else {
@@ -2604,7 +2631,7 @@ function mediaItem(message, url) {
       send({
         type: "fetch_media",
         ref,
-        id: message.id
+        token: message.token
       });
     }
   }
@@ -3026,13 +3053,13 @@ function onWelcome(message) {
       ...fetching
     ]) {
       fetching.delete(ref);
-      const id = Number(player.dataset.mediaId);
+      const token = player.dataset.mediaToken ?? "";
       const again = app.nextRef++;
       fetching.set(again, player);
       send({
         type: "fetch_media",
         ref: again,
-        id
+        token
       });
     }
   }
@@ -3071,6 +3098,8 @@ function onMessage(message) {
     const notice = {
       type: "media",
       id: message.id,
+      // The ack carries no token; the sender plays its own recording from memory.
+      token: "",
       ts: message.ts,
       room: own.room,
       from: app.state.me,

@@ -27,12 +27,12 @@ interface AdminCommand {
 export const ADMIN_COMMANDS: Record<string, AdminCommand> = {
   who: {
     usage: "who",
-    help: "List users online with their rooms and addresses.",
+    help: "List users online with their rooms, addresses and identities (key or guest).",
     run(server) {
       const lines = [...server.hub.sessions()].map((s) =>
         `  ${s.nick.padEnd(20)} ${
           [...s.rooms].map((r) => r.name).join(",").padEnd(20)
-        } ${s.remoteAddr}`
+        } ${s.remoteAddr} ${s.identity ?? "guest"}`
       );
       return `${lines.length} online${lines.length ? "\n" + lines.join("\n") : ""}`;
     },

@@ -27,6 +27,7 @@ import { createServeOutput, type ServeOutput } from "./serve_output.ts";
 import { openTunnel } from "./serve_tunnel.ts";
 import { joinCommandFor } from "../launch_command.ts";
 import { dirname, join } from "node:path";
+import { DEFAULT_IDENTITY_NAMES } from "../../server/chat/identity_challenge.ts";
 import { HistoryStoreError } from "../../server/storage/history_store.ts";
 
 /**
@@ -99,8 +100,48 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
     authDelayMs: config["auth-delay"],
     authMaxFailures: config["auth-max-failures"],
     authLockoutMs: config["auth-lockout"],
+    operatorKeys: checkOperatorKeys(config["op-key"] ?? []),
+    identityNames: [
+      ...DEFAULT_IDENTITY_NAMES,
+      ...(config["public-name"] ?? []).map((name) => name.toLowerCase()),
+    ],
     ...readTlsFiles(config),
   };
+}
+
+/**
+ * Checks `--op-key` values: each must be a fingerprint as clients show it.
+ *
+ * @param keys The list as given.
+ * @returns The same list.
+ * @throws {TypeError} For a value that is not `SHA256:` and 43 base64 characters.
+ */
+function checkOperatorKeys(keys: string[]): string[] {
+  for (const key of keys) {
+    if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(key)) {
+      throw new TypeError(
+        `--op-key ${key} is not a key fingerprint (SHA256: and 43 base64 characters)`,
+      );
+    }
+  }
+  return keys;
+}
+
+/**
+ * The names this machine may be dialled by: its host name and its LAN
+ * addresses (identity proofs sign the name the client dialled).
+ */
+function localNames(): string[] {
+  const names: string[] = [];
+  try {
+    names.push(Deno.hostname().toLowerCase());
+  } catch (error) {
+    // Without --allow-sys the server still accepts loopback and --public-name.
+    if (
+      !(error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied)
+    ) throw error;
+  }
+  return [...names, ...lanAddresses()];
 }
 
 /**
@@ -138,6 +179,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       throw new TypeError(`--tunnel supports only "ngrok", got "${config.tunnel}"`);
     }
     options.adminPassword = Deno.env.get("PARLEY_ADMIN_PASSWORD") || undefined;
+    options.identityNames = [...new Set([...options.identityNames ?? [], ...localNames()])];
   } catch (error) {
     if (isUsageError(error)) {
       writeAllSync(Deno.stderr, `parley serve: ${error.message}\nTry 'parley serve --help'.\n`);

@@ -239,6 +239,23 @@ export const SERVE_OPTIONS = [
     arg: "ngrok",
     help: "share the server on the internet through ngrok (needs ngrok installed and logged in)",
   },
+  // Identity keys.
+  {
+    name: "op-key",
+    env: "PARLEY_OP_KEYS",
+    kind: "list",
+    arg: "LIST",
+    help: "comma-separated key fingerprints (SHA256:...) that are operators; " +
+      "beside or instead of PARLEY_ADMIN_PASSWORD",
+  },
+  {
+    name: "public-name",
+    env: "PARLEY_PUBLIC_NAME",
+    kind: "list",
+    arg: "LIST",
+    help: "comma-separated host names clients dial to reach this server (identity proofs " +
+      "name it); loopback, this host's name and addresses and the tunnel are always accepted",
+  },
   // Limits against hostile input, floods and password guessing; TLS.
   {
     name: "max-per-address",
@@ -434,12 +451,17 @@ export function resolveServeConfig(
   args: string[],
   env: (name: string) => string | undefined,
 ): ServeConfig {
-  const options: Record<string, { type: "string" | "boolean"; short?: string }> = {
+  const options: Record<
+    string,
+    { type: "string" | "boolean"; short?: string; multiple?: boolean }
+  > = {
     help: { type: "boolean", short: "h" },
   };
   for (const spec of SERVE_OPTIONS as readonly OptionSpec[]) {
     options[spec.name] = { type: spec.kind === "boolean" ? "boolean" : "string" };
     if (spec.short) options[spec.name].short = spec.short;
+    // A list flag may be repeated; the values add up as if comma-separated.
+    if (spec.kind === "list") options[spec.name].multiple = true;
   }
   const { values } = parseCommandLine(args, options, false);
   const config: Record<string, unknown> = { help: values.help === true };
@@ -451,7 +473,8 @@ export function resolveServeConfig(
     SERVE_OPTIONS.map((spec) => spec.name).filter((name) => name !== "config"),
   );
   for (const spec of SERVE_OPTIONS as readonly OptionSpec[]) {
-    const flag = values[spec.name];
+    const given = values[spec.name];
+    const flag = Array.isArray(given) ? given.join(",") : given;
     const fromEnv = spec.env ? env(spec.env) : undefined;
     if (flag !== undefined) config[spec.name] = parseKind(spec.kind, flag, `--${spec.name}`);
     else if (spec.env && fromEnv !== undefined && fromEnv !== "") {

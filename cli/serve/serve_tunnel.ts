@@ -40,6 +40,8 @@ export async function openTunnel(
       signal,
     });
     output.tunnel(tunnel.publicUrl);
+    // Clients that dial the tunnel sign its host name in their identity proofs.
+    server.hub.proofNames.add(new URL(tunnel.publicUrl).hostname);
     void tunnel.exited.then((code) => {
       if (!signal.aborted) {
         writeAllSync(

@@ -57,6 +57,8 @@ export class ChatState {
   readonly #members = new Map<string, Map<string, string>>();
   readonly #pending = new Map<number, Pending>();
   readonly #saves = new Map<number, string | undefined>();
+  /** Fetch tokens of the recordings announced to this client, by message id (for `/save ID`). */
+  readonly #mediaTokens = new Map<number, string>();
   /** Rooms being rejoined after a reconnect, by `nameKey`. */
   readonly #rejoining = new Set<string>();
 
@@ -186,13 +188,20 @@ export class ChatState {
     return file;
   }
 
-  /** `/save ID [FILE]`: asks the server for a media message's bytes. */
+  /**
+   * `/save ID [FILE]`: asks the server for a media message's bytes, by the
+   * token its `media` notice carried (the server does not take ids).
+   */
   #save(args: string, ref: number): Outgoing {
     const match = /^(\d{1,15})(?:\s+([\s\S]+))?$/.exec(args);
     if (!match) return { kind: "local", text: "--- usage: /save ID [FILE]" };
+    const token = this.#mediaTokens.get(Number(match[1]));
+    if (token === undefined) {
+      return { kind: "local", text: `--- no voice or video message ${match[1]} was shown here` };
+    }
     this.#pending.set(ref, { kind: "save", text: args, room: this.activeRoom });
     this.#saves.set(ref, match[2]?.trim());
-    return { kind: "send", message: { type: "fetch_media", ref, id: Number(match[1]) } };
+    return { kind: "send", message: { type: "fetch_media", ref, token } };
   }
 
   /**
@@ -238,6 +247,9 @@ export class ChatState {
         return [message];
       case "media_data":
         this.#pending.delete(message.ref);
+        return [message];
+      case "media":
+        this.#mediaTokens.set(message.id, message.token);
         return [message];
       case "join":
         if (this.isMe(message.nick)) {

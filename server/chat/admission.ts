@@ -1,11 +1,16 @@
 /**
  * Admission: the `hello` → `welcome` path in front of the hub's registry.
  * Checks the protocol version, the server password (compared in constant
- * time), that the server is not stopping or full, the nick and bans; answers
- * probes; and on `hello.resume` with the right token closes the ghost session
- * still holding the nick (see `resume_tokens.ts`) so the client takes it over.
- * Synchronous from the first check to registration, so two clients cannot
- * take one nick.
+ * time), that the server is not stopping or full, the nick (free, also of
+ * look-alikes, and not registered to another key) and bans (nick, identity,
+ * address); answers probes; and on `hello.resume` with the right token (and,
+ * for a keyed user, the same identity) closes the ghost session still holding
+ * the nick (see `resume_tokens.ts`) so the client takes it over. Synchronous
+ * from the first check to registration, so two clients cannot take one nick.
+ *
+ * The identity proof itself (`challenge`/`prove`) runs in `inbound_handler.ts`
+ * before {@linkcode Admission.admit} is called with the proven identity;
+ * {@linkcode Admission.precheck} refuses early what the proof cannot change.
  *
  * @module
  */
@@ -14,16 +19,18 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { getLogger } from "../log.ts";
 import {
   type HelloMessage,
+  MIN_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
   type ServerLimits,
   type ServerMessage,
   type WelcomeMessage,
 } from "../../protocol/messages.ts";
-import { validateNick } from "../../protocol/names.ts";
+import { nameKey, validateNick } from "../../protocol/names.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import { VERSION } from "../../protocol/version.ts";
 import { ChatError } from "./chat_error.ts";
 import type { Moderation } from "./moderation.ts";
+import type { NickOwnership } from "./nick_ownership.ts";
 import { ResumeTokens } from "./resume_tokens.ts";
 import type { Room } from "./room.ts";
 import type { Peer, Session } from "./session.ts";
@@ -42,10 +49,14 @@ export interface AdmissionRegistry {
   readonly size: number;
   /** Bans. */
   readonly moderation: Moderation;
+  /** Registered nicks. */
+  readonly nicks: NickOwnership;
   /** Current time, ms since the epoch. */
   now(): number;
   /** Finds a session by nick, case-insensitively. */
   find(nick: string): Session | undefined;
+  /** Finds the session holding a nick or a look-alike of it (same `nickSkeleton`). */
+  findLike(nick: string): Session | undefined;
   /** Sends a message to one session. */
   sendTo(session: Session, message: ServerMessage): void;
   /** Removes a session, announcing its leave. Idempotent. */
@@ -63,6 +74,7 @@ export interface AdmissionRegistry {
     options: {
       welcome: (session: Session, room: Room<Session>) => WelcomeMessage;
       client?: string;
+      identity?: string;
     },
   ): Session;
 }
@@ -125,10 +137,10 @@ export class Admission {
    */
   checkHello(hello: HelloMessage, remoteAddr: string): void {
     if (this.#stopping) throw new ChatError("server_full", "Server is shutting down");
-    if (hello.version !== PROTOCOL_VERSION) {
+    if (hello.version < MIN_PROTOCOL_VERSION || hello.version > PROTOCOL_VERSION) {
       throw new ChatError(
         "bad_version",
-        `Protocol version ${hello.version} is not supported; this server speaks ${PROTOCOL_VERSION}`,
+        `Protocol version ${hello.version} is not supported; this server speaks ${MIN_PROTOCOL_VERSION} to ${PROTOCOL_VERSION}`,
       );
     }
     if (this.#passwordDigest && !this.#passwordMatches(hello.password)) {
@@ -147,32 +159,78 @@ export class Admission {
    * The `welcome` answered to a probe (`hello.probe`): server facts, no room,
    * `nick` and `room` empty, `users` empty, `online` the number of users.
    */
-  probeWelcome(): WelcomeMessage {
-    return this.#welcome("", "", undefined);
+  probeWelcome(hello?: HelloMessage): WelcomeMessage {
+    return this.#welcome("", "", undefined, hello?.version ?? PROTOCOL_VERSION, undefined);
   }
 
   /**
-   * Admits a client after its `hello`: checks version, password, ghost
-   * takeover, capacity, nick and bans, in that order, then registers it.
+   * Refuses, before the identity proof, a client that would be refused after
+   * it anyway: stopping, version, password, capacity, nick (invalid, taken by
+   * someone who is not its ghost, registered to another key) and bans of its
+   * nick, address or claimed identity. Registers nothing; {@linkcode admit}
+   * checks everything again once the proof is in.
+   *
+   * @param hello The client's first message.
+   * @param peer The transport.
+   * @param identity The fingerprint of the offered key (not yet proven).
+   * @throws {ChatError} As {@linkcode admit}.
+   */
+  precheck(hello: HelloMessage, peer: Peer, identity: string): void {
+    this.checkHello(hello, peer.remoteAddr);
+    const holder = this.#registry.findLike(hello.nick);
+    const ghost = holder !== undefined && holder.identity === identity &&
+      this.#resumeTokens.matches(holder, hello.resume);
+    this.#checkNick(hello.nick, peer, identity, ghost ? holder : undefined);
+  }
+
+  /**
+   * Admits a client after its `hello` (and, with a key, its proof): checks
+   * version, password, ghost takeover, capacity, nick and bans, in that
+   * order, then registers it.
    *
    * @param hello The client's first message.
    * @param peer The transport to send through.
+   * @param identity The proven key's fingerprint; `undefined` for a guest.
    * @returns The new session.
    * @throws {ChatError} `bad_version`, `auth_failed`, `server_full`,
-   *   `nick_invalid`, `nick_taken` or `banned`; the caller sends it and closes.
+   *   `nick_invalid`, `nick_taken`, `nick_registered` or `banned`; the caller
+   *   sends it and closes.
    */
-  admit(hello: HelloMessage, peer: Peer): Session {
+  admit(hello: HelloMessage, peer: Peer, identity?: string): Session {
     const registry = this.#registry;
     this.checkHello(hello, peer.remoteAddr);
-    this.#takeOverGhost(hello, peer.remoteAddr);
-    if (registry.size >= registry.maxClients) {
+    this.#takeOverGhost(hello, peer.remoteAddr, identity);
+    this.#checkNick(hello.nick, peer, identity, undefined);
+    const nick = hello.nick;
+    return registry.register(nick, peer, {
+      welcome: (session, room) =>
+        this.#welcome(
+          nick,
+          room.name,
+          this.#resumeTokens.issue(session),
+          hello.version,
+          session,
+        ),
+      client: hello.client,
+      identity,
+    });
+  }
+
+  /** Capacity, nick validity, nick in use (or a look-alike), registration, bans. */
+  #checkNick(
+    nick: string,
+    peer: Peer,
+    identity: string | undefined,
+    ghost: Session | undefined,
+  ): void {
+    const registry = this.#registry;
+    if (registry.size - (ghost ? 1 : 0) >= registry.maxClients) {
       log.warn("refused {address}: server full ({max} users)", {
         address: peer.remoteAddr,
         max: registry.maxClients,
       });
       throw new ChatError("server_full", `Server is full (${registry.maxClients} users)`);
     }
-    const nick = hello.nick;
     const invalid = validateNick(nick);
     if (invalid) {
       log.info("nick rejected from {address}: {reason}", {
@@ -181,25 +239,34 @@ export class Admission {
       });
       throw new ChatError("nick_invalid", invalid);
     }
-    if (registry.find(nick)) {
+    const holder = registry.findLike(nick);
+    if (holder && holder !== ghost) {
       log.info("nick rejected from {address}: {nick} is taken", {
         address: peer.remoteAddr,
         nick,
       });
-      throw new ChatError("nick_taken", `Nick ${nick} is already in use`);
+      throw new ChatError(
+        "nick_taken",
+        holder.key === nameKey(nick)
+          ? `Nick ${nick} is already in use`
+          : `Nick ${nick} looks like ${holder.nick}, who is online`,
+      );
     }
-    registry.moderation.checkAdmission(nick, peer.remoteAddr);
-    return registry.register(nick, peer, {
-      welcome: (session, room) => this.#welcome(nick, room.name, this.#resumeTokens.issue(session)),
-      client: hello.client,
-    });
+    registry.nicks.check(nick, identity);
+    registry.moderation.checkAdmission(nick, peer.remoteAddr, identity);
   }
 
-  #welcome(nick: string, room: string, resume: string | undefined): WelcomeMessage {
+  #welcome(
+    nick: string,
+    room: string,
+    resume: string | undefined,
+    version: number,
+    session: Session | undefined,
+  ): WelcomeMessage {
     const registry = this.#registry;
     const welcome: WelcomeMessage = {
       type: "welcome",
-      version: PROTOCOL_VERSION,
+      version: Math.min(version, PROTOCOL_VERSION),
       server: registry.serverName,
       software: `parley/${VERSION}`,
       nick,
@@ -209,6 +276,11 @@ export class Admission {
       limits: registry.limits,
     };
     if (resume !== undefined) welcome.resume = resume;
+    // Version 1 clients know neither field; they are guests.
+    if (session && version >= 2) {
+      if (session.identity !== undefined) welcome.identity = session.identity;
+      else welcome.guest = true;
+    }
     return welcome;
   }
 
@@ -217,11 +289,14 @@ export class Admission {
    * that session is a ghost of this client: close it now so the nick is free
    * for the new connection.
    */
-  #takeOverGhost(hello: HelloMessage, remoteAddr: string): void {
+  #takeOverGhost(hello: HelloMessage, remoteAddr: string, identity: string | undefined): void {
     const ghost = this.#registry.find(hello.nick);
     if (!ghost || !this.#resumeTokens.matches(ghost, hello.resume)) return;
+    // A resume token is bound to the identity it was issued to: a stolen token
+    // does not let another key (or a guest) take a keyed user's session.
+    if (ghost.identity !== identity) return;
     // A banned client must not get to close anyone's connection.
-    this.#registry.moderation.checkAdmission(hello.nick, remoteAddr);
+    this.#registry.moderation.checkAdmission(hello.nick, remoteAddr, identity);
     log.info("resume {nick}: {address} replaces {ghost}", {
       nick: ghost.nick,
       address: remoteAddr,

@@ -19,12 +19,19 @@ export class ChatError extends Error {
   /** The protocol error code. */
   readonly code: ErrorCode;
   /**
+   * How long to wait before answering, in ms (a wrong secret is answered
+   * late, on that connection only); 0 to answer at once.
+   */
+  readonly delayMs: number;
+  /**
    * @param code The protocol error code.
    * @param message A sentence for the user.
+   * @param options `delayMs`: answer this much later (default 0).
    */
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, options: { delayMs?: number } = {}) {
     super(message);
     this.name = "ChatError";
     this.code = code;
+    this.delayMs = options.delayMs ?? 0;
   }
 }

@@ -122,15 +122,18 @@ export class ChatHistory implements CommandHistory {
   }
 
   /**
-   * Full-text search over stored messages, newest first. Private messages are
-   * found only when `nick` is a party to them.
+   * Full-text search over stored messages, newest first: room messages of
+   * `rooms` only, and private messages only when `party` is one of theirs.
    *
    * @param text What to find: every word must occur.
    * @param options Who searches, which room (all when absent), how many at most.
    * @returns The hits, as sent in a `search` message.
    * @throws {ChatError} `bad_arguments` when `text` has no word of letters or digits.
    */
-  search(text: string, options: { nick: string; room?: string; limit: number }): SearchHit[] {
+  search(
+    text: string,
+    options: { party: string; rooms: readonly string[]; room?: string; limit: number },
+  ): SearchHit[] {
     if (!ftsQuery(text)) {
       throw new ChatError("bad_arguments", "Search needs at least one word of letters or digits");
     }

@@ -131,12 +131,15 @@ export class ChatLines {
       );
     }
     this.#replyAway(session, target, ts);
+    // Kept by who the parties are, not by nick: a later holder of either nick inherits nothing.
     this.#options.history.append({
       id,
       ts,
       kind: "privmsg",
       from: session.nick,
+      fromParty: session.party,
       to: target.nick,
+      toParty: target.party,
       text,
     });
     if (this.#options.logMessages) {

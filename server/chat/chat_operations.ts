@@ -11,6 +11,8 @@
 import type { ServerLimits, ServerMessage, UserInfo } from "../../protocol/messages.ts";
 import type { MediaStore } from "../media/media_store.ts";
 import type { Moderation } from "./moderation.ts";
+import type { NickOwnership } from "./nick_ownership.ts";
+import type { RoomAccess } from "./room_access.ts";
 import type { Room } from "./room.ts";
 import type { Session } from "./session.ts";
 
@@ -20,8 +22,12 @@ export interface ChatOperations {
   readonly limits: ServerLimits;
   /** Operators, mutes and bans. */
   readonly moderation: Moderation;
-  /** Recent voice and video messages by id. */
+  /** Recent voice and video messages by token. */
   readonly media: MediaStore;
+  /** Nicks registered to identity keys. */
+  readonly nicks: NickOwnership;
+  /** Invite-only rooms and invitations. */
+  readonly access: RoomAccess;
   /** Current time, ms since the epoch, from the chat's clock. */
   now(): number;
   /**

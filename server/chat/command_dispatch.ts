@@ -39,15 +39,19 @@ export interface CommandHistory {
    */
   replay(session: Session, room: Room<Session>, limit: number): number;
   /**
-   * Full-text search over stored messages, newest first. Private messages are
-   * found only when `nick` is a party to them.
+   * Full-text search over stored messages, newest first: room messages of the
+   * rooms in `rooms` only, private messages only when `party` is one of theirs.
    *
    * @param text What to find: every word must occur.
-   * @param options Who searches, which room (all when absent), how many at most.
+   * @param options Who searches (party), the rooms they may read, which room
+   *   (all of `rooms` when absent), how many at most.
    * @returns The hits, as sent in a `search` message.
    * @throws {ChatError} `bad_arguments` when `text` has no word to search for.
    */
-  search(text: string, options: { nick: string; room?: string; limit: number }): SearchHit[];
+  search(
+    text: string,
+    options: { party: string; rooms: readonly string[]; room?: string; limit: number },
+  ): SearchHit[];
 }
 
 /** What a command handler gets. */

@@ -14,6 +14,7 @@ import { HISTORY_COMMANDS } from "./commands_history.ts";
 import { PRESENCE_COMMANDS } from "./commands_presence.ts";
 import { FUN_COMMANDS } from "./commands_fun.ts";
 import { MODERATION_COMMANDS } from "./commands_moderation.ts";
+import { IDENTITY_COMMANDS } from "./commands_identity.ts";
 
 /** The commands every Parley server accepts, in `/help` order. */
 export const COMMANDS: CommandSpec[] = [
@@ -35,7 +36,9 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 0,
     maxArgs: 1,
     run({ chat, session, args, room, reply }) {
-      const target = args[0] ? chat.room(args[0]) : chat.roomOf(session, room);
+      const found = args[0] ? chat.room(args[0]) : chat.roomOf(session, room);
+      // An invite-only room does not exist for anyone outside it.
+      const target = found && chat.access.visible(session, found) ? found : undefined;
       if (!target) {
         throw new ChatError("no_such_room", `No room is called ${sanitizeText(args[0])}`);
       }
@@ -101,13 +104,15 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: "rooms",
     usage: "/rooms",
-    help: "List rooms with their member counts and topics.",
+    help: "List rooms with their member counts and topics (invite-only rooms only to members).",
     minArgs: 0,
     maxArgs: 0,
-    run({ chat, reply }) {
+    run({ chat, session, reply }) {
       reply({
         type: "rooms",
-        rooms: [...chat.rooms()].map((r) => ({ name: r.name, members: r.size, topic: r.topic })),
+        rooms: [...chat.rooms()]
+          .filter((r) => chat.access.visible(session, r))
+          .map((r) => ({ name: r.name, members: r.size, topic: r.topic })),
       });
       return undefined;
     },
@@ -152,4 +157,5 @@ export const COMMANDS: CommandSpec[] = [
   ...PRESENCE_COMMANDS,
   ...FUN_COMMANDS,
   ...MODERATION_COMMANDS,
+  ...IDENTITY_COMMANDS,
 ];

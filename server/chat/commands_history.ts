@@ -49,7 +49,7 @@ export const HISTORY_COMMANDS: CommandSpec[] = [
     name: "search",
     usage: "/search TEXT [#room]",
     help:
-      "Find past messages containing every word of TEXT, newest first (you only see your own private messages).",
+      "Find past messages containing every word of TEXT in the rooms you are in, newest first (and your own private messages).",
     minArgs: 1,
     maxArgs: 1,
     run({ chat, history, session, args, reply }) {
@@ -57,11 +57,13 @@ export const HISTORY_COMMANDS: CommandSpec[] = [
       let room: string | undefined;
       const trailing = /\s+(#\S+)$/.exec(text);
       if (trailing && validateRoomName(trailing[1]) === undefined) {
-        room = chat.room(trailing[1])?.name ?? trailing[1];
+        // Like /history: only a room you are in (an unknown room gives the same answer).
+        room = chat.roomOf(session, trailing[1]).name;
         text = text.slice(0, trailing.index);
       }
       const results = history.search(text, {
-        nick: session.nick,
+        party: session.party,
+        rooms: [...session.rooms].map((r) => r.name),
         room,
         limit: MAX_SEARCH_RESULTS,
       });

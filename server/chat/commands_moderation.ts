@@ -11,7 +11,8 @@ import { ChatError } from "./chat_error.ts";
 import type { ChatOperations } from "./chat_operations.ts";
 import { type CommandSpec, splitArgs } from "./command_dispatch.ts";
 import { parseDuration } from "../../protocol/duration.ts";
-import { describeDuration, hostOf, isAddressTarget } from "./moderation.ts";
+import { type BanTarget, describeDuration, parseBanTarget } from "./moderation.ts";
+import type { Session } from "./session.ts";
 
 /** A moderation verb. */
 export type ModerationVerb = "kick" | "ban" | "unban" | "mute" | "unmute" | "bans";
@@ -19,8 +20,8 @@ export type ModerationVerb = "kick" | "ban" | "unban" | "mute" | "unmute" | "ban
 /** Usage of each verb, without the leading slash. */
 export const MODERATION_USAGE: Record<ModerationVerb, string> = {
   kick: "kick NICK [REASON]",
-  ban: "ban NICK|ADDRESS [DURATION] [REASON]",
-  unban: "unban NICK|ADDRESS",
+  ban: "ban NICK|nick:NICK|key:SHA256:...|ADDRESS [DURATION] [REASON]",
+  unban: "unban nick:NICK|key:SHA256:...|ADDRESS",
   mute: "mute NICK [DURATION]",
   unmute: "unmute NICK",
   bans: "bans",
@@ -90,19 +91,26 @@ export function moderate(
         if (error instanceof TypeError) throw new ChatError("bad_arguments", error.message);
         throw error;
       }
-      const ban = chat.moderation.ban(target, durationMs, reason, by);
-      const why = `banned by ${by}${ban.reason ? `: ${ban.reason}` : ""}`;
+      const targets = banTargets(chat, target);
+      const bans = targets.map((t) => chat.moderation.ban(t, durationMs, reason, by));
+      const why = `banned by ${by}${bans[0].reason ? `: ${bans[0].reason}` : ""}`;
+      // An address is shared behind a NAT or tunnel: its ban does not throw out operators.
       const victims = [...chat.sessions()].filter((s) =>
-        ban.kind === "nick" ? s.key === ban.value : hostOf(s.remoteAddr) === ban.value
+        targets.some((t) =>
+          chat.moderation.covers(t, s) && !(t.kind === "address" && chat.moderation.isOperator(s))
+        )
       );
       for (const victim of victims) chat.kick(victim.nick, why, by);
-      return `Banned ${ban.kind} ${ban.value} ${describeDuration(durationMs)}` +
+      return `Banned ${bans.map((b) => `${b.kind} ${b.value}`).join(" and ")} ` +
+        describeDuration(durationMs) +
         (victims.length ? `; disconnected ${victims.map((s) => s.nick).join(", ")}` : "");
     }
-    case "unban":
-      return chat.moderation.unban(target, by)
-        ? `Unbanned ${shown}`
-        : `No ban on ${isAddressTarget(target) ? "address" : "nick"} ${shown}`;
+    case "unban": {
+      const parsed = parseBanTarget(target);
+      return chat.moderation.unban(parsed, by)
+        ? `Unbanned ${parsed.kind} ${sanitizeText(parsed.value)}`
+        : `No ban on ${parsed.kind} ${sanitizeText(parsed.value)}`;
+    }
     case "mute": {
       const session = chat.find(target);
       if (!session) throw new ChatError("no_such_nick", `No user is called ${shown}`);
@@ -135,6 +143,22 @@ export function moderate(
   }
 }
 
+/**
+ * What `/ban TARGET` bans. An explicit `nick:`, `key:` or `addr:` prefix, a
+ * fingerprint or an IP address means just that. A bare nick of a user online
+ * bans what that user cannot shed: its identity when it proved a key; for a
+ * guest, its nick and its address (guests have nothing else that survives a
+ * reconnect). A bare nick of nobody online bans the nick.
+ */
+function banTargets(chat: ChatOperations, target: string): BanTarget[] {
+  const parsed = parseBanTarget(target);
+  if (parsed.kind !== "nick" || /^nick:/i.test(target)) return [parsed];
+  const online: Session | undefined = chat.find(target);
+  if (!online) return [parsed];
+  if (online.identity !== undefined) return [{ kind: "identity", value: online.identity }];
+  return [parsed, parseBanTarget(`addr:${online.remoteAddr}`)];
+}
+
 function operatorCommand(verb: ModerationVerb, help: string): CommandSpec {
   return {
     name: verb,
@@ -161,14 +185,14 @@ export const MODERATION_COMMANDS: CommandSpec[] = [
     maxArgs: 1,
     run({ chat, session, args, notice }) {
       chat.moderation.grantOperator(session, args[0]);
-      notice("You are now an operator: /kick, /ban, /unban, /mute, /unmute, /bans");
+      notice("You are now an operator: /kick, /ban, /unban, /mute, /unmute, /bans, /mode, /invite");
       return undefined;
     },
   },
   operatorCommand("kick", "Operators: disconnect a user."),
   operatorCommand(
     "ban",
-    "Operators: ban a nick or address (e.g. 10m, 2h, 7d; permanent without); disconnects them.",
+    "Operators: ban a user (its key, or a guest's nick and address), nick:NICK, key:SHA256:... or an address (e.g. 10m, 2h, 7d; permanent without); disconnects them.",
   ),
   operatorCommand("unban", "Operators: lift a ban."),
   operatorCommand("mute", "Operators: stop a user from speaking (for DURATION, or until unmuted)."),

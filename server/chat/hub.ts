@@ -26,10 +26,9 @@ import {
   type UserInfo,
   type WelcomeMessage,
 } from "../../protocol/messages.ts";
-import { nameKey, validateNick } from "../../protocol/names.ts";
+import { nameKey } from "../../protocol/names.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import { Admission } from "./admission.ts";
-import { ChatError } from "./chat_error.ts";
 import { ChatHistory } from "./chat_history.ts";
 import type { ChatOperations } from "./chat_operations.ts";
 import { CommandDispatch, type CommandSpec } from "./command_dispatch.ts";
@@ -47,6 +46,12 @@ import { HistoryStore } from "../storage/history_store.ts";
 import { RosterCache } from "./roster_cache.ts";
 import { Moderation } from "./moderation.ts";
 import { type Peer, Session } from "./session.ts";
+import { SessionRegistry } from "./session_registry.ts";
+import { NickOwnership } from "./nick_ownership.ts";
+import { RoomAccess } from "./room_access.ts";
+import { ProofNames } from "./identity_challenge.ts";
+import { SecretGuard } from "../guards/secret_guard.ts";
+import { kickSession } from "./kick_session.ts";
 
 const log = getLogger(["parley", "server"]);
 
@@ -73,8 +78,14 @@ export class Hub implements ChatOperations {
   readonly limits: ServerLimits;
   /** Most users online at once. */
   readonly maxClients: number;
-  /** Recent voice and video messages by id. */
+  /** Recent voice and video messages by token. */
   readonly media: MediaStore;
+  /** Nicks registered to identity keys. */
+  readonly nicks: NickOwnership;
+  /** Invite-only rooms and invitations. */
+  readonly access: RoomAccess;
+  /** The brute-force guard every secret goes through (passwords, identity proofs). */
+  readonly secrets: SecretGuard;
   /** History, topics and bans (the store itself; the hub uses it through `ChatHistory`). */
   readonly history: HistoryStore;
   /** Operators, mutes and bans. */
@@ -86,7 +97,9 @@ export class Hub implements ChatOperations {
   readonly #logMessages: boolean;
   readonly #now: () => number;
   readonly #onPresence: HubOptions["onPresence"];
-  readonly #sessions = new Map<string, Session>();
+  /** The names identity proofs may sign: the hosts clients dial to reach this server. */
+  readonly proofNames: ProofNames;
+  readonly #sessions = new SessionRegistry();
   readonly #rooms: RoomDirectory;
   readonly #lines: ChatLines;
   readonly #router: MessageRouter;
@@ -115,16 +128,23 @@ export class Hub implements ChatOperations {
       media: this.media,
       replayCount: options.historyReplay ?? 50,
     });
+    this.secrets = options.secrets ?? new SecretGuard({}, this.#now);
+    this.proofNames = new ProofNames(options.identityNames);
     this.moderation = new Moderation({
       store: this.history,
       adminPassword: options.adminPassword,
+      operatorKeys: options.operatorKeys,
+      secrets: this.secrets,
       now: this.#now,
     });
+    this.nicks = new NickOwnership(this.history.nicks, this.#now);
+    this.access = new RoomAccess(this.history.roomAccess, this.#now);
     this.#rooms = new RoomDirectory({
       now: this.#now,
       roster: this.roster,
       history: this.#chatHistory,
       moderation: this.moderation,
+      access: this.access,
     });
     this.#lines = new ChatLines({
       now: this.#now,
@@ -175,7 +195,12 @@ export class Hub implements ChatOperations {
    * @returns The session, or `undefined`.
    */
   find(nick: string): Session | undefined {
-    return this.#sessions.get(nameKey(nick));
+    return this.#sessions.find(nick);
+  }
+
+  /** Finds the session holding a nick or a look-alike of it. */
+  findLike(nick: string): Session | undefined {
+    return this.#sessions.findLike(nick);
   }
 
   /**
@@ -193,16 +218,13 @@ export class Hub implements ChatOperations {
   }
 
   /**
-   * Admits a client after its `hello` (see {@linkcode Admission.admit}).
+   * Admits a client after its `hello` and, with a key, its proof (`identity`
+   * is then its fingerprint). See {@linkcode Admission.admit} for the checks.
    *
-   * @param hello The client's first message.
-   * @param peer The transport to send through.
-   * @returns The new session.
-   * @throws {ChatError} `bad_version`, `auth_failed`, `server_full`,
-   *   `nick_invalid`, `nick_taken` or `banned`; the caller sends it and closes.
+   * @throws {ChatError} Refusals; the caller sends the error and closes.
    */
-  admit(hello: HelloMessage, peer: Peer): Session {
-    return this.admission.admit(hello, peer);
+  admit(hello: HelloMessage, peer: Peer, identity?: string): Session {
+    return this.admission.admit(hello, peer, identity);
   }
 
   /**
@@ -214,9 +236,10 @@ export class Hub implements ChatOperations {
    * @param nick A valid nick (admission checked it).
    * @param peer The transport.
    * @param options `welcome` builds the welcome for the new session and its
-   *   room; `client` is the client's self-description, for the log.
+   *   room; `client` is the client's self-description, for the log;
+   *   `identity` the proven key's fingerprint (absent for a guest).
    * @returns The new session.
-   * @throws {ChatError} `nick_taken`.
+   * @throws {ChatError} `nick_taken` (also for a look-alike in use).
    */
   register(
     nick: string,
@@ -224,14 +247,13 @@ export class Hub implements ChatOperations {
     options: {
       welcome: (session: Session, room: Room<Session>) => WelcomeMessage;
       client?: string;
+      identity?: string;
     },
   ): Session {
     const key = nameKey(nick);
-    if (this.#sessions.has(key)) {
-      throw new ChatError("nick_taken", `Nick ${nick} is already in use`);
-    }
-    const session = new Session(this.#nextSessionId++, nick, key, peer, this.#now());
-    this.#sessions.set(key, session);
+    const id = this.#nextSessionId++;
+    const session = new Session(id, nick, key, peer, this.#now(), options.identity);
+    this.#sessions.add(session);
     const lobby = this.#rooms.lobby();
     lobby.add(session);
     this.roster.added(lobby, session);
@@ -244,9 +266,10 @@ export class Hub implements ChatOperations {
     );
     this.#rooms.sendTopic(session, lobby);
     this.#chatHistory.replay(session, lobby, this.#chatHistory.replayCount);
-    log.info("join {nick} from {address}", {
+    log.info("join {nick} from {address} as {identity}", {
       nick,
       address: peer.remoteAddr,
+      identity: options.identity ?? "guest",
       client: options.client,
     });
     this.#onPresence?.({ kind: "join", nick, address: peer.remoteAddr, online: this.size });
@@ -276,8 +299,11 @@ export class Hub implements ChatOperations {
     // Reasons can quote client input (a malformed message): clean before broadcasting.
     reason = sanitizeText(reason).slice(0, 300);
     session.gone = true;
+    for (const timer of session.timers) clearTimeout(timer);
+    session.timers.clear();
     this.admission.forget(session);
-    this.#sessions.delete(session.key);
+    this.access.forget(session);
+    this.#sessions.remove(session);
     const ts = this.#now();
     const code = leaveCode(reason);
     for (const room of session.rooms) {
@@ -322,31 +348,15 @@ export class Hub implements ChatOperations {
   }
 
   /**
-   * Disconnects a user with a reason, telling them and their rooms.
+   * Disconnects a user with a reason, telling them and their rooms (see
+   * {@linkcode kickSession}).
    *
-   * @param nick Who, case-insensitively.
-   * @param reason Why; shown to everyone.
-   * @param by Who kicked (`"server"` for the console).
-   * @returns `false` if no such user is online.
+   * @returns `false` if nobody called `nick` is online.
    */
   kick(nick: string, reason: string, by: string): boolean {
     const session = this.find(nick);
-    if (!session) return false;
-    const why = sanitizeText(reason).slice(0, 200) || "no reason given";
-    log.warn("kick {nick} ({address}) by {by}: {reason}", {
-      nick: session.nick,
-      address: session.remoteAddr,
-      by,
-      reason: why,
-    });
-    this.sendTo(session, {
-      type: "notice",
-      ts: this.#now(),
-      text: `You were kicked by ${by}: ${why}`,
-    });
-    this.sendTo(session, { type: "bye", code: "kicked", reason: `Kicked by ${by}: ${why}` });
-    session.close(`kicked by ${by}: ${why}`);
-    return true;
+    if (session) kickSession(session, reason, by, this.#now());
+    return session !== undefined;
   }
 
   /**
@@ -437,22 +447,12 @@ export class Hub implements ChatOperations {
    *
    * @param session The user.
    * @param nick The new nick.
-   * @throws {ChatError} `nick_invalid` or `nick_taken`.
+   * @throws {ChatError} `nick_invalid`, `nick_taken` (also for a look-alike
+   *   in use), `nick_registered` or `banned`.
    */
   rename(session: Session, nick: string): void {
-    const invalid = validateNick(nick);
-    if (invalid) throw new ChatError("nick_invalid", invalid);
-    const key = nameKey(nick);
-    const holder = this.#sessions.get(key);
-    if (holder && holder !== session) {
-      throw new ChatError("nick_taken", `Nick ${nick} is already in use`);
-    }
-    const old = session.nick;
-    this.#sessions.delete(session.key);
-    session.nick = nick;
-    session.key = key;
+    const old = this.#sessions.rename(session, nick, this);
     this.roster.changed(session);
-    this.#sessions.set(key, session);
     const frame = encodeMessage({ type: "nick", ts: this.#now(), old, nick });
     session.send(frame);
     for (const peer of this.neighbours(session)) peer.send(frame);
@@ -489,8 +489,9 @@ export class Hub implements ChatOperations {
     this.#rooms.setTopic(session, room, rawTopic);
   }
 
-  /** Marks a user away or back (see {@linkcode markAway}). */
+  /** Marks a user away or back (see {@linkcode markAway}); away text is speech a mute covers. */
   setAway(session: Session, message: string | undefined): boolean {
+    if (message !== undefined) this.moderation.checkCanSpeak(session);
     return markAway(session, message, { roster: this.roster, now: this.#now });
   }
 }

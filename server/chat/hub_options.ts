@@ -7,6 +7,7 @@
 import type { HistoryStore } from "../storage/history_store.ts";
 import type { MediaArchive } from "../storage/media_archive.ts";
 import type { PresenceEvent } from "./presence_event.ts";
+import type { SecretGuard } from "../guards/secret_guard.ts";
 
 /** Options for `Hub`. */
 export interface HubOptions {
@@ -67,6 +68,20 @@ export interface HubOptions {
    * @default {50}
    */
   historyReplay?: number;
-  /** Operator password for `/op`; no operators when absent or empty. */
+  /** Operator password for `/op`; no password operators when absent or empty. */
   adminPassword?: string;
+  /** Key fingerprints (`SHA256:...`) whose sessions are operators (`--op-key`). */
+  operatorKeys?: readonly string[];
+  /**
+   * Host names and addresses clients dial to reach this server: identity
+   * proofs are accepted for these names only.
+   * @default {["localhost", "127.0.0.1", "::1"]}
+   */
+  identityNames?: readonly string[];
+  /**
+   * The brute-force guard shared by every secret (server and operator
+   * passwords, identity proofs); `startServer` passes the transports' one.
+   * @default {a guard of its own}
+   */
+  secrets?: SecretGuard;
 }

@@ -1,7 +1,9 @@
 /**
  * What happens to each message a client sends, whatever the transport: flood
  * control, decoding, the malformed-message allowance, the handshake (with the
- * password guard's delay and lockout, and probes), then the hub. TCP/TLS
+ * password guard's delay and lockout, probes, and the identity proof:
+ * `hello.key` → `challenge` → `prove`, a failed proof counted by the shared
+ * secret guard as kind `identity`), then the hub. TCP/TLS
  * (`connection.ts`) and WebSocket (`ws_connection.ts`) connections each own
  * one and feed it payloads, so both get the same rules by construction.
  *
@@ -14,10 +16,13 @@ import {
   type ClientMessage,
   encodeMessage,
   type ErrorCode,
+  type HelloMessage,
   parseClientMessage,
 } from "../../protocol/messages.ts";
 import type { AuthGuard } from "../guards/auth_guard.ts";
+import type { SecretGuard } from "../guards/secret_guard.ts";
 import { ChatError } from "./chat_error.ts";
+import { IdentityChallenge } from "./identity_challenge.ts";
 import { FloodControl, type FloodOptions } from "../guards/flood_control.ts";
 import type { Hub } from "./hub.ts";
 import type { Peer, Session } from "./session.ts";
@@ -41,8 +46,18 @@ export interface InboundOptions extends FloodOptions {
   authGuard?: AuthGuard;
 }
 
-/** Where a connection's protocol conversation is. */
-type Phase = "handshake" | "open" | "refusing" | "done";
+/**
+ * Where a connection's protocol conversation is: waiting for `hello`, waiting
+ * for `prove` after a `challenge`, checking the proof, admitted, answering a
+ * refusal late, or over.
+ */
+type Phase = "handshake" | "proving" | "verifying" | "open" | "refusing" | "done";
+
+/** A `hello` with a key, waiting for its proof. */
+interface PendingProof {
+  hello: HelloMessage;
+  challenge: IdentityChallenge;
+}
 
 /**
  * The protocol conversation of one connection.
@@ -65,6 +80,7 @@ export class InboundHandler {
   readonly #maxBadMessages: number;
   readonly #onAdmitted: () => void;
   #phase: Phase = "handshake";
+  #pending: PendingProof | undefined;
   #badMessages = 0;
   #refusal: ReturnType<typeof setTimeout> | undefined;
 
@@ -93,12 +109,13 @@ export class InboundHandler {
    * being delayed (the handshake deadline still applies; heartbeats do not).
    */
   get inHandshake(): boolean {
-    return this.#phase === "handshake" || this.#phase === "refusing";
+    return this.#phase !== "open" && this.#phase !== "done";
   }
 
   /** Whether payloads are still being taken (not refusing, not done). */
   get accepting(): boolean {
-    return this.#phase === "handshake" || this.#phase === "open";
+    return this.#phase === "handshake" || this.#phase === "proving" ||
+      this.#phase === "verifying" || this.#phase === "open";
   }
 
   /**
@@ -125,8 +142,17 @@ export class InboundHandler {
       this.malformed(error);
       return;
     }
-    if (this.#phase === "handshake") this.#handshake(message);
-    else this.#hub.receive(this.session!, message);
+    if (this.#phase === "open") this.#hub.receive(this.session!, message);
+    else if (this.#phase === "handshake") this.#handshake(message);
+    else if (this.#phase === "proving" && message.type === "prove") this.#prove(message.signature);
+    else {
+      this.refuse(
+        "handshake_required",
+        this.#phase === "proving"
+          ? `Expected a prove message answering the challenge, got "${message.type}"`
+          : "Wait for the answer to your proof",
+      );
+    }
   }
 
   /**
@@ -138,8 +164,11 @@ export class InboundHandler {
    */
   malformed(error: Error): void {
     if (!this.accepting) return;
-    if (this.#phase === "handshake") {
-      this.refuse("handshake_required", `Expected a hello message: ${error.message}`);
+    if (this.#phase !== "open") {
+      this.refuse(
+        "handshake_required",
+        `Expected a ${this.#phase === "handshake" ? "hello" : "prove"} message: ${error.message}`,
+      );
       return;
     }
     this.#badMessages++;
@@ -174,6 +203,7 @@ export class InboundHandler {
   dispose(): void {
     if (this.#refusal !== undefined) clearTimeout(this.#refusal);
     this.#refusal = undefined;
+    this.#pending = undefined;
     this.#phase = "done";
   }
 
@@ -184,12 +214,14 @@ export class InboundHandler {
     }
     const address = this.#transport.remoteAddr;
     const guard = this.#hub.requiresPassword ? this.#authGuard : undefined;
-    const locked = guard?.lockedFor(address) ?? 0;
+    // A hello that will check a secret (a password, or a key's proof) meets the lockout first.
+    const keyed = message.key !== undefined && message.version >= 2;
+    const locked = guard || keyed ? this.#secrets.lockedFor(address) : 0;
     if (locked > 0) {
       log.warn("refused {address}: locked out for {ms} more ms", { address, ms: locked });
       this.refuse(
         "locked_out",
-        `Too many wrong passwords from your address; try again in ${Math.ceil(locked / 1000)} s`,
+        `Too many failed attempts from your address; try again in ${Math.ceil(locked / 1000)} s`,
       );
       return;
     }
@@ -197,8 +229,25 @@ export class InboundHandler {
       if (message.probe) {
         this.#hub.admission.checkHello(message, address);
         this.#phase = "done";
-        this.#transport.send(encodeMessage(this.#hub.admission.probeWelcome()));
+        this.#transport.send(encodeMessage(this.#hub.admission.probeWelcome(message)));
         this.#transport.close("probe");
+        return;
+      }
+      // Version 1 clients are guests whatever they send.
+      if (message.key !== undefined && message.version >= 2) {
+        let challenge: IdentityChallenge;
+        try {
+          challenge = new IdentityChallenge(message.key);
+        } catch (error) {
+          if (!(error instanceof TypeError)) throw error;
+          this.refuse("bad_message", error.message);
+          return;
+        }
+        this.#hub.admission.precheck(message, this.#transport, challenge.identity);
+        guard?.succeed(address);
+        this.#pending = { hello: message, challenge };
+        this.#phase = "proving";
+        this.#transport.send(encodeMessage({ type: "challenge", nonce: challenge.nonceBase64 }));
         return;
       }
       this.session = this.#hub.admission.admit(message, this.#transport);
@@ -209,16 +258,81 @@ export class InboundHandler {
       if (!(error instanceof ChatError)) throw error;
       if (guard && error.code === "auth_failed" && message.password !== undefined) {
         // Answer a wrong password late, on this connection only; the hub carries on.
-        this.#phase = "refusing";
-        const delay = guard.fail(address);
-        this.#refusal = setTimeout(() => {
-          this.#refusal = undefined;
-          this.refuse(error.code, error.message);
-        }, delay);
+        this.#refuseLater(error, guard.fail(address));
         return;
       }
       this.refuse(error.code, error.message);
     }
+  }
+
+  /**
+   * Checks the proof answering this connection's challenge (asynchronously:
+   * Web Crypto), then admits the client with its identity. Each proof is an
+   * attempt at the shared secret guard, kind `identity`: a wrong one is
+   * answered late and counts towards the address's lockout.
+   */
+  #prove(signature: string): void {
+    const pending = this.#pending!;
+    const address = this.#transport.remoteAddr;
+    const attempt = this.#secrets.begin(address, "identity");
+    if (!attempt.allowed) {
+      this.refuse(
+        "locked_out",
+        `Too many failed attempts from your address; try again in ${
+          Math.ceil(attempt.retryAfterMs / 1000)
+        } s`,
+      );
+      return;
+    }
+    this.#phase = "verifying";
+    pending.challenge.verify(signature, this.#hub.proofNames.values()).then((valid) => {
+      if (this.#phase !== "verifying") {
+        // The connection ended while the proof was checked.
+        if (valid) attempt.succeed();
+        else attempt.fail();
+        return;
+      }
+      this.#pending = undefined;
+      if (!valid) {
+        log.warn("identity proof failed from {address} for {identity}", {
+          address,
+          identity: pending.challenge.identity,
+        });
+        this.#refuseLater(
+          new ChatError("auth_failed", "The identity proof is not valid"),
+          attempt.fail(),
+        );
+        return;
+      }
+      attempt.succeed();
+      try {
+        this.session = this.#hub.admission.admit(
+          pending.hello,
+          this.#transport,
+          pending.challenge.identity,
+        );
+      } catch (error) {
+        if (!(error instanceof ChatError)) throw error;
+        this.refuse(error.code, error.message);
+        return;
+      }
+      this.#phase = "open";
+      this.#onAdmitted();
+    });
+  }
+
+  /** Answers a wrong secret after `delayMs`, on this connection only; the hub carries on. */
+  #refuseLater(error: ChatError, delayMs: number): void {
+    this.#phase = "refusing";
+    this.#refusal = setTimeout(() => {
+      this.#refusal = undefined;
+      this.refuse(error.code, error.message);
+    }, delayMs);
+  }
+
+  /** The guard every secret goes through. */
+  get #secrets(): SecretGuard {
+    return this.#authGuard?.secrets ?? this.#hub.secrets;
   }
 
   /** Answers a payload over the flood limits; disconnects when strikes run out. */

@@ -83,17 +83,30 @@ export class MessageRouter {
           fetchMedia(this.#options.chat, session, message);
           return;
         case "hello":
+        case "prove":
           throw new ChatError("bad_message", "Handshake already done");
       }
     } catch (error) {
       if (!(error instanceof ChatError)) throw error;
       const ref = refOf(message);
-      this.#options.chat.sendTo(
-        session,
-        ref === undefined
-          ? { type: "error", code: error.code, message: error.message }
-          : { type: "error", code: error.code, message: error.message, ref },
-      );
+      const send = () =>
+        this.#options.chat.sendTo(
+          session,
+          ref === undefined
+            ? { type: "error", code: error.code, message: error.message }
+            : { type: "error", code: error.code, message: error.message, ref },
+        );
+      if (error.delayMs <= 0) {
+        send();
+        return;
+      }
+      // A wrong secret is answered late, to this session only; the session's
+      // end cancels the timer (see Hub.disconnect).
+      const timer = setTimeout(() => {
+        session.timers.delete(timer);
+        if (!session.gone) send();
+      }, error.delayMs);
+      session.timers.add(timer);
     }
   }
 

@@ -1,25 +1,39 @@
 /**
- * Moderation state: operators, mutes and bans. Bans live in the history
- * database so that they survive restarts; mutes and operator status last as
- * long as the server process. Every act is logged to `chat.log` under
- * `["parley", "moderation"]`.
+ * Moderation state: operators, mutes and bans, each keyed by what a user
+ * cannot shed by renaming or reconnecting.
+ *
+ * - Bans name a nick, an identity (key fingerprint) or an address, and say
+ *   which. Bans live in the history database so that they survive restarts.
+ *   A nick ban matches look-alikes too (confusable skeleton). An address ban
+ *   is normalised with `addressKey`: IPv4 as such, IPv4-mapped IPv6 as IPv4,
+ *   IPv6 by /64, the same rule as connection caps and secret lockouts.
+ * - Mutes hold an identity, or for a guest its session and its address; they
+ *   last as long as the server process.
+ * - Operators are sessions that gave the operator password, and every session
+ *   proving a key listed with `--op-key`. Operator password guesses go through
+ *   the shared {@linkcode SecretGuard} (kind `operator`), so they meet the same
+ *   delay and lockout as the server password.
+ *
+ * Every act is logged to `chat.log` under `["parley", "moderation"]`.
  *
  * @module
  */
 
 import { createHash, timingSafeEqual } from "node:crypto";
-import { isIP } from "node:net";
 import { getLogger } from "../log.ts";
 import { nameKey } from "../../protocol/names.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import { ChatError } from "./chat_error.ts";
 import type { BanRecord, HistoryStore } from "../storage/history_store.ts";
+import { addressKey, hostKey } from "../guards/host_key.ts";
+import { nickSkeleton } from "../guards/confusable_skeleton.ts";
+import { SecretGuard } from "../guards/secret_guard.ts";
 import type { Session } from "./session.ts";
 
 const log = getLogger(["parley", "moderation"]);
 
-/** Failed `/op` attempts a session may make before it is refused for good. */
-export const MAX_OP_ATTEMPTS = 3;
+/** A fingerprint as `protocol/identity.ts` writes it. */
+const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
 /**
  * The host part of a `host:port` address, without IPv6 brackets.
@@ -36,12 +50,71 @@ export function hostOf(remoteAddr: string): string {
 
 /**
  * Whether a ban/unban target is an address rather than a nick: an IPv4 or IPv6
- * literal, optionally in brackets.
+ * literal, optionally in brackets or with an `addr:` prefix.
  *
  * @param target What the operator typed.
  */
 export function isAddressTarget(target: string): boolean {
-  return isIP(target.replace(/^\[(.*)\]$/, "$1")) !== 0;
+  try {
+    return parseBanTarget(target).kind === "address";
+  } catch (error) {
+    // A malformed `addr:` or `key:` target is no address.
+    if (error instanceof ChatError) return false;
+    throw error;
+  }
+}
+
+/** What a ban names. */
+export interface BanTarget {
+  /** `nick`, `identity` (a key fingerprint) or `address`. */
+  kind: BanRecord["kind"];
+  /** `nameKey(nick)`, the fingerprint, or the address key. */
+  value: string;
+}
+
+/**
+ * Reads a ban target as typed: `nick:NAME`, `key:SHA256:...` (or a bare
+ * fingerprint), `addr:ADDRESS` (or a bare IP address), else a nick.
+ *
+ * @param target What the operator typed.
+ * @returns The kind and the normalised value.
+ * @throws {ChatError} `bad_arguments` for an `addr:` that is no IP address or a
+ *   `key:` that is no fingerprint.
+ *
+ * @example
+ * ```ts
+ * import { parseBanTarget } from "./moderation.ts";
+ * parseBanTarget("::ffff:127.0.0.1"); // { kind: "address", value: "127.0.0.1" }
+ * parseBanTarget("nick:10.0.0.1"); // { kind: "nick", value: "10.0.0.1" }
+ * ```
+ */
+export function parseBanTarget(target: string): BanTarget {
+  const prefixed = /^(nick|key|identity|addr|address|ip):(.+)$/i.exec(target);
+  if (prefixed) {
+    const [, prefix, rest] = prefixed;
+    switch (prefix.toLowerCase()) {
+      case "nick":
+        return { kind: "nick", value: nameKey(rest) };
+      case "key":
+      case "identity": {
+        if (!FINGERPRINT.test(rest)) {
+          throw new ChatError("bad_arguments", "A key ban needs a fingerprint, key:SHA256:...");
+        }
+        return { kind: "identity", value: rest };
+      }
+      default: {
+        const address = addressKey(rest);
+        if (address === undefined) {
+          throw new ChatError("bad_arguments", `${sanitizeText(rest)} is not an IP address`);
+        }
+        return { kind: "address", value: address };
+      }
+    }
+  }
+  if (FINGERPRINT.test(target)) return { kind: "identity", value: target };
+  const address = addressKey(target);
+  if (address !== undefined) return { kind: "address", value: address };
+  return { kind: "nick", value: nameKey(target) };
 }
 
 /**
@@ -65,10 +138,23 @@ export function describeDuration(ms: number | undefined): string {
 export interface ModerationOptions {
   /** Where bans are kept. */
   store: HistoryStore;
-  /** Operator password (`/op`); operators are disabled when absent or empty. */
+  /** Operator password (`/op`); no password operators when absent or empty. */
   adminPassword?: string;
+  /** Key fingerprints (`SHA256:...`) whose sessions are operators. */
+  operatorKeys?: readonly string[];
+  /**
+   * The guard every secret goes through; the operator password is kind `operator`.
+   * @default {a guard of its own}
+   */
+  secrets?: SecretGuard;
   /** Clock, ms since the epoch. */
   now: () => number;
+}
+
+/** One mute: until when, and the nick it was given to (for `/unmute NICK` while offline). */
+interface Mute {
+  until: number;
+  nick: string;
 }
 
 /**
@@ -77,13 +163,12 @@ export interface ModerationOptions {
 export class Moderation {
   readonly #store: HistoryStore;
   readonly #adminDigest: Uint8Array | undefined;
+  readonly #operatorKeys: ReadonlySet<string>;
+  readonly #secrets: SecretGuard;
   readonly #now: () => number;
   readonly #operators = new WeakSet<Session>();
-  readonly #opAttempts = new WeakMap<Session, number>();
-  /** Mutes by nick key, expiry in ms since the epoch (`Infinity`: until unmuted). */
-  readonly #mutedNicks = new Map<string, number>();
-  /** Mutes by session, so that a rename does not lift one. */
-  readonly #mutedSessions = new WeakMap<Session, number>();
+  /** Mutes by `identity:FP`, `party:GUEST-ID` or `address:KEY`. */
+  readonly #mutes = new Map<string, Mute>();
 
   /** @param options See {@linkcode ModerationOptions}. */
   constructor(options: ModerationOptions) {
@@ -92,17 +177,20 @@ export class Moderation {
     this.#adminDigest = options.adminPassword
       ? createHash("sha256").update(options.adminPassword, "utf8").digest()
       : undefined;
+    this.#operatorKeys = new Set(options.operatorKeys ?? []);
+    this.#secrets = options.secrets ?? new SecretGuard({}, options.now);
   }
 
   /**
-   * Refuses a client that is banned by nick or address.
+   * Refuses a client that is banned by nick (or a look-alike), identity or address.
    *
    * @param nick The requested nick.
    * @param remoteAddr `host:port`.
+   * @param identity The proven key's fingerprint; `undefined` for a guest.
    * @throws {ChatError} `banned`, saying until when.
    */
-  checkAdmission(nick: string, remoteAddr: string): void {
-    const ban = this.#store.findBan(nameKey(nick), hostOf(remoteAddr), this.#now());
+  checkAdmission(nick: string, remoteAddr: string, identity?: string): void {
+    const ban = this.#banOf(nick, remoteAddr, identity);
     if (!ban) return;
     log.info("refused banned {address} (nick {nick}): {kind} ban {value}", {
       address: remoteAddr,
@@ -118,17 +206,49 @@ export class Moderation {
   }
 
   /**
-   * Refuses to let a muted user speak.
+   * Refuses a nick change to a banned nick (or a look-alike of one).
+   *
+   * @param nick The new nick.
+   * @throws {ChatError} `banned`.
+   */
+  checkNick(nick: string): void {
+    const skeleton = nickSkeleton(nick);
+    const ban = this.bans().find((b) => b.kind === "nick" && nickSkeleton(b.value) === skeleton);
+    if (ban) throw new ChatError("banned", `The nick ${sanitizeText(nick)} is banned`);
+  }
+
+  /**
+   * Whether a ban covers an online session (to disconnect it).
+   *
+   * @param ban The ban.
+   * @param session The user.
+   */
+  covers(ban: BanTarget, session: Session): boolean {
+    switch (ban.kind) {
+      case "nick":
+        return nickSkeleton(ban.value) === session.skeleton;
+      case "identity":
+        return session.identity === ban.value;
+      case "address":
+        return hostKey(session.remoteAddr) === (addressKey(ban.value) ?? ban.value);
+    }
+  }
+
+  /**
+   * Refuses to let a muted user speak (chat, actions, private messages,
+   * topics, recordings, away text).
    *
    * @param session The user.
    * @throws {ChatError} `muted`, saying for how long.
    */
   checkCanSpeak(session: Session): void {
     const now = this.#now();
-    const until = Math.max(
-      this.#mutedSessions.get(session) ?? 0,
-      this.#mutedNicks.get(session.key) ?? 0,
-    );
+    let until = 0;
+    for (const key of muteKeys(session)) {
+      const mute = this.#mutes.get(key);
+      if (mute && mute.until <= now) this.#mutes.delete(key);
+      else if (mute) until = Math.max(until, mute.until);
+    }
     if (until <= now) return;
     throw new ChatError(
       "muted",
@@ -138,9 +258,15 @@ export class Moderation {
     );
   }
 
-  /** Whether `session` is an operator. */
+  /** Whether `session` is an operator (by password or by `--op-key`). */
   isOperator(session: Session): boolean {
-    return this.#operators.has(session);
+    return this.#operators.has(session) ||
+      (session.identity !== undefined && this.#operatorKeys.has(session.identity));
+  }
+
+  /** Whether operators can exist at all (a password or keys are configured). */
+  get hasOperators(): boolean {
+    return this.#adminDigest !== undefined || this.#operatorKeys.size > 0;
   }
 
   /**
@@ -150,41 +276,53 @@ export class Moderation {
    * @throws {ChatError} `forbidden`.
    */
   requireOperator(session: Session): void {
-    if (!this.#operators.has(session)) {
+    if (!this.isOperator(session)) {
       throw new ChatError("forbidden", "Only operators can do that; see /op");
     }
   }
 
   /**
    * Makes `session` an operator if `password` matches `PARLEY_ADMIN_PASSWORD`,
-   * compared in constant time over SHA-256 digests. After
-   * {@linkcode MAX_OP_ATTEMPTS} failures the session may not try again.
+   * compared in constant time over SHA-256 digests. Each try is an attempt at
+   * the shared secret guard (kind `operator`): a wrong password is answered
+   * late, repeated failures lock the address out of every secret, and a right
+   * one clears nothing but its own attempt.
    *
    * @param session The user.
    * @param password What they typed.
-   * @throws {ChatError} `forbidden` when operators are disabled or attempts are
-   *   used up; `auth_failed` for a wrong password.
+   * @throws {ChatError} `forbidden` when there is no operator password;
+   *   `locked_out` while the address is locked out or has too many tries in
+   *   flight; `auth_failed` (with `delayMs`) for a wrong password.
    */
   grantOperator(session: Session, password: string): void {
+    if (this.isOperator(session)) return;
     if (!this.#adminDigest) {
       throw new ChatError(
         "forbidden",
-        "This server has no operators (PARLEY_ADMIN_PASSWORD unset)",
+        this.#operatorKeys.size > 0
+          ? "Operators on this server are named by key (--op-key); there is no operator password"
+          : "This server has no operators (PARLEY_ADMIN_PASSWORD unset)",
       );
     }
-    const attempts = this.#opAttempts.get(session) ?? 0;
-    if (attempts >= MAX_OP_ATTEMPTS) {
-      throw new ChatError("forbidden", "Too many wrong operator passwords on this connection");
+    const attempt = this.#secrets.begin(session.remoteAddr, "operator");
+    if (!attempt.allowed) {
+      throw new ChatError(
+        "locked_out",
+        `Too many wrong passwords from your address; try again in ${
+          Math.ceil(attempt.retryAfterMs / 1000)
+        } s`,
+      );
     }
     const given = createHash("sha256").update(password, "utf8").digest();
     if (!timingSafeEqual(given, this.#adminDigest)) {
-      this.#opAttempts.set(session, attempts + 1);
+      const delayMs = attempt.fail();
       log.warn("op refused for {nick} ({address}): wrong password", {
         nick: session.nick,
         address: session.remoteAddr,
       });
-      throw new ChatError("auth_failed", "Wrong operator password");
+      throw new ChatError("auth_failed", "Wrong operator password", { delayMs });
     }
+    attempt.succeed();
     this.#operators.add(session);
     log.warn("op granted to {nick} ({address})", {
       nick: session.nick,
@@ -193,7 +331,8 @@ export class Moderation {
   }
 
   /**
-   * Mutes a user (and their nick, so reconnecting does not lift it).
+   * Mutes a user: its identity, or for a guest its session and its address, so
+   * that neither renaming nor reconnecting lifts it.
    *
    * @param session The user.
    * @param durationMs How long, in ms; `undefined` until unmuted.
@@ -201,18 +340,19 @@ export class Moderation {
    */
   mute(session: Session, durationMs: number | undefined, by: string): void {
     const until = durationMs === undefined ? Infinity : this.#now() + durationMs;
-    this.#mutedSessions.set(session, until);
-    this.#mutedNicks.set(session.key, until);
-    log.warn("mute {nick} ({address}) by {by} {duration}", {
+    for (const key of muteKeys(session)) this.#mutes.set(key, { until, nick: session.key });
+    log.warn("mute {nick} ({address}, {who}) by {by} {duration}", {
       nick: session.nick,
       address: session.remoteAddr,
+      who: session.identity ?? "guest",
       by,
       duration: describeDuration(durationMs),
     });
   }
 
   /**
-   * Lifts a mute by nick.
+   * Lifts a mute: that of the online user called `nick`, or else the mutes
+   * that were given to that nick.
    *
    * @param nick The nick (any case).
    * @param session The user's session, when online.
@@ -221,32 +361,33 @@ export class Moderation {
    */
   unmute(nick: string, session: Session | undefined, by: string): boolean {
     const now = this.#now();
-    let was = (this.#mutedNicks.get(nameKey(nick)) ?? 0) > now;
-    this.#mutedNicks.delete(nameKey(nick));
-    if (session) {
-      was ||= (this.#mutedSessions.get(session) ?? 0) > now;
-      this.#mutedSessions.delete(session);
-      this.#mutedNicks.delete(session.key);
+    let was = false;
+    const keys = session ? muteKeys(session) : [];
+    const nickKey = nameKey(nick);
+    for (const [key, mute] of this.#mutes) {
+      if (keys.includes(key) || mute.nick === nickKey) {
+        was ||= mute.until > now;
+        this.#mutes.delete(key);
+      }
     }
     log.warn("unmute {nick} by {by}", { nick, by });
     return was;
   }
 
   /**
-   * Bans a nick or an address and stores it.
+   * Bans a nick, an identity or an address and stores it.
    *
-   * @param target A nick, or an IPv4/IPv6 address.
+   * @param target What to ban (see {@linkcode parseBanTarget}).
    * @param durationMs How long, in ms; `undefined` for permanent.
    * @param reason Why (sanitized, at most 200 characters).
    * @param by Who banned.
    * @returns The stored ban.
    */
-  ban(target: string, durationMs: number | undefined, reason: string, by: string): BanRecord {
-    const address = isAddressTarget(target);
+  ban(target: BanTarget, durationMs: number | undefined, reason: string, by: string): BanRecord {
     const now = this.#now();
     const ban: BanRecord = {
-      kind: address ? "address" : "nick",
-      value: address ? target.replace(/^\[(.*)\]$/, "$1") : nameKey(target),
+      kind: target.kind,
+      value: target.value,
       until: durationMs === undefined ? null : now + durationMs,
       reason: sanitizeText(reason).slice(0, 200),
       by,
@@ -264,18 +405,25 @@ export class Moderation {
   }
 
   /**
-   * Lifts a ban on a nick or address.
+   * Lifts a ban.
    *
-   * @param target A nick, or an IPv4/IPv6 address.
+   * @param target What to unban (see {@linkcode parseBanTarget}).
    * @param by Who unbanned.
    * @returns Whether a ban was removed.
    */
-  unban(target: string, by: string): boolean {
-    const address = isAddressTarget(target);
-    const value = address ? target.replace(/^\[(.*)\]$/, "$1") : nameKey(target);
-    const removed = this.#store.removeBan(address ? "address" : "nick", value);
-    log.warn("unban {value} by {by}: {result}", {
-      value,
+  unban(target: BanTarget, by: string): boolean {
+    let removed = this.#store.removeBan(target.kind, target.value);
+    if (!removed && target.kind === "address") {
+      // Address bans stored before normalisation hold the host as typed.
+      for (const ban of this.#store.bans(this.#now())) {
+        if (ban.kind === "address" && addressKey(ban.value) === target.value) {
+          removed = this.#store.removeBan("address", ban.value) || removed;
+        }
+      }
+    }
+    log.warn("unban {kind} {value} by {by}: {result}", {
+      kind: target.kind,
+      value: target.value,
       by,
       result: removed ? "removed" : "no such ban",
     });
@@ -286,4 +434,27 @@ export class Moderation {
   bans(): BanRecord[] {
     return this.#store.bans(this.#now());
   }
+
+  #banOf(nick: string, remoteAddr: string, identity: string | undefined): BanRecord | undefined {
+    const skeleton = nickSkeleton(nick);
+    const host = hostKey(remoteAddr);
+    return this.bans().find((ban) => {
+      switch (ban.kind) {
+        case "nick":
+          return nickSkeleton(ban.value) === skeleton;
+        case "identity":
+          return identity !== undefined && ban.value === identity;
+        case "address":
+          // Operators named by key get in from a banned (shared) address.
+          return (addressKey(ban.value) ?? ban.value) === host &&
+            !(identity !== undefined && this.#operatorKeys.has(identity));
+      }
+    });
+  }
+}
+
+/** The keys a session's mutes are kept under. */
+function muteKeys(session: Session): string[] {
+  if (session.identity !== undefined) return [`identity:${session.identity}`];
+  return [`party:${session.party}`, `address:${hostKey(session.remoteAddr)}`];
 }

@@ -20,6 +20,7 @@ import { encodeWithRawField, frameAroundField } from "../../protocol/encode_with
 import { ChatError } from "./chat_error.ts";
 import type { ChatHistory } from "./chat_history.ts";
 import type { Moderation } from "./moderation.ts";
+import type { RoomAccess } from "./room_access.ts";
 import { Room } from "./room.ts";
 import type { RosterCache } from "./roster_cache.ts";
 import type { Session } from "./session.ts";
@@ -36,6 +37,8 @@ export interface RoomDirectoryOptions {
   history: ChatHistory;
   /** Who may speak (setting a topic counts). */
   moderation: Moderation;
+  /** Who may join invite-only rooms. */
+  access: RoomAccess;
 }
 
 /**
@@ -54,6 +57,7 @@ export class RoomDirectory {
   readonly #roster: RosterCache;
   readonly #history: ChatHistory;
   readonly #moderation: Moderation;
+  readonly #access: RoomAccess;
 
   /** @param options See {@linkcode RoomDirectoryOptions}. */
   constructor(options: RoomDirectoryOptions) {
@@ -61,6 +65,7 @@ export class RoomDirectory {
     this.#roster = options.roster;
     this.#history = options.history;
     this.#moderation = options.moderation;
+    this.#access = options.access;
     this.#rooms.set(nameKey(DEFAULT_ROOM), this.#newRoom(DEFAULT_ROOM));
   }
 
@@ -98,9 +103,11 @@ export class RoomDirectory {
     if (invalid) throw new ChatError("room_invalid", invalid);
     const key = nameKey(name);
     let room = this.#rooms.get(key);
+    if (!room?.has(session)) this.#access.checkJoin(session, room?.name ?? name);
     if (!room) {
       room = this.#newRoom(name);
       this.#rooms.set(key, room);
+      this.#access.created(session, room);
     }
     if (room.has(session)) {
       session.send(encodeMessage({ type: "who", room: room.name, users: this.users(room) }));
@@ -257,7 +264,10 @@ export class RoomDirectory {
    * @param room The room.
    */
   dropIfEmpty(room: Room<Session>): void {
-    if (room.size === 0 && room.name !== DEFAULT_ROOM) this.#rooms.delete(nameKey(room.name));
+    if (room.size === 0 && room.name !== DEFAULT_ROOM) {
+      this.#rooms.delete(nameKey(room.name));
+      this.#access.dropped(room);
+    }
   }
 
   #newRoom(name: string): Room<Session> {

@@ -1,4 +1,11 @@
+import { nickSkeleton } from "../guards/confusable_skeleton.ts";
 import type { Member, Room } from "./room.ts";
+
+/** A fresh guest id: `guest:` and 128 random bits as hex, never reused. */
+function guestId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `guest:${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
 
 /**
  * What a transport offers the hub for one connection: a {@linkcode Member}
@@ -29,6 +36,18 @@ export class Session implements Member {
   nick: string;
   /** `nameKey(nick)`: the key under which the nick is unique. */
   key: string;
+  /** `nickSkeleton(nick)`: no two sessions hold look-alike nicks. */
+  skeleton: string;
+  /** Fingerprint (`SHA256:...`) of the key this user proved; `undefined` for a guest. */
+  readonly identity: string | undefined;
+  /**
+   * Who this user is, whatever the nick: the identity, or for a guest a
+   * random id (`guest:` and 32 hex digits) that dies with the session.
+   * Private messages, invitations and mutes are keyed by it.
+   */
+  readonly party: string;
+  /** Timers answering refused secrets late; cleared when the session ends. */
+  readonly timers = new Set<ReturnType<typeof setTimeout>>();
   /** The transport behind this user. */
   readonly peer: Peer;
   /** Rooms this user is in. */
@@ -51,13 +70,29 @@ export class Session implements Member {
    * @param key `nameKey(nick)`.
    * @param peer The transport.
    * @param since Handshake time, ms since the epoch.
+   * @param identity The proven key's fingerprint; `undefined` for a guest.
    */
-  constructor(id: number, nick: string, key: string, peer: Peer, since: number) {
+  constructor(
+    id: number,
+    nick: string,
+    key: string,
+    peer: Peer,
+    since: number,
+    identity?: string,
+  ) {
     this.id = id;
     this.nick = nick;
     this.key = key;
+    this.skeleton = nickSkeleton(nick);
     this.peer = peer;
     this.since = since;
+    this.identity = identity;
+    this.party = identity ?? guestId();
+  }
+
+  /** Whether this user proved no key. */
+  get guest(): boolean {
+    return this.identity === undefined;
   }
 
   /** Remote address of the transport. */

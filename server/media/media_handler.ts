@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { StoredMedia } from "./media_store.ts";
+import { mediaToken, type StoredMedia } from "./media_store.ts";
 import { getLogger } from "../log.ts";
 import type {
   FetchMediaMessage,
@@ -78,6 +78,8 @@ export function receiveMedia(
   upload: MediaUpload,
 ): [number, number] {
   const room = hub.roomOf(session, upload.room);
+  // A recording is speech: a mute covers it.
+  hub.moderation.checkCanSpeak(session);
   const max = hub.limits.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES;
   const mime = MIME.exec(upload.mime);
   if (!mime || upload.mime.length > 100) {
@@ -124,6 +126,7 @@ export function receiveMedia(
   const [id, ts] = hub.stamp();
   const media: StoredMedia = {
     id,
+    token: mediaToken(),
     ts,
     room: room.name,
     from: session.nick,
@@ -219,26 +222,32 @@ function checkDuration(
 }
 
 /**
- * Answers `fetch_media` with the recording's bytes.
+ * Answers `fetch_media` with the recording's bytes, to members of the room it
+ * was posted in only. A recording is named by its random token (never by the
+ * sequential message id); an unknown token and a room the asker is not in get
+ * the same answer, so neither tells anything.
  *
  * @param hub The chat.
  * @param session Who asks.
  * @param request The validated request.
- * @throws {ChatError} `no_such_media` if the id is unknown or no longer kept.
+ * @throws {ChatError} `no_such_media` if the token is unknown, no longer kept,
+ *   or of a room `session` is not in.
  */
 export function fetchMedia(
   hub: ChatOperations,
   session: Session,
   request: FetchMediaMessage,
 ): void {
-  const media = hub.media.get(request.id);
-  if (!media) {
-    throw new ChatError("no_such_media", `No voice or video message has id ${request.id}`);
+  const media = hub.media.get(request.token);
+  const room = media ? hub.room(media.room) : undefined;
+  if (!media || !room || !room.has(session)) {
+    throw new ChatError("no_such_media", "No voice or video message you can fetch has that token");
   }
   hub.sendTo(session, {
     type: "media_data",
     ref: request.ref,
     id: media.id,
+    token: media.token,
     kind: media.kind,
     mime: media.mime,
     durationMs: media.durationMs,

@@ -30,19 +30,38 @@ export interface MediaStoreOptions {
 }
 
 /**
- * A bounded, insertion-ordered map of recordings by id.
+ * A fresh recording token: 128 bits from the CSPRNG as 32 lower-case hex
+ * digits. `fetch_media` names recordings by it, never by the sequential
+ * message id, so a recording can only be fetched by someone who was told of it.
+ *
+ * @returns e.g. `"3f2a...9c"` (32 characters).
  *
  * @example
  * ```ts
- * import { MediaStore } from "./media_store.ts";
+ * import { mediaToken } from "./media_store.ts";
+ * mediaToken().length; // 32
+ * ```
+ */
+export function mediaToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * A bounded, insertion-ordered map of recordings by token.
+ *
+ * @example
+ * ```ts
+ * import { MediaStore, mediaToken } from "./media_store.ts";
  * const store = new MediaStore({ maxStoreBytes: 10 });
- * store.put({ id: 1, ts: 0, room: "#lobby", from: "a", kind: "voice", mime: "audio/webm",
- *   durationMs: 1000, data: new Uint8Array(8) });
- * store.get(1)?.data.length; // 8
+ * const token = mediaToken();
+ * store.put({ id: 1, token, ts: 0, room: "#lobby", from: "a", kind: "voice",
+ *   mime: "audio/webm", durationMs: 1000, data: new Uint8Array(8) });
+ * store.get(token)?.data.length; // 8
  * ```
  */
 export class MediaStore {
-  readonly #items = new Map<number, StoredMedia>();
+  readonly #items = new Map<string, StoredMedia>();
   readonly #maxStoreBytes: number;
   readonly #archive: MediaArchive | undefined;
   #bytes = 0;
@@ -72,23 +91,24 @@ export class MediaStore {
    */
   put(media: StoredMedia): void {
     this.#archive?.put(media);
-    this.#items.set(media.id, media);
+    this.#items.set(media.token, media);
     this.#bytes += media.data.length;
-    for (const [id, old] of this.#items) {
-      if (this.#bytes <= this.#maxStoreBytes || id === media.id) break;
-      this.#items.delete(id);
+    for (const [token, old] of this.#items) {
+      if (this.#bytes <= this.#maxStoreBytes || token === media.token) break;
+      this.#items.delete(token);
       this.#bytes -= old.data.length;
     }
   }
 
   /**
-   * Finds a recording by id.
+   * Finds a recording by its token.
    *
-   * @param id Message id.
+   * @param token The token from its `media` notice.
    * @returns The recording, or `undefined` if unknown or dropped.
    */
-  get(id: number): StoredMedia | undefined {
-    return this.#items.get(id) ?? this.#archive?.get(id);
+  get(token: string): StoredMedia | undefined {
+    if (!/^[0-9a-f]{32}$/.test(token)) return undefined;
+    return this.#items.get(token) ?? this.#archive?.get(token);
   }
 
   /**

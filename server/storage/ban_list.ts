@@ -1,5 +1,5 @@
 /**
- * Nick and address bans in the history database, written synchronously so a
+ * Nick, identity and address bans in the history database, written synchronously so a
  * ban holds after a crash.
  *
  * @module
@@ -9,9 +9,15 @@ import type { Database, Row } from "./database.ts";
 
 /** A ban as stored. */
 export interface BanRecord {
-  /** `nick` bans match a nick key; `address` bans match a host (no port). */
-  kind: "nick" | "address";
-  /** The nick key (`nameKey`) or the host, e.g. `"203.0.113.9"` or `"::1"`. */
+  /**
+   * `nick` bans match a nick (and its look-alikes); `identity` bans a key
+   * fingerprint; `address` bans an address key (no port).
+   */
+  kind: "nick" | "identity" | "address";
+  /**
+   * The nick key (`nameKey`), the fingerprint (`SHA256:...`), or the address
+   * key as `addressKey` writes it, e.g. `"203.0.113.9"` or `"2001:db8:0:0::/64"`.
+   */
   value: string;
   /** Expiry, ms since the epoch; `null` for a permanent ban. */
   until: number | null;
@@ -59,8 +65,8 @@ export class BanList {
   /**
    * Removes a ban.
    *
-   * @param kind `nick` or `address`.
-   * @param value Nick key or host.
+   * @param kind `nick`, `identity` or `address`.
+   * @param value Nick key, fingerprint or address key.
    * @returns Whether a ban was removed.
    */
   remove(kind: BanRecord["kind"], value: string): boolean {

@@ -10,7 +10,8 @@
  *
  * The modules that use the connection each take the {@linkcode Database}:
  * {@linkcode MessageLog} (messages and ids), {@linkcode MessageSearch} (FTS5),
- * {@linkcode TopicStore}, {@linkcode BanList} and {@linkcode MediaArchive}.
+ * {@linkcode TopicStore}, {@linkcode BanList}, {@linkcode MediaArchive},
+ * {@linkcode NickRegistry} and {@linkcode RoomAccessStore}.
  *
  * @module
  */
@@ -87,6 +88,25 @@ CREATE TABLE IF NOT EXISTS media (
   data BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS media_room ON media (room_key, id);
+`,
+  // 2: identities. Recordings get an unguessable fetch token; nicks registered to
+  // identity keys; invite-only rooms and their invitations. Private messages keep
+  // their columns, but sender_key/recipient_key now hold identities or guest ids.
+  `
+ALTER TABLE media ADD COLUMN token TEXT;
+UPDATE media SET token = lower(hex(randomblob(16))) WHERE token IS NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS media_token ON media (token);
+CREATE TABLE IF NOT EXISTS nicks (
+  skeleton TEXT PRIMARY KEY, nick TEXT NOT NULL, identity TEXT NOT NULL, ts INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS nicks_identity ON nicks (identity);
+CREATE TABLE IF NOT EXISTS private_rooms (
+  room_key TEXT PRIMARY KEY, room TEXT NOT NULL, owner TEXT NOT NULL, set_by TEXT NOT NULL,
+  ts INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS invites (
+  room_key TEXT NOT NULL, party TEXT NOT NULL, ts INTEGER NOT NULL, PRIMARY KEY (room_key, party)
+);
 `,
 ];
 

@@ -6,7 +6,8 @@
  * {@linkcode HistoryStore} is a thin facade: the work is done by
  * {@linkcode MessageLog} (ids, rings, group commit, retention),
  * {@linkcode MessageSearch} (FTS5), {@linkcode TopicStore},
- * {@linkcode BanList} and {@linkcode MediaArchive}, each a small class on the
+ * {@linkcode BanList}, {@linkcode MediaArchive}, {@linkcode NickRegistry} and
+ * {@linkcode RoomAccessStore}, each a small class on the
  * shared connection. Callers that hold a `HistoryStore` use the same methods
  * as before the split; the parts are reachable as fields for new code.
  *
@@ -25,6 +26,8 @@ import {
 import { MessageSearch, type SearchOptions } from "./message_search.ts";
 import type { StoredMessage } from "./stored_message.ts";
 import { type TopicRecord, TopicStore } from "./topic_store.ts";
+import { NickRegistry } from "./nick_registry.ts";
+import { RoomAccessStore } from "./room_access_store.ts";
 
 export type { BanRecord } from "./ban_list.ts";
 export { HistoryStoreError } from "./database.ts";
@@ -63,6 +66,10 @@ export class HistoryStore {
   readonly banList: BanList;
   /** Voice and video recordings (used by the hub with a file database). */
   readonly mediaArchive: MediaArchive;
+  /** Nicks registered to identity keys. */
+  readonly nicks: NickRegistry;
+  /** Invite-only rooms and invitations. */
+  readonly roomAccess: RoomAccessStore;
 
   /**
    * Opens (creating if needed) the database and its schema.
@@ -79,6 +86,8 @@ export class HistoryStore {
     this.topics = new TopicStore(this.database);
     this.banList = new BanList(this.database);
     this.mediaArchive = new MediaArchive(this.database);
+    this.nicks = new NickRegistry(this.database);
+    this.roomAccess = new RoomAccessStore(this.database);
   }
 
   /** Database path, or `":memory:"`. */
@@ -214,8 +223,8 @@ export class HistoryStore {
   /**
    * See {@linkcode BanList.remove}.
    *
-   * @param kind `nick` or `address`.
-   * @param value Nick key or host.
+   * @param kind `nick`, `identity` or `address`.
+   * @param value Nick key, fingerprint or address key.
    * @returns Whether a ban was removed.
    */
   removeBan(kind: BanRecord["kind"], value: string): boolean {

@@ -18,6 +18,11 @@ import type { Database, Row } from "./database.ts";
 export interface StoredMedia {
   /** Message id, shared with chat messages. */
   id: number;
+  /**
+   * What `fetch_media` names it by: 128 random bits as 32 lower-case hex
+   * digits, so that nobody can enumerate recordings.
+   */
+  token: string;
   /** Server time it was posted, ms since the epoch. */
   ts: number;
   /** Room it was posted to. */
@@ -57,9 +62,10 @@ export interface MediaArchiveOptions {
  * import { Database } from "./database.ts";
  * import { MediaArchive } from "./media_archive.ts";
  * const archive = new MediaArchive(new Database(":memory:"));
- * archive.put({ id: 7, ts: 0, room: "#lobby", from: "amy", kind: "voice", mime: "audio/webm",
- *   durationMs: 1200, data: new Uint8Array([0x1a, 0x45, 0xdf, 0xa3]) });
- * archive.get(7)?.data.length; // 4
+ * const token = "0123456789abcdef0123456789abcdef";
+ * archive.put({ id: 7, token, ts: 0, room: "#lobby", from: "amy", kind: "voice",
+ *   mime: "audio/webm", durationMs: 1200, data: new Uint8Array([0x1a, 0x45, 0xdf, 0xa3]) });
+ * archive.get(token)?.data.length; // 4
  * ```
  */
 export class MediaArchive {
@@ -88,10 +94,11 @@ export class MediaArchive {
       throw new Error(`Cannot store recording ${media.id}: the media archive is closed`);
     }
     this.#db.prepare(
-      `INSERT INTO media (id, ts, room_key, room, sender, kind, mime, duration_ms, bytes, data)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO media (id, token, ts, room_key, room, sender, kind, mime, duration_ms, bytes,
+         data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       media.id,
+      media.token,
       media.ts,
       nameKey(media.room),
       media.room,
@@ -108,11 +115,13 @@ export class MediaArchive {
   /**
    * Loads a recording with its bytes.
    *
-   * @param id Message id.
+   * @param token Its fetch token.
    * @returns The recording, or `undefined` if unknown or deleted.
    */
-  get(id: number): StoredMedia | undefined {
-    const row = this.#db.prepare("SELECT * FROM media WHERE id = ?").get(id) as Row | undefined;
+  get(token: string): StoredMedia | undefined {
+    const row = this.#db.prepare("SELECT * FROM media WHERE token = ?").get(token) as
+      | Row
+      | undefined;
     if (!row) return undefined;
     return { ...infoFromRow(row), data: new Uint8Array(row.data as Uint8Array) };
   }
@@ -127,7 +136,7 @@ export class MediaArchive {
    */
   between(room: string, sinceId: number, beforeId = Number.MAX_SAFE_INTEGER): MediaInfo[] {
     const rows = this.#db.prepare(
-      `SELECT id, ts, room, sender, kind, mime, duration_ms, bytes FROM media
+      `SELECT id, token, ts, room, sender, kind, mime, duration_ms, bytes FROM media
        WHERE room_key = ? AND id >= ? AND id < ? ORDER BY id`,
     ).all(nameKey(room), sinceId, beforeId) as Row[];
     return rows.map(infoFromRow);
@@ -174,6 +183,7 @@ export class MediaArchive {
 function infoFromRow(row: Row): MediaInfo {
   return {
     id: Number(row.id),
+    token: String(row.token),
     ts: Number(row.ts),
     room: String(row.room),
     from: String(row.sender),

@@ -219,9 +219,9 @@ export class MessageLog {
             m.room === undefined ? null : nameKey(m.room),
             m.room ?? null,
             m.from,
-            nameKey(m.from),
+            m.fromParty ?? nameKey(m.from),
             m.to ?? null,
-            m.to === undefined ? null : nameKey(m.to),
+            m.to === undefined ? null : m.toParty ?? nameKey(m.to),
             m.text,
           );
         }

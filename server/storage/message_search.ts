@@ -17,10 +17,21 @@ const MAX_QUERY_WORDS = 16;
 
 /** Options for {@linkcode MessageSearch.search}. */
 export interface SearchOptions {
-  /** Only this room (name including `#`); all rooms when absent. */
+  /**
+   * Only this room (name including `#`); every room in `rooms` when absent.
+   * It must be one of `rooms`, or nothing is found.
+   */
   room?: string;
-  /** The searcher's nick: private messages are found only when they are a party. */
-  nick: string;
+  /**
+   * The rooms the searcher may read (names including `#`, any case): room
+   * messages of other rooms are never found.
+   */
+  rooms: readonly string[];
+  /**
+   * Who searches, as stored in {@linkcode StoredMessage.fromParty}: private
+   * messages are found only when it is one of their two parties. Absent: none.
+   */
+  party?: string;
   /**
    * Most results.
    * @default {20}
@@ -39,7 +50,7 @@ export interface SearchOptions {
  * const db = new Database(":memory:");
  * const log = new MessageLog(db);
  * log.append({ id: log.nextId(), ts: 0, kind: "msg", room: "#a", from: "bob", text: "Café" });
- * new MessageSearch(db, log).search("cafe", { nick: "amy" }).length; // 1
+ * new MessageSearch(db, log).search("cafe", { rooms: ["#a"] }).length; // 1
  * ```
  */
 export class MessageSearch {
@@ -69,19 +80,23 @@ export class MessageSearch {
     this.#log.flush();
     const match = ftsQuery(query);
     if (!match) return [];
-    const me = nameKey(options.nick);
+    const rooms = readableRooms(options);
+    // No party matches a key nobody has: the empty string is never a party.
+    const me = options.party ?? "";
     const limit = options.limit ?? 20;
     const rows = options.room === undefined
       ? this.#db.prepare(
         `SELECT m.* FROM messages_fts f JOIN messages m ON m.id = f.rowid
-         WHERE messages_fts MATCH ? AND (m.room_key IS NOT NULL OR m.sender_key = ?
-           OR m.recipient_key = ?)
+         WHERE messages_fts MATCH ? AND (
+           m.room_key IN (SELECT value FROM json_each(?))
+           OR (m.kind = 'privmsg' AND ? <> '' AND (m.sender_key = ? OR m.recipient_key = ?)))
          ORDER BY m.id DESC LIMIT ?`,
-      ).all(match, me, me, limit)
+      ).all(match, JSON.stringify([...rooms]), me, me, me, limit)
       : this.#db.prepare(
         `SELECT m.* FROM messages_fts f JOIN messages m ON m.id = f.rowid
-         WHERE messages_fts MATCH ? AND m.room_key = ? ORDER BY m.id DESC LIMIT ?`,
-      ).all(match, nameKey(options.room), limit);
+         WHERE messages_fts MATCH ? AND m.room_key IN (SELECT value FROM json_each(?))
+         ORDER BY m.id DESC LIMIT ?`,
+      ).all(match, JSON.stringify([...rooms]), limit);
     return (rows as Row[]).map(messageFromRow);
   }
 
@@ -91,19 +106,19 @@ export class MessageSearch {
     if (words.length === 0) return [];
     const last = words.pop()!;
     const limit = options.limit ?? 20;
-    const me = nameKey(options.nick);
+    const me = options.party;
+    const rooms = readableRooms(options);
     const matches = (m: StoredMessage) => {
       const tokens = searchWords(m.text);
       return words.every((w) => tokens.includes(w)) && tokens.some((t) => t.startsWith(last));
     };
-    const room = options.room === undefined ? undefined : nameKey(options.room);
     const found: StoredMessage[] = [];
     for (const [key, ring] of this.#log.rings()) {
-      if (room !== undefined && key !== room) continue;
+      if (key === PRIVATE_KEY ? options.room !== undefined || !me : !rooms.has(key)) continue;
       let n = 0;
       for (const m of ring.newestFirst()) {
         if (n >= limit) break;
-        if (key === PRIVATE_KEY && nameKey(m.from) !== me && nameKey(m.to ?? "") !== me) continue;
+        if (key === PRIVATE_KEY && m.fromParty !== me && m.toParty !== me) continue;
         if (matches(m)) {
           found.push(m);
           n++;
@@ -112,6 +127,14 @@ export class MessageSearch {
     }
     return found.sort((a, b) => b.id - a.id).slice(0, limit);
   }
+}
+
+/** The room keys a search may read: `room` alone when given (if readable), else `rooms`. */
+function readableRooms(options: SearchOptions): Set<string> {
+  const rooms = new Set(options.rooms.map(nameKey));
+  if (options.room === undefined) return rooms;
+  const only = nameKey(options.room);
+  return rooms.has(only) ? new Set([only]) : new Set();
 }
 
 /**

@@ -22,8 +22,16 @@ export interface StoredMessage {
   room?: string;
   /** Sender's nick. */
   from: string;
+  /**
+   * Who the sender is, for private messages: the identity fingerprint
+   * (`SHA256:...`) or the session's guest id (`guest:...`). Private messages
+   * are found by these, never by nick. `nameKey(from)` when absent.
+   */
+  fromParty?: string;
   /** Recipient's nick (private messages only). */
   to?: string;
+  /** Who the recipient is (private messages only), like {@linkcode StoredMessage.fromParty}. */
+  toParty?: string;
   /** Sanitized text. */
   text: string;
 }
@@ -44,5 +52,9 @@ export function messageFromRow(row: Row): StoredMessage {
   };
   if (row.room !== null) m.room = String(row.room);
   if (row.recipient !== null) m.to = String(row.recipient);
+  if (m.kind === "privmsg") {
+    m.fromParty = String(row.sender_key);
+    if (row.recipient_key !== null) m.toParty = String(row.recipient_key);
+  }
   return m;
 }

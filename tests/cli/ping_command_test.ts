@@ -1,3 +1,4 @@
+import { PROTOCOL_VERSION } from "../../protocol/messages.ts";
 import { assert, assertEqual, assertMatch } from "../_helpers/assert.ts";
 import { RawClient } from "../_helpers/raw_client.ts";
 import { startServe } from "../_helpers/serve_process.ts";
@@ -57,7 +58,7 @@ Deno.test("parley ping --json prints one object for scripts", async () => {
   assertEqual(report.ok, true);
   assertEqual(report.server, "parley");
   assertEqual(report.online, 0);
-  assertEqual(report.protocol, 1);
+  assertEqual(report.protocol, PROTOCOL_VERSION);
   assertEqual(report.address, `tcp://127.0.0.1:${server.port}`);
   assert(typeof report.rttMs === "number" && report.rttMs >= 0);
 });

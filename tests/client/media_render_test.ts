@@ -11,6 +11,7 @@ Deno.test("renderMessage shows a media message as a line with its /save id", () 
     renderMessage({
       type: "media",
       id: 42,
+      token: "a".repeat(32),
       ts: 0,
       room: "#lobby",
       from: "alice",
@@ -23,11 +24,25 @@ Deno.test("renderMessage shows a media message as a line with its /save id", () 
   );
 });
 
-Deno.test("ChatState turns /save ID FILE into fetch_media and remembers the file", () => {
+Deno.test("ChatState turns /save ID FILE into fetch_media by the recording's token and remembers the file", () => {
   const state = new ChatState("bob");
+  assertEqual(state.outgoing("/save 42 out.webm", 4).kind, "local", "no recording 42 seen yet");
+  const token = "0123456789abcdef0123456789abcdef";
+  state.incoming({
+    type: "media",
+    id: 42,
+    token,
+    ts: 0,
+    room: "#lobby",
+    from: "alice",
+    kind: "voice",
+    mime: "audio/webm",
+    durationMs: 1000,
+    bytes: 10,
+  });
   assertEqual(state.outgoing("/save 42 out.webm", 5), {
     kind: "send",
-    message: { type: "fetch_media", ref: 5, id: 42 },
+    message: { type: "fetch_media", ref: 5, token },
   });
   assertEqual(state.unacknowledged, 1);
   assertEqual(state.outgoing("/save x", 6).kind, "local");
@@ -35,6 +50,7 @@ Deno.test("ChatState turns /save ID FILE into fetch_media and remembers the file
     type: "media_data",
     ref: 5,
     id: 42,
+    token,
     kind: "voice",
     mime: "audio/webm",
     durationMs: 1,
@@ -50,6 +66,7 @@ Deno.test("saveMedia writes the bytes under the default name", async () => {
     type: "media_data" as const,
     ref: 1,
     id: 7,
+    token: "7".repeat(32),
     kind: "video" as const,
     mime: "video/webm;codecs=vp8,opus",
     durationMs: 1000,
@@ -83,6 +100,7 @@ Deno.test("media message parsers validate kind and fields", () => {
   const notice = {
     type: "media",
     id: 1,
+    token: "1".repeat(32),
     ts: 2,
     room: "#a",
     from: "x",

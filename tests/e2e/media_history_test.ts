@@ -52,7 +52,8 @@ Deno.test("voice messages are stored with history: replayed and fetchable after 
     .map((m) => m.type === "msg" ? m.text : "[voice]");
   assertEqual(order, ["before the recording", "[voice]", "after the recording"]);
   const ref = bob.ref();
-  await bob.send({ type: "fetch_media", ref, id: mediaId });
+  assert(replayed.type === "media" && /^[0-9a-f]{32}$/.test(replayed.token));
+  await bob.send({ type: "fetch_media", ref, token: replayed.token });
   const fetched = await bob.next((m) => m.type === "media_data" && m.ref === ref);
   assert(fetched.type === "media_data");
   assertEqual(Uint8Array.fromBase64(fetched.data), RECORDING);

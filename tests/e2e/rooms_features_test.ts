@@ -14,7 +14,8 @@ Deno.test("an operator's ban persists across a restart, refuses with banned, and
       await alice.next((m) => m.type === "error" && m.code === "auth_failed");
       await alice.command("op", "sesame");
       await alice.next((m) => m.type === "notice" && m.text.startsWith("You are now an operator"));
-      await alice.command("ban", "bob 1h flooding");
+      // nick: bans the nick alone (a bare guest nick would take the shared address too).
+      await alice.command("ban", "nick:bob 1h flooding");
       await alice.next((m) => m.type === "notice" && m.text.startsWith("Banned nick bob for 1h"));
       assert(await bob.waitClosed(), "bob is disconnected");
       await alice.next((m) => m.type === "leave" && m.nick === "bob");

@@ -11,7 +11,7 @@ import {
 // RFC 8032 section 7.1, TEST 1: secret key and public key. The payload,
 // fingerprint and signature below were also checked with OpenSSL 3
 // (`openssl pkeyutl -sign -rawin`, `openssl dgst -sha256`). The same vectors are
-// in protocol/IDENTITY_DRAFT.md.
+// in protocol/README.md ("Identity test vectors").
 const SECRET_HEX = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
 const PUBLIC_HEX = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
 const NONCE = Uint8Array.from({ length: 32 }, (_, i) => i); // 00 01 02 ... 1f

@@ -258,7 +258,7 @@ browserTest(
     await bob.send(`/save 99999 ${dir}/nothing.webm`);
     await bob.waitFor(`saved voice ${voiceId} to ${dir}/voice.webm`);
     await bob.waitFor(`saved video ${videoId} to ${dir}/video.webm`);
-    await bob.waitFor("No voice or video message has id 99999");
+    await bob.waitFor("no voice or video message 99999 was shown here");
     for (const name of ["voice.webm", "video.webm"]) {
       const bytes = await Deno.readFile(`${dir}/${name}`);
       assert(bytes.length > 1000, `${name} is only ${bytes.length} bytes`);

@@ -155,10 +155,10 @@ export function onWelcome(message: WelcomeMessage): void {
     // Fetch media whose bytes were still on the way when the connection dropped.
     for (const [ref, player] of [...fetching]) {
       fetching.delete(ref);
-      const id = Number(player.dataset.mediaId);
+      const token = player.dataset.mediaToken ?? "";
       const again = app.nextRef++;
       fetching.set(again, player);
-      send({ type: "fetch_media", ref: again, id });
+      send({ type: "fetch_media", ref: again, token });
     }
   }
   app.everConnected = true;
@@ -189,6 +189,8 @@ export function onMessage(message: ServerMessage): void {
     const notice: MediaNotice = {
       type: "media",
       id: message.id,
+      // The ack carries no token; the sender plays its own recording from memory.
+      token: "",
       ts: message.ts,
       room: own.room,
       from: app.state.me,

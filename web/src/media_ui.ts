@@ -42,13 +42,14 @@ export function mediaItem(message: MediaNotice, url?: string): HTMLLIElement {
   player.preload = "metadata";
   if (player instanceof HTMLVideoElement) player.playsInline = true;
   player.dataset.mediaId = String(message.id);
+  player.dataset.mediaToken = message.token;
   item.append(player);
   if (url) player.src = url;
   else {
     const ref = app.nextRef++;
     fetching.set(ref, player);
     if (app.socket?.readyState === WebSocket.OPEN) {
-      send({ type: "fetch_media", ref, id: message.id });
+      send({ type: "fetch_media", ref, token: message.token });
     }
   }
   if (message.from === me) item.classList.add("own");

@@ -11,19 +11,25 @@ Deno.test("admin console mutes, bans, lists and unbans, with sentences for bad i
     await bob.say("anyone?");
     await bob.next((m) => m.type === "error" && m.code === "muted");
     assertEqual(await runAdminLine(server, "mute ghost"), "No user is called ghost");
-    assertEqual(await runAdminLine(server, "ban"), "Usage: ban NICK|ADDRESS [DURATION] [REASON]");
+    assertMatch(await runAdminLine(server, "who"), /^1 online\n {2}bob .* 127\.0\.0\.1:\d+ guest$/);
+    assertEqual(
+      await runAdminLine(server, "ban"),
+      "Usage: ban NICK|nick:NICK|key:SHA256:...|ADDRESS [DURATION] [REASON]",
+    );
+    // Bob is a guest: the ban holds what he cannot shed by reconnecting, his address too.
     assertMatch(
       await runAdminLine(server, "ban bob 2h spam"),
-      /Banned nick bob for 2h; disconnected bob/,
+      /^Banned nick bob and address 127\.0\.0\.1 for 2h; disconnected bob$/,
     );
     await bob.waitClosed();
     assertMatch(
       await runAdminLine(server, "bans"),
-      /1 ban:\n {2}nick bob until .* by server: spam/,
+      /2 bans:\n {2}nick bob until .* by server: spam\n {2}address 127\.0\.0\.1 until .*/,
     );
-    assertEqual(await runAdminLine(server, "unban bob"), "Unbanned bob");
+    assertEqual(await runAdminLine(server, "unban bob"), "Unbanned nick bob");
+    assertEqual(await runAdminLine(server, "unban 127.0.0.1"), "Unbanned address 127.0.0.1");
     assertEqual(await runAdminLine(server, "bans"), "No bans");
-    assertMatch(await runAdminLine(server, "help"), /ban NICK\|ADDRESS/);
+    assertMatch(await runAdminLine(server, "help"), /ban NICK\|nick:NICK/);
   } finally {
     await server.close();
   }

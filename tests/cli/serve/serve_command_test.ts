@@ -45,6 +45,30 @@ Deno.test("toServerOptions leaves the web server off without --http and honours 
   assertEqual(options.password, undefined);
 });
 
+Deno.test("toServerOptions takes --op-key repeated or as a list, checks each, and adds --public-name", () => {
+  const a = "SHA256:If4x36FUomFia/hUBG/SJxt77UtqvkWqWId+9H+XIbk";
+  const b = "SHA256:Zmh6rfhivXdsj8GLjp+OIAiXFIVu4jOzkCpZHQ1fKSU";
+  const options = toServerOptions(
+    resolveServeConfig(
+      ["--op-key", a, "--op-key", b, "--public-name", "Chat.Example.org"],
+      () => undefined,
+    ),
+    undefined,
+  );
+  assertEqual(options.operatorKeys, [a, b]);
+  assertEqual(options.identityNames, ["localhost", "127.0.0.1", "::1", "chat.example.org"]);
+  const listed = toServerOptions(
+    resolveServeConfig([], (name) => ({ PARLEY_OP_KEYS: `${a}, ${b}` })[name]),
+    undefined,
+  );
+  assertEqual(listed.operatorKeys, [a, b]);
+  assertThrows(
+    () => toServerOptions(resolveServeConfig(["--op-key", "alice"], () => undefined), undefined),
+    TypeError,
+    /^--op-key alice is not a key fingerprint/,
+  );
+});
+
 Deno.test("toServerOptions wants --tls-cert and --tls-key together", () => {
   assertThrows(
     () => toServerOptions(resolveServeConfig(["--tls-cert", "c.pem"], () => undefined), undefined),

@@ -49,7 +49,7 @@ Deno.test("Hub.admit checks version, password and capacity", () => {
     }
   };
   assertEqual(
-    code(() => h.admit({ type: "hello", version: 2, nick: "a", password: "pw" }, peer)),
+    code(() => h.admit({ type: "hello", version: 3, nick: "a", password: "pw" }, peer)),
     "bad_version",
   );
   assertEqual(code(() => h.admit({ type: "hello", version: 1, nick: "a" }, peer)), "auth_failed");

@@ -41,11 +41,30 @@ Deno.test("media handler stores a recording, announces it without bytes and serv
     VOICE.length,
   ]);
   assert(!("data" in notice), "the notice carries no bytes");
-  assertEqual(hub.media.get(ack.id)?.data, VOICE);
-  hub.receive(bob.session, { type: "fetch_media", ref: 9, id: ack.id });
+  assert(/^[0-9a-f]{32}$/.test(notice.token), notice.token);
+  assertEqual(hub.media.get(notice.token)?.data, VOICE);
+  hub.receive(bob.session, { type: "fetch_media", ref: 9, token: notice.token });
   const fetched = bob.peer.of("media_data").at(-1);
-  assert(fetched !== undefined && fetched.ref === 9);
+  assert(fetched !== undefined && fetched.ref === 9 && fetched.token === notice.token);
   assertEqual(Uint8Array.fromBase64(fetched.data), VOICE);
+});
+
+Deno.test("media handler serves fetch_media only to members of the recording's room", () => {
+  const hub = new Hub();
+  const amy = admitFake(hub, "amy");
+  const bob = admitFake(hub, "bob");
+  const eve = admitFake(hub, "eve");
+  hub.receive(amy.session, { type: "command", ref: 1, name: "join", args: "#secret" });
+  hub.receive(bob.session, { type: "command", ref: 1, name: "join", args: "#secret" });
+  hub.receive(amy.session, { ...upload(2, VOICE), room: "#secret" });
+  const notice = bob.peer.of("media").at(-1)!;
+  hub.receive(eve.session, { type: "fetch_media", ref: 3, token: notice.token });
+  assertEqual(eve.peer.of("error").at(-1)?.code, "no_such_media");
+  assertEqual(eve.peer.of("media_data").length, 0);
+  // Leaving the room ends access too.
+  hub.receive(bob.session, { type: "command", ref: 4, name: "part", args: "#secret" });
+  hub.receive(bob.session, { type: "fetch_media", ref: 5, token: notice.token });
+  assertEqual(bob.peer.of("error").at(-1)?.code, "no_such_media");
 });
 
 Deno.test("media handler refuses a recording over maxMediaBytes with media_too_large and stores nothing", () => {
@@ -71,10 +90,10 @@ Deno.test("media handler refuses bytes that are not the claimed container, and a
   assertEqual(hub.media.size, 0);
 });
 
-Deno.test("media handler answers fetch_media for an unknown id with no_such_media", () => {
+Deno.test("media handler answers fetch_media for an unknown token with no_such_media", () => {
   const hub = new Hub();
   const amy = admitFake(hub, "amy");
-  hub.receive(amy.session, { type: "fetch_media", ref: 5, id: 12345 });
+  hub.receive(amy.session, { type: "fetch_media", ref: 5, token: "0".repeat(32) });
   assertEqual(amy.peer.of("error").at(-1)?.code, "no_such_media");
 });
 
@@ -82,13 +101,14 @@ Deno.test("media handler with a file store keeps the recording in the archive on
   const dir = await Deno.makeTempDir({ prefix: "parley-media-" });
   try {
     const store = new HistoryStore(`${dir}/h.db`);
-    let id = 0;
+    let token = "";
     try {
       const hub = new Hub({ history: store, mediaArchive: store.mediaArchive });
       const amy = admitFake(hub, "amy");
+      const bob = admitFake(hub, "bob");
       hub.receive(amy.session, upload(1, VOICE));
-      id = amy.peer.of("ack").at(-1)!.id;
-      assertEqual(store.mediaArchive.get(id)?.data, VOICE, "durable before the ack");
+      token = bob.peer.of("media").at(-1)!.token;
+      assertEqual(store.mediaArchive.get(token)?.data, VOICE, "durable before the ack");
     } finally {
       store.close();
     }
@@ -96,7 +116,7 @@ Deno.test("media handler with a file store keeps the recording in the archive on
     try {
       const hub = new Hub({ history: reopened, mediaArchive: reopened.mediaArchive });
       const bob = admitFake(hub, "bob");
-      hub.receive(bob.session, { type: "fetch_media", ref: 2, id });
+      hub.receive(bob.session, { type: "fetch_media", ref: 2, token });
       assertEqual(Uint8Array.fromBase64(bob.peer.of("media_data").at(-1)!.data), VOICE);
     } finally {
       reopened.close();

@@ -18,8 +18,18 @@ Deno.test("Database creates every table on one connection and records the schema
     const tables = (db.prepare(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'messages_fts_%' ORDER BY name",
     ).all() as { name: string }[]).map((r) => r.name);
-    assertEqual(tables, ["bans", "media", "messages", "messages_fts", "meta", "topics"]);
-    assertEqual(db.schemaVersion, 1);
+    assertEqual(tables, [
+      "bans",
+      "invites",
+      "media",
+      "messages",
+      "messages_fts",
+      "meta",
+      "nicks",
+      "private_rooms",
+      "topics",
+    ]);
+    assertEqual(db.schemaVersion, 2);
     assertEqual(db.persistent, false);
   } finally {
     db.close();
@@ -37,7 +47,7 @@ Deno.test("Database upgrades a file written before schema versions, keeping its 
     old.close();
     const db = new Database(path);
     try {
-      assertEqual(db.schemaVersion, 1);
+      assertEqual(db.schemaVersion, 2);
       assertEqual(db.meta("reserved_id"), 42);
       assertEqual((db.prepare("SELECT count(*) AS n FROM media").get() as { n: number }).n, 0);
       assert(db.persistent);

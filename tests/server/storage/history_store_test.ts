@@ -13,6 +13,7 @@ Deno.test("HistoryStore keeps messages, topics, bans and recordings in one file 
     first.addBan({ kind: "nick", value: "x", until: null, reason: "r", by: "op", ts: 1 });
     const media = {
       id: first.nextId(),
+      token: "00112233445566778899aabbccddeeff",
       ts: 2,
       room: "#a",
       from: "bob",
@@ -30,11 +31,11 @@ Deno.test("HistoryStore keeps messages, topics, bans and recordings in one file 
       assertEqual(second.persistent, true);
       assertEqual(second.path, path);
       assertEqual(second.get(id)?.text, "hello world");
-      assertEqual(second.search("hello", { nick: "z" }).map((m) => m.id), [id]);
+      assertEqual(second.search("hello", { rooms: ["#a"] }).map((m) => m.id), [id]);
       assertEqual(second.topic("#A")?.topic, "t");
       assertEqual(second.findBan("x", "::1", 5)?.reason, "r");
       assertEqual(second.bans(5).length, 1);
-      assertEqual(second.mediaArchive.get(media.id)?.data, media.data);
+      assertEqual(second.mediaArchive.get(media.token)?.data, media.data);
       assertEqual(second.count(), 1);
     } finally {
       second.close();

@@ -23,6 +23,9 @@ function open(path: string): Fixture {
   };
 }
 
+/** Every room the fixtures write to: the searcher may read them all. */
+const ROOMS = ["#a", "#b"];
+
 function msg(log: MessageLog, room: string, from: string, text: string) {
   log.append({ id: log.nextId(), ts: 1000, kind: "msg", room, from, text });
 }
@@ -48,16 +51,16 @@ Deno.test("MessageSearch finds words newest first and filters by room, in memory
     msg(log, "#b", "carol", "a quick reply");
     msg(log, "#a", "dave", "nothing here");
     msg(log, "#a", "erin", "QUICK thinking");
-    const all = search.search("quick", { nick: "zed" });
+    const all = search.search("quick", { rooms: ROOMS });
     assertEqual(all.map((m) => m.from), ["erin", "carol", "bob"]);
-    assertEqual(search.search("quick", { nick: "zed", room: "#A" }).map((m) => m.from), [
+    assertEqual(search.search("quick", { rooms: ROOMS, room: "#A" }).map((m) => m.from), [
       "erin",
       "bob",
     ]);
-    assertEqual(search.search("quick fox", { nick: "zed" }).map((m) => m.from), ["bob"]);
+    assertEqual(search.search("quick fox", { rooms: ROOMS }).map((m) => m.from), ["bob"]);
     // Prefix on the last word.
-    assertEqual(search.search("thin", { nick: "zed" }).map((m) => m.from), ["erin"]);
-    assertEqual(search.search("quick", { nick: "zed", limit: 1 }).map((m) => m.from), ["erin"]);
+    assertEqual(search.search("thin", { rooms: ROOMS }).map((m) => m.from), ["erin"]);
+    assertEqual(search.search("quick", { rooms: ROOMS, limit: 1 }).map((m) => m.from), ["erin"]);
   });
 });
 
@@ -65,29 +68,50 @@ Deno.test("MessageSearch treats FTS5 syntax in user input as plain words", async
   await onBoth(({ log, search }) => {
     msg(log, "#a", "bob", "AND OR NOT near");
     for (const query of ['"', "AND", "NEAR(", "*", "a:b", "foo OR", '"unterminated', "^x"]) {
-      search.search(query, { nick: "zed" }); // must not throw
+      search.search(query, { rooms: ROOMS }); // must not throw
     }
-    assertEqual(search.search("AND OR", { nick: "z" }).length, 1);
+    assertEqual(search.search("AND OR", { rooms: ROOMS }).length, 1);
   });
   assertEqual(ftsQuery("!!! ???"), "");
   assertEqual(ftsQuery('say "hi"'), '"say" "hi"*');
   assertEqual(ftsQuery("Café NEAR(x)"), '"cafe" "near" "x"*');
 });
 
-Deno.test("MessageSearch finds private messages only for their two parties", async () => {
+Deno.test("MessageSearch finds private messages only for their two parties, by party, never by nick", async () => {
   await onBoth(({ log, search }) => {
     log.append({
       id: log.nextId(),
       ts: 1,
       kind: "privmsg",
       from: "Alice",
+      fromParty: "SHA256:alice",
       to: "Bob",
+      toParty: "guest:b0b",
       text: "secret plan",
     });
-    assertEqual(search.search("secret", { nick: "alice" }).length, 1);
-    assertEqual(search.search("secret", { nick: "BOB" }).length, 1);
-    assertEqual(search.search("secret", { nick: "carol" }).length, 0);
+    assertEqual(search.search("secret", { rooms: [], party: "SHA256:alice" }).length, 1);
+    assertEqual(search.search("secret", { rooms: [], party: "guest:b0b" }).length, 1);
+    // Whoever holds the nick later is another party.
+    assertEqual(search.search("secret", { rooms: [], party: "guest:other" }).length, 0);
+    assertEqual(search.search("secret", { rooms: ROOMS }).length, 0);
+    assertEqual(search.search("secret", { rooms: ROOMS, party: "" }).length, 0);
+    // A room filter leaves private messages out.
+    assertEqual(
+      search.search("secret", { rooms: ["#a"], room: "#a", party: "guest:b0b" }).length,
+      0,
+    );
     assertEqual(log.recent("#lobby", 50).length, 0, "not part of any room's history");
+  });
+});
+
+Deno.test("MessageSearch finds room messages only in the rooms the searcher may read", async () => {
+  await onBoth(({ log, search }) => {
+    msg(log, "#a", "bob", "launch code");
+    msg(log, "#secret", "alice", "launch code tango");
+    assertEqual(search.search("launch", { rooms: ["#A"] }).map((m) => m.room), ["#a"]);
+    assertEqual(search.search("launch", { rooms: ["#a"], room: "#secret" }), []);
+    assertEqual(search.search("launch", { rooms: [] }), []);
+    assertEqual(search.search("tango", { rooms: ["#a", "#SECRET"] }).length, 1);
   });
 });
 
@@ -96,11 +120,17 @@ Deno.test("MessageSearch matches case, diacritics and the last word's prefix the
     msg(log, "#a", "bob", "Un café crème, s'il vous plaît");
     msg(log, "#a", "bob", "the cafeteria is closed");
     msg(log, "#a", "bob", "Tiếng Việt foo_bar");
-    assertEqual(search.search("CAFE", { nick: "z" }).length, 2, "prefix match on the last word");
-    assertEqual(search.search("cafe closed", { nick: "z" }).length, 0, "earlier words match whole");
-    assertEqual(search.search("creme cafe", { nick: "z" }).map((m) => m.text.slice(0, 2)), ["Un"]);
-    assertEqual(search.search("việt", { nick: "z" }).length, 1, "two diacritics stay");
-    assertEqual(search.search("bar foo", { nick: "z" }).length, 1, "_ separates words");
+    assertEqual(search.search("CAFE", { rooms: ROOMS }).length, 2, "prefix match on the last word");
+    assertEqual(
+      search.search("cafe closed", { rooms: ROOMS }).length,
+      0,
+      "earlier words match whole",
+    );
+    assertEqual(search.search("creme cafe", { rooms: ROOMS }).map((m) => m.text.slice(0, 2)), [
+      "Un",
+    ]);
+    assertEqual(search.search("việt", { rooms: ROOMS }).length, 1, "two diacritics stay");
+    assertEqual(search.search("bar foo", { rooms: ROOMS }).length, 1, "_ separates words");
   });
 });
 
@@ -109,7 +139,7 @@ Deno.test("MessageSearch does not find evicted messages in memory, and after ret
     const db = new Database(":memory:");
     const log = new MessageLog(db, { ringSize: 3 });
     for (let i = 1; i <= 5; i++) msg(log, "#a", "bob", `m${i}`);
-    assertEqual(new MessageSearch(db, log).search("m1", { nick: "bob" }).length, 0);
+    assertEqual(new MessageSearch(db, log).search("m1", { rooms: ["#a"] }).length, 0);
     db.close();
   }
   const dir = await Deno.makeTempDir({ prefix: "parley-search-" });
@@ -118,12 +148,12 @@ Deno.test("MessageSearch does not find evicted messages in memory, and after ret
     msg(f.log, "#a", "bob", "ancient words");
     msg(f.log, "#a", "bob", "newer words");
     assertEqual(
-      f.search.search("words", { nick: "bob" }).length,
+      f.search.search("words", { rooms: ["#a"] }).length,
       2,
       "pending ones are committed first",
     );
     f.log.enforceRetention({ now: 0, maxPerRoom: 1 });
-    assertEqual(f.search.search("ancient", { nick: "bob" }).length, 0, "gone from the index");
+    assertEqual(f.search.search("ancient", { rooms: ["#a"] }).length, 0, "gone from the index");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -225,12 +225,12 @@ Deno.test("media messages: size, type and duration limits; fetch_media returns t
     assert(!("data" in notice), "the broadcast carries no bytes");
     assert(!bob.received.some((m) => m.type === "error"), "refused uploads reach nobody");
     const ref = bob.ref();
-    await bob.send({ type: "fetch_media", ref, id: notice.id });
+    await bob.send({ type: "fetch_media", ref, token: notice.token });
     const data = await bob.next((m) => m.type === "media_data" && m.ref === ref);
     assert(data.type === "media_data");
     assertEqual([...Uint8Array.fromBase64(data.data)], [...webm(2000)]);
     const missing = bob.ref();
-    await bob.send({ type: "fetch_media", ref: missing, id: 424242 });
+    await bob.send({ type: "fetch_media", ref: missing, token: "0".repeat(32) });
     const none = await bob.next((m) => m.type === "error" && m.ref === missing);
     assertEqual(none.type === "error" && none.code, "no_such_media");
   }, { maxMediaBytes: 64 * 1024 });

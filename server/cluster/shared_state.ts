@@ -1,0 +1,275 @@
+/**
+ * Small state every node must agree on — room topics, bans and mutes — in a
+ * JetStream KV bucket `<name>_state`, mirrored in memory on every node by a
+ * KV watch, so reads are synchronous and every change reaches every node.
+ *
+ * Keys (`<token>` = {@linkcode subjectToken}`(…)`):
+ * - `topic.<token of the room key>`: a {@linkcode SharedTopic};
+ * - `ban.nick.<token of the nick key>` and `ban.address.<token of the host>`: a {@linkcode SharedBan};
+ * - `mute.<token of the nick key>`: a {@linkcode SharedMute}.
+ *
+ * Expired bans and mutes stay in the bucket until removed; readers compare
+ * `until` with their clock.
+ *
+ * @module
+ */
+
+import { type KV, Kvm, KvWatchInclude } from "npm:@nats-io/kv@3.4.0";
+import { nameKey } from "../../protocol/names.ts";
+import { getLogger } from "../log.ts";
+import type { NatsLink } from "./nats_link.ts";
+import { subjectToken } from "./subject_token.ts";
+
+/** A room topic (same fields as the history store's topic record). */
+export interface SharedTopic {
+  /** Room name as last set. */
+  room: string;
+  /** Topic text; empty when cleared. */
+  topic: string;
+  /** Who set it. */
+  by: string;
+  /** When, ms since the epoch. */
+  ts: number;
+}
+
+/** A ban (same fields as the history store's ban record). */
+export interface SharedBan {
+  /** `nick` bans match a nick key; `address` bans match a host (no port). */
+  kind: "nick" | "address";
+  /** The nick key or the host. */
+  value: string;
+  /** Expiry, ms since the epoch; `null` for a permanent ban. */
+  until: number | null;
+  /** Why, as given by the operator. */
+  reason: string;
+  /** Who banned. */
+  by: string;
+  /** When, ms since the epoch. */
+  ts: number;
+}
+
+/** A mute of a nick, cluster-wide. */
+export interface SharedMute {
+  /** The nick as muted. */
+  nick: string;
+  /** Expiry, ms since the epoch; `null` until unmuted. */
+  until: number | null;
+  /** Who muted. */
+  by: string;
+  /** When, ms since the epoch. */
+  ts: number;
+}
+
+/** One change, as every node sees it. `value` is `undefined` for a removal. */
+export type SharedStateChange =
+  | { kind: "topic"; key: string; value: SharedTopic | undefined }
+  | { kind: "ban"; key: string; value: SharedBan | undefined }
+  | { kind: "mute"; key: string; value: SharedMute | undefined };
+
+/** Called for each change, including this node's own. */
+export type SharedStateListener = (change: SharedStateChange) => void;
+
+const logger = getLogger(["parley", "cluster"]);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Topics, bans and mutes shared by every node.
+ *
+ * @example
+ * ```ts ignore
+ * import { SharedState } from "./shared_state.ts";
+ * const state = await SharedState.open(link);
+ * state.onChange((change) => console.log(change.kind, change.key));
+ * await state.setTopic({ room: "#lobby", topic: "hi", by: "alice", ts: Date.now() });
+ * ```
+ */
+export class SharedState {
+  readonly #kv: KV;
+  readonly #topics = new Map<string, SharedTopic>();
+  readonly #bans = new Map<string, SharedBan>();
+  readonly #mutes = new Map<string, SharedMute>();
+  readonly #listeners = new Set<SharedStateListener>();
+  #stop: (() => void) | undefined;
+
+  private constructor(kv: KV) {
+    this.#kv = kv;
+  }
+
+  /**
+   * Opens (or creates) the bucket and loads every entry into memory before
+   * resolving; changes after that arrive through the watch.
+   *
+   * @param link A connected link.
+   * @returns The state.
+   * @throws {Error} When JetStream refuses or does not answer.
+   */
+  static async open(link: NatsLink): Promise<SharedState> {
+    const kv = await new Kvm(link.connection).create(`${link.name}_state`, {
+      history: 1,
+      replicas: link.replicas,
+    });
+    const state = new SharedState(kv);
+    const status = await kv.status();
+    const watch = await kv.watch({ include: KvWatchInclude.LastValue });
+    state.#stop = () => watch.stop();
+    // The watch replays current values first; the last of them is the first
+    // entry marked `isUpdate` (and has nothing pending after it).
+    let loaded!: () => void;
+    const ready = new Promise<void>((resolve) => loaded = resolve);
+    if (status.values === 0) loaded();
+    void (async () => {
+      for await (const entry of watch) {
+        state.#apply(entry.key, entry.operation === "PUT" ? entry.value : undefined);
+        if (entry.isUpdate || entry.delta === 0) loaded();
+      }
+      loaded();
+    })();
+    await ready;
+    return state;
+  }
+
+  /**
+   * Sets a room's topic on every node.
+   *
+   * @param topic The topic; an empty `topic` is stored too (a cleared topic).
+   * @throws {Error} When NATS does not answer.
+   */
+  async setTopic(topic: SharedTopic): Promise<void> {
+    await this.#kv.put(topicKey(topic.room), encoder.encode(JSON.stringify(topic)));
+  }
+
+  /**
+   * The topic of a room as last seen.
+   *
+   * @param room Room name (any case).
+   * @returns The topic, or `undefined` when none was ever set.
+   */
+  topic(room: string): SharedTopic | undefined {
+    return this.#topics.get(topicKey(room));
+  }
+
+  /**
+   * Bans a nick or an address on every node.
+   *
+   * @param ban The ban; `value` is a nick key or a host.
+   * @throws {Error} When NATS does not answer.
+   */
+  async addBan(ban: SharedBan): Promise<void> {
+    await this.#kv.put(banKey(ban.kind, ban.value), encoder.encode(JSON.stringify(ban)));
+  }
+
+  /**
+   * Lifts a ban.
+   *
+   * @param kind `nick` or `address`.
+   * @param value The nick key or host.
+   * @throws {Error} When NATS does not answer.
+   */
+  async removeBan(kind: SharedBan["kind"], value: string): Promise<void> {
+    await this.#kv.delete(banKey(kind, value));
+  }
+
+  /**
+   * Every ban as last seen (expired ones included).
+   *
+   * @returns The bans, unordered.
+   */
+  bans(): SharedBan[] {
+    return [...this.#bans.values()];
+  }
+
+  /**
+   * Mutes a nick on every node.
+   *
+   * @param mute The mute.
+   * @throws {Error} When NATS does not answer.
+   */
+  async addMute(mute: SharedMute): Promise<void> {
+    await this.#kv.put(muteKey(mute.nick), encoder.encode(JSON.stringify(mute)));
+  }
+
+  /**
+   * Lifts a mute.
+   *
+   * @param nick The nick (any case).
+   * @throws {Error} When NATS does not answer.
+   */
+  async removeMute(nick: string): Promise<void> {
+    await this.#kv.delete(muteKey(nick));
+  }
+
+  /**
+   * The mute of a nick as last seen.
+   *
+   * @param nick The nick (any case).
+   * @returns The mute, or `undefined`.
+   */
+  mute(nick: string): SharedMute | undefined {
+    return this.#mutes.get(muteKey(nick));
+  }
+
+  /**
+   * Adds a listener for changes made by any node (this one included).
+   *
+   * @param listener Called per change after the mirror was updated;
+   *   exceptions are logged and dropped.
+   * @returns A function that removes the listener.
+   */
+  onChange(listener: SharedStateListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Stops the watch; the mirror keeps its last values. */
+  close(): void {
+    this.#stop?.();
+  }
+
+  #apply(key: string, raw: Uint8Array | undefined): void {
+    let value: unknown;
+    try {
+      value = raw === undefined ? undefined : JSON.parse(decoder.decode(raw));
+    } catch (error) {
+      logger.warn("Ignored malformed shared state {key}: {error}", { key, error });
+      return;
+    }
+    let change: SharedStateChange;
+    if (key.startsWith("topic.")) {
+      change = { kind: "topic", key, value: value as SharedTopic | undefined };
+      setOrDelete(this.#topics, key, change.value);
+    } else if (key.startsWith("ban.")) {
+      change = { kind: "ban", key, value: value as SharedBan | undefined };
+      setOrDelete(this.#bans, key, change.value);
+    } else if (key.startsWith("mute.")) {
+      change = { kind: "mute", key, value: value as SharedMute | undefined };
+      setOrDelete(this.#mutes, key, change.value);
+    } else {
+      return;
+    }
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(change);
+      } catch (error) {
+        logger.error("Shared state listener failed: {error}", { error });
+      }
+    }
+  }
+}
+
+function setOrDelete<T>(map: Map<string, T>, key: string, value: T | undefined): void {
+  if (value === undefined) map.delete(key);
+  else map.set(key, value);
+}
+
+function topicKey(room: string): string {
+  return `topic.${subjectToken(nameKey(room))}`;
+}
+
+function banKey(kind: SharedBan["kind"], value: string): string {
+  return `ban.${kind}.${subjectToken(kind === "nick" ? nameKey(value) : value)}`;
+}
+
+function muteKey(nick: string): string {
+  return `mute.${subjectToken(nameKey(nick))}`;
+}
