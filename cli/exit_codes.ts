@@ -23,6 +23,11 @@ export const EXIT_AUTH = 5;
 export const EXIT_CLOSED = 6;
 /** The server refused the client for another reason: full, banned, other version. */
 export const EXIT_REFUSED = 7;
+/**
+ * A scripted join finished, and the server refused some of its lines (too
+ * long, muted, an unknown command...); the summary on stderr counts them by code.
+ */
+export const EXIT_LINES_REFUSED = 8;
 
 /** `[code, meaning]` pairs for `--help`. */
 export const EXIT_CODES: [number, string][] = [
@@ -34,4 +39,5 @@ export const EXIT_CODES: [number, string][] = [
   [EXIT_AUTH, "password wrong or missing, or locked out"],
   [EXIT_CLOSED, "server closed the connection or shut down"],
   [EXIT_REFUSED, "refused: server full, banned, or protocol version mismatch"],
+  [EXIT_LINES_REFUSED, "scripted: some lines were refused (summary on stderr)"],
 ];

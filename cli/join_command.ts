@@ -5,17 +5,12 @@
  * @module
  */
 
-import type { ServerMessage } from "../protocol/messages.ts";
 import { formatAddress, type ServerAddress } from "../client/address.ts";
-import { ChatState } from "../client/core/chat_state.ts";
 import { localizeTimes } from "../client/core/local_times.ts";
 import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
 import { parseCommandLine } from "./parse_command_line.ts";
 import { connect, ConnectError, type ParleyClient } from "../client/client_connection.ts";
-import { heartbeat } from "../client/heartbeat.ts";
-import { IgnoreList } from "../client/ignore_list.ts";
 import { runInteractive } from "../client/interactive_session.ts";
-import { prepareLine, runLocalCommand } from "../client/local_commands.ts";
 import {
   EXIT_AUTH,
   EXIT_CLOSED,
@@ -26,9 +21,7 @@ import {
   EXIT_USAGE,
 } from "./exit_codes.ts";
 import { askLine, askSecret, isUsageError, writeAllSync } from "./prompt.ts";
-import { readLines } from "../client/read_lines.ts";
-import { makeColors, type RenderContext, renderMessage } from "../client/render.ts";
-import { saveMedia } from "../client/save_media.ts";
+import { runScripted } from "./scripted_join.ts";
 
 /** Usage text of `parley join`. */
 export const JOIN_USAGE = `Usage: parley join [ADDRESS] [options]
@@ -43,6 +36,8 @@ Options:
       --tls                connect with TLS (same as tls://)
       --ca FILE            trust this PEM CA certificate for TLS
       --json               print received events as JSON Lines (scripts)
+      --rate N             scripted: send at most N lines per second (only
+                           lowers the pace the server announces)
       --bell               ring the terminal bell when you are mentioned
       --no-reconnect       exit when the connection drops, without reconnecting
   -h, --help               show this help
@@ -57,9 +52,12 @@ emoji (/emoji to search), /ignore NICK to hide someone, Ctrl-D or /quit to
 leave. A status line shows server, room, nick and connection; when the
 connection drops the client reconnects by itself (backoff up to 30 s; Ctrl-D
 gives up), takes its nick back and rejoins its rooms.
-Scripted (stdin not a terminal): each stdin line is sent (lines starting with
-/ are commands); events are printed one per line; exits 0 once stdin ends and
-every message is acknowledged.`;
+Scripted (stdin not a terminal): each stdin line is sent, in order, paced to
+the server's announced limits (lines starting with / are commands; the next
+line waits for a command's answer); events are printed one per line; a summary
+goes to stderr. Exits 0 once stdin ends and every line was acknowledged, 8 if
+the server refused some (the summary counts them by code), 6 if the connection
+ended first.`;
 
 /** Options parsed from the command line. */
 interface JoinArgs {
@@ -68,6 +66,7 @@ interface JoinArgs {
   password: string | undefined;
   caCerts: string[] | undefined;
   json: boolean;
+  rate: number | undefined;
   bell: boolean;
   reconnect: boolean;
 }
@@ -85,6 +84,7 @@ export async function joinCommand(args: string[]): Promise<number> {
       nick: { type: "string", short: "n" },
       ...CONNECT_OPTIONS,
       json: { type: "boolean" },
+      rate: { type: "string" },
       bell: { type: "boolean" },
       "no-reconnect": { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -97,6 +97,7 @@ export async function joinCommand(args: string[]): Promise<number> {
       ...resolveConnectArgs(values, positionals),
       nick: values.nick,
       json: values.json ?? false,
+      rate: values.rate === undefined ? undefined : parseRate(values.rate),
       bell: values.bell ?? false,
       reconnect: !values["no-reconnect"],
     };
@@ -140,7 +141,10 @@ export async function joinCommand(args: string[]): Promise<number> {
         continue;
       }
       // A refusal can name a time (a ban's expiry), written in UTC: show it in local time.
-      writeAllSync(Deno.stderr, `parley join: ${localizeTimes(error.message)}\n`);
+      writeAllSync(
+        Deno.stderr,
+        `parley join: ${localizeTimes(describeRefusal(error, password))}\n`,
+      );
       return exitCodeFor(error);
     }
     if (client.fingerprint) {
@@ -158,7 +162,13 @@ export async function joinCommand(args: string[]): Promise<number> {
         reconnect: parsed.reconnect,
         exitCodeFor,
       })
-      : await runScripted(client, parsed);
+      : await runScripted(client, {
+        json: parsed.json,
+        rate: parsed.rate,
+        input: Deno.stdin.readable,
+        print: (line) => writeAllSync(Deno.stdout, line + "\n"),
+        warn: (line) => writeAllSync(Deno.stderr, line + "\n"),
+      });
   }
   return EXIT_REFUSED;
 }
@@ -183,94 +193,24 @@ export function exitCodeFor(error: ConnectError): number {
   }
 }
 
-async function runScripted(client: ParleyClient, args: JoinArgs): Promise<number> {
-  const state = new ChatState(client.welcome.nick);
-  state.welcome(client.welcome);
-  const ctx: RenderContext = {
-    colors: makeColors(false),
-    me: state.me,
-    activeRoom: state.activeRoom,
-  };
-  const print = (text: string) => writeAllSync(Deno.stdout, text + "\n");
-  const ignores = new IgnoreList();
-  const show = (message: ServerMessage) => {
-    if (args.json) {
-      if (message.type !== "ping" && message.type !== "pong") print(JSON.stringify(message));
-      return;
-    }
-    for (const item of state.incoming(message)) {
-      if (item.type === "media_data") {
-        print(saveMedia(item, state.takeSaveTarget(item.ref)));
-        continue;
-      }
-      if (ignores.hides(item)) continue;
-      ctx.me = state.me;
-      ctx.activeRoom = state.activeRoom;
-      const text = renderMessage(item, ctx);
-      if (text !== null) print(text);
-    }
-  };
-  show(client.welcome);
-  let lastHeard = Date.now();
-  const stopHeartbeat = heartbeat(client, () => lastHeard);
-  let quitting = false;
-  let shutdownSeen = false;
-  let acked: (() => void) | undefined;
-  const reading = (async () => {
-    for await (const message of client) {
-      lastHeard = Date.now();
-      if (message.type === "shutdown") shutdownSeen = true;
-      if (message.type === "bye" && message.code === "shutdown") shutdownSeen = true;
-      if (message.type === "ping") await client.send({ type: "pong", token: message.token });
-      if (args.json) {
-        // Keep the pending table in step even though JSON mode prints raw messages.
-        state.incoming(message);
-      }
-      show(message);
-      if (state.unacknowledged === 0) acked?.();
-    }
-  })();
-  const serverGone = reading.then(() => "closed" as const, () => "closed" as const);
-  const writing = (async () => {
-    for await (const typed of readLines(Deno.stdin.readable)) {
-      const local = runLocalCommand(typed, { ignores });
-      if (local !== undefined) {
-        print(local);
-        continue;
-      }
-      const line = prepareLine(typed);
-      const out = state.outgoing(line, client.nextRef());
-      if (out.kind === "local") print(out.text);
-      if (out.kind === "send" || out.kind === "quit") await client.send(out.message);
-      if (out.kind === "quit") {
-        quitting = true;
-        return;
-      }
-    }
-  })().then(() => "stdin" as const, () => "closed" as const);
-  const first = await Promise.race([serverGone, writing]);
-  try {
-    if (first === "closed") return quitting && !shutdownSeen ? EXIT_OK : EXIT_CLOSED;
-    if (!quitting) {
-      if (state.unacknowledged > 0) {
-        await Promise.race([new Promise<void>((r) => acked = r), serverGone, delay(10_000)]);
-      }
-      await client.send({ type: "command", ref: client.nextRef(), name: "quit", args: "" }).catch(
-        () => {},
-      );
-    }
-    await Promise.race([serverGone, delay(2000)]);
-    // A server that shut down ended the session, whichever of stdin and the socket closed first.
-    return shutdownSeen ? EXIT_CLOSED : EXIT_OK;
-  } finally {
-    stopHeartbeat();
-    client.close();
-  }
+/**
+ * The sentence for a refused connection; a password refusal says how to give one.
+ *
+ * @param error The failure.
+ * @param password The password that was sent, if any.
+ */
+function describeRefusal(error: ConnectError, password: string | undefined): string {
+  if (error.code !== "auth_failed") return error.message;
+  return password === undefined
+    ? `${error.message}: set PARLEY_PASSWORD or pass --password-file FILE`
+    : `${error.message} (the password came from PARLEY_PASSWORD or --password-file)`;
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    Deno.unrefTimer(timer);
-  });
+/** Parses `--rate N`: a positive number of lines per second. */
+function parseRate(text: string): number {
+  const rate = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || !(rate > 0)) {
+    throw new TypeError(`--rate must be a positive number of lines per second, got "${text}"`);
+  }
+  return rate;
 }

@@ -223,15 +223,13 @@ export async function runInteractive(
       }
     }
     if (message.type === "shutdown") shuttingDown = true;
-    const asked = historyRequests.answering;
-    historyRequests.settle(message);
     for (const item of state.incoming(message)) {
       if (item.type === "media_data") {
         screen.print(saveMedia(item, state.takeSaveTarget(item.ref)));
         continue;
       }
       // An explicit /history shows what was asked for, even lines already on screen.
-      const replayAsked = asked && "history" in item && item.history === true;
+      const replayAsked = historyRequests.answers(item);
       if (ignores.hides(item) || (!seen.firstTime(item) && !replayAsked)) continue;
       if (item.type === "leave" && (item.code === "shutdown" || shuttingDown)) continue;
       ctx.me = state.me;
@@ -243,6 +241,7 @@ export async function runInteractive(
         !state.isMe(item.from) && mentions(item.text, state.me);
       screen.print(mentioned && options.bell ? text + "\x07" : text);
     }
+    historyRequests.settle(message);
     refresh();
   };
   const send = async (target: SessionConnection, message: Parameters<ParleyClient["send"]>[0]) => {

@@ -53,6 +53,8 @@ export interface MediaNotice {
   bytes: number;
   /** Present and `true` when replayed from history rather than sent live. */
   history?: boolean;
+  /** The request it answers: the `ref` of the `/history` or `/join` whose replay this is; absent on live messages. */
+  ref?: number;
 }
 
 /** The bytes of a media message, answering `fetch_media` by `ref`. */

@@ -100,6 +100,20 @@ export interface ServerLimits {
   heartbeatMs: number;
   /** Largest decoded media payload accepted in a `media` message, in bytes. */
   maxMediaBytes?: number;
+  /**
+   * Sustained messages per second a client may send (flood control); absent
+   * from older servers, which enforce the default, 10.
+   */
+  floodRate?: number;
+  /** Messages a client may send at once above `floodRate`; default 60. */
+  floodBurst?: number;
+  /** Sustained bytes per second a client may send, frame headers included; default 65536. */
+  floodBytesRate?: number;
+  /**
+   * Bytes a client may send at once, frame headers included; default the
+   * larger of 1048576 and `maxFrameBytes + 4`.
+   */
+  floodBytesBurst?: number;
 }
 
 /** A chat command as listed by `help`. */
@@ -253,6 +267,8 @@ export interface ChatMessage {
   text: string;
   /** `true` on messages replayed from history (on join or `/history`); absent on live ones. */
   history?: boolean;
+  /** The request it answers: the `ref` of the `/history` or `/join` whose replay this is; absent on live messages. */
+  ref?: number;
 }
 
 /** A private message; delivered to `to`, acknowledged to `from`. */
@@ -265,6 +281,8 @@ export interface PrivateMessage {
   text: string;
   /** `true` on messages replayed from history (on join or `/history`); absent on live ones. */
   history?: boolean;
+  /** The request it answers: the `ref` of the `/history` or `/join` whose replay this is; absent on live messages. */
+  ref?: number;
 }
 
 /** An action (`/me waves`), shown as `* alice waves`. */
@@ -277,6 +295,8 @@ export interface ActionMessage {
   text: string;
   /** `true` on messages replayed from history (on join or `/history`); absent on live ones. */
   history?: boolean;
+  /** The request it answers: the `ref` of the `/history` or `/join` whose replay this is; absent on live messages. */
+  ref?: number;
 }
 
 /** Someone joined a room. */
@@ -335,12 +355,16 @@ export interface WhoMessage {
   type: "who";
   room: string;
   users: UserInfo[];
+  /** The request it answers: the `ref` of the `/who` or `/join` this answers. */
+  ref?: number;
 }
 
 /** The list of rooms. */
 export interface RoomsMessage {
   type: "rooms";
   rooms: RoomInfo[];
+  /** The request it answers: the `ref` of the `/rooms` this answers. */
+  ref?: number;
 }
 
 /** A room's topic changed. */
@@ -350,6 +374,8 @@ export interface TopicNotice {
   room: string;
   topic: string;
   by: string;
+  /** The request it answers: the `ref` of the `/topic` or `/join` this answers; absent when a new topic is announced. */
+  ref?: number;
 }
 
 /** A message from the server itself (operator `say`, command output). */
@@ -359,6 +385,8 @@ export interface ServerNotice {
   text: string;
   /** The room it concerns, if any. */
   room?: string;
+  /** The request it answers: the `ref` of the command this answers (`/history`, `/op`, ...); absent on announcements. */
+  ref?: number;
 }
 
 /** The server is stopping; the connection closes after this frame. */
@@ -400,6 +428,8 @@ export interface ByeMessage {
 export interface HelpMessage {
   type: "help";
   commands: CommandInfo[];
+  /** The request it answers: the `ref` of the `/help` this answers. */
+  ref?: number;
 }
 
 /** Someone went away or came back; sent to everyone sharing a room with them, and to them. */
@@ -438,6 +468,8 @@ export interface SearchResultsMessage {
   room?: string;
   /** Matches, newest first. */
   results: SearchHit[];
+  /** The request it answers: the `ref` of the `/search` this answers. */
+  ref?: number;
 }
 
 /** Any message a server may send. */

@@ -24,15 +24,20 @@ import type {
   ChatMessage,
   ErrorCode,
   ErrorMessage,
+  HelpMessage,
   LeaveNotice,
+  MediaNotice,
   PrivateMessage,
   RoomInfo,
+  RoomsMessage,
   SearchHit,
   SearchResultsMessage,
   ServerMessage,
   ServerNotice,
+  TopicNotice,
   UserInfo,
   WelcomeMessage,
+  WhoMessage,
 } from "./message_types.ts";
 
 function user(o: Json): UserInfo {
@@ -65,6 +70,7 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
         maxTextBytes: uint(l, "maxTextBytes"),
         heartbeatMs: uint(l, "heartbeatMs"),
         ...(l.maxMediaBytes === undefined ? {} : { maxMediaBytes: uint(l, "maxMediaBytes") }),
+        ...optionalUints(l, FLOOD_LIMIT_FIELDS),
       },
     };
     const resume = optStr(o, "resume");
@@ -127,46 +133,51 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
     return m;
   },
   nick: (o) => ({ type: "nick", ts: uint(o, "ts"), old: str(o, "old"), nick: str(o, "nick") }),
-  who: (o) => ({ type: "who", room: str(o, "room"), users: array(o, "users", user) }),
-  rooms: (o) => ({ type: "rooms", rooms: array(o, "rooms", room) }),
-  topic: (o) => ({
-    type: "topic",
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    topic: str(o, "topic"),
-    by: str(o, "by"),
-  }),
+  who: (o) =>
+    withRef<WhoMessage>(o, { type: "who", room: str(o, "room"), users: array(o, "users", user) }),
+  rooms: (o) => withRef<RoomsMessage>(o, { type: "rooms", rooms: array(o, "rooms", room) }),
+  topic: (o) =>
+    withRef<TopicNotice>(o, {
+      type: "topic",
+      ts: uint(o, "ts"),
+      room: str(o, "room"),
+      topic: str(o, "topic"),
+      by: str(o, "by"),
+    }),
   notice(o) {
     const m: ServerNotice = { type: "notice", ts: uint(o, "ts"), text: str(o, "text") };
     const r = optStr(o, "room");
     if (r !== undefined) m.room = r;
-    return m;
+    return withRef(o, m);
   },
   shutdown: (o) => ({ type: "shutdown", ts: uint(o, "ts"), reason: str(o, "reason") }),
   bye: (o) => ({ type: "bye", code: str(o, "code"), reason: str(o, "reason") }),
-  help: (o) => ({
-    type: "help",
-    commands: array(o, "commands", (c) => ({
-      name: str(c, "name"),
-      usage: str(c, "usage"),
-      help: str(c, "help"),
-    })),
-  }),
+  help: (o) =>
+    withRef<HelpMessage>(o, {
+      type: "help",
+      commands: array(o, "commands", (c) => ({
+        name: str(c, "name"),
+        usage: str(c, "usage"),
+        help: str(c, "help"),
+      })),
+    }),
   ping,
   pong: ping,
-  media: (o) => ({
-    type: "media",
-    id: uint(o, "id"),
-    token: str(o, "token"),
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    from: str(o, "from"),
-    kind: mediaKind(o),
-    mime: str(o, "mime"),
-    durationMs: uint(o, "durationMs"),
-    bytes: uint(o, "bytes"),
-    ...(optBool(o, "history") ? { history: true } : {}),
-  }),
+  media: (o) =>
+    withRef<MediaNotice>(o, {
+      type: "media",
+      id: uint(o, "id"),
+      token: str(o, "token"),
+      ts: uint(o, "ts"),
+      room: str(o, "room"),
+      from: str(o, "from"),
+      kind: mediaKind(o),
+      mime: str(o, "mime"),
+      durationMs: uint(o, "durationMs"),
+      bytes: uint(o, "bytes"),
+      ...(optBool(o, "history") ? { history: true } : {}),
+    }),
+
   media_data: (o) => ({
     type: "media_data",
     ref: uint(o, "ref"),
@@ -192,14 +203,41 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
     };
     const r = optStr(o, "room");
     if (r !== undefined) m.room = r;
-    return m;
+    return withRef(o, m);
   },
 };
 
 function withHistory<T extends ChatMessage | PrivateMessage | ActionMessage>(o: Json, m: T): T {
   const history = optBool(o, "history");
   if (history !== undefined) m.history = history;
+  return withRef(o, m);
+}
+
+/** Adds the optional `ref` of a reply (the request it answers), last, as encoders write it. */
+function withRef<T extends { ref?: number }>(o: Json, m: T): T {
+  const ref = optUint(o, "ref");
+  if (ref !== undefined) m.ref = ref;
   return m;
+}
+
+/** The optional flood-control fields of `welcome.limits`, in encoder order. */
+const FLOOD_LIMIT_FIELDS = [
+  "floodRate",
+  "floodBurst",
+  "floodBytesRate",
+  "floodBytesBurst",
+] as const;
+
+function optionalUints<K extends string>(
+  o: Json,
+  fields: readonly K[],
+): Partial<Record<K, number>> {
+  const out: Partial<Record<K, number>> = {};
+  for (const field of fields) {
+    const value = optUint(o, field);
+    if (value !== undefined) out[field] = value;
+  }
+  return out;
 }
 
 function searchHit(o: Json): SearchHit {

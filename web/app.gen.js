@@ -1881,7 +1881,8 @@ var serverParsers = {
         heartbeatMs: uint(l, "heartbeatMs"),
         ...l.maxMediaBytes === void 0 ? {} : {
           maxMediaBytes: uint(l, "maxMediaBytes")
-        }
+        },
+        ...optionalUints(l, FLOOD_LIMIT_FIELDS)
       }
     };
     const resume = optStr(o, "resume");
@@ -1956,16 +1957,16 @@ var serverParsers = {
     old: str(o, "old"),
     nick: str(o, "nick")
   }),
-  who: (o) => ({
+  who: (o) => withRef(o, {
     type: "who",
     room: str(o, "room"),
     users: array(o, "users", user)
   }),
-  rooms: (o) => ({
+  rooms: (o) => withRef(o, {
     type: "rooms",
     rooms: array(o, "rooms", room)
   }),
-  topic: (o) => ({
+  topic: (o) => withRef(o, {
     type: "topic",
     ts: uint(o, "ts"),
     room: str(o, "room"),
@@ -1980,7 +1981,7 @@ var serverParsers = {
     };
     const r = optStr(o, "room");
     if (r !== void 0) m.room = r;
-    return m;
+    return withRef(o, m);
   },
   shutdown: (o) => ({
     type: "shutdown",
@@ -1992,7 +1993,7 @@ var serverParsers = {
     code: str(o, "code"),
     reason: str(o, "reason")
   }),
-  help: (o) => ({
+  help: (o) => withRef(o, {
     type: "help",
     commands: array(o, "commands", (c) => ({
       name: str(c, "name"),
@@ -2002,7 +2003,7 @@ var serverParsers = {
   }),
   ping,
   pong: ping,
-  media: (o) => ({
+  media: (o) => withRef(o, {
     type: "media",
     id: uint(o, "id"),
     token: str(o, "token"),
@@ -2049,13 +2050,32 @@ var serverParsers = {
     };
     const r = optStr(o, "room");
     if (r !== void 0) m.room = r;
-    return m;
+    return withRef(o, m);
   }
 };
 function withHistory(o, m) {
   const history = optBool(o, "history");
   if (history !== void 0) m.history = history;
+  return withRef(o, m);
+}
+function withRef(o, m) {
+  const ref = optUint(o, "ref");
+  if (ref !== void 0) m.ref = ref;
   return m;
+}
+var FLOOD_LIMIT_FIELDS = [
+  "floodRate",
+  "floodBurst",
+  "floodBytesRate",
+  "floodBytesBurst"
+];
+function optionalUints(o, fields) {
+  const out = {};
+  for (const field of fields) {
+    const value = optUint(o, field);
+    if (value !== void 0) out[field] = value;
+  }
+  return out;
 }
 function searchHit(o) {
   const kind = str(o, "kind");

@@ -19,6 +19,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { getLogger } from "../log.ts";
 import {
   type HelloMessage,
+  type LeaveCode,
   MIN_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
   type ServerLimits,
@@ -59,8 +60,8 @@ export interface AdmissionRegistry {
   findLike(nick: string): Session | undefined;
   /** Sends a message to one session. */
   sendTo(session: Session, message: ServerMessage): void;
-  /** Removes a session, announcing its leave. Idempotent. */
-  disconnect(session: Session, reason: string): void;
+  /** Removes a session, announcing its leave with `code`. Idempotent. */
+  disconnect(session: Session, reason: string, code?: LeaveCode): void;
   /**
    * Registers a session under a free nick, puts it in `#lobby`, sends it the
    * `welcome` built by `welcome` (given the new session and the room it is
@@ -313,8 +314,8 @@ export class Admission {
       code: "replaced",
       reason: `Your session was resumed from ${remoteAddr}`,
     });
-    this.#registry.disconnect(ghost, reason);
-    ghost.close(reason);
+    this.#registry.disconnect(ghost, reason, "replaced");
+    ghost.close(reason, "replaced");
   }
 
   #passwordMatches(password: string | undefined): boolean {

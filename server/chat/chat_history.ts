@@ -10,10 +10,13 @@
 
 import { getLogger } from "../log.ts";
 import {
+  type ActionMessage,
+  type ChatMessage,
   encodeAck,
   encodeMessage,
+  type MediaNotice,
+  type PrivateMessage,
   type SearchHit,
-  type ServerMessage,
 } from "../../protocol/messages.ts";
 import {
   ftsQuery,
@@ -102,22 +105,30 @@ export class ChatHistory implements CommandHistory {
    * @param session Recipient.
    * @param room The room.
    * @param limit Most messages.
-   * @param beforeId Only messages older than this id.
+   * @param options `beforeId`: only messages older than this id; `ref`: the
+   *   `ref` of the command that asked (`/history`, `/join`), carried by every
+   *   replayed message.
    * @returns How many were sent.
    */
-  replay(session: Session, room: Room<Session>, limit: number, beforeId?: number): number {
+  replay(
+    session: Session,
+    room: Room<Session>,
+    limit: number,
+    options: { beforeId?: number; ref?: number } = {},
+  ): number {
+    const { beforeId, ref } = options;
     if (limit <= 0) return 0;
     const messages = this.#store.recent(room.name, limit, beforeId);
     // Recordings are stored apart from chat lines; merge them in by id.
     const sinceId = messages.length === limit ? messages[0].id : 0;
     const media = this.#media.between(room.name, sinceId, beforeId);
-    const replay: ServerMessage[] = messages.map((m) => historyMessage(m, room.name));
+    const replay: ReplayedMessage[] = messages.map((m) => historyMessage(m, room.name));
     for (const m of media) replay.push({ type: "media", ...m, history: true });
     if (media.length > 0) {
-      replay.sort((a, b) => (a as { id: number }).id - (b as { id: number }).id);
+      replay.sort((a, b) => a.id - b.id);
     }
     const last = replay.slice(-limit);
-    for (const m of last) session.send(encodeMessage(m));
+    for (const m of last) session.send(encodeMessage(ref === undefined ? m : { ...m, ref }));
     return last.length;
   }
 
@@ -181,7 +192,10 @@ export class ChatHistory implements CommandHistory {
   }
 }
 
-function historyMessage(m: StoredMessage, room: string): ServerMessage {
+/** What a replay sends: stored lines, actions, private messages and recordings. */
+type ReplayedMessage = ChatMessage | ActionMessage | PrivateMessage | MediaNotice;
+
+function historyMessage(m: StoredMessage, room: string): ReplayedMessage {
   if (m.kind === "privmsg") {
     return {
       type: "privmsg",

@@ -123,10 +123,11 @@ export interface ChatOperations {
    *
    * @param session The user.
    * @param name Room name including `#`.
+   * @param ref The `ref` of the `/join`, for the replies to the joiner.
    * @returns The room.
    * @throws {ChatError} `room_invalid`.
    */
-  joinRoom(session: Session, name: string): Room<Session>;
+  joinRoom(session: Session, name: string, ref?: number): Room<Session>;
   /**
    * Takes a session out of a room.
    *

@@ -16,8 +16,12 @@ import {
   encodeAck,
   encodeMessage,
   type HelpMessage,
+  type RoomsMessage,
   type SearchHit,
-  type ServerMessage,
+  type SearchResultsMessage,
+  type ServerNotice,
+  type TopicNotice,
+  type WhoMessage,
 } from "../../protocol/messages.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import { ChatError } from "./chat_error.ts";
@@ -37,7 +41,7 @@ export interface CommandHistory {
    * @param limit Most messages.
    * @returns How many were sent.
    */
-  replay(session: Session, room: Room<Session>, limit: number): number;
+  replay(session: Session, room: Room<Session>, limit: number, options?: { ref?: number }): number;
   /**
    * Full-text search over stored messages, newest first: room messages of the
    * rooms in `rooms` only, private messages only when `party` is one of theirs.
@@ -53,6 +57,15 @@ export interface CommandHistory {
     options: { party: string; rooms: readonly string[]; room?: string; limit: number },
   ): SearchHit[];
 }
+
+/** The kinds a command sends its sender as replies; each carries the command's `ref`. */
+export type ReplyMessage =
+  | HelpMessage
+  | WhoMessage
+  | RoomsMessage
+  | TopicNotice
+  | SearchResultsMessage
+  | ServerNotice;
 
 /** What a command handler gets. */
 export interface CommandContext {
@@ -71,13 +84,13 @@ export interface CommandContext {
   /** The command table, in `/help` order. */
   readonly commands: readonly CommandSpec[];
   /**
-   * Sends a message to the sender.
+   * Sends a reply to the sender, carrying the command's `ref` (as its last field).
    *
-   * @param message Any server message.
+   * @param message A reply kind that has a `ref` field.
    */
-  reply(message: ServerMessage): void;
+  reply(message: ReplyMessage): void;
   /**
-   * Sends the sender a `notice` stamped now.
+   * Sends the sender a `notice` stamped now, carrying the command's `ref`.
    *
    * @param text The notice.
    * @param room The room it concerns, if any.
@@ -219,12 +232,12 @@ export class CommandDispatch {
       chat,
       history,
       commands: this.#table,
-      reply: (reply) => session.send(encodeMessage(reply)),
+      reply: (reply) => session.send(encodeMessage({ ...reply, ref })),
       notice: (text, room) =>
         session.send(encodeMessage(
           room === undefined
-            ? { type: "notice", ts: chat.now(), text }
-            : { type: "notice", ts: chat.now(), room, text },
+            ? { type: "notice", ts: chat.now(), text, ref }
+            : { type: "notice", ts: chat.now(), room, text, ref },
         )),
       ack: () => session.send(encodeAck(ref, 0, chat.now())),
     });

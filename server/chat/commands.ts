@@ -83,8 +83,8 @@ export const COMMANDS: CommandSpec[] = [
     help: "Join a room (created on first join) and make it active.",
     minArgs: 1,
     maxArgs: 1,
-    run({ chat, session, args }) {
-      chat.joinRoom(session, args[0].startsWith("#") ? args[0] : `#${args[0]}`);
+    run({ chat, session, args, ref }) {
+      chat.joinRoom(session, args[0].startsWith("#") ? args[0] : `#${args[0]}`, ref);
       return undefined;
     },
   },
@@ -148,7 +148,7 @@ export const COMMANDS: CommandSpec[] = [
     run({ session, args, ack }) {
       const reason = args[0] ? `quit: ${sanitizeText(args[0]).slice(0, 200)}` : "quit";
       ack();
-      session.close(reason);
+      session.close(reason, "quit");
       return undefined;
     },
   },

@@ -25,7 +25,7 @@ export const HISTORY_COMMANDS: CommandSpec[] = [
       `Replay the last N messages of the room (default as on join, at most ${MAX_HISTORY_REQUEST}).`,
     minArgs: 0,
     maxArgs: 2,
-    run({ chat, history, session, args, room, notice }) {
+    run({ chat, history, session, args, room, ref, notice }) {
       let count = history.replayCount || 50;
       let named: string | undefined;
       for (const arg of args) {
@@ -35,7 +35,7 @@ export const HISTORY_COMMANDS: CommandSpec[] = [
         } else throw new ChatError("bad_arguments", "Usage: /history [N] [#room]");
       }
       const target = chat.roomOf(session, named ?? room);
-      const sent = history.replay(session, target, count);
+      const sent = history.replay(session, target, count, { ref });
       notice(
         sent === 0
           ? `No history in ${target.name}`

@@ -21,6 +21,7 @@ import {
   encodeMessage,
   type ErrorCode,
   type HelloMessage,
+  type LeaveCode,
   type ServerLimits,
   type ServerMessage,
   type UserInfo,
@@ -38,8 +39,8 @@ import { MediaStore } from "../media/media_store.ts";
 import type { Room } from "./room.ts";
 import { RoomDirectory } from "./room_directory.ts";
 import { ChatLines } from "./chat_lines.ts";
-import { leaveCode } from "./leave_code.ts";
 import { MessageRouter } from "./message_router.ts";
+import { announcedFloodLimits } from "../guards/flood_control.ts";
 import { markAway, neighboursOf } from "./presence.ts";
 import type { HubOptions } from "./hub_options.ts";
 import { HistoryStore } from "../storage/history_store.ts";
@@ -112,11 +113,16 @@ export class Hub implements ChatOperations {
     this.serverName = options.serverName ?? "parley";
     this.maxClients = options.maxClients ?? 1000;
     const maxMediaBytes = options.maxMediaBytes ?? DEFAULT_MAX_MEDIA_BYTES;
+    const maxFrameBytes = Math.max(
+      options.maxFrameBytes ?? 1_048_576,
+      mediaFrameBytes(maxMediaBytes),
+    );
     this.limits = {
-      maxFrameBytes: Math.max(options.maxFrameBytes ?? 1_048_576, mediaFrameBytes(maxMediaBytes)),
+      maxFrameBytes,
       maxTextBytes: options.maxTextBytes ?? 8192,
       heartbeatMs: options.heartbeatMs ?? 30_000,
       maxMediaBytes,
+      ...announcedFloodLimits(options, maxFrameBytes),
     };
     this.#logMessages = options.logMessages ?? false;
     this.#now = options.now ?? Date.now;
@@ -293,8 +299,10 @@ export class Hub implements ChatOperations {
    *
    * @param session The session.
    * @param reason Why, for the leave notices and the log.
+   * @param code Why, as the `leave` code: it travels with the close that
+   *   caused it (the reason's wording is never parsed).
    */
-  disconnect(session: Session, reason: string): void {
+  disconnect(session: Session, reason: string, code: LeaveCode = "disconnected"): void {
     if (session.gone) return;
     // Reasons can quote client input (a malformed message): clean before broadcasting.
     reason = sanitizeText(reason).slice(0, 300);
@@ -305,7 +313,6 @@ export class Hub implements ChatOperations {
     this.access.forget(session);
     this.#sessions.remove(session);
     const ts = this.#now();
-    const code = leaveCode(reason);
     for (const room of session.rooms) {
       room.remove(session);
       // In a shutdown everyone leaves at once and has been told why: no leave per user.
@@ -343,7 +350,7 @@ export class Hub implements ChatOperations {
     for (const session of [...this.#sessions.values()]) {
       session.send(frame);
       session.send(encodeMessage({ type: "bye", code: "shutdown", reason }));
-      session.close(`server shutdown: ${reason}`);
+      session.close(`server shutdown: ${reason}`, "shutdown");
     }
   }
 
@@ -465,8 +472,8 @@ export class Hub implements ChatOperations {
   }
 
   /** Puts a session in a room (see {@linkcode RoomDirectory.join}). */
-  joinRoom(session: Session, name: string): Room<Session> {
-    return this.#rooms.join(session, name);
+  joinRoom(session: Session, name: string, ref?: number): Room<Session> {
+    return this.#rooms.join(session, name, ref);
   }
 
   /** Takes a session out of a room (see {@linkcode RoomDirectory.part}). */

@@ -4,13 +4,17 @@
  * @module
  */
 
+import type { FloodOptions } from "../guards/flood_control.ts";
 import type { HistoryStore } from "../storage/history_store.ts";
 import type { MediaArchive } from "../storage/media_archive.ts";
 import type { PresenceEvent } from "./presence_event.ts";
 import type { SecretGuard } from "../guards/secret_guard.ts";
 
-/** Options for `Hub`. */
-export interface HubOptions {
+/**
+ * Options for `Hub`. The flood options are not enforced here (each
+ * connection's `InboundHandler` does that) but announced in `welcome.limits`.
+ */
+export interface HubOptions extends FloodOptions {
   /**
    * Name announced in `welcome`.
    * @default {"parley"}

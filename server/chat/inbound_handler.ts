@@ -19,6 +19,7 @@ import {
   type HelloMessage,
   parseClientMessage,
 } from "../../protocol/messages.ts";
+import { readRef } from "../../protocol/read_ref.ts";
 import type { AuthGuard } from "../guards/auth_guard.ts";
 import type { SecretGuard } from "../guards/secret_guard.ts";
 import { ChatError } from "./chat_error.ts";
@@ -139,7 +140,7 @@ export class InboundHandler {
       message = parseClientMessage(payload);
     } catch (error) {
       if (!(error instanceof SyntaxError || error instanceof TypeError)) throw error;
-      this.malformed(error);
+      this.malformed(error, readRef(payload));
       return;
     }
     if (this.#phase === "open") this.#hub.receive(this.session!, message);
@@ -161,8 +162,10 @@ export class InboundHandler {
    * and the connection closed once there are more than `maxBadMessages`.
    *
    * @param error What was wrong, as a sentence.
+   * @param ref The message's `ref` when it could be read (see `readRef`);
+   *   the `bad_message` error carries it.
    */
-  malformed(error: Error): void {
+  malformed(error: Error, ref?: number): void {
     if (!this.accepting) return;
     if (this.#phase !== "open") {
       this.refuse(
@@ -177,11 +180,13 @@ export class InboundHandler {
       error: error.message,
     });
     if (this.#badMessages > this.#maxBadMessages) {
-      this.refuse("bad_message", `Too many malformed messages; last: ${error.message}`);
+      this.refuse("bad_message", `Too many malformed messages; last: ${error.message}`, { ref });
     } else {
-      this.#transport.send(
-        encodeMessage({ type: "error", code: "bad_message", message: error.message }),
-      );
+      this.#transport.send(encodeMessage(
+        ref === undefined
+          ? { type: "error", code: "bad_message", message: error.message }
+          : { type: "error", code: "bad_message", message: error.message, ref },
+      ));
     }
   }
 
@@ -190,13 +195,18 @@ export class InboundHandler {
    *
    * @param code Protocol error code.
    * @param message A sentence for the user.
-   * @param bye When given, a `bye` with this code follows the error as the last frame.
+   * @param options `bye`: a `bye` with this code follows the error as the last
+   *   frame, and is the leave code of a joined user; `ref`: the `ref` of the
+   *   message that caused it, when there is one.
    */
-  refuse(code: ErrorCode, message: string, bye?: ByeCode): void {
+  refuse(code: ErrorCode, message: string, options: { bye?: ByeCode; ref?: number } = {}): void {
+    const { bye, ref } = options;
     this.#phase = "done";
-    this.#transport.send(encodeMessage({ type: "error", code, message }));
+    this.#transport.send(encodeMessage(
+      ref === undefined ? { type: "error", code, message } : { type: "error", code, message, ref },
+    ));
     if (bye) this.#transport.send(encodeMessage({ type: "bye", code: bye, reason: message }));
-    this.#transport.close(`${code}: ${message}`);
+    this.#transport.close(`${code}: ${message}`, bye ?? "disconnected");
   }
 
   /** Cancels a delayed refusal (the connection closed first). */
@@ -345,17 +355,11 @@ export class InboundHandler {
         address,
         refused: this.#flood?.refused,
       });
-      this.refuse("rate_limited", "Disconnected for sending too fast", "rate_limited");
+      this.refuse("rate_limited", "Disconnected for sending too fast", { bye: "rate_limited" });
       return;
     }
     if (this.#flood?.refused === 1) log.warn("rate limited {nick} ({address})", { nick, address });
-    let ref: number | undefined;
-    try {
-      const message = parseClientMessage(payload);
-      if ("ref" in message) ref = message.ref;
-    } catch (error) {
-      if (!(error instanceof SyntaxError || error instanceof TypeError)) throw error;
-    }
+    const ref = readRef(payload);
     const text = "You are sending too fast; this message was not delivered";
     this.#transport.send(encodeMessage(
       ref === undefined

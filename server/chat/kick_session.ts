@@ -38,5 +38,5 @@ export function kickSession(session: Session, reason: string, by: string, now: n
     encodeMessage({ type: "notice", ts: now, text: `You were kicked by ${by}: ${why}` }),
   );
   session.send(encodeMessage({ type: "bye", code: "kicked", reason: `Kicked by ${by}: ${why}` }));
-  session.close(`kicked by ${by}: ${why}`);
+  session.close(`kicked by ${by}: ${why}`, "kicked");
 }

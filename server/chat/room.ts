@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { LeaveCode } from "../../protocol/messages.ts";
 import { FrameArena } from "./frame_arena.ts";
 
 /**
@@ -25,8 +26,10 @@ export interface Member {
    * Ends the member's connection. Safe to call more than once.
    *
    * @param reason Why, as a short phrase for logs and leave notices.
+   * @param code Why, as the `leave` code the rooms are told.
+   * @default code `"disconnected"`
    */
-  close(reason: string): void;
+  close(reason: string, code?: LeaveCode): void;
   /**
    * Queues a frame that may wait a few ms to be written with others
    * (presence notices); members without it get {@linkcode Member.send}.

@@ -95,10 +95,12 @@ export class RoomDirectory {
    *
    * @param session The user.
    * @param name Room name including `#`.
+   * @param ref The `ref` of the `/join`, carried by the replies to the joiner
+   *   (`who`, `topic`, replayed history); the `join` broadcast has none.
    * @returns The room.
    * @throws {ChatError} `room_invalid` for a bad name.
    */
-  join(session: Session, name: string): Room<Session> {
+  join(session: Session, name: string, ref?: number): Room<Session> {
     const invalid = validateRoomName(name);
     if (invalid) throw new ChatError("room_invalid", invalid);
     const key = nameKey(name);
@@ -109,8 +111,11 @@ export class RoomDirectory {
       this.#rooms.set(key, room);
       this.#access.created(session, room);
     }
+    const withRef = ref === undefined ? {} : { ref };
     if (room.has(session)) {
-      session.send(encodeMessage({ type: "who", room: room.name, users: this.users(room) }));
+      session.send(
+        encodeMessage({ type: "who", room: room.name, users: this.users(room), ...withRef }),
+      );
       return room;
     }
     room.add(session);
@@ -119,9 +124,9 @@ export class RoomDirectory {
     room.broadcast(
       encodeMessage({ type: "join", ts: this.#now(), room: room.name, nick: session.nick }),
     );
-    this.sendWithUsers(session, { type: "who", room: room.name, users: [] }, room);
-    this.sendTopic(session, room);
-    this.#history.replay(session, room, this.#history.replayCount);
+    this.sendWithUsers(session, { type: "who", room: room.name, users: [], ...withRef }, room);
+    this.sendTopic(session, room, ref);
+    this.#history.replay(session, room, this.#history.replayCount, { ref });
     log.info("{nick} joined {room}", { nick: session.nick, room: room.name });
     return room;
   }
@@ -246,8 +251,9 @@ export class RoomDirectory {
    *
    * @param session The member.
    * @param room The room.
+   * @param ref The `ref` of the `/join` it answers, if any.
    */
-  sendTopic(session: Session, room: Room<Session>): void {
+  sendTopic(session: Session, room: Room<Session>, ref?: number): void {
     if (!room.topic) return;
     session.send(encodeMessage({
       type: "topic",
@@ -255,6 +261,7 @@ export class RoomDirectory {
       room: room.name,
       topic: room.topic,
       by: room.topicBy,
+      ...(ref === undefined ? {} : { ref }),
     }));
   }
 

@@ -1,3 +1,4 @@
+import type { LeaveCode } from "../../protocol/messages.ts";
 import { nickSkeleton } from "../guards/confusable_skeleton.ts";
 import type { Member, Room } from "./room.ts";
 
@@ -111,7 +112,7 @@ export class Session implements Member {
   }
 
   /** Closes the transport; see {@linkcode Member.close}. */
-  close(reason: string): void {
-    this.peer.close(reason);
+  close(reason: string, code?: LeaveCode): void {
+    this.peer.close(reason, code);
   }
 }

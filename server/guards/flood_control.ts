@@ -40,6 +40,46 @@ export interface FloodOptions {
   floodStrikes?: number;
 }
 
+/**
+ * The flood limits a server enforces, as it announces them in
+ * `welcome.limits`: the rates and bursts of {@linkcode FloodOptions} with the
+ * defaults applied, and the byte burst raised to one maximal frame, exactly as
+ * {@linkcode FloodControl} uses them.
+ */
+export interface FloodLimits {
+  /** Sustained messages per second. */
+  floodRate: number;
+  /** Messages at once above the sustained rate. */
+  floodBurst: number;
+  /** Sustained bytes per second, frame headers included. */
+  floodBytesRate: number;
+  /** Bytes at once, frame headers included; at least one maximal frame. */
+  floodBytesBurst: number;
+}
+
+/**
+ * The limits {@linkcode FloodControl} enforces for these options.
+ *
+ * @param options Rates and bursts; defaults apply to those missing.
+ * @param maxFrameBytes The frame cap, in bytes.
+ * @returns The effective limits, as announced in `welcome.limits`.
+ *
+ * @example
+ * ```ts
+ * import { announcedFloodLimits } from "./flood_control.ts";
+ * announcedFloodLimits({}, 1_048_576);
+ * // { floodRate: 10, floodBurst: 60, floodBytesRate: 65536, floodBytesBurst: 1048580 }
+ * ```
+ */
+export function announcedFloodLimits(options: FloodOptions, maxFrameBytes: number): FloodLimits {
+  return {
+    floodRate: options.floodRate ?? 10,
+    floodBurst: options.floodBurst ?? 60,
+    floodBytesRate: options.floodBytesRate ?? 65_536,
+    floodBytesBurst: Math.max(options.floodBytesBurst ?? 1_048_576, maxFrameBytes + 4),
+  };
+}
+
 /** What to do with one frame. */
 export type FloodVerdict = "accept" | "refuse" | "disconnect";
 
@@ -70,14 +110,15 @@ export class FloodControl {
    * @throws {RangeError} If a rate or burst is not positive.
    */
   constructor(options: FloodOptions, maxFrameBytes: number, now: number) {
+    const limits = announcedFloodLimits(options, maxFrameBytes);
     this.#messages = new TokenBucket({
-      ratePerSecond: options.floodRate ?? 10,
-      capacity: options.floodBurst ?? 60,
+      ratePerSecond: limits.floodRate,
+      capacity: limits.floodBurst,
       now,
     });
     this.#bytes = new TokenBucket({
-      ratePerSecond: options.floodBytesRate ?? 65_536,
-      capacity: Math.max(options.floodBytesBurst ?? 1_048_576, maxFrameBytes + 4),
+      ratePerSecond: limits.floodBytesRate,
+      capacity: limits.floodBytesBurst,
       now,
     });
     this.#strikes = new TokenBucket({

@@ -162,7 +162,7 @@ export class Acceptor<P extends AcceptedPeer = AcceptedPeer> {
       this.release(ticket);
     });
     void peer.run();
-    if (this.#closing) peer.abort("server shutdown");
+    if (this.#closing) peer.abort("server shutdown", "shutdown");
   }
 
   /**
@@ -170,12 +170,12 @@ export class Acceptor<P extends AcceptedPeer = AcceptedPeer> {
    * to `closeGraceMs`, aborts the rest and stops the sweep. Idempotent: later
    * calls return the first call's promise.
    *
-   * @param reason The close reason, for logs and leave notices.
+   * @param reason The close reason, for logs and leave notices (their code is `shutdown`).
    * @returns Resolves once every connection is closed.
    */
   closeAll(reason: string): Promise<void> {
     this.#closing ??= (async () => {
-      for (const peer of this.#connections) peer.close(reason);
+      for (const peer of this.#connections) peer.close(reason, "shutdown");
       const settled = Promise.all([...this.#connections].map((peer) => peer.closed));
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<void>((resolve) =>
@@ -183,7 +183,7 @@ export class Acceptor<P extends AcceptedPeer = AcceptedPeer> {
       );
       await Promise.race([settled, timeout]);
       clearTimeout(timer);
-      for (const peer of this.#connections) peer.abort(reason);
+      for (const peer of this.#connections) peer.abort(reason, "shutdown");
       await Promise.all([...this.#connections].map((peer) => peer.closed));
       this.#stopSweep();
     })();

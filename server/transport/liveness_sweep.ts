@@ -6,7 +6,7 @@
  * @module
  */
 
-import { encodeMessage } from "../../protocol/messages.ts";
+import { encodeMessage, type LeaveCode } from "../../protocol/messages.ts";
 
 /** What the sweep needs of a connection; `Connection` and `WsConnection` fit. */
 export interface Sweepable {
@@ -20,10 +20,10 @@ export interface Sweepable {
   pinged: boolean;
   /** Queues a frame. */
   send(frame: Uint8Array): boolean;
-  /** Graceful close (flushes the queue). */
-  close(reason: string): void;
-  /** Immediate close. */
-  abort(reason: string): void;
+  /** Graceful close (flushes the queue); `code` is the `leave` code the rooms get. */
+  close(reason: string, code?: LeaveCode): void;
+  /** Immediate close; `code` is the `leave` code the rooms get. */
+  abort(reason: string, code?: LeaveCode): void;
 }
 
 /** Options for {@linkcode startLivenessSweep}. */
@@ -66,8 +66,9 @@ export function startLivenessSweep(
         continue;
       }
       const idle = now - conn.lastSeen;
-      if (idle > 2 * heartbeatMs) conn.abort(`heartbeat timeout: no traffic for ${idle} ms`);
-      else if (idle > heartbeatMs && !conn.pinged) {
+      if (idle > 2 * heartbeatMs) {
+        conn.abort(`heartbeat timeout: no traffic for ${idle} ms`, "timeout");
+      } else if (idle > heartbeatMs && !conn.pinged) {
         conn.pinged = true;
         conn.send(encodeMessage({ type: "ping", token: now }));
       }

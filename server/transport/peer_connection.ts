@@ -10,6 +10,7 @@
  */
 
 import { getLogger } from "../log.ts";
+import type { LeaveCode } from "../../protocol/messages.ts";
 import type { Hub } from "../chat/hub.ts";
 import { InboundHandler, type InboundOptions } from "../chat/inbound_handler.ts";
 import type { Peer, Session } from "../chat/session.ts";
@@ -67,6 +68,7 @@ export abstract class PeerConnection implements Peer, Sweepable {
   readonly #drainTimeoutMs: number;
   #state: State = "handshake";
   #closeReason = "";
+  #closeCode: LeaveCode = "disconnected";
   #overflowed = false;
   /** Whether a session was ever admitted (its leave is logged by the hub). */
   #joined = false;
@@ -141,12 +143,14 @@ export abstract class PeerConnection implements Peer, Sweepable {
    * (up to `drainTimeoutMs`), then closes the socket. Idempotent.
    *
    * @param reason Why, for leave notices and `chat.log`.
+   * @param code Why, as the `leave` code the rooms are told.
    */
-  close(reason: string): void {
+  close(reason: string, code: LeaveCode = "disconnected"): void {
     if (this.#state === "closed" || this.#closeReason) return;
     this.#closeReason = reason;
+    this.#closeCode = code;
     this.#state = "closing";
-    this.#leave(reason);
+    this.#leave();
     void this.drain(this.#drainTimeoutMs).then(() => this.hangUp(true));
   }
 
@@ -155,12 +159,16 @@ export abstract class PeerConnection implements Peer, Sweepable {
    * takes over a graceful close in progress.
    *
    * @param reason Why, for leave notices and `chat.log`.
+   * @param code Why, as the `leave` code the rooms are told.
    */
-  abort(reason: string): void {
+  abort(reason: string, code: LeaveCode = "disconnected"): void {
     if (this.#state === "closed") return;
-    if (!this.#closeReason) this.#closeReason = reason;
+    if (!this.#closeReason) {
+      this.#closeReason = reason;
+      this.#closeCode = code;
+    }
     this.#state = "closing";
-    this.#leave(this.#closeReason);
+    this.#leave();
     this.discard();
     this.hangUp(false);
     this.finish();
@@ -186,7 +194,7 @@ export abstract class PeerConnection implements Peer, Sweepable {
       max: this.maxQueueBytes,
     });
     queueMicrotask(() =>
-      this.abort(`slow consumer: outbound queue over ${this.maxQueueBytes} bytes`)
+      this.abort(`slow consumer: outbound queue over ${this.maxQueueBytes} bytes`, "slow_consumer")
     );
     return false;
   }
@@ -237,10 +245,11 @@ export abstract class PeerConnection implements Peer, Sweepable {
    */
   protected abstract hangUp(graceful: boolean): void;
 
-  #leave(reason: string): void {
+  #leave(): void {
+    const reason = this.#closeReason;
     if (this.session) {
       this.#joined = true;
-      this.hub.disconnect(this.session, reason);
+      this.hub.disconnect(this.session, reason, this.#closeCode);
     }
   }
 }

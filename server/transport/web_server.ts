@@ -216,7 +216,7 @@ export function listenWeb(options: WebServerOptions): WebServer {
         wake?.();
         // Upgraded but never handed over: nobody else will close them.
         for (const { peer, ticket } of ready.splice(0)) {
-          peer.abort("server shutdown");
+          peer.abort("server shutdown", "shutdown");
           context?.acceptor.release(ticket);
         }
         await server.shutdown();

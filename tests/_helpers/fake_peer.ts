@@ -7,6 +7,7 @@
 import { FRAME_HEADER_BYTES } from "../../protocol/frame.ts";
 import { parseServerMessage, type ServerMessage } from "../../protocol/messages.ts";
 import { PROTOCOL_VERSION } from "../../protocol/messages.ts";
+import type { LeaveCode } from "../../protocol/messages.ts";
 import type { Hub } from "../../server/chat/hub.ts";
 import type { Peer, Session } from "../../server/chat/session.ts";
 
@@ -15,8 +16,10 @@ export class FakePeer implements Peer {
   readonly remoteAddr: string;
   readonly frames: Uint8Array[] = [];
   closedWith: string | undefined;
+  /** The leave code the close carried. */
+  closedCode: LeaveCode | undefined;
   accept = true;
-  onClose: ((reason: string) => void) | undefined;
+  onClose: ((reason: string, code?: LeaveCode) => void) | undefined;
 
   /** @param remoteAddr Address to report. */
   constructor(remoteAddr = "127.0.0.1:40000") {
@@ -29,10 +32,11 @@ export class FakePeer implements Peer {
     return true;
   }
 
-  close(reason: string): void {
+  close(reason: string, code?: LeaveCode): void {
     if (this.closedWith !== undefined) return;
     this.closedWith = reason;
-    this.onClose?.(reason);
+    this.closedCode = code;
+    this.onClose?.(reason, code);
   }
 
   /** Every message received, decoded. */
@@ -66,6 +70,6 @@ export function admitFake(
 ): { session: Session; peer: FakePeer } {
   const peer = new FakePeer(remoteAddr);
   const session = hub.admit({ type: "hello", version: PROTOCOL_VERSION, nick }, peer);
-  peer.onClose = (reason) => hub.disconnect(session, reason);
+  peer.onClose = (reason, code) => hub.disconnect(session, reason, code);
   return { session, peer };
 }

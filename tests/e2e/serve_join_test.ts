@@ -108,6 +108,7 @@ Deno.test("a client killed mid-frame does not disturb the others", async () => {
   victim.close();
   const left = await alice.next((m) => m.type === "leave" && m.nick === "victim");
   assert(left.type === "leave" && /connection/.test(left.reason), JSON.stringify(left));
+  assertEqual(left.type === "leave" && left.code, "disconnected");
   const ref = await alice.say("still here?");
   await alice.next((m) => m.type === "ack" && m.ref === ref);
   const got = await bob.next((m) => m.type === "msg" && m.text === "still here?");
@@ -195,6 +196,7 @@ Deno.test("a client that stops answering is pinged, then dropped after two heart
   await silent.next((m) => m.type === "ping", 5_000);
   const left = await alice.next((m) => m.type === "leave" && m.nick === "silent", 5_000);
   assertMatch(left.type === "leave" ? left.reason : "", /^heartbeat timeout/);
+  assertEqual(left.type === "leave" && left.code, "timeout");
   assert(await silent.waitClosed(5_000));
   await answering;
   assert(!alice.closed, "a client that answers pings stays connected");

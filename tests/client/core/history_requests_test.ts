@@ -19,3 +19,17 @@ Deno.test("HistoryRequests is open from a /history command until its ack or erro
   requests.clear();
   assertEqual(requests.answering, false);
 });
+
+Deno.test("HistoryRequests.answers goes by the replay's ref when the server tags it", () => {
+  const requests = new HistoryRequests();
+  const line = { type: "msg", id: 1, ts: 0, room: "#lobby", from: "bob", text: "hi" } as const;
+  requests.sent({ type: "command", ref: 9, name: "history", args: "" });
+  assertEqual(requests.answers({ ...line, history: true, ref: 9 }), true);
+  // The replay of a /join (another ref) and live lines are not answers.
+  assertEqual(requests.answers({ ...line, history: true, ref: 3 }), false);
+  assertEqual(requests.answers(line), false);
+  // Untagged replays count while a request is open.
+  assertEqual(requests.answers({ ...line, history: true }), true);
+  requests.settle({ type: "ack", ref: 9, id: 0, ts: 0 });
+  assertEqual(requests.answers({ ...line, history: true }), false);
+});

@@ -1,6 +1,6 @@
 import { assert, assertEqual, assertMatch } from "../../_helpers/assert.ts";
 import { FakePeer } from "../../_helpers/fake_peer.ts";
-import { PROTOCOL_VERSION } from "../../../protocol/messages.ts";
+import { type LeaveCode, PROTOCOL_VERSION } from "../../../protocol/messages.ts";
 import { AuthGuard } from "../../../server/guards/auth_guard.ts";
 import { Hub, type HubOptions } from "../../../server/chat/hub.ts";
 import { InboundHandler, type InboundOptions } from "../../../server/chat/inbound_handler.ts";
@@ -8,9 +8,9 @@ import { InboundHandler, type InboundOptions } from "../../../server/chat/inboun
 /** A fake connection: what the handler sends and how it closed. */
 class FakeTransport extends FakePeer {
   abortedWith: string | undefined;
-  abort(reason: string): void {
+  abort(reason: string, code?: LeaveCode): void {
     this.abortedWith = reason;
-    this.close(reason);
+    this.close(reason, code);
   }
 }
 
@@ -25,8 +25,8 @@ function setup(options: InboundOptions = {}, hubOptions: HubOptions = {}, addr?:
   const transport = new FakeTransport(addr);
   let admitted = 0;
   const inbound = new InboundHandler(transport, hub, options, () => admitted++);
-  transport.onClose = (reason) => {
-    if (inbound.session) hub.disconnect(inbound.session, reason);
+  transport.onClose = (reason, code) => {
+    if (inbound.session) hub.disconnect(inbound.session, reason, code);
   };
   return { clock, hub, transport, inbound, admitted: () => admitted };
 }
@@ -139,4 +139,52 @@ Deno.test("InboundHandler answers a probe with a welcome, then closes without jo
   assertEqual([welcome.server, welcome.nick, welcome.room, welcome.online], ["probed", "", "", 0]);
   assertEqual(transport.closedWith, "probe");
   assertEqual([admitted(), hub.size], [0, 0]);
+});
+
+Deno.test("InboundHandler's bad_message carries the ref whenever the payload had a readable one", () => {
+  const { transport, inbound } = setup();
+  inbound.handle(hello("alice"));
+  inbound.handle(payload({ type: "msg", ref: 7, text: 42 }));
+  inbound.handle(payload({ type: "no_such_type", ref: 8 }));
+  inbound.handle(payload({ type: "command", ref: 9, name: "who", args: ["not", "a", "string"] }));
+  // Nothing to read: not JSON, or a ref that is not a non-negative integer.
+  inbound.handle(encoder.encode('{"type":"msg","ref":10,'));
+  inbound.handle(payload({ type: "msg", ref: -1, text: 1 }));
+  const errors = transport.of("error");
+  assertEqual(errors.map((e) => [e.code, e.ref]), [
+    ["bad_message", 7],
+    ["bad_message", 8],
+    ["bad_message", 9],
+    ["bad_message", undefined],
+    ["bad_message", undefined],
+  ]);
+});
+
+Deno.test("InboundHandler's last bad_message before closing carries the ref too", () => {
+  const { transport, inbound } = setup({ maxBadMessages: 0 });
+  inbound.handle(hello("alice"));
+  inbound.handle(payload({ type: "msg", ref: 3, room: 5, text: "hi" }));
+  assertEqual(transport.of("error").map((e) => [e.code, e.ref]), [["bad_message", 3]]);
+  assert(transport.closedWith !== undefined);
+});
+
+Deno.test("InboundHandler's rate_limited carries the ref of a message that is also malformed", () => {
+  const { transport, inbound } = setup({ floodRate: 1, floodBurst: 1, floodStrikes: 5 });
+  inbound.handle(hello("alice"));
+  inbound.handle(payload({ type: "msg", ref: 1, room: "#lobby", text: "hi" }));
+  inbound.handle(payload({ type: "msg", ref: 2, text: 42 }));
+  assertEqual(transport.of("error").map((e) => [e.code, e.ref]), [["rate_limited", 2]]);
+});
+
+Deno.test("InboundHandler's flood disconnect tells the rooms leave code rate_limited", () => {
+  const { hub, transport, inbound } = setup({ floodRate: 1, floodBurst: 1, floodStrikes: 1 });
+  const watcher = new FakePeer("127.0.0.1:40001");
+  hub.admit({ type: "hello", version: PROTOCOL_VERSION, nick: "watcher" }, watcher);
+  inbound.handle(hello("alice"));
+  for (let ref = 1; ref <= 3; ref++) {
+    inbound.handle(payload({ type: "msg", ref, room: "#lobby", text: "hi" }));
+  }
+  assertEqual(transport.closedCode, "rate_limited");
+  const leave = watcher.of("leave").find((m) => m.nick === "alice");
+  assertEqual(leave?.code, "rate_limited");
 });
