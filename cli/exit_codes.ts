@@ -15,7 +15,7 @@ export const EXIT_ERROR = 1;
 export const EXIT_USAGE = 2;
 /** Could not connect: refused, unknown host, timeout, TLS failure. */
 export const EXIT_CONNECT = 3;
-/** The nick was refused: taken or invalid. */
+/** The nick was refused: taken, registered to another identity key, or invalid. */
 export const EXIT_NICK = 4;
 /** The password was refused, missing, or the address is locked out. */
 export const EXIT_AUTH = 5;
@@ -35,7 +35,7 @@ export const EXIT_CODES: [number, string][] = [
   [EXIT_ERROR, "unexpected error"],
   [EXIT_USAGE, "bad command line or configuration (serve: host or port unusable)"],
   [EXIT_CONNECT, "could not connect (refused, unknown host, TLS)"],
-  [EXIT_NICK, "nick taken or invalid"],
+  [EXIT_NICK, "nick taken, registered to another key, or invalid"],
   [EXIT_AUTH, "password wrong or missing, or locked out"],
   [EXIT_CLOSED, "server closed the connection or shut down"],
   [EXIT_REFUSED, "refused: server full, banned, or protocol version mismatch"],

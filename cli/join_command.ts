@@ -5,11 +5,14 @@
  * @module
  */
 
+import type { ErrorCode } from "../protocol/messages.ts";
 import { formatAddress, type ServerAddress } from "../client/address.ts";
 import { localizeTimes } from "../client/core/local_times.ts";
 import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
 import { parseCommandLine } from "./parse_command_line.ts";
 import { connect, ConnectError, type ParleyClient } from "../client/client_connection.ts";
+import type { IdentityKey } from "../client/identity_key.ts";
+import { identityNotice, loadIdentity, trustNotice } from "./join_notices.ts";
 import { runInteractive } from "../client/interactive_session.ts";
 import {
   EXIT_AUTH,
@@ -34,13 +37,26 @@ Options:
       --password-file F    read the server password from file F
                            (or set PARLEY_PASSWORD; asked for on a terminal)
       --tls                connect with TLS (same as tls://)
-      --ca FILE            trust this PEM CA certificate for TLS
+      --ca FILE            trust this PEM CA certificate for TLS (beside the
+                           system roots; turns trust on first use off)
+      --identity FILE      your identity key (default identity.json in
+                           ~/.config/parley; created on first use, mode 0600)
+      --guest              join without an identity key
+      --accept-new-fingerprint HOST:PORT
+                           trust the server's new TLS certificate, replacing
+                           the one recorded in known_servers
       --json               print received events as JSON Lines (scripts)
       --rate N             scripted: send at most N lines per second (only
                            lowers the pace the server announces)
       --bell               ring the terminal bell when you are mentioned
       --no-reconnect       exit when the connection drops, without reconnecting
   -h, --help               show this help
+
+Identity: the client proves an Ed25519 key (your identity) to the server,
+which knows you by its fingerprint (SHA256:...) whatever your nick.
+TLS: a certificate that the system roots (or --ca) do not vouch for is
+trusted on first use and recorded in known_servers beside the identity
+file; if it later changes, join refuses (exit 3) until you accept it.
 
 Voice and video messages show as [voice 8s from alice — /save 42];
 /save ID [FILE] writes one to a file (default parley-KIND-ID.webm).
@@ -59,12 +75,19 @@ goes to stderr. Exits 0 once stdin ends and every line was acknowledged, 8 if
 the server refused some (the summary counts them by code), 6 if the connection
 ended first.`;
 
+/** Refusals a new nick can cure; the terminal asks for one. */
+const NICK_REFUSALS = new Set<ErrorCode>(["nick_taken", "nick_registered", "nick_invalid"]);
+
 /** Options parsed from the command line. */
 interface JoinArgs {
   address: ServerAddress;
   nick: string | undefined;
   password: string | undefined;
   caCerts: string[] | undefined;
+  identityPath: string | undefined;
+  knownServersFile: string | undefined;
+  acceptNewFingerprint: boolean;
+  guest: boolean;
   json: boolean;
   rate: number | undefined;
   bell: boolean;
@@ -83,6 +106,7 @@ export async function joinCommand(args: string[]): Promise<number> {
     const { values, positionals } = parseCommandLine(args, {
       nick: { type: "string", short: "n" },
       ...CONNECT_OPTIONS,
+      guest: { type: "boolean" },
       json: { type: "boolean" },
       rate: { type: "string" },
       bell: { type: "boolean" },
@@ -93,8 +117,12 @@ export async function joinCommand(args: string[]): Promise<number> {
       writeAllSync(Deno.stdout, JOIN_USAGE + "\n");
       return EXIT_OK;
     }
+    if (values.guest && values.identity !== undefined) {
+      throw new TypeError("--guest and --identity exclude each other");
+    }
     parsed = {
       ...resolveConnectArgs(values, positionals),
+      guest: values.guest ?? false,
       nick: values.nick,
       json: values.json ?? false,
       rate: values.rate === undefined ? undefined : parseRate(values.rate),
@@ -118,21 +146,46 @@ export async function joinCommand(args: string[]): Promise<number> {
     nick = askLine("Nick: ");
     if (nick === undefined) return EXIT_USAGE;
   }
+  const notices = parsed.json ? Deno.stderr : Deno.stdout;
+  let identity: IdentityKey | undefined;
+  if (!parsed.guest) {
+    const loaded = await loadIdentity(parsed.identityPath);
+    if (typeof loaded === "string") {
+      writeAllSync(Deno.stderr, `parley join: ${loaded}\n`);
+      return EXIT_USAGE;
+    }
+    identity = loaded;
+    if (identity.created) {
+      writeAllSync(
+        notices,
+        `--- created your identity key ${identity.path} (${identity.fingerprint})\n`,
+      );
+    }
+  }
   let password = parsed.password;
+  let acceptNewFingerprint = parsed.acceptNewFingerprint;
   for (let attempt = 0; attempt < 3; attempt++) {
     let client: ParleyClient;
     try {
-      client = await connect({ address: parsed.address, nick, password, caCerts: parsed.caCerts });
+      client = await connect({
+        address: parsed.address,
+        nick,
+        password,
+        caCerts: parsed.caCerts,
+        knownServersFile: parsed.knownServersFile,
+        acceptNewFingerprint,
+        identity,
+      });
     } catch (error) {
       if (!(error instanceof ConnectError)) throw error;
-      if (interactive && error.code === "auth_failed" && attempt < 2) {
+      if (interactive && error.code === "auth_failed" && !isProofRefusal(error) && attempt < 2) {
         if (password !== undefined) writeAllSync(Deno.stderr, `${error.message}\n`);
         password = askSecret("Password: ");
         if (password === undefined) return EXIT_AUTH;
         continue;
       }
       if (
-        interactive && (error.code === "nick_taken" || error.code === "nick_invalid") && attempt < 2
+        interactive && error.code !== undefined && NICK_REFUSALS.has(error.code) && attempt < 2
       ) {
         writeAllSync(Deno.stderr, `${error.message}\n`);
         const next = askLine("Nick: ");
@@ -147,17 +200,20 @@ export async function joinCommand(args: string[]): Promise<number> {
       );
       return exitCodeFor(error);
     }
-    if (client.fingerprint) {
-      writeAllSync(
-        parsed.json ? Deno.stderr : Deno.stdout,
-        `--- TLS certificate of ${formatAddress(parsed.address)}: SHA-256 ${client.fingerprint}\n`,
-      );
+    // Accepted once; a retry (password, nick) finds it recorded.
+    acceptNewFingerprint = false;
+    if (client.fingerprint && client.trust) {
+      const line = trustNotice(formatAddress(parsed.address), client.fingerprint, client.trust);
+      if (line !== undefined) writeAllSync(notices, line + "\n");
     }
+    writeAllSync(notices, identityNotice(client, identity !== undefined) + "\n");
     return interactive
       ? await runInteractive(client, {
         address: parsed.address,
         password,
         caCerts: parsed.caCerts,
+        knownServersFile: parsed.knownServersFile,
+        identity,
         bell: parsed.bell,
         reconnect: parsed.reconnect,
         exitCodeFor,
@@ -179,10 +235,12 @@ export async function joinCommand(args: string[]): Promise<number> {
  * @param error The failure.
  */
 export function exitCodeFor(error: ConnectError): number {
-  if (error.kind === "connect") return EXIT_CONNECT;
+  if (error.kind === "connect" || error.kind === "trust") return EXIT_CONNECT;
   if (error.kind === "closed") return EXIT_CLOSED;
+  // `nick_registered`: the nick belongs to another identity key.
   switch (error.code) {
     case "nick_taken":
+    case "nick_registered":
     case "nick_invalid":
       return EXIT_NICK;
     case "auth_failed":
@@ -201,9 +259,21 @@ export function exitCodeFor(error: ConnectError): number {
  */
 function describeRefusal(error: ConnectError, password: string | undefined): string {
   if (error.code !== "auth_failed") return error.message;
+  if (isProofRefusal(error)) {
+    return `${error.message}: the server may not know the name you dialled as its own ` +
+      `(its operator can add it with --public-name), or join with --guest`;
+  }
   return password === undefined
     ? `${error.message}: set PARLEY_PASSWORD or pass --password-file FILE`
     : `${error.message} (the password came from PARLEY_PASSWORD or --password-file)`;
+}
+
+/**
+ * Whether an `auth_failed` refused the identity proof rather than the
+ * password (the server words them apart; both count as failed secrets).
+ */
+function isProofRefusal(error: ConnectError): boolean {
+  return error.code === "auth_failed" && /identity proof/i.test(error.message);
 }
 
 /** Parses `--rate N`: a positive number of lines per second. */

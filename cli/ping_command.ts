@@ -2,7 +2,8 @@
  * `parley ping [tcp://|tls://]HOST[:PORT]`: a health check. It performs the
  * handshake as a probe (`hello` with `probe: true`), so nobody joins and the
  * room sees nothing, and prints the server's name, version, users online and
- * the round-trip time.
+ * the round-trip time; over TLS also the certificate's fingerprint, trusted
+ * as `parley join` trusts it (system roots, `--ca`, or the known-servers file).
  *
  * @module
  */
@@ -15,6 +16,7 @@ import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
 import { parseCommandLine } from "./parse_command_line.ts";
 import { connect, ConnectError } from "../client/client_connection.ts";
 import { exitCodeFor } from "./join_command.ts";
+import type { TlsTrust } from "../client/trusted_tls.ts";
 
 /** Usage text of `parley ping`. */
 export const PING_USAGE = `Usage: parley ping [ADDRESS] [options]
@@ -28,11 +30,15 @@ Options:
   --timeout D            give up after D (default 5s; 500ms, 10s, ...)
   --tls                  use TLS even without tls://
   --ca FILE              trust this PEM CA certificate for TLS
+  --identity FILE        identity file whose known_servers to use (default
+                         ~/.config/parley/identity.json)
+  --accept-new-fingerprint HOST:PORT
+                         trust the server's new TLS certificate
   --password-file FILE   the server password, if it has one (or PARLEY_PASSWORD)
   -h, --help             show this help
 
-Prints "NAME (parley/VERSION) at ADDRESS: N users online, round trip T ms" and
-exits 0 when the server is healthy; otherwise prints a sentence on stderr and
+Prints "NAME (parley/VERSION) at ADDRESS: N users online, round trip T ms"
+(over TLS followed by ", TLS certificate SHA-256 FINGERPRINT") and exits 0 when the server is healthy; otherwise prints a sentence on stderr and
 exits non-zero (3 could not connect, 5 password, 6 closed, 7 refused).`;
 
 /** What a successful ping learned. */
@@ -49,6 +55,24 @@ export interface PingResult {
   online: number;
   /** Time from starting the TCP connection to the welcome, in ms. */
   rttMs: number;
+  /** SHA-256 of the TLS certificate (hex pairs with colons), over TLS. */
+  fingerprint?: string;
+  /** How the certificate was trusted (`verified`, `new`, `known`, `accepted`), over TLS. */
+  trust?: TlsTrust["how"];
+}
+
+/** Options for {@linkcode ping}. */
+export interface PingOptions {
+  /** Server password. */
+  password?: string;
+  /** PEM CA certificates for TLS (`--ca`). */
+  caCerts?: string[];
+  /** Known-servers file for TLS trust on first use. */
+  knownServersFile?: string;
+  /** Replace a different recorded fingerprint. */
+  acceptNewFingerprint?: boolean;
+  /** Longest wait, in ms. */
+  timeoutMs?: number;
 }
 
 /**
@@ -61,7 +85,7 @@ export interface PingResult {
  */
 export async function ping(
   address: ServerAddress,
-  options: { password?: string; caCerts?: string[]; timeoutMs?: number } = {},
+  options: PingOptions = {},
 ): Promise<PingResult> {
   const start = performance.now();
   const client = await connect({
@@ -70,6 +94,8 @@ export async function ping(
     probe: true,
     password: options.password,
     caCerts: options.caCerts,
+    knownServersFile: options.knownServersFile,
+    acceptNewFingerprint: options.acceptNewFingerprint,
     timeoutMs: options.timeoutMs,
   });
   const rttMs = performance.now() - start;
@@ -82,6 +108,7 @@ export async function ping(
     protocol: welcome.version,
     online: welcome.online ?? 0,
     rttMs: Math.round(rttMs * 100) / 100,
+    ...(client.fingerprint ? { fingerprint: client.fingerprint, trust: client.trust?.how } : {}),
   };
 }
 
@@ -89,13 +116,23 @@ export async function ping(
  * Formats a ping result as the one line `parley ping` prints.
  *
  * @param result The result.
- * @returns e.g. `parley (parley/0.1.0) at tcp://127.0.0.1:5003: 3 users online, round trip 0.84 ms`.
+ * @returns e.g. `parley (parley/0.1.0) at tcp://127.0.0.1:5003: 3 users online, round trip 0.84 ms`,
+ *   over TLS followed by `, TLS certificate SHA-256 AA:...` (and `, first use: recorded`
+ *   or `, new one accepted` when that happened).
  */
 export function formatPing(result: PingResult): string {
   const users = `${result.online} ${result.online === 1 ? "user" : "users"} online`;
+  const tls = result.fingerprint === undefined
+    ? ""
+    : `, TLS certificate SHA-256 ${result.fingerprint}` +
+      (result.trust === "new"
+        ? " (first use: recorded)"
+        : result.trust === "accepted"
+        ? " (new one accepted)"
+        : "");
   return `${result.server} (${result.software}) at ${result.address}: ${users}, round trip ${
     result.rttMs.toFixed(2)
-  } ms`;
+  } ms${tls}`;
 }
 
 /**
@@ -109,6 +146,8 @@ export async function pingCommand(args: string[]): Promise<number> {
   let json: boolean;
   let password: string | undefined;
   let caCerts: string[] | undefined;
+  let knownServersFile: string | undefined;
+  let acceptNewFingerprint: boolean;
   let timeoutMs: number;
   try {
     const { values, positionals } = parseCommandLine(args, {
@@ -121,7 +160,10 @@ export async function pingCommand(args: string[]): Promise<number> {
       writeAllSync(Deno.stdout, PING_USAGE + "\n");
       return EXIT_OK;
     }
-    ({ address, password, caCerts } = resolveConnectArgs(values, positionals));
+    ({ address, password, caCerts, knownServersFile, acceptNewFingerprint } = resolveConnectArgs(
+      values,
+      positionals,
+    ));
     json = values.json ?? false;
     timeoutMs = parseTimeout(values.timeout ?? "5s");
   } catch (error) {
@@ -132,7 +174,13 @@ export async function pingCommand(args: string[]): Promise<number> {
     throw error;
   }
   try {
-    const result = await ping(address, { password, caCerts, timeoutMs });
+    const result = await ping(address, {
+      password,
+      caCerts,
+      knownServersFile,
+      acceptNewFingerprint,
+      timeoutMs,
+    });
     writeAllSync(
       Deno.stdout,
       (json ? JSON.stringify({ ok: true, ...result }) : formatPing(result)) + "\n",

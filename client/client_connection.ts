@@ -2,6 +2,14 @@
  * A Parley client connection: connect, handshake, then a stream of server
  * messages and a way to send. Used by `parley join`, `parley ping` and tests.
  *
+ * TLS goes through `trusted_tls.ts` (system roots and `--ca`, or trust on
+ * first use through the known-servers file), decided before `hello` is sent.
+ * With an identity key the `hello` offers it (`key`) and the client answers the
+ * server's `challenge` with `prove`, signing the host name it dialled; a
+ * server that answers `welcome` at once (one without identities) is fine, and
+ * one that does not speak this protocol version is asked again in version 1,
+ * as a guest.
+ *
  * @module
  */
 
@@ -16,9 +24,10 @@ import {
   type ServerMessage,
   type WelcomeMessage,
 } from "../protocol/messages.ts";
+import { fromBase64, signProof, toBase64 } from "../protocol/identity.ts";
 import { VERSION } from "../protocol/version.ts";
 import { formatAddress, type ServerAddress } from "./address.ts";
-import { tlsFingerprint } from "./tls_fingerprint.ts";
+import { openTrustedTls, ServerFingerprintChangedError, type TlsTrust } from "./trusted_tls.ts";
 import {
   describeForeignProtocol,
   ForeignProtocolError,
@@ -35,6 +44,15 @@ export interface ConnectOptions {
   password?: string;
   /** PEM CA certificates to trust for TLS, beside the system roots. */
   caCerts?: string[];
+  /**
+   * Known-servers file for trust on first use of TLS certificates that do not
+   * verify (ignored with `caCerts`); without it such certificates are refused.
+   */
+  knownServersFile?: string;
+  /** Replace a different recorded fingerprint with this server's (`--accept-new-fingerprint`). */
+  acceptNewFingerprint?: boolean;
+  /** The key to prove in the handshake; without it the client is a guest. */
+  identity?: ClientIdentity;
   /** Ask for a health probe: the server answers `welcome` and closes. */
   probe?: boolean;
   /** Resume token from an earlier `welcome`, to take the nick back from a ghost. */
@@ -46,10 +64,25 @@ export interface ConnectOptions {
   timeoutMs?: number;
 }
 
+/** The identity a client proves; `IdentityKey` from `identity_key.ts` fits. */
+export interface ClientIdentity {
+  /** Ed25519 private key, usage `sign`. */
+  privateKey: CryptoKey;
+  /** Raw public key, 32 bytes. */
+  publicKeyRaw: Uint8Array;
+}
+
+/** Category of a {@linkcode ConnectError}. */
+export type ConnectErrorKind = "connect" | "trust" | "refused" | "closed";
+
 /** Why a connection attempt failed; `kind` maps to an exit code. */
 export class ConnectError extends Error {
-  /** `connect` (network, DNS, TLS), `refused` (server said no), or `closed`. */
-  readonly kind: "connect" | "refused" | "closed";
+  /**
+   * `connect` (network, DNS, TLS), `trust` (the server's certificate changed
+   * since it was recorded: retrying will not help), `refused` (server said
+   * no), or `closed`.
+   */
+  readonly kind: ConnectErrorKind;
   /** The server's error code when `kind` is `refused`. */
   readonly code: ErrorCode | undefined;
   /**
@@ -57,12 +90,22 @@ export class ConnectError extends Error {
    * @param message A sentence for the user.
    * @param code Server error code, when refused.
    */
-  constructor(kind: "connect" | "refused" | "closed", message: string, code?: ErrorCode) {
+  constructor(kind: ConnectErrorKind, message: string, code?: ErrorCode) {
     super(message);
     this.name = "ConnectError";
     this.kind = kind;
     this.code = code;
   }
+}
+
+/** A byte connection: `Deno.Conn` and `VerifiedTlsConn` fit. */
+export interface ByteConnection {
+  /** Bytes from the server. */
+  readonly readable: ReadableStream<Uint8Array>;
+  /** Bytes to the server. */
+  readonly writable: WritableStream<Uint8Array>;
+  /** Closes the connection. */
+  close(): void;
 }
 
 /** An open, handshaken connection. */
@@ -71,7 +114,9 @@ export class ParleyClient {
   readonly welcome: WelcomeMessage;
   /** TLS peer certificate fingerprint (SHA-256, hex with colons), when TLS. */
   readonly fingerprint: string | undefined;
-  readonly #conn: Deno.Conn;
+  /** Why the TLS certificate was trusted, when TLS. */
+  readonly trust: TlsTrust | undefined;
+  readonly #conn: ByteConnection;
   readonly #reader: ReadableStreamDefaultReader<ServerMessage>;
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   #nextRef = 1;
@@ -79,16 +124,17 @@ export class ParleyClient {
 
   /** @internal Use {@linkcode connect}. */
   constructor(
-    conn: Deno.Conn,
+    conn: ByteConnection,
     reader: ReadableStreamDefaultReader<ServerMessage>,
     welcome: WelcomeMessage,
-    fingerprint: string | undefined,
+    tls?: { fingerprint: string; trust: TlsTrust },
   ) {
     this.#conn = conn;
     this.#reader = reader;
     this.#writer = conn.writable.getWriter();
     this.welcome = welcome;
-    this.fingerprint = fingerprint;
+    this.fingerprint = tls?.fingerprint;
+    this.trust = tls?.trust;
   }
 
   /** A fresh `ref` for the next `msg` or `command`. */
@@ -145,37 +191,66 @@ export class ParleyClient {
 }
 
 /**
- * Connects, sends `hello`, and waits for `welcome`.
+ * Connects, sends `hello` (and answers the identity `challenge`), and waits
+ * for `welcome`.
  *
  * @param options See {@linkcode ConnectOptions}.
  * @returns The connected client.
  * @throws {ConnectError} `connect` for network, DNS and TLS failures and for
- *   a port that speaks HTTP or TLS instead (saying so), `refused`
+ *   a port that speaks HTTP or TLS instead (saying so), `trust` when the
+ *   server's certificate changed since it was recorded, `refused`
  *   with the server's code (`nick_taken`, `auth_failed`, ...), `closed` if the
  *   server hung up without answering. Messages are sentences for the user.
  */
 export async function connect(options: ConnectOptions): Promise<ParleyClient> {
+  try {
+    return await connectOnce(options, PROTOCOL_VERSION);
+  } catch (error) {
+    // A server from before identities speaks version 1 only: be its guest.
+    if (
+      error instanceof ConnectError && error.code === "bad_version" && PROTOCOL_VERSION > 1 &&
+      options.identity !== undefined
+    ) {
+      return await connectOnce({ ...options, identity: undefined }, 1);
+    }
+    throw error;
+  }
+}
+
+async function connectOnce(options: ConnectOptions, version: number): Promise<ParleyClient> {
   const { address } = options;
   const where = formatAddress(address);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const timeout = AbortSignal.timeout(timeoutMs);
-  let conn: Deno.Conn;
+  let conn: ByteConnection;
+  let tls: { fingerprint: string; trust: TlsTrust } | undefined;
   try {
-    conn = await withTimeout<Deno.Conn>(
-      address.tls
-        ? Deno.connectTls({
-          hostname: address.hostname,
-          port: address.port,
+    if (address.tls) {
+      const opened = await withTimeout(
+        openTrustedTls(address, {
           caCerts: options.caCerts,
-        })
-        : Deno.connect({ hostname: address.hostname, port: address.port }),
-      timeout,
-    );
+          knownServersFile: options.knownServersFile,
+          acceptNewFingerprint: options.acceptNewFingerprint,
+          timeoutMs,
+        }),
+        timeout,
+      );
+      conn = opened.conn;
+      tls = { fingerprint: opened.fingerprint, trust: opened.trust };
+    } else {
+      const tcp = await withTimeout(
+        Deno.connect({ hostname: address.hostname, port: address.port }),
+        timeout,
+      );
+      tcp.setNoDelay(true);
+      conn = tcp;
+    }
   } catch (error) {
+    if (error instanceof ServerFingerprintChangedError) {
+      throw new ConnectError("trust", error.message);
+    }
     throw new ConnectError("connect", describeConnectError(error, where, timeoutMs));
   }
-  if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
-  let fingerprint: string | undefined;
   const reader = conn.readable
     .pipeThrough(foreignProtocolGuard())
     .pipeThrough(new FrameDecoderStream({ maxFrameBytes: DEFAULT_MAX_FRAME_BYTES * 64 }))
@@ -197,17 +272,38 @@ export async function connect(options: ConnectOptions): Promise<ParleyClient> {
   try {
     const hello: ClientMessage = {
       type: "hello",
-      version: PROTOCOL_VERSION,
+      version,
       nick: options.nick,
       client: `parley/${VERSION}`,
     };
     if (options.password !== undefined) hello.password = options.password;
     if (options.probe) hello.probe = true;
     if (options.resume !== undefined) hello.resume = options.resume;
+    const identity = options.probe ? undefined : options.identity;
+    if (identity) hello.key = toBase64(identity.publicKeyRaw);
     const writer = conn.writable.getWriter();
     await withTimeout(writer.write(encodeMessage(hello)), timeout);
+    let first = await withTimeout(reader.read(), timeout);
+    if (!first.done && first.value.type === "challenge" && identity) {
+      const nonce = decodeNonce(first.value.nonce);
+      if (nonce === undefined) {
+        return fail(
+          new ConnectError("closed", `${where} sent a challenge that is not 32 bytes of base64`),
+        );
+      }
+      const signature = await signProof(
+        identity.privateKey,
+        nonce,
+        serverName(address.hostname),
+        identity.publicKeyRaw,
+      );
+      await withTimeout(
+        writer.write(encodeMessage({ type: "prove", signature: toBase64(signature) })),
+        timeout,
+      );
+      first = await withTimeout(reader.read(), timeout);
+    }
     writer.releaseLock();
-    const first = await withTimeout(reader.read(), timeout);
     if (first.done) {
       return fail(
         new ConnectError("closed", `${where} closed the connection during the handshake`),
@@ -222,12 +318,7 @@ export async function connect(options: ConnectOptions): Promise<ParleyClient> {
         new ConnectError("closed", `${where} sent "${message.type}" instead of a welcome`),
       );
     }
-    if (address.tls && !options.probe) {
-      // The chain and name were verified by Deno.connectTls above; read the fingerprint to show.
-      fingerprint = await tlsFingerprint({ ...address, caCerts: options.caCerts, timeoutMs })
-        .catch(() => undefined);
-    }
-    return new ParleyClient(conn, reader, message, fingerprint);
+    return new ParleyClient(conn, reader, message, tls);
   } catch (error) {
     if (error instanceof ConnectError) throw error;
     if (error instanceof ForeignProtocolError) {
@@ -240,6 +331,27 @@ export async function connect(options: ConnectOptions): Promise<ParleyClient> {
       );
     }
     return fail(new ConnectError("connect", describeConnectError(error, where, timeoutMs)));
+  }
+}
+
+/**
+ * The name signed in an identity proof: the host as dialled, lower case,
+ * without brackets or a trailing dot (see "Identity" in `protocol/README.md`).
+ *
+ * @param hostname The host from the address.
+ * @returns e.g. `"chat.example.org"`, `"::1"`.
+ */
+export function serverName(hostname: string): string {
+  return hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "");
+}
+
+function decodeNonce(nonce: string): Uint8Array | undefined {
+  try {
+    const bytes = fromBase64(nonce);
+    return bytes.length === 32 ? bytes : undefined;
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    return undefined;
   }
 }
 

@@ -28,6 +28,7 @@ import { ChatState } from "./core/chat_state.ts";
 import { mentions } from "./core/mentions.ts";
 import { ReconnectPolicy, reconnectsAfter } from "./core/reconnect_policy.ts";
 import {
+  type ClientIdentity,
   connect as connectTcp,
   ConnectError,
   type ConnectOptions,
@@ -81,6 +82,10 @@ export interface InteractiveOptions {
   password?: string;
   /** Extra CA certificates for TLS, for reconnecting. */
   caCerts?: string[];
+  /** Known-servers file, for reconnecting (see `ConnectOptions`). */
+  knownServersFile?: string;
+  /** The identity key, proven again on every reconnect (resume tokens belong to it). */
+  identity?: ClientIdentity;
   /** Ring the terminal bell when the user is mentioned. */
   bell: boolean;
   /**
@@ -358,6 +363,8 @@ export async function runInteractive(
         nick,
         password: options.password,
         caCerts: options.caCerts,
+        knownServersFile: options.knownServersFile,
+        identity: options.identity,
         resume,
       });
       let result: SessionConnection | "quit";
@@ -365,6 +372,11 @@ export async function runInteractive(
         result = await Promise.race([attempting, quit.promise]);
       } catch (error) {
         if (!(error instanceof ConnectError)) throw error;
+        if (error.kind === "trust") {
+          // A changed certificate does not change back by waiting.
+          warn(`!!! ${error.message}`);
+          return options.exitCodeFor(error);
+        }
         if (error.kind !== "refused") {
           lastFailure = shortReason(error.message);
           continue;

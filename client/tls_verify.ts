@@ -27,10 +27,14 @@ export interface VerifiedTlsOptions {
   hostname: string;
   /** Server port. */
   port: number;
-  /** PEM certificates to trust beside Node's default roots (`--ca`). */
+  /**
+   * PEM certificates to trust beside Node's default roots (`--ca`); the roots
+   * are kept only with `--allow-sys` (reading them needs it).
+   */
   caCerts?: string[];
   /**
-   * Check the chain and the name. With `false` any certificate is accepted and
+   * Check the chain and the name. With `false` any certificate is accepted,
+   * {@linkcode VerifiedTlsConn.verified} says whether it would have been, and
    * the caller must compare {@linkcode VerifiedTlsConn.fingerprint} with what
    * it trusts (e.g. `known_servers`) before sending anything.
    * @default {true}
@@ -51,8 +55,13 @@ export interface VerifiedTlsConn {
   readonly writable: WritableStream<Uint8Array>;
   /** SHA-256 of the server certificate, upper-case hex pairs joined by colons. */
   readonly fingerprint: string;
-  /** Whether the chain and name were verified (`false` only with `verify: false`). */
+  /**
+   * Whether the chain and name verify against the trusted roots (and
+   * `caCerts`); always `true` with `verify: true`, which refuses otherwise.
+   */
   readonly verified: boolean;
+  /** Why the certificate did not verify (e.g. `"DEPTH_ZERO_SELF_SIGNED_CERT"`), when it did not. */
+  readonly verifyError: string | undefined;
   /** Closes the connection at once. Idempotent. */
   close(): void;
 }
@@ -85,8 +94,7 @@ export function connectVerifiedTls(options: VerifiedTlsOptions): Promise<Verifie
     host: options.hostname,
     port: options.port,
     servername: isIP(options.hostname) ? undefined : options.hostname,
-    // `ca` replaces the default roots in node:tls; keep them, as Deno.connectTls does.
-    ca: options.caCerts?.length ? [...tls.rootCertificates, ...options.caCerts] : undefined,
+    ca: options.caCerts?.length ? withSystemRoots(options.caCerts) : undefined,
     rejectUnauthorized: verify,
   });
   const timer = setTimeout(() => {
@@ -121,13 +129,27 @@ export function connectVerifiedTls(options: VerifiedTlsOptions): Promise<Verifie
       readable: web.readable,
       writable: web.writable,
       fingerprint,
-      verified: verify && socket.authorized,
+      verified: socket.authorized,
+      verifyError: socket.authorized ? undefined : String(socket.authorizationError),
       close: () => {
         socket.destroy();
       },
     });
   });
   return promise;
+}
+
+/**
+ * `ca` replaces the default roots in node:tls; keep them, as Deno.connectTls
+ * does. Reading them needs `--allow-sys`; without it only `caCerts` are trusted.
+ */
+function withSystemRoots(caCerts: string[]): string[] {
+  try {
+    return [...tls.rootCertificates, ...caCerts];
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) return caCerts;
+    throw error;
+  }
 }
 
 /**

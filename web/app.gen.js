@@ -1686,14 +1686,15 @@ var ReconnectPolicy = class {
   /**
    * Decides what follows a refused attempt. `nick_taken` means someone else
    * holds the nick now (our resume token would have taken it back from our
-   * own ghost): retry as {@linkcode alternateNick}, without the token.
+   * own ghost), `nick_registered` that another key owns it: retry as
+   * {@linkcode alternateNick}, without the token.
    * Refusals in {@linkcode PERMANENT_REFUSALS} stop; anything else retries.
    *
    * @param code The server's error code, if it sent one.
    * @returns `retry` (with the new nick when it changed) or `stop`.
    */
   refused(code) {
-    if (code === "nick_taken") {
+    if (code === "nick_taken" || code === "nick_registered") {
       this.#nick = alternateNick(this.#nick);
       this.#resume = void 0;
       return {
@@ -1729,7 +1730,8 @@ var app = {
   everConnected: false,
   autoJoin: false,
   saved: [],
-  restoring: false
+  restoring: false,
+  identity: void 0
 };
 var policy = new ReconnectPolicy();
 var rooms = /* @__PURE__ */ new Map();
@@ -2445,6 +2447,131 @@ var ChatState = class {
   }
 };
 
+// protocol/identity.ts
+var IDENTITY_NONCE_BYTES = 32;
+var ED25519_PUBLIC_KEY_BYTES = 32;
+var IDENTITY_PAYLOAD_TAG = "parley-identity-v1";
+function toBase64(bytes) {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 32768) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 32768));
+  }
+  return btoa(binary);
+}
+function fromBase64(text) {
+  let binary;
+  try {
+    binary = atob(text);
+  } catch {
+    throw new SyntaxError("Cannot decode base64: invalid characters or length");
+  }
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  if (toBase64(bytes) !== text) throw new SyntaxError("Cannot decode base64: not canonical");
+  return bytes;
+}
+async function fingerprint(publicKeyRaw) {
+  checkBytes(publicKeyRaw, "publicKeyRaw");
+  if (publicKeyRaw.length !== ED25519_PUBLIC_KEY_BYTES) {
+    throw new RangeError(`Cannot fingerprint a key of ${publicKeyRaw.length} bytes: Ed25519 keys are 32 bytes`);
+  }
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", copy(publicKeyRaw)));
+  return `SHA256:${toBase64(digest).replace(/=+$/, "")}`;
+}
+function proofPayload(nonce, serverName, publicKeyRaw) {
+  checkBytes(nonce, "nonce");
+  checkBytes(publicKeyRaw, "publicKeyRaw");
+  if (typeof serverName !== "string") {
+    throw new TypeError(`serverName must be a string, not ${typeof serverName}`);
+  }
+  if (nonce.length !== IDENTITY_NONCE_BYTES) {
+    throw new RangeError(`Nonce is ${nonce.length} bytes; it must be ${IDENTITY_NONCE_BYTES}`);
+  }
+  if (serverName === "" || /[\r\n]/.test(serverName)) {
+    throw new RangeError("Server name must be non-empty and contain no line break");
+  }
+  return new TextEncoder().encode(`${IDENTITY_PAYLOAD_TAG}
+${toBase64(nonce)}
+${serverName}
+${toBase64(publicKeyRaw)}`);
+}
+async function signProof(privateKey, nonce, serverName, publicKeyRaw) {
+  if (!(privateKey instanceof CryptoKey)) throw new TypeError("privateKey must be a CryptoKey");
+  const payload = proofPayload(nonce, serverName, publicKeyRaw);
+  return new Uint8Array(await crypto.subtle.sign("Ed25519", privateKey, copy(payload)));
+}
+function checkBytes(value, name) {
+  if (!(value instanceof Uint8Array)) {
+    throw new TypeError(`${name} must be a Uint8Array`);
+  }
+}
+function copy(bytes) {
+  return new Uint8Array(bytes);
+}
+
+// web/src/browser_identity.ts
+var IDENTITY_DB = "parley";
+var STORE = "identity";
+var RECORD = "default";
+async function loadOrCreateBrowserIdentity() {
+  let db;
+  try {
+    db = await openDatabase();
+  } catch (error) {
+    console.warn("No IndexedDB for the identity key; joining as a guest", error);
+    return void 0;
+  }
+  try {
+    let pair = await request(db.transaction(STORE, "readonly").objectStore(STORE).get(RECORD));
+    if (!isKeyPair(pair)) {
+      let made;
+      try {
+        made = await crypto.subtle.generateKey({
+          name: "Ed25519"
+        }, false, [
+          "sign",
+          "verify"
+        ]);
+      } catch (error) {
+        console.warn("This browser has no Ed25519; joining as a guest", error);
+        return void 0;
+      }
+      const stored = await request(db.transaction(STORE, "readwrite").objectStore(STORE).add(made, RECORD)).then(() => true, () => false);
+      pair = stored ? made : await request(db.transaction(STORE, "readonly").objectStore(STORE).get(RECORD));
+      if (!isKeyPair(pair)) return void 0;
+    }
+    const publicKeyRaw = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
+    return {
+      privateKey: pair.privateKey,
+      publicKeyRaw,
+      fingerprint: await fingerprint(publicKeyRaw)
+    };
+  } finally {
+    db.close();
+  }
+}
+function helloKey(identity) {
+  return toBase64(identity.publicKeyRaw);
+}
+async function proveSignature(identity, nonce, hostname) {
+  const name = hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "");
+  return toBase64(await signProof(identity.privateKey, nonce, name, identity.publicKeyRaw));
+}
+function isKeyPair(value) {
+  const pair = value;
+  return pair?.privateKey instanceof CryptoKey && pair.publicKey instanceof CryptoKey;
+}
+function openDatabase() {
+  const open = indexedDB.open(IDENTITY_DB, 1);
+  open.onupgradeneeded = () => open.result.createObjectStore(STORE);
+  return request(open);
+}
+function request(req) {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
 // client/core/mentions.ts
 function mentions(text, nick) {
   if (!nick) return false;
@@ -2965,13 +3092,17 @@ function show(message) {
 function connect() {
   clearTimeout(app.reconnectTimer);
   setStatus(app.everConnected ? "reconnecting" : "connecting", app.everConnected ? "reconnecting\u2026" : "connecting\u2026");
+  app.identity ??= loadOrCreateBrowserIdentity();
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const ws = new WebSocket(`${scheme}://${location.host}/ws`);
+  let identity;
   app.socket = ws;
   let welcomed = false;
   let bye;
   let refusal;
-  ws.addEventListener("open", () => {
+  ws.addEventListener("open", async () => {
+    identity = await app.identity;
+    if (ws.readyState !== WebSocket.OPEN) return;
     const hello = {
       type: "hello",
       version: PROTOCOL_VERSION,
@@ -2982,6 +3113,7 @@ function connect() {
     if (policy.resume !== void 0 && nameKey(policy.nick) === nameKey(app.nick)) {
       hello.resume = policy.resume;
     }
+    if (identity) hello.key = helloKey(identity);
     ws.send(JSON.stringify(hello));
   });
   ws.addEventListener("message", (event) => {
@@ -2995,7 +3127,9 @@ function connect() {
     }
     if (!message) return;
     if (!welcomed) {
-      if (message.type === "welcome") {
+      if (message.type === "challenge" && identity) {
+        void answerChallenge(ws, identity, message.nonce);
+      } else if (message.type === "welcome") {
         welcomed = true;
         onWelcome(message);
       } else if (message.type === "error") refusal = onRefused(message.code, message.message);
@@ -3021,6 +3155,19 @@ function connect() {
     setStatus("offline", `offline \u2014 retrying in ${Math.round(delayMs / 1e3)} s`);
     app.reconnectTimer = setTimeout(connect, delayMs);
   });
+}
+async function answerChallenge(ws, identity, nonce) {
+  let signature;
+  try {
+    signature = await proveSignature(identity, fromBase64(nonce), location.hostname);
+  } catch (error) {
+    console.warn("Cannot answer the identity challenge", error);
+    return;
+  }
+  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({
+    type: "prove",
+    signature
+  }));
 }
 function onRefused(code, text) {
   if (app.everConnected || app.autoJoin) {
@@ -3067,6 +3214,7 @@ function onWelcome(message) {
   if (!app.everConnected) {
     restoreTranscript();
     systemLine(`Connected to ${message.server} as ${message.nick}`, "", lobby);
+    systemLine(message.identity ? `You are ${message.nick} (${message.identity})` : `You are ${message.nick} (guest: no identity key)`, "identity", lobby);
   } else {
     systemLine("Reconnected", "", lobby);
     for (const [ref, player] of [

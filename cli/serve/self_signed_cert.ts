@@ -59,7 +59,7 @@ export interface SelfSignedCert {
   keyPem: string;
   /**
    * SHA-256 of the certificate's DER bytes as upper-case hex pairs joined by
-   * colons, as `client/tls_fingerprint.ts` and `openssl x509 -fingerprint -sha256` print it.
+   * colons, as `client/tls_verify.ts` and `openssl x509 -fingerprint -sha256` print it.
    */
   fingerprint: string;
   /** Path of the certificate file. */

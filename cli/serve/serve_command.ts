@@ -29,6 +29,8 @@ import { joinCommandFor } from "../launch_command.ts";
 import { dirname, join } from "node:path";
 import { DEFAULT_IDENTITY_NAMES } from "../../server/chat/identity_challenge.ts";
 import { HistoryStoreError } from "../../server/storage/history_store.ts";
+import { loadOrCreateSelfSignedCert, type SelfSignedCert } from "./self_signed_cert.ts";
+import { configDir } from "../../client/identity_key.ts";
 
 /**
  * Usage text of `parley serve`, wrapped at word boundaries.
@@ -188,6 +190,22 @@ export async function serveCommand(args: string[]): Promise<number> {
     throw error;
   }
 
+  let selfSigned: SelfSignedCert | undefined;
+  if (config["tls-self-signed"]) {
+    try {
+      selfSigned = await selfSignedCert(options.dataFile, config["public-name"] ?? []);
+    } catch (error) {
+      if (
+        !(error instanceof Deno.errors.InvalidData || error instanceof Deno.errors.PermissionDenied)
+      ) {
+        throw error;
+      }
+      writeAllSync(Deno.stderr, `parley serve: ${error.message}\n`);
+      return EXIT_ERROR;
+    }
+    options.tlsCert = selfSigned.certPem;
+    options.tlsKey = selfSigned.keyPem;
+  }
   const joinCommand = joinCommandFor();
   let writeLine = (line: string) => writeAllSync(Deno.stdout, line);
   const output: ServeOutput = createServeOutput(config.json, (line) => writeLine(line), undefined, {
@@ -229,6 +247,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     name: server.hub.serverName,
     addr: server.addr,
     hints: joinHints(server.addr, { command: joinCommand, tls: options.tlsCert !== undefined }),
+    tlsFingerprint: selfSigned?.fingerprint,
     password: server.hub.requiresPassword,
     webUrl: server.web ? webUrl(server.web.scheme, server.web.addr) : undefined,
     webLanUrls: server.web ? webLanUrls(server.web.scheme, server.web.addr) : undefined,
@@ -386,6 +405,36 @@ export function joinHints(addr: Deno.NetAddr, options: JoinHintOptions = {}): st
 }
 
 /**
+ * The certificate of `--tls-self-signed`: kept beside the database (in the
+ * config directory when the database is `:memory:`), made on first start.
+ * It names `--public-name`, this machine's host name and LAN addresses beside
+ * the loopback names (a kept certificate is not remade for new names: its
+ * fingerprint is what clients remember).
+ *
+ * @param dataFile The database path.
+ * @param publicNames The `--public-name` values.
+ * @throws {Deno.errors.InvalidData} If the kept files are unusable (see `loadOrCreateSelfSignedCert`).
+ */
+async function selfSignedCert(
+  dataFile: string | undefined,
+  publicNames: string[],
+): Promise<SelfSignedCert> {
+  const dir = dataFile === undefined || dataFile === ":memory:" ? configDir() : dirname(dataFile);
+  const hostnames = [...publicNames, ...lanAddresses()];
+  try {
+    hostnames.push(Deno.hostname());
+  } catch (error) {
+    // Without --allow-sys=hostname the certificate still names the loopback and LAN addresses.
+    if (
+      !(error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied)
+    ) {
+      throw error;
+    }
+  }
+  return await loadOrCreateSelfSignedCert(dir, { hostnames });
+}
+
+/**
  * Reads the PEM files named by `--tls-cert` and `--tls-key`.
  *
  * @param config Resolved options.
@@ -395,6 +444,9 @@ export function joinHints(addr: Deno.NetAddr, options: JoinHintOptions = {}): st
 function readTlsFiles(config: ServeConfig): { tlsCert?: string; tlsKey?: string } {
   const cert = config["tls-cert"];
   const key = config["tls-key"];
+  if (config["tls-self-signed"] && (cert !== undefined || key !== undefined)) {
+    throw new TypeError("--tls-self-signed and --tls-cert/--tls-key exclude each other");
+  }
   if (cert === undefined && key === undefined) return {};
   if (cert === undefined || key === undefined) {
     throw new TypeError("--tls-cert and --tls-key go together; give both or neither");

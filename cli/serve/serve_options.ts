@@ -343,6 +343,14 @@ export const SERVE_OPTIONS = [
     arg: "FILE",
     help: "PEM private key for --tls-cert",
   },
+  {
+    name: "tls-self-signed",
+    env: "PARLEY_TLS_SELF_SIGNED",
+    kind: "boolean",
+    default: "false",
+    help: "serve TLS with a certificate made on first start and kept beside --data " +
+      "(in the config directory with :memory:); prints its fingerprint",
+  },
 ] as const satisfies readonly OptionSpec[];
 
 /** One row of {@linkcode SERVE_OPTIONS}. */

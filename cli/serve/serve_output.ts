@@ -6,7 +6,8 @@
  * JSON events, each with `event` and `ts` (RFC 3339 UTC time):
  * - `listening`: `name`, `version`, `host`, `port`, `address` (`host:port`),
  *   `join` (the join commands that reach it, e.g. `deno task join 127.0.0.1:5003`),
- *   `password` (boolean); with `--http`, `web` (loopback URL) and `web_lan`
+ *   `password` (boolean), `tls_fingerprint` (SHA-256 of the `--tls-self-signed`
+ *   certificate, when used); with `--http`, `web` (loopback URL) and `web_lan`
  *   (URLs on LAN addresses).
  * - `tunnel`: `url` (`tcp://host:port`), `join` (the command to share).
  * - `join` / `leave`: `nick`, `address`, `online` (users after it); `leave` adds `reason`.
@@ -36,6 +37,11 @@ export interface ListeningInfo {
   webUrl?: string;
   /** The web client's URLs on LAN addresses, for a wildcard bind. */
   webLanUrls?: string[];
+  /**
+   * SHA-256 of the TLS certificate (hex pairs with colons), shown so users can
+   * check what their client trusts on first use (`--tls-self-signed`).
+   */
+  tlsFingerprint?: string;
 }
 
 /** Options for {@linkcode createServeOutput}. */
@@ -99,10 +105,13 @@ export function createServeOutput(
     write(JSON.stringify({ event, ts: new Date(now()).toISOString(), ...fields }) + "\n");
   const text = (line: string) => write(line + "\n");
   return {
-    listening({ name, addr, hints, password, webUrl, webLanUrls = [] }) {
+    listening({ name, addr, hints, password, webUrl, webLanUrls = [], tlsFingerprint }) {
       const address = formatAddr(addr);
       if (!json) {
-        text(`parley listening on ${address}`);
+        text(
+          `parley listening on ${address}` +
+            (tlsFingerprint ? ` (TLS certificate SHA-256 ${tlsFingerprint})` : ""),
+        );
         if (webUrl) text(`parley web on ${webUrl}`);
         for (const url of webLanUrls) text(`  ${"web, network:".padEnd(14)} ${url}`);
         for (const line of hints) text(line);
@@ -119,6 +128,7 @@ export function createServeOutput(
         password,
         ...(webUrl ? { web: webUrl } : {}),
         ...(webLanUrls.length > 0 ? { web_lan: webLanUrls } : {}),
+        ...(tlsFingerprint ? { tls_fingerprint: tlsFingerprint } : {}),
       });
     },
     tunnel(url) {

@@ -166,14 +166,15 @@ export class ReconnectPolicy {
   /**
    * Decides what follows a refused attempt. `nick_taken` means someone else
    * holds the nick now (our resume token would have taken it back from our
-   * own ghost): retry as {@linkcode alternateNick}, without the token.
+   * own ghost), `nick_registered` that another key owns it: retry as
+   * {@linkcode alternateNick}, without the token.
    * Refusals in {@linkcode PERMANENT_REFUSALS} stop; anything else retries.
    *
    * @param code The server's error code, if it sent one.
    * @returns `retry` (with the new nick when it changed) or `stop`.
    */
   refused(code: ErrorCode | undefined): RefusalAction {
-    if (code === "nick_taken") {
+    if (code === "nick_taken" || code === "nick_registered") {
       this.#nick = alternateNick(this.#nick);
       this.#resume = undefined;
       return { action: "retry", nick: this.#nick };

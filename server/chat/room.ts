@@ -9,6 +9,12 @@ import type { LeaveCode } from "../../protocol/messages.ts";
 import { FrameArena } from "./frame_arena.ts";
 
 /**
+ * Step of the member a fanout starts at, taken modulo the room's size: large
+ * and odd, so that consecutive broadcasts start far apart in the room.
+ */
+const ROTATION_STRIDE = 40_503;
+
+/**
  * What the room sees of a connection. Implemented by the server's sessions,
  * which forward to a transport (TCP, TLS, WebSocket) or a test fake.
  */
@@ -44,6 +50,13 @@ export interface Member {
  * A room: members plus a topic. Fanout encodes nothing and awaits nothing: it
  * hands the same bytes to every member's queue and returns.
  *
+ * Each fanout starts at a different member (and goes round the room in join
+ * order from there), so that no member is always handed a frame last: the
+ * order of the hand-over is the order in which the members' writes are
+ * issued, and a socket write issued late in a turn waits for the next turns of
+ * the event loop (Deno completes at most 128 socket operations per turn, see
+ * bench/README.md).
+ *
  * @example
  * ```ts
  * import { Room } from "./room.ts";
@@ -65,6 +78,7 @@ export class Room<M extends Member = Member> {
   readonly #members = new Set<M>();
   /** Broadcast frames laid end to end, so members' queues can hold spans (see frame_arena.ts). */
   readonly #arena = new FrameArena();
+  #rotation = 0;
 
   /** @param name Room name including `#`. */
   constructor(name: string) {
@@ -124,12 +138,7 @@ export class Room<M extends Member = Member> {
    * @returns How many members accepted the frame.
    */
   announce(frame: Uint8Array, except?: M): number {
-    if (this.#members.size > 2) frame = this.#arena.place(frame);
-    let delivered = 0;
-    for (const member of this.#members) {
-      if (member !== except && (member.sendLater?.(frame) ?? member.send(frame))) delivered++;
-    }
-    return delivered;
+    return this.#fanout(frame, except, true);
   }
 
   /**
@@ -140,11 +149,30 @@ export class Room<M extends Member = Member> {
    * @returns How many members accepted the frame.
    */
   broadcast(frame: Uint8Array, except?: M): number {
-    if (this.#members.size > 2) frame = this.#arena.place(frame);
+    return this.#fanout(frame, except, false);
+  }
+
+  /** Every member but `except`, from a rotating start: the members from the start on, then those before it. */
+  #fanout(frame: Uint8Array, except: M | undefined, later: boolean): number {
+    const size = this.#members.size;
+    if (size > 2) frame = this.#arena.place(frame);
+    const start = size > 1 ? this.#rotation % size : 0;
+    this.#rotation = (this.#rotation + ROTATION_STRIDE) % 0x4000_0000;
     let delivered = 0;
+    let index = 0;
     for (const member of this.#members) {
-      if (member !== except && member.send(frame)) delivered++;
+      if (index++ < start) continue;
+      if (member !== except && this.#hand(member, frame, later)) delivered++;
+    }
+    index = 0;
+    for (const member of this.#members) {
+      if (index++ >= start) break;
+      if (member !== except && this.#hand(member, frame, later)) delivered++;
     }
     return delivered;
+  }
+
+  #hand(member: M, frame: Uint8Array, later: boolean): boolean {
+    return later ? (member.sendLater?.(frame) ?? member.send(frame)) : member.send(frame);
   }
 }

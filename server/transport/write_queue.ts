@@ -17,6 +17,7 @@
  */
 
 import { BATCH_POOL } from "./buffer_pool.ts";
+import { WRITE_TRACE } from "./write_trace.ts";
 
 /** Where a {@linkcode WriteQueue} writes; `Deno.Conn` fits. */
 export interface WriteSink {
@@ -87,6 +88,10 @@ export class WriteQueue {
   #drained: (() => void) | undefined;
   /** The pooled buffer behind the batch being written, returned after the write. */
   #pooled: Uint8Array | undefined;
+  /** With tracing on: when each queue entry's first frame was queued (ms), parallel to `#queue`. */
+  #times: number[] = [];
+  #tailAt = 0;
+  #batchAt = 0;
   /** Bound once, so that scheduling a flush allocates nothing. */
   readonly #flushSoon = () => void this.#flush();
 
@@ -189,6 +194,7 @@ export class WriteQueue {
   /** Drops everything queued (an aborted connection). */
   clear(): void {
     this.#queue = [];
+    this.#times = [];
     this.#tail = undefined;
     this.#queuedBytes = 0;
   }
@@ -218,6 +224,7 @@ export class WriteQueue {
     if (this.#stopped || this.#overflowed) return false;
     if (this.#queuedBytes + frame.length > this.#maxBytes) return this.#overflow();
     this.#queuedBytes += frame.length;
+    WRITE_TRACE?.queued(1);
     const tail = this.#tail;
     if (
       tail !== undefined && frame.buffer === tail.buffer &&
@@ -226,6 +233,7 @@ export class WriteQueue {
       this.#tailBytes += frame.length;
     } else {
       if (tail !== undefined) this.#closeTail();
+      if (WRITE_TRACE !== undefined) this.#tailAt = performance.now();
       this.#tail = frame;
       this.#tailBytes = frame.length;
     }
@@ -249,6 +257,7 @@ export class WriteQueue {
           offset += await this.#sink.write(offset === 0 ? batch : batch.subarray(offset));
         }
         this.#queuedBytes -= batch.length;
+        WRITE_TRACE?.written(performance.now() - this.#batchAt, batch.length);
         if (this.#pooled) {
           BATCH_POOL.give(this.#pooled);
           this.#pooled = undefined;
@@ -271,6 +280,7 @@ export class WriteQueue {
         : new Uint8Array(tail.buffer, tail.byteOffset, this.#tailBytes),
     );
     this.#tail = undefined;
+    if (WRITE_TRACE !== undefined) this.#times.push(this.#tailAt);
   }
 
   /**
@@ -280,12 +290,15 @@ export class WriteQueue {
   #takeBatch(): Uint8Array {
     const queue = this.#queue;
     const first = queue[0];
+    if (WRITE_TRACE !== undefined) this.#batchAt = this.#times[0];
     if (queue.length === 1) {
       this.#queue = [];
+      this.#times = [];
       return first;
     }
     if (first.length >= DIRECT_WRITE_BYTES) {
       queue.shift();
+      this.#times.shift();
       return first;
     }
     let count = 0;
@@ -299,6 +312,7 @@ export class WriteQueue {
     }
     if (count === 1) {
       queue.shift();
+      this.#times.shift();
       return first;
     }
     let batch: Uint8Array;
@@ -312,6 +326,7 @@ export class WriteQueue {
       at += queue[i].length;
     }
     this.#queue = count === queue.length ? [] : queue.slice(count);
+    if (WRITE_TRACE !== undefined) this.#times = this.#times.slice(count);
     return batch;
   }
 }

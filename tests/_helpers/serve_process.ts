@@ -123,7 +123,7 @@ export async function startServe(
   const drained = (async () => {
     for await (const line of { [Symbol.asyncIterator]: () => lines }) stdout.push(line);
   })();
-  const port = Number(/:(\d+)$/.exec(listeningLine)![1]);
+  const port = Number(/^parley listening on \S*:(\d+)/.exec(listeningLine)![1]);
   let stopped: Promise<Deno.CommandStatus> | undefined;
   const stop = (signal: Deno.Signal = "SIGTERM") => {
     stopped ??= (async () => {
@@ -153,11 +153,25 @@ export async function startServe(
   };
 }
 
+/**
+ * `XDG_CONFIG_HOME` for the `parley join` processes tests start, so their
+ * identity keys and known servers stay out of the user's config directory.
+ * One per test process: removed when it exits normally.
+ */
+export const TEST_CONFIG_HOME: string = Deno.makeTempDirSync({ prefix: "parley-test-config-" });
+globalThis.addEventListener("unload", () => {
+  try {
+    Deno.removeSync(TEST_CONFIG_HOME, { recursive: true });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+});
+
 /** Spawns `main.ts join ARGS` with piped stdio and colour off. */
 function joinChild(args: string[], env: Record<string, string>): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", ...JOIN_PERMISSIONS, MAIN, "join", ...args],
-    env: { NO_COLOR: "1", ...env },
+    env: { NO_COLOR: "1", XDG_CONFIG_HOME: TEST_CONFIG_HOME, ...env },
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",

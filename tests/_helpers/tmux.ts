@@ -5,7 +5,7 @@
  * @module
  */
 
-import { JOIN_PERMISSIONS, MAIN } from "./serve_process.ts";
+import { JOIN_PERMISSIONS, MAIN, TEST_CONFIG_HOME } from "./serve_process.ts";
 
 /** A private tmux server with fixed-size sessions. */
 export class Tmux implements AsyncDisposable {
@@ -65,7 +65,9 @@ export class Tmux implements AsyncDisposable {
    * @param env Environment variables for the program.
    */
   async start(name: string, command: string[], env: Record<string, string> = {}): Promise<void> {
-    const assignments = Object.entries(env).map(([k, v]) => `${k}=${quote(v)}`);
+    // Identity keys and known servers of the clients it runs stay out of the user's config.
+    const withConfig = { XDG_CONFIG_HOME: TEST_CONFIG_HOME, ...env };
+    const assignments = Object.entries(withConfig).map(([k, v]) => `${k}=${quote(v)}`);
     // Run under sh so the exit status is printed on the screen: tmux can mark a
     // pane dead before it reaps the child, and then never records the status.
     const program = ["env", ...assignments, ...command.map(quote)].join(" ");

@@ -8,6 +8,9 @@ Deno.test("resolveConnectArgs defaults to 127.0.0.1:5003 and takes --tls", () =>
     address: { hostname: "127.0.0.1", port: 5003, tls: false },
     password: undefined,
     caCerts: undefined,
+    identityPath: undefined,
+    knownServersFile: undefined,
+    acceptNewFingerprint: false,
   });
   assertEqual(resolveConnectArgs({ tls: true }, ["chat.example.org:6000"], NO_ENV).address, {
     hostname: "chat.example.org",
@@ -43,5 +46,41 @@ Deno.test("resolveConnectArgs refuses a second address and an unreadable --ca", 
     () => resolveConnectArgs({ ca: "/nonexistent/ca.pem" }, [], NO_ENV),
     TypeError,
     /^CA certificate file \/nonexistent\/ca\.pem does not exist$/,
+  );
+});
+
+Deno.test("resolveConnectArgs puts known_servers beside the identity file", () => {
+  const env = (name: string) => (name === "HOME" ? "/home/alice" : undefined);
+  const byDefault = resolveConnectArgs({}, [], env);
+  assertEqual(byDefault.identityPath, "/home/alice/.config/parley/identity.json");
+  assertEqual(byDefault.knownServersFile, "/home/alice/.config/parley/known_servers");
+  const chosen = resolveConnectArgs({ identity: "/keys/work.json" }, [], env);
+  assertEqual(chosen.identityPath, "/keys/work.json");
+  assertEqual(chosen.knownServersFile, "/keys/known_servers");
+});
+
+Deno.test("resolveConnectArgs: --accept-new-fingerprint HOST:PORT is the address, with TLS", () => {
+  const alone = resolveConnectArgs(
+    { "accept-new-fingerprint": "chat.example.org:6000" },
+    [],
+    NO_ENV,
+  );
+  assertEqual(alone.address, { hostname: "chat.example.org", port: 6000, tls: true });
+  assertEqual(alone.acceptNewFingerprint, true);
+  const withAddress = resolveConnectArgs(
+    { "accept-new-fingerprint": "[::1]:6000" },
+    ["tls://[::1]:6000"],
+    NO_ENV,
+  );
+  assertEqual(withAddress.address, { hostname: "::1", port: 6000, tls: true });
+  assertThrows(
+    () =>
+      resolveConnectArgs(
+        { "accept-new-fingerprint": "chat.example.org:6000" },
+        ["other.example.org:6000"],
+        NO_ENV,
+      ),
+    TypeError,
+    /names another server than other\.example\.org:6000/,
   );
 });

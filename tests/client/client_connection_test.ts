@@ -36,4 +36,6 @@ Deno.test("exitCodeFor maps each failure kind to its documented exit code", () =
   assertEqual(exitCodeFor(new ConnectError("closed", "x")), 6);
   assertEqual(exitCodeFor(new ConnectError("refused", "x", "server_full")), 7);
   assertEqual(exitCodeFor(new ConnectError("refused", "x", "bad_version")), 7);
+  assertEqual(exitCodeFor(new ConnectError("trust", "certificate changed")), 3);
+  assertEqual(exitCodeFor(new ConnectError("refused", "x", "nick_registered")), 4);
 });

@@ -221,6 +221,20 @@ Deno.test("interactive session stops reconnecting on a permanent refusal", async
   assert(s.output.text.includes("was refused: You are banned"), s.output.text);
 });
 
+Deno.test("interactive session stops reconnecting when the server's certificate changed", async () => {
+  let attempts = 0;
+  const s = start({
+    connect: () => {
+      attempts++;
+      return Promise.reject(new ConnectError("trust", "The TLS certificate has CHANGED"));
+    },
+  });
+  s.first.end();
+  assertEqual(await s.done, 99);
+  assertEqual(attempts, 1, "a changed certificate is not retried");
+  assert(s.output.text.includes("CHANGED"), s.output.text);
+});
+
 Deno.test("interactive session shows an explicit /history in full, even lines already shown", async () => {
   const s = start();
   const line = {

@@ -35,18 +35,23 @@ Deno.test("TLS: join refuses a certificate for another name", async () => {
   assertEqual(result.code, 3, result.stderr);
   assertMatch(
     result.stderr,
-    /TLS handshake with tls:\/\/127\.0\.0\.1:\d+ failed: .*not valid for name/,
+    /TLS handshake with tls:\/\/127\.0\.0\.1:\d+ failed: .*does not match certificate's altnames/,
   );
   assert(!result.stdout.includes("must not be sent"));
   assert(!(await server.log()).includes("join amy"), "no session may be created");
 });
 
-Deno.test("TLS: join refuses a certificate from an unknown CA", async () => {
+Deno.test("TLS: with --ca, join refuses a certificate from another CA (no trust on first use)", async () => {
   await using certs = await makeTestCerts(["IP:127.0.0.1"]);
+  await using other = await makeTestCerts(["IP:127.0.0.1"]);
   await using server = await startServe(["--tls-cert", certs.certFile, "--tls-key", certs.keyFile]);
-  const result = await runJoin([`tls://127.0.0.1:${server.port}`, "--nick", "amy"]);
+  const result = await runJoin(
+    [`tls://127.0.0.1:${server.port}`, "--nick", "amy", "--ca", other.caFile],
+    "must not be sent\n",
+  );
   assertEqual(result.code, 3, result.stderr);
-  assertMatch(result.stderr, /UnknownIssuer/);
+  assertMatch(result.stderr, /TLS handshake .* failed: .*(certificate|issuer)/i);
+  assert(!(await server.log()).includes("join amy"), "no session may be created");
 });
 
 Deno.test("TLS: plain TCP and garbage to a TLS server leave it serving", async () => {
@@ -139,3 +144,45 @@ async function readsToEnd(conn: Deno.Conn, timeoutMs: number): Promise<boolean> 
   }
   return !timedOut;
 }
+
+Deno.test("TLS: join --ca accepts the usual openssl req -x509 self-signed certificate (CA:TRUE)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-openssl-x509-" });
+  try {
+    const made = await new Deno.Command("openssl", {
+      args: [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        "-days",
+        "1",
+        "-keyout",
+        `${dir}/server.key`,
+        "-out",
+        `${dir}/server.pem`,
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assertEqual(made.code, 0, new TextDecoder().decode(made.stderr));
+    await using server = await startServe([
+      "--tls-cert",
+      `${dir}/server.pem`,
+      "--tls-key",
+      `${dir}/server.key`,
+    ]);
+    const result = await runJoin(
+      [`tls://localhost:${server.port}`, "--nick", "amy", "--ca", `${dir}/server.pem`],
+      "self-signed works\n",
+    );
+    assertEqual(result.code, 0, result.stderr);
+    assertMatch(result.stdout, /<amy> self-signed works/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,5 +1,6 @@
 import { assert, assertEqual, assertMatch } from "../_helpers/assert.ts";
 import { spawnLines } from "../_helpers/line_process.ts";
+import { TEST_CONFIG_HOME } from "../_helpers/serve_process.ts";
 import {
   compileArgs,
   denortStatus,
@@ -116,11 +117,13 @@ Deno.test({
     const port = Number(/:(\d+)$/.exec(await serve.waitFor(/^parley listening on /))![1]);
     await using bob = spawnLines(exe, ["join", `127.0.0.1:${port}`, "--nick", "bob"], {
       stdin: "piped",
+      env: { XDG_CONFIG_HOME: TEST_CONFIG_HOME },
     });
     await bob.waitFor("connected to");
     const alice = await new Deno.Command(exe, {
       args: ["join", `127.0.0.1:${port}`, "--nick", "alice"],
       stdin: "null",
+      env: { XDG_CONFIG_HOME: TEST_CONFIG_HOME },
     }).output();
     assertEqual(alice.code, 0, new TextDecoder().decode(alice.stderr));
     await bob.waitFor("alice joined #lobby");

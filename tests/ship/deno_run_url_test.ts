@@ -1,6 +1,10 @@
 import { assertEqual, assertMatch } from "../_helpers/assert.ts";
 import { spawnLines } from "../_helpers/line_process.ts";
-import { JOIN_PERMISSIONS, SERVE_PERMISSIONS } from "../_helpers/serve_process.ts";
+import {
+  JOIN_PERMISSIONS,
+  SERVE_PERMISSIONS,
+  TEST_CONFIG_HOME,
+} from "../_helpers/serve_process.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 
@@ -57,7 +61,7 @@ Deno.test("deno run http://.../main.ts works with no local files: --version, ser
   await using bob = spawnLines(
     Deno.execPath(),
     ["run", importFlag, ...JOIN_PERMISSIONS, url, "join", `127.0.0.1:${port}`, "--nick", "bob"],
-    { cwd: dir, stdin: "piped" },
+    { cwd: dir, stdin: "piped", env: { XDG_CONFIG_HOME: TEST_CONFIG_HOME } },
   );
   await bob.waitFor("connected to", 60_000);
   // The join hint the server printed is a command that works as printed.
@@ -69,7 +73,7 @@ Deno.test("deno run http://.../main.ts works with no local files: --version, ser
     args: [...command.slice(1), "--nick", "alice"],
     cwd: dir,
     stdin: "null",
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", XDG_CONFIG_HOME: TEST_CONFIG_HOME },
   }).output();
   assertEqual(alice.code, 0, new TextDecoder().decode(alice.stderr));
   await bob.waitFor("alice joined #lobby");

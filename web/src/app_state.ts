@@ -11,6 +11,7 @@
 
 import type { ChatState } from "../../client/core/chat_state.ts";
 import { ReconnectPolicy } from "../../client/core/reconnect_policy.ts";
+import type { BrowserIdentity } from "./browser_identity.ts";
 import type {
   MediaKind,
   ServerMessage,
@@ -63,6 +64,8 @@ export const app: {
   saved: ServerMessage[];
   /** Whether the saved transcript is being shown again (nothing is saved meanwhile). */
   restoring: boolean;
+  /** The identity key, loaded (or made) once per page; `undefined` inside: a guest. */
+  identity: Promise<BrowserIdentity | undefined> | undefined;
 } = {
   socket: undefined,
   state: undefined,
@@ -75,6 +78,7 @@ export const app: {
   autoJoin: false,
   saved: [],
   restoring: false,
+  identity: undefined,
 };
 
 /** Backoff, nick and resume token for reconnecting; shared with the terminal client. */

@@ -3,9 +3,10 @@
 /// <reference lib="dom.iterable" />
 /// <reference lib="esnext" />
 /**
- * The web client's WebSocket: hello with the resume token, the welcome,
- * refusals, routing of later messages, and reconnecting with the shared
- * backoff policy; also the transcript restored after a reload.
+ * The web client's WebSocket: hello with the resume token and the identity
+ * key (`browser_identity.ts`), the proof answering the server's challenge,
+ * the welcome, refusals, routing of later messages, and reconnecting with the
+ * shared backoff policy; also the transcript restored after a reload.
  *
  * @module
  */
@@ -23,6 +24,13 @@ import {
   type WelcomeMessage,
 } from "../../protocol/messages.ts";
 import { nameKey } from "../../protocol/names.ts";
+import { fromBase64 } from "../../protocol/identity.ts";
+import {
+  type BrowserIdentity,
+  helloKey,
+  loadOrCreateBrowserIdentity,
+  proveSignature,
+} from "./browser_identity.ts";
 import {
   app,
   fetching,
@@ -46,15 +54,19 @@ export function connect(): void {
     app.everConnected ? "reconnecting" : "connecting",
     app.everConnected ? "reconnecting…" : "connecting…",
   );
+  app.identity ??= loadOrCreateBrowserIdentity();
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const ws = new WebSocket(`${scheme}://${location.host}/ws`);
+  let identity: BrowserIdentity | undefined;
   app.socket = ws;
   let welcomed = false;
   /** The server's `bye` on this socket: its code decides whether to reconnect. */
   let bye: ByeMessage | undefined;
   /** What a refusal of this socket's hello called for. */
   let refusal: "retry" | "stop" | undefined;
-  ws.addEventListener("open", () => {
+  ws.addEventListener("open", async () => {
+    identity = await app.identity;
+    if (ws.readyState !== WebSocket.OPEN) return;
     const hello: ClientMessage = {
       type: "hello",
       version: PROTOCOL_VERSION,
@@ -66,6 +78,7 @@ export function connect(): void {
     if (policy.resume !== undefined && nameKey(policy.nick) === nameKey(app.nick)) {
       hello.resume = policy.resume;
     }
+    if (identity) hello.key = helloKey(identity);
     ws.send(JSON.stringify(hello));
   });
   ws.addEventListener("message", (event) => {
@@ -79,7 +92,9 @@ export function connect(): void {
     }
     if (!message) return;
     if (!welcomed) {
-      if (message.type === "welcome") {
+      if (message.type === "challenge" && identity) {
+        void answerChallenge(ws, identity, message.nonce);
+      } else if (message.type === "welcome") {
         welcomed = true;
         onWelcome(message);
       } else if (message.type === "error") refusal = onRefused(message.code, message.message);
@@ -106,6 +121,23 @@ export function connect(): void {
     setStatus("offline", `offline — retrying in ${Math.round(delayMs / 1000)} s`);
     app.reconnectTimer = setTimeout(connect, delayMs);
   });
+}
+
+/** Signs the challenge for the host this page came from and sends `prove`. */
+async function answerChallenge(
+  ws: WebSocket,
+  identity: BrowserIdentity,
+  nonce: string,
+): Promise<void> {
+  let signature: string;
+  try {
+    signature = await proveSignature(identity, fromBase64(nonce), location.hostname);
+  } catch (error) {
+    // A malformed nonce: the server ends the handshake when no proof comes.
+    console.warn("Cannot answer the identity challenge", error);
+    return;
+  }
+  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "prove", signature }));
 }
 
 /** Handles a refused hello; returns whether to try again (after backoff) or stop. */
@@ -150,6 +182,13 @@ export function onWelcome(message: WelcomeMessage): void {
   if (!app.everConnected) {
     restoreTranscript();
     systemLine(`Connected to ${message.server} as ${message.nick}`, "", lobby);
+    systemLine(
+      message.identity
+        ? `You are ${message.nick} (${message.identity})`
+        : `You are ${message.nick} (guest: no identity key)`,
+      "identity",
+      lobby,
+    );
   } else {
     systemLine("Reconnected", "", lobby);
     // Fetch media whose bytes were still on the way when the connection dropped.

@@ -62,3 +62,10 @@ Deno.test("ReconnectPolicy answers nick_taken with another nick and no token, an
     assertEqual(policy.refused(code), { action: "stop" });
   }
 });
+
+Deno.test("ReconnectPolicy retries as another nick when the nick is registered to another key", () => {
+  const policy = new ReconnectPolicy({ random: () => 0.5 });
+  policy.remember("alice", "token");
+  assertEqual(policy.refused("nick_registered"), { action: "retry", nick: "alice_" });
+  assertEqual(policy.next().resume, undefined, "the token was for the old nick");
+});

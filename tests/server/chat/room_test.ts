@@ -1,5 +1,5 @@
 import { Room } from "../../../server/chat/room.ts";
-import { assertEqual } from "../../_helpers/assert.ts";
+import { assert, assertEqual } from "../../_helpers/assert.ts";
 
 function member(log: Uint8Array[], accept = true) {
   return { send: (f: Uint8Array) => accept && log.push(f) > 0, close() {} };
@@ -48,4 +48,29 @@ Deno.test("Room.add is idempotent", () => {
   const room = new Room("#x");
   const m = member([]);
   assertEqual([room.add(m), room.add(m), room.size], [true, false, 1]);
+});
+
+Deno.test("Room.broadcast starts at a different member each time, so no member is always handed a frame last", () => {
+  const room = new Room("#lobby");
+  const members = 50;
+  const broadcasts = 40;
+  const order: number[] = [];
+  for (let id = 0; id < members; id++) {
+    room.add({ send: () => order.push(id) > 0, close() {} });
+  }
+  const first = new Array<number>(members).fill(0);
+  const last = new Array<number>(members).fill(0);
+  for (let b = 0; b < broadcasts; b++) {
+    order.length = 0;
+    assertEqual(room.broadcast(new Uint8Array(4)), members);
+    assertEqual(new Set(order).size, members, "every member once");
+    // Join order from the start on, then round to the start.
+    const start = order[0];
+    assertEqual(order, Array.from({ length: members }, (_, i) => (start + i) % members));
+    first[order[0]]++;
+    last[order.at(-1)!]++;
+  }
+  // In join order the last member would be last every time (40 of 40).
+  assert(Math.max(...last) <= broadcasts / 4, `a member was last ${Math.max(...last)} times`);
+  assert(Math.max(...first) <= broadcasts / 4, `a member was first ${Math.max(...first)} times`);
 });
