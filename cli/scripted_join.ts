@@ -113,7 +113,11 @@ export async function runScripted(client: ParleyClient, options: ScriptedOptions
   const show = (message: ServerMessage, line?: Line) => {
     if (options.json) {
       if (message.type === "ping" || message.type === "pong") return;
-      print(JSON.stringify(line ? { ...message, line: line.number } : message));
+      // The resume token is a credential for this nick: it is never printed.
+      print(JSON.stringify(
+        line ? { ...message, line: line.number } : message,
+        (key, value) => key === "resume" ? undefined : value,
+      ));
       return;
     }
     for (const item of state.incoming(message)) {

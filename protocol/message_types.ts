@@ -67,6 +67,7 @@ export const ERROR_CODES = [
   "media_invalid",
   "no_such_media",
   "not_invited",
+  "too_many_rooms",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */

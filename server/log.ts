@@ -11,3 +11,6 @@
 
 export { configure, dispose, getLogger, getTextFormatter } from "npm:@logtape/logtape@2.4.2";
 export type { Logger, LogRecord, Sink, TextFormatter } from "npm:@logtape/logtape@2.4.2";
+// The rotating file sink of chat.log; @logtape/file 2.3 is the newest release
+// and declares @logtape/logtape ^2.3.10 as its peer, which 2.4.2 satisfies.
+export { getRotatingFileSink } from "npm:@logtape/file@2.3.10";

@@ -25,6 +25,7 @@ import {
 } from "./transport/tcp_transport.ts";
 import type { Transport } from "./transport/transport.ts";
 import { FloodControl } from "./guards/flood_control.ts";
+import { FloodLedger } from "./guards/flood_ledger.ts";
 
 export type { AcceptedConn, ConnListener } from "./transport/tcp_transport.ts";
 export type { Transport } from "./transport/transport.ts";
@@ -189,6 +190,12 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     ...options,
     maxQueueBytes: Math.max(options.maxQueueBytes ?? 1_048_576, hub.limits.maxFrameBytes + 65_536),
     authGuard,
+    // One flood ledger for every transport: reconnecting does not reset the
+    // limits, and an address gets new budgets for about twice the connections
+    // it may hold at once, then at the message rate.
+    floodLedger: new FloodLedger(options, hub.limits.maxFrameBytes, {
+      freshBurst: 2 * (options.maxPerAddress ?? 50),
+    }),
   };
   const acceptor = new Acceptor<PeerConnection>({
     maxClients: () => hub.maxClients,

@@ -1752,6 +1752,158 @@ var DEFAULT_ROOM = "#lobby";
 // protocol/encode_message.ts
 var encoder = new TextEncoder();
 var scratch = new Uint8Array(64 * 1024);
+function utf8Length(text) {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) bytes += 1;
+    else if (c < 2048) bytes += 2;
+    else if (c >= 55296 && c <= 56319 && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+// protocol/client_message_error.ts
+var ClientMessageError = class extends TypeError {
+  /** The protocol error code to answer with. */
+  code;
+  /** The message's `ref`, when it could be read. */
+  ref;
+  /** The message's `type`, when it is one the parser knows. */
+  messageType;
+  /**
+   * @param message A sentence saying what is wrong.
+   * @param options Code, `ref` and cause.
+   */
+  constructor(message, options = {}) {
+    super(message, options);
+    this.name = "ClientMessageError";
+    this.code = options.code ?? "bad_message";
+    this.ref = options.ref;
+    this.messageType = options.messageType;
+  }
+};
+
+// protocol/sanitize.ts
+var SEQUENCES = /(?:\u001b\[|\u009b)[\x20-\x3f]*[\x40-\x7e]?|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d-\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[\x20-\x7e]?/g;
+var CONTROLS_KEEP_NEWLINES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+var CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+function sanitizeText(text, allowNewlines = false) {
+  if (!/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/.test(text)) return text;
+  return text.replace(SEQUENCES, "").replace(/\t/g, " ").replace(allowNewlines ? CONTROLS_KEEP_NEWLINES : CONTROLS, "");
+}
+
+// protocol/field_limits.ts
+var DEFAULT_FIELD_LIMIT_CONTEXT = {
+  maxTextBytes: 8192,
+  maxMediaBytes: 2097152
+};
+var ROOM_BYTES = 1 + 32 * 4;
+var CLIENT_FIELD_LIMITS = {
+  // Nick rules (names.ts) refuse controls; 32 code points of up to 4 bytes.
+  "hello.nick": {
+    maxBytes: 32 * 4,
+    sanitize: "verbatim"
+  },
+  "hello.password": {
+    maxBytes: 1024,
+    sanitize: "verbatim"
+  },
+  "hello.client": {
+    maxBytes: 200,
+    sanitize: "line"
+  },
+  // Tokens are 43 characters; anything much longer is not one.
+  "hello.resume": {
+    maxBytes: 128,
+    sanitize: "verbatim"
+  },
+  // An Ed25519 public key is 44 characters of base64.
+  "hello.key": {
+    maxBytes: 64,
+    sanitize: "verbatim"
+  },
+  // An Ed25519 signature is 88 characters of base64.
+  "prove.signature": {
+    maxBytes: 128,
+    sanitize: "verbatim"
+  },
+  "msg.room": {
+    maxBytes: ROOM_BYTES,
+    sanitize: "verbatim"
+  },
+  "msg.text": {
+    maxBytes: (c) => c.maxTextBytes,
+    sanitize: "text",
+    tooLong: "text_too_long"
+  },
+  "command.room": {
+    maxBytes: ROOM_BYTES,
+    sanitize: "verbatim"
+  },
+  "command.name": {
+    maxBytes: 32,
+    sanitize: "line"
+  },
+  // Room for a nick or room before a text as long as `msg.text` (`/msg NICK TEXT`).
+  "command.args": {
+    maxBytes: (c) => c.maxTextBytes + 256,
+    sanitize: "verbatim",
+    tooLong: "text_too_long"
+  },
+  "media.room": {
+    maxBytes: ROOM_BYTES,
+    sanitize: "verbatim"
+  },
+  // Media tokens are 32 hex digits.
+  "fetch_media.token": {
+    maxBytes: 64,
+    sanitize: "verbatim"
+  },
+  "media.mime": {
+    maxBytes: 128,
+    sanitize: "line"
+  },
+  // Padded base64 of the largest recording.
+  "media.data": {
+    maxBytes: (c) => Math.ceil(c.maxMediaBytes / 3) * 4,
+    sanitize: "verbatim",
+    tooLong: "media_too_large"
+  }
+};
+function readClientString(message, field, context = DEFAULT_FIELD_LIMIT_CONTEXT) {
+  const type = String(message.type);
+  const key = `${type}.${field}`;
+  const limit = Object.hasOwn(CLIENT_FIELD_LIMITS, key) ? CLIENT_FIELD_LIMITS[key] : void 0;
+  if (limit === void 0) {
+    throw new ClientMessageError(`Cannot decode "${type}" message: field "${field}" has no limit in CLIENT_FIELD_LIMITS`);
+  }
+  const value = message[field];
+  if (value === void 0) return void 0;
+  if (typeof value !== "string") {
+    throw new ClientMessageError(`Cannot decode "${type}" message: field "${field}" must be a string`);
+  }
+  const max = typeof limit.maxBytes === "number" ? limit.maxBytes : limit.maxBytes(context);
+  if (value.length > max || value.length * 3 > max && utf8Length(value) > max) {
+    throw new ClientMessageError(`Field "${field}" of a "${type}" message is longer than ${max} bytes`, {
+      code: limit.tooLong
+    });
+  }
+  if (!value.isWellFormed()) {
+    throw new ClientMessageError(`Field "${field}" of a "${type}" message is not well-formed Unicode (a lone surrogate)`);
+  }
+  switch (limit.sanitize) {
+    case "verbatim":
+      return value;
+    case "line":
+      return sanitizeText(value);
+    case "text":
+      return sanitizeText(value, true);
+  }
+}
 
 // protocol/json_fields.ts
 var decoder = new TextDecoder("utf-8", {
@@ -1843,6 +1995,81 @@ function ping(o) {
     token
   };
 }
+
+// protocol/parse_client_message.ts
+function str2(o, field, context) {
+  const value = readClientString(o, field, context);
+  if (value === void 0) {
+    throw new ClientMessageError(`Cannot decode "${o.type}" message: field "${field}" must be a string`);
+  }
+  return value;
+}
+var clientParsers = {
+  hello(o, c) {
+    const m = {
+      type: "hello",
+      version: uint(o, "version"),
+      nick: str2(o, "nick", c)
+    };
+    const password = readClientString(o, "password", c);
+    if (password !== void 0) m.password = password;
+    const client = readClientString(o, "client", c);
+    if (client !== void 0) m.client = client;
+    const probe = optBool(o, "probe");
+    if (probe !== void 0) m.probe = probe;
+    const resume = readClientString(o, "resume", c);
+    if (resume !== void 0) m.resume = resume;
+    const key = readClientString(o, "key", c);
+    if (key !== void 0) m.key = key;
+    return m;
+  },
+  msg(o, c) {
+    const m = {
+      type: "msg",
+      ref: uint(o, "ref"),
+      text: str2(o, "text", c)
+    };
+    const r = readClientString(o, "room", c);
+    if (r !== void 0) m.room = r;
+    return m;
+  },
+  command(o, c) {
+    const m = {
+      type: "command",
+      ref: uint(o, "ref"),
+      name: str2(o, "name", c),
+      args: readClientString(o, "args", c) ?? ""
+    };
+    const r = readClientString(o, "room", c);
+    if (r !== void 0) m.room = r;
+    return m;
+  },
+  ping,
+  pong: ping,
+  media(o, c) {
+    const m = {
+      type: "media",
+      ref: uint(o, "ref"),
+      kind: mediaKind(o),
+      mime: str2(o, "mime", c),
+      durationMs: uint(o, "durationMs"),
+      data: str2(o, "data", c)
+    };
+    const r = readClientString(o, "room", c);
+    if (r !== void 0) m.room = r;
+    return m;
+  },
+  fetch_media: (o, c) => ({
+    type: "fetch_media",
+    ref: uint(o, "ref"),
+    token: str2(o, "token", c)
+  }),
+  prove: (o, c) => ({
+    type: "prove",
+    signature: str2(o, "signature", c)
+  })
+};
+var CLIENT_MESSAGE_TYPES = Object.keys(clientParsers);
 
 // protocol/parse_server_message.ts
 function user(o) {

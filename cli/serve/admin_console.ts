@@ -108,22 +108,23 @@ export function startAdminConsole(
   onInterrupt: () => void,
 ): (line: string) => void {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "parley> " });
-  let open = true;
+  let closed = false;
+  rl.on("close", () => closed = true);
   rl.on("SIGINT", onInterrupt);
   rl.on("line", async (line: string) => {
     const reply = localizeTimes(await runAdminLine(server, line));
     if (reply) process.stdout.write(reply + "\n");
-    rl.prompt();
+    // After `shutdown` the console is already closed: prompting again would throw.
+    if (!closed) rl.prompt();
   });
   void server.finished.then(() => {
-    open = false;
     rl.close();
     // Take the prompt off its line, so what follows starts on a clean one.
     process.stdout.write("\r\x1b[2K");
   });
   rl.prompt();
   return (line) => {
-    if (!open) {
+    if (closed) {
       process.stdout.write(line);
       return;
     }

@@ -84,6 +84,9 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
     handshakeTimeoutMs: config["handshake-timeout"],
     heartbeatMs: config.heartbeat,
     maxMediaBytes: config["max-media-bytes"],
+    maxRooms: config["max-rooms"],
+    maxRoomsPerUser: config["max-rooms-per-user"],
+    roomCreatesPerMinute: config["room-create-rate"],
     ...(config.http === undefined ? {} : {
       web: { port: config.http, allowedOrigins: config["web-origin"] ?? [] },
     }),
@@ -151,8 +154,9 @@ function localNames(): string[] {
  *
  * @param args Arguments after `serve`.
  * @returns The exit code: 0 after a graceful stop, 2 for a bad command line
- *   or configuration (unknown host, port in use, unusable TLS files), 1 if
- *   the server could not start otherwise (log file not writable, no permission).
+ *   or configuration (unknown host, port in use, unusable TLS files) or a
+ *   database that cannot be opened or written, 1 if the server could not
+ *   start otherwise (log file not writable, no permission).
  */
 export async function serveCommand(args: string[]): Promise<number> {
   let options: ServerOptions;
@@ -215,7 +219,11 @@ export async function serveCommand(args: string[]): Promise<number> {
   options.onPresence = (event) => output.presence(event);
   let closeLog: () => Promise<void>;
   try {
-    closeLog = await setupLogging({ logFile });
+    closeLog = await setupLogging({
+      logFile,
+      maxBytes: config["log-max-bytes"],
+      keep: config["log-keep"],
+    });
   } catch (error) {
     writeAllSync(
       Deno.stderr,
@@ -229,8 +237,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   } catch (error) {
     await closeLog();
     if (error instanceof HistoryStoreError) {
+      // A database that cannot be opened or written is a configuration problem.
       writeAllSync(Deno.stderr, `parley serve: ${error.message}\n`);
-      return EXIT_ERROR;
+      return EXIT_USAGE;
     }
     const problem = describeStartError(error, options);
     if (problem !== undefined) {

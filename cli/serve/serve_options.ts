@@ -101,6 +101,22 @@ export const SERVE_OPTIONS = [
     help: "also log message bodies",
   },
   {
+    name: "log-max-bytes",
+    env: "PARLEY_LOG_MAX_BYTES",
+    kind: "bytes",
+    default: "10485760",
+    arg: "N",
+    help: "rotate the log file when it reaches N bytes",
+  },
+  {
+    name: "log-keep",
+    env: "PARLEY_LOG_KEEP",
+    kind: "count",
+    default: "5",
+    arg: "N",
+    help: "rotated log files kept (FILE.1 … FILE.N); older ones are deleted",
+  },
+  {
     name: "max-clients",
     env: "PARLEY_MAX_CLIENTS",
     kind: "count",
@@ -184,6 +200,30 @@ export const SERVE_OPTIONS = [
     default: "2097152",
     arg: "N",
     help: "largest voice or video message, in bytes (the frame limit grows to fit it)",
+  },
+  {
+    name: "max-rooms",
+    env: "PARLEY_MAX_ROOMS",
+    kind: "count",
+    default: "1000",
+    arg: "N",
+    help: "most rooms on the server, #lobby included (too_many_rooms beyond)",
+  },
+  {
+    name: "max-rooms-per-user",
+    env: "PARLEY_MAX_ROOMS_PER_USER",
+    kind: "count",
+    default: "20",
+    arg: "N",
+    help: "most rooms one user is in at once, #lobby included",
+  },
+  {
+    name: "room-create-rate",
+    env: "PARLEY_ROOM_CREATE_RATE",
+    kind: "count",
+    default: "30",
+    arg: "N",
+    help: "rooms one IP address may create per minute (--max-rooms-per-user at once)",
   },
   // History and its storage.
   {

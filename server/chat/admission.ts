@@ -17,6 +17,7 @@
 
 import { createHash, timingSafeEqual } from "node:crypto";
 import { getLogger } from "../log.ts";
+import { logText } from "../log_text.ts";
 import {
   type HelloMessage,
   type LeaveCode,
@@ -147,7 +148,7 @@ export class Admission {
     if (this.#passwordDigest && !this.#passwordMatches(hello.password)) {
       log.warn("auth failed from {address} (nick {nick})", {
         address: remoteAddr,
-        nick: sanitizeText(hello.nick),
+        nick: logText(sanitizeText(hello.nick)),
       });
       throw new ChatError(
         "auth_failed",
@@ -244,7 +245,7 @@ export class Admission {
     if (holder && holder !== ghost) {
       log.info("nick rejected from {address}: {nick} is taken", {
         address: peer.remoteAddr,
-        nick,
+        nick: logText(nick),
       });
       throw new ChatError(
         "nick_taken",

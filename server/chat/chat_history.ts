@@ -90,6 +90,16 @@ export class ChatHistory implements CommandHistory {
   }
 
   /**
+   * Frees what is held in memory for a room nobody is in (see
+   * `HistoryStore.releaseRoom`); its history stays.
+   *
+   * @param room Room name including `#`.
+   */
+  releaseRoom(room: string): void {
+    this.#store.releaseRoom(room);
+  }
+
+  /**
    * Stores a room's topic.
    *
    * @param record Room, topic (empty clears it), who and when.

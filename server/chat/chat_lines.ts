@@ -7,6 +7,7 @@
  */
 
 import { getLogger } from "../log.ts";
+import { LOG_VALUE_CHARS, logText } from "../log_text.ts";
 import {
   type ActionMessage,
   type ChatMessage,
@@ -103,7 +104,7 @@ export class ChatLines {
         id,
         room: room.name,
         nick: session.nick,
-        text,
+        text: logText(text, LOG_VALUE_CHARS),
       });
     }
     return [id, ts];
@@ -147,7 +148,7 @@ export class ChatLines {
         id,
         nick: session.nick,
         to: target.nick,
-        text,
+        text: logText(text, LOG_VALUE_CHARS),
       });
     }
     return [id, ts];

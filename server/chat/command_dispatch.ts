@@ -113,6 +113,12 @@ export interface CommandSpec {
   /** Most arguments; the last one keeps the rest of the line. */
   maxArgs: number;
   /**
+   * What the command counts as in flood control, in messages: more than 1
+   * for an expensive one (`/search`), so a client cannot send it as often.
+   * @default {1}
+   */
+  floodCost?: number;
+  /**
    * Runs the command.
    *
    * @returns `[id, ts]` when it created a message (for the ack), else `undefined`.
@@ -198,6 +204,16 @@ export class CommandDispatch {
   /** The command table, in `/help` order. */
   get commands(): readonly CommandSpec[] {
     return this.#table;
+  }
+
+  /**
+   * What a command counts as in flood control (its `floodCost`).
+   *
+   * @param name The command name as sent (any case).
+   * @returns Messages; 1 for an unknown command.
+   */
+  floodCost(name: string): number {
+    return this.#byName.get(name.toLowerCase())?.floodCost ?? 1;
   }
 
   /**

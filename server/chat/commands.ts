@@ -8,6 +8,7 @@
  */
 
 import { sanitizeText } from "../../protocol/sanitize.ts";
+import { reasonText } from "../../protocol/field_limits.ts";
 import { ChatError } from "./chat_error.ts";
 import { type CommandSpec, helpMessage } from "./command_dispatch.ts";
 import { HISTORY_COMMANDS } from "./commands_history.ts";
@@ -97,7 +98,8 @@ export const COMMANDS: CommandSpec[] = [
     run({ chat, session, args, room }) {
       const named = args[0]?.startsWith("#") ? args.shift() : undefined;
       const target = chat.roomOf(session, named ?? room);
-      chat.partRoom(session, target, args.length ? `part: ${args.join(" ")}` : "part");
+      const reason = reasonText(args.join(" "));
+      chat.partRoom(session, target, reason ? `part: ${reason}` : "part");
       return undefined;
     },
   },
@@ -146,7 +148,7 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 0,
     maxArgs: 1,
     run({ session, args, ack }) {
-      const reason = args[0] ? `quit: ${sanitizeText(args[0]).slice(0, 200)}` : "quit";
+      const reason = args[0] && reasonText(args[0]) ? `quit: ${reasonText(args[0])}` : "quit";
       ack();
       session.close(reason, "quit");
       return undefined;

@@ -16,6 +16,9 @@ export const MAX_HISTORY_REQUEST = 500;
 /** Most results one `/search` returns. */
 export const MAX_SEARCH_RESULTS = 20;
 
+/** What one `/search` counts as in flood control, in messages. */
+export const SEARCH_FLOOD_COST = 10;
+
 /** `/history` and `/search`. */
 export const HISTORY_COMMANDS: CommandSpec[] = [
   {
@@ -52,6 +55,8 @@ export const HISTORY_COMMANDS: CommandSpec[] = [
       "Find past messages containing every word of TEXT in the rooms you are in, newest first (and your own private messages).",
     minArgs: 1,
     maxArgs: 1,
+    // A search reads many stored messages: it counts as SEARCH_FLOOD_COST messages.
+    floodCost: SEARCH_FLOOD_COST,
     run({ chat, history, session, args, reply }) {
       let text = args[0];
       let room: string | undefined;

@@ -10,8 +10,8 @@ import { sanitizeText } from "../../protocol/sanitize.ts";
 import { ChatError } from "./chat_error.ts";
 import type { ChatOperations } from "./chat_operations.ts";
 import { type CommandSpec, splitArgs } from "./command_dispatch.ts";
-import { parseDuration } from "../../protocol/duration.ts";
-import { type BanTarget, describeDuration, parseBanTarget } from "./moderation.ts";
+import { MAX_SANCTION_MS, parseDuration } from "../../protocol/duration.ts";
+import { type BanTarget, describeDuration, describeExpiry, parseBanTarget } from "./moderation.ts";
 import type { Session } from "./session.ts";
 
 /** A moderation verb. */
@@ -40,6 +40,12 @@ function durationAndReason(rest: string | undefined): [number | undefined, strin
   if (first !== undefined && DURATION.test(first)) {
     const ms = parseDuration(first);
     if (ms <= 0) throw new ChatError("bad_arguments", "A duration must be longer than 0");
+    if (ms > MAX_SANCTION_MS) {
+      throw new ChatError(
+        "bad_arguments",
+        "A duration can be at most 3650d (ten years); leave it out for a permanent ban",
+      );
+    }
     return [ms, more ?? ""];
   }
   return [undefined, (rest ?? "").trim()];
@@ -68,9 +74,9 @@ export function moderate(
     if (bans.length === 0) return "No bans";
     return `${bans.length} ban${bans.length === 1 ? "" : "s"}:\n` +
       bans.map((b) =>
-        `  ${b.kind} ${b.value} ${
-          b.until === null ? "permanent" : `until ${new Date(b.until).toISOString()}`
-        } by ${b.by}${b.reason ? `: ${b.reason}` : ""}`
+        `  ${b.kind} ${b.value} ${describeExpiry(b.until, "permanent")} by ${b.by}${
+          b.reason ? `: ${b.reason}` : ""
+        }`
       ).join("\n");
   }
   if (!target) throw new ChatError("bad_arguments", `Usage: ${MODERATION_USAGE[verb]}`);

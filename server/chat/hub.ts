@@ -15,6 +15,7 @@
  */
 
 import { getLogger } from "../log.ts";
+import { logText } from "../log_text.ts";
 import {
   type ClientMessage,
   encodeAck,
@@ -151,6 +152,9 @@ export class Hub implements ChatOperations {
       history: this.#chatHistory,
       moderation: this.moderation,
       access: this.access,
+      maxRooms: options.maxRooms,
+      maxRoomsPerUser: options.maxRoomsPerUser,
+      roomCreatesPerMinute: options.roomCreatesPerMinute,
     });
     this.#lines = new ChatLines({
       now: this.#now,
@@ -187,6 +191,16 @@ export class Hub implements ChatOperations {
   /** The command table, in `/help` order. */
   commands(): CommandSpec[] {
     return [...this.#commands.commands];
+  }
+
+  /**
+   * What a client message counts as in flood control, in messages: a
+   * command's `floodCost`, 1 for anything else.
+   *
+   * @param message A decoded client message.
+   */
+  floodCost(message: ClientMessage): number {
+    return message.type === "command" ? this.#commands.floodCost(message.name) : 1;
   }
 
   /** All sessions, in join order. */
@@ -276,7 +290,7 @@ export class Hub implements ChatOperations {
       nick,
       address: peer.remoteAddr,
       identity: options.identity ?? "guest",
-      client: options.client,
+      client: options.client === undefined ? undefined : logText(options.client),
     });
     this.#onPresence?.({ kind: "join", nick, address: peer.remoteAddr, online: this.size });
     return session;
@@ -327,7 +341,7 @@ export class Hub implements ChatOperations {
     log.info("leave {nick} ({address}): {reason}", {
       nick: session.nick,
       address: session.remoteAddr,
-      reason,
+      reason: logText(reason),
     });
     this.#onPresence?.({
       kind: "leave",

@@ -88,4 +88,19 @@ export interface HubOptions extends FloodOptions {
    * @default {a guard of its own}
    */
   secrets?: SecretGuard;
+  /**
+   * Most rooms on the server, `#lobby` included (`too_many_rooms` beyond).
+   * @default {1000}
+   */
+  maxRooms?: number;
+  /**
+   * Most rooms one user is in at once, `#lobby` included.
+   * @default {20}
+   */
+  maxRoomsPerUser?: number;
+  /**
+   * Rooms one address may create per minute, sustained (`maxRoomsPerUser` at once).
+   * @default {30}
+   */
+  roomCreatesPerMinute?: number;
 }

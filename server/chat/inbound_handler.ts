@@ -21,10 +21,17 @@ import {
 } from "../../protocol/messages.ts";
 import { readRef } from "../../protocol/read_ref.ts";
 import type { AuthGuard } from "../guards/auth_guard.ts";
+import { ClientMessageError } from "../../protocol/client_message_error.ts";
+import {
+  DEFAULT_FIELD_LIMIT_CONTEXT,
+  type FieldLimitContext,
+} from "../../protocol/field_limits.ts";
+import { logText } from "../log_text.ts";
 import type { SecretGuard } from "../guards/secret_guard.ts";
 import { ChatError } from "./chat_error.ts";
 import { IdentityChallenge } from "./identity_challenge.ts";
 import { FloodControl, type FloodOptions } from "../guards/flood_control.ts";
+import type { FloodLedger } from "../guards/flood_ledger.ts";
 import type { Hub } from "./hub.ts";
 import type { Peer, Session } from "./session.ts";
 
@@ -45,6 +52,12 @@ export interface InboundOptions extends FloodOptions {
   maxBadMessages?: number;
   /** Delays and locks out password guessing; shared by every connection. */
   authGuard?: AuthGuard;
+  /**
+   * Flood state kept per address across connections, so that reconnecting
+   * does not reset the limits; shared by every connection. Without it each
+   * connection starts with full buckets.
+   */
+  floodLedger?: FloodLedger;
 }
 
 /**
@@ -74,9 +87,13 @@ export class InboundHandler {
   session: Session | undefined;
   readonly #transport: InboundTransport;
   readonly #hub: Hub;
-  /** Flood state, created at the first payload after the handshake, so idle connections hold none. */
+  /**
+   * Flood state, taken at the first payload (the `hello` counts), so idle
+   * connections hold none; handed back to the ledger when the connection ends.
+   */
   #flood: FloodControl | undefined;
   readonly #floodOptions: FloodOptions;
+  readonly #floodLedger: FloodLedger | undefined;
   readonly #authGuard: AuthGuard | undefined;
   readonly #maxBadMessages: number;
   readonly #onAdmitted: () => void;
@@ -100,6 +117,7 @@ export class InboundHandler {
     this.#transport = transport;
     this.#hub = hub;
     this.#floodOptions = options;
+    this.#floodLedger = options.floodLedger;
     this.#authGuard = options.authGuard;
     this.#maxBadMessages = options.maxBadMessages ?? 10;
     this.#onAdmitted = onAdmitted;
@@ -126,25 +144,34 @@ export class InboundHandler {
    */
   handle(payload: Uint8Array): void {
     if (!this.accepting) return;
-    if (this.#phase === "open") {
-      const now = this.#hub.now();
-      this.#flood ??= new FloodControl(this.#floodOptions, this.#hub.limits.maxFrameBytes, now);
-      const verdict = this.#flood.check(payload.length + 4, now);
-      if (verdict !== "accept") {
-        this.#floodRefused(payload, verdict);
-        return;
-      }
+    const now = this.#hub.now();
+    this.#flood ??= this.#floodLedger?.take(this.#transport.remoteAddr, now) ??
+      new FloodControl(this.#floodOptions, this.#hub.limits.maxFrameBytes, now);
+    const verdict = this.#flood.check(payload.length + 4, now);
+    if (verdict !== "accept") {
+      this.#floodRefused(payload, verdict);
+      return;
     }
     let message: ClientMessage;
     try {
-      message = parseClientMessage(payload);
+      message = parseClientMessage(payload, this.#fieldLimits());
     } catch (error) {
       if (!(error instanceof SyntaxError || error instanceof TypeError)) throw error;
       this.malformed(error, readRef(payload));
       return;
     }
-    if (this.#phase === "open") this.#hub.receive(this.session!, message);
-    else if (this.#phase === "handshake") this.#handshake(message);
+    if (this.#phase === "open") {
+      // An expensive request (a search) costs more than the one message paid above.
+      const extra = this.#hub.floodCost(message) - 1;
+      if (extra > 0) {
+        const verdict = this.#flood.check(0, now, extra);
+        if (verdict !== "accept") {
+          this.#floodRefused(payload, verdict);
+          return;
+        }
+      }
+      this.#hub.receive(this.session!, message);
+    } else if (this.#phase === "handshake") this.#handshake(message);
     else if (this.#phase === "proving" && message.type === "prove") this.#prove(message.signature);
     else {
       this.refuse(
@@ -168,6 +195,14 @@ export class InboundHandler {
   malformed(error: Error, ref?: number): void {
     if (!this.accepting) return;
     if (this.#phase !== "open") {
+      if (
+        this.#phase === "handshake" && error instanceof ClientMessageError &&
+        error.messageType === "hello"
+      ) {
+        // A hello with a bad field (too long, a lone surrogate): say which.
+        this.refuse(error.code, error.message);
+        return;
+      }
       this.refuse(
         "handshake_required",
         `Expected a ${this.#phase === "handshake" ? "hello" : "prove"} message: ${error.message}`,
@@ -175,19 +210,34 @@ export class InboundHandler {
       return;
     }
     this.#badMessages++;
+    // The parser knows the ref of a message it could read; `ref` covers the rest.
+    const answerTo = ref ?? (error instanceof ClientMessageError ? error.ref : undefined);
+    // The error can quote the client (a type, a field name): cut it for the log.
     log.info("bad message from {address}: {error}", {
       address: this.#transport.remoteAddr,
-      error: error.message,
+      error: logText(error.message),
     });
     if (this.#badMessages > this.#maxBadMessages) {
-      this.refuse("bad_message", `Too many malformed messages; last: ${error.message}`, { ref });
-    } else {
-      this.#transport.send(encodeMessage(
-        ref === undefined
-          ? { type: "error", code: "bad_message", message: error.message }
-          : { type: "error", code: "bad_message", message: error.message, ref },
-      ));
+      this.refuse("bad_message", `Too many malformed messages; last: ${error.message}`, {
+        ref: answerTo,
+      });
+      return;
     }
+    const code = error instanceof ClientMessageError ? error.code : "bad_message";
+    this.#transport.send(encodeMessage(
+      answerTo === undefined
+        ? { type: "error", code, message: error.message }
+        : { type: "error", code, message: error.message, ref: answerTo },
+    ));
+  }
+
+  /** The limits the field table follows: what this server announces. */
+  #fieldLimits(): FieldLimitContext {
+    const { maxTextBytes, maxMediaBytes } = this.#hub.limits;
+    return {
+      maxTextBytes,
+      maxMediaBytes: maxMediaBytes ?? DEFAULT_FIELD_LIMIT_CONTEXT.maxMediaBytes,
+    };
   }
 
   /**
@@ -215,6 +265,10 @@ export class InboundHandler {
     this.#refusal = undefined;
     this.#pending = undefined;
     this.#phase = "done";
+    if (this.#flood) {
+      this.#floodLedger?.keep(this.#transport.remoteAddr, this.#flood, this.#hub.now());
+    }
+    this.#flood = undefined;
   }
 
   #handshake(message: ClientMessage): void {
@@ -347,6 +401,12 @@ export class InboundHandler {
 
   /** Answers a payload over the flood limits; disconnects when strikes run out. */
   #floodRefused(payload: Uint8Array, verdict: "refuse" | "disconnect"): void {
+    if (this.#phase === "handshake") {
+      // A reconnect loop from an address over its limits: refused unlogged, so
+      // that it writes nothing to the log per attempt.
+      this.refuse("rate_limited", "Your address is sending too fast; try again later");
+      return;
+    }
     const nick = this.session?.nick ?? "";
     const address = this.#transport.remoteAddr;
     if (verdict === "disconnect") {

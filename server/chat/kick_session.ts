@@ -6,6 +6,7 @@
  */
 
 import { getLogger } from "../log.ts";
+import { logText } from "../log_text.ts";
 import { encodeMessage } from "../../protocol/messages.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import type { Session } from "./session.ts";
@@ -32,7 +33,7 @@ export function kickSession(session: Session, reason: string, by: string, now: n
     nick: session.nick,
     address: session.remoteAddr,
     by,
-    reason: why,
+    reason: logText(why),
   });
   session.send(
     encodeMessage({ type: "notice", ts: now, text: `You were kicked by ${by}: ${why}` }),

@@ -21,6 +21,7 @@
 
 import { createHash, timingSafeEqual } from "node:crypto";
 import { getLogger } from "../log.ts";
+import { logText } from "../log_text.ts";
 import { nameKey } from "../../protocol/names.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import { ChatError } from "./chat_error.ts";
@@ -28,6 +29,7 @@ import type { BanRecord, HistoryStore } from "../storage/history_store.ts";
 import { addressKey, hostKey } from "../guards/host_key.ts";
 import { nickSkeleton } from "../guards/confusable_skeleton.ts";
 import { SecretGuard } from "../guards/secret_guard.ts";
+import { MAX_DATE_MS } from "../storage/ban_list.ts";
 import type { Session } from "./session.ts";
 
 const log = getLogger(["parley", "moderation"]);
@@ -134,6 +136,20 @@ export function describeDuration(ms: number | undefined): string {
   return `for ${ms}ms`;
 }
 
+/**
+ * Formats a ban's expiry for users: `"until 2026-12-01T00:00:00.000Z"`, or
+ * `permanent` for none. Never throws: an expiry no `Date` can hold reads as
+ * permanent.
+ *
+ * @param until Expiry in ms since the epoch, or `null` for none.
+ * @param permanent What to say for no expiry.
+ * @returns A phrase.
+ */
+export function describeExpiry(until: number | null, permanent = "permanently"): string {
+  const at = until === null ? undefined : new Date(until);
+  return at === undefined || Number.isNaN(at.getTime()) ? permanent : `until ${at.toISOString()}`;
+}
+
 /** Options for {@linkcode Moderation}. */
 export interface ModerationOptions {
   /** Where bans are kept. */
@@ -194,11 +210,11 @@ export class Moderation {
     if (!ban) return;
     log.info("refused banned {address} (nick {nick}): {kind} ban {value}", {
       address: remoteAddr,
-      nick: sanitizeText(nick),
+      nick: logText(sanitizeText(nick)),
       kind: ban.kind,
       value: ban.value,
     });
-    const until = ban.until === null ? "permanently" : `until ${new Date(ban.until).toISOString()}`;
+    const until = describeExpiry(ban.until);
     throw new ChatError(
       "banned",
       `You are banned from this server ${until}${ban.reason ? `: ${ban.reason}` : ""}`,
@@ -388,7 +404,8 @@ export class Moderation {
     const ban: BanRecord = {
       kind: target.kind,
       value: target.value,
-      until: durationMs === undefined ? null : now + durationMs,
+      // Capped so that the expiry is always a valid date (callers cap durations too).
+      until: durationMs === undefined ? null : Math.min(now + durationMs, MAX_DATE_MS),
       reason: sanitizeText(reason).slice(0, 200),
       by,
       ts: now,
@@ -399,7 +416,7 @@ export class Moderation {
       value: ban.value,
       by,
       duration: describeDuration(durationMs),
-      reason: ban.reason || "no reason given",
+      reason: logText(ban.reason || "no reason given"),
     });
     return ban;
   }

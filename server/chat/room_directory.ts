@@ -18,6 +18,9 @@ import { nameKey, validateRoomName } from "../../protocol/names.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import { encodeWithRawField, frameAroundField } from "../../protocol/encode_with_raw_field.ts";
 import { ChatError } from "./chat_error.ts";
+import { AddressRate } from "../guards/address_rate.ts";
+import { MAX_REASON_CHARS } from "../../protocol/field_limits.ts";
+import { logText } from "../log_text.ts";
 import type { ChatHistory } from "./chat_history.ts";
 import type { Moderation } from "./moderation.ts";
 import type { RoomAccess } from "./room_access.ts";
@@ -37,9 +40,33 @@ export interface RoomDirectoryOptions {
   history: ChatHistory;
   /** Who may speak (setting a topic counts). */
   moderation: Moderation;
+  /**
+   * Most rooms on the server, `#lobby` included; a join that would create
+   * one more is refused with `too_many_rooms`.
+   * @default {1000}
+   */
+  maxRooms?: number;
+  /**
+   * Most rooms one user is in at once, `#lobby` included.
+   * @default {20}
+   */
+  maxRoomsPerUser?: number;
+  /**
+   * Rooms one address may create per minute, sustained; it may create
+   * `maxRoomsPerUser` at once.
+   * @default {30}
+   */
+  roomCreatesPerMinute?: number;
   /** Who may join invite-only rooms. */
   access: RoomAccess;
 }
+
+/** Default of {@linkcode RoomDirectoryOptions.maxRooms}. */
+export const DEFAULT_MAX_ROOMS = 1000;
+/** Default of {@linkcode RoomDirectoryOptions.maxRoomsPerUser}. */
+export const DEFAULT_MAX_ROOMS_PER_USER = 20;
+/** Default of {@linkcode RoomDirectoryOptions.roomCreatesPerMinute}. */
+export const DEFAULT_ROOM_CREATES_PER_MINUTE = 30;
 
 /**
  * Rooms by case-insensitive name. `#lobby` always exists; other rooms are
@@ -57,14 +84,32 @@ export class RoomDirectory {
   readonly #roster: RosterCache;
   readonly #history: ChatHistory;
   readonly #moderation: Moderation;
+  readonly #maxRooms: number;
+  readonly #maxRoomsPerUser: number;
+  readonly #creates: AddressRate;
   readonly #access: RoomAccess;
 
-  /** @param options See {@linkcode RoomDirectoryOptions}. */
+  /**
+   * @param options See {@linkcode RoomDirectoryOptions}.
+   * @throws {RangeError} If a limit is not a positive integer.
+   */
   constructor(options: RoomDirectoryOptions) {
     this.#now = options.now;
     this.#roster = options.roster;
     this.#history = options.history;
     this.#moderation = options.moderation;
+    this.#maxRooms = positive("maxRooms", options.maxRooms ?? DEFAULT_MAX_ROOMS);
+    this.#maxRoomsPerUser = positive(
+      "maxRoomsPerUser",
+      options.maxRoomsPerUser ?? DEFAULT_MAX_ROOMS_PER_USER,
+    );
+    this.#creates = new AddressRate({
+      perMinute: positive(
+        "roomCreatesPerMinute",
+        options.roomCreatesPerMinute ?? DEFAULT_ROOM_CREATES_PER_MINUTE,
+      ),
+      burst: this.#maxRoomsPerUser,
+    });
     this.#access = options.access;
     this.#rooms.set(nameKey(DEFAULT_ROOM), this.#newRoom(DEFAULT_ROOM));
   }
@@ -98,15 +143,37 @@ export class RoomDirectory {
    * @param ref The `ref` of the `/join`, carried by the replies to the joiner
    *   (`who`, `topic`, replayed history); the `join` broadcast has none.
    * @returns The room.
-   * @throws {ChatError} `room_invalid` for a bad name.
+   * @throws {ChatError} `room_invalid` for a bad name; `too_many_rooms` when
+   *   the user is in `maxRoomsPerUser` rooms, or creating the room would pass
+   *   `maxRooms` or the address's creation rate.
    */
   join(session: Session, name: string, ref?: number): Room<Session> {
     const invalid = validateRoomName(name);
     if (invalid) throw new ChatError("room_invalid", invalid);
     const key = nameKey(name);
     let room = this.#rooms.get(key);
-    if (!room?.has(session)) this.#access.checkJoin(session, room?.name ?? name);
+    if (!room?.has(session)) {
+      if (session.rooms.size >= this.#maxRoomsPerUser) {
+        throw new ChatError(
+          "too_many_rooms",
+          `You are in ${session.rooms.size} rooms, the most allowed; /part one first`,
+        );
+      }
+      this.#access.checkJoin(session, room?.name ?? name);
+    }
     if (!room) {
+      if (this.#rooms.size >= this.#maxRooms) {
+        throw new ChatError(
+          "too_many_rooms",
+          `This server has ${this.#rooms.size} rooms, the most allowed; join an existing one`,
+        );
+      }
+      if (!this.#creates.take(session.remoteAddr, this.#now())) {
+        throw new ChatError(
+          "too_many_rooms",
+          "You are creating rooms too fast; try again in a minute",
+        );
+      }
       room = this.#newRoom(name);
       this.#rooms.set(key, room);
       this.#access.created(session, room);
@@ -127,7 +194,12 @@ export class RoomDirectory {
     this.sendWithUsers(session, { type: "who", room: room.name, users: [], ...withRef }, room);
     this.sendTopic(session, room, ref);
     this.#history.replay(session, room, this.#history.replayCount, { ref });
-    log.info("{nick} joined {room}", { nick: session.nick, room: room.name });
+    // `address` is not printed; it lets the log budget events per address.
+    log.info("{nick} joined {room}", {
+      nick: session.nick,
+      room: room.name,
+      address: session.remoteAddr,
+    });
     return room;
   }
 
@@ -141,6 +213,8 @@ export class RoomDirectory {
    */
   part(session: Session, room: Room<Session>, reason: string): void {
     if (!room.has(session)) throw new ChatError("not_in_room", `You are not in ${room.name}`);
+    // The reason quotes the user: clean and cap it whatever the caller did.
+    reason = sanitizeText(reason).slice(0, MAX_REASON_CHARS + "part: ".length);
     if (session.rooms.size === 1) {
       throw new ChatError(
         "bad_arguments",
@@ -159,7 +233,12 @@ export class RoomDirectory {
     room.remove(session);
     session.rooms.delete(room);
     this.dropIfEmpty(room);
-    log.info("{nick} left {room}: {reason}", { nick: session.nick, room: room.name, reason });
+    log.info("{nick} left {room}: {reason}", {
+      nick: session.nick,
+      room: room.name,
+      reason: logText(reason),
+      address: session.remoteAddr,
+    });
   }
 
   /**
@@ -218,7 +297,11 @@ export class RoomDirectory {
       topic: room.topic,
       by: room.topicBy,
     }));
-    log.info("topic of {room} set by {nick}", { room: room.name, nick: session.nick });
+    log.info("topic of {room} set by {nick}", {
+      room: room.name,
+      nick: session.nick,
+      address: session.remoteAddr,
+    });
   }
 
   /**
@@ -273,6 +356,8 @@ export class RoomDirectory {
   dropIfEmpty(room: Room<Session>): void {
     if (room.size === 0 && room.name !== DEFAULT_ROOM) {
       this.#rooms.delete(nameKey(room.name));
+      // Its member list is weakly held and goes with the room; free its ring too.
+      this.#history.releaseRoom(room.name);
       this.#access.dropped(room);
     }
   }
@@ -286,4 +371,11 @@ export class RoomDirectory {
     }
     return room;
   }
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`Cannot create rooms: ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
 }

@@ -11,7 +11,7 @@ import { TokenBucket } from "./token_bucket.ts";
 /** Options for {@linkcode FloodControl}; the serve flags map onto these. */
 export interface FloodOptions {
   /**
-   * Sustained messages per second a client may send after the handshake.
+   * Sustained messages per second a client may send (its `hello` counts as one).
    * @default {10}
    */
   floodRate?: number;
@@ -107,14 +107,16 @@ export class FloodControl {
    * @param options Rates and bursts; see {@linkcode FloodOptions}.
    * @param maxFrameBytes The frame cap, in bytes; the byte burst is at least this plus the header.
    * @param now Current time, ms since the epoch.
+   * @param spent Start with no message tokens (a budget the address has used up).
    * @throws {RangeError} If a rate or burst is not positive.
    */
-  constructor(options: FloodOptions, maxFrameBytes: number, now: number) {
+  constructor(options: FloodOptions, maxFrameBytes: number, now: number, spent = false) {
     const limits = announcedFloodLimits(options, maxFrameBytes);
     this.#messages = new TokenBucket({
       ratePerSecond: limits.floodRate,
       capacity: limits.floodBurst,
       now,
+      tokens: spent ? 0 : undefined,
     });
     this.#bytes = new TokenBucket({
       ratePerSecond: limits.floodBytesRate,
@@ -133,17 +135,32 @@ export class FloodControl {
    *
    * @param bytes Frame size, header included, in bytes.
    * @param now Current time, ms since the epoch.
+   * @param messages What the frame counts as, in messages: 1, or more for an
+   *   expensive request such as `/search` (capped at the burst).
    * @returns `"accept"` if both buckets paid; `"refuse"` if not (answer
    *   `rate_limited`); `"disconnect"` once the strikes are used up.
    */
-  check(bytes: number, now: number): FloodVerdict {
+  check(bytes: number, now: number, messages = 1): FloodVerdict {
     // Check both before taking either, so a refused frame costs no tokens.
-    if (this.#messages.available(now) >= 1 && this.#bytes.available(now) >= bytes) {
-      this.#messages.take(1, now);
+    const cost = Math.min(messages, this.#messages.capacity);
+    if (this.#messages.available(now) >= cost && this.#bytes.available(now) >= bytes) {
+      this.#messages.take(cost, now);
       this.#bytes.take(bytes, now);
       return "accept";
     }
     this.refused++;
     return this.#strikes.take(1, now) ? "refuse" : "disconnect";
+  }
+
+  /**
+   * Whether every bucket is full again at `now`: the state is then the same
+   * as a new one, and need not be remembered.
+   *
+   * @param now Current time, ms since the epoch.
+   */
+  rested(now: number): boolean {
+    return this.#messages.available(now) >= this.#messages.capacity &&
+      this.#bytes.available(now) >= this.#bytes.capacity &&
+      this.#strikes.available(now) >= this.#strikes.capacity;
   }
 }

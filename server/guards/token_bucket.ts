@@ -11,10 +11,15 @@ export interface TokenBucketOptions {
   /** Most tokens held at once (the burst). Must be positive. */
   capacity: number;
   /**
-   * Time the bucket starts, ms since the epoch; it starts full.
+   * Time the bucket starts, ms since the epoch.
    * @default {Date.now()}
    */
   now?: number;
+  /**
+   * Tokens it starts with (0 to `capacity`).
+   * @default {capacity: it starts full}
+   */
+  tokens?: number;
 }
 
 /**
@@ -58,7 +63,7 @@ export class TokenBucket {
     this.ratePerSecond = options.ratePerSecond;
     this.capacity = options.capacity;
     this.#perMs = options.ratePerSecond / 1000;
-    this.#tokens = options.capacity;
+    this.#tokens = Math.min(options.capacity, Math.max(0, options.tokens ?? options.capacity));
     this.#last = options.now ?? Date.now();
   }
 

@@ -104,11 +104,28 @@ export class BanList {
   }
 }
 
+/** The largest time a JavaScript `Date` holds, in ms since the epoch. */
+export const MAX_DATE_MS = 8_640_000_000_000_000;
+
+/**
+ * A stored expiry as a usable time: a value past the largest `Date` (written
+ * by an older version that did not cap durations) or not a number at all is
+ * read as permanent, so formatting it can never throw.
+ *
+ * @param until The `until` column.
+ * @returns ms since the epoch, or `null` for permanent.
+ */
+export function expiryFromColumn(until: unknown): number | null {
+  if (until === null || until === undefined) return null;
+  const ms = Number(until);
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : null;
+}
+
 function banFromRow(row: Row): BanRecord {
   return {
     kind: row.kind as BanRecord["kind"],
     value: String(row.value),
-    until: row.until === null ? null : Number(row.until),
+    until: expiryFromColumn(row.until),
     reason: String(row.reason),
     by: String(row.set_by),
     ts: Number(row.ts),

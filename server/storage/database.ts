@@ -137,20 +137,34 @@ export class Database {
    * Opens (creating if needed) the database and brings its schema up to date.
    *
    * @param path A file path, or `":memory:"` for a database that lives only in this process.
-   * @throws {HistoryStoreError} If the file cannot be opened or is not a
-   *   usable database (the message names the path).
+   * @throws {HistoryStoreError} If the file cannot be opened, written, or is
+   *   not a usable database (the message names the path).
    */
   constructor(path: string) {
     this.path = path;
     this.persistent = path !== ":memory:";
+    const created = this.persistent && !exists(path);
     try {
       this.#db = new DatabaseSync(path);
+      // Messages are private: a new file is readable by its owner only. SQLite
+      // gives the -wal and -shm files the mode of the database file.
+      if (created) Deno.chmodSync(path, 0o600);
       this.#db.exec("PRAGMA busy_timeout = 5000");
       if (this.persistent) {
         this.#db.exec("PRAGMA journal_mode = WAL");
         this.#db.exec("PRAGMA synchronous = NORMAL");
       }
       this.#migrate();
+      // A file that opens but cannot be written (read-only file, directory or
+      // mount) fails here, at start, not at the first message or retention run.
+      if (this.persistent) {
+        this.#db.exec("BEGIN IMMEDIATE");
+        try {
+          this.#db.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('write_check', 0)");
+        } finally {
+          this.#db.exec("ROLLBACK");
+        }
+      }
       const quick = this.#db.prepare("PRAGMA quick_check").get() as Row | undefined;
       if (quick && Object.values(quick)[0] !== "ok") {
         throw new Error(`integrity check failed: ${String(Object.values(quick)[0])}`);
@@ -195,7 +209,8 @@ export class Database {
    *
    * @param body The writes.
    * @returns What `body` returns.
-   * @throws {Error} What `body` or SQLite throws; nothing is written then.
+   * @throws {Error} What `body` or SQLite throws (the error that failed the
+   *   transaction, never a later rollback's); nothing is written then.
    */
   transaction<T>(body: () => T): T {
     this.#db.exec("BEGIN IMMEDIATE");
@@ -204,7 +219,7 @@ export class Database {
       this.#db.exec("COMMIT");
       return result;
     } catch (error) {
-      this.#db.exec("ROLLBACK");
+      this.#rollback();
       throw error;
     }
   }
@@ -249,9 +264,36 @@ export class Database {
         this.#db.exec(`PRAGMA user_version = ${v + 1}`);
         this.#db.exec("COMMIT");
       } catch (error) {
-        this.#db.exec("ROLLBACK");
+        this.#rollback();
         throw error;
       }
     }
+  }
+
+  /**
+   * Rolls back the open transaction, if SQLite has not already done so: after
+   * some errors (a full disk, out of memory) it rolls back by itself, and a
+   * second ROLLBACK would fail with "no transaction is active" and hide the
+   * error that matters.
+   */
+  #rollback(): void {
+    if (!this.#db.isTransaction) return;
+    try {
+      this.#db.exec("ROLLBACK");
+    } catch (error) {
+      // The caller rethrows the error that caused the rollback; this one only
+      // says the connection may be unusable, which the next call reports.
+      if (!(error instanceof Error)) throw error;
+    }
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
   }
 }

@@ -160,6 +160,15 @@ export class HistoryStore {
   }
 
   /**
+   * See {@linkcode MessageLog.releaseRing}.
+   *
+   * @param room Room name including `#`.
+   */
+  releaseRoom(room: string): void {
+    this.messages.releaseRing(room);
+  }
+
+  /**
    * See {@linkcode MessageLog.get}.
    *
    * @param id Message id.

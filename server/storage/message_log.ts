@@ -50,6 +50,14 @@ export interface MessageLogOptions {
    * @default {1000}
    */
   ringSize?: number;
+  /**
+   * With `":memory:"`, the rooms nobody is in whose history is kept, in
+   * rooms: beyond it the history of the room left longest ago is forgotten,
+   * so rooms created and left one after another cannot grow memory without
+   * bound. Ignored with a file (there the rings of such rooms are freed).
+   * @default {1000}
+   */
+  maxIdleRooms?: number;
 }
 
 /** Options for {@linkcode MessageLog.enforceRetention}. */
@@ -88,6 +96,9 @@ export class MessageLog {
   readonly #maxBatch: number;
   readonly #idBlock: number;
   readonly #ringSize: number;
+  readonly #maxIdleRooms: number;
+  /** In memory: room keys nobody is in that still hold history, left longest ago first. */
+  readonly #idle = new Set<string>();
   /** Rings by room key; private messages under {@linkcode PRIVATE_KEY}. */
   readonly #rings = new Map<string, MessageRing>();
   #pending: StoredMessage[] = [];
@@ -111,6 +122,7 @@ export class MessageLog {
     this.#maxBatch = options.maxBatch ?? 512;
     this.#idBlock = options.idBlock ?? 1000;
     this.#ringSize = options.ringSize ?? 1000;
+    this.#maxIdleRooms = options.maxIdleRooms ?? 1000;
     const reserved = db.meta("reserved_id") ?? 0;
     const maxRow = db.prepare("SELECT max(id) AS id FROM messages").get() as Row;
     const last = Math.max(reserved, Number(maxRow.id ?? 0));
@@ -242,7 +254,10 @@ export class MessageLog {
    * @param beforeId Only messages with a smaller id (for paging); all when absent.
    */
   recent(room: string, limit: number, beforeId?: number): StoredMessage[] {
-    const ring = this.ring(nameKey(room));
+    const key = nameKey(room);
+    // In memory, a room that never had a message has no ring; do not make one.
+    if (!this.persistent && !this.#rings.has(key)) return [];
+    const ring = this.ring(key);
     const held = ring.newest(limit, beforeId);
     if (held.length >= limit || !this.persistent || !ring.evicted) return held;
     // Older than the ring: read the rest from the database.
@@ -299,6 +314,8 @@ export class MessageLog {
    */
   ring(key: string): MessageRing {
     let ring = this.#rings.get(key);
+    // In use again (a join, a message): no longer idle.
+    if (this.#idle.size > 0) this.#idle.delete(key);
     if (ring) return ring;
     ring = new MessageRing(this.#ringSize);
     if (this.persistent) {
@@ -314,6 +331,37 @@ export class MessageLog {
     }
     this.#rings.set(key, ring);
     return ring;
+  }
+
+  /**
+   * Frees the ring of a room nobody is in any more. With a file the ring is
+   * only a cache: it goes (pending messages are committed first, so that it
+   * reloads whole). In memory the ring is the room's history: an empty one
+   * goes, and of the others only the `maxIdleRooms` left most recently are
+   * kept. So memory follows the rooms in use, not every room ever created.
+   *
+   * @param room Room name including `#` (any case).
+   */
+  releaseRing(room: string): void {
+    const key = nameKey(room);
+    const ring = this.#rings.get(key);
+    if (!ring) return;
+    if (!this.persistent) {
+      if (ring.size === 0) {
+        this.#rings.delete(key);
+        return;
+      }
+      this.#idle.delete(key);
+      this.#idle.add(key);
+      for (const oldest of this.#idle) {
+        if (this.#idle.size <= this.#maxIdleRooms) break;
+        this.#idle.delete(oldest);
+        this.#rings.delete(oldest);
+      }
+      return;
+    }
+    if (this.#pending.length > 0) this.flush();
+    this.#rings.delete(key);
   }
 
   /**

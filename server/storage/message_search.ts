@@ -15,6 +15,15 @@ import { messageFromRow, type StoredMessage } from "./stored_message.ts";
 /** Most words of a query that are used; the rest are ignored. */
 const MAX_QUERY_WORDS = 16;
 
+/**
+ * Most messages one search reads without SQLite (`:memory:`), over every
+ * room: the newest of each room first, each room an equal share.
+ */
+export const MAX_SCANNED_MESSAGES = 20_000;
+
+/** Most bytes of message text one search reads without SQLite (`:memory:`). */
+export const MAX_SCANNED_CHARS = 4 * 1024 * 1024;
+
 /** Options for {@linkcode MessageSearch.search}. */
 export interface SearchOptions {
   /**
@@ -56,6 +65,8 @@ export interface SearchOptions {
 export class MessageSearch {
   readonly #db: Database;
   readonly #log: MessageLog;
+  /** Messages the last search read without SQLite, for tests and measurements. */
+  lastScanned = 0;
 
   /**
    * @param db The open database.
@@ -100,7 +111,12 @@ export class MessageSearch {
     return (rows as Row[]).map(messageFromRow);
   }
 
-  /** Search without SQLite (`:memory:`): the same matching as FTS5, over the rings. */
+  /**
+   * Search without SQLite (`:memory:`): the same matching as FTS5, over the
+   * rings, reading at most {@linkcode MAX_SCANNED_MESSAGES} messages and
+   * {@linkcode MAX_SCANNED_CHARS} characters of text, so older matches in a
+   * very full store may be missed.
+   */
   #searchRings(query: string, options: SearchOptions): StoredMessage[] {
     const words = searchWords(query).slice(0, MAX_QUERY_WORDS);
     if (words.length === 0) return [];
@@ -112,19 +128,31 @@ export class MessageSearch {
       const tokens = searchWords(m.text);
       return words.every((w) => tokens.includes(w)) && tokens.some((t) => t.startsWith(last));
     };
+    const rings = [...this.#log.rings()].filter(([key]) =>
+      key === PRIVATE_KEY ? options.room === undefined && !!me : rooms.has(key)
+    );
+    // A hard cap on the work: each room's newest messages first, an equal share each.
+    const share = Math.max(1, Math.floor(MAX_SCANNED_MESSAGES / Math.max(1, rings.length)));
+    const charShare = Math.max(1, Math.floor(MAX_SCANNED_CHARS / Math.max(1, rings.length)));
     const found: StoredMessage[] = [];
-    for (const [key, ring] of this.#log.rings()) {
-      if (key === PRIVATE_KEY ? options.room !== undefined || !me : !rooms.has(key)) continue;
+    let scanned = 0;
+    for (const [key, ring] of rings) {
       let n = 0;
+      let read = 0;
+      let chars = 0;
       for (const m of ring.newestFirst()) {
-        if (n >= limit) break;
+        if (n >= limit || read >= share || chars >= charShare) break;
+        read++;
         if (key === PRIVATE_KEY && m.fromParty !== me && m.toParty !== me) continue;
+        chars += m.text.length;
         if (matches(m)) {
           found.push(m);
           n++;
         }
       }
+      scanned += read;
     }
+    this.lastScanned = scanned;
     return found.sort((a, b) => b.id - a.id).slice(0, limit);
   }
 }

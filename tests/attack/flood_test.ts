@@ -53,7 +53,8 @@ Deno.test("flood: excess gets rate_limited with its ref, persistent excess a dis
   assert(left.type === "leave" && /rate_limited/.test(left.reason), JSON.stringify(left));
   await assertServes(alice, bob);
   const spam = alice.received.filter((m) => m.type === "msg" && m.from === "flooder");
-  assert(spam.length >= 20 && spam.length <= 22, `delivered: ${spam.length}`);
+  // The burst less the token the hello took (plus a token or so of refill).
+  assert(spam.length >= 19 && spam.length <= 22, `delivered: ${spam.length}`);
   const acks = flooder.received.filter((m) => m.type === "ack");
   assert(acks.length <= spam.length, `acks: ${acks.length}`);
   const limited = flooder.received.filter((m) => m.type === "error" && m.code === "rate_limited");

@@ -24,7 +24,17 @@ async function attempt(port: number, password: string): Promise<[ServerMessage, 
 
 Deno.test("password: a hundred wrong guesses meet a delay, then a lockout; members chat on", async () => {
   await using server = await startServe(
-    ["--auth-delay", "300ms", "--auth-max-failures", "5", "--auth-lockout", "4s"],
+    // Every hello counts against the address's flood budget: room for a hundred here.
+    [
+      "--auth-delay",
+      "300ms",
+      "--auth-max-failures",
+      "5",
+      "--auth-lockout",
+      "4s",
+      "--flood-burst",
+      "200",
+    ],
     { env: { PARLEY_PASSWORD: "correct horse" } },
   );
   await using alice = await RawClient.join(server.port, "alice", "correct horse");

@@ -171,10 +171,16 @@ Deno.test("a client alone in the room can chat and leave", async () => {
   assertEqual(result.code, 0, result.stderr);
   const events = result.stdout.trim().split("\n").map((l) => JSON.parse(l));
   assertEqual(events[0].type, "welcome");
+  // The resume token is a credential: never printed, never logged.
+  assertEqual(events[0].resume, undefined, "join --json leaves the resume token out");
+  assert(!/"resume"/.test(result.stdout + result.stderr), result.stdout);
   const ack = events.find((e) => e.type === "ack" && e.id > 0);
   assert(ack && ack.ts > 0, result.stdout);
   const who = events.find((e) => e.type === "who");
   assertEqual(who.users.map((u: { nick: string }) => u.nick), ["solo"]);
+  const log = await server.log();
+  assert(log.includes("join solo"), log);
+  assert(!/[A-Za-z0-9_-]{43}/.test(log), "no resume token in chat.log");
 });
 
 Deno.test("a client that stops answering is pinged, then dropped after two heartbeats", async () => {

@@ -10,6 +10,7 @@ import {
 import { joinCommandFor } from "../../../cli/launch_command.ts";
 import { MAIN, SERVE_PERMISSIONS } from "../../_helpers/serve_process.ts";
 import { resolveServeConfig } from "../../../cli/serve/serve_options.ts";
+import { HistoryStore } from "../../../server/storage/history_store.ts";
 
 const addr = (hostname: string, port: number): Deno.NetAddr => ({
   transport: "tcp",
@@ -187,4 +188,70 @@ Deno.test("serveUsage lists every option and the precedence", () => {
   assertMatch(usage, /^Usage: parley serve \[options\]/);
   assertMatch(usage, /--max-clients N/);
   assertMatch(usage, /Flags win over\s+environment variables, which win over the --config file/);
+});
+
+/** Runs `parley serve` to its end; it must not start. */
+async function serveFails(args: string[]): Promise<{ code: number; stderr: string }> {
+  const main = new URL("../../../main.ts", import.meta.url).pathname;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", main, "serve", "--host", "127.0.0.1", "--port", "0", ...args],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  return { code: output.code, stderr: new TextDecoder().decode(output.stderr) };
+}
+
+Deno.test("serve names a database it cannot open in one sentence and exits 2", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-serve-" });
+  try {
+    // A directory is never a database, whoever runs the test.
+    await Deno.mkdir(`${dir}/not-a-file.db`);
+    const result = await serveFails([
+      "--log-file",
+      `${dir}/chat.log`,
+      "--data",
+      `${dir}/not-a-file.db`,
+    ]);
+    assertEqual(result.code, 2, result.stderr);
+    assertMatch(
+      result.stderr,
+      /^parley serve: Cannot open history database .*not-a-file\.db: .+\n$/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("serve names a read-only database in one sentence and exits 2, with no stack trace", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-serve-" });
+  const db = `${dir}/parley.db`;
+  let immutable = false;
+  try {
+    // A database left with its -wal and -shm beside it (as after a crash): it
+    // opens, so the failure came only at the first write, as a stack trace.
+    const live = new HistoryStore(`${dir}/live.db`);
+    live.addBan({ kind: "nick", value: "x", until: null, reason: "", by: "op", ts: 1 });
+    for (const suffix of ["", "-wal", "-shm"]) {
+      Deno.copyFileSync(`${dir}/live.db${suffix}`, `${db}${suffix}`);
+    }
+    live.close();
+    Deno.chmodSync(db, 0o444);
+    if (Deno.uid() === 0) {
+      // Root writes through file modes; make the file immutable instead.
+      const chattr = await new Deno.Command("chattr", { args: ["+i", db], stderr: "null" })
+        .output().catch(() => undefined);
+      immutable = chattr?.success === true;
+      if (!immutable) {
+        console.log("skipped: running as root without chattr, a read-only file cannot be made");
+        return;
+      }
+    }
+    const result = await serveFails(["--log-file", `${dir}/chat.log`, "--data", db]);
+    assertEqual(result.code, 2, result.stderr);
+    assertMatch(result.stderr, /^parley serve: Cannot open history database .*: .*readonly.*\n$/);
+  } finally {
+    if (immutable) await new Deno.Command("chattr", { args: ["-i", db] }).output();
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -175,6 +175,56 @@ Deno.test("moderation acts are refused with sentences for missing targets and of
   }
 });
 
+Deno.test("/ban refuses a duration past ten years with a clear error, and stores none", () => {
+  const hub = hubAt({ now: 1000 });
+  const thrown = (() => {
+    try {
+      moderate(hub, "ban", "mallory 99999999d", "server");
+    } catch (error) {
+      return error;
+    }
+  })();
+  assert(thrown instanceof ChatError, "refused");
+  assertEqual(thrown.code, "bad_arguments");
+  assertMatch(thrown.message, /at most 3650d/);
+  assertEqual(hub.moderation.bans(), []);
+  // Too many digits to count at all is refused too, not stored as Infinity.
+  const huge = (() => {
+    try {
+      moderate(hub, "mute", `nobody ${"9".repeat(400)}d`, "server");
+    } catch (error) {
+      return error;
+    }
+  })();
+  assert(huge instanceof ChatError);
+  assertEqual(moderate(hub, "ban", "mallory 3650d", "server"), "Banned nick mallory for 3650d");
+});
+
+Deno.test("a stored ban past the largest date neither crashes /bans nor the banned user's join", () => {
+  const now = Date.UTC(2026, 10, 30);
+  const hub = hubAt({ now });
+  // As an older version stored it: 99999999 days from now, past new Date()'s range.
+  hub.history.addBan({
+    kind: "nick",
+    value: "mallory",
+    until: now + 99_999_999 * 86_400_000,
+    reason: "spam",
+    by: "op",
+    ts: now,
+  });
+  assertMatch(moderate(hub, "bans", "", "server"), /nick mallory permanent by op: spam/);
+  const refused = (() => {
+    try {
+      hub.moderation.checkAdmission("mallory", "127.0.0.1:5000");
+    } catch (error) {
+      return error;
+    }
+  })();
+  assert(refused instanceof ChatError);
+  assertEqual(refused.code, "banned");
+  assertMatch(refused.message, /permanently: spam/);
+});
+
 Deno.test("a banned or muted guest cannot shed it by reconnecting under another nick from its address", () => {
   const hub = hubAt({ now: 1000 });
   const mallory = admitFake(hub, "mallory", "203.0.113.5:1000");

@@ -4,6 +4,7 @@ import { type LeaveCode, PROTOCOL_VERSION } from "../../../protocol/messages.ts"
 import { AuthGuard } from "../../../server/guards/auth_guard.ts";
 import { Hub, type HubOptions } from "../../../server/chat/hub.ts";
 import { InboundHandler, type InboundOptions } from "../../../server/chat/inbound_handler.ts";
+import { FloodLedger } from "../../../server/guards/flood_ledger.ts";
 
 /** A fake connection: what the handler sends and how it closed. */
 class FakeTransport extends FakePeer {
@@ -79,7 +80,8 @@ Deno.test("InboundHandler answers bad messages with bad_message and closes past 
 });
 
 Deno.test("InboundHandler answers flooding with rate_limited carrying the ref, then disconnects", () => {
-  const { transport, inbound, hub } = setup({ floodRate: 1, floodBurst: 2, floodStrikes: 2 });
+  // The hello counts too: a burst of 3 is the hello and two messages.
+  const { transport, inbound, hub } = setup({ floodRate: 1, floodBurst: 3, floodStrikes: 2 });
   inbound.handle(hello("alice"));
   const msg = (ref: number) => payload({ type: "msg", ref, text: `line ${ref}` });
   inbound.handle(msg(1));
@@ -169,7 +171,8 @@ Deno.test("InboundHandler's last bad_message before closing carries the ref too"
 });
 
 Deno.test("InboundHandler's rate_limited carries the ref of a message that is also malformed", () => {
-  const { transport, inbound } = setup({ floodRate: 1, floodBurst: 1, floodStrikes: 5 });
+  // A burst of 2: the hello and one message.
+  const { transport, inbound } = setup({ floodRate: 1, floodBurst: 2, floodStrikes: 5 });
   inbound.handle(hello("alice"));
   inbound.handle(payload({ type: "msg", ref: 1, room: "#lobby", text: "hi" }));
   inbound.handle(payload({ type: "msg", ref: 2, text: 42 }));
@@ -187,4 +190,95 @@ Deno.test("InboundHandler's flood disconnect tells the rooms leave code rate_lim
   assertEqual(transport.closedCode, "rate_limited");
   const leave = watcher.of("leave").find((m) => m.nick === "alice");
   assertEqual(leave?.code, "rate_limited");
+});
+
+Deno.test("InboundHandler keeps flood limits across reconnects from one address", () => {
+  const clock = { now: 1_700_000_000_000 };
+  const hub = new Hub({ now: () => clock.now });
+  const floodLedger = new FloodLedger({ floodRate: 1, floodBurst: 5, floodStrikes: 1 }, 1 << 20);
+  const connect = (n: number) => {
+    const transport = new FakeTransport(`10.9.9.9:${4000 + n}`);
+    const inbound = new InboundHandler(transport, hub, { floodLedger }, () => {});
+    transport.onClose = (reason) => {
+      if (inbound.session) hub.disconnect(inbound.session, reason);
+      inbound.dispose();
+    };
+    return { transport, inbound };
+  };
+  let welcomed = 0;
+  let refused = 0;
+  for (let n = 0; n < 20; n++) {
+    const { transport, inbound } = connect(n);
+    inbound.handle(hello(`spam${n}`));
+    if (transport.of("welcome").length) welcomed++;
+    if (transport.of("error").some((e) => e.code === "rate_limited")) refused++;
+    transport.close("quit");
+  }
+  // The hello counts: five connections fit the burst, then the address is refused.
+  assertEqual(welcomed, 5);
+  assertEqual(refused, 15);
+  clock.now += 60_000;
+  const { transport, inbound } = connect(99);
+  inbound.handle(hello("rested"));
+  assertEqual(transport.of("welcome").length, 1, "admitted again once the budget refilled");
+});
+
+Deno.test("InboundHandler counts a /search as ten messages in flood control", () => {
+  const { transport, inbound } = setup({ floodRate: 1, floodBurst: 25, floodStrikes: 5 });
+  inbound.handle(hello("alice"));
+  const search = (ref: number) =>
+    payload({ type: "command", ref, name: "SEARCH", args: "anything" });
+  inbound.handle(search(1));
+  inbound.handle(search(2));
+  inbound.handle(search(3));
+  assertEqual(transport.of("search").length, 2, "1 + 10 + 10 fit a burst of 25, a third does not");
+  assertEqual(transport.of("error").map((e) => [e.code, e.ref]), [["rate_limited", 3]]);
+  inbound.handle(payload({ type: "msg", ref: 4, text: "plain messages still fit" }));
+  assertEqual(transport.of("ack").map((a) => a.ref), [1, 2, 4]);
+});
+
+Deno.test("InboundHandler refuses a nick with a lone surrogate before anyone sees it", () => {
+  const { hub, transport, inbound } = setup();
+  const other = setup({}, {}, "10.0.0.2:1");
+  inbound.handle(encoder.encode('{"type":"hello","version":1,"nick":"s\\ud800x"}'));
+  assertEqual(transport.of("welcome").length, 0);
+  assertEqual(transport.of("error").map((e) => e.code), ["bad_message"]);
+  assertMatch(transport.of("error")[0].message, /not well-formed Unicode/);
+  assertEqual(hub.size, 0);
+  assert(other.transport.frames.length === 0);
+});
+
+Deno.test("InboundHandler answers a bad field with bad_message carrying the ref; nothing is relayed", () => {
+  const { hub, transport, inbound } = setup();
+  inbound.handle(hello("alice"));
+  const bob = new FakeTransport("10.0.0.3:1");
+  const bobInbound = new InboundHandler(bob, hub, {}, () => {});
+  bobInbound.handle(hello("bob"));
+  inbound.handle(encoder.encode('{"type":"msg","ref":17,"text":"hi \\udc00"}'));
+  assertEqual(transport.of("error").map((e) => [e.code, e.ref]), [["bad_message", 17]]);
+  inbound.handle(payload({ type: "msg", ref: 18, text: "x".repeat(9000) }));
+  assertEqual(transport.of("error").at(-1)?.code, "text_too_long");
+  assertEqual(transport.of("error").at(-1)?.ref, 18);
+  inbound.handle(payload({ type: "nonsense", ref: 19 }));
+  assertEqual(transport.of("error").at(-1)?.ref, 19, "a ref is answered whatever was wrong");
+  assertEqual(bob.of("msg").length, 0, "nothing reached bob");
+});
+
+Deno.test("/part reason reaches members cleaned and capped", () => {
+  const { hub, transport, inbound } = setup();
+  inbound.handle(hello("alice"));
+  const bob = new FakeTransport("10.0.0.3:1");
+  new InboundHandler(bob, hub, {}, () => {}).handle(hello("bob"));
+  const bobSession = hub.find("bob")!;
+  hub.joinRoom(bobSession, "#dev");
+  inbound.handle(payload({ type: "command", ref: 1, name: "join", args: "#dev" }));
+  const nasty = "bye\x1b]0;pwned\x07\x1b[2J\u202eevil\x07 " + "r".repeat(5000);
+  inbound.handle(payload({ type: "command", ref: 2, name: "part", args: `#dev ${nasty}` }));
+  const left = bob.of("leave").at(-1)!;
+  assertEqual(left.nick, "alice");
+  // deno-lint-ignore no-control-regex -- looking for control characters is the point
+  assert(!/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/.test(left.reason), left.reason);
+  assert(left.reason.startsWith("part: byeevil r"), left.reason.slice(0, 40));
+  assert(left.reason.length <= "part: ".length + 200, `${left.reason.length} characters`);
+  assertEqual(transport.of("ack").at(-1)?.ref, 2);
 });

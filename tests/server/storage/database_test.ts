@@ -83,3 +83,41 @@ Deno.test("Database meta stores numbers and transaction rolls back on a throw", 
   db.close(); // idempotent
   assert(db.closed);
 });
+
+Deno.test("Database transaction reports the error that failed it when SQLite already rolled back", () => {
+  const db = new Database(":memory:");
+  try {
+    // SQLite ends the transaction by itself after some errors (a full disk); a
+    // second ROLLBACK then failed with "no transaction is active".
+    assertThrows(
+      () =>
+        db.transaction(() => {
+          db.prepare("ROLLBACK").run();
+          throw new Error("database or disk is full");
+        }),
+      Error,
+      /database or disk is full/,
+    );
+    db.setMeta("after", 1);
+    assertEqual(db.meta("after"), 1, "the connection is usable afterwards");
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("Database creates its file, -wal and -shm readable by the owner only (0600)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-store-" });
+  try {
+    const db = new Database(`${dir}/new.db`);
+    try {
+      db.setMeta("x", 1);
+      for (const name of ["new.db", "new.db-wal", "new.db-shm"]) {
+        assertEqual((Deno.statSync(`${dir}/${name}`).mode! & 0o777).toString(8), "600", name);
+      }
+    } finally {
+      db.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

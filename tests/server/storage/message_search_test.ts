@@ -1,7 +1,12 @@
-import { assertEqual } from "../../_helpers/assert.ts";
+import { assert, assertEqual } from "../../_helpers/assert.ts";
 import { Database } from "../../../server/storage/database.ts";
 import { MessageLog } from "../../../server/storage/message_log.ts";
-import { ftsQuery, MessageSearch } from "../../../server/storage/message_search.ts";
+import {
+  ftsQuery,
+  MAX_SCANNED_CHARS,
+  MAX_SCANNED_MESSAGES,
+  MessageSearch,
+} from "../../../server/storage/message_search.ts";
 
 interface Fixture {
   log: MessageLog;
@@ -157,4 +162,44 @@ Deno.test("MessageSearch does not find evicted messages in memory, and after ret
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("MessageSearch in memory reads a bounded number of messages however full the store", () => {
+  using f = open(":memory:");
+  // 60 rooms × 1,000 messages: 60,000 messages, more than one search may read.
+  let id = 0;
+  for (let r = 0; r < 60; r++) {
+    for (let i = 0; i < 1000; i++) {
+      f.log.append({
+        id: ++id,
+        ts: id,
+        kind: "msg",
+        room: `#r${r}`,
+        from: "bob",
+        text: `line ${i}`,
+      });
+    }
+  }
+  f.search.search("nothing matches this", {
+    rooms: Array.from({ length: 60 }, (_, r) => `#r${r}`),
+  });
+  assert(f.search.lastScanned <= MAX_SCANNED_MESSAGES, `read ${f.search.lastScanned}`);
+  assert(f.search.lastScanned > MAX_SCANNED_MESSAGES / 2, "the budget is used");
+  // Long texts stop the scan by size first.
+  using g = open(":memory:");
+  for (let i = 0; i < 2000; i++) {
+    g.log.append({
+      id: i + 1,
+      ts: i,
+      kind: "msg",
+      room: "#big",
+      from: "bob",
+      text: "x".repeat(8000),
+    });
+  }
+  g.search.search("needle", { rooms: ["#big"] });
+  assert(g.search.lastScanned * 8000 <= MAX_SCANNED_CHARS + 8000, `read ${g.search.lastScanned}`);
+  // The newest messages are found.
+  g.log.append({ id: 5000, ts: 5000, kind: "msg", room: "#big", from: "bob", text: "needle" });
+  assertEqual(g.search.search("needle", { rooms: ["#big"] }).map((m) => m.id), [5000]);
 });
