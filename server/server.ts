@@ -155,6 +155,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     if (ownStore) history.close();
   };
   const retain = () => {
+    history.banList.deleteExpired(Date.now());
     if (options.retainDays !== undefined && mediaArchive) {
       const gone = mediaArchive.deleteOlderThan(Date.now(), options.retainDays * 86_400_000);
       if (gone > 0) log.info("retention deleted {count} recordings", { count: gone });
@@ -179,7 +180,14 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     closeStores();
     throw new TypeError("Cannot start a server without a transport");
   }
-  const retention = setInterval(retain, options.retentionIntervalMs ?? 3_600_000);
+  const retention = setInterval(() => {
+    try {
+      retain();
+    } catch (error) {
+      // A locked or full database: try again at the next interval.
+      log.error("retention failed: {error}", { error });
+    }
+  }, options.retentionIntervalMs ?? 3_600_000);
   // One brute-force ledger for every transport and every secret (server and
   // operator passwords, identity proofs).
   const authGuard = new AuthGuard(options, options.now ?? Date.now);
@@ -285,7 +293,7 @@ async function buildTransports(options: ServerOptions): Promise<Transport[]> {
       ...(options.tlsCert !== undefined ? { cert: options.tlsCert, key: options.tlsKey } : {}),
       ...options.web,
     };
-    return [...streams, listenWeb(web)];
+    return [...streams, await listenWeb(web)];
   } catch (error) {
     await Promise.all(streams.map((stream) => stream.close()));
     throw error;

@@ -88,7 +88,13 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
     maxRoomsPerUser: config["max-rooms-per-user"],
     roomCreatesPerMinute: config["room-create-rate"],
     ...(config.http === undefined ? {} : {
-      web: { port: config.http, allowedOrigins: config["web-origin"] ?? [] },
+      web: {
+        port: config.http,
+        allowedOrigins: config["web-origin"] ?? [],
+        // The names a page from this server can have; any other Host is not this server's.
+        serverNames: webNames(config["public-name"] ?? []),
+        publicUrl: publicUrl(config["public-url"]),
+      },
     }),
     // History: without --data, parley.db sits beside the log file.
     dataFile: config.data ?? join(dirname(config["log-file"]), "parley.db"),
@@ -333,6 +339,35 @@ export function describeStartError(
     return `not allowed to listen: ${text}`;
   }
   return undefined;
+}
+
+/**
+ * The host names a page of this server's web client can have: this
+ * machine's names (also as `NAME.local`, for mDNS) and `--public-name`.
+ */
+function webNames(publicNames: string[]): string[] {
+  const local = localNames();
+  const mdns = local.filter((name) => /^[a-z0-9-]+$/i.test(name)).map((name) => `${name}.local`);
+  return [...local, ...mdns, ...publicNames.map((name) => name.toLowerCase())];
+}
+
+/**
+ * Checks `--public-url`.
+ *
+ * @throws {TypeError} If it is not an http or https URL.
+ */
+function publicUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+  }
+  if (url?.protocol !== "http:" && url?.protocol !== "https:") {
+    throw new TypeError(`--public-url must be an http or https URL, got "${text}"`);
+  }
+  return url.href;
 }
 
 /**

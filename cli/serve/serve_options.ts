@@ -191,7 +191,15 @@ export const SERVE_OPTIONS = [
     kind: "list",
     arg: "LIST",
     help: "comma-separated extra origins allowed to open the WebSocket (* for any); " +
-      "the page's own origin is always allowed",
+      "pages from this server's addresses, host name, --public-name and localhost always are",
+  },
+  {
+    name: "public-url",
+    env: "PARLEY_PUBLIC_URL",
+    kind: "string",
+    arg: "URL",
+    help: "the URL users open when the web client is behind a reverse proxy or tunnel " +
+      "(e.g. https://chat.example.org/); pages from it may open the WebSocket",
   },
   {
     name: "max-media-bytes",

@@ -382,7 +382,7 @@ export class InboundHandler {
       }
       this.#phase = "open";
       this.#onAdmitted();
-    });
+    }).catch((error) => this.#internal(error));
   }
 
   /** Answers a wrong secret after `delayMs`, on this connection only; the hub carries on. */
@@ -390,8 +390,33 @@ export class InboundHandler {
     this.#phase = "refusing";
     this.#refusal = setTimeout(() => {
       this.#refusal = undefined;
-      this.refuse(error.code, error.message);
+      try {
+        this.refuse(error.code, error.message);
+      } catch (failure) {
+        this.#internal(failure);
+      }
     }, delayMs);
+  }
+
+  /**
+   * An unexpected error on a path the transport's last catch does not cover
+   * (a timer, a promise): logged once, answered with `internal`, and the
+   * connection closed; nothing escapes to the process.
+   */
+  #internal(error: unknown): void {
+    log.error("internal error handling input from {address}: {error}", {
+      address: this.#transport.remoteAddr,
+      error,
+    });
+    try {
+      this.refuse("internal", "Internal error: the server could not handle this request");
+    } catch (again) {
+      log.error("could not answer {address} after an internal error: {error}", {
+        address: this.#transport.remoteAddr,
+        error: again,
+      });
+      this.#transport.abort("internal error");
+    }
   }
 
   /** The guard every secret goes through. */

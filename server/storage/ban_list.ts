@@ -76,20 +76,34 @@ export class BanList {
   }
 
   /**
-   * The ban matching a nick key or host, if any is in force at `now`.
-   * Expired bans are deleted on the way.
+   * The ban matching a nick key or host, if any is in force at `now`. A read
+   * only: every join asks, so it must not need the write lock (expired bans
+   * are deleted by {@linkcode BanList.deleteExpired}).
    *
    * @param nickKey `nameKey(nick)`.
    * @param host Remote host without port.
    * @param now Current time, ms since the epoch.
    */
   find(nickKey: string, host: string, now: number): BanRecord | undefined {
-    this.#db.prepare("DELETE FROM bans WHERE until IS NOT NULL AND until <= ?").run(now);
     const row = this.#db.prepare(
-      `SELECT * FROM bans WHERE (kind = 'nick' AND value = ?) OR (kind = 'address' AND value = ?)
-       ORDER BY kind LIMIT 1`,
-    ).get(nickKey, host) as Row | undefined;
+      `SELECT * FROM bans WHERE ((kind = 'nick' AND value = ?) OR (kind = 'address' AND value = ?))
+       AND (until IS NULL OR until > ?) ORDER BY kind LIMIT 1`,
+    ).get(nickKey, host, now) as Row | undefined;
     return row ? banFromRow(row) : undefined;
+  }
+
+  /**
+   * Deletes the bans expired at `now` (housekeeping; expired bans are never
+   * in force, deleted or not).
+   *
+   * @param now Current time, ms since the epoch.
+   * @returns How many were deleted.
+   * @throws {Error} If SQLite cannot write.
+   */
+  deleteExpired(now: number): number {
+    return Number(
+      this.#db.prepare("DELETE FROM bans WHERE until IS NOT NULL AND until <= ?").run(now).changes,
+    );
   }
 
   /**

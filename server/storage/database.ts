@@ -16,10 +16,55 @@
  * @module
  */
 
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import {
+  DatabaseSync,
+  type SQLInputValue,
+  type StatementResultingChanges,
+  type StatementSync,
+} from "node:sqlite";
 
 /** A result row as `node:sqlite` returns it. */
 export type Row = Record<string, unknown>;
+
+/**
+ * Longest one SQLite call waits for a lock another process holds, in ms.
+ * Calls are synchronous: while one waits, nobody else is served, so this is
+ * short, and a locked database fails the request instead.
+ */
+export const BUSY_TIMEOUT_MS = 200;
+
+/**
+ * After a call found the database locked, how long later calls fail at once
+ * (without waiting {@linkcode BUSY_TIMEOUT_MS} each), in ms: at most one
+ * call per this interval blocks the event loop while the lock is held.
+ */
+export const BUSY_BACKOFF_MS = 1000;
+
+/** A prepared statement as the storage modules use it. */
+export interface Statement {
+  /** Runs a write; see `StatementSync.run`. */
+  run(...params: SQLInputValue[]): StatementResultingChanges;
+  /** The first row, or `undefined`; see `StatementSync.get`. */
+  get(...params: SQLInputValue[]): unknown;
+  /** Every row; see `StatementSync.all`. */
+  all(...params: SQLInputValue[]): unknown[];
+}
+
+/**
+ * The database is locked by another process (SQLite `SQLITE_BUSY` or
+ * `SQLITE_LOCKED`), now or a moment ago; the request that needed it fails
+ * and a later one may succeed.
+ */
+export class DatabaseBusyError extends Error {
+  /**
+   * @param message A sentence.
+   * @param options The SQLite error as `cause`, when there is one.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "DatabaseBusyError";
+  }
+}
 
 /** The history database cannot be opened; `parley serve` reports it and exits 1. */
 export class HistoryStoreError extends Error {
@@ -130,8 +175,10 @@ export class Database {
   /** Whether the data survive the process (false for `":memory:"`). */
   readonly persistent: boolean;
   readonly #db: DatabaseSync;
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #statements = new Map<string, Statement>();
   #closed = false;
+  /** Until when calls fail at once because the database was found locked, ms (performance.now). */
+  #busyUntil = 0;
 
   /**
    * Opens (creating if needed) the database and brings its schema up to date.
@@ -149,7 +196,7 @@ export class Database {
       // Messages are private: a new file is readable by its owner only. SQLite
       // gives the -wal and -shm files the mode of the database file.
       if (created) Deno.chmodSync(path, 0o600);
-      this.#db.exec("PRAGMA busy_timeout = 5000");
+      this.#db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
       if (this.persistent) {
         this.#db.exec("PRAGMA journal_mode = WAL");
         this.#db.exec("PRAGMA synchronous = NORMAL");
@@ -188,16 +235,18 @@ export class Database {
   }
 
   /**
-   * A prepared statement, compiled once per connection and reused.
+   * A prepared statement, compiled once per connection and reused. Running
+   * it waits at most {@linkcode BUSY_TIMEOUT_MS} for another process's lock;
+   * for {@linkcode BUSY_BACKOFF_MS} after that, writes fail at once.
    *
    * @param sql One SQL statement.
    * @returns The statement.
    * @throws {Error} If the SQL is invalid or the database is closed.
    */
-  prepare(sql: string): StatementSync {
+  prepare(sql: string): Statement {
     let statement = this.#statements.get(sql);
     if (!statement) {
-      statement = this.#db.prepare(sql);
+      statement = this.#guard(this.#db.prepare(sql));
       this.#statements.set(sql, statement);
     }
     return statement;
@@ -213,7 +262,12 @@ export class Database {
    *   transaction, never a later rollback's); nothing is written then.
    */
   transaction<T>(body: () => T): T {
-    this.#db.exec("BEGIN IMMEDIATE");
+    this.#checkBusy();
+    try {
+      this.#db.exec("BEGIN IMMEDIATE");
+    } catch (error) {
+      throw this.#busy(error);
+    }
     try {
       const result = body();
       this.#db.exec("COMMIT");
@@ -253,6 +307,51 @@ export class Database {
     this.#closed = true;
     this.#statements.clear();
     this.#db.close();
+  }
+
+  /** Fails at once while the database was found locked a moment ago. */
+  #checkBusy(): void {
+    if (this.#busyUntil === 0) return;
+    const left = this.#busyUntil - performance.now();
+    if (left <= 0) {
+      this.#busyUntil = 0;
+      return;
+    }
+    throw new DatabaseBusyError(
+      `Cannot use the history database ${this.path}: it is locked by another process (retrying in ${
+        Math.ceil(left)
+      } ms)`,
+    );
+  }
+
+  /** Turns SQLite's busy error into a {@linkcode DatabaseBusyError} and starts the backoff. */
+  #busy(error: unknown): unknown {
+    const code = (error as { errcode?: number } | null)?.errcode;
+    // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with any extended bits.
+    if (code === undefined || ((code & 0xff) !== 5 && (code & 0xff) !== 6)) return error;
+    this.#busyUntil = performance.now() + BUSY_BACKOFF_MS;
+    return new DatabaseBusyError(
+      `Cannot use the history database ${this.path}: it is locked by another process`,
+      { cause: error },
+    );
+  }
+
+  /** A statement whose runs go through the busy backoff. */
+  #guard(statement: StatementSync): Statement {
+    const call = <T>(run: () => T, write: boolean): T => {
+      // Reads go on while another process writes (WAL); only writes wait for the lock.
+      if (write) this.#checkBusy();
+      try {
+        return run();
+      } catch (error) {
+        throw this.#busy(error);
+      }
+    };
+    return {
+      run: (...params) => call(() => statement.run(...params), true),
+      get: (...params) => call(() => statement.get(...params), false),
+      all: (...params) => call(() => statement.all(...params), false),
+    };
   }
 
   #migrate(): void {

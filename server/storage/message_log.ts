@@ -21,10 +21,13 @@
  * @module
  */
 
+import { getLogger } from "../log.ts";
 import { nameKey } from "../../protocol/names.ts";
 import type { Database, Row } from "./database.ts";
 import { MessageRing } from "./message_ring.ts";
 import { messageFromRow, type StoredMessage } from "./stored_message.ts";
+
+const log = getLogger(["parley", "server"]);
 
 /** Options for {@linkcode MessageLog}. */
 export interface MessageLogOptions {
@@ -146,13 +149,17 @@ export class MessageLog {
    * after a restart, even a crash.
    *
    * @returns A positive id, larger than every id handed out before, in any run.
+   * @throws {Error} If the reservation cannot be written; no id is used up then.
    */
   nextId(): number {
-    const id = this.#nextId++;
+    const id = this.#nextId;
     if (id > this.#reservedTo) {
+      // Reserved in the database first: if the write fails (a full disk), the
+      // id is not handed out and the next call tries the reservation again.
+      this.#db.setMeta("reserved_id", id + this.#idBlock - 1);
       this.#reservedTo = id + this.#idBlock - 1;
-      this.#db.setMeta("reserved_id", this.#reservedTo);
     }
+    this.#nextId++;
     return id;
   }
 
@@ -242,7 +249,14 @@ export class MessageLog {
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));
     }
-    for (const callback of callbacks) callback(failure);
+    // One failing callback must not keep the others from running.
+    for (const callback of callbacks) {
+      try {
+        callback(failure);
+      } catch (error) {
+        log.error("a commit callback failed: {error}", { error });
+      }
+    }
   }
 
   /**

@@ -161,7 +161,8 @@ export class Acceptor<P extends AcceptedPeer = AcceptedPeer> {
       this.#connections.delete(peer);
       this.release(ticket);
     });
-    void peer.run();
+    // run() never rejects; should one ever do, that connection is dropped, not the process.
+    peer.run().catch(() => peer.abort("internal error"));
     if (this.#closing) peer.abort("server shutdown", "shutdown");
   }
 

@@ -86,7 +86,7 @@ export class Connection extends PeerConnection {
   async run(): Promise<void> {
     log.info("connect from {address}", { address: this.remoteAddr });
     const onFrame = (payload: Uint8Array) => {
-      if (this.reading) this.inbound.handle(payload);
+      if (this.reading) this.deliver(() => this.inbound.handle(payload), payload);
     };
     try {
       while (this.reading) {

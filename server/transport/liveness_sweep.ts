@@ -54,25 +54,34 @@ export function startLivenessSweep(
   const timer = setInterval(() => {
     const now = clock();
     for (const conn of connections) {
-      if (conn.inHandshake) {
-        if (now - conn.openedAt > handshakeTimeoutMs) {
-          conn.send(encodeMessage({
-            type: "error",
-            code: "handshake_timeout",
-            message: `No hello within ${handshakeTimeoutMs} ms`,
-          }));
-          conn.close("handshake timeout");
-        }
-        continue;
-      }
-      const idle = now - conn.lastSeen;
-      if (idle > 2 * heartbeatMs) {
-        conn.abort(`heartbeat timeout: no traffic for ${idle} ms`, "timeout");
-      } else if (idle > heartbeatMs && !conn.pinged) {
-        conn.pinged = true;
-        conn.send(encodeMessage({ type: "ping", token: now }));
+      try {
+        sweepOne(conn, now);
+      } catch {
+        // A connection that cannot be pinged or closed gracefully is dropped; the sweep goes on.
+        conn.abort("internal error");
       }
     }
   }, Math.max(10, Math.min(1000, handshakeTimeoutMs / 2, heartbeatMs / 2)));
   return () => clearInterval(timer);
+
+  function sweepOne(conn: Sweepable, now: number): void {
+    if (conn.inHandshake) {
+      if (now - conn.openedAt > handshakeTimeoutMs) {
+        conn.send(encodeMessage({
+          type: "error",
+          code: "handshake_timeout",
+          message: `No hello within ${handshakeTimeoutMs} ms`,
+        }));
+        conn.close("handshake timeout");
+      }
+      return;
+    }
+    const idle = now - conn.lastSeen;
+    if (idle > 2 * heartbeatMs) {
+      conn.abort(`heartbeat timeout: no traffic for ${idle} ms`, "timeout");
+    } else if (idle > heartbeatMs && !conn.pinged) {
+      conn.pinged = true;
+      conn.send(encodeMessage({ type: "ping", token: now }));
+    }
+  }
 }

@@ -14,7 +14,11 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import tls from "node:tls";
 import type { Socket } from "node:net";
+import { getLogger } from "../log.ts";
+import { closeQuietly } from "./http_response.ts";
 import type { AcceptedConn, ConnListener } from "./tcp_transport.ts";
+
+const log = getLogger(["parley", "server"]);
 
 /** Options for {@linkcode listenNodeTls}. */
 export interface NodeTlsListenOptions {
@@ -43,52 +47,56 @@ const HIGH_WATER_BYTES = 256 * 1024;
  */
 export async function listenNodeTls(options: NodeTlsListenOptions): Promise<ConnListener> {
   checkKeyPair(options.cert, options.key);
-  let server: tls.Server;
-  try {
-    server = tls.createServer({
-      cert: options.cert,
-      key: options.key,
-      handshakeTimeout: options.handshakeTimeoutMs,
-    });
-  } catch (error) {
-    throw new Deno.errors.InvalidData(
-      `Cannot load the TLS certificate or key: ${(error as Error).message}`,
-    );
-  }
   const ready: AcceptedConn[] = [];
   const waiting: PromiseWithResolvers<AcceptedConn>[] = [];
   let closed = false;
-  server.on("secureConnection", (socket: tls.TLSSocket) => {
-    if (closed) {
-      socket.destroy();
-      return;
-    }
-    const conn = new NodeSocketConn(socket);
-    const waiter = waiting.shift();
-    if (waiter) waiter.resolve(conn);
-    else ready.push(conn);
-  });
-  // A failed or timed-out TLS handshake: Node destroys the socket itself, but
-  // Deno's node:tls (2.9) only reports it, so destroy it here.
-  server.on("tlsClientError", (_error: Error, socket: tls.TLSSocket) => socket?.destroy());
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error & { code?: string }) => {
-      reject(
-        error.code === "EADDRINUSE"
-          ? new Deno.errors.AddrInUse(error.message)
-          : error.code === "EADDRNOTAVAIL"
-          ? new Deno.errors.AddrNotAvailable(error.message)
-          : error,
+  /** When the current server last accepted a TCP connection, ms (performance.now). */
+  let lastAccept = performance.now();
+  const create = (): tls.Server => {
+    let server: tls.Server;
+    try {
+      server = tls.createServer({
+        cert: options.cert,
+        key: options.key,
+        handshakeTimeout: options.handshakeTimeoutMs,
+      });
+    } catch (error) {
+      throw new Deno.errors.InvalidData(
+        `Cannot load the TLS certificate or key: ${(error as Error).message}`,
       );
-    };
-    server.once("error", onError);
-    // A join storm needs more than node's default backlog of 511.
-    server.listen({ port: options.port, host: options.hostname, backlog: 4096 }, () => {
-      server.off("error", onError);
-      resolve();
+    }
+    server.on("connection", () => lastAccept = performance.now());
+    server.on("secureConnection", (socket: tls.TLSSocket) => {
+      if (closed) {
+        socket.destroy();
+        return;
+      }
+      const conn = new NodeSocketConn(socket);
+      const waiter = waiting.shift();
+      if (waiter) waiter.resolve(conn);
+      else ready.push(conn);
     });
-  });
+    // A failed or timed-out TLS handshake: Node destroys the socket itself, but
+    // Deno's node:tls (2.9) only reports it, so destroy it here.
+    server.on("tlsClientError", (_error: Error, socket: tls.TLSSocket) => socket?.destroy());
+    return server;
+  };
+  let server = create();
+  await listen(server, options.hostname, options.port);
   const bound = server.address() as { address: string; port: number };
+  const stopWatch = watchAccepting({
+    hostname: options.hostname,
+    port: bound.port,
+    lastAccept: () => lastAccept,
+    replace: async () => {
+      server.close();
+      const next = create();
+      await listen(next, options.hostname, bound.port);
+      lastAccept = performance.now();
+      server = next;
+    },
+    closed: () => closed,
+  });
   const accept = (): Promise<AcceptedConn> => {
     if (closed) return Promise.reject(new Deno.errors.BadResource("Listener is closed"));
     const conn = ready.shift();
@@ -103,6 +111,7 @@ export async function listenNodeTls(options: NodeTlsListenOptions): Promise<Conn
     close() {
       if (closed) return;
       closed = true;
+      stopWatch();
       server.close();
       for (const conn of ready.splice(0)) conn.close();
       for (const waiter of waiting.splice(0)) {
@@ -120,6 +129,87 @@ export async function listenNodeTls(options: NodeTlsListenOptions): Promise<Conn
       }
     },
   };
+}
+
+/** Binds `server`, turning node's bind errors into Deno's. */
+function listen(server: tls.Server, hostname: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (error: Error & { code?: string }) => {
+      reject(
+        error.code === "EADDRINUSE"
+          ? new Deno.errors.AddrInUse(error.message)
+          : error.code === "EADDRNOTAVAIL"
+          ? new Deno.errors.AddrNotAvailable(error.message)
+          : error,
+      );
+    };
+    server.once("error", onError);
+    // A join storm needs more than node's default backlog of 511.
+    server.listen({ port, host: hostname, backlog: 4096 }, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+}
+
+/** How often the watchdog looks at an idle listener, in ms. */
+const WATCH_MS = 2000;
+/** How long a probe connection may wait to be accepted, in ms. */
+const PROBE_MS = 1000;
+
+/**
+ * Deno 2.9's `node:net` server stops accepting for good after one failed
+ * accept (out of file descriptors), without an `error` event, so new clients
+ * wait in the backlog forever. When nothing was accepted for `WATCH_MS`, this
+ * connects to the listener itself; if that probe is not accepted within
+ * `PROBE_MS`, the server is replaced by a new one on the same port (retried
+ * at the next look if that fails, e.g. while descriptors are still short).
+ *
+ * @returns A function that stops the watchdog.
+ */
+function watchAccepting(watch: {
+  hostname: string;
+  port: number;
+  lastAccept: () => number;
+  replace: () => Promise<void>;
+  closed: () => boolean;
+}): () => void {
+  const probeHost = watch.hostname === "0.0.0.0"
+    ? "127.0.0.1"
+    : watch.hostname === "::"
+    ? "::1"
+    : watch.hostname;
+  let busy = false;
+  const look = async () => {
+    if (busy || watch.closed() || performance.now() - watch.lastAccept() < WATCH_MS) return;
+    busy = true;
+    const started = performance.now();
+    let probe: Deno.Conn | undefined;
+    try {
+      probe = await Deno.connect({ hostname: probeHost, port: watch.port });
+      while (watch.lastAccept() < started && performance.now() - started < PROBE_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      if (watch.lastAccept() < started && !watch.closed()) {
+        log.warn("TLS listener on port {port} stopped accepting; listening again", {
+          port: watch.port,
+        });
+        await watch.replace();
+      }
+    } catch (error) {
+      // Out of descriptors for the probe or the new listener: try again at the next look.
+      log.warn("TLS listener watchdog on port {port}: {error}", {
+        port: watch.port,
+        error: (error as Error).message ?? String(error),
+      });
+    }
+    busy = false;
+    if (probe) closeQuietly(probe);
+  };
+  const timer = setInterval(() => {
+    look().catch((error) => log.error("TLS listener watchdog failed: {error}", { error }));
+  }, WATCH_MS);
+  return () => clearInterval(timer);
 }
 
 /**

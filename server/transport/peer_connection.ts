@@ -10,7 +10,7 @@
  */
 
 import { getLogger } from "../log.ts";
-import type { LeaveCode } from "../../protocol/messages.ts";
+import { encodeMessage, type LeaveCode } from "../../protocol/messages.ts";
 import type { Hub } from "../chat/hub.ts";
 import { InboundHandler, type InboundOptions } from "../chat/inbound_handler.ts";
 import type { Peer, Session } from "../chat/session.ts";
@@ -151,7 +151,10 @@ export abstract class PeerConnection implements Peer, Sweepable {
     this.#closeCode = code;
     this.#state = "closing";
     this.#leave();
-    void this.drain(this.#drainTimeoutMs).then(() => this.hangUp(true));
+    void this.drain(this.#drainTimeoutMs).then(() => this.hangUp(true)).catch((error) => {
+      log.error("closing {address} failed: {error}", { address: this.remoteAddr, error });
+      this.abort(reason, code);
+    });
   }
 
   /**
@@ -170,8 +173,53 @@ export abstract class PeerConnection implements Peer, Sweepable {
     this.#state = "closing";
     this.#leave();
     this.discard();
+    // The transport finishes once its socket is really closed, so that the
+    // connection counts against every cap until then.
     this.hangUp(false);
-    this.finish();
+  }
+
+  /**
+   * Runs `handling` (one payload, or one malformed-message report) as the last
+   * catch for this peer's input: an unexpected error — a storage failure, a
+   * bug — is logged once, answered with an `internal` error carrying the
+   * payload's `ref` when it is readable, and goes no further, so it can
+   * neither end the process nor touch another peer. Before the handshake
+   * completed the connection is closed after the error, since the client
+   * cannot continue.
+   *
+   * @param handling Work that feeds the protocol handler.
+   * @param payload The payload being handled, to read its `ref`.
+   */
+  protected deliver(handling: () => void, payload?: Uint8Array): void {
+    try {
+      handling();
+    } catch (error) {
+      this.#internalError(error, payload);
+    }
+  }
+
+  #internalError(error: unknown, payload: Uint8Array | undefined): void {
+    log.error("internal error handling input from {address}: {error}", {
+      address: this.remoteAddr,
+      error,
+    });
+    try {
+      const ref = payload === undefined ? undefined : readRef(payload);
+      const message = "Internal error: the server could not handle this request";
+      this.send(encodeMessage(
+        ref === undefined
+          ? { type: "error", code: "internal", message }
+          : { type: "error", code: "internal", message, ref },
+      ));
+      if (!this.session) this.close("internal error");
+    } catch (again) {
+      // Answering failed as well: give up on this connection only.
+      log.error("could not answer {address} after an internal error: {error}", {
+        address: this.remoteAddr,
+        error: again,
+      });
+      this.abort("internal error");
+    }
   }
 
   /** Records traffic from the peer: it is alive, and no ping is outstanding. */
@@ -249,7 +297,32 @@ export abstract class PeerConnection implements Peer, Sweepable {
     const reason = this.#closeReason;
     if (this.session) {
       this.#joined = true;
-      this.hub.disconnect(this.session, reason, this.#closeCode);
+      try {
+        this.hub.disconnect(this.session, reason, this.#closeCode);
+      } catch (error) {
+        // Leaving must not stop the socket from closing.
+        log.error("leaving the chat failed for {address}: {error}", {
+          address: this.remoteAddr,
+          error,
+        });
+      }
     }
   }
+}
+
+/**
+ * The `ref` of a payload, read leniently (any JSON object with a numeric
+ * `ref`), or `undefined` when there is none to read.
+ */
+function readRef(payload: Uint8Array): number | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(payload));
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const ref = (value as { ref?: unknown }).ref;
+  return typeof ref === "number" && Number.isSafeInteger(ref) && ref >= 0 ? ref : undefined;
 }

@@ -191,8 +191,18 @@ export function streamTransport(listener: ConnListener, name = "tcp"): Transport
  *
  * @param listener The listener.
  * @param running Whether to keep accepting.
+ * @returns The accepted connections, until `running()` is false or the listener closes.
+ *
+ * @example
+ * ```ts
+ * import { acceptAll } from "./tcp_transport.ts";
+ * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * let open = true;
+ * setTimeout(() => (open = false, listener.close()), 10);
+ * for await (const conn of acceptAll(listener, () => open)) conn.close();
+ * ```
  */
-async function* acceptAll(
+export async function* acceptAll(
   listener: ConnListener,
   running: () => boolean,
 ): AsyncGenerator<AcceptedConn> {

@@ -12,6 +12,8 @@ import { getLogger } from "../log.ts";
 import { FRAME_HEADER_BYTES, HANDSHAKE_MAX_FRAME_BYTES } from "../../protocol/frame.ts";
 import type { Hub } from "../chat/hub.ts";
 import { type ConnectionOptions, PeerConnection } from "./peer_connection.ts";
+import { TOO_LARGE_EVENT } from "./stream_web_socket.ts";
+import { cutUtf8, encodeWsFrame, WS_OPCODE } from "./ws_frame_decoder.ts";
 
 const log = getLogger(["parley", "server"]);
 const textDecoder = new TextDecoder();
@@ -22,6 +24,12 @@ const textEncoder = new TextEncoder();
  * (a room broadcast hands the same buffer to every member).
  */
 const frameText = new WeakMap<Uint8Array, string>();
+
+/**
+ * Each frame as a WebSocket text frame, encoded once however many
+ * {@linkcode StreamWebSocket} peers it goes to.
+ */
+const wireFrames = new WeakMap<Uint8Array, Uint8Array>();
 
 /** What {@linkcode WsConnection} needs of a WebSocket; the standard `WebSocket` fits. */
 export interface WsSocket {
@@ -35,6 +43,17 @@ export interface WsSocket {
   close(code?: number, reason?: string): void;
   /** Standard event registration. */
   addEventListener(type: string, listener: (event: Event) => void): void;
+  /**
+   * Queues a whole WebSocket frame encoded by the caller, so that a
+   * broadcast is encoded once for every member (`StreamWebSocket`).
+   */
+  sendFrame?(frame: Uint8Array): void;
+  /** Closes at once, without the closing handshake (`StreamWebSocket`). */
+  terminate?(): void;
+  /** Drops what is queued and not yet being written (`StreamWebSocket`). */
+  discard?(): void;
+  /** Largest message the socket takes, in bytes (`StreamWebSocket`). */
+  maxMessageBytes?: number;
 }
 
 /**
@@ -68,7 +87,21 @@ export class WsConnection extends PeerConnection {
   constructor(socket: WsSocket, remoteAddr: string, hub: Hub, options: ConnectionOptions = {}) {
     super(remoteAddr, hub, options);
     this.#socket = socket;
-    socket.addEventListener("message", (event) => this.#onMessage((event as MessageEvent).data));
+    if (socket.maxMessageBytes !== undefined) socket.maxMessageBytes = this.#maxMessageBytes;
+    socket.addEventListener(TOO_LARGE_EVENT, (event) => {
+      event.preventDefault();
+      const length = (event as CustomEvent<number>).detail;
+      this.deliver(() =>
+        this.inbound.refuse(
+          "frame_too_large",
+          `Cannot decode message: length ${length} exceeds ${this.#maxMessageBytes} bytes`,
+        )
+      );
+    });
+    socket.addEventListener("message", (event) => {
+      const data = (event as MessageEvent).data;
+      this.deliver(() => this.#onMessage(data));
+    });
     socket.addEventListener("close", () => {
       // A no-op when already closing: the reason given then stays.
       this.close("connection closed");
@@ -96,12 +129,21 @@ export class WsConnection extends PeerConnection {
     if (this.isClosed || this.overflowed) return false;
     const size = frame.length - FRAME_HEADER_BYTES;
     if (this.#socket.bufferedAmount + size > this.maxQueueBytes) return this.overflow();
-    let text = frameText.get(frame);
-    if (text === undefined) {
-      text = textDecoder.decode(frame.subarray(FRAME_HEADER_BYTES));
-      frameText.set(frame, text);
-    }
     try {
+      if (this.#socket.sendFrame) {
+        let wire = wireFrames.get(frame);
+        if (wire === undefined) {
+          wire = encodeWsFrame(WS_OPCODE.text, frame.subarray(FRAME_HEADER_BYTES));
+          wireFrames.set(frame, wire);
+        }
+        this.#socket.sendFrame(wire);
+        return true;
+      }
+      let text = frameText.get(frame);
+      if (text === undefined) {
+        text = textDecoder.decode(frame.subarray(FRAME_HEADER_BYTES));
+        frameText.set(frame, text);
+      }
       this.#socket.send(text);
     } catch (error) {
       // The socket is closing or closed under us; its close event finishes the job.
@@ -114,23 +156,30 @@ export class WsConnection extends PeerConnection {
   /** Polls `bufferedAmount` until the socket has written everything, at most `timeoutMs` ms. */
   protected override async drain(timeoutMs: number): Promise<void> {
     const deadline = this.hub.now() + timeoutMs;
-    for (let i = 0; i < 200 && this.#socket.bufferedAmount > 0; i++) {
+    for (let i = 0; i < 200 && this.#socket.bufferedAmount > 0 && !this.isClosed; i++) {
       if (this.hub.now() >= deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
 
-  /** Nothing to drop: what the socket buffered is the socket's. */
-  protected override discard(): void {}
+  /** Drops what the socket queued and has not started writing, where it can. */
+  protected override discard(): void {
+    this.#socket.discard?.();
+  }
 
   /**
-   * Starts the closing handshake: 1000 after a drained close, 1001 on abort.
-   * The close event then finishes the connection.
+   * Starts the closing handshake (1000) after a drained close; on abort,
+   * closes at once where the socket can, else starts the handshake with
+   * 1001. The close event then finishes the connection. The reason is cut to
+   * the 123 bytes a close frame holds, on a character boundary.
    */
   protected override hangUp(graceful: boolean): void {
+    if (!graceful && this.#socket.terminate) {
+      this.#socket.terminate();
+      return;
+    }
     try {
-      // A close reason is at most 123 bytes; keep well inside it.
-      this.#socket.close(graceful ? 1000 : 1001, this.closeReason.slice(0, 60));
+      this.#socket.close(graceful ? 1000 : 1001, cutUtf8(this.closeReason, 123));
     } catch (error) {
       if (!(error instanceof DOMException)) throw error;
     }
@@ -139,6 +188,9 @@ export class WsConnection extends PeerConnection {
   /** Raises the message limit from the handshake's to the hub's. */
   protected override admitted(): void {
     this.#maxMessageBytes = this.hub.limits.maxFrameBytes;
+    if (this.#socket.maxMessageBytes !== undefined) {
+      this.#socket.maxMessageBytes = this.#maxMessageBytes;
+    }
   }
 
   #onMessage(data: unknown): void {
@@ -161,6 +213,6 @@ export class WsConnection extends PeerConnection {
       );
       return;
     }
-    this.inbound.handle(payload);
+    this.deliver(() => this.inbound.handle(payload), payload);
   }
 }

@@ -54,6 +54,8 @@ export interface StartServeOptions {
   dir?: string;
   /** Longest to wait for the listening line, in ms (default 20000). */
   timeoutMs?: number;
+  /** A command that runs Deno, e.g. `["prlimit", "--nofile=64:64"]` (Deno is run directly by default). */
+  wrapper?: string[];
 }
 
 /**
@@ -70,8 +72,10 @@ export async function startServe(
 ): Promise<ServeProcess> {
   const dir = options.dir ?? await Deno.makeTempDir({ prefix: "parley-test-" });
   const logFile = `${dir}/chat.log`;
-  const child = new Deno.Command(Deno.execPath(), {
+  const wrapper = options.wrapper ?? [];
+  const child = new Deno.Command(wrapper[0] ?? Deno.execPath(), {
     args: [
+      ...(wrapper.length > 0 ? [...wrapper.slice(1), Deno.execPath()] : []),
       "run",
       ...SERVE_PERMISSIONS,
       MAIN,

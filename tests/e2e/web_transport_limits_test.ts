@@ -35,7 +35,7 @@ Deno.test("per-address cap counts TCP and WebSocket connections together", async
   second.socket.close();
   assertMatch(
     await server.log(),
-    /refused websocket from 127\.0\.0\.1:\d+: more than 2 connections/,
+    /refused web connection from 127\.0\.0\.1:\d+: more than 2 connections/,
   );
 });
 

@@ -1,4 +1,4 @@
-import { assertEqual, assertMatch, assertThrows } from "../../_helpers/assert.ts";
+import { assert, assertEqual, assertMatch, assertThrows } from "../../_helpers/assert.ts";
 import {
   describeStartError,
   joinHints,
@@ -27,7 +27,9 @@ Deno.test("toServerOptions carries each resolved option to the server's field", 
   assertEqual(options.port, 0);
   assertEqual(options.password, "pw");
   assertEqual(options.heartbeatMs, 5000);
-  assertEqual(options.web, { port: 8080, allowedOrigins: ["https://a.test", "*"] });
+  const { serverNames, ...web } = options.web ?? { port: 0 };
+  assertEqual(web, { port: 8080, allowedOrigins: ["https://a.test", "*"], publicUrl: undefined });
+  assert(Array.isArray(serverNames), "the LAN addresses and host name are passed in");
   assertEqual(options.retainDays, 30);
   assertEqual(options.maxClients, 1000);
   assertEqual(options.authLockoutMs, 300_000);
@@ -188,6 +190,26 @@ Deno.test("serveUsage lists every option and the precedence", () => {
   assertMatch(usage, /^Usage: parley serve \[options\]/);
   assertMatch(usage, /--max-clients N/);
   assertMatch(usage, /Flags win over\s+environment variables, which win over the --config file/);
+});
+
+Deno.test("toServerOptions passes --public-url to the web server and refuses a non-URL", () => {
+  const options = toServerOptions(
+    resolveServeConfig(
+      ["--http", "0", "--public-url", "https://chat.example.org"],
+      () => undefined,
+    ),
+    undefined,
+  );
+  assertEqual(options.web?.publicUrl, "https://chat.example.org/");
+  assertThrows(
+    () =>
+      toServerOptions(
+        resolveServeConfig(["--http", "0", "--public-url", "chat.example.org"], () => undefined),
+        undefined,
+      ),
+    TypeError,
+    /^--public-url must be an http or https URL, got "chat\.example\.org"$/,
+  );
 });
 
 /** Runs `parley serve` to its end; it must not start. */

@@ -1,6 +1,12 @@
 import { DatabaseSync } from "node:sqlite";
 import { assert, assertEqual, assertThrows } from "../../_helpers/assert.ts";
-import { Database, HistoryStoreError } from "../../../server/storage/database.ts";
+import {
+  BUSY_BACKOFF_MS,
+  BUSY_TIMEOUT_MS,
+  Database,
+  DatabaseBusyError,
+  HistoryStoreError,
+} from "../../../server/storage/database.ts";
 
 Deno.test("Database refuses a file that is not a database with HistoryStoreError", async () => {
   const dir = await Deno.makeTempDir({ prefix: "parley-store-" });
@@ -83,6 +89,43 @@ Deno.test("Database meta stores numbers and transaction rolls back on a throw", 
   db.close(); // idempotent
   assert(db.closed);
 });
+
+Deno.test("Database fails a write fast while another process holds the lock, then recovers", async () => {
+  const dir = await Deno.makeTempDir();
+  const db = new Database(`${dir}/busy.db`);
+  const other = new DatabaseSync(`${dir}/busy.db`);
+  try {
+    other.exec("BEGIN EXCLUSIVE");
+    const first = performance.now();
+    assertThrowsBusy(() => db.setMeta("k", 1));
+    const waited = performance.now() - first;
+    assert(waited < BUSY_TIMEOUT_MS + 300, `the first write waited ${waited} ms`);
+    // Within the backoff, writes fail without waiting for the lock again.
+    const second = performance.now();
+    assertThrowsBusy(() => db.transaction(() => db.setMeta("k", 2)));
+    assert(performance.now() - second < 50, "a write within the backoff fails at once");
+    // Reads go on (WAL).
+    assertEqual(db.meta("k"), undefined);
+    other.exec("ROLLBACK");
+    await new Promise((resolve) => setTimeout(resolve, BUSY_BACKOFF_MS + 50));
+    db.setMeta("k", 3);
+    assertEqual(db.meta("k"), 3);
+  } finally {
+    other.close();
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+function assertThrowsBusy(fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    assert(error instanceof DatabaseBusyError, `expected DatabaseBusyError, got ${error}`);
+    return;
+  }
+  throw new Error("expected DatabaseBusyError, nothing was thrown");
+}
 
 Deno.test("Database transaction reports the error that failed it when SQLite already rolled back", () => {
   const db = new Database(":memory:");

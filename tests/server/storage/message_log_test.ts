@@ -214,3 +214,36 @@ Deno.test("MessageLog ignores appends after close and close commits what is pend
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("MessageLog does not hand out an id whose reservation failed to be written", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-store-" });
+  const [db, log] = open(`${dir}/h.db`, { idBlock: 2 });
+  try {
+    assertEqual(log.nextId(), 1);
+    assertEqual(log.nextId(), 2);
+    // A full disk at the next reservation.
+    const setMeta = db.setMeta.bind(db);
+    db.setMeta = () => {
+      throw new Error("database or disk is full");
+    };
+    let failed = false;
+    try {
+      log.nextId();
+    } catch (error) {
+      failed = (error as Error).message === "database or disk is full";
+    }
+    assert(failed, "the reservation error reaches the caller");
+    db.setMeta = setMeta;
+    assertEqual(log.nextId(), 3, "the next call reserves again and hands out the same id");
+  } finally {
+    db.close();
+  }
+  // After a restart, the next id is above every one handed out.
+  const [db2, log2] = open(`${dir}/h.db`, { idBlock: 2 });
+  try {
+    assert(log2.nextId() > 3, "ids stay unique across a restart");
+  } finally {
+    db2.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

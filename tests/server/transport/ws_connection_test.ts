@@ -153,12 +153,22 @@ Deno.test("web server checks the WebSocket Origin: same origin, listed origins, 
     await listed.opened;
     await listed.close();
   }, { allowedOrigins: ["https://chat.example.org"] });
-  assert(originAllowed(null, "h:1", "http", []), "no Origin: not a browser, allowed");
-  assert(originAllowed("http://h:1", "h:1", "http", []));
-  assert(!originAllowed("https://h:1", "h:1", "http", []), "scheme must match");
-  assert(!originAllowed("http://h:2", "h:1", "http", []));
-  assert(!originAllowed("null", "h:1", "http", []));
-  assert(originAllowed("http://x", "h:1", "http", ["*"]));
+  const policy = { scheme: "http" as const, port: 1, names: ["h", "[fd00::5]"], allowed: [] };
+  assert(originAllowed(null, policy), "no Origin: not a browser, allowed");
+  assert(originAllowed("http://h:1", policy));
+  assert(originAllowed("http://[fd00::5]:1", policy), "an IPv6 name");
+  assert(originAllowed("http://localhost:1", policy), "localhost is always this server");
+  assert(originAllowed("http://127.0.0.1:1", policy));
+  assert(originAllowed("http://[::1]:1", policy));
+  assert(!originAllowed("https://h:1", policy), "scheme must match");
+  assert(!originAllowed("http://h:2", policy), "port must match");
+  assert(!originAllowed("http://other:1", policy), "a name that is not the server's");
+  assert(!originAllowed("null", policy));
+  assert(originAllowed("http://x", { ...policy, allowed: ["*"] }));
+  assert(originAllowed("https://chat.example.org", {
+    ...policy,
+    allowed: ["https://chat.example.org/"],
+  }));
 });
 
 Deno.test("web server serves the page with a CSP and no inline script", async () => {
