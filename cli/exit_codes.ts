@@ -29,6 +29,12 @@ export const EXIT_REFUSED = 7;
  */
 export const EXIT_LINES_REFUSED = 8;
 
+/**
+ * `parley serve --cluster`: the NATS servers were not reachable at start,
+ * refused the credentials, or the cluster's state could not be read.
+ */
+export const EXIT_CLUSTER = 9;
+
 /** `[code, meaning]` pairs for `--help`. */
 export const EXIT_CODES: [number, string][] = [
   [EXIT_OK, "finished normally"],
@@ -40,4 +46,8 @@ export const EXIT_CODES: [number, string][] = [
   [EXIT_CLOSED, "server closed the connection or shut down"],
   [EXIT_REFUSED, "refused: server full, banned, or protocol version mismatch"],
   [EXIT_LINES_REFUSED, "scripted: some lines were refused (summary on stderr)"],
+  [
+    EXIT_CLUSTER,
+    "serve --cluster: cannot reach or join the cluster (NATS down, credentials refused)",
+  ],
 ];

@@ -68,6 +68,7 @@ export const ERROR_CODES = [
   "no_such_media",
   "not_invited",
   "too_many_rooms",
+  "unavailable",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */
@@ -236,6 +237,11 @@ export interface WelcomeMessage {
   identity?: string;
   /** `true` when a version 2 client sent no key: the server knows it as a guest. */
   guest?: boolean;
+  /**
+   * The node of a cluster this connection is served by (`serve --cluster`);
+   * absent on a single server.
+   */
+  node?: string;
 }
 
 /** Acknowledges a `msg` or `command` by `ref`; for messages it carries the assigned id and time. */

@@ -78,6 +78,8 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
     const identity = optStr(o, "identity");
     if (identity !== undefined) welcome.identity = identity;
     if (optBool(o, "guest") === true) welcome.guest = true;
+    const node = optStr(o, "node");
+    if (node !== undefined) welcome.node = node;
     return welcome;
   },
   ack: (o) => ({ type: "ack", ref: uint(o, "ref"), id: uint(o, "id"), ts: uint(o, "ts") }),

@@ -174,10 +174,12 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     transports = options.transports ?? await buildTransports(options);
   } catch (error) {
     closeStores();
+    await options.cluster?.close();
     throw error;
   }
   if (transports.length === 0) {
     closeStores();
+    await options.cluster?.close();
     throw new TypeError("Cannot start a server without a transport");
   }
   const retention = setInterval(() => {
@@ -215,6 +217,18 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     now: () => hub.now(),
     closeGraceMs: Math.max(3000, (options.drainTimeoutMs ?? 2000) + 1000),
   });
+  if (hub.cluster) {
+    // Catch up with the cluster's stream (the local index) before anyone is admitted.
+    try {
+      await hub.cluster.start();
+    } catch (error) {
+      clearInterval(retention);
+      await hub.cluster.close();
+      await Promise.all(transports.map((transport) => transport.close()));
+      closeStores();
+      throw error;
+    }
+  }
   const finished = Promise.withResolvers<void>();
   let closing: Promise<void> | undefined;
 
@@ -235,6 +249,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
       await acceptor.closeAll(`server shutdown: ${reason}`);
       await Promise.all(transports.map((transport) => transport.close()));
       clearInterval(retention);
+      await hub.cluster?.close();
       if (ownStore) history.close();
       else history.flush();
       await Promise.all(acceptLoops);

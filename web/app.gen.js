@@ -2119,6 +2119,8 @@ var serverParsers = {
     const identity = optStr(o, "identity");
     if (identity !== void 0) welcome.identity = identity;
     if (optBool(o, "guest") === true) welcome.guest = true;
+    const node = optStr(o, "node");
+    if (node !== void 0) welcome.node = node;
     return welcome;
   },
   ack: (o) => ({

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "../exit_codes.ts";
+import { EXIT_CLUSTER, EXIT_ERROR, EXIT_OK, EXIT_USAGE } from "../exit_codes.ts";
 import {
   askSecret,
   isUsageError,
@@ -29,6 +29,13 @@ import { joinCommandFor } from "../launch_command.ts";
 import { dirname, join } from "node:path";
 import { DEFAULT_IDENTITY_NAMES } from "../../server/chat/identity_challenge.ts";
 import { HistoryStoreError } from "../../server/storage/history_store.ts";
+import {
+  checkClusterName,
+  type ClusterOptions,
+  parseClusterServers,
+} from "../../server/cluster/cluster_options.ts";
+import { type ClusterNode, startClusterNode } from "../../server/cluster/cluster_node.ts";
+import { ClusterUnavailableError } from "../../server/cluster/cluster_unavailable_error.ts";
 import { loadOrCreateSelfSignedCert, type SelfSignedCert } from "./self_signed_cert.ts";
 import { configDir } from "../../client/identity_key.ts";
 
@@ -42,10 +49,13 @@ export function serveUsage(columns = helpColumns()): string {
   const notes = [
     "Durations: 500ms, 10s, 5m, 2h; a bare number is seconds. Flags win over environment " +
     "variables, which win over the --config file, which wins over defaults. The password is " +
-    "never a plain argument: use PARLEY_PASSWORD, --password-file or --password-prompt.",
+    "never a plain argument: use PARLEY_PASSWORD, --password-file or --password-prompt. " +
+    "The NATS password is never a plain argument either: PARLEY_CLUSTER_PASSWORD or " +
+    "--cluster-password-file. With --cluster, history lives in the cluster's JetStream " +
+    "stream; each node indexes it in memory, or in its own --data file.",
     'Prints "parley listening on HOST:PORT" once ready (then, with --http, "parley web on ' +
-    'http://HOST:PORT/"). SIGINT/SIGTERM or the console\'s "shutdown" stop it gracefully ' +
-    "(exit 0); a second signal exits at once.",
+    'http://HOST:PORT/", and with --cluster "parley cluster NAME node ID"). SIGINT/SIGTERM ' +
+    'or the console\'s "shutdown" stop it gracefully (exit 0); a second signal exits at once.',
   ].map((text) => wrapText(text, Math.min(columns, 100), 0));
   return `Usage: parley serve [options]
 
@@ -96,8 +106,10 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
         publicUrl: publicUrl(config["public-url"]),
       },
     }),
-    // History: without --data, parley.db sits beside the log file.
-    dataFile: config.data ?? join(dirname(config["log-file"]), "parley.db"),
+    // History: without --data, parley.db sits beside the log file. A cluster node
+    // indexes the cluster's stream: in memory unless --data names its own file.
+    dataFile: config.data ??
+      (config.cluster !== undefined ? ":memory:" : join(dirname(config["log-file"]), "parley.db")),
     historyReplay: config.history,
     retainDays: config["retain-days"],
     retainMessages: config["retain-messages"],
@@ -118,6 +130,48 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
     ],
     ...readTlsFiles(config),
   };
+}
+
+/** What `startClusterNode` is given by `parley serve`. */
+export type ClusterStartOptions = ClusterOptions & {
+  maxAgeMs?: number;
+  maxPerSubject?: number;
+  heartbeatMs?: number;
+};
+
+/**
+ * The cluster connection `--cluster` and its companions describe.
+ *
+ * @param config Resolved options.
+ * @param env Environment lookup (for `PARLEY_CLUSTER_PASSWORD`).
+ * @returns The options for `startClusterNode`, or `undefined` without `--cluster`.
+ * @throws {TypeError} For a bad server list, name or node id, or an
+ *   unreadable password file.
+ */
+export function toClusterOptions(
+  config: ServeConfig,
+  env: (name: string) => string | undefined,
+): ClusterStartOptions | undefined {
+  if (config.cluster === undefined) return undefined;
+  const password = config["cluster-password-file"] !== undefined
+    ? readSecretFile(config["cluster-password-file"])
+    : env("PARLEY_CLUSTER_PASSWORD") || undefined;
+  const options: ClusterStartOptions = {
+    servers: parseClusterServers(config.cluster),
+    heartbeatMs: config["cluster-heartbeat"],
+    name: checkClusterName(config["cluster-name"], "cluster name"),
+    replicas: config["cluster-replicas"],
+    maxPerSubject: config["retain-messages"],
+  };
+  if (config["cluster-node"] !== undefined) {
+    options.nodeId = checkClusterName(config["cluster-node"], "node id");
+  }
+  if (config["retain-days"] !== undefined) options.maxAgeMs = config["retain-days"] * 86_400_000;
+  if (config["cluster-user"] !== undefined) options.user = config["cluster-user"];
+  if (password !== undefined) options.password = password;
+  if (config["cluster-creds"] !== undefined) options.credsFile = config["cluster-creds"];
+  if (config["cluster-ca"] !== undefined) options.tlsCa = config["cluster-ca"];
+  return options;
 }
 
 /**
@@ -168,6 +222,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   let options: ServerOptions;
   let logFile: string;
   let config: ServeConfig;
+  let clusterOptions: ReturnType<typeof toClusterOptions>;
   try {
     config = resolveServeConfig(args, (name) => Deno.env.get(name));
     if (config.help) {
@@ -191,6 +246,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       throw new TypeError(`--tunnel supports only "ngrok", got "${config.tunnel}"`);
     }
     options.adminPassword = Deno.env.get("PARLEY_ADMIN_PASSWORD") || undefined;
+    clusterOptions = toClusterOptions(config, (name) => Deno.env.get(name));
     options.identityNames = [...new Set([...options.identityNames ?? [], ...localNames()])];
   } catch (error) {
     if (isUsageError(error)) {
@@ -237,6 +293,27 @@ export async function serveCommand(args: string[]): Promise<number> {
     );
     return EXIT_ERROR;
   }
+  if (clusterOptions !== undefined) {
+    let cluster: ClusterNode;
+    try {
+      cluster = await startClusterNode(clusterOptions);
+    } catch (error) {
+      await closeLog();
+      const reason = error instanceof Error ? error.message : String(error);
+      writeAllSync(
+        Deno.stderr,
+        error instanceof ClusterUnavailableError
+          ? `parley serve: cannot reach the cluster (${
+            clusterOptions.servers.join(", ")
+          }): ${reason}\n`
+          : `parley serve: cannot open the cluster on ${
+            clusterOptions.servers.join(", ")
+          }: ${reason}\n`,
+      );
+      return EXIT_CLUSTER;
+    }
+    options.cluster = cluster;
+  }
   let server;
   try {
     server = await startServer(options);
@@ -256,6 +333,11 @@ export async function serveCommand(args: string[]): Promise<number> {
         ? EXIT_ERROR
         : EXIT_USAGE;
     }
+    if (options.cluster !== undefined && error instanceof Error) {
+      // Catching up with the cluster's history or opening its media bucket failed.
+      writeAllSync(Deno.stderr, `parley serve: cannot join the cluster: ${error.message}\n`);
+      return EXIT_CLUSTER;
+    }
     throw error;
   }
   output.listening({
@@ -266,6 +348,10 @@ export async function serveCommand(args: string[]): Promise<number> {
     password: server.hub.requiresPassword,
     webUrl: server.web ? webUrl(server.web.scheme, server.web.addr) : undefined,
     webLanUrls: server.web ? webLanUrls(server.web.scheme, server.web.addr) : undefined,
+    cluster: server.hub.cluster && {
+      name: server.hub.cluster.clusterName,
+      node: server.hub.cluster.nodeId,
+    },
   });
 
   let signals = 0;

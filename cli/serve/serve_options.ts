@@ -399,6 +399,74 @@ export const SERVE_OPTIONS = [
     help: "serve TLS with a certificate made on first start and kept beside --data " +
       "(in the config directory with :memory:); prints its fingerprint",
   },
+  {
+    name: "cluster",
+    env: "PARLEY_CLUSTER",
+    kind: "string",
+    arg: "URLS",
+    help:
+      "join a cluster: NATS servers with JetStream, nats://HOST:PORT[,nats://...]; off by default (one process)",
+  },
+  {
+    name: "cluster-name",
+    env: "PARLEY_CLUSTER_NAME",
+    kind: "string",
+    default: "parley",
+    arg: "NAME",
+    help: "cluster name: nodes with the same NATS servers and name are one chat",
+  },
+  {
+    name: "cluster-node",
+    env: "PARLEY_CLUSTER_NODE",
+    kind: "string",
+    arg: "ID",
+    help: "this node's id, unique in the cluster (letters, digits, _ and -; default: random)",
+  },
+  {
+    name: "cluster-replicas",
+    env: "PARLEY_CLUSTER_REPLICAS",
+    kind: "count",
+    default: "1",
+    arg: "N",
+    help: "JetStream replicas of the history and state (1, 3 or 5; at most the NATS servers)",
+  },
+  {
+    name: "cluster-heartbeat",
+    env: "PARLEY_CLUSTER_HEARTBEAT",
+    kind: "duration",
+    default: "2s",
+    arg: "D",
+    help:
+      "node liveness beat: a dead node's users are freed and shown as left within about 4×D + 3s",
+  },
+  {
+    name: "cluster-user",
+    env: "PARLEY_CLUSTER_USER",
+    kind: "string",
+    arg: "USER",
+    help: "NATS user name (the password from PARLEY_CLUSTER_PASSWORD or --cluster-password-file)",
+  },
+  {
+    name: "cluster-password-file",
+    env: "PARLEY_CLUSTER_PASSWORD_FILE",
+    kind: "string",
+    arg: "FILE",
+    help: "NATS password in FILE (or set PARLEY_CLUSTER_PASSWORD)",
+  },
+  {
+    name: "cluster-creds",
+    env: "PARLEY_CLUSTER_CREDS",
+    kind: "string",
+    arg: "FILE",
+    help: "NATS .creds file (JWT and nkey seed) instead of user and password",
+  },
+  {
+    name: "cluster-ca",
+    env: "PARLEY_CLUSTER_CA",
+    kind: "string",
+    arg: "FILE",
+    help: "PEM CA that signed the NATS servers' certificates (tls://)",
+  },
 ] as const satisfies readonly OptionSpec[];
 
 /** One row of {@linkcode SERVE_OPTIONS}. */

@@ -8,7 +8,8 @@
  *   `join` (the join commands that reach it, e.g. `deno task join 127.0.0.1:5003`),
  *   `password` (boolean), `tls_fingerprint` (SHA-256 of the `--tls-self-signed`
  *   certificate, when used); with `--http`, `web` (loopback URL) and `web_lan`
- *   (URLs on LAN addresses).
+ *   (URLs on LAN addresses); with `--cluster`, `cluster` (the cluster name) and
+ *   `node` (this node's id).
  * - `tunnel`: `url` (`tcp://host:port`), `join` (the command to share).
  * - `join` / `leave`: `nick`, `address`, `online` (users after it); `leave` adds `reason`.
  * - `shutdown`: `reason` (`SIGTERM`, `SIGINT`, or `stopped` when the console or
@@ -37,6 +38,8 @@ export interface ListeningInfo {
   webUrl?: string;
   /** The web client's URLs on LAN addresses, for a wildcard bind. */
   webLanUrls?: string[];
+  /** The cluster and this node's id, with `--cluster`. */
+  cluster?: { name: string; node: string };
   /**
    * SHA-256 of the TLS certificate (hex pairs with colons), shown so users can
    * check what their client trusts on first use (`--tls-self-signed`).
@@ -105,7 +108,7 @@ export function createServeOutput(
     write(JSON.stringify({ event, ts: new Date(now()).toISOString(), ...fields }) + "\n");
   const text = (line: string) => write(line + "\n");
   return {
-    listening({ name, addr, hints, password, webUrl, webLanUrls = [], tlsFingerprint }) {
+    listening({ name, addr, hints, password, webUrl, webLanUrls = [], tlsFingerprint, cluster }) {
       const address = formatAddr(addr);
       if (!json) {
         text(
@@ -114,6 +117,7 @@ export function createServeOutput(
         );
         if (webUrl) text(`parley web on ${webUrl}`);
         for (const url of webLanUrls) text(`  ${"web, network:".padEnd(14)} ${url}`);
+        if (cluster) text(`parley cluster ${cluster.name} node ${cluster.node}`);
         for (const line of hints) text(line);
         if (password) text("  a password is required to join");
         return;
@@ -128,6 +132,7 @@ export function createServeOutput(
         password,
         ...(webUrl ? { web: webUrl } : {}),
         ...(webLanUrls.length > 0 ? { web_lan: webLanUrls } : {}),
+        ...(cluster ? { cluster: cluster.name, node: cluster.node } : {}),
         ...(tlsFingerprint ? { tls_fingerprint: tlsFingerprint } : {}),
       });
     },

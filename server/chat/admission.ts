@@ -47,8 +47,12 @@ export interface AdmissionRegistry {
   readonly limits: ServerLimits;
   /** Most users online at once. */
   readonly maxClients: number;
-  /** Number of users online. */
+  /** This node's id in a cluster, announced in `welcome`; `undefined` on a single server. */
+  readonly nodeId?: string;
+  /** Number of users online here. */
   readonly size: number;
+  /** Number of users online in the whole chat (`welcome.online`). */
+  readonly online: number;
   /** Bans. */
   readonly moderation: Moderation;
   /** Registered nicks. */
@@ -177,7 +181,7 @@ export class Admission {
    * @param identity The fingerprint of the offered key (not yet proven).
    * @throws {ChatError} As {@linkcode admit}.
    */
-  precheck(hello: HelloMessage, peer: Peer, identity: string): void {
+  precheck(hello: HelloMessage, peer: Peer, identity: string | undefined): void {
     this.checkHello(hello, peer.remoteAddr);
     const holder = this.#registry.findLike(hello.nick);
     const ghost = holder !== undefined && holder.identity === identity &&
@@ -201,7 +205,7 @@ export class Admission {
   admit(hello: HelloMessage, peer: Peer, identity?: string): Session {
     const registry = this.#registry;
     this.checkHello(hello, peer.remoteAddr);
-    this.#takeOverGhost(hello, peer.remoteAddr, identity);
+    this.takeOverGhost(hello, peer.remoteAddr, identity);
     this.#checkNick(hello.nick, peer, identity, undefined);
     const nick = hello.nick;
     return registry.register(nick, peer, {
@@ -274,7 +278,7 @@ export class Admission {
       nick,
       room,
       users: [],
-      online: registry.size,
+      online: registry.online,
       limits: registry.limits,
     };
     if (resume !== undefined) welcome.resume = resume;
@@ -283,20 +287,31 @@ export class Admission {
       if (session.identity !== undefined) welcome.identity = session.identity;
       else welcome.guest = true;
     }
+    if (registry.nodeId !== undefined) welcome.node = registry.nodeId;
     return welcome;
   }
 
   /**
    * When `hello.resume` matches the token of the session holding the nick,
    * that session is a ghost of this client: close it now so the nick is free
-   * for the new connection.
+   * for the new connection (here, or on another node of a cluster).
+   *
+   * @param hello The nick and the resume token offered.
+   * @param remoteAddr Where the new connection comes from.
+   * @param identity The new connection's proven identity; `undefined` for a guest.
+   * @returns Whether a ghost was closed.
+   * @throws {ChatError} `banned` when the new connection is banned.
    */
-  #takeOverGhost(hello: HelloMessage, remoteAddr: string, identity: string | undefined): void {
+  takeOverGhost(
+    hello: Pick<HelloMessage, "nick" | "resume">,
+    remoteAddr: string,
+    identity: string | undefined,
+  ): boolean {
     const ghost = this.#registry.find(hello.nick);
-    if (!ghost || !this.#resumeTokens.matches(ghost, hello.resume)) return;
+    if (!ghost || !this.#resumeTokens.matches(ghost, hello.resume)) return false;
     // A resume token is bound to the identity it was issued to: a stolen token
     // does not let another key (or a guest) take a keyed user's session.
-    if (ghost.identity !== identity) return;
+    if (ghost.identity !== identity) return false;
     // A banned client must not get to close anyone's connection.
     this.#registry.moderation.checkAdmission(hello.nick, remoteAddr, identity);
     log.info("resume {nick}: {address} replaces {ghost}", {
@@ -317,6 +332,7 @@ export class Admission {
     });
     this.#registry.disconnect(ghost, reason, "replaced");
     ghost.close(reason, "replaced");
+    return true;
   }
 
   #passwordMatches(password: string | undefined): boolean {

@@ -40,6 +40,13 @@ export interface ChatHistoryOptions {
   media: MediaStore;
   /** Messages replayed when a user joins a room. */
   replayCount: number;
+  /**
+   * Whether the store is a node's index of a cluster stream: acks then wait
+   * for the stream's acknowledgement (see {@linkcode ChatHistory.defer}),
+   * not for the local commit.
+   * @default {false}
+   */
+  clustered?: boolean;
 }
 
 /**
@@ -56,12 +63,37 @@ export class ChatHistory implements CommandHistory {
   readonly replayCount: number;
   readonly #store: HistoryStore;
   readonly #media: MediaStore;
+  readonly #clustered: boolean;
+  /** A cluster publish whose outcome the next ack of its session reports. */
+  #deferred: { session: Session; stored: Promise<[number, number]> } | undefined;
+  /** Each session's last pending cluster ack: acks are sent in the order of the messages. */
+  readonly #ackChains = new WeakMap<Session, Promise<void>>();
 
   /** @param options See {@linkcode ChatHistoryOptions}. */
   constructor(options: ChatHistoryOptions) {
     this.#store = options.store;
     this.#media = options.media;
     this.replayCount = options.replayCount;
+    this.#clustered = options.clustered ?? false;
+  }
+
+  /**
+   * Cluster mode: makes the next {@linkcode ChatHistory.ack} of `session`
+   * wait for `stored` (a publish to the stream) and carry its `[id, ts]`; a
+   * rejection becomes an `error` with the ack's `ref` instead.
+   *
+   * @param session The sender.
+   * @param stored Resolves with `[id, ts]` once the stream stored the message.
+   */
+  defer(session: Session, stored: Promise<[number, number]>): void {
+    // The ack awaits it; until then a rejection must not count as unhandled.
+    stored.catch(() => {});
+    this.#deferred = { session, stored };
+  }
+
+  /** Forgets a deferred publish whose request failed before its ack (see `defer`). */
+  dropDeferred(): void {
+    this.#deferred = undefined;
   }
 
   /** The next message id; ids increase across restarts. */
@@ -181,6 +213,10 @@ export class ChatHistory implements CommandHistory {
    * @param ts Server time, ms since the epoch.
    */
   ack(session: Session, ref: number, id: number, ts: number): void {
+    if (this.#clustered) {
+      this.#clusterAck(session, ref, id, ts);
+      return;
+    }
     if (!this.#store.persistent) {
       session.send(encodeAck(ref, id, ts));
       return;
@@ -199,6 +235,33 @@ export class ChatHistory implements CommandHistory {
       }
       session.send(encodeAck(ref, id, ts));
     });
+  }
+
+  /** Acks in message order, each once the stream stored what it acknowledges. */
+  #clusterAck(session: Session, ref: number, id: number, ts: number): void {
+    const deferred = this.#deferred?.session === session ? this.#deferred.stored : undefined;
+    this.#deferred = undefined;
+    const previous = this.#ackChains.get(session) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      let stamp: [number, number] = [id, ts];
+      try {
+        if (deferred) stamp = await deferred;
+      } catch (error) {
+        if (session.gone) return;
+        const code = error instanceof ChatError ? error.code : "internal";
+        session.send(encodeMessage({
+          type: "error",
+          code,
+          message: String(
+            error instanceof Error ? error.message : error,
+          ),
+          ref,
+        }));
+        return;
+      }
+      if (!session.gone) session.send(encodeAck(ref, stamp[0], stamp[1]));
+    });
+    this.#ackChains.set(session, next);
   }
 }
 

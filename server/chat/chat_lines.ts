@@ -17,6 +17,7 @@ import {
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import { ChatError } from "./chat_error.ts";
 import type { ChatHistory } from "./chat_history.ts";
+import type { ClusterChat } from "./cluster_chat.ts";
 import type { Moderation } from "./moderation.ts";
 import type { Room } from "./room.ts";
 import type { Session } from "./session.ts";
@@ -40,6 +41,11 @@ export interface ChatLinesOptions {
   logMessages: boolean;
   /** Finds an online session by nick, case-insensitively. */
   find: (nick: string) => Session | undefined;
+  /**
+   * The cluster, when this node is part of one: lines are published to its
+   * stream (and delivered from it) instead of broadcast here.
+   */
+  cluster?: ClusterChat;
 }
 
 /**
@@ -88,6 +94,12 @@ export class ChatLines {
   ): [number, number] {
     this.#options.moderation.checkCanSpeak(session);
     const text = this.#checkText(rawText);
+    const cluster = this.#options.cluster;
+    if (cluster !== undefined) {
+      // The ack carries the stream's id once stored; the follower delivers the line.
+      this.#options.history.defer(session, cluster.publishLine(session, room, kind, text, echo));
+      return [0, this.#options.now()];
+    }
     const [id, ts] = this.stamp();
     room.broadcast(
       encodeMessage(
@@ -120,6 +132,14 @@ export class ChatLines {
    * @throws {ChatError} `no_such_nick`, `text_too_long`, `bad_arguments`.
    */
   privateMessage(session: Session, to: string, rawText: string): [number, number] {
+    const cluster = this.#options.cluster;
+    if (cluster !== undefined) {
+      // Through the stream (a global id); the node holding the recipient delivers it.
+      this.#options.moderation.checkCanSpeak(session);
+      const text = this.#checkText(rawText);
+      this.#options.history.defer(session, cluster.publishPrivate(session, to, text));
+      return [0, this.#options.now()];
+    }
     const target = this.#options.find(to);
     if (!target) throw new ChatError("no_such_nick", `No user is called ${sanitizeText(to)}`);
     this.#options.moderation.checkCanSpeak(session);

@@ -10,6 +10,7 @@
 
 import type { ServerLimits, ServerMessage, UserInfo } from "../../protocol/messages.ts";
 import type { MediaStore } from "../media/media_store.ts";
+import type { ClusterChat } from "./cluster_chat.ts";
 import type { Moderation } from "./moderation.ts";
 import type { NickOwnership } from "./nick_ownership.ts";
 import type { RoomAccess } from "./room_access.ts";
@@ -22,6 +23,8 @@ export interface ChatOperations {
   readonly limits: ServerLimits;
   /** Operators, mutes and bans. */
   readonly moderation: Moderation;
+  /** This node's part in a cluster; `undefined` on a single server. */
+  readonly cluster?: ClusterChat;
   /** Recent voice and video messages by token. */
   readonly media: MediaStore;
   /** Nicks registered to identity keys. */
@@ -137,6 +140,8 @@ export interface ChatOperations {
    * @throws {ChatError} `not_in_room`, or `bad_arguments` for the last room.
    */
   partRoom(session: Session, room: Room<Session>, reason: string): void;
+  /** Members of a room, on every node of a cluster. */
+  memberCount(room: Room<Session>): number;
   /**
    * Sets a room's topic, stores it, and tells the room.
    *

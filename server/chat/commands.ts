@@ -114,7 +114,9 @@ export const COMMANDS: CommandSpec[] = [
         type: "rooms",
         rooms: [...chat.rooms()]
           .filter((r) => chat.access.visible(session, r))
-          .map((r) => ({ name: r.name, members: r.size, topic: r.topic })),
+          .map((r) => ({ name: r.name, members: chat.memberCount(r), topic: r.topic }))
+          // In a cluster, also the rooms whose members are all on other nodes.
+          .concat(chat.cluster?.remoteOnlyRooms() ?? []),
       });
       return undefined;
     },

@@ -70,6 +70,13 @@ export const IDENTITY_COMMANDS: CommandSpec[] = [
         );
       }
       const inviteOnly = mode === "+i";
+      if (inviteOnly && chat.cluster !== undefined) {
+        // Room access is kept per node: a room private here would be open on the others.
+        throw new ChatError(
+          "forbidden",
+          "Invite-only rooms are not available on a cluster: other servers would let anyone in",
+        );
+      }
       if (chat.access.isPrivate(target.name) === inviteOnly) {
         notice(`${target.name} is already ${inviteOnly ? "invite-only" : "public"}`, target.name);
         return undefined;

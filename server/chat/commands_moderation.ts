@@ -84,7 +84,11 @@ export function moderate(
   switch (verb) {
     case "kick": {
       if (!chat.kick(target, rest ?? "", by)) {
-        throw new ChatError("no_such_nick", `No user is called ${shown}`);
+        // On another node of the cluster: that node disconnects them.
+        if (!chat.cluster?.heldElsewhere(target)) {
+          throw new ChatError("no_such_nick", `No user is called ${shown}`);
+        }
+        chat.cluster.kickElsewhere(target, rest ?? "", by);
       }
       return `Kicked ${shown}`;
     }
@@ -119,13 +123,20 @@ export function moderate(
     }
     case "mute": {
       const session = chat.find(target);
-      if (!session) throw new ChatError("no_such_nick", `No user is called ${shown}`);
+      if (!session && !chat.cluster?.heldElsewhere(target)) {
+        throw new ChatError("no_such_nick", `No user is called ${shown}`);
+      }
       let durationMs: number | undefined;
       try {
         [durationMs] = durationAndReason(rest);
       } catch (error) {
         if (error instanceof TypeError) throw new ChatError("bad_arguments", error.message);
         throw error;
+      }
+      if (!session) {
+        // On another node of the cluster: that node applies it.
+        chat.cluster!.muteElsewhere(target, durationMs, by);
+        return `Muted ${shown} ${describeDuration(durationMs)}`;
       }
       chat.moderation.mute(session, durationMs, by);
       const text = `${session.nick} was muted by ${by} ${describeDuration(durationMs)}`;
@@ -136,6 +147,10 @@ export function moderate(
     }
     case "unmute": {
       const session = chat.find(target);
+      if (!session && chat.cluster?.heldElsewhere(target)) {
+        chat.cluster.unmuteElsewhere(target);
+        return `Unmuted ${shown}`;
+      }
       const was = chat.moderation.unmute(target, session, by);
       if (session && was) {
         // Announced where the mute was: in every room of the user.

@@ -54,6 +54,8 @@ import { RoomAccess } from "./room_access.ts";
 import { ProofNames } from "./identity_challenge.ts";
 import { SecretGuard } from "../guards/secret_guard.ts";
 import { kickSession } from "./kick_session.ts";
+import { ChatError } from "./chat_error.ts";
+import { ClusterChat } from "./cluster_chat.ts";
 
 const log = getLogger(["parley", "server"]);
 
@@ -93,7 +95,9 @@ export class Hub implements ChatOperations {
   /** Operators, mutes and bans. */
   readonly moderation: Moderation;
   /** Encoded member lists for `welcome` and `who`. */
-  readonly roster: RosterCache = new RosterCache();
+  readonly roster: RosterCache;
+  /** This node's part in a cluster (`HubOptions.cluster`); `undefined` on a single server. */
+  readonly cluster: ClusterChat | undefined;
   /** Who gets in: version, password, probes, ghost takeover. */
   readonly admission: Admission;
   readonly #logMessages: boolean;
@@ -130,10 +134,14 @@ export class Hub implements ChatOperations {
     this.#onPresence = options.onPresence;
     this.history = options.history ?? new HistoryStore(":memory:");
     this.media = new MediaStore({ archive: options.mediaArchive });
+    const cluster = options.cluster ? new ClusterChat(options.cluster, this) : undefined;
+    this.cluster = cluster;
+    this.roster = new RosterCache(cluster && ((room) => cluster.remoteUsers(room)));
     this.#chatHistory = new ChatHistory({
       store: this.history,
       media: this.media,
       replayCount: options.historyReplay ?? 50,
+      clustered: cluster !== undefined,
     });
     this.secrets = options.secrets ?? new SecretGuard({}, this.#now);
     this.proofNames = new ProofNames(options.identityNames);
@@ -143,8 +151,13 @@ export class Hub implements ChatOperations {
       operatorKeys: options.operatorKeys,
       secrets: this.secrets,
       now: this.#now,
+      onBanChange: cluster && ((change) => cluster.banChanged(change)),
     });
-    this.nicks = new NickOwnership(this.history.nicks, this.#now);
+    this.nicks = new NickOwnership(
+      this.history.nicks,
+      this.#now,
+      cluster && ((change) => cluster.registrationChanged(change)),
+    );
     this.access = new RoomAccess(this.history.roomAccess, this.#now);
     this.#rooms = new RoomDirectory({
       now: this.#now,
@@ -152,6 +165,7 @@ export class Hub implements ChatOperations {
       history: this.#chatHistory,
       moderation: this.moderation,
       access: this.access,
+      remote: cluster && ((room) => cluster.remoteUsers(room)),
       maxRooms: options.maxRooms,
       maxRoomsPerUser: options.maxRoomsPerUser,
       roomCreatesPerMinute: options.roomCreatesPerMinute,
@@ -163,6 +177,7 @@ export class Hub implements ChatOperations {
       maxTextBytes: this.limits.maxTextBytes,
       logMessages: this.#logMessages,
       find: (nick) => this.find(nick),
+      cluster,
     });
     this.admission = new Admission(this, { password: options.password });
     this.#commands = new CommandDispatch(COMMANDS, { chat: this, history: this.#chatHistory });
@@ -173,14 +188,24 @@ export class Hub implements ChatOperations {
     });
   }
 
+  /** This node's id in its cluster; `undefined` on a single server. */
+  get nodeId(): string | undefined {
+    return this.cluster?.nodeId;
+  }
+
   /** Whether a password is required. */
   get requiresPassword(): boolean {
     return this.admission.requiresPassword;
   }
 
-  /** Number of users online. */
+  /** Number of users online here (what `maxClients` limits). */
   get size(): number {
     return this.#sessions.size;
+  }
+
+  /** Number of users online in the whole chat: here, plus on other nodes of a cluster. */
+  get online(): number {
+    return this.#sessions.size + (this.cluster?.remoteUserCount ?? 0);
   }
 
   /** Current time, ms since the epoch, from the hub's clock. */
@@ -275,6 +300,7 @@ export class Hub implements ChatOperations {
     const session = new Session(id, nick, key, peer, this.#now(), options.identity);
     this.#sessions.add(session);
     const lobby = this.#rooms.lobby();
+    this.cluster?.arriving(nick, lobby.name);
     lobby.add(session);
     this.roster.added(lobby, session);
     session.rooms.add(lobby);
@@ -286,6 +312,7 @@ export class Hub implements ChatOperations {
     );
     this.#rooms.sendTopic(session, lobby);
     this.#chatHistory.replay(session, lobby, this.#chatHistory.replayCount);
+    this.cluster?.joined(session, lobby);
     log.info("join {nick} from {address} as {identity}", {
       nick,
       address: peer.remoteAddr,
@@ -329,6 +356,7 @@ export class Hub implements ChatOperations {
     const ts = this.#now();
     for (const room of session.rooms) {
       room.remove(session);
+      this.cluster?.left(session, room, reason, code);
       // In a shutdown everyone leaves at once and has been told why: no leave per user.
       if (code !== "shutdown") {
         room.announce(
@@ -338,6 +366,7 @@ export class Hub implements ChatOperations {
       this.#rooms.dropIfEmpty(room);
     }
     session.rooms.clear();
+    this.cluster?.release(session.nick);
     log.info("leave {nick} ({address}): {reason}", {
       nick: session.nick,
       address: session.remoteAddr,
@@ -472,12 +501,44 @@ export class Hub implements ChatOperations {
    *   in use), `nick_registered` or `banned`.
    */
   rename(session: Session, nick: string): void {
+    const cluster = this.cluster;
+    if (cluster === undefined || nameKey(nick) === session.key) {
+      this.#renameNow(session, nick);
+      return;
+    }
+    // Claim the nick cluster-wide first; the local rename (checked again) follows.
+    // The command's ack waits for the outcome.
+    this.#sessions.check(session, nick, this);
+    this.#chatHistory.defer(
+      session,
+      cluster.claim(nick).then((claimed): [number, number] => {
+        if (!claimed) throw new ChatError("nick_taken", `Nick ${nick} is already in use`);
+        if (session.gone) {
+          cluster.release(nick);
+          return [0, this.#now()];
+        }
+        let old: string;
+        try {
+          old = this.#renameNow(session, nick);
+        } catch (error) {
+          cluster.release(nick);
+          throw error;
+        }
+        cluster.release(old);
+        cluster.renamed(session, old);
+        return [0, this.#now()];
+      }),
+    );
+  }
+
+  #renameNow(session: Session, nick: string): string {
     const old = this.#sessions.rename(session, nick, this);
     this.roster.changed(session);
     const frame = encodeMessage({ type: "nick", ts: this.#now(), old, nick });
     session.send(frame);
     for (const peer of this.neighbours(session)) peer.send(frame);
     log.info("nick {old} -> {nick} ({address})", { old, nick, address: session.remoteAddr });
+    return old;
   }
 
   /** Everyone who shares a room with `session` (see {@linkcode neighboursOf}). */
@@ -487,12 +548,23 @@ export class Hub implements ChatOperations {
 
   /** Puts a session in a room (see {@linkcode RoomDirectory.join}). */
   joinRoom(session: Session, name: string, ref?: number): Room<Session> {
-    return this.#rooms.join(session, name, ref);
+    if (this.cluster === undefined) return this.#rooms.join(session, name, ref);
+    const member = this.#rooms.get(name)?.has(session) ?? false;
+    if (!member) this.cluster.arriving(session.nick, name);
+    const room = this.#rooms.join(session, name, ref);
+    if (!member) this.cluster.joined(session, room);
+    return room;
   }
 
   /** Takes a session out of a room (see {@linkcode RoomDirectory.part}). */
   partRoom(session: Session, room: Room<Session>, reason: string): void {
     this.#rooms.part(session, room, reason);
+    this.cluster?.left(session, room, reason, "part");
+  }
+
+  /** Members of a room on every node. */
+  memberCount(room: Room<Session>): number {
+    return room.size + (this.cluster?.remoteCount(room.name) ?? 0);
   }
 
   /** The member list of a room (see {@linkcode RoomDirectory.users}). */
@@ -508,11 +580,14 @@ export class Hub implements ChatOperations {
   /** Sets a room's topic (see {@linkcode RoomDirectory.setTopic}). */
   setTopic(session: Session, room: Room<Session>, rawTopic: string): void {
     this.#rooms.setTopic(session, room, rawTopic);
+    this.cluster?.topicSet(room);
   }
 
   /** Marks a user away or back (see {@linkcode markAway}); away text is speech a mute covers. */
   setAway(session: Session, message: string | undefined): boolean {
     if (message !== undefined) this.moderation.checkCanSpeak(session);
-    return markAway(session, message, { roster: this.roster, now: this.#now });
+    const changed = markAway(session, message, { roster: this.roster, now: this.#now });
+    if (changed) this.cluster?.awayChanged(session);
+    return changed;
   }
 }

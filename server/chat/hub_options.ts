@@ -9,6 +9,7 @@ import type { HistoryStore } from "../storage/history_store.ts";
 import type { MediaArchive } from "../storage/media_archive.ts";
 import type { PresenceEvent } from "./presence_event.ts";
 import type { SecretGuard } from "../guards/secret_guard.ts";
+import type { ClusterNode } from "../cluster/cluster_node.ts";
 
 /**
  * Options for `Hub`. The flood options are not enforced here (each
@@ -103,4 +104,11 @@ export interface HubOptions extends FloodOptions {
    * @default {30}
    */
   roomCreatesPerMinute?: number;
+  /**
+   * An opened cluster node (`serve --cluster`): messages, nicks, presence go
+   * through it (see `cluster_chat.ts`). `startServer` calls
+   * `hub.cluster.start()` before admitting anyone and closes the node when it
+   * stops (or fails to start); a hub used alone leaves both to its owner.
+   */
+  cluster?: ClusterNode;
 }

@@ -65,7 +65,10 @@ export interface InboundOptions extends FloodOptions {
  * for `prove` after a `challenge`, checking the proof, admitted, answering a
  * refusal late, or over.
  */
-type Phase = "handshake" | "proving" | "verifying" | "open" | "refusing" | "done";
+type Phase = "handshake" | "proving" | "verifying" | "claiming" | "open" | "refusing" | "done";
+
+/** Most payloads kept while a cluster nick claim is under way; more close the connection. */
+const MAX_HELD_PAYLOADS = 64;
 
 /** A `hello` with a key, waiting for its proof. */
 interface PendingProof {
@@ -101,6 +104,8 @@ export class InboundHandler {
   #pending: PendingProof | undefined;
   #badMessages = 0;
   #refusal: ReturnType<typeof setTimeout> | undefined;
+  /** Payloads that arrived while the nick was being claimed in the cluster. */
+  #held: Uint8Array[] = [];
 
   /**
    * @param transport The connection (send, close, abort, remote address).
@@ -134,7 +139,7 @@ export class InboundHandler {
   /** Whether payloads are still being taken (not refusing, not done). */
   get accepting(): boolean {
     return this.#phase === "handshake" || this.#phase === "proving" ||
-      this.#phase === "verifying" || this.#phase === "open";
+      this.#phase === "verifying" || this.#phase === "claiming" || this.#phase === "open";
   }
 
   /**
@@ -152,6 +157,20 @@ export class InboundHandler {
       this.#floodRefused(payload, verdict);
       return;
     }
+    if (this.#phase === "claiming") {
+      // A client may write right after its hello; keep it (paid for) until admitted.
+      if (this.#held.length >= MAX_HELD_PAYLOADS) {
+        this.refuse("rate_limited", "Too many messages before the welcome");
+        return;
+      }
+      this.#held.push(payload.slice());
+      return;
+    }
+    this.#process(payload, now);
+  }
+
+  /** Parses and handles one payload that flood control accepted. */
+  #process(payload: Uint8Array, now: number): void {
     let message: ClientMessage;
     try {
       message = parseClientMessage(payload, this.#fieldLimits());
@@ -164,7 +183,7 @@ export class InboundHandler {
       // An expensive request (a search) costs more than the one message paid above.
       const extra = this.#hub.floodCost(message) - 1;
       if (extra > 0) {
-        const verdict = this.#flood.check(0, now, extra);
+        const verdict = this.#flood!.check(0, now, extra);
         if (verdict !== "accept") {
           this.#floodRefused(payload, verdict);
           return;
@@ -264,6 +283,7 @@ export class InboundHandler {
     if (this.#refusal !== undefined) clearTimeout(this.#refusal);
     this.#refusal = undefined;
     this.#pending = undefined;
+    this.#held = [];
     this.#phase = "done";
     if (this.#flood) {
       this.#floodLedger?.keep(this.#transport.remoteAddr, this.#flood, this.#hub.now());
@@ -312,6 +332,12 @@ export class InboundHandler {
         this.#pending = { hello: message, challenge };
         this.#phase = "proving";
         this.#transport.send(encodeMessage({ type: "challenge", nonce: challenge.nonceBase64 }));
+        return;
+      }
+      if (this.#hub.cluster !== undefined) {
+        this.#hub.admission.precheck(message, this.#transport, undefined);
+        guard?.succeed(address);
+        this.#admitClustered(message, undefined);
         return;
       }
       this.session = this.#hub.admission.admit(message, this.#transport);
@@ -369,6 +395,10 @@ export class InboundHandler {
         return;
       }
       attempt.succeed();
+      if (this.#hub.cluster !== undefined) {
+        this.#admitClustered(pending.hello, pending.challenge.identity);
+        return;
+      }
       try {
         this.session = this.#hub.admission.admit(
           pending.hello,
@@ -383,6 +413,49 @@ export class InboundHandler {
       this.#phase = "open";
       this.#onAdmitted();
     }).catch((error) => this.#internal(error));
+  }
+
+  /**
+   * Cluster mode: claims the nick in the cluster registry, then admits
+   * synchronously (which checks everything again locally). A nick another
+   * node holds is `nick_taken`; a registry that does not answer, `unavailable`.
+   */
+  #admitClustered(hello: HelloMessage, identity: string | undefined): void {
+    const cluster = this.#hub.cluster!;
+    this.#phase = "claiming";
+    cluster.claimFor(hello.nick, hello.resume, identity, this.#transport.remoteAddr).then(
+      (claimed) => {
+        if (this.#phase !== "claiming") {
+          // The connection ended meanwhile.
+          if (claimed) cluster.release(hello.nick);
+          return;
+        }
+        if (!claimed) {
+          this.refuse("nick_taken", `Nick ${hello.nick} is already in use`);
+          return;
+        }
+        try {
+          this.session = this.#hub.admission.admit(hello, this.#transport, identity);
+        } catch (error) {
+          if (!(error instanceof ChatError)) throw error;
+          cluster.release(hello.nick);
+          this.refuse(error.code, error.message);
+          return;
+        }
+        this.#phase = "open";
+        this.#onAdmitted();
+        const held = this.#held;
+        this.#held = [];
+        for (const payload of held) this.handle(payload);
+      },
+      (error) => {
+        if (this.#phase !== "claiming") return;
+        const refusal = error instanceof ChatError
+          ? error
+          : new ChatError("unavailable", `Cannot reach the cluster: ${error}`);
+        this.refuse(refusal.code, refusal.message);
+      },
+    );
   }
 
   /** Answers a wrong secret after `delayMs`, on this connection only; the hub carries on. */

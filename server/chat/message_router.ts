@@ -74,9 +74,15 @@ export class MessageRouter {
         case "pong":
           return;
         case "media": {
+          const stamp = receiveMedia(this.#options.chat, session, message);
+          if (stamp instanceof Promise) {
+            // In a cluster: acknowledged once the cluster stored it.
+            this.#options.history.defer(session, stamp);
+            this.#options.history.ack(session, message.ref, 0, this.#options.chat.now());
+            return;
+          }
           // The recording is already durable (see media_archive.ts): acknowledge at once.
-          const [id, ts] = receiveMedia(this.#options.chat, session, message);
-          session.send(encodeAck(message.ref, id, ts));
+          session.send(encodeAck(message.ref, stamp[0], stamp[1]));
           return;
         }
         case "fetch_media":
@@ -88,6 +94,7 @@ export class MessageRouter {
       }
     } catch (error) {
       if (!(error instanceof ChatError)) throw error;
+      this.#options.history.dropDeferred();
       const ref = refOf(message);
       const send = () =>
         this.#options.chat.sendTo(

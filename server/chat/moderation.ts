@@ -165,6 +165,11 @@ export interface ModerationOptions {
   secrets?: SecretGuard;
   /** Clock, ms since the epoch. */
   now: () => number;
+  /**
+   * Told of each ban and unban made here (a cluster shares them with the
+   * other nodes); not called for bans applied from elsewhere.
+   */
+  onBanChange?: (change: { ban: BanRecord } | { removed: BanTarget }) => void;
 }
 
 /** One mute: until when, and the nick it was given to (for `/unmute NICK` while offline). */
@@ -182,6 +187,7 @@ export class Moderation {
   readonly #operatorKeys: ReadonlySet<string>;
   readonly #secrets: SecretGuard;
   readonly #now: () => number;
+  readonly #onBanChange: ModerationOptions["onBanChange"];
   readonly #operators = new WeakSet<Session>();
   /** Mutes by `identity:FP`, `party:GUEST-ID` or `address:KEY`. */
   readonly #mutes = new Map<string, Mute>();
@@ -190,6 +196,7 @@ export class Moderation {
   constructor(options: ModerationOptions) {
     this.#store = options.store;
     this.#now = options.now;
+    this.#onBanChange = options.onBanChange;
     this.#adminDigest = options.adminPassword
       ? createHash("sha256").update(options.adminPassword, "utf8").digest()
       : undefined;
@@ -411,6 +418,7 @@ export class Moderation {
       ts: now,
     };
     this.#store.addBan(ban);
+    this.#onBanChange?.({ ban });
     log.warn("ban {kind} {value} by {by} {duration}: {reason}", {
       kind: ban.kind,
       value: ban.value,
@@ -438,6 +446,7 @@ export class Moderation {
         }
       }
     }
+    this.#onBanChange?.({ removed: target });
     log.warn("unban {kind} {value} by {by}: {result}", {
       kind: target.kind,
       value: target.value,

@@ -19,6 +19,11 @@ const log = getLogger(["parley", "server"]);
 /** Most nicks one identity may register. */
 export const MAX_NICKS_PER_IDENTITY = 5;
 
+/** A registration made or lifted here: the nick's skeleton keys both. */
+export type NickOwnershipChange =
+  | { registered: NickRegistration & { skeleton: string } }
+  | { unregistered: string };
+
 /**
  * Nick registrations for one hub. Synchronous; owned by the hub.
  *
@@ -30,14 +35,22 @@ export const MAX_NICKS_PER_IDENTITY = 5;
 export class NickOwnership {
   readonly #registry: NickRegistry;
   readonly #now: () => number;
+  readonly #onChange: ((change: NickOwnershipChange) => void) | undefined;
 
   /**
    * @param registry Where registrations are kept.
    * @param now Clock, ms since the epoch.
+   * @param onChange Told of each registration made or lifted here (a cluster
+   *   shares them); not called for those applied from elsewhere.
    */
-  constructor(registry: NickRegistry, now: () => number) {
+  constructor(
+    registry: NickRegistry,
+    now: () => number,
+    onChange?: (change: NickOwnershipChange) => void,
+  ) {
     this.#registry = registry;
     this.#now = now;
+    this.#onChange = onChange;
   }
 
   /**
@@ -100,6 +113,7 @@ export class NickOwnership {
       this.#now(),
     );
     if (registration.identity !== identity) this.check(session.nick, identity);
+    this.#onChange?.({ registered: { ...registration, skeleton: session.skeleton } });
     log.info("nick {nick} registered to {identity}", { nick: session.nick, identity });
     return `${session.nick} is now registered to your key ${identity}`;
   }
@@ -121,6 +135,7 @@ export class NickOwnership {
     if (!registration) return `${sanitizeText(nick)} is not registered`;
     this.check(nick, identity);
     this.#registry.unregister(nickSkeleton(nick), identity);
+    this.#onChange?.({ unregistered: nickSkeleton(nick) });
     log.info("nick {nick} unregistered by {identity}", { nick: registration.nick, identity });
     return `${registration.nick} is no longer registered`;
   }

@@ -59,6 +59,8 @@ export interface RoomDirectoryOptions {
   roomCreatesPerMinute?: number;
   /** Who may join invite-only rooms. */
   access: RoomAccess;
+  /** A room's members on other nodes of a cluster, listed before the local ones. */
+  remote?: (room: Room<Session>) => UserInfo[];
 }
 
 /** Default of {@linkcode RoomDirectoryOptions.maxRooms}. */
@@ -88,6 +90,7 @@ export class RoomDirectory {
   readonly #maxRoomsPerUser: number;
   readonly #creates: AddressRate;
   readonly #access: RoomAccess;
+  readonly #remote: RoomDirectoryOptions["remote"];
 
   /**
    * @param options See {@linkcode RoomDirectoryOptions}.
@@ -111,6 +114,7 @@ export class RoomDirectory {
       burst: this.#maxRoomsPerUser,
     });
     this.#access = options.access;
+    this.#remote = options.remote;
     this.#rooms.set(nameKey(DEFAULT_ROOM), this.#newRoom(DEFAULT_ROOM));
   }
 
@@ -248,7 +252,8 @@ export class RoomDirectory {
    * @returns One entry per member, in join order.
    */
   users(room: Room<Session>): UserInfo[] {
-    const users: UserInfo[] = [];
+    // Members on other nodes first, as the roster cache lists them.
+    const users: UserInfo[] = this.#remote ? this.#remote(room) : [];
     for (const member of room.members()) {
       users.push(
         member.away === undefined ? { nick: member.nick } : {

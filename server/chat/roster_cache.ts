@@ -11,6 +11,7 @@
 
 import type { Room } from "./room.ts";
 import type { Session } from "./session.ts";
+import type { UserInfo } from "../../protocol/messages.ts";
 
 const encoder = new TextEncoder();
 const OPEN = 0x5b; // [
@@ -40,6 +41,15 @@ interface Entry {
  */
 export class RosterCache {
   readonly #entries = new WeakMap<Room<Session>, Entry>();
+  readonly #remote: ((room: Room<Session>) => UserInfo[]) | undefined;
+
+  /**
+   * @param remote A room's members on other nodes of a cluster, listed before
+   *   the local ones; whoever changes them bumps `room.version`.
+   */
+  constructor(remote?: (room: Room<Session>) => UserInfo[]) {
+    this.#remote = remote;
+  }
 
   /**
    * The room's member list as JSON bytes, equal to
@@ -53,6 +63,10 @@ export class RosterCache {
     if (entry === undefined || entry.version !== room.version) {
       entry = { version: room.version, bytes: new Uint8Array(64 + room.size * 24), length: 1 };
       entry.bytes[0] = OPEN;
+      // Remote members first, so that a local join can still be appended.
+      if (this.#remote) {
+        for (const user of this.#remote(room)) append(entry, user);
+      }
       for (const member of room.members()) append(entry, member);
       this.#entries.set(room, entry);
     }
@@ -97,7 +111,7 @@ export class RosterCache {
   }
 }
 
-function append(entry: Entry, member: Session): void {
+function append(entry: Entry, member: Session | UserInfo): void {
   const json = JSON.stringify(
     member.away === undefined ? { nick: member.nick } : { nick: member.nick, away: member.away },
   );

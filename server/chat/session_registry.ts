@@ -97,11 +97,7 @@ export class SessionRegistry {
     nick: string,
     checks: { moderation: Moderation; nicks: NickOwnership },
   ): string {
-    const invalid = validateNick(nick);
-    if (invalid) throw new ChatError("nick_invalid", invalid);
-    this.#checkFree(nick, session);
-    checks.nicks.check(nick, session.identity);
-    checks.moderation.checkNick(nick);
+    this.check(session, nick, checks);
     const old = session.nick;
     this.remove(session);
     session.nick = nick;
@@ -110,6 +106,27 @@ export class SessionRegistry {
     this.#byKey.set(session.key, session);
     this.#bySkeleton.set(session.skeleton, session);
     return old;
+  }
+
+  /**
+   * Checks that a session could take a nick now, as {@linkcode rename} does,
+   * without changing anything.
+   *
+   * @param session The user.
+   * @param nick The new nick.
+   * @param checks Bans and registrations.
+   * @throws {ChatError} `nick_invalid`, `banned`, `nick_registered` or `nick_taken`.
+   */
+  check(
+    session: Session,
+    nick: string,
+    checks: { moderation: Moderation; nicks: NickOwnership },
+  ): void {
+    const invalid = validateNick(nick);
+    if (invalid) throw new ChatError("nick_invalid", invalid);
+    this.#checkFree(nick, session);
+    checks.nicks.check(nick, session.identity);
+    checks.moderation.checkNick(nick);
   }
 
   #checkFree(nick: string, self: Session): void {

@@ -17,7 +17,7 @@ import { subjectToken } from "./subject_token.ts";
 /** One presence change as it travels between nodes. */
 export interface PresenceEvent {
   /** `join` / `leave` of a room; `away` set or cleared (sent once per room the user is in). */
-  type: "join" | "leave" | "away";
+  type: "join" | "leave" | "away" | "nick";
   /** Room name including `#`, as the user sees it. */
   room: string;
   /** Who. */
@@ -30,6 +30,10 @@ export interface PresenceEvent {
   reason?: string;
   /** `away` only: the away message; absent when the user is back. */
   away?: string;
+  /** `leave` only: the protocol's `leave` code. */
+  code?: string;
+  /** `nick` only: the nick before the change (`nick` is the new one). */
+  old?: string;
 }
 
 /** Called for each presence event received. */

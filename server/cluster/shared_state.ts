@@ -1,12 +1,14 @@
 /**
- * Small state every node must agree on — room topics, bans and mutes — in a
+ * Small state every node must agree on — room topics, bans, mutes and
+ * registered nicks — in a
  * JetStream KV bucket `<name>_state`, mirrored in memory on every node by a
  * KV watch, so reads are synchronous and every change reaches every node.
  *
  * Keys (`<token>` = {@linkcode subjectToken}`(…)`):
  * - `topic.<token of the room key>`: a {@linkcode SharedTopic};
  * - `ban.nick.<token of the nick key>` and `ban.address.<token of the host>`: a {@linkcode SharedBan};
- * - `mute.<token of the nick key>`: a {@linkcode SharedMute}.
+ * - `mute.<token of the nick key>`: a {@linkcode SharedMute};
+ * - `reg.<token of the nick's skeleton>`: a {@linkcode SharedRegistration}.
  *
  * Expired bans and mutes stay in the bucket until removed; readers compare
  * `until` with their clock.
@@ -34,8 +36,11 @@ export interface SharedTopic {
 
 /** A ban (same fields as the history store's ban record). */
 export interface SharedBan {
-  /** `nick` bans match a nick key; `address` bans match a host (no port). */
-  kind: "nick" | "address";
+  /**
+   * `nick` bans match a nick key; `identity` bans a key fingerprint;
+   * `address` bans match a host (no port).
+   */
+  kind: "nick" | "identity" | "address";
   /** The nick key or the host. */
   value: string;
   /** Expiry, ms since the epoch; `null` for a permanent ban. */
@@ -60,11 +65,24 @@ export interface SharedMute {
   ts: number;
 }
 
+/** A nick registered to an identity key, cluster-wide (by the nick's look-alike skeleton). */
+export interface SharedRegistration {
+  /** The nick's skeleton (`nickSkeleton`): look-alikes are one registration. */
+  skeleton: string;
+  /** The nick as registered. */
+  nick: string;
+  /** The key fingerprint it belongs to. */
+  identity: string;
+  /** When, ms since the epoch. */
+  ts: number;
+}
+
 /** One change, as every node sees it. `value` is `undefined` for a removal. */
 export type SharedStateChange =
   | { kind: "topic"; key: string; value: SharedTopic | undefined }
   | { kind: "ban"; key: string; value: SharedBan | undefined }
-  | { kind: "mute"; key: string; value: SharedMute | undefined };
+  | { kind: "mute"; key: string; value: SharedMute | undefined }
+  | { kind: "registration"; key: string; value: SharedRegistration | undefined };
 
 /** Called for each change, including this node's own. */
 export type SharedStateListener = (change: SharedStateChange) => void;
@@ -89,6 +107,7 @@ export class SharedState {
   readonly #topics = new Map<string, SharedTopic>();
   readonly #bans = new Map<string, SharedBan>();
   readonly #mutes = new Map<string, SharedMute>();
+  readonly #registrations = new Map<string, SharedRegistration>();
   readonly #listeners = new Set<SharedStateListener>();
   #stop: (() => void) | undefined;
 
@@ -180,6 +199,15 @@ export class SharedState {
   }
 
   /**
+   * Every topic as last seen.
+   *
+   * @returns The topics, unordered.
+   */
+  topics(): SharedTopic[] {
+    return [...this.#topics.values()];
+  }
+
+  /**
    * Mutes a nick on every node.
    *
    * @param mute The mute.
@@ -207,6 +235,38 @@ export class SharedState {
    */
   mute(nick: string): SharedMute | undefined {
     return this.#mutes.get(muteKey(nick));
+  }
+
+  /**
+   * Registers a nick to an identity on every node.
+   *
+   * @param registration The registration.
+   * @throws {Error} When NATS does not answer.
+   */
+  async addRegistration(registration: SharedRegistration): Promise<void> {
+    await this.#kv.put(
+      registrationKey(registration.skeleton),
+      encoder.encode(JSON.stringify(registration)),
+    );
+  }
+
+  /**
+   * Lifts a registration.
+   *
+   * @param skeleton The nick's skeleton.
+   * @throws {Error} When NATS does not answer.
+   */
+  async removeRegistration(skeleton: string): Promise<void> {
+    await this.#kv.delete(registrationKey(skeleton));
+  }
+
+  /**
+   * Every registration as last seen.
+   *
+   * @returns The registrations, unordered.
+   */
+  registrations(): SharedRegistration[] {
+    return [...this.#registrations.values()];
   }
 
   /**
@@ -244,6 +304,9 @@ export class SharedState {
     } else if (key.startsWith("mute.")) {
       change = { kind: "mute", key, value: value as SharedMute | undefined };
       setOrDelete(this.#mutes, key, change.value);
+    } else if (key.startsWith("reg.")) {
+      change = { kind: "registration", key, value: value as SharedRegistration | undefined };
+      setOrDelete(this.#registrations, key, change.value);
     } else {
       return;
     }
@@ -272,4 +335,8 @@ function banKey(kind: SharedBan["kind"], value: string): string {
 
 function muteKey(nick: string): string {
   return `mute.${subjectToken(nameKey(nick))}`;
+}
+
+function registrationKey(skeleton: string): string {
+  return `reg.${subjectToken(skeleton)}`;
 }

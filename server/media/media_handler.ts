@@ -68,7 +68,9 @@ export function mediaFrameBytes(maxMediaBytes: number): number {
  * @param hub The chat.
  * @param session The sender.
  * @param upload The validated `media` message.
- * @returns `[id, ts]` of the new message.
+ * @returns `[id, ts]` of the new message; in a cluster, a promise of it that
+ *   resolves once the recording and its notice are stored (every node then
+ *   announces it from the cluster's stream).
  * @throws {ChatError} `not_in_room`, `media_invalid` (kind, type, duration or
  *   bytes that are not a recording) or `media_too_large`.
  */
@@ -76,7 +78,7 @@ export function receiveMedia(
   hub: ChatOperations,
   session: Session,
   upload: MediaUpload,
-): [number, number] {
+): [number, number] | Promise<[number, number]> {
   const room = hub.roomOf(session, upload.room);
   // A recording is speech: a mute covers it.
   hub.moderation.checkCanSpeak(session);
@@ -123,6 +125,15 @@ export function receiveMedia(
     throw new ChatError("media_invalid", `Media data is not a ${container} file`);
   }
   const durationMs = checkDuration(session, upload, data, container);
+  if (hub.cluster !== undefined) {
+    return hub.cluster.publishMedia(session, room, {
+      token: mediaToken(),
+      kind: upload.kind,
+      mime: upload.mime,
+      durationMs,
+      data,
+    });
+  }
   const [id, ts] = hub.stamp();
   const media: StoredMedia = {
     id,
@@ -238,6 +249,19 @@ export function fetchMedia(
   session: Session,
   request: FetchMediaMessage,
 ): void {
+  const info = hub.cluster ? hub.media.info(request.token) : undefined;
+  if (info !== undefined && hub.cluster !== undefined) {
+    // The bytes are in the cluster's media bucket.
+    const room = hub.room(info.room);
+    if (!room || !room.has(session)) {
+      throw new ChatError(
+        "no_such_media",
+        "No voice or video message you can fetch has that token",
+      );
+    }
+    hub.cluster.fetchMedia(session, info, request.ref);
+    return;
+  }
   const media = hub.media.get(request.token);
   const room = media ? hub.room(media.room) : undefined;
   if (!media || !room || !room.has(session)) {

@@ -47,6 +47,9 @@ export function mediaToken(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** Most recordings {@linkcode MediaStore.remember} keeps. */
+const MAX_KNOWN = 10_000;
+
 /**
  * A bounded, insertion-ordered map of recordings by token.
  *
@@ -64,6 +67,8 @@ export class MediaStore {
   readonly #items = new Map<string, StoredMedia>();
   readonly #maxStoreBytes: number;
   readonly #archive: MediaArchive | undefined;
+  /** Recordings known by their notice only (a cluster keeps the bytes), oldest first. */
+  readonly #known = new Map<string, MediaInfo>();
   #bytes = 0;
 
   /** @param options See {@linkcode MediaStoreOptions}. */
@@ -112,6 +117,33 @@ export class MediaStore {
   }
 
   /**
+   * Records a recording whose bytes are kept elsewhere (a cluster's media
+   * bucket): its notice is replayed with history and fetches are checked
+   * against its room. The oldest are forgotten past 10,000.
+   *
+   * @param info The recording's notice fields.
+   */
+  remember(info: MediaInfo): void {
+    this.#known.set(info.token, info);
+    if (this.#known.size > MAX_KNOWN) this.#known.delete(this.#known.keys().next().value!);
+  }
+
+  /**
+   * The notice fields of a recording held here or remembered.
+   *
+   * @param token The token from its `media` notice.
+   * @returns The fields, or `undefined` if unknown or dropped.
+   */
+  info(token: string): MediaInfo | undefined {
+    const known = this.#known.get(token);
+    if (known !== undefined) return known;
+    const media = this.get(token);
+    if (media === undefined) return undefined;
+    const { data, ...info } = media;
+    return { ...info, bytes: data.length };
+  }
+
+  /**
    * A room's recordings with ids in `[sinceId, beforeId)`, oldest first,
    * without their bytes (for history replay).
    *
@@ -120,14 +152,20 @@ export class MediaStore {
    * @param beforeId Only smaller ids; all when absent.
    */
   between(room: string, sinceId: number, beforeId = Number.MAX_SAFE_INTEGER): MediaInfo[] {
-    if (this.#archive) return this.#archive.between(room, sinceId, beforeId);
     const key = nameKey(room);
     const found: MediaInfo[] = [];
-    for (const { data, ...info } of this.#items.values()) {
-      if (nameKey(info.room) === key && info.id >= sinceId && info.id < beforeId) {
-        found.push({ ...info, bytes: data.length });
+    if (this.#archive) found.push(...this.#archive.between(room, sinceId, beforeId));
+    else {
+      for (const { data, ...info } of this.#items.values()) {
+        if (nameKey(info.room) === key && info.id >= sinceId && info.id < beforeId) {
+          found.push({ ...info, bytes: data.length });
+        }
       }
     }
-    return found;
+    if (this.#known.size === 0) return found;
+    for (const info of this.#known.values()) {
+      if (nameKey(info.room) === key && info.id >= sinceId && info.id < beforeId) found.push(info);
+    }
+    return found.sort((a, b) => a.id - b.id);
   }
 }

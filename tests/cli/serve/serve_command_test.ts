@@ -3,6 +3,7 @@ import {
   describeStartError,
   joinHints,
   serveUsage,
+  toClusterOptions,
   toServerOptions,
   webLanUrls,
   webUrl,
@@ -190,6 +191,56 @@ Deno.test("serveUsage lists every option and the precedence", () => {
   assertMatch(usage, /^Usage: parley serve \[options\]/);
   assertMatch(usage, /--max-clients N/);
   assertMatch(usage, /Flags win over\s+environment variables, which win over the --config file/);
+});
+
+Deno.test("toClusterOptions reads --cluster and its companions, the password from the environment or a file", async () => {
+  const env: Record<string, string> = {
+    PARLEY_CLUSTER: "nats://10.0.0.1, nats://10.0.0.2:4223",
+    PARLEY_CLUSTER_PASSWORD: "s3cret",
+  };
+  const config = resolveServeConfig(
+    [
+      "--cluster-name",
+      "team",
+      "--cluster-node",
+      "n-1",
+      "--cluster-user",
+      "parley",
+      "--retain-days",
+      "2",
+    ],
+    (name) => env[name],
+  );
+  const options = toClusterOptions(config, (name) => env[name])!;
+  assertEqual(options.servers, ["nats://10.0.0.1:4222", "nats://10.0.0.2:4223"]);
+  assertEqual([options.name, options.nodeId, options.user, options.password], [
+    "team",
+    "n-1",
+    "parley",
+    "s3cret",
+  ]);
+  assertEqual([options.replicas, options.heartbeatMs, options.maxAgeMs], [1, 2000, 2 * 86_400_000]);
+  assertEqual(options.maxPerSubject, 10_000);
+  // Without --cluster, nothing; a cluster node indexes the stream in memory unless --data says.
+  const single = resolveServeConfig([], () => undefined);
+  assertEqual(toClusterOptions(single, () => undefined), undefined);
+  assertEqual(toServerOptions(config, undefined).dataFile, ":memory:");
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/pw`, "from-file\n");
+    const fromFile = resolveServeConfig(
+      ["--cluster", "nats://a", "--cluster-password-file", `${dir}/pw`],
+      () => undefined,
+    );
+    assertEqual(toClusterOptions(fromFile, (name) => env[name])!.password, "from-file");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  const badName = resolveServeConfig(
+    ["--cluster", "nats://a", "--cluster-name", "a.b"],
+    () => undefined,
+  );
+  assertThrows(() => toClusterOptions(badName, () => undefined), TypeError);
 });
 
 Deno.test("toServerOptions passes --public-url to the web server and refuses a non-URL", () => {

@@ -144,3 +144,23 @@ Deno.test("createServeOutput(json) reports the join commands and LAN web URLs", 
   assertEqual(event.join, ["deno task join 127.0.0.1:5003"]);
   assertEqual(event.web_lan, ["http://192.168.1.20:8080/"]);
 });
+
+Deno.test("createServeOutput names the cluster and node in both forms when clustered", () => {
+  const info = {
+    name: "team",
+    addr: ADDR,
+    hints: [],
+    password: false,
+    cluster: { name: "prod", node: "n1" },
+  };
+  const json = capture(true);
+  json.output.listening(info);
+  const event = JSON.parse(json.lines[0]);
+  assertEqual([event.cluster, event.node], ["prod", "n1"]);
+  const text = capture(false);
+  text.output.listening(info);
+  assertEqual(text.lines, [
+    "parley listening on 127.0.0.1:5003\n",
+    "parley cluster prod node n1\n",
+  ]);
+});

@@ -2,6 +2,8 @@ import { assertEqual } from "../../_helpers/assert.ts";
 import { admitFake, FakePeer } from "../../_helpers/fake_peer.ts";
 import { PROTOCOL_VERSION } from "../../../protocol/messages.ts";
 import { Hub } from "../../../server/chat/hub.ts";
+import * as RosterModule from "../../../server/chat/roster_cache.ts";
+import * as RoomModule from "../../../server/chat/room.ts";
 
 const decoder = new TextDecoder();
 
@@ -74,4 +76,22 @@ Deno.test("Hub sends welcome as parts to transports that take them; queued parts
     ["ann", "bob", "carl"],
     ["ann", "bob", "carl", "dave"],
   ]);
+});
+
+Deno.test("RosterCache lists remote members first and still appends local joins", () => {
+  const { RosterCache } = RosterModule;
+  const remote: { nick: string; away?: string }[] = [{ nick: "far" }];
+  const cache = new RosterCache(() => remote);
+  const room = new RoomModule.Room<never>("#lobby");
+  const member = (nick: string) => ({ nick, away: undefined, send: () => true, close() {} });
+  const json = () => JSON.parse(decoder.decode(cache.json(room as never)));
+  assertEqual(json(), [{ nick: "far" }]);
+  const ann = member("ann");
+  room.add(ann as never);
+  cache.added(room as never, ann as never);
+  assertEqual(json(), [{ nick: "far" }, { nick: "ann" }]);
+  // A remote change bumps the version: the list is rebuilt.
+  remote.push({ nick: "away-one", away: "lunch" });
+  room.version++;
+  assertEqual(json(), [{ nick: "far" }, { nick: "away-one", away: "lunch" }, { nick: "ann" }]);
 });

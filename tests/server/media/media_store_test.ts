@@ -99,3 +99,16 @@ Deno.test("MediaStore names recordings by 128-bit random tokens, not by message 
   assertEqual(store.get("7"), undefined, "the id is no name");
   assertEqual(store.get(tok(7).replace(/7$/, "8")), undefined, "only the exact token");
 });
+
+Deno.test("MediaStore remembers recordings kept elsewhere and replays them with its own, by id", () => {
+  const store = new MediaStore();
+  store.put(recording(2, 4));
+  const { data: _data, ...fields } = recording(5, 0);
+  store.remember({ ...fields, bytes: 1234 });
+  assertEqual(store.info(tok(5))?.bytes, 1234);
+  assertEqual(store.get(tok(5)), undefined, "no bytes here");
+  assertEqual(store.info(tok(2))?.bytes, 4, "a held recording has its info too");
+  assertEqual(store.between("#LOBBY", 0).map((m) => m.id), [2, 5]);
+  assertEqual(store.between("#lobby", 3).map((m) => m.id), [5]);
+  assertEqual(store.between("#other", 0), []);
+});
