@@ -1,7 +1,8 @@
 /**
  * Word wrapping for terminal text that may hold colour codes: lines break at
- * spaces, never inside a word (a word wider than the line is cut), and
- * continuation lines get a hanging indent. Pure.
+ * spaces, never inside a word (a word wider than the line, such as a long
+ * URL, gets a line of its own and overflows it, so it stays whole for
+ * copying), and continuation lines get a hanging indent. Pure.
  *
  * @module
  */
@@ -50,7 +51,7 @@ export function textWidth(text: string): number {
 
 /**
  * Wraps text to `columns`: each line breaks at spaces, continuation lines
- * start with `indent` spaces, and a word wider than a line is cut.
+ * start with `indent` spaces, and a word wider than a line is kept whole.
  *
  * @param text Text, possibly several lines, possibly with colour codes.
  * @param columns Width to fit, in columns (at least `indent + 10` is used,
@@ -77,35 +78,13 @@ function wrapLine(line: string, width: number, indent: number): string {
   let used = 0;
   // Words keep their colour codes; spaces between them are where lines may break.
   for (const word of line.split(/(?<= )(?=[^ ])/)) {
-    const bare = word.replace(/ +$/, "");
-    const wordWidth = textWidth(bare);
-    // A word that fits on a line of its own moves there; a longer one is cut where it stands.
-    const fitsAlone = indent + wordWidth <= width;
-    if (fitsAlone && used > 0 && used + wordWidth > width && current.trim() !== "") {
+    const wordWidth = textWidth(word.replace(/ +$/, ""));
+    if (used > 0 && used + wordWidth > width && current.trim() !== "") {
       out.push(current.replace(/ +$/, ""));
       current = pad;
       used = indent;
     }
-    if (used + wordWidth > width) {
-      // A word longer than a whole line: cut it where it reaches the edge.
-      for (const piece of pieces(word)) {
-        if (piece.escape) {
-          current += piece.text;
-          continue;
-        }
-        for (const ch of piece.text) {
-          const w = charWidth(ch.codePointAt(0)!);
-          if (used + w > width && ch !== " ") {
-            out.push(current);
-            current = pad;
-            used = indent;
-          }
-          current += ch;
-          used += w;
-        }
-      }
-      continue;
-    }
+    // A word wider than a whole line (a long URL) stays whole and overflows.
     current += word;
     used += textWidth(word);
   }

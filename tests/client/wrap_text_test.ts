@@ -25,9 +25,10 @@ Deno.test("wrapText ignores colour codes when measuring and keeps them", () => {
   );
 });
 
-Deno.test("wrapText cuts only a word wider than a line, and leaves short lines alone", () => {
+Deno.test("wrapText keeps a word wider than a line whole, and leaves short lines alone", () => {
   assertEqual(wrapText("short", 80, 4), "short");
-  assertEqual(wrapText("ab " + "x".repeat(25), 20, 4), "ab xxxxxxxxxxxxxxxxx\n    xxxxxxxx");
+  const url = "https://example.com/" + "x".repeat(30);
+  assertEqual(wrapText(`see ${url} now`, 20, 4), `see\n    ${url}\n    now`);
 });
 
 Deno.test("wrapText wraps each line of a multi-line text and counts wide characters as two", () => {

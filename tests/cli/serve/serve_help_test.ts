@@ -11,7 +11,10 @@ Deno.test("serve --help wraps to the width it is given, never mid-word", () => {
   for (const columns of [60, 80, 120]) {
     const help = serveUsage(columns);
     for (const line of help.split("\n")) {
-      if ([...line].length > columns) throw new Error(`over ${columns} columns: ${line}`);
+      // Only a single word too long for the help column may overflow.
+      if ([...line].length > columns && /\S \S/.test(line.trim())) {
+        throw new Error(`over ${columns} columns: ${line}`);
+      }
     }
     // Wrapping only moves line breaks: the same words in the same order.
     assertEqual(words(help), words(wide));
