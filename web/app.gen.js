@@ -1,3 +1,1331 @@
+// protocol/names.ts
+var MAX_NICK_LENGTH = 32;
+var FORBIDDEN = /[\s\p{Cc}\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u;
+function validateNick(nick) {
+  const length = [
+    ...nick
+  ].length;
+  if (length === 0) return "Nick cannot be empty";
+  if (length > MAX_NICK_LENGTH) {
+    return `Nick is ${length} characters long; the limit is ${MAX_NICK_LENGTH}`;
+  }
+  if (FORBIDDEN.test(nick)) {
+    return "Nick cannot contain whitespace, control, invisible or bidi-override characters";
+  }
+  if (/^[#@/]/.test(nick)) return "Nick cannot start with #, @ or /";
+  return void 0;
+}
+function nameKey(name) {
+  return name.normalize("NFKC").toLowerCase();
+}
+
+// client/core/backoff.ts
+function reconnectDelay(attempt, options = {}) {
+  if (!Number.isInteger(attempt) || attempt < 1) {
+    throw new RangeError(`Cannot compute a reconnect delay: attempt ${attempt} is not 1 or more`);
+  }
+  const base = options.baseMs ?? 500;
+  const max = options.maxMs ?? 3e4;
+  const random = options.random ?? Math.random;
+  const ceiling = Math.min(max, base * 2 ** Math.min(attempt - 1, 30));
+  const half = ceiling / 2;
+  return Math.floor(half + random() * half);
+}
+
+// client/core/reconnect_policy.ts
+var FINAL_BYE_CODES = /* @__PURE__ */ new Set([
+  "kicked",
+  "replaced"
+]);
+var PERMANENT_REFUSALS = /* @__PURE__ */ new Set([
+  "auth_failed",
+  "locked_out",
+  "banned",
+  "bad_version",
+  "nick_invalid"
+]);
+function reconnectsAfter(bye) {
+  return bye === void 0 || !FINAL_BYE_CODES.has(bye.code);
+}
+function alternateNick(nick) {
+  const chars = [
+    ...nick
+  ];
+  return (chars.length >= MAX_NICK_LENGTH ? chars.slice(0, MAX_NICK_LENGTH - 1).join("") : nick) + "_";
+}
+var ReconnectPolicy = class {
+  #backoff;
+  #attempt = 0;
+  #nick = "";
+  #resume;
+  /** @param backoff Delays; see `reconnectDelay`. */
+  constructor(backoff = {}) {
+    this.#backoff = backoff;
+  }
+  /** The nick the next attempt asks for. */
+  get nick() {
+    return this.#nick;
+  }
+  /** The resume token the next attempt presents, if any. */
+  get resume() {
+    return this.#resume;
+  }
+  /**
+   * Records a welcome: its nick and resume token are what the next outage
+   * reconnects with, and the attempt count starts over.
+   *
+   * @param welcome The server's welcome.
+   */
+  welcomed(welcome) {
+    this.remember(welcome.nick, welcome.resume);
+  }
+  /**
+   * Sets the nick and resume token directly, e.g. from a browser tab's saved
+   * session after a reload; the attempt count starts over.
+   *
+   * @param nick The nick to reconnect with.
+   * @param resume The resume token of the latest welcome, if any.
+   */
+  remember(nick, resume) {
+    this.#nick = nick;
+    this.#resume = resume;
+    this.#attempt = 0;
+  }
+  /**
+   * Starts an outage: the connection is gone and the user's nick is now
+   * `nick` (it may have changed since the welcome).
+   *
+   * @param nick The nick in use when the connection dropped.
+   */
+  dropped(nick) {
+    this.#nick = nick;
+    this.#attempt = 0;
+  }
+  /**
+   * Plans the next attempt.
+   *
+   * @returns Its number, delay, nick and resume token.
+   */
+  next() {
+    const attempt = ++this.#attempt;
+    const planned = {
+      attempt,
+      delayMs: reconnectDelay(attempt, this.#backoff),
+      nick: this.#nick
+    };
+    if (this.#resume !== void 0) planned.resume = this.#resume;
+    return planned;
+  }
+  /**
+   * Decides what follows a refused attempt. `nick_taken` means someone else
+   * holds the nick now (our resume token would have taken it back from our
+   * own ghost), `nick_registered` that another key owns it: retry as
+   * {@linkcode alternateNick}, without the token.
+   * Refusals in {@linkcode PERMANENT_REFUSALS} stop; anything else retries.
+   *
+   * @param code The server's error code, if it sent one.
+   * @returns `retry` (with the new nick when it changed) or `stop`.
+   */
+  refused(code) {
+    if (code === "nick_taken" || code === "nick_registered") {
+      this.#nick = alternateNick(this.#nick);
+      this.#resume = void 0;
+      return {
+        action: "retry",
+        nick: this.#nick
+      };
+    }
+    return PERMANENT_REFUSALS.has(code) ? {
+      action: "stop"
+    } : {
+      action: "retry"
+    };
+  }
+};
+
+// client/core/history_requests.ts
+var HistoryRequests = class {
+  #refs = /* @__PURE__ */ new Set();
+  /** Whether a `/history` answer is arriving: replayed lines belong to it. */
+  get answering() {
+    return this.#refs.size > 0;
+  }
+  /**
+   * Notes a message being sent; only `/history` commands count.
+   *
+   * @param message A client message.
+   */
+  sent(message) {
+    if (message.type === "command" && message.name.toLowerCase() === "history") {
+      this.#refs.add(message.ref);
+    }
+  }
+  /**
+   * Closes the request an `ack` or `error` answers.
+   *
+   * @param message A server message.
+   */
+  settle(message) {
+    if ((message.type === "ack" || message.type === "error") && message.ref !== void 0) {
+      this.#refs.delete(message.ref);
+    }
+  }
+  /** Forgets every request (the connection dropped). */
+  clear() {
+    this.#refs.clear();
+  }
+};
+
+// client/ignore_list.ts
+var IgnoreList = class {
+  #nicks = /* @__PURE__ */ new Map();
+  /**
+   * Ignores a nick.
+   *
+   * @param nick The nick, any case.
+   * @returns `false` if it was already ignored.
+   */
+  add(nick) {
+    const key = nameKey(nick);
+    if (this.#nicks.has(key)) return false;
+    this.#nicks.set(key, nick);
+    return true;
+  }
+  /**
+   * Stops ignoring a nick.
+   *
+   * @param nick The nick, any case.
+   * @returns `false` if it was not ignored.
+   */
+  remove(nick) {
+    return this.#nicks.delete(nameKey(nick));
+  }
+  /**
+   * Whether `nick` is ignored.
+   *
+   * @param nick The nick, any case.
+   */
+  has(nick) {
+    return this.#nicks.size > 0 && this.#nicks.has(nameKey(nick));
+  }
+  /** The ignored nicks, as typed, in the order they were added. */
+  list() {
+    return [
+      ...this.#nicks.values()
+    ];
+  }
+  /**
+   * Whether a server message should be hidden: chat lines, actions and
+   * private messages from an ignored nick. Notices about them (joins, leaves,
+   * nick changes) still show, so the room's membership stays clear.
+   *
+   * @param message A server message.
+   */
+  hides(message) {
+    switch (message.type) {
+      case "msg":
+      case "action":
+      case "privmsg":
+        return this.has(message.from);
+      default:
+        return false;
+    }
+  }
+};
+
+// web/src/app_state.ts
+var SESSION_KEY = "parley.session";
+var TRANSCRIPT_KEY = "parley.transcript";
+var MAX_ITEMS = 500;
+var MAX_SAVED = 300;
+var MEDIA_LIMIT_MS = {
+  voice: 1e4,
+  video: 15e3
+};
+var app = {
+  socket: void 0,
+  state: void 0,
+  welcome: void 0,
+  nick: "",
+  password: void 0,
+  nextRef: 1,
+  reconnectTimer: void 0,
+  everConnected: false,
+  autoJoin: false,
+  saved: [],
+  restoring: false,
+  identity: void 0
+};
+var policy = new ReconnectPolicy();
+var rooms = /* @__PURE__ */ new Map();
+var ownMedia = /* @__PURE__ */ new Map();
+var fetching = /* @__PURE__ */ new Map();
+function saveSession() {
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify({
+    nick: app.nick,
+    password: app.password,
+    resume: policy.resume
+  }));
+}
+var ignores = new IgnoreList();
+var historyRequests = new HistoryRequests();
+
+// protocol/message_types.ts
+var PROTOCOL_VERSION = 2;
+var DEFAULT_ROOM = "#lobby";
+
+// protocol/encode_message.ts
+var encoder = new TextEncoder();
+var scratch = new Uint8Array(64 * 1024);
+function utf8Length(text) {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) bytes += 1;
+    else if (c < 2048) bytes += 2;
+    else if (c >= 55296 && c <= 56319 && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+// protocol/client_message_error.ts
+var ClientMessageError = class extends TypeError {
+  /** The protocol error code to answer with. */
+  code;
+  /** The message's `ref`, when it could be read. */
+  ref;
+  /** The message's `type`, when it is one the parser knows. */
+  messageType;
+  /**
+   * @param message A sentence saying what is wrong.
+   * @param options Code, `ref` and cause.
+   */
+  constructor(message, options = {}) {
+    super(message, options);
+    this.name = "ClientMessageError";
+    this.code = options.code ?? "bad_message";
+    this.ref = options.ref;
+    this.messageType = options.messageType;
+  }
+};
+
+// protocol/sanitize.ts
+var SEQUENCES = /(?:\u001b\[|\u009b)[\x20-\x3f]*[\x40-\x7e]?|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d-\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[\x20-\x7e]?/g;
+var CONTROLS_KEEP_NEWLINES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+var CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+function sanitizeText(text, allowNewlines = false) {
+  if (!/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/.test(text)) return text;
+  return text.replace(SEQUENCES, "").replace(/\t/g, " ").replace(allowNewlines ? CONTROLS_KEEP_NEWLINES : CONTROLS, "");
+}
+
+// protocol/field_limits.ts
+var DEFAULT_FIELD_LIMIT_CONTEXT = {
+  maxTextBytes: 8192,
+  maxMediaBytes: 2097152
+};
+var ROOM_BYTES = 1 + 32 * 4;
+var CLIENT_FIELD_LIMITS = {
+  // Nick rules (names.ts) refuse controls; 32 code points of up to 4 bytes.
+  "hello.nick": {
+    maxBytes: 32 * 4,
+    sanitize: "verbatim"
+  },
+  "hello.password": {
+    maxBytes: 1024,
+    sanitize: "verbatim"
+  },
+  "hello.client": {
+    maxBytes: 200,
+    sanitize: "line"
+  },
+  // Tokens are 43 characters; anything much longer is not one.
+  "hello.resume": {
+    maxBytes: 128,
+    sanitize: "verbatim"
+  },
+  // An Ed25519 public key is 44 characters of base64.
+  "hello.key": {
+    maxBytes: 64,
+    sanitize: "verbatim"
+  },
+  // An Ed25519 signature is 88 characters of base64.
+  "prove.signature": {
+    maxBytes: 128,
+    sanitize: "verbatim"
+  },
+  "msg.room": {
+    maxBytes: ROOM_BYTES,
+    sanitize: "verbatim"
+  },
+  "msg.text": {
+    maxBytes: (c) => c.maxTextBytes,
+    sanitize: "text",
+    tooLong: "text_too_long"
+  },
+  "command.room": {
+    maxBytes: ROOM_BYTES,
+    sanitize: "verbatim"
+  },
+  "command.name": {
+    maxBytes: 32,
+    sanitize: "line"
+  },
+  // Room for a nick or room before a text as long as `msg.text` (`/msg NICK TEXT`).
+  "command.args": {
+    maxBytes: (c) => c.maxTextBytes + 256,
+    sanitize: "verbatim",
+    tooLong: "text_too_long"
+  },
+  "media.room": {
+    maxBytes: ROOM_BYTES,
+    sanitize: "verbatim"
+  },
+  // Media tokens are 32 hex digits.
+  "fetch_media.token": {
+    maxBytes: 64,
+    sanitize: "verbatim"
+  },
+  "media.mime": {
+    maxBytes: 128,
+    sanitize: "line"
+  },
+  // Padded base64 of the largest recording.
+  "media.data": {
+    maxBytes: (c) => Math.ceil(c.maxMediaBytes / 3) * 4,
+    sanitize: "verbatim",
+    tooLong: "media_too_large"
+  }
+};
+function readClientString(message, field, context = DEFAULT_FIELD_LIMIT_CONTEXT) {
+  const type = String(message.type);
+  const key = `${type}.${field}`;
+  const limit = Object.hasOwn(CLIENT_FIELD_LIMITS, key) ? CLIENT_FIELD_LIMITS[key] : void 0;
+  if (limit === void 0) {
+    throw new ClientMessageError(`Cannot decode "${type}" message: field "${field}" has no limit in CLIENT_FIELD_LIMITS`);
+  }
+  const value = message[field];
+  if (value === void 0) return void 0;
+  if (typeof value !== "string") {
+    throw new ClientMessageError(`Cannot decode "${type}" message: field "${field}" must be a string`);
+  }
+  const max = typeof limit.maxBytes === "number" ? limit.maxBytes : limit.maxBytes(context);
+  if (value.length > max || value.length * 3 > max && utf8Length(value) > max) {
+    throw new ClientMessageError(`Field "${field}" of a "${type}" message is longer than ${max} bytes`, {
+      code: limit.tooLong
+    });
+  }
+  if (!value.isWellFormed()) {
+    throw new ClientMessageError(`Field "${field}" of a "${type}" message is not well-formed Unicode (a lone surrogate)`);
+  }
+  switch (limit.sanitize) {
+    case "verbatim":
+      return value;
+    case "line":
+      return sanitizeText(value);
+    case "text":
+      return sanitizeText(value, true);
+  }
+}
+
+// protocol/json_fields.ts
+var decoder = new TextDecoder("utf-8", {
+  fatal: true
+});
+function parseObject(payload) {
+  let text;
+  try {
+    text = decoder.decode(payload);
+  } catch (error) {
+    if (error instanceof TypeError) {
+      throw new SyntaxError("Cannot decode message: payload is not valid UTF-8");
+    }
+    throw error;
+  }
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      throw new SyntaxError(`Cannot decode message: payload is not JSON (${error.message})`);
+    }
+    throw error;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError("Cannot decode message: payload is not a JSON object");
+  }
+  const object = value;
+  if (typeof object.type !== "string") {
+    throw new TypeError('Cannot decode message: field "type" must be a string');
+  }
+  return object;
+}
+function fail(type, field, what) {
+  throw new TypeError(`Cannot decode "${type}" message: field "${field}" must be ${what}`);
+}
+function str(o, field) {
+  const v = o[field];
+  if (typeof v !== "string") fail(o.type, field, "a string");
+  return v;
+}
+function optStr(o, field) {
+  const v = o[field];
+  if (v === void 0) return void 0;
+  if (typeof v !== "string") fail(o.type, field, "a string when present");
+  return v;
+}
+function uint(o, field) {
+  const v = o[field];
+  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
+    fail(o.type, field, "a non-negative integer");
+  }
+  return v;
+}
+function optUint(o, field) {
+  return o[field] === void 0 ? void 0 : uint(o, field);
+}
+function optBool(o, field) {
+  const v = o[field];
+  if (v === void 0) return void 0;
+  if (typeof v !== "boolean") fail(o.type, field, "a boolean when present");
+  return v;
+}
+function array(o, field, item) {
+  const v = o[field];
+  if (!Array.isArray(v)) fail(o.type, field, "an array");
+  return v.map((entry) => {
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+      fail(o.type, field, "an array of objects");
+    }
+    return item({
+      type: o.type,
+      ...entry
+    });
+  });
+}
+function mediaKind(o) {
+  const v = o.kind;
+  if (v !== "voice" && v !== "video") fail(o.type, "kind", '"voice" or "video"');
+  return v;
+}
+function ping(o) {
+  const token = optUint(o, "token");
+  const type = o.type;
+  return token === void 0 ? {
+    type
+  } : {
+    type,
+    token
+  };
+}
+
+// protocol/parse_client_message.ts
+function str2(o, field, context) {
+  const value = readClientString(o, field, context);
+  if (value === void 0) {
+    throw new ClientMessageError(`Cannot decode "${o.type}" message: field "${field}" must be a string`);
+  }
+  return value;
+}
+var clientParsers = {
+  hello(o, c) {
+    const m = {
+      type: "hello",
+      version: uint(o, "version"),
+      nick: str2(o, "nick", c)
+    };
+    const password = readClientString(o, "password", c);
+    if (password !== void 0) m.password = password;
+    const client = readClientString(o, "client", c);
+    if (client !== void 0) m.client = client;
+    const probe = optBool(o, "probe");
+    if (probe !== void 0) m.probe = probe;
+    const resume = readClientString(o, "resume", c);
+    if (resume !== void 0) m.resume = resume;
+    const key = readClientString(o, "key", c);
+    if (key !== void 0) m.key = key;
+    return m;
+  },
+  msg(o, c) {
+    const m = {
+      type: "msg",
+      ref: uint(o, "ref"),
+      text: str2(o, "text", c)
+    };
+    const r = readClientString(o, "room", c);
+    if (r !== void 0) m.room = r;
+    return m;
+  },
+  command(o, c) {
+    const m = {
+      type: "command",
+      ref: uint(o, "ref"),
+      name: str2(o, "name", c),
+      args: readClientString(o, "args", c) ?? ""
+    };
+    const r = readClientString(o, "room", c);
+    if (r !== void 0) m.room = r;
+    return m;
+  },
+  ping,
+  pong: ping,
+  media(o, c) {
+    const m = {
+      type: "media",
+      ref: uint(o, "ref"),
+      kind: mediaKind(o),
+      mime: str2(o, "mime", c),
+      durationMs: uint(o, "durationMs"),
+      data: str2(o, "data", c)
+    };
+    const r = readClientString(o, "room", c);
+    if (r !== void 0) m.room = r;
+    return m;
+  },
+  fetch_media: (o, c) => ({
+    type: "fetch_media",
+    ref: uint(o, "ref"),
+    token: str2(o, "token", c)
+  }),
+  prove: (o, c) => ({
+    type: "prove",
+    signature: str2(o, "signature", c)
+  })
+};
+var CLIENT_MESSAGE_TYPES = Object.keys(clientParsers);
+
+// protocol/parse_server_message.ts
+function user(o) {
+  const info = {
+    nick: str(o, "nick")
+  };
+  const away = optStr(o, "away");
+  if (away !== void 0) info.away = away;
+  return info;
+}
+function room(o) {
+  return {
+    name: str(o, "name"),
+    members: uint(o, "members"),
+    topic: str(o, "topic")
+  };
+}
+var serverParsers = {
+  welcome(o) {
+    const limits = o.limits;
+    if (typeof limits !== "object" || limits === null) fail("welcome", "limits", "an object");
+    const l = {
+      type: "welcome",
+      ...limits
+    };
+    const welcome = {
+      type: "welcome",
+      version: uint(o, "version"),
+      server: str(o, "server"),
+      software: str(o, "software"),
+      nick: str(o, "nick"),
+      room: str(o, "room"),
+      users: array(o, "users", user),
+      online: uint(o, "online"),
+      limits: {
+        maxFrameBytes: uint(l, "maxFrameBytes"),
+        maxTextBytes: uint(l, "maxTextBytes"),
+        heartbeatMs: uint(l, "heartbeatMs"),
+        ...l.maxMediaBytes === void 0 ? {} : {
+          maxMediaBytes: uint(l, "maxMediaBytes")
+        },
+        ...optionalUints(l, FLOOD_LIMIT_FIELDS)
+      }
+    };
+    const resume = optStr(o, "resume");
+    if (resume !== void 0) welcome.resume = resume;
+    const identity = optStr(o, "identity");
+    if (identity !== void 0) welcome.identity = identity;
+    if (optBool(o, "guest") === true) welcome.guest = true;
+    const node = optStr(o, "node");
+    if (node !== void 0) welcome.node = node;
+    return welcome;
+  },
+  ack: (o) => ({
+    type: "ack",
+    ref: uint(o, "ref"),
+    id: uint(o, "id"),
+    ts: uint(o, "ts")
+  }),
+  error(o) {
+    const code = str(o, "code");
+    const m = {
+      type: "error",
+      code,
+      message: str(o, "message")
+    };
+    const ref = optUint(o, "ref");
+    if (ref !== void 0) m.ref = ref;
+    return m;
+  },
+  msg: (o) => withHistory(o, {
+    type: "msg",
+    id: uint(o, "id"),
+    ts: uint(o, "ts"),
+    room: str(o, "room"),
+    from: str(o, "from"),
+    text: str(o, "text")
+  }),
+  privmsg: (o) => withHistory(o, {
+    type: "privmsg",
+    id: uint(o, "id"),
+    ts: uint(o, "ts"),
+    from: str(o, "from"),
+    to: str(o, "to"),
+    text: str(o, "text")
+  }),
+  action: (o) => withHistory(o, {
+    type: "action",
+    id: uint(o, "id"),
+    ts: uint(o, "ts"),
+    room: str(o, "room"),
+    from: str(o, "from"),
+    text: str(o, "text")
+  }),
+  join: (o) => ({
+    type: "join",
+    ts: uint(o, "ts"),
+    room: str(o, "room"),
+    nick: str(o, "nick")
+  }),
+  leave(o) {
+    const m = {
+      type: "leave",
+      ts: uint(o, "ts"),
+      room: str(o, "room"),
+      nick: str(o, "nick"),
+      reason: str(o, "reason")
+    };
+    const code = optStr(o, "code");
+    if (code !== void 0) m.code = code;
+    return m;
+  },
+  nick: (o) => ({
+    type: "nick",
+    ts: uint(o, "ts"),
+    old: str(o, "old"),
+    nick: str(o, "nick")
+  }),
+  who: (o) => withRef(o, {
+    type: "who",
+    room: str(o, "room"),
+    users: array(o, "users", user)
+  }),
+  rooms: (o) => withRef(o, {
+    type: "rooms",
+    rooms: array(o, "rooms", room)
+  }),
+  topic: (o) => withRef(o, {
+    type: "topic",
+    ts: uint(o, "ts"),
+    room: str(o, "room"),
+    topic: str(o, "topic"),
+    by: str(o, "by")
+  }),
+  notice(o) {
+    const m = {
+      type: "notice",
+      ts: uint(o, "ts"),
+      text: str(o, "text")
+    };
+    const r = optStr(o, "room");
+    if (r !== void 0) m.room = r;
+    return withRef(o, m);
+  },
+  shutdown: (o) => ({
+    type: "shutdown",
+    ts: uint(o, "ts"),
+    reason: str(o, "reason")
+  }),
+  bye: (o) => ({
+    type: "bye",
+    code: str(o, "code"),
+    reason: str(o, "reason")
+  }),
+  help: (o) => withRef(o, {
+    type: "help",
+    commands: array(o, "commands", (c) => ({
+      name: str(c, "name"),
+      usage: str(c, "usage"),
+      help: str(c, "help")
+    }))
+  }),
+  ping,
+  pong: ping,
+  media: (o) => withRef(o, {
+    type: "media",
+    id: uint(o, "id"),
+    token: str(o, "token"),
+    ts: uint(o, "ts"),
+    room: str(o, "room"),
+    from: str(o, "from"),
+    kind: mediaKind(o),
+    mime: str(o, "mime"),
+    durationMs: uint(o, "durationMs"),
+    bytes: uint(o, "bytes"),
+    ...optBool(o, "history") ? {
+      history: true
+    } : {}
+  }),
+  media_data: (o) => ({
+    type: "media_data",
+    ref: uint(o, "ref"),
+    id: uint(o, "id"),
+    token: str(o, "token"),
+    kind: mediaKind(o),
+    mime: str(o, "mime"),
+    durationMs: uint(o, "durationMs"),
+    data: str(o, "data")
+  }),
+  challenge: (o) => ({
+    type: "challenge",
+    nonce: str(o, "nonce")
+  }),
+  away(o) {
+    const m = {
+      type: "away",
+      ts: uint(o, "ts"),
+      nick: str(o, "nick")
+    };
+    const away = optStr(o, "away");
+    if (away !== void 0) m.away = away;
+    return m;
+  },
+  search(o) {
+    const m = {
+      type: "search",
+      query: str(o, "query"),
+      results: array(o, "results", searchHit)
+    };
+    const r = optStr(o, "room");
+    if (r !== void 0) m.room = r;
+    return withRef(o, m);
+  }
+};
+function withHistory(o, m) {
+  const history2 = optBool(o, "history");
+  if (history2 !== void 0) m.history = history2;
+  return withRef(o, m);
+}
+function withRef(o, m) {
+  const ref = optUint(o, "ref");
+  if (ref !== void 0) m.ref = ref;
+  return m;
+}
+var FLOOD_LIMIT_FIELDS = [
+  "floodRate",
+  "floodBurst",
+  "floodBytesRate",
+  "floodBytesBurst"
+];
+function optionalUints(o, fields) {
+  const out = {};
+  for (const field of fields) {
+    const value = optUint(o, field);
+    if (value !== void 0) out[field] = value;
+  }
+  return out;
+}
+function searchHit(o) {
+  const kind = str(o, "kind");
+  if (kind !== "msg" && kind !== "action" && kind !== "privmsg") {
+    fail(o.type, "kind", '"msg", "action" or "privmsg"');
+  }
+  const hit = {
+    id: uint(o, "id"),
+    ts: uint(o, "ts"),
+    kind,
+    from: str(o, "from"),
+    text: str(o, "text")
+  };
+  const r = optStr(o, "room");
+  if (r !== void 0) hit.room = r;
+  const to = optStr(o, "to");
+  if (to !== void 0) hit.to = to;
+  return hit;
+}
+function parseServerMessage(payload) {
+  const o = parseObject(payload);
+  if (!Object.hasOwn(serverParsers, o.type)) return null;
+  return serverParsers[o.type](o);
+}
+
+// client/core/chat_state.ts
+var ChatState = class {
+  /** Own nick, updated on `welcome` and own `nick` notices. */
+  me;
+  /** The room plain lines go to. */
+  activeRoom = DEFAULT_ROOM;
+  /** Rooms joined, by `nameKey` to display name. */
+  rooms = /* @__PURE__ */ new Map([
+    [
+      DEFAULT_ROOM,
+      DEFAULT_ROOM
+    ]
+  ]);
+  /** Nicks in the rooms joined (kept from `welcome`, `who`, `join`, `leave`, `nick`), for completion. */
+  nicks = /* @__PURE__ */ new Set();
+  /** Rooms seen in `/rooms` listings or joined, by `nameKey`, for completion. */
+  knownRooms = /* @__PURE__ */ new Map([
+    [
+      DEFAULT_ROOM,
+      DEFAULT_ROOM
+    ]
+  ]);
+  /** Members of each joined room: room key to (nick key to display nick). */
+  #members = /* @__PURE__ */ new Map();
+  #pending = /* @__PURE__ */ new Map();
+  #saves = /* @__PURE__ */ new Map();
+  /** Fetch tokens of the recordings announced to this client, by message id (for `/save ID`). */
+  #mediaTokens = /* @__PURE__ */ new Map();
+  /** Rooms being rejoined after a reconnect, by `nameKey`. */
+  #rejoining = /* @__PURE__ */ new Set();
+  /** @param nick The nick asked for. */
+  constructor(nick) {
+    this.me = nick;
+  }
+  /** Number of sent messages not yet acknowledged. */
+  get unacknowledged() {
+    return this.#pending.size;
+  }
+  /**
+   * Whether `nick` is the user's own nick under the protocol's `nameKey`.
+   *
+   * @param nick Any nick.
+   * @returns True for any spelling of {@linkcode ChatState.me}.
+   */
+  isMe(nick) {
+    return nameKey(nick) === nameKey(this.me);
+  }
+  /**
+   * Applies the server's welcome.
+   *
+   * @param welcome The welcome message.
+   */
+  welcome(welcome) {
+    this.me = welcome.nick;
+    this.activeRoom = welcome.room || DEFAULT_ROOM;
+    this.rooms.clear();
+    this.rooms.set(nameKey(this.activeRoom), this.activeRoom);
+    this.#members.clear();
+    this.#setMembers(this.activeRoom, welcome.users.map((u) => u.nick));
+  }
+  /**
+   * Applies the welcome of a new connection after a reconnect: keeps the
+   * rooms and the active room the user had, and returns the rooms to rejoin
+   * (every room but the one the server put the client in). Their `join`
+   * notices then do not switch the active room.
+   *
+   * @param welcome The new connection's welcome.
+   * @returns Room names to send `/join` for, active room last.
+   */
+  resume(welcome) {
+    const rooms2 = [
+      ...this.rooms.values()
+    ];
+    const active = this.activeRoom;
+    this.welcome(welcome);
+    const rejoin = rooms2.filter((r) => nameKey(r) !== nameKey(this.activeRoom)).sort((a, b) => Number(a === active) - Number(b === active));
+    for (const room3 of rejoin) {
+      this.rooms.set(nameKey(room3), room3);
+      this.#rejoining.add(nameKey(room3));
+    }
+    if (this.rooms.has(nameKey(active))) this.activeRoom = active;
+    return rejoin;
+  }
+  /**
+   * Forgets every message sent but not acknowledged (the connection dropped;
+   * their fate is unknown) so that a new connection starts clean.
+   *
+   * @returns The texts of chat lines, actions and private messages among them, oldest first.
+   */
+  dropPending() {
+    const lost = [
+      ...this.#pending.values()
+    ].filter((p) => p.kind !== "command").map((p) => p.kind === "privmsg" ? `/msg ${p.to} ${p.text}` : p.kind === "action" ? `/me ${p.text}` : p.text);
+    this.#pending.clear();
+    return lost;
+  }
+  /**
+   * Turns a typed line into a protocol message.
+   *
+   * Lines starting with `/` are commands (`//text` sends `/text` as a message);
+   * `/me` becomes an action command, `/join` of a room already joined just switches.
+   *
+   * @param line The line as typed (may contain newlines from a paste).
+   * @param ref The `ref` to use.
+   */
+  outgoing(line2, ref) {
+    if (line2.trim() === "") return {
+      kind: "none"
+    };
+    if (line2.startsWith("/") && !line2.startsWith("//")) {
+      const match = /^\/(\S+)\s*([\s\S]*)$/.exec(line2);
+      const name = match[1].toLowerCase();
+      const args = match[2].trim();
+      if (name === "join" && args) {
+        const room3 = args.startsWith("#") ? args : `#${args}`;
+        const known = this.rooms.get(nameKey(room3));
+        if (known && !args.includes(" ")) {
+          this.activeRoom = known;
+          return {
+            kind: "local",
+            text: `--- now talking in ${known}`
+          };
+        }
+      }
+      if (name === "save") return this.#save(args, ref);
+      const message = {
+        type: "command",
+        ref,
+        room: this.activeRoom,
+        name,
+        args
+      };
+      if (name === "me") {
+        this.#pending.set(ref, {
+          kind: "action",
+          text: args,
+          room: this.activeRoom
+        });
+      } else if (name === "msg") {
+        const to = args.split(/\s+/)[0];
+        const text2 = /^\S+\s+([\s\S]*)$/.exec(args)?.[1] ?? "";
+        this.#pending.set(ref, {
+          kind: "privmsg",
+          text: text2,
+          room: "",
+          to
+        });
+      } else this.#pending.set(ref, {
+        kind: "command",
+        text: args,
+        room: this.activeRoom,
+        name
+      });
+      return {
+        kind: name === "quit" ? "quit" : "send",
+        message
+      };
+    }
+    const text = line2.startsWith("//") ? line2.slice(1) : line2;
+    this.#pending.set(ref, {
+      kind: "msg",
+      text,
+      room: this.activeRoom
+    });
+    return {
+      kind: "send",
+      message: {
+        type: "msg",
+        ref,
+        room: this.activeRoom,
+        text
+      }
+    };
+  }
+  /**
+   * The file a `/save` asked for, once its `media_data` arrived.
+   *
+   * @param ref The `ref` of the `fetch_media` request.
+   * @returns The path typed after the id, or `undefined` for the default name.
+   */
+  takeSaveTarget(ref) {
+    const file = this.#saves.get(ref);
+    this.#saves.delete(ref);
+    return file;
+  }
+  /**
+   * `/save ID [FILE]`: asks the server for a media message's bytes, by the
+   * token its `media` notice carried (the server does not take ids).
+   */
+  #save(args, ref) {
+    const match = /^(\d{1,15})(?:\s+([\s\S]+))?$/.exec(args);
+    if (!match) return {
+      kind: "local",
+      text: "--- usage: /save ID [FILE]"
+    };
+    const token = this.#mediaTokens.get(Number(match[1]));
+    if (token === void 0) {
+      return {
+        kind: "local",
+        text: `--- no voice or video message ${match[1]} was shown here`
+      };
+    }
+    this.#pending.set(ref, {
+      kind: "save",
+      text: args,
+      room: this.activeRoom
+    });
+    this.#saves.set(ref, match[2]?.trim());
+    return {
+      kind: "send",
+      message: {
+        type: "fetch_media",
+        ref,
+        token
+      }
+    };
+  }
+  /**
+   * Applies a server message and returns what to show: the message itself, or
+   * for an `ack` of own text, the own line with the server's id and time.
+   *
+   * @param message A server message.
+   * @returns Messages to render, in order.
+   */
+  incoming(message) {
+    switch (message.type) {
+      case "ack": {
+        const sent = this.#pending.get(message.ref);
+        this.#pending.delete(message.ref);
+        if (!sent || message.id === 0) return [];
+        if (sent.kind === "privmsg") {
+          return [
+            {
+              type: "privmsg",
+              id: message.id,
+              ts: message.ts,
+              from: this.me,
+              to: sent.to ?? "",
+              text: sent.text
+            }
+          ];
+        }
+        if (sent.kind === "msg" || sent.kind === "action") {
+          return [
+            {
+              type: sent.kind,
+              id: message.id,
+              ts: message.ts,
+              room: sent.room,
+              from: this.me,
+              text: sent.text
+            }
+          ];
+        }
+        return [];
+      }
+      case "error":
+        if (message.ref !== void 0) {
+          this.#pending.delete(message.ref);
+          this.#saves.delete(message.ref);
+        }
+        return [
+          message
+        ];
+      case "media_data":
+        this.#pending.delete(message.ref);
+        return [
+          message
+        ];
+      case "media":
+        this.#mediaTokens.set(message.id, message.token);
+        return [
+          message
+        ];
+      case "join":
+        if (this.isMe(message.nick)) {
+          this.rooms.set(nameKey(message.room), message.room);
+          this.knownRooms.set(nameKey(message.room), message.room);
+          if (!this.#rejoining.delete(nameKey(message.room))) this.activeRoom = message.room;
+        } else {
+          this.#members.get(nameKey(message.room))?.set(nameKey(message.nick), message.nick);
+          this.nicks.add(message.nick);
+        }
+        return [
+          message
+        ];
+      case "leave":
+        this.#members.get(nameKey(message.room))?.delete(nameKey(message.nick));
+        if (this.isMe(message.nick)) {
+          this.#members.delete(nameKey(message.room));
+          this.rooms.delete(nameKey(message.room));
+          if (nameKey(this.activeRoom) === nameKey(message.room)) {
+            this.activeRoom = this.rooms.values().next().value ?? DEFAULT_ROOM;
+          }
+        }
+        this.#recountNicks();
+        return [
+          message
+        ];
+      case "nick":
+        if (this.isMe(message.old)) this.me = message.nick;
+        for (const members of this.#members.values()) {
+          if (members.delete(nameKey(message.old))) {
+            members.set(nameKey(message.nick), message.nick);
+          }
+        }
+        this.nicks.delete(message.old);
+        this.nicks.add(message.nick);
+        return [
+          message
+        ];
+      case "who":
+        if (this.rooms.has(nameKey(message.room))) {
+          this.#setMembers(message.room, message.users.map((u) => u.nick));
+        } else for (const user2 of message.users) this.nicks.add(user2.nick);
+        return [
+          message
+        ];
+      case "rooms":
+        for (const room3 of message.rooms) this.knownRooms.set(nameKey(room3.name), room3.name);
+        return [
+          message
+        ];
+      default:
+        return [
+          message
+        ];
+    }
+  }
+  #setMembers(room3, nicks) {
+    this.#members.set(nameKey(room3), new Map(nicks.map((n) => [
+      nameKey(n),
+      n
+    ])));
+    this.#recountNicks();
+  }
+  #recountNicks() {
+    this.nicks.clear();
+    for (const members of this.#members.values()) {
+      for (const nick of members.values()) this.nicks.add(nick);
+    }
+  }
+};
+
+// protocol/identity.ts
+var IDENTITY_NONCE_BYTES = 32;
+var ED25519_PUBLIC_KEY_BYTES = 32;
+var IDENTITY_PAYLOAD_TAG = "parley-identity-v1";
+function toBase64(bytes) {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 32768) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 32768));
+  }
+  return btoa(binary);
+}
+function fromBase64(text) {
+  let binary;
+  try {
+    binary = atob(text);
+  } catch {
+    throw new SyntaxError("Cannot decode base64: invalid characters or length");
+  }
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  if (toBase64(bytes) !== text) throw new SyntaxError("Cannot decode base64: not canonical");
+  return bytes;
+}
+async function fingerprint(publicKeyRaw) {
+  checkBytes(publicKeyRaw, "publicKeyRaw");
+  if (publicKeyRaw.length !== ED25519_PUBLIC_KEY_BYTES) {
+    throw new RangeError(`Cannot fingerprint a key of ${publicKeyRaw.length} bytes: Ed25519 keys are 32 bytes`);
+  }
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", copy(publicKeyRaw)));
+  return `SHA256:${toBase64(digest).replace(/=+$/, "")}`;
+}
+function proofPayload(nonce, serverName, publicKeyRaw) {
+  checkBytes(nonce, "nonce");
+  checkBytes(publicKeyRaw, "publicKeyRaw");
+  if (typeof serverName !== "string") {
+    throw new TypeError(`serverName must be a string, not ${typeof serverName}`);
+  }
+  if (nonce.length !== IDENTITY_NONCE_BYTES) {
+    throw new RangeError(`Nonce is ${nonce.length} bytes; it must be ${IDENTITY_NONCE_BYTES}`);
+  }
+  if (serverName === "" || /[\r\n]/.test(serverName)) {
+    throw new RangeError("Server name must be non-empty and contain no line break");
+  }
+  return new TextEncoder().encode(`${IDENTITY_PAYLOAD_TAG}
+${toBase64(nonce)}
+${serverName}
+${toBase64(publicKeyRaw)}`);
+}
+async function signProof(privateKey, nonce, serverName, publicKeyRaw) {
+  if (!(privateKey instanceof CryptoKey)) throw new TypeError("privateKey must be a CryptoKey");
+  const payload = proofPayload(nonce, serverName, publicKeyRaw);
+  return new Uint8Array(await crypto.subtle.sign("Ed25519", privateKey, copy(payload)));
+}
+function checkBytes(value, name) {
+  if (!(value instanceof Uint8Array)) {
+    throw new TypeError(`${name} must be a Uint8Array`);
+  }
+}
+function copy(bytes) {
+  return new Uint8Array(bytes);
+}
+
+// web/src/browser_identity.ts
+var IDENTITY_DB = "parley";
+var STORE = "identity";
+var RECORD = "default";
+async function loadOrCreateBrowserIdentity() {
+  let db;
+  try {
+    db = await openDatabase();
+  } catch (error) {
+    console.warn("No IndexedDB for the identity key; joining as a guest", error);
+    return void 0;
+  }
+  try {
+    let pair = await request(db.transaction(STORE, "readonly").objectStore(STORE).get(RECORD));
+    if (!isKeyPair(pair)) {
+      let made;
+      try {
+        made = await crypto.subtle.generateKey({
+          name: "Ed25519"
+        }, false, [
+          "sign",
+          "verify"
+        ]);
+      } catch (error) {
+        console.warn("This browser has no Ed25519; joining as a guest", error);
+        return void 0;
+      }
+      const stored = await request(db.transaction(STORE, "readwrite").objectStore(STORE).add(made, RECORD)).then(() => true, () => false);
+      pair = stored ? made : await request(db.transaction(STORE, "readonly").objectStore(STORE).get(RECORD));
+      if (!isKeyPair(pair)) return void 0;
+    }
+    const publicKeyRaw = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
+    return {
+      privateKey: pair.privateKey,
+      publicKeyRaw,
+      fingerprint: await fingerprint(publicKeyRaw)
+    };
+  } finally {
+    db.close();
+  }
+}
+function helloKey(identity) {
+  return toBase64(identity.publicKeyRaw);
+}
+async function proveSignature(identity, nonce, hostname) {
+  const name = hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "");
+  return toBase64(await signProof(identity.privateKey, nonce, name, identity.publicKeyRaw));
+}
+function isKeyPair(value) {
+  const pair = value;
+  return pair?.privateKey instanceof CryptoKey && pair.publicKey instanceof CryptoKey;
+}
+function openDatabase() {
+  const open = indexedDB.open(IDENTITY_DB, 1);
+  open.onupgradeneeded = () => open.result.createObjectStore(STORE);
+  return request(open);
+}
+function request(req) {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
 // ../../../root/.cache/deno/npm/registry.npmjs.org/emojilib/2.4.0/simplemap.json
 var simplemap_default = {
   "100": "\u{1F4AF}",
@@ -1579,1226 +2907,15 @@ function emojify(text) {
   if (!text.includes(":")) return text;
   return text.replace(SHORTCODE, (whole, name) => BY_NAME.get(name) ?? whole);
 }
-
-// protocol/names.ts
-var MAX_NICK_LENGTH = 32;
-function nameKey(name) {
-  return name.normalize("NFKC").toLowerCase();
-}
-
-// client/core/backoff.ts
-function reconnectDelay(attempt, options = {}) {
-  if (!Number.isInteger(attempt) || attempt < 1) {
-    throw new RangeError(`Cannot compute a reconnect delay: attempt ${attempt} is not 1 or more`);
-  }
-  const base = options.baseMs ?? 500;
-  const max = options.maxMs ?? 3e4;
-  const random = options.random ?? Math.random;
-  const ceiling = Math.min(max, base * 2 ** Math.min(attempt - 1, 30));
-  const half = ceiling / 2;
-  return Math.floor(half + random() * half);
-}
-
-// client/core/reconnect_policy.ts
-var FINAL_BYE_CODES = /* @__PURE__ */ new Set([
-  "kicked",
-  "replaced"
-]);
-var PERMANENT_REFUSALS = /* @__PURE__ */ new Set([
-  "auth_failed",
-  "locked_out",
-  "banned",
-  "bad_version",
-  "nick_invalid"
-]);
-function reconnectsAfter(bye) {
-  return bye === void 0 || !FINAL_BYE_CODES.has(bye.code);
-}
-function alternateNick(nick) {
-  const chars = [
-    ...nick
-  ];
-  return (chars.length >= MAX_NICK_LENGTH ? chars.slice(0, MAX_NICK_LENGTH - 1).join("") : nick) + "_";
-}
-var ReconnectPolicy = class {
-  #backoff;
-  #attempt = 0;
-  #nick = "";
-  #resume;
-  /** @param backoff Delays; see `reconnectDelay`. */
-  constructor(backoff = {}) {
-    this.#backoff = backoff;
-  }
-  /** The nick the next attempt asks for. */
-  get nick() {
-    return this.#nick;
-  }
-  /** The resume token the next attempt presents, if any. */
-  get resume() {
-    return this.#resume;
-  }
-  /**
-   * Records a welcome: its nick and resume token are what the next outage
-   * reconnects with, and the attempt count starts over.
-   *
-   * @param welcome The server's welcome.
-   */
-  welcomed(welcome) {
-    this.remember(welcome.nick, welcome.resume);
-  }
-  /**
-   * Sets the nick and resume token directly, e.g. from a browser tab's saved
-   * session after a reload; the attempt count starts over.
-   *
-   * @param nick The nick to reconnect with.
-   * @param resume The resume token of the latest welcome, if any.
-   */
-  remember(nick, resume) {
-    this.#nick = nick;
-    this.#resume = resume;
-    this.#attempt = 0;
-  }
-  /**
-   * Starts an outage: the connection is gone and the user's nick is now
-   * `nick` (it may have changed since the welcome).
-   *
-   * @param nick The nick in use when the connection dropped.
-   */
-  dropped(nick) {
-    this.#nick = nick;
-    this.#attempt = 0;
-  }
-  /**
-   * Plans the next attempt.
-   *
-   * @returns Its number, delay, nick and resume token.
-   */
-  next() {
-    const attempt = ++this.#attempt;
-    const planned = {
-      attempt,
-      delayMs: reconnectDelay(attempt, this.#backoff),
-      nick: this.#nick
-    };
-    if (this.#resume !== void 0) planned.resume = this.#resume;
-    return planned;
-  }
-  /**
-   * Decides what follows a refused attempt. `nick_taken` means someone else
-   * holds the nick now (our resume token would have taken it back from our
-   * own ghost), `nick_registered` that another key owns it: retry as
-   * {@linkcode alternateNick}, without the token.
-   * Refusals in {@linkcode PERMANENT_REFUSALS} stop; anything else retries.
-   *
-   * @param code The server's error code, if it sent one.
-   * @returns `retry` (with the new nick when it changed) or `stop`.
-   */
-  refused(code) {
-    if (code === "nick_taken" || code === "nick_registered") {
-      this.#nick = alternateNick(this.#nick);
-      this.#resume = void 0;
-      return {
-        action: "retry",
-        nick: this.#nick
-      };
-    }
-    return PERMANENT_REFUSALS.has(code) ? {
-      action: "stop"
-    } : {
-      action: "retry"
-    };
-  }
-};
-
-// web/src/app_state.ts
-var SESSION_KEY = "parley.session";
-var TRANSCRIPT_KEY = "parley.transcript";
-var MAX_ITEMS = 500;
-var MAX_SAVED = 300;
-var MEDIA_LIMIT_MS = {
-  voice: 1e4,
-  video: 15e3
-};
-var app = {
-  socket: void 0,
-  state: void 0,
-  welcome: void 0,
-  nick: "",
-  password: void 0,
-  nextRef: 1,
-  reconnectTimer: void 0,
-  everConnected: false,
-  autoJoin: false,
-  saved: [],
-  restoring: false,
-  identity: void 0
-};
-var policy = new ReconnectPolicy();
-var rooms = /* @__PURE__ */ new Map();
-var ownMedia = /* @__PURE__ */ new Map();
-var fetching = /* @__PURE__ */ new Map();
-function saveSession() {
-  sessionStorage.setItem(SESSION_KEY, JSON.stringify({
-    nick: app.nick,
-    password: app.password,
-    resume: policy.resume
-  }));
-}
-
-// protocol/message_types.ts
-var PROTOCOL_VERSION = 2;
-var DEFAULT_ROOM = "#lobby";
-
-// protocol/encode_message.ts
-var encoder = new TextEncoder();
-var scratch = new Uint8Array(64 * 1024);
-function utf8Length(text) {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 128) bytes += 1;
-    else if (c < 2048) bytes += 2;
-    else if (c >= 55296 && c <= 56319 && i + 1 < text.length) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
-// protocol/client_message_error.ts
-var ClientMessageError = class extends TypeError {
-  /** The protocol error code to answer with. */
-  code;
-  /** The message's `ref`, when it could be read. */
-  ref;
-  /** The message's `type`, when it is one the parser knows. */
-  messageType;
-  /**
-   * @param message A sentence saying what is wrong.
-   * @param options Code, `ref` and cause.
-   */
-  constructor(message, options = {}) {
-    super(message, options);
-    this.name = "ClientMessageError";
-    this.code = options.code ?? "bad_message";
-    this.ref = options.ref;
-    this.messageType = options.messageType;
-  }
-};
-
-// protocol/sanitize.ts
-var SEQUENCES = /(?:\u001b\[|\u009b)[\x20-\x3f]*[\x40-\x7e]?|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d-\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[\x20-\x7e]?/g;
-var CONTROLS_KEEP_NEWLINES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
-var CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
-function sanitizeText(text, allowNewlines = false) {
-  if (!/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/.test(text)) return text;
-  return text.replace(SEQUENCES, "").replace(/\t/g, " ").replace(allowNewlines ? CONTROLS_KEEP_NEWLINES : CONTROLS, "");
-}
-
-// protocol/field_limits.ts
-var DEFAULT_FIELD_LIMIT_CONTEXT = {
-  maxTextBytes: 8192,
-  maxMediaBytes: 2097152
-};
-var ROOM_BYTES = 1 + 32 * 4;
-var CLIENT_FIELD_LIMITS = {
-  // Nick rules (names.ts) refuse controls; 32 code points of up to 4 bytes.
-  "hello.nick": {
-    maxBytes: 32 * 4,
-    sanitize: "verbatim"
-  },
-  "hello.password": {
-    maxBytes: 1024,
-    sanitize: "verbatim"
-  },
-  "hello.client": {
-    maxBytes: 200,
-    sanitize: "line"
-  },
-  // Tokens are 43 characters; anything much longer is not one.
-  "hello.resume": {
-    maxBytes: 128,
-    sanitize: "verbatim"
-  },
-  // An Ed25519 public key is 44 characters of base64.
-  "hello.key": {
-    maxBytes: 64,
-    sanitize: "verbatim"
-  },
-  // An Ed25519 signature is 88 characters of base64.
-  "prove.signature": {
-    maxBytes: 128,
-    sanitize: "verbatim"
-  },
-  "msg.room": {
-    maxBytes: ROOM_BYTES,
-    sanitize: "verbatim"
-  },
-  "msg.text": {
-    maxBytes: (c) => c.maxTextBytes,
-    sanitize: "text",
-    tooLong: "text_too_long"
-  },
-  "command.room": {
-    maxBytes: ROOM_BYTES,
-    sanitize: "verbatim"
-  },
-  "command.name": {
-    maxBytes: 32,
-    sanitize: "line"
-  },
-  // Room for a nick or room before a text as long as `msg.text` (`/msg NICK TEXT`).
-  "command.args": {
-    maxBytes: (c) => c.maxTextBytes + 256,
-    sanitize: "verbatim",
-    tooLong: "text_too_long"
-  },
-  "media.room": {
-    maxBytes: ROOM_BYTES,
-    sanitize: "verbatim"
-  },
-  // Media tokens are 32 hex digits.
-  "fetch_media.token": {
-    maxBytes: 64,
-    sanitize: "verbatim"
-  },
-  "media.mime": {
-    maxBytes: 128,
-    sanitize: "line"
-  },
-  // Padded base64 of the largest recording.
-  "media.data": {
-    maxBytes: (c) => Math.ceil(c.maxMediaBytes / 3) * 4,
-    sanitize: "verbatim",
-    tooLong: "media_too_large"
-  }
-};
-function readClientString(message, field, context = DEFAULT_FIELD_LIMIT_CONTEXT) {
-  const type = String(message.type);
-  const key = `${type}.${field}`;
-  const limit = Object.hasOwn(CLIENT_FIELD_LIMITS, key) ? CLIENT_FIELD_LIMITS[key] : void 0;
-  if (limit === void 0) {
-    throw new ClientMessageError(`Cannot decode "${type}" message: field "${field}" has no limit in CLIENT_FIELD_LIMITS`);
-  }
-  const value = message[field];
-  if (value === void 0) return void 0;
-  if (typeof value !== "string") {
-    throw new ClientMessageError(`Cannot decode "${type}" message: field "${field}" must be a string`);
-  }
-  const max = typeof limit.maxBytes === "number" ? limit.maxBytes : limit.maxBytes(context);
-  if (value.length > max || value.length * 3 > max && utf8Length(value) > max) {
-    throw new ClientMessageError(`Field "${field}" of a "${type}" message is longer than ${max} bytes`, {
-      code: limit.tooLong
-    });
-  }
-  if (!value.isWellFormed()) {
-    throw new ClientMessageError(`Field "${field}" of a "${type}" message is not well-formed Unicode (a lone surrogate)`);
-  }
-  switch (limit.sanitize) {
-    case "verbatim":
-      return value;
-    case "line":
-      return sanitizeText(value);
-    case "text":
-      return sanitizeText(value, true);
-  }
-}
-
-// protocol/json_fields.ts
-var decoder = new TextDecoder("utf-8", {
-  fatal: true
-});
-function parseObject(payload) {
-  let text;
-  try {
-    text = decoder.decode(payload);
-  } catch (error) {
-    if (error instanceof TypeError) {
-      throw new SyntaxError("Cannot decode message: payload is not valid UTF-8");
-    }
-    throw error;
-  }
-  let value;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    if (error instanceof SyntaxError) {
-      throw new SyntaxError(`Cannot decode message: payload is not JSON (${error.message})`);
-    }
-    throw error;
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TypeError("Cannot decode message: payload is not a JSON object");
-  }
-  const object = value;
-  if (typeof object.type !== "string") {
-    throw new TypeError('Cannot decode message: field "type" must be a string');
-  }
-  return object;
-}
-function fail(type, field, what) {
-  throw new TypeError(`Cannot decode "${type}" message: field "${field}" must be ${what}`);
-}
-function str(o, field) {
-  const v = o[field];
-  if (typeof v !== "string") fail(o.type, field, "a string");
-  return v;
-}
-function optStr(o, field) {
-  const v = o[field];
-  if (v === void 0) return void 0;
-  if (typeof v !== "string") fail(o.type, field, "a string when present");
-  return v;
-}
-function uint(o, field) {
-  const v = o[field];
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
-    fail(o.type, field, "a non-negative integer");
-  }
-  return v;
-}
-function optUint(o, field) {
-  return o[field] === void 0 ? void 0 : uint(o, field);
-}
-function optBool(o, field) {
-  const v = o[field];
-  if (v === void 0) return void 0;
-  if (typeof v !== "boolean") fail(o.type, field, "a boolean when present");
-  return v;
-}
-function array(o, field, item) {
-  const v = o[field];
-  if (!Array.isArray(v)) fail(o.type, field, "an array");
-  return v.map((entry) => {
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-      fail(o.type, field, "an array of objects");
-    }
-    return item({
-      type: o.type,
-      ...entry
-    });
+function searchEmoji(query, limit = 40) {
+  const q = query.replace(/:/g, "").trim().toLowerCase();
+  const found = [];
+  for (const [name, emoji2] of BY_NAME) if (name.includes(q)) found.push({
+    emoji: emoji2,
+    name
   });
-}
-function mediaKind(o) {
-  const v = o.kind;
-  if (v !== "voice" && v !== "video") fail(o.type, "kind", '"voice" or "video"');
-  return v;
-}
-function ping(o) {
-  const token = optUint(o, "token");
-  const type = o.type;
-  return token === void 0 ? {
-    type
-  } : {
-    type,
-    token
-  };
-}
-
-// protocol/parse_client_message.ts
-function str2(o, field, context) {
-  const value = readClientString(o, field, context);
-  if (value === void 0) {
-    throw new ClientMessageError(`Cannot decode "${o.type}" message: field "${field}" must be a string`);
-  }
-  return value;
-}
-var clientParsers = {
-  hello(o, c) {
-    const m = {
-      type: "hello",
-      version: uint(o, "version"),
-      nick: str2(o, "nick", c)
-    };
-    const password = readClientString(o, "password", c);
-    if (password !== void 0) m.password = password;
-    const client = readClientString(o, "client", c);
-    if (client !== void 0) m.client = client;
-    const probe = optBool(o, "probe");
-    if (probe !== void 0) m.probe = probe;
-    const resume = readClientString(o, "resume", c);
-    if (resume !== void 0) m.resume = resume;
-    const key = readClientString(o, "key", c);
-    if (key !== void 0) m.key = key;
-    return m;
-  },
-  msg(o, c) {
-    const m = {
-      type: "msg",
-      ref: uint(o, "ref"),
-      text: str2(o, "text", c)
-    };
-    const r = readClientString(o, "room", c);
-    if (r !== void 0) m.room = r;
-    return m;
-  },
-  command(o, c) {
-    const m = {
-      type: "command",
-      ref: uint(o, "ref"),
-      name: str2(o, "name", c),
-      args: readClientString(o, "args", c) ?? ""
-    };
-    const r = readClientString(o, "room", c);
-    if (r !== void 0) m.room = r;
-    return m;
-  },
-  ping,
-  pong: ping,
-  media(o, c) {
-    const m = {
-      type: "media",
-      ref: uint(o, "ref"),
-      kind: mediaKind(o),
-      mime: str2(o, "mime", c),
-      durationMs: uint(o, "durationMs"),
-      data: str2(o, "data", c)
-    };
-    const r = readClientString(o, "room", c);
-    if (r !== void 0) m.room = r;
-    return m;
-  },
-  fetch_media: (o, c) => ({
-    type: "fetch_media",
-    ref: uint(o, "ref"),
-    token: str2(o, "token", c)
-  }),
-  prove: (o, c) => ({
-    type: "prove",
-    signature: str2(o, "signature", c)
-  })
-};
-var CLIENT_MESSAGE_TYPES = Object.keys(clientParsers);
-
-// protocol/parse_server_message.ts
-function user(o) {
-  const info = {
-    nick: str(o, "nick")
-  };
-  const away = optStr(o, "away");
-  if (away !== void 0) info.away = away;
-  return info;
-}
-function room(o) {
-  return {
-    name: str(o, "name"),
-    members: uint(o, "members"),
-    topic: str(o, "topic")
-  };
-}
-var serverParsers = {
-  welcome(o) {
-    const limits = o.limits;
-    if (typeof limits !== "object" || limits === null) fail("welcome", "limits", "an object");
-    const l = {
-      type: "welcome",
-      ...limits
-    };
-    const welcome = {
-      type: "welcome",
-      version: uint(o, "version"),
-      server: str(o, "server"),
-      software: str(o, "software"),
-      nick: str(o, "nick"),
-      room: str(o, "room"),
-      users: array(o, "users", user),
-      online: uint(o, "online"),
-      limits: {
-        maxFrameBytes: uint(l, "maxFrameBytes"),
-        maxTextBytes: uint(l, "maxTextBytes"),
-        heartbeatMs: uint(l, "heartbeatMs"),
-        ...l.maxMediaBytes === void 0 ? {} : {
-          maxMediaBytes: uint(l, "maxMediaBytes")
-        },
-        ...optionalUints(l, FLOOD_LIMIT_FIELDS)
-      }
-    };
-    const resume = optStr(o, "resume");
-    if (resume !== void 0) welcome.resume = resume;
-    const identity = optStr(o, "identity");
-    if (identity !== void 0) welcome.identity = identity;
-    if (optBool(o, "guest") === true) welcome.guest = true;
-    const node = optStr(o, "node");
-    if (node !== void 0) welcome.node = node;
-    return welcome;
-  },
-  ack: (o) => ({
-    type: "ack",
-    ref: uint(o, "ref"),
-    id: uint(o, "id"),
-    ts: uint(o, "ts")
-  }),
-  error(o) {
-    const code = str(o, "code");
-    const m = {
-      type: "error",
-      code,
-      message: str(o, "message")
-    };
-    const ref = optUint(o, "ref");
-    if (ref !== void 0) m.ref = ref;
-    return m;
-  },
-  msg: (o) => withHistory(o, {
-    type: "msg",
-    id: uint(o, "id"),
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    from: str(o, "from"),
-    text: str(o, "text")
-  }),
-  privmsg: (o) => withHistory(o, {
-    type: "privmsg",
-    id: uint(o, "id"),
-    ts: uint(o, "ts"),
-    from: str(o, "from"),
-    to: str(o, "to"),
-    text: str(o, "text")
-  }),
-  action: (o) => withHistory(o, {
-    type: "action",
-    id: uint(o, "id"),
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    from: str(o, "from"),
-    text: str(o, "text")
-  }),
-  join: (o) => ({
-    type: "join",
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    nick: str(o, "nick")
-  }),
-  leave(o) {
-    const m = {
-      type: "leave",
-      ts: uint(o, "ts"),
-      room: str(o, "room"),
-      nick: str(o, "nick"),
-      reason: str(o, "reason")
-    };
-    const code = optStr(o, "code");
-    if (code !== void 0) m.code = code;
-    return m;
-  },
-  nick: (o) => ({
-    type: "nick",
-    ts: uint(o, "ts"),
-    old: str(o, "old"),
-    nick: str(o, "nick")
-  }),
-  who: (o) => withRef(o, {
-    type: "who",
-    room: str(o, "room"),
-    users: array(o, "users", user)
-  }),
-  rooms: (o) => withRef(o, {
-    type: "rooms",
-    rooms: array(o, "rooms", room)
-  }),
-  topic: (o) => withRef(o, {
-    type: "topic",
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    topic: str(o, "topic"),
-    by: str(o, "by")
-  }),
-  notice(o) {
-    const m = {
-      type: "notice",
-      ts: uint(o, "ts"),
-      text: str(o, "text")
-    };
-    const r = optStr(o, "room");
-    if (r !== void 0) m.room = r;
-    return withRef(o, m);
-  },
-  shutdown: (o) => ({
-    type: "shutdown",
-    ts: uint(o, "ts"),
-    reason: str(o, "reason")
-  }),
-  bye: (o) => ({
-    type: "bye",
-    code: str(o, "code"),
-    reason: str(o, "reason")
-  }),
-  help: (o) => withRef(o, {
-    type: "help",
-    commands: array(o, "commands", (c) => ({
-      name: str(c, "name"),
-      usage: str(c, "usage"),
-      help: str(c, "help")
-    }))
-  }),
-  ping,
-  pong: ping,
-  media: (o) => withRef(o, {
-    type: "media",
-    id: uint(o, "id"),
-    token: str(o, "token"),
-    ts: uint(o, "ts"),
-    room: str(o, "room"),
-    from: str(o, "from"),
-    kind: mediaKind(o),
-    mime: str(o, "mime"),
-    durationMs: uint(o, "durationMs"),
-    bytes: uint(o, "bytes"),
-    ...optBool(o, "history") ? {
-      history: true
-    } : {}
-  }),
-  media_data: (o) => ({
-    type: "media_data",
-    ref: uint(o, "ref"),
-    id: uint(o, "id"),
-    token: str(o, "token"),
-    kind: mediaKind(o),
-    mime: str(o, "mime"),
-    durationMs: uint(o, "durationMs"),
-    data: str(o, "data")
-  }),
-  challenge: (o) => ({
-    type: "challenge",
-    nonce: str(o, "nonce")
-  }),
-  away(o) {
-    const m = {
-      type: "away",
-      ts: uint(o, "ts"),
-      nick: str(o, "nick")
-    };
-    const away = optStr(o, "away");
-    if (away !== void 0) m.away = away;
-    return m;
-  },
-  search(o) {
-    const m = {
-      type: "search",
-      query: str(o, "query"),
-      results: array(o, "results", searchHit)
-    };
-    const r = optStr(o, "room");
-    if (r !== void 0) m.room = r;
-    return withRef(o, m);
-  }
-};
-function withHistory(o, m) {
-  const history = optBool(o, "history");
-  if (history !== void 0) m.history = history;
-  return withRef(o, m);
-}
-function withRef(o, m) {
-  const ref = optUint(o, "ref");
-  if (ref !== void 0) m.ref = ref;
-  return m;
-}
-var FLOOD_LIMIT_FIELDS = [
-  "floodRate",
-  "floodBurst",
-  "floodBytesRate",
-  "floodBytesBurst"
-];
-function optionalUints(o, fields) {
-  const out = {};
-  for (const field of fields) {
-    const value = optUint(o, field);
-    if (value !== void 0) out[field] = value;
-  }
-  return out;
-}
-function searchHit(o) {
-  const kind = str(o, "kind");
-  if (kind !== "msg" && kind !== "action" && kind !== "privmsg") {
-    fail(o.type, "kind", '"msg", "action" or "privmsg"');
-  }
-  const hit = {
-    id: uint(o, "id"),
-    ts: uint(o, "ts"),
-    kind,
-    from: str(o, "from"),
-    text: str(o, "text")
-  };
-  const r = optStr(o, "room");
-  if (r !== void 0) hit.room = r;
-  const to = optStr(o, "to");
-  if (to !== void 0) hit.to = to;
-  return hit;
-}
-function parseServerMessage(payload) {
-  const o = parseObject(payload);
-  if (!Object.hasOwn(serverParsers, o.type)) return null;
-  return serverParsers[o.type](o);
-}
-
-// client/core/chat_state.ts
-var ChatState = class {
-  /** Own nick, updated on `welcome` and own `nick` notices. */
-  me;
-  /** The room plain lines go to. */
-  activeRoom = DEFAULT_ROOM;
-  /** Rooms joined, by `nameKey` to display name. */
-  rooms = /* @__PURE__ */ new Map([
-    [
-      DEFAULT_ROOM,
-      DEFAULT_ROOM
-    ]
-  ]);
-  /** Nicks in the rooms joined (kept from `welcome`, `who`, `join`, `leave`, `nick`), for completion. */
-  nicks = /* @__PURE__ */ new Set();
-  /** Rooms seen in `/rooms` listings or joined, by `nameKey`, for completion. */
-  knownRooms = /* @__PURE__ */ new Map([
-    [
-      DEFAULT_ROOM,
-      DEFAULT_ROOM
-    ]
-  ]);
-  /** Members of each joined room: room key to (nick key to display nick). */
-  #members = /* @__PURE__ */ new Map();
-  #pending = /* @__PURE__ */ new Map();
-  #saves = /* @__PURE__ */ new Map();
-  /** Fetch tokens of the recordings announced to this client, by message id (for `/save ID`). */
-  #mediaTokens = /* @__PURE__ */ new Map();
-  /** Rooms being rejoined after a reconnect, by `nameKey`. */
-  #rejoining = /* @__PURE__ */ new Set();
-  /** @param nick The nick asked for. */
-  constructor(nick) {
-    this.me = nick;
-  }
-  /** Number of sent messages not yet acknowledged. */
-  get unacknowledged() {
-    return this.#pending.size;
-  }
-  /**
-   * Whether `nick` is the user's own nick under the protocol's `nameKey`.
-   *
-   * @param nick Any nick.
-   * @returns True for any spelling of {@linkcode ChatState.me}.
-   */
-  isMe(nick) {
-    return nameKey(nick) === nameKey(this.me);
-  }
-  /**
-   * Applies the server's welcome.
-   *
-   * @param welcome The welcome message.
-   */
-  welcome(welcome) {
-    this.me = welcome.nick;
-    this.activeRoom = welcome.room || DEFAULT_ROOM;
-    this.rooms.clear();
-    this.rooms.set(nameKey(this.activeRoom), this.activeRoom);
-    this.#members.clear();
-    this.#setMembers(this.activeRoom, welcome.users.map((u) => u.nick));
-  }
-  /**
-   * Applies the welcome of a new connection after a reconnect: keeps the
-   * rooms and the active room the user had, and returns the rooms to rejoin
-   * (every room but the one the server put the client in). Their `join`
-   * notices then do not switch the active room.
-   *
-   * @param welcome The new connection's welcome.
-   * @returns Room names to send `/join` for, active room last.
-   */
-  resume(welcome) {
-    const rooms2 = [
-      ...this.rooms.values()
-    ];
-    const active = this.activeRoom;
-    this.welcome(welcome);
-    const rejoin = rooms2.filter((r) => nameKey(r) !== nameKey(this.activeRoom)).sort((a, b) => Number(a === active) - Number(b === active));
-    for (const room3 of rejoin) {
-      this.rooms.set(nameKey(room3), room3);
-      this.#rejoining.add(nameKey(room3));
-    }
-    if (this.rooms.has(nameKey(active))) this.activeRoom = active;
-    return rejoin;
-  }
-  /**
-   * Forgets every message sent but not acknowledged (the connection dropped;
-   * their fate is unknown) so that a new connection starts clean.
-   *
-   * @returns The texts of chat lines, actions and private messages among them, oldest first.
-   */
-  dropPending() {
-    const lost = [
-      ...this.#pending.values()
-    ].filter((p) => p.kind !== "command").map((p) => p.kind === "privmsg" ? `/msg ${p.to} ${p.text}` : p.kind === "action" ? `/me ${p.text}` : p.text);
-    this.#pending.clear();
-    return lost;
-  }
-  /**
-   * Turns a typed line into a protocol message.
-   *
-   * Lines starting with `/` are commands (`//text` sends `/text` as a message);
-   * `/me` becomes an action command, `/join` of a room already joined just switches.
-   *
-   * @param line The line as typed (may contain newlines from a paste).
-   * @param ref The `ref` to use.
-   */
-  outgoing(line2, ref) {
-    if (line2.trim() === "") return {
-      kind: "none"
-    };
-    if (line2.startsWith("/") && !line2.startsWith("//")) {
-      const match = /^\/(\S+)\s*([\s\S]*)$/.exec(line2);
-      const name = match[1].toLowerCase();
-      const args = match[2].trim();
-      if (name === "join" && args) {
-        const room3 = args.startsWith("#") ? args : `#${args}`;
-        const known = this.rooms.get(nameKey(room3));
-        if (known && !args.includes(" ")) {
-          this.activeRoom = known;
-          return {
-            kind: "local",
-            text: `--- now talking in ${known}`
-          };
-        }
-      }
-      if (name === "save") return this.#save(args, ref);
-      const message = {
-        type: "command",
-        ref,
-        room: this.activeRoom,
-        name,
-        args
-      };
-      if (name === "me") {
-        this.#pending.set(ref, {
-          kind: "action",
-          text: args,
-          room: this.activeRoom
-        });
-      } else if (name === "msg") {
-        const to = args.split(/\s+/)[0];
-        const text2 = /^\S+\s+([\s\S]*)$/.exec(args)?.[1] ?? "";
-        this.#pending.set(ref, {
-          kind: "privmsg",
-          text: text2,
-          room: "",
-          to
-        });
-      } else this.#pending.set(ref, {
-        kind: "command",
-        text: args,
-        room: this.activeRoom,
-        name
-      });
-      return {
-        kind: name === "quit" ? "quit" : "send",
-        message
-      };
-    }
-    const text = line2.startsWith("//") ? line2.slice(1) : line2;
-    this.#pending.set(ref, {
-      kind: "msg",
-      text,
-      room: this.activeRoom
-    });
-    return {
-      kind: "send",
-      message: {
-        type: "msg",
-        ref,
-        room: this.activeRoom,
-        text
-      }
-    };
-  }
-  /**
-   * The file a `/save` asked for, once its `media_data` arrived.
-   *
-   * @param ref The `ref` of the `fetch_media` request.
-   * @returns The path typed after the id, or `undefined` for the default name.
-   */
-  takeSaveTarget(ref) {
-    const file = this.#saves.get(ref);
-    this.#saves.delete(ref);
-    return file;
-  }
-  /**
-   * `/save ID [FILE]`: asks the server for a media message's bytes, by the
-   * token its `media` notice carried (the server does not take ids).
-   */
-  #save(args, ref) {
-    const match = /^(\d{1,15})(?:\s+([\s\S]+))?$/.exec(args);
-    if (!match) return {
-      kind: "local",
-      text: "--- usage: /save ID [FILE]"
-    };
-    const token = this.#mediaTokens.get(Number(match[1]));
-    if (token === void 0) {
-      return {
-        kind: "local",
-        text: `--- no voice or video message ${match[1]} was shown here`
-      };
-    }
-    this.#pending.set(ref, {
-      kind: "save",
-      text: args,
-      room: this.activeRoom
-    });
-    this.#saves.set(ref, match[2]?.trim());
-    return {
-      kind: "send",
-      message: {
-        type: "fetch_media",
-        ref,
-        token
-      }
-    };
-  }
-  /**
-   * Applies a server message and returns what to show: the message itself, or
-   * for an `ack` of own text, the own line with the server's id and time.
-   *
-   * @param message A server message.
-   * @returns Messages to render, in order.
-   */
-  incoming(message) {
-    switch (message.type) {
-      case "ack": {
-        const sent = this.#pending.get(message.ref);
-        this.#pending.delete(message.ref);
-        if (!sent || message.id === 0) return [];
-        if (sent.kind === "privmsg") {
-          return [
-            {
-              type: "privmsg",
-              id: message.id,
-              ts: message.ts,
-              from: this.me,
-              to: sent.to ?? "",
-              text: sent.text
-            }
-          ];
-        }
-        if (sent.kind === "msg" || sent.kind === "action") {
-          return [
-            {
-              type: sent.kind,
-              id: message.id,
-              ts: message.ts,
-              room: sent.room,
-              from: this.me,
-              text: sent.text
-            }
-          ];
-        }
-        return [];
-      }
-      case "error":
-        if (message.ref !== void 0) {
-          this.#pending.delete(message.ref);
-          this.#saves.delete(message.ref);
-        }
-        return [
-          message
-        ];
-      case "media_data":
-        this.#pending.delete(message.ref);
-        return [
-          message
-        ];
-      case "media":
-        this.#mediaTokens.set(message.id, message.token);
-        return [
-          message
-        ];
-      case "join":
-        if (this.isMe(message.nick)) {
-          this.rooms.set(nameKey(message.room), message.room);
-          this.knownRooms.set(nameKey(message.room), message.room);
-          if (!this.#rejoining.delete(nameKey(message.room))) this.activeRoom = message.room;
-        } else {
-          this.#members.get(nameKey(message.room))?.set(nameKey(message.nick), message.nick);
-          this.nicks.add(message.nick);
-        }
-        return [
-          message
-        ];
-      case "leave":
-        this.#members.get(nameKey(message.room))?.delete(nameKey(message.nick));
-        if (this.isMe(message.nick)) {
-          this.#members.delete(nameKey(message.room));
-          this.rooms.delete(nameKey(message.room));
-          if (nameKey(this.activeRoom) === nameKey(message.room)) {
-            this.activeRoom = this.rooms.values().next().value ?? DEFAULT_ROOM;
-          }
-        }
-        this.#recountNicks();
-        return [
-          message
-        ];
-      case "nick":
-        if (this.isMe(message.old)) this.me = message.nick;
-        for (const members of this.#members.values()) {
-          if (members.delete(nameKey(message.old))) {
-            members.set(nameKey(message.nick), message.nick);
-          }
-        }
-        this.nicks.delete(message.old);
-        this.nicks.add(message.nick);
-        return [
-          message
-        ];
-      case "who":
-        if (this.rooms.has(nameKey(message.room))) {
-          this.#setMembers(message.room, message.users.map((u) => u.nick));
-        } else for (const user2 of message.users) this.nicks.add(user2.nick);
-        return [
-          message
-        ];
-      case "rooms":
-        for (const room3 of message.rooms) this.knownRooms.set(nameKey(room3.name), room3.name);
-        return [
-          message
-        ];
-      default:
-        return [
-          message
-        ];
-    }
-  }
-  #setMembers(room3, nicks) {
-    this.#members.set(nameKey(room3), new Map(nicks.map((n) => [
-      nameKey(n),
-      n
-    ])));
-    this.#recountNicks();
-  }
-  #recountNicks() {
-    this.nicks.clear();
-    for (const members of this.#members.values()) {
-      for (const nick of members.values()) this.nicks.add(nick);
-    }
-  }
-};
-
-// protocol/identity.ts
-var IDENTITY_NONCE_BYTES = 32;
-var ED25519_PUBLIC_KEY_BYTES = 32;
-var IDENTITY_PAYLOAD_TAG = "parley-identity-v1";
-function toBase64(bytes) {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 32768) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 32768));
-  }
-  return btoa(binary);
-}
-function fromBase64(text) {
-  let binary;
-  try {
-    binary = atob(text);
-  } catch {
-    throw new SyntaxError("Cannot decode base64: invalid characters or length");
-  }
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  if (toBase64(bytes) !== text) throw new SyntaxError("Cannot decode base64: not canonical");
-  return bytes;
-}
-async function fingerprint(publicKeyRaw) {
-  checkBytes(publicKeyRaw, "publicKeyRaw");
-  if (publicKeyRaw.length !== ED25519_PUBLIC_KEY_BYTES) {
-    throw new RangeError(`Cannot fingerprint a key of ${publicKeyRaw.length} bytes: Ed25519 keys are 32 bytes`);
-  }
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", copy(publicKeyRaw)));
-  return `SHA256:${toBase64(digest).replace(/=+$/, "")}`;
-}
-function proofPayload(nonce, serverName, publicKeyRaw) {
-  checkBytes(nonce, "nonce");
-  checkBytes(publicKeyRaw, "publicKeyRaw");
-  if (typeof serverName !== "string") {
-    throw new TypeError(`serverName must be a string, not ${typeof serverName}`);
-  }
-  if (nonce.length !== IDENTITY_NONCE_BYTES) {
-    throw new RangeError(`Nonce is ${nonce.length} bytes; it must be ${IDENTITY_NONCE_BYTES}`);
-  }
-  if (serverName === "" || /[\r\n]/.test(serverName)) {
-    throw new RangeError("Server name must be non-empty and contain no line break");
-  }
-  return new TextEncoder().encode(`${IDENTITY_PAYLOAD_TAG}
-${toBase64(nonce)}
-${serverName}
-${toBase64(publicKeyRaw)}`);
-}
-async function signProof(privateKey, nonce, serverName, publicKeyRaw) {
-  if (!(privateKey instanceof CryptoKey)) throw new TypeError("privateKey must be a CryptoKey");
-  const payload = proofPayload(nonce, serverName, publicKeyRaw);
-  return new Uint8Array(await crypto.subtle.sign("Ed25519", privateKey, copy(payload)));
-}
-function checkBytes(value, name) {
-  if (!(value instanceof Uint8Array)) {
-    throw new TypeError(`${name} must be a Uint8Array`);
-  }
-}
-function copy(bytes) {
-  return new Uint8Array(bytes);
-}
-
-// web/src/browser_identity.ts
-var IDENTITY_DB = "parley";
-var STORE = "identity";
-var RECORD = "default";
-async function loadOrCreateBrowserIdentity() {
-  let db;
-  try {
-    db = await openDatabase();
-  } catch (error) {
-    console.warn("No IndexedDB for the identity key; joining as a guest", error);
-    return void 0;
-  }
-  try {
-    let pair = await request(db.transaction(STORE, "readonly").objectStore(STORE).get(RECORD));
-    if (!isKeyPair(pair)) {
-      let made;
-      try {
-        made = await crypto.subtle.generateKey({
-          name: "Ed25519"
-        }, false, [
-          "sign",
-          "verify"
-        ]);
-      } catch (error) {
-        console.warn("This browser has no Ed25519; joining as a guest", error);
-        return void 0;
-      }
-      const stored = await request(db.transaction(STORE, "readwrite").objectStore(STORE).add(made, RECORD)).then(() => true, () => false);
-      pair = stored ? made : await request(db.transaction(STORE, "readonly").objectStore(STORE).get(RECORD));
-      if (!isKeyPair(pair)) return void 0;
-    }
-    const publicKeyRaw = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
-    return {
-      privateKey: pair.privateKey,
-      publicKeyRaw,
-      fingerprint: await fingerprint(publicKeyRaw)
-    };
-  } finally {
-    db.close();
-  }
-}
-function helloKey(identity) {
-  return toBase64(identity.publicKeyRaw);
-}
-async function proveSignature(identity, nonce, hostname) {
-  const name = hostname.toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "");
-  return toBase64(await signProof(identity.privateKey, nonce, name, identity.publicKeyRaw));
-}
-function isKeyPair(value) {
-  const pair = value;
-  return pair?.privateKey instanceof CryptoKey && pair.publicKey instanceof CryptoKey;
-}
-function openDatabase() {
-  const open = indexedDB.open(IDENTITY_DB, 1);
-  open.onupgradeneeded = () => open.result.createObjectStore(STORE);
-  return request(open);
-}
-function request(req) {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
+  const rank = (m) => m.name === q ? 0 : m.name.startsWith(q) ? 1 : 2;
+  return found.sort((a, b) => rank(a) - rank(b)).slice(0, limit);
 }
 
 // client/core/mentions.ts
@@ -2807,6 +2924,94 @@ function mentions(text, nick) {
   const escaped = nick.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(`(^|[^\\p{L}\\p{N}_])@?${escaped}(?![\\p{L}\\p{N}_])`, "iu").test(text);
 }
+
+// client/local_commands.ts
+var LOCAL_COMMANDS = [
+  {
+    name: "ignore",
+    usage: "/ignore [NICK]",
+    help: "Hide messages from NICK on this client; alone, list who is ignored.",
+    run(args, { ignores: ignores2 }) {
+      if (args === "") {
+        const list = ignores2.list();
+        return list.length === 0 ? "--- you are ignoring nobody; /ignore NICK hides a nick's messages" : `--- ignoring: ${list.join(", ")}`;
+      }
+      const nick = args.split(/\s+/)[0];
+      const invalid = validateNick(nick);
+      if (invalid) return `!!! Cannot ignore "${nick}": ${invalid}`;
+      return ignores2.add(nick) ? `--- ignoring ${nick}: their messages are hidden (/unignore ${nick} to undo)` : `--- already ignoring ${nick}`;
+    }
+  },
+  {
+    name: "unignore",
+    usage: "/unignore NICK",
+    help: "Show messages from NICK again.",
+    run(args, { ignores: ignores2 }) {
+      const nick = args.split(/\s+/)[0];
+      if (nick === "") return "!!! Usage: /unignore NICK";
+      return ignores2.remove(nick) ? `--- no longer ignoring ${nick}` : `--- you were not ignoring ${nick}`;
+    }
+  },
+  {
+    name: "emoji",
+    usage: "/emoji [SEARCH]",
+    help: "List emoji shortcodes matching SEARCH; type :name: in a message to send one.",
+    run(args) {
+      const matches = searchEmoji(args, 60);
+      if (matches.length === 0) return `--- no emoji match "${args}"`;
+      const cells = matches.map((m) => `${m.emoji} :${m.name}:`);
+      const rows = [];
+      for (let i = 0; i < cells.length; i += 4) {
+        rows.push("    " + cells.slice(i, i + 4).join("  "));
+      }
+      return `--- emoji${args ? ` matching "${args}"` : ""}:
+${rows.join("\n")}`;
+    }
+  }
+];
+var BY_NAME2 = new Map(LOCAL_COMMANDS.map((c) => [
+  c.name,
+  c
+]));
+function runLocalCommand(line2, ctx) {
+  const match = /^\/(\S+)\s*([\s\S]*)$/.exec(line2);
+  if (!match) return void 0;
+  const command = BY_NAME2.get(match[1].toLowerCase());
+  return command?.run(match[2].trim(), ctx);
+}
+var TEXT_COMMANDS = /* @__PURE__ */ new Set([
+  "me",
+  "msg",
+  "topic",
+  "away",
+  "cowsay",
+  "cowthink",
+  "say"
+]);
+function prepareLine(line2) {
+  if (!line2.startsWith("/") || line2.startsWith("//")) return emojify(line2);
+  const name = /^\/(\S+)/.exec(line2)?.[1].toLowerCase() ?? "";
+  return TEXT_COMMANDS.has(name) ? emojify(line2) : line2;
+}
+function withLocalHelp(help) {
+  return {
+    type: "help",
+    commands: [
+      ...help.commands,
+      ...LOCAL_COMMANDS.map(({ name, usage, help: help2 }) => ({
+        name,
+        usage,
+        help: help2
+      })),
+      SAVE_HELP
+    ]
+  };
+}
+var SAVE_HELP = {
+  name: "save",
+  usage: "/save ID [FILE]",
+  help: "Save a voice or video message to a file (default: parley-voice-ID.webm or parley-video-ID.webm)."
+};
 
 // web/src/elements.ts
 var $ = (id) => document.getElementById(id);
@@ -2818,6 +3023,7 @@ var chat = $("chat");
 var roomTitle = $("room-title");
 var topicEl = $("topic");
 var statusEl = $("status");
+var notifyToggle = $("notify-toggle");
 var sidebar = $("sidebar");
 var roomsEl = $("rooms");
 var usersEl = $("users");
@@ -2837,6 +3043,1543 @@ var recStop = $("rec-stop");
 var recSend = $("rec-send");
 var recCancel = $("rec-cancel");
 
+// web/src/attention.ts
+var NOTIFY_KEY = "parley.notify";
+var BASE_TITLE = "Parley";
+function updateTitle() {
+  let unread = 0;
+  for (const view of rooms.values()) unread += view.unread;
+  const title = unread > 0 ? `(${unread}) ${BASE_TITLE}` : BASE_TITLE;
+  if (document.title !== title) document.title = title;
+}
+function notifyEnabled() {
+  try {
+    return localStorage.getItem(NOTIFY_KEY) === "on";
+  } catch (error) {
+    if (error instanceof DOMException) return false;
+    throw error;
+  }
+}
+function renderToggle() {
+  const on = notifyEnabled();
+  notifyToggle.setAttribute("aria-pressed", String(on));
+  notifyToggle.textContent = on ? "\u{1F514}" : "\u{1F515}";
+  notifyToggle.title = on ? "Mentions notify you (desktop notification and sound); click to turn off" : "Click to be notified of mentions (desktop notification and sound)";
+}
+var audio;
+function chime() {
+  audio ??= new AudioContext();
+  if (audio.state === "suspended") void audio.resume().catch(() => {
+  });
+  const start = audio.currentTime;
+  for (const [offset, frequency] of [
+    [
+      0,
+      880
+    ],
+    [
+      0.12,
+      1320
+    ]
+  ]) {
+    const oscillator = audio.createOscillator();
+    const gain = audio.createGain();
+    oscillator.frequency.value = frequency;
+    gain.gain.setValueAtTime(0.08, start + offset);
+    gain.gain.exponentialRampToValueAtTime(1e-4, start + offset + 0.2);
+    oscillator.connect(gain).connect(audio.destination);
+    oscillator.start(start + offset);
+    oscillator.stop(start + offset + 0.2);
+  }
+}
+function alertMention(title, body, read) {
+  if (read || app.restoring || !notifyEnabled()) return;
+  if ("Notification" in globalThis && Notification.permission === "granted") {
+    const notification = new Notification(title, {
+      body,
+      tag: "parley-mention"
+    });
+    notification.addEventListener("click", () => {
+      globalThis.focus();
+      notification.close();
+    });
+  }
+  try {
+    chime();
+  } catch (error) {
+    if (!(error instanceof DOMException)) throw error;
+  }
+}
+notifyToggle.addEventListener("click", async () => {
+  const on = !notifyEnabled();
+  try {
+    localStorage.setItem(NOTIFY_KEY, on ? "on" : "off");
+  } catch (error) {
+    if (!(error instanceof DOMException)) throw error;
+  }
+  renderToggle();
+  if (!on) return;
+  audio ??= new AudioContext();
+  if ("Notification" in globalThis && Notification.permission === "default") {
+    await Notification.requestPermission();
+  }
+});
+renderToggle();
+
+// client/core/input_history.ts
+var InputHistory = class {
+  #lines = [];
+  #limit;
+  /** Index of the line shown; `#lines.length` when the draft is shown. */
+  #at = 0;
+  #draft = "";
+  /** @param limit Most lines kept; the oldest go first. */
+  constructor(limit = 200) {
+    this.#limit = limit;
+  }
+  /** The lines kept, oldest first. */
+  get lines() {
+    return this.#lines;
+  }
+  /**
+   * Records a line the user sent and resets browsing to the draft. A line
+   * equal to the newest one, or blank, is not added again.
+   *
+   * @param line The line as typed.
+   */
+  add(line2) {
+    if (line2.trim() !== "" && this.#lines.at(-1) !== line2) this.#lines.push(line2);
+    if (this.#lines.length > this.#limit) this.#lines.shift();
+    this.#at = this.#lines.length;
+    this.#draft = "";
+  }
+  /**
+   * The line before the one shown.
+   *
+   * @param current What the input holds now (kept as the draft when leaving it).
+   * @returns The older line, or `undefined` at the oldest (the input stays as it is).
+   */
+  up(current) {
+    if (this.#at === 0) return void 0;
+    if (this.#at === this.#lines.length) this.#draft = current;
+    return this.#lines[--this.#at];
+  }
+  /**
+   * The line after the one shown, and the draft after the newest.
+   *
+   * @param _current What the input holds now.
+   * @returns The newer line or the draft, or `undefined` when the draft is shown already.
+   */
+  down(_current) {
+    if (this.#at >= this.#lines.length) return void 0;
+    this.#at++;
+    return this.#at === this.#lines.length ? this.#draft : this.#lines[this.#at];
+  }
+};
+
+// client/completion.ts
+function completeLine(text, candidates) {
+  const match = /(\S*)$/.exec(text);
+  const word = match[1];
+  if (word === "") return text;
+  const lower = word.replace(/^@/, "").toLowerCase();
+  const at = word.startsWith("@") ? "@" : "";
+  const matches = [
+    ...new Set(candidates)
+  ].filter((c) => c.toLowerCase().startsWith(lower));
+  if (matches.length === 0) return text;
+  const head = text.slice(0, match.index);
+  if (matches.length === 1) {
+    const done = matches[0];
+    const suffix = head === "" && !at && !/^[/#]/.test(done) ? ": " : " ";
+    return head + at + done + suffix;
+  }
+  let prefix = matches[0];
+  for (const m of matches) {
+    while (!m.toLowerCase().startsWith(prefix.toLowerCase())) prefix = prefix.slice(0, -1);
+  }
+  return prefix.length > lower.length ? head + at + prefix : text;
+}
+var ROOM_COMMANDS = /* @__PURE__ */ new Set([
+  "/join",
+  "/part",
+  "/who",
+  "/search"
+]);
+function completeInput(text, sources) {
+  let word = /(\S*)$/.exec(text)[1];
+  const head = text.slice(0, text.length - word.length);
+  const firstWord = /^\S+/.exec(text)?.[0].toLowerCase() ?? "";
+  const argumentOf = head.trim() === firstWord && head !== "" ? firstWord : "";
+  let candidates;
+  if (head === "" && word.startsWith("/")) candidates = [
+    ...sources.commands
+  ];
+  else if (word.startsWith("#") || ROOM_COMMANDS.has(argumentOf)) {
+    candidates = [
+      ...sources.rooms
+    ];
+    if (word !== "" && !word.startsWith("#")) word = "#" + word;
+  } else {
+    const me = sources.me?.toLowerCase();
+    candidates = [
+      ...sources.nicks
+    ].filter((n) => n.toLowerCase() !== me);
+  }
+  const lower = word.replace(/^@/, "").toLowerCase();
+  const matches = word === "" ? [] : [
+    ...new Set(candidates)
+  ].filter((c) => c.toLowerCase().startsWith(lower)).sort();
+  if (matches.length === 0) return {
+    text,
+    matches
+  };
+  return {
+    text: completeLine(head + word, candidates),
+    matches
+  };
+}
+
+// ../../../root/.cache/deno/npm/registry.npmjs.org/linkifyjs/4.4.0/dist/linkify.mjs
+var encodedTlds = "aaa1rp3bb0ott3vie4c1le2ogado5udhabi7c0ademy5centure6ountant0s9o1tor4d0s1ult4e0g1ro2tna4f0l1rica5g0akhan5ency5i0g1rbus3force5tel5kdn3l0ibaba4pay4lfinanz6state5y2sace3tom5m0azon4ericanexpress7family11x2fam3ica3sterdam8nalytics7droid5quan4z2o0l2partments8p0le4q0uarelle8r0ab1mco4chi3my2pa2t0e3s0da2ia2sociates9t0hleta5torney7u0ction5di0ble3o3spost5thor3o0s4w0s2x0a2z0ure5ba0by2idu3namex4d1k2r0celona5laycard4s5efoot5gains6seball5ketball8uhaus5yern5b0c1t1va3cg1n2d1e0ats2uty4er2rlin4st0buy5t2f1g1h0arti5i0ble3d1ke2ng0o3o1z2j1lack0friday9ockbuster8g1omberg7ue3m0s1w2n0pparibas9o0ats3ehringer8fa2m1nd2o0k0ing5sch2tik2on4t1utique6x2r0adesco6idgestone9oadway5ker3ther5ussels7s1t1uild0ers6siness6y1zz3v1w1y1z0h3ca0b1fe2l0l1vinklein9m0era3p2non3petown5ital0one8r0avan4ds2e0er0s4s2sa1e1h1ino4t0ering5holic7ba1n1re3c1d1enter4o1rn3f0a1d2g1h0anel2nel4rity4se2t2eap3intai5ristmas6ome4urch5i0priani6rcle4sco3tadel4i0c2y3k1l0aims4eaning6ick2nic1que6othing5ud3ub0med6m1n1o0ach3des3ffee4llege4ogne5m0mbank4unity6pany2re3uter5sec4ndos3struction8ulting7tact3ractors9oking4l1p2rsica5untry4pon0s4rses6pa2r0edit0card4union9icket5own3s1uise0s6u0isinella9v1w1x1y0mru3ou3z2dad1nce3ta1e1ing3sun4y2clk3ds2e0al0er2s3gree4livery5l1oitte5ta3mocrat6ntal2ist5si0gn4v2hl2iamonds6et2gital5rect0ory7scount3ver5h2y2j1k1m1np2o0cs1tor4g1mains5t1wnload7rive4tv2ubai3pont4rban5vag2r2z2earth3t2c0o2deka3u0cation8e1g1mail3erck5nergy4gineer0ing9terprises10pson4quipment8r0icsson6ni3s0q1tate5t1u0rovision8s2vents5xchange6pert3osed4ress5traspace10fage2il1rwinds6th3mily4n0s2rm0ers5shion4t3edex3edback6rrari3ero6i0delity5o2lm2nal1nce1ial7re0stone6mdale6sh0ing5t0ness6j1k1lickr3ghts4r2orist4wers5y2m1o0o0d1tball6rd1ex2sale4um3undation8x2r0ee1senius7l1ogans4ntier7tr2ujitsu5n0d2rniture7tbol5yi3ga0l0lery3o1up4me0s3p1rden4y2b0iz3d0n2e0a1nt0ing5orge5f1g0ee3h1i0ft0s3ves2ing5l0ass3e1obal2o4m0ail3bh2o1x2n1odaddy5ld0point6f2odyear5g0le4p1t1v2p1q1r0ainger5phics5tis4een3ipe3ocery4up4s1t1u0cci3ge2ide2tars5ru3w1y2hair2mburg5ngout5us3bo2dfc0bank7ealth0care8lp1sinki6re1mes5iphop4samitsu7tachi5v2k0t2m1n1ockey4ldings5iday5medepot5goods5s0ense7nda3rse3spital5t0ing5t0els3mail5use3w2r1sbc3t1u0ghes5yatt3undai7ibm2cbc2e1u2d1e0ee3fm2kano4l1m0amat4db2mo0bilien9n0c1dustries8finiti5o2g1k1stitute6urance4e4t0ernational10uit4vestments10o1piranga7q1r0ish4s0maili5t0anbul7t0au2v3jaguar4va3cb2e0ep2tzt3welry6io2ll2m0p2nj2o0bs1urg4t1y2p0morgan6rs3uegos6kaufen5ddi3e0rryhotels6properties14fh2g1h1i0a1ds2m1ndle4tchen5wi3m1n1oeln3matsu5sher5p0mg2n2r0d1ed3uokgroup8w1y0oto4z2la0caixa5mborghini8er3nd0rover6xess5salle5t0ino3robe5w0yer5b1c1ds2ease3clerc5frak4gal2o2xus4gbt3i0dl2fe0insurance9style7ghting6ke2lly3mited4o2ncoln4k2ve1ing5k1lc1p2oan0s3cker3us3l1ndon4tte1o3ve3pl0financial11r1s1t0d0a3u0ndbeck6xe1ury5v1y2ma0drid4if1son4keup4n0agement7go3p1rket0ing3s4riott5shalls7ttel5ba2c0kinsey7d1e0d0ia3et2lbourne7me1orial6n0u2rck0msd7g1h1iami3crosoft7l1ni1t2t0subishi9k1l0b1s2m0a2n1o0bi0le4da2e1i1m1nash3ey2ster5rmon3tgage6scow4to0rcycles9v0ie4p1q1r1s0d2t0n1r2u0seum3ic4v1w1x1y1z2na0b1goya4me2vy3ba2c1e0c1t0bank4flix4work5ustar5w0s2xt0direct7us4f0l2g0o2hk2i0co2ke1on3nja3ssan1y5l1o0kia3rton4w0ruz3tv4p1r0a1w2tt2u1yc2z2obi1server7ffice5kinawa6layan0group9lo3m0ega4ne1g1l0ine5oo2pen3racle3nge4g0anic5igins6saka4tsuka4t2vh3pa0ge2nasonic7ris2s1tners4s1y3y2ccw3e0t2f0izer5g1h0armacy6d1ilips5one2to0graphy6s4ysio5ics1tet2ures6d1n0g1k2oneer5zza4k1l0ace2y0station9umbing5s3m1n0c2ohl2ker3litie5rn2st3r0axi3ess3ime3o0d0uctions8f1gressive8mo2perties3y5tection8u0dential9s1t1ub2w0c2y2qa1pon3uebec3st5racing4dio4e0ad1lestate6tor2y4cipes5d0umbrella9hab3ise0n3t2liance6n0t0als5pair3ort3ublican8st0aurant8view0s5xroth6ich0ardli6oh3l1o1p2o0cks3deo3gers4om3s0vp3u0gby3hr2n2w0e2yukyu6sa0arland6fe0ty4kura4le1on3msclub4ung5ndvik0coromant12ofi4p1rl2s1ve2xo3b0i1s2c0b1haeffler7midt4olarships8ol3ule3warz5ience5ot3d1e0arch3t2cure1ity6ek2lect4ner3rvices6ven3w1x0y3fr2g1h0angrila6rp3ell3ia1ksha5oes2p0ping5uji3w3i0lk2na1gles5te3j1k0i0n2y0pe4l0ing4m0art3ile4n0cf3o0ccer3ial4ftbank4ware6hu2lar2utions7ng1y2y2pa0ce3ort2t3r0l2s1t0ada2ples4r1tebank4farm7c0group6ockholm6rage3e3ream4udio2y3yle4u0cks3pplies3y2ort5rf1gery5zuki5v1watch4iss4x1y0dney4stems6z2tab1ipei4lk2obao4rget4tamotors6r2too4x0i3c0i2d0k2eam2ch0nology8l1masek5nnis4va3f1g1h0d1eater2re6iaa2ckets5enda4ps2res2ol4j0maxx4x2k0maxx5l1m0all4n1o0day3kyo3ols3p1ray3shiba5tal3urs3wn2yota3s3r0ade1ing4ining5vel0ers0insurance16ust3v2t1ube2i1nes3shu4v0s2w1z2ua1bank3s2g1k1nicom3versity8o2ol2ps2s1y1z2va0cations7na1guard7c1e0gas3ntures6risign5m\xF6gensberater2ung14sicherung10t2g1i0ajes4deo3g1king4llas4n1p1rgin4sa1ion4va1o3laanderen9n1odka3lvo3te1ing3o2yage5u2wales2mart4ter4ng0gou5tch0es6eather0channel12b0cam3er2site5d0ding5ibo2r3f1hoswho6ien2ki2lliamhill9n0dows4e1ners6me2oodside6rk0s2ld3w2s1tc1f3xbox3erox4ihuan4n2xx2yz3yachts4hoo3maxun5ndex5e1odobashi7ga2kohama6u0tube6t1un3za0ppos4ra3ero3ip2m1one3uerich6w2";
+var encodedUtlds = "\u03B5\u03BB1\u03C52\u0431\u04331\u0435\u043B3\u0434\u0435\u0442\u04384\u0435\u044E2\u043A\u0430\u0442\u043E\u043B\u0438\u043A6\u043E\u043C3\u043C\u043A\u04342\u043E\u043D1\u0441\u043A\u0432\u04306\u043E\u043D\u043B\u0430\u0439\u043D5\u0440\u04333\u0440\u0443\u04412\u04442\u0441\u0430\u0439\u04423\u0440\u04313\u0443\u043A\u04403\u049B\u0430\u04373\u0570\u0561\u05753\u05D9\u05E9\u05E8\u05D0\u05DC5\u05E7\u05D5\u05DD3\u0627\u0628\u0648\u0638\u0628\u064A5\u0631\u0627\u0645\u0643\u06485\u0644\u0627\u0631\u062F\u06464\u0628\u062D\u0631\u064A\u06465\u062C\u0632\u0627\u0626\u06315\u0633\u0639\u0648\u062F\u064A\u06296\u0639\u0644\u064A\u0627\u06465\u0645\u063A\u0631\u06285\u0645\u0627\u0631\u0627\u062A5\u06CC\u0631\u0627\u06465\u0628\u0627\u0631\u062A2\u0632\u0627\u06314\u064A\u062A\u06433\u06BE\u0627\u0631\u062A5\u062A\u0648\u0646\u06334\u0633\u0648\u062F\u0627\u06463\u0631\u064A\u06295\u0634\u0628\u0643\u06294\u0639\u0631\u0627\u06422\u06282\u0645\u0627\u06464\u0641\u0644\u0633\u0637\u064A\u06466\u0642\u0637\u06313\u0643\u0627\u062B\u0648\u0644\u064A\u06436\u0648\u06453\u0645\u0635\u06312\u0644\u064A\u0633\u064A\u06275\u0648\u0631\u064A\u062A\u0627\u0646\u064A\u06277\u0642\u06394\u0647\u0645\u0631\u0627\u06475\u067E\u0627\u06A9\u0633\u062A\u0627\u06467\u0680\u0627\u0631\u062A4\u0915\u0949\u092E3\u0928\u0947\u091F3\u092D\u093E\u0930\u09240\u092E\u094D3\u094B\u09245\u0938\u0902\u0917\u0920\u09285\u09AC\u09BE\u0982\u09B2\u09BE5\u09AD\u09BE\u09B0\u09A42\u09F0\u09A44\u0A2D\u0A3E\u0A30\u0A244\u0AAD\u0ABE\u0AB0\u0AA44\u0B2D\u0B3E\u0B30\u0B244\u0B87\u0BA8\u0BCD\u0BA4\u0BBF\u0BAF\u0BBE6\u0BB2\u0B99\u0BCD\u0B95\u0BC86\u0B9A\u0BBF\u0B99\u0BCD\u0B95\u0BAA\u0BCD\u0BAA\u0BC2\u0BB0\u0BCD11\u0C2D\u0C3E\u0C30\u0C24\u0C4D5\u0CAD\u0CBE\u0CB0\u0CA44\u0D2D\u0D3E\u0D30\u0D24\u0D025\u0DBD\u0D82\u0D9A\u0DCF4\u0E04\u0E2D\u0E213\u0E44\u0E17\u0E223\u0EA5\u0EB2\u0EA73\u10D2\u10D42\u307F\u3093\u306A3\u30A2\u30DE\u30BE\u30F34\u30AF\u30E9\u30A6\u30C94\u30B0\u30FC\u30B0\u30EB4\u30B3\u30E02\u30B9\u30C8\u30A23\u30BB\u30FC\u30EB3\u30D5\u30A1\u30C3\u30B7\u30E7\u30F36\u30DD\u30A4\u30F3\u30C84\u4E16\u754C2\u4E2D\u4FE11\u56FD1\u570B1\u6587\u7F513\u4E9A\u9A6C\u900A3\u4F01\u4E1A2\u4F5B\u5C712\u4FE1\u606F2\u5065\u5EB72\u516B\u53662\u516C\u53F81\u76CA2\u53F0\u6E7E1\u70632\u5546\u57CE1\u5E971\u68072\u5609\u91CC0\u5927\u9152\u5E975\u5728\u7EBF2\u5927\u62FF2\u5929\u4E3B\u65593\u5A31\u4E502\u5BB6\u96FB2\u5E7F\u4E1C2\u5FAE\u535A2\u6148\u55842\u6211\u7231\u4F603\u624B\u673A2\u62DB\u80582\u653F\u52A11\u5E9C2\u65B0\u52A0\u57612\u95FB2\u65F6\u5C1A2\u66F8\u7C4D2\u673A\u67842\u6DE1\u9A6C\u95213\u6E38\u620F2\u6FB3\u95802\u70B9\u770B2\u79FB\u52A82\u7EC4\u7EC7\u673A\u67844\u7F51\u57401\u5E971\u7AD91\u7EDC2\u8054\u901A2\u8C37\u6B4C2\u8D2D\u72692\u901A\u8CA92\u96C6\u56E22\u96FB\u8A0A\u76C8\u79D14\u98DE\u5229\u6D663\u98DF\u54C12\u9910\u53852\u9999\u683C\u91CC\u62C93\u6E2F2\uB2F7\uB1371\uCEF42\uC0BC\uC1312\uD55C\uAD6D2";
+var numeric = "numeric";
+var ascii = "ascii";
+var alpha = "alpha";
+var asciinumeric = "asciinumeric";
+var alphanumeric = "alphanumeric";
+var domain = "domain";
+var emoji = "emoji";
+var scheme = "scheme";
+var slashscheme = "slashscheme";
+var whitespace = "whitespace";
+function registerGroup(name, groups) {
+  if (!(name in groups)) {
+    groups[name] = [];
+  }
+  return groups[name];
+}
+function addToGroups(t, flags, groups) {
+  if (flags[numeric]) {
+    flags[asciinumeric] = true;
+    flags[alphanumeric] = true;
+  }
+  if (flags[ascii]) {
+    flags[asciinumeric] = true;
+    flags[alpha] = true;
+  }
+  if (flags[asciinumeric]) {
+    flags[alphanumeric] = true;
+  }
+  if (flags[alpha]) {
+    flags[alphanumeric] = true;
+  }
+  if (flags[alphanumeric]) {
+    flags[domain] = true;
+  }
+  if (flags[emoji]) {
+    flags[domain] = true;
+  }
+  for (const k in flags) {
+    const group = registerGroup(k, groups);
+    if (group.indexOf(t) < 0) {
+      group.push(t);
+    }
+  }
+}
+function flagsForToken(t, groups) {
+  const result = {};
+  for (const c in groups) {
+    if (groups[c].indexOf(t) >= 0) {
+      result[c] = true;
+    }
+  }
+  return result;
+}
+function State(token = null) {
+  this.j = {};
+  this.jr = [];
+  this.jd = null;
+  this.t = token;
+}
+State.groups = {};
+State.prototype = {
+  accepts() {
+    return !!this.t;
+  },
+  /**
+   * Follow an existing transition from the given input to the next state.
+   * Does not mutate.
+   * @param {string} input character or token type to transition on
+   * @returns {?State<T>} the next state, if any
+   */
+  go(input2) {
+    const state = this;
+    const nextState = state.j[input2];
+    if (nextState) {
+      return nextState;
+    }
+    for (let i = 0; i < state.jr.length; i++) {
+      const regex = state.jr[i][0];
+      const nextState2 = state.jr[i][1];
+      if (nextState2 && regex.test(input2)) {
+        return nextState2;
+      }
+    }
+    return state.jd;
+  },
+  /**
+   * Whether the state has a transition for the given input. Set the second
+   * argument to true to only look for an exact match (and not a default or
+   * regular-expression-based transition)
+   * @param {string} input
+   * @param {boolean} exactOnly
+   */
+  has(input2, exactOnly = false) {
+    return exactOnly ? input2 in this.j : !!this.go(input2);
+  },
+  /**
+   * Short for "transition all"; create a transition from the array of items
+   * in the given list to the same final resulting state.
+   * @param {string | string[]} inputs Group of inputs to transition on
+   * @param {Transition<T> | State<T>} [next] Transition options
+   * @param {Flags} [flags] Collections flags to add token to
+   * @param {Collections<T>} [groups] Master list of token groups
+   */
+  ta(inputs, next, flags, groups) {
+    for (let i = 0; i < inputs.length; i++) {
+      this.tt(inputs[i], next, flags, groups);
+    }
+  },
+  /**
+   * Short for "take regexp transition"; defines a transition for this state
+   * when it encounters a token which matches the given regular expression
+   * @param {RegExp} regexp Regular expression transition (populate first)
+   * @param {T | State<T>} [next] Transition options
+   * @param {Flags} [flags] Collections flags to add token to
+   * @param {Collections<T>} [groups] Master list of token groups
+   * @returns {State<T>} taken after the given input
+   */
+  tr(regexp, next, flags, groups) {
+    groups = groups || State.groups;
+    let nextState;
+    if (next && next.j) {
+      nextState = next;
+    } else {
+      nextState = new State(next);
+      if (flags && groups) {
+        addToGroups(next, flags, groups);
+      }
+    }
+    this.jr.push([
+      regexp,
+      nextState
+    ]);
+    return nextState;
+  },
+  /**
+   * Short for "take transitions", will take as many sequential transitions as
+   * the length of the given input and returns the
+   * resulting final state.
+   * @param {string | string[]} input
+   * @param {T | State<T>} [next] Transition options
+   * @param {Flags} [flags] Collections flags to add token to
+   * @param {Collections<T>} [groups] Master list of token groups
+   * @returns {State<T>} taken after the given input
+   */
+  ts(input2, next, flags, groups) {
+    let state = this;
+    const len = input2.length;
+    if (!len) {
+      return state;
+    }
+    for (let i = 0; i < len - 1; i++) {
+      state = state.tt(input2[i]);
+    }
+    return state.tt(input2[len - 1], next, flags, groups);
+  },
+  /**
+   * Short for "take transition", this is a method for building/working with
+   * state machines.
+   *
+   * If a state already exists for the given input, returns it.
+   *
+   * If a token is specified, that state will emit that token when reached by
+   * the linkify engine.
+   *
+   * If no state exists, it will be initialized with some default transitions
+   * that resemble existing default transitions.
+   *
+   * If a state is given for the second argument, that state will be
+   * transitioned to on the given input regardless of what that input
+   * previously did.
+   *
+   * Specify a token group flags to define groups that this token belongs to.
+   * The token will be added to corresponding entires in the given groups
+   * object.
+   *
+   * @param {string} input character, token type to transition on
+   * @param {T | State<T>} [next] Transition options
+   * @param {Flags} [flags] Collections flags to add token to
+   * @param {Collections<T>} [groups] Master list of groups
+   * @returns {State<T>} taken after the given input
+   */
+  tt(input2, next, flags, groups) {
+    groups = groups || State.groups;
+    const state = this;
+    if (next && next.j) {
+      state.j[input2] = next;
+      return next;
+    }
+    const t = next;
+    let nextState, templateState = state.go(input2);
+    if (templateState) {
+      nextState = new State();
+      Object.assign(nextState.j, templateState.j);
+      nextState.jr.push.apply(nextState.jr, templateState.jr);
+      nextState.jd = templateState.jd;
+      nextState.t = templateState.t;
+    } else {
+      nextState = new State();
+    }
+    if (t) {
+      if (groups) {
+        if (nextState.t && typeof nextState.t === "string") {
+          const allFlags = Object.assign(flagsForToken(nextState.t, groups), flags);
+          addToGroups(t, allFlags, groups);
+        } else if (flags) {
+          addToGroups(t, flags, groups);
+        }
+      }
+      nextState.t = t;
+    }
+    state.j[input2] = nextState;
+    return nextState;
+  }
+};
+var ta = (state, input2, next, flags, groups) => state.ta(input2, next, flags, groups);
+var tr = (state, regexp, next, flags, groups) => state.tr(regexp, next, flags, groups);
+var ts = (state, input2, next, flags, groups) => state.ts(input2, next, flags, groups);
+var tt = (state, input2, next, flags, groups) => state.tt(input2, next, flags, groups);
+var WORD = "WORD";
+var UWORD = "UWORD";
+var ASCIINUMERICAL = "ASCIINUMERICAL";
+var ALPHANUMERICAL = "ALPHANUMERICAL";
+var LOCALHOST = "LOCALHOST";
+var TLD = "TLD";
+var UTLD = "UTLD";
+var SCHEME = "SCHEME";
+var SLASH_SCHEME = "SLASH_SCHEME";
+var NUM = "NUM";
+var WS = "WS";
+var NL = "NL";
+var OPENBRACE = "OPENBRACE";
+var CLOSEBRACE = "CLOSEBRACE";
+var OPENBRACKET = "OPENBRACKET";
+var CLOSEBRACKET = "CLOSEBRACKET";
+var OPENPAREN = "OPENPAREN";
+var CLOSEPAREN = "CLOSEPAREN";
+var OPENANGLEBRACKET = "OPENANGLEBRACKET";
+var CLOSEANGLEBRACKET = "CLOSEANGLEBRACKET";
+var FULLWIDTHLEFTPAREN = "FULLWIDTHLEFTPAREN";
+var FULLWIDTHRIGHTPAREN = "FULLWIDTHRIGHTPAREN";
+var LEFTCORNERBRACKET = "LEFTCORNERBRACKET";
+var RIGHTCORNERBRACKET = "RIGHTCORNERBRACKET";
+var LEFTWHITECORNERBRACKET = "LEFTWHITECORNERBRACKET";
+var RIGHTWHITECORNERBRACKET = "RIGHTWHITECORNERBRACKET";
+var FULLWIDTHLESSTHAN = "FULLWIDTHLESSTHAN";
+var FULLWIDTHGREATERTHAN = "FULLWIDTHGREATERTHAN";
+var AMPERSAND = "AMPERSAND";
+var APOSTROPHE = "APOSTROPHE";
+var ASTERISK = "ASTERISK";
+var AT = "AT";
+var BACKSLASH = "BACKSLASH";
+var BACKTICK = "BACKTICK";
+var CARET = "CARET";
+var COLON = "COLON";
+var COMMA = "COMMA";
+var DOLLAR = "DOLLAR";
+var DOT = "DOT";
+var EQUALS = "EQUALS";
+var EXCLAMATION = "EXCLAMATION";
+var HYPHEN = "HYPHEN";
+var PERCENT = "PERCENT";
+var PIPE = "PIPE";
+var PLUS = "PLUS";
+var POUND = "POUND";
+var QUERY = "QUERY";
+var QUOTE = "QUOTE";
+var FULLWIDTHMIDDLEDOT = "FULLWIDTHMIDDLEDOT";
+var SEMI = "SEMI";
+var SLASH = "SLASH";
+var TILDE = "TILDE";
+var UNDERSCORE = "UNDERSCORE";
+var EMOJI$1 = "EMOJI";
+var SYM = "SYM";
+var tk = /* @__PURE__ */ Object.freeze({
+  __proto__: null,
+  ALPHANUMERICAL,
+  AMPERSAND,
+  APOSTROPHE,
+  ASCIINUMERICAL,
+  ASTERISK,
+  AT,
+  BACKSLASH,
+  BACKTICK,
+  CARET,
+  CLOSEANGLEBRACKET,
+  CLOSEBRACE,
+  CLOSEBRACKET,
+  CLOSEPAREN,
+  COLON,
+  COMMA,
+  DOLLAR,
+  DOT,
+  EMOJI: EMOJI$1,
+  EQUALS,
+  EXCLAMATION,
+  FULLWIDTHGREATERTHAN,
+  FULLWIDTHLEFTPAREN,
+  FULLWIDTHLESSTHAN,
+  FULLWIDTHMIDDLEDOT,
+  FULLWIDTHRIGHTPAREN,
+  HYPHEN,
+  LEFTCORNERBRACKET,
+  LEFTWHITECORNERBRACKET,
+  LOCALHOST,
+  NL,
+  NUM,
+  OPENANGLEBRACKET,
+  OPENBRACE,
+  OPENBRACKET,
+  OPENPAREN,
+  PERCENT,
+  PIPE,
+  PLUS,
+  POUND,
+  QUERY,
+  QUOTE,
+  RIGHTCORNERBRACKET,
+  RIGHTWHITECORNERBRACKET,
+  SCHEME,
+  SEMI,
+  SLASH,
+  SLASH_SCHEME,
+  SYM,
+  TILDE,
+  TLD,
+  UNDERSCORE,
+  UTLD,
+  UWORD,
+  WORD,
+  WS
+});
+var ASCII_LETTER = /[a-z]/;
+var LETTER = /[a-z]/i;
+var EMOJI = /[\u{1F000}-\u{1FAFF}\u{2600}-\u{27BF}]|\u{FE0F}/u;
+try {
+  LETTER = new RegExp("\\p{L}", "u");
+  EMOJI = new RegExp("\\p{Emoji}", "u");
+} catch {
+}
+var DIGIT = /\d/;
+var SPACE = /\s/;
+var CR = "\r";
+var LF = "\n";
+var EMOJI_VARIATION = "\uFE0F";
+var EMOJI_JOINER = "\u200D";
+var OBJECT_REPLACEMENT = "\uFFFC";
+var tlds = null;
+var utlds = null;
+function init$2(customSchemes = []) {
+  const groups = {};
+  State.groups = groups;
+  const Start = new State();
+  if (tlds == null) {
+    tlds = decodeTlds(encodedTlds);
+  }
+  if (utlds == null) {
+    utlds = decodeTlds(encodedUtlds);
+  }
+  tt(Start, "'", APOSTROPHE);
+  tt(Start, "{", OPENBRACE);
+  tt(Start, "}", CLOSEBRACE);
+  tt(Start, "[", OPENBRACKET);
+  tt(Start, "]", CLOSEBRACKET);
+  tt(Start, "(", OPENPAREN);
+  tt(Start, ")", CLOSEPAREN);
+  tt(Start, "<", OPENANGLEBRACKET);
+  tt(Start, ">", CLOSEANGLEBRACKET);
+  tt(Start, "\uFF08", FULLWIDTHLEFTPAREN);
+  tt(Start, "\uFF09", FULLWIDTHRIGHTPAREN);
+  tt(Start, "\u300C", LEFTCORNERBRACKET);
+  tt(Start, "\u300D", RIGHTCORNERBRACKET);
+  tt(Start, "\u300E", LEFTWHITECORNERBRACKET);
+  tt(Start, "\u300F", RIGHTWHITECORNERBRACKET);
+  tt(Start, "\uFF1C", FULLWIDTHLESSTHAN);
+  tt(Start, "\uFF1E", FULLWIDTHGREATERTHAN);
+  tt(Start, "&", AMPERSAND);
+  tt(Start, "*", ASTERISK);
+  tt(Start, "@", AT);
+  tt(Start, "`", BACKTICK);
+  tt(Start, "^", CARET);
+  tt(Start, ":", COLON);
+  tt(Start, ",", COMMA);
+  tt(Start, "$", DOLLAR);
+  tt(Start, ".", DOT);
+  tt(Start, "=", EQUALS);
+  tt(Start, "!", EXCLAMATION);
+  tt(Start, "-", HYPHEN);
+  tt(Start, "%", PERCENT);
+  tt(Start, "|", PIPE);
+  tt(Start, "+", PLUS);
+  tt(Start, "#", POUND);
+  tt(Start, "?", QUERY);
+  tt(Start, '"', QUOTE);
+  tt(Start, "/", SLASH);
+  tt(Start, ";", SEMI);
+  tt(Start, "~", TILDE);
+  tt(Start, "_", UNDERSCORE);
+  tt(Start, "\\", BACKSLASH);
+  tt(Start, "\u30FB", FULLWIDTHMIDDLEDOT);
+  const Num = tr(Start, DIGIT, NUM, {
+    [numeric]: true
+  });
+  tr(Num, DIGIT, Num);
+  const Asciinumeric = tr(Num, ASCII_LETTER, ASCIINUMERICAL, {
+    [asciinumeric]: true
+  });
+  const Alphanumeric = tr(Num, LETTER, ALPHANUMERICAL, {
+    [alphanumeric]: true
+  });
+  const Word = tr(Start, ASCII_LETTER, WORD, {
+    [ascii]: true
+  });
+  tr(Word, DIGIT, Asciinumeric);
+  tr(Word, ASCII_LETTER, Word);
+  tr(Asciinumeric, DIGIT, Asciinumeric);
+  tr(Asciinumeric, ASCII_LETTER, Asciinumeric);
+  const UWord = tr(Start, LETTER, UWORD, {
+    [alpha]: true
+  });
+  tr(UWord, ASCII_LETTER);
+  tr(UWord, DIGIT, Alphanumeric);
+  tr(UWord, LETTER, UWord);
+  tr(Alphanumeric, DIGIT, Alphanumeric);
+  tr(Alphanumeric, ASCII_LETTER);
+  tr(Alphanumeric, LETTER, Alphanumeric);
+  const Nl2 = tt(Start, LF, NL, {
+    [whitespace]: true
+  });
+  const Cr = tt(Start, CR, WS, {
+    [whitespace]: true
+  });
+  const Ws = tr(Start, SPACE, WS, {
+    [whitespace]: true
+  });
+  tt(Start, OBJECT_REPLACEMENT, Ws);
+  tt(Cr, LF, Nl2);
+  tt(Cr, OBJECT_REPLACEMENT, Ws);
+  tr(Cr, SPACE, Ws);
+  tt(Ws, CR);
+  tt(Ws, LF);
+  tr(Ws, SPACE, Ws);
+  tt(Ws, OBJECT_REPLACEMENT, Ws);
+  const Emoji = tr(Start, EMOJI, EMOJI$1, {
+    [emoji]: true
+  });
+  tt(Emoji, "#");
+  tr(Emoji, EMOJI, Emoji);
+  tt(Emoji, EMOJI_VARIATION, Emoji);
+  const EmojiJoiner = tt(Emoji, EMOJI_JOINER);
+  tt(EmojiJoiner, "#");
+  tr(EmojiJoiner, EMOJI, Emoji);
+  const wordjr = [
+    [
+      ASCII_LETTER,
+      Word
+    ],
+    [
+      DIGIT,
+      Asciinumeric
+    ]
+  ];
+  const uwordjr = [
+    [
+      ASCII_LETTER,
+      null
+    ],
+    [
+      LETTER,
+      UWord
+    ],
+    [
+      DIGIT,
+      Alphanumeric
+    ]
+  ];
+  for (let i = 0; i < tlds.length; i++) {
+    fastts(Start, tlds[i], TLD, WORD, wordjr);
+  }
+  for (let i = 0; i < utlds.length; i++) {
+    fastts(Start, utlds[i], UTLD, UWORD, uwordjr);
+  }
+  addToGroups(TLD, {
+    tld: true,
+    ascii: true
+  }, groups);
+  addToGroups(UTLD, {
+    utld: true,
+    alpha: true
+  }, groups);
+  fastts(Start, "file", SCHEME, WORD, wordjr);
+  fastts(Start, "mailto", SCHEME, WORD, wordjr);
+  fastts(Start, "http", SLASH_SCHEME, WORD, wordjr);
+  fastts(Start, "https", SLASH_SCHEME, WORD, wordjr);
+  fastts(Start, "ftp", SLASH_SCHEME, WORD, wordjr);
+  fastts(Start, "ftps", SLASH_SCHEME, WORD, wordjr);
+  addToGroups(SCHEME, {
+    scheme: true,
+    ascii: true
+  }, groups);
+  addToGroups(SLASH_SCHEME, {
+    slashscheme: true,
+    ascii: true
+  }, groups);
+  customSchemes = customSchemes.sort((a, b) => a[0] > b[0] ? 1 : -1);
+  for (let i = 0; i < customSchemes.length; i++) {
+    const sch = customSchemes[i][0];
+    const optionalSlashSlash = customSchemes[i][1];
+    const flags = optionalSlashSlash ? {
+      [scheme]: true
+    } : {
+      [slashscheme]: true
+    };
+    if (sch.indexOf("-") >= 0) {
+      flags[domain] = true;
+    } else if (!ASCII_LETTER.test(sch)) {
+      flags[numeric] = true;
+    } else if (DIGIT.test(sch)) {
+      flags[asciinumeric] = true;
+    } else {
+      flags[ascii] = true;
+    }
+    ts(Start, sch, sch, flags);
+  }
+  ts(Start, "localhost", LOCALHOST, {
+    ascii: true
+  });
+  Start.jd = new State(SYM);
+  return {
+    start: Start,
+    tokens: Object.assign({
+      groups
+    }, tk)
+  };
+}
+function run$1(start, str3) {
+  const iterable = stringToArray(str3.replace(/[A-Z]/g, (c) => c.toLowerCase()));
+  const charCount = iterable.length;
+  const tokens = [];
+  let cursor = 0;
+  let charCursor = 0;
+  while (charCursor < charCount) {
+    let state = start;
+    let nextState = null;
+    let tokenLength = 0;
+    let latestAccepting = null;
+    let sinceAccepts = -1;
+    let charsSinceAccepts = -1;
+    while (charCursor < charCount && (nextState = state.go(iterable[charCursor]))) {
+      state = nextState;
+      if (state.accepts()) {
+        sinceAccepts = 0;
+        charsSinceAccepts = 0;
+        latestAccepting = state;
+      } else if (sinceAccepts >= 0) {
+        sinceAccepts += iterable[charCursor].length;
+        charsSinceAccepts++;
+      }
+      tokenLength += iterable[charCursor].length;
+      cursor += iterable[charCursor].length;
+      charCursor++;
+    }
+    cursor -= sinceAccepts;
+    charCursor -= charsSinceAccepts;
+    tokenLength -= sinceAccepts;
+    tokens.push({
+      t: latestAccepting.t,
+      // token type/name
+      v: str3.slice(cursor - tokenLength, cursor),
+      // string value
+      s: cursor - tokenLength,
+      // start index
+      e: cursor
+      // end index (excluding)
+    });
+  }
+  return tokens;
+}
+function stringToArray(str3) {
+  const result = [];
+  const len = str3.length;
+  let index = 0;
+  while (index < len) {
+    let first = str3.charCodeAt(index);
+    let second;
+    let char = first < 55296 || first > 56319 || index + 1 === len || (second = str3.charCodeAt(index + 1)) < 56320 || second > 57343 ? str3[index] : str3.slice(index, index + 2);
+    result.push(char);
+    index += char.length;
+  }
+  return result;
+}
+function fastts(state, input2, t, defaultt, jr) {
+  let next;
+  const len = input2.length;
+  for (let i = 0; i < len - 1; i++) {
+    const char = input2[i];
+    if (state.j[char]) {
+      next = state.j[char];
+    } else {
+      next = new State(defaultt);
+      next.jr = jr.slice();
+      state.j[char] = next;
+    }
+    state = next;
+  }
+  next = new State(t);
+  next.jr = jr.slice();
+  state.j[input2[len - 1]] = next;
+  return next;
+}
+function decodeTlds(encoded) {
+  const words = [];
+  const stack = [];
+  let i = 0;
+  let digits = "0123456789";
+  while (i < encoded.length) {
+    let popDigitCount = 0;
+    while (digits.indexOf(encoded[i + popDigitCount]) >= 0) {
+      popDigitCount++;
+    }
+    if (popDigitCount > 0) {
+      words.push(stack.join(""));
+      for (let popCount = parseInt(encoded.substring(i, i + popDigitCount), 10); popCount > 0; popCount--) {
+        stack.pop();
+      }
+      i += popDigitCount;
+    } else {
+      stack.push(encoded[i]);
+      i++;
+    }
+  }
+  return words;
+}
+var defaults = {
+  defaultProtocol: "http",
+  events: null,
+  format: noop,
+  formatHref: noop,
+  nl2br: false,
+  tagName: "a",
+  target: null,
+  rel: null,
+  validate: true,
+  truncate: Infinity,
+  className: null,
+  attributes: null,
+  ignoreTags: [],
+  ignoreClasses: [],
+  render: null
+};
+function Options(opts, defaultRender = null) {
+  let o = Object.assign({}, defaults);
+  if (opts) {
+    o = Object.assign(o, opts instanceof Options ? opts.o : opts);
+  }
+  const ignoredTags = o.ignoreTags;
+  const uppercaseIgnoredTags = [];
+  for (let i = 0; i < ignoredTags.length; i++) {
+    uppercaseIgnoredTags.push(ignoredTags[i].toUpperCase());
+  }
+  this.o = o;
+  if (defaultRender) {
+    this.defaultRender = defaultRender;
+  }
+  this.ignoreTags = uppercaseIgnoredTags;
+  this.ignoreClasses = o.ignoreClasses.slice();
+}
+Options.prototype = {
+  o: defaults,
+  /**
+   * @type string[]
+   */
+  ignoreTags: [],
+  /**
+   * @type string[]
+   */
+  ignoreClasses: [],
+  /**
+   * Returns whether a whitespace-separated class attribute contains an
+   * ignored class name.
+   * @param {unknown} classNames
+   * @returns {boolean}
+   */
+  isIgnoredClass(classNames) {
+    if (typeof classNames !== "string" || this.ignoreClasses.length === 0) {
+      return false;
+    }
+    const classes = classNames.split(/\s+/);
+    for (let i = 0; i < classes.length; i++) {
+      if (this.ignoreClasses.indexOf(classes[i]) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  },
+  /**
+   * @param {IntermediateRepresentation} ir
+   * @returns {any}
+   */
+  defaultRender(ir) {
+    return ir;
+  },
+  /**
+   * Returns true or false based on whether a token should be displayed as a
+   * link based on the user options.
+   * @param {MultiToken} token
+   * @returns {boolean}
+   */
+  check(token) {
+    return this.get("validate", token.toString(), token);
+  },
+  // Private methods
+  /**
+   * Resolve an option's value based on the value of the option and the given
+   * params. If operator and token are specified and the target option is
+   * callable, automatically calls the function with the given argument.
+   * @template {keyof Opts} K
+   * @param {K} key Name of option to use
+   * @param {string} [operator] will be passed to the target option if it's a
+   * function. If not specified, RAW function value gets returned
+   * @param {MultiToken} [token] The token from linkify.tokenize
+   * @returns {Opts[K] | any}
+   */
+  get(key, operator, token) {
+    const isCallable = operator != null;
+    let option = this.o[key];
+    if (!option) {
+      return option;
+    }
+    if (typeof option === "object") {
+      option = token.t in option ? option[token.t] : defaults[key];
+      if (typeof option === "function" && isCallable) {
+        option = option(operator, token);
+      }
+    } else if (typeof option === "function" && isCallable) {
+      option = option(operator, token.t, token);
+    }
+    return option;
+  },
+  /**
+   * @template {keyof Opts} L
+   * @param {L} key Name of options object to use
+   * @param {string} [operator]
+   * @param {MultiToken} [token]
+   * @returns {Opts[L] | any}
+   */
+  getObj(key, operator, token) {
+    let obj = this.o[key];
+    if (typeof obj === "function" && operator != null) {
+      obj = obj(operator, token.t, token);
+    }
+    return obj;
+  },
+  /**
+   * Convert the given token to a rendered element that may be added to the
+   * calling-interface's DOM
+   * @param {MultiToken} token Token to render to an HTML element
+   * @returns {any} Render result; e.g., HTML string, DOM element, React
+   *   Component, etc.
+   */
+  render(token) {
+    const ir = token.render(this);
+    const renderFn = this.get("render", null, token) || this.defaultRender;
+    return renderFn(ir, token.t, token);
+  }
+};
+function noop(val) {
+  return val;
+}
+function MultiToken(value, tokens) {
+  this.t = "token";
+  this.v = value;
+  this.tk = tokens;
+}
+MultiToken.prototype = {
+  isLink: false,
+  /**
+   * Return the string this token represents.
+   * @return {string}
+   */
+  toString() {
+    return this.v;
+  },
+  /**
+   * What should the value for this token be in the `href` HTML attribute?
+   * Returns the `.toString` value by default.
+   * @param {string} [scheme]
+   * @return {string}
+   */
+  toHref(scheme2) {
+    return this.toString();
+  },
+  /**
+   * @param {Options} options Formatting options
+   * @returns {string}
+   */
+  toFormattedString(options) {
+    const val = this.toString();
+    const truncate = options.get("truncate", val, this);
+    const formatted = options.get("format", val, this);
+    return truncate && formatted.length > truncate ? formatted.substring(0, truncate) + "\u2026" : formatted;
+  },
+  /**
+   *
+   * @param {Options} options
+   * @returns {string}
+   */
+  toFormattedHref(options) {
+    return options.get("formatHref", this.toHref(options.get("defaultProtocol")), this);
+  },
+  /**
+   * The start index of this token in the original input string
+   * @returns {number}
+   */
+  startIndex() {
+    return this.tk[0].s;
+  },
+  /**
+   * The end index of this token in the original input string (up to this
+   * index but not including it)
+   * @returns {number}
+   */
+  endIndex() {
+    return this.tk[this.tk.length - 1].e;
+  },
+  /**
+  	Returns an object  of relevant values for this token, which includes keys
+  	* type - Kind of token ('url', 'email', etc.)
+  	* value - Original text
+  	* href - The value that should be added to the anchor tag's href
+  		attribute
+  		@method toObject
+  	@param {string} [protocol] `'http'` by default
+  */
+  toObject(protocol = defaults.defaultProtocol) {
+    return {
+      type: this.t,
+      value: this.toString(),
+      isLink: this.isLink,
+      href: this.toHref(protocol),
+      start: this.startIndex(),
+      end: this.endIndex()
+    };
+  },
+  /**
+   *
+   * @param {Options} options Formatting option
+   */
+  toFormattedObject(options) {
+    return {
+      type: this.t,
+      value: this.toFormattedString(options),
+      isLink: this.isLink,
+      href: this.toFormattedHref(options),
+      start: this.startIndex(),
+      end: this.endIndex()
+    };
+  },
+  /**
+   * Whether this token should be rendered as a link according to the given options
+   * @param {Options} options
+   * @returns {boolean}
+   */
+  validate(options) {
+    return options.get("validate", this.toString(), this);
+  },
+  /**
+   * Return an object that represents how this link should be rendered.
+   * @param {Options} options Formattinng options
+   */
+  render(options) {
+    const token = this;
+    const href = this.toHref(options.get("defaultProtocol"));
+    const formattedHref = options.get("formatHref", href, this);
+    const tagName = options.get("tagName", href, token);
+    const content = this.toFormattedString(options);
+    const attributes = {};
+    const className = options.get("className", href, token);
+    const target = options.get("target", href, token);
+    const rel = options.get("rel", href, token);
+    const attrs = options.getObj("attributes", href, token);
+    const eventListeners = options.getObj("events", href, token);
+    attributes.href = formattedHref;
+    if (className) {
+      attributes.class = className;
+    }
+    if (target) {
+      attributes.target = target;
+    }
+    if (rel) {
+      attributes.rel = rel;
+    }
+    if (attrs) {
+      Object.assign(attributes, attrs);
+    }
+    return {
+      tagName,
+      attributes,
+      content,
+      eventListeners
+    };
+  }
+};
+function createTokenClass(type, props) {
+  class Token extends MultiToken {
+    constructor(value, tokens) {
+      super(value, tokens);
+      this.t = type;
+    }
+  }
+  for (const p in props) {
+    Token.prototype[p] = props[p];
+  }
+  Token.t = type;
+  return Token;
+}
+var Email = createTokenClass("email", {
+  isLink: true,
+  toHref() {
+    return "mailto:" + this.toString();
+  }
+});
+var Text2 = createTokenClass("text");
+var Nl = createTokenClass("nl");
+var Url = createTokenClass("url", {
+  isLink: true,
+  /**
+  	Lowercases relevant parts of the domain and adds the protocol if
+  	required. Note that this will not escape unsafe HTML characters in the
+  	URL.
+  		@param {string} [scheme] default scheme (e.g., 'https')
+  	@return {string} the full href
+  */
+  toHref(scheme2 = defaults.defaultProtocol) {
+    return this.hasProtocol() ? this.v : `${scheme2}://${this.v}`;
+  },
+  /**
+   * Check whether this URL token has a protocol
+   * @return {boolean}
+   */
+  hasProtocol() {
+    const tokens = this.tk;
+    return tokens.length >= 2 && tokens[0].t !== LOCALHOST && tokens[1].t === COLON;
+  }
+});
+var makeState = (arg) => new State(arg);
+function init$1({ groups }) {
+  const qsAccepting = groups.domain.concat([
+    AMPERSAND,
+    ASTERISK,
+    AT,
+    BACKSLASH,
+    BACKTICK,
+    CARET,
+    DOLLAR,
+    EQUALS,
+    HYPHEN,
+    NUM,
+    PERCENT,
+    PIPE,
+    PLUS,
+    POUND,
+    SLASH,
+    SYM,
+    TILDE,
+    UNDERSCORE
+  ]);
+  const qsNonAccepting = [
+    APOSTROPHE,
+    COLON,
+    COMMA,
+    DOT,
+    EXCLAMATION,
+    PERCENT,
+    QUERY,
+    QUOTE,
+    SEMI,
+    OPENANGLEBRACKET,
+    CLOSEANGLEBRACKET,
+    OPENBRACE,
+    CLOSEBRACE,
+    CLOSEBRACKET,
+    OPENBRACKET,
+    OPENPAREN,
+    CLOSEPAREN,
+    FULLWIDTHLEFTPAREN,
+    FULLWIDTHRIGHTPAREN,
+    LEFTCORNERBRACKET,
+    RIGHTCORNERBRACKET,
+    LEFTWHITECORNERBRACKET,
+    RIGHTWHITECORNERBRACKET,
+    FULLWIDTHLESSTHAN,
+    FULLWIDTHGREATERTHAN
+  ];
+  const localpartAccepting = [
+    AMPERSAND,
+    APOSTROPHE,
+    ASTERISK,
+    BACKSLASH,
+    BACKTICK,
+    CARET,
+    DOLLAR,
+    EQUALS,
+    HYPHEN,
+    OPENBRACE,
+    CLOSEBRACE,
+    PERCENT,
+    PIPE,
+    PLUS,
+    POUND,
+    QUERY,
+    SLASH,
+    SYM,
+    TILDE,
+    UNDERSCORE
+  ];
+  const Start = makeState();
+  const Localpart = tt(Start, TILDE);
+  ta(Localpart, localpartAccepting, Localpart);
+  ta(Localpart, groups.domain, Localpart);
+  const Domain = makeState(), Scheme = makeState(), SlashScheme = makeState();
+  ta(Start, groups.domain, Domain);
+  ta(Start, groups.scheme, Scheme);
+  ta(Start, groups.slashscheme, SlashScheme);
+  ta(Domain, localpartAccepting, Localpart);
+  ta(Domain, groups.domain, Domain);
+  const LocalpartAt = tt(Domain, AT);
+  tt(Localpart, AT, LocalpartAt);
+  tt(Scheme, AT, LocalpartAt);
+  tt(SlashScheme, AT, LocalpartAt);
+  const LocalpartDot = tt(Localpart, DOT);
+  ta(LocalpartDot, localpartAccepting, Localpart);
+  ta(LocalpartDot, groups.domain, Localpart);
+  const EmailDomain = makeState();
+  ta(LocalpartAt, groups.domain, EmailDomain);
+  ta(EmailDomain, groups.domain, EmailDomain);
+  const EmailDomainDot = tt(EmailDomain, DOT);
+  ta(EmailDomainDot, groups.domain, EmailDomain);
+  const Email$1 = makeState(Email);
+  ta(EmailDomainDot, groups.tld, Email$1);
+  ta(EmailDomainDot, groups.utld, Email$1);
+  tt(LocalpartAt, LOCALHOST, Email$1);
+  const EmailDomainHyphen = tt(EmailDomain, HYPHEN);
+  tt(EmailDomainHyphen, HYPHEN, EmailDomainHyphen);
+  ta(EmailDomainHyphen, groups.domain, EmailDomain);
+  ta(Email$1, groups.domain, EmailDomain);
+  tt(Email$1, DOT, EmailDomainDot);
+  tt(Email$1, HYPHEN, EmailDomainHyphen);
+  const DomainHyphen = tt(Domain, HYPHEN);
+  const DomainDot = tt(Domain, DOT);
+  tt(DomainHyphen, HYPHEN, DomainHyphen);
+  ta(DomainHyphen, groups.domain, Domain);
+  ta(DomainDot, localpartAccepting, Localpart);
+  ta(DomainDot, groups.domain, Domain);
+  const DomainDotTld = makeState(Url);
+  ta(DomainDot, groups.tld, DomainDotTld);
+  ta(DomainDot, groups.utld, DomainDotTld);
+  ta(DomainDotTld, groups.domain, Domain);
+  ta(DomainDotTld, localpartAccepting, Localpart);
+  tt(DomainDotTld, DOT, DomainDot);
+  tt(DomainDotTld, HYPHEN, DomainHyphen);
+  tt(DomainDotTld, AT, LocalpartAt);
+  const DomainDotTldColon = tt(DomainDotTld, COLON);
+  const DomainDotTldColonPort = makeState(Url);
+  ta(DomainDotTldColon, groups.numeric, DomainDotTldColonPort);
+  const Url$1 = makeState(Url);
+  const UrlNonaccept = makeState();
+  ta(Url$1, qsAccepting, Url$1);
+  ta(Url$1, qsNonAccepting, UrlNonaccept);
+  ta(UrlNonaccept, qsAccepting, Url$1);
+  ta(UrlNonaccept, qsNonAccepting, UrlNonaccept);
+  tt(DomainDotTld, SLASH, Url$1);
+  tt(DomainDotTldColonPort, SLASH, Url$1);
+  tt(DomainDotTld, QUERY, UrlNonaccept);
+  tt(DomainDotTld, POUND, Url$1);
+  tt(DomainDotTldColonPort, QUERY, UrlNonaccept);
+  tt(DomainDotTldColonPort, POUND, Url$1);
+  const SchemeColon = tt(Scheme, COLON);
+  const SlashSchemeColon = tt(SlashScheme, COLON);
+  const SlashSchemeColonSlash = tt(SlashSchemeColon, SLASH);
+  const UriPrefix = tt(SlashSchemeColonSlash, SLASH);
+  ta(Scheme, groups.domain, Domain);
+  tt(Scheme, DOT, DomainDot);
+  tt(Scheme, HYPHEN, DomainHyphen);
+  ta(SlashScheme, groups.domain, Domain);
+  tt(SlashScheme, DOT, DomainDot);
+  tt(SlashScheme, HYPHEN, DomainHyphen);
+  ta(SchemeColon, groups.domain, Url$1);
+  tt(SchemeColon, SLASH, Url$1);
+  tt(SchemeColon, QUERY, Url$1);
+  ta(UriPrefix, groups.domain, Url$1);
+  ta(UriPrefix, qsAccepting, Url$1);
+  tt(UriPrefix, SLASH, Url$1);
+  const bracketPairs = [
+    [
+      OPENBRACE,
+      CLOSEBRACE
+    ],
+    // {}
+    [
+      OPENBRACKET,
+      CLOSEBRACKET
+    ],
+    // []
+    [
+      OPENPAREN,
+      CLOSEPAREN
+    ],
+    // ()
+    [
+      OPENANGLEBRACKET,
+      CLOSEANGLEBRACKET
+    ],
+    // <>
+    [
+      FULLWIDTHLEFTPAREN,
+      FULLWIDTHRIGHTPAREN
+    ],
+    // （）
+    [
+      LEFTCORNERBRACKET,
+      RIGHTCORNERBRACKET
+    ],
+    // 「」
+    [
+      LEFTWHITECORNERBRACKET,
+      RIGHTWHITECORNERBRACKET
+    ],
+    // 『』
+    [
+      FULLWIDTHLESSTHAN,
+      FULLWIDTHGREATERTHAN
+    ]
+    // ＜＞
+  ];
+  for (let i = 0; i < bracketPairs.length; i++) {
+    const [OPEN, CLOSE] = bracketPairs[i];
+    const UrlOpen = tt(Url$1, OPEN);
+    tt(UrlNonaccept, OPEN, UrlOpen);
+    const UrlOpenQ = makeState(Url);
+    ta(UrlOpen, qsAccepting, UrlOpenQ);
+    const UrlOpenSyms = makeState();
+    ta(UrlOpen, qsNonAccepting, UrlOpenSyms);
+    tt(UrlOpen, CLOSE, Url$1);
+    ta(UrlOpenQ, qsAccepting, UrlOpenQ);
+    ta(UrlOpenQ, qsNonAccepting, UrlOpenSyms);
+    ta(UrlOpenSyms, qsAccepting, UrlOpenQ);
+    ta(UrlOpenSyms, qsNonAccepting, UrlOpenSyms);
+    tt(UrlOpenQ, CLOSE, Url$1);
+    tt(UrlOpenSyms, CLOSE, Url$1);
+  }
+  tt(Start, LOCALHOST, DomainDotTld);
+  tt(Start, NL, Nl);
+  return {
+    start: Start,
+    tokens: tk
+  };
+}
+function run(start, input2, tokens) {
+  let len = tokens.length;
+  let cursor = 0;
+  let multis = [];
+  let textTokens = [];
+  const dead = [];
+  while (cursor < len) {
+    let state = start;
+    let secondState = null;
+    let nextState = null;
+    let multiLength = 0;
+    let latestAccepting = null;
+    let sinceAccepts = -1;
+    let visited = [];
+    while (cursor < len && !(secondState = state.go(tokens[cursor].t))) {
+      textTokens.push(tokens[cursor++]);
+    }
+    while (cursor < len && (nextState = secondState || state.go(tokens[cursor].t))) {
+      secondState = null;
+      state = nextState;
+      cursor++;
+      multiLength++;
+      if (state.accepts()) {
+        sinceAccepts = 0;
+        latestAccepting = state;
+        visited = [];
+      } else {
+        if (sinceAccepts >= 0) {
+          sinceAccepts++;
+        }
+        visited.push(state);
+        if (dead[cursor] && dead[cursor].has(state)) {
+          break;
+        }
+      }
+    }
+    for (let k = 0, pos = cursor - visited.length + 1; k < visited.length; k++, pos++) {
+      (dead[pos] || (dead[pos] = /* @__PURE__ */ new Set())).add(visited[k]);
+    }
+    if (sinceAccepts < 0) {
+      cursor -= multiLength;
+      if (cursor < len) {
+        textTokens.push(tokens[cursor]);
+        cursor++;
+      }
+    } else {
+      if (textTokens.length > 0) {
+        multis.push(initMultiToken(Text2, input2, textTokens));
+        textTokens = [];
+      }
+      cursor -= sinceAccepts;
+      multiLength -= sinceAccepts;
+      const Multi = latestAccepting.t;
+      const subtokens = tokens.slice(cursor - multiLength, cursor);
+      multis.push(initMultiToken(Multi, input2, subtokens));
+    }
+  }
+  if (textTokens.length > 0) {
+    multis.push(initMultiToken(Text2, input2, textTokens));
+  }
+  return multis;
+}
+function initMultiToken(Multi, input2, tokens) {
+  const startIdx = tokens[0].s;
+  const endIdx = tokens[tokens.length - 1].e;
+  const value = input2.slice(startIdx, endIdx);
+  return new Multi(value, tokens);
+}
+var INIT = {
+  scanner: null,
+  parser: null,
+  tokenQueue: [],
+  pluginQueue: [],
+  customSchemes: [],
+  initialized: false
+};
+function init() {
+  INIT.scanner = init$2(INIT.customSchemes);
+  for (let i = 0; i < INIT.tokenQueue.length; i++) {
+    INIT.tokenQueue[i][1]({
+      scanner: INIT.scanner
+    });
+  }
+  INIT.parser = init$1(INIT.scanner.tokens);
+  for (let i = 0; i < INIT.pluginQueue.length; i++) {
+    INIT.pluginQueue[i][1]({
+      scanner: INIT.scanner,
+      parser: INIT.parser
+    });
+  }
+  INIT.initialized = true;
+  return INIT;
+}
+function tokenize(str3) {
+  if (!INIT.initialized) {
+    init();
+  }
+  return run(INIT.parser.start, str3, run$1(INIT.scanner.start, str3));
+}
+tokenize.scan = run$1;
+
+// web/src/message_text.ts
+function linkTarget(text, href) {
+  if (!/^https?:\/\//i.test(text) && !/^www\./i.test(text)) return void 0;
+  let url;
+  try {
+    url = new URL(href);
+  } catch (error) {
+    if (error instanceof TypeError) return void 0;
+    throw error;
+  }
+  return url.protocol === "http:" || url.protocol === "https:" ? url.href : void 0;
+}
+function textNodes(text) {
+  const nodes = [];
+  for (const token of tokenize(text)) {
+    const value = token.toString();
+    const href = token.isLink && token.t === "url" ? linkTarget(value, token.toHref("https")) : void 0;
+    if (href === void 0) {
+      const last = nodes.at(-1);
+      if (last instanceof Text) last.appendData(value);
+      else nodes.push(document.createTextNode(value));
+      continue;
+    }
+    const link = document.createElement("a");
+    link.href = href;
+    link.rel = "noopener noreferrer";
+    link.target = "_blank";
+    link.textContent = value;
+    nodes.push(link);
+  }
+  return nodes;
+}
+function messageText(text) {
+  const block = text.includes("\n");
+  const node = document.createElement(block ? "pre" : "span");
+  node.className = block ? "text block" : "text";
+  node.append(...textNodes(text));
+  return node;
+}
+
+// client/core/day_label.ts
+function localDay(ts2) {
+  const d = new Date(ts2);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+function dayLabel(ts2, now = Date.now()) {
+  const day = localDay(ts2);
+  if (day === localDay(now)) return "Today";
+  const yesterday = new Date(now);
+  yesterday.setDate(yesterday.getDate() - 1);
+  if (day === localDay(yesterday.getTime())) return "Yesterday";
+  const d = new Date(ts2);
+  return `${WEEKDAYS[d.getDay()]} ${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}`;
+}
+var WEEKDAYS = [
+  "Sunday",
+  "Monday",
+  "Tuesday",
+  "Wednesday",
+  "Thursday",
+  "Friday",
+  "Saturday"
+];
+var MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December"
+];
+
 // client/core/nick_color.ts
 var NICK_COLOR_COUNT = 6;
 function nickColorIndex(nick) {
@@ -2851,8 +4594,8 @@ function nickHash(nick) {
 }
 
 // web/src/room_view.ts
-function clock(ts) {
-  const d = new Date(ts);
+function clock(ts2) {
+  const d = new Date(ts2);
   return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
 }
 function el(tag, className, text) {
@@ -2888,21 +4631,67 @@ function setStatus(kind, text) {
   statusEl.dataset.state = kind;
   statusEl.textContent = text;
 }
-function line(view, item, ts) {
-  if (ts !== void 0) item.prepend(el("time", void 0, clock(ts)));
+var MESSAGE_CLASSES = [
+  "msg",
+  "action",
+  "media",
+  "privmsg"
+];
+function line(view, item, ts2) {
+  if (ts2 !== void 0) {
+    const day = localDay(ts2);
+    if (day !== (view.lastDay ?? localDay(Date.now()))) {
+      const separator = el("li", "day-separator");
+      separator.append(el("span", void 0, dayLabel(ts2)));
+      separator.setAttribute("role", "separator");
+      append(view, separator);
+    }
+    view.lastDay = day;
+    item.prepend(el("time", void 0, clock(ts2)));
+  }
+  append(view, item);
+  const counts = MESSAGE_CLASSES.some((c) => item.classList.contains(c)) && !item.classList.contains("own") && !item.classList.contains("history");
+  if (counts && !app.restoring && !beingRead(view)) {
+    view.unread++;
+    view.firstUnread ??= item;
+    renderRooms();
+    updateTitle();
+  }
+}
+function append(view, item) {
   view.items.push(item);
-  if (view.items.length > MAX_ITEMS) view.items.shift()?.remove();
+  if (view.items.length > MAX_ITEMS) {
+    const gone = view.items.shift();
+    gone?.remove();
+    if (gone === view.firstUnread) view.firstUnread = view.items[0];
+  }
   if (view === activeView()) {
     const atBottom = pane.scrollTop + pane.clientHeight >= pane.scrollHeight - 40;
     messagesEl.append(item);
     if (atBottom || !app.restoring) pane.scrollTop = pane.scrollHeight;
-  } else if (!app.restoring) {
-    view.unread++;
-    renderRooms();
   }
 }
-function systemLine(text, extra = "", view = activeView(), ts) {
-  line(view, el("li", `system ${extra}`.trim(), text), ts);
+function beingRead(view) {
+  return view === activeView() && document.visibilityState === "visible";
+}
+function markRead(view = activeView()) {
+  const first = view.firstUnread;
+  view.unread = 0;
+  view.firstUnread = void 0;
+  updateTitle();
+  if (!first) return;
+  const index = view.items.indexOf(first);
+  if (index < 0) return;
+  const old = view.items.findIndex((i) => i.classList.contains("new-marker"));
+  if (old >= 0) view.items.splice(old, 1)[0].remove();
+  const marker = el("li", "new-marker");
+  marker.append(el("span", void 0, "new messages"));
+  marker.setAttribute("role", "separator");
+  view.items.splice(view.items.indexOf(first), 0, marker);
+  if (first.isConnected) first.before(marker);
+}
+function systemLine(text, extra = "", view = activeView(), ts2) {
+  line(view, el("li", `system ${extra}`.trim(), text), ts2);
 }
 function remember(message) {
   if (app.restoring) return;
@@ -2944,7 +4733,7 @@ function renderUsers() {
 }
 function showRoom() {
   const view = activeView();
-  view.unread = 0;
+  if (document.visibilityState === "visible") markRead(view);
   roomTitle.textContent = view.name;
   topicEl.textContent = view.topic;
   input.placeholder = `Message ${view.name} \u2014 /help for commands, :smile: for emoji`;
@@ -2961,12 +4750,20 @@ function switchRoom(name) {
 }
 
 // web/src/outbox.ts
+var welcomed;
+function markWelcomed(socket) {
+  welcomed = socket;
+}
+function isOnline() {
+  return welcomed !== void 0 && app.socket === welcomed && welcomed.readyState === WebSocket.OPEN;
+}
 function send(message) {
-  if (!app.socket || app.socket.readyState !== WebSocket.OPEN) {
+  if (!isOnline()) {
     systemLine("Not connected; the message was not sent", "error");
     return false;
   }
   app.socket.send(JSON.stringify(message));
+  historyRequests.sent(message);
   return true;
 }
 function joinRoom(name) {
@@ -2984,26 +4781,185 @@ function joinRoom(name) {
   });
 }
 
+// web/src/composer.ts
+var MAX_QUEUED = 100;
+var queue = [];
+var history = new InputHistory();
+var serverCommands = [
+  "/help",
+  "/who",
+  "/msg",
+  "/me",
+  "/nick",
+  "/join",
+  "/part",
+  "/rooms",
+  "/topic",
+  "/history",
+  "/quit"
+];
+var silentHelps = /* @__PURE__ */ new Set();
+function askForCommands() {
+  const ref = app.nextRef++;
+  if (send({
+    type: "command",
+    ref,
+    name: "help",
+    args: ""
+  })) silentHelps.add(ref);
+}
+function takeHelp(message) {
+  serverCommands = message.commands.map((c) => `/${c.name}`);
+  return message.ref !== void 0 && silentHelps.delete(message.ref);
+}
+function localAnswer(text) {
+  const error = text.startsWith("!!!");
+  systemLine(text.replace(/^(---|!!!) /, ""), error ? "error" : "");
+}
+function submitLine(typed) {
+  if (!app.state || typed.trim() === "") return false;
+  history.add(typed);
+  const local = runLocalCommand(typed, {
+    ignores
+  });
+  if (local !== void 0) {
+    localAnswer(local);
+    return true;
+  }
+  const text = prepareLine(typed);
+  if (!isOnline()) return enqueue(text);
+  const out = app.state.outgoing(text, app.nextRef++);
+  if (out.kind === "local") {
+    systemLine(out.text.replace(/^--- /, ""));
+    showRoom();
+  } else if (out.kind === "send" || out.kind === "quit") {
+    if (out.message.type === "fetch_media") {
+      systemLine("/save is for the terminal client; press play on the message instead");
+      return true;
+    }
+    return send(out.message);
+  }
+  return true;
+}
+function enqueue(text) {
+  if (queue.length >= MAX_QUEUED) {
+    systemLine(`Not connected, and ${MAX_QUEUED} lines are already waiting; this one was not kept`, "error");
+    return false;
+  }
+  const view = activeView();
+  const item = el("li", "pending");
+  item.title = "Not sent yet: it goes out when the page is connected again";
+  item.append(el("span", "pending-mark", "\u23F3 "), nickSpan(app.state.me), messageText(text));
+  line(view, item);
+  queue.push({
+    line: text,
+    room: view.name,
+    item
+  });
+  return true;
+}
+function flushQueue() {
+  if (queue.length === 0 || !app.state) return;
+  const waiting = queue.splice(0);
+  systemLine(`Sending ${waiting.length} line(s) typed while offline`);
+  const active = app.state.activeRoom;
+  for (const { line: text, room: name, item } of waiting) {
+    const view = room2(name);
+    const index = view.items.indexOf(item);
+    if (index >= 0) view.items.splice(index, 1);
+    item.remove();
+    app.state.activeRoom = view.name;
+    const out = app.state.outgoing(text, app.nextRef++);
+    if (out.kind === "send" || out.kind === "quit") send(out.message);
+  }
+  app.state.activeRoom = active;
+}
+function complete() {
+  const state = app.state;
+  if (!state) return;
+  const caret = input.selectionStart ?? input.value.length;
+  const before = input.value.slice(0, caret);
+  const after = input.value.slice(caret);
+  const nicks = new Set(state.nicks);
+  for (const user2 of activeView().users.values()) nicks.add(user2.nick);
+  const result = completeInput(before, {
+    nicks,
+    rooms: [
+      ...state.knownRooms.values(),
+      ...state.rooms.values()
+    ],
+    commands: [
+      ...serverCommands,
+      ...LOCAL_COMMANDS.map((c) => `/${c.name}`)
+    ],
+    me: state.me
+  });
+  if (result.text !== before) {
+    input.value = result.text + after;
+    input.setSelectionRange(result.text.length, result.text.length);
+  } else if (result.matches.length > 1) systemLine(result.matches.join("  "), "choices");
+}
+function recall(text) {
+  if (text === void 0) return;
+  input.value = text;
+  input.setSelectionRange(text.length, text.length);
+}
+input.addEventListener("keydown", (event) => {
+  if (event.isComposing || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (event.key === "Tab" && !event.shiftKey) {
+    if (input.value.trim() === "") return;
+    event.preventDefault();
+    complete();
+  } else if (event.key === "ArrowUp") {
+    event.preventDefault();
+    recall(history.up(input.value));
+  } else if (event.key === "ArrowDown") {
+    event.preventDefault();
+    recall(history.down(input.value));
+  }
+});
+
 // web/src/media_ui.ts
+function formatDuration(ms) {
+  const seconds = Math.max(0, Math.round(ms / 1e3));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+function learnDuration(player) {
+  player.addEventListener("loadedmetadata", () => {
+    if (Number.isFinite(player.duration)) return;
+    const back = () => {
+      if (!Number.isFinite(player.duration)) return;
+      player.removeEventListener("durationchange", back);
+      player.currentTime = 0;
+    };
+    player.addEventListener("durationchange", back);
+    player.currentTime = Number.MAX_SAFE_INTEGER;
+  });
+}
 function mediaItem(message, url) {
   const item = el("li", `media ${message.kind}`);
   const me = app.state?.me ?? app.nick;
   item.dataset.mediaId = String(message.id);
+  if (message.history) item.classList.add("history");
   item.append(nickSpan(message.from));
-  const seconds = Math.max(1, Math.round(message.durationMs / 1e3));
-  item.append(el("span", "media-label", `${message.kind === "voice" ? "\u{1F3A4}" : "\u{1F3A5}"} ${message.kind} ${seconds}s`));
+  item.append(el("span", "media-label", `${message.kind === "voice" ? "\u{1F3A4}" : "\u{1F3A5}"} ${message.kind}`));
+  const length = el("time", "media-duration", formatDuration(message.durationMs));
+  length.dateTime = `PT${(message.durationMs / 1e3).toFixed(3)}S`;
+  length.title = "length";
+  item.append(length);
   const player = message.kind === "voice" ? el("audio") : el("video");
   player.controls = true;
   player.preload = "metadata";
   if (player instanceof HTMLVideoElement) player.playsInline = true;
   player.dataset.mediaId = String(message.id);
   player.dataset.mediaToken = message.token;
+  learnDuration(player);
   item.append(player);
   if (url) player.src = url;
   else {
     const ref = app.nextRef++;
     fetching.set(ref, player);
-    if (app.socket?.readyState === WebSocket.OPEN) {
+    if (isOnline()) {
       send({
         type: "fetch_media",
         ref,
@@ -3176,33 +5132,45 @@ async function sendRecording() {
 // web/src/dom_render.ts
 function show(message) {
   const me = app.state?.me ?? app.nick;
+  if (ignores.hides(message)) return;
   switch (message.type) {
     case "msg":
     case "action": {
       const view = room2(message.room);
-      if (view.seen.has(message.id)) return;
+      if (view.seen.has(message.id) && !historyRequests.answering) return;
       view.seen.add(message.id);
       const item = el("li", message.type);
+      const own = nameKey(message.from) === nameKey(me);
+      if (own) item.classList.add("own");
+      if (message.history) item.classList.add("history");
       if (message.type === "action") item.append(el("span", "star", "* "));
-      item.append(nickSpan(message.from), el("span", "text", emojify(message.text)));
-      if (nameKey(message.from) !== nameKey(me) && mentions(message.text, me)) {
-        item.classList.add("mention");
-      }
+      item.append(nickSpan(message.from), messageText(emojify(message.text)));
+      const mentioned = !own && mentions(message.text, me);
+      if (mentioned) item.classList.add("mention");
       line(view, item, message.ts);
+      if (mentioned && !message.history) {
+        alertMention(`${message.from} in ${view.name}`, message.text, beingRead(view));
+      }
       remember(message);
       return;
     }
     case "privmsg": {
       const own = nameKey(message.from) === nameKey(me);
       const item = el("li", "privmsg");
+      if (own) item.classList.add("own");
+      if (message.history) item.classList.add("history");
       item.append(el("span", "tag", own ? `\u2192 *${message.to}* ` : `*${message.from}* `));
-      item.append(el("span", "text", emojify(message.text)));
-      line(activeView(), item, message.ts);
+      item.append(messageText(emojify(message.text)));
+      const view = activeView();
+      line(view, item, message.ts);
+      if (!own && !message.history) {
+        alertMention(`${message.from} (private)`, message.text, beingRead(view));
+      }
       return;
     }
     case "media": {
       const view = room2(message.room);
-      if (view.seen.has(message.id)) return;
+      if (view.seen.has(message.id) && !historyRequests.answering) return;
       view.seen.add(message.id);
       line(view, mediaItem(message), message.ts);
       remember(message);
@@ -3255,6 +5223,7 @@ function show(message) {
         u
       ]));
       renderUsers();
+      systemLine(`${message.room} (${message.users.length}): ` + message.users.map((u) => u.away === void 0 ? u.nick : `${u.nick} (away: ${u.away})`).join(", "), "who", view);
       return;
     }
     case "topic": {
@@ -3276,7 +5245,10 @@ function show(message) {
       return;
     }
     case "help":
-      for (const c of message.commands) systemLine(`${c.usage} \u2014 ${c.help}`);
+      if (takeHelp(message)) return;
+      for (const c of withLocalHelp(message).commands) {
+        if (c.name !== "save") systemLine(`${c.usage} \u2014 ${c.help}`);
+      }
       return;
     case "away":
       for (const view of rooms.values()) {
@@ -3322,11 +5294,11 @@ function connect() {
   clearTimeout(app.reconnectTimer);
   setStatus(app.everConnected ? "reconnecting" : "connecting", app.everConnected ? "reconnecting\u2026" : "connecting\u2026");
   app.identity ??= loadOrCreateBrowserIdentity();
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const ws = new WebSocket(`${scheme}://${location.host}/ws`);
+  const scheme2 = location.protocol === "https:" ? "wss" : "ws";
+  const ws = new WebSocket(`${scheme2}://${location.host}/ws`);
   let identity;
   app.socket = ws;
-  let welcomed = false;
+  let welcomed2 = false;
   let bye;
   let refusal;
   ws.addEventListener("open", async () => {
@@ -3355,11 +5327,11 @@ function connect() {
       return;
     }
     if (!message) return;
-    if (!welcomed) {
+    if (!welcomed2) {
       if (message.type === "challenge" && identity) {
         void answerChallenge(ws, identity, message.nonce);
       } else if (message.type === "welcome") {
-        welcomed = true;
+        welcomed2 = true;
         onWelcome(message);
       } else if (message.type === "error") refusal = onRefused(message.code, message.message);
       return;
@@ -3371,8 +5343,8 @@ function connect() {
     if (app.socket !== ws) return;
     app.socket = void 0;
     if (refusal === "stop") return;
-    if (!app.everConnected && !welcomed && refusal !== "retry") return;
-    if (welcomed) {
+    if (!app.everConnected && !welcomed2 && refusal !== "retry") return;
+    if (welcomed2) {
       if (!reconnectsAfter(bye)) {
         setStatus("offline", "disconnected");
         systemLine(`Disconnected: ${bye.reason}`, "error");
@@ -3425,11 +5397,14 @@ function onWelcome(message) {
   const previousRooms = [
     ...rooms.values()
   ].map((v) => v.name);
+  const unconfirmed = app.state?.dropPending() ?? [];
   const previousActive = app.state?.activeRoom;
   app.welcome = message;
   app.nick = message.nick;
   app.state = new ChatState(message.nick);
   app.state.welcome(message);
+  markWelcomed(app.socket);
+  historyRequests.clear();
   policy.welcomed(message);
   saveSession();
   setStatus("online", "online");
@@ -3446,6 +5421,9 @@ function onWelcome(message) {
     systemLine(message.identity ? `You are ${message.nick} (${message.identity})` : `You are ${message.nick} (guest: no identity key)`, "identity", lobby);
   } else {
     systemLine("Reconnected", "", lobby);
+    if (unconfirmed.length > 0) {
+      systemLine(`${unconfirmed.length} line(s) sent just before the connection dropped were not confirmed and may not have arrived (Up recalls them): ${unconfirmed.join(" \xB7 ")}`, "error");
+    }
     for (const [ref, player] of [
       ...fetching
     ]) {
@@ -3473,6 +5451,8 @@ function onWelcome(message) {
     }
   }
   if (previousActive) app.state.activeRoom = previousActive;
+  flushQueue();
+  askForCommands();
   showRoom();
   input.focus();
 }
@@ -3485,6 +5465,7 @@ function onMessage(message) {
     });
     return;
   }
+  historyRequests.settle(message);
   if (message.type === "media_data") {
     gotMedia(message);
     return;
@@ -3556,22 +5537,7 @@ joinForm.addEventListener("submit", (event) => {
 });
 composer.addEventListener("submit", (event) => {
   event.preventDefault();
-  if (!app.state) return;
-  const text = emojify(input.value);
-  if (text.trim() === "") return;
-  const out = app.state.outgoing(text, app.nextRef++);
-  if (out.kind === "local") {
-    systemLine(out.text.replace(/^--- /, ""));
-    showRoom();
-  } else if (out.kind === "send" || out.kind === "quit") {
-    if (out.message.type === "fetch_media") {
-      systemLine("/save is for the terminal client; press play on the message instead");
-      input.value = "";
-      return;
-    }
-    if (!send(out.message)) return;
-  }
-  input.value = "";
+  if (submitLine(input.value)) input.value = "";
 });
 joinRoomForm.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -3587,6 +5553,9 @@ $("record-video").addEventListener("click", () => void startRecording("video"));
 recStop.addEventListener("click", () => stopRecording());
 recSend.addEventListener("click", () => void sendRecording());
 recCancel.addEventListener("click", resetRecorder);
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && app.state) markRead();
+});
 var session = sessionStorage.getItem(SESSION_KEY);
 if (session) {
   try {

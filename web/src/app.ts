@@ -14,7 +14,9 @@
  * This module wires the page's forms and buttons and rejoins after a reload;
  * `connection.ts` owns the WebSocket, `dom_render.ts` renders server messages,
  * `room_view.ts` the rooms and lists, `media_ui.ts` recording and playback,
- * `outbox.ts` what is sent, `app_state.ts` the shared state and `elements.ts`
+ * `composer.ts` the message field (local commands, Tab, recall, the offline
+ * queue), `message_text.ts` links and preformatted text, `attention.ts` the
+ * unread count in the title and mention alerts, `outbox.ts` what is sent, `app_state.ts` the shared state and `elements.ts`
  * the page's elements.
  *
  * Built into `web/app.gen.js` by `deno task web:build`.
@@ -22,7 +24,6 @@
  * @module
  */
 
-import { emojify } from "../../client/core/emoji.ts";
 import { app, policy, SESSION_KEY } from "./app_state.ts";
 import { connect } from "./connection.ts";
 import {
@@ -41,8 +42,9 @@ import {
   sidebar,
 } from "./elements.ts";
 import { resetRecorder, sendRecording, startRecording, stopRecording } from "./media_ui.ts";
-import { joinRoom, send } from "./outbox.ts";
-import { showRoom, systemLine } from "./room_view.ts";
+import { joinRoom } from "./outbox.ts";
+import { submitLine } from "./composer.ts";
+import { markRead } from "./room_view.ts";
 
 joinForm.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -55,22 +57,7 @@ joinForm.addEventListener("submit", (event) => {
 
 composer.addEventListener("submit", (event) => {
   event.preventDefault();
-  if (!app.state) return;
-  const text = emojify(input.value);
-  if (text.trim() === "") return;
-  const out = app.state.outgoing(text, app.nextRef++);
-  if (out.kind === "local") {
-    systemLine(out.text.replace(/^--- /, ""));
-    showRoom();
-  } else if (out.kind === "send" || out.kind === "quit") {
-    if (out.message.type === "fetch_media") {
-      systemLine("/save is for the terminal client; press play on the message instead");
-      input.value = "";
-      return;
-    }
-    if (!send(out.message)) return;
-  }
-  input.value = "";
+  if (submitLine(input.value)) input.value = "";
 });
 
 joinRoomForm.addEventListener("submit", (event) => {
@@ -88,6 +75,10 @@ $<HTMLButtonElement>("record-video").addEventListener("click", () => void startR
 recStop.addEventListener("click", () => stopRecording());
 recSend.addEventListener("click", () => void sendRecording());
 recCancel.addEventListener("click", resetRecorder);
+// Coming back to the page reads the room shown: its "new messages" line goes above what was missed.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && app.state) markRead();
+});
 
 // A reload in the same tab rejoins with the same nick and restores the transcript.
 const session = sessionStorage.getItem(SESSION_KEY);

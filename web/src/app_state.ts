@@ -18,6 +18,8 @@ import type {
   UserInfo,
   WelcomeMessage,
 } from "../../protocol/messages.ts";
+import { HistoryRequests } from "../../client/core/history_requests.ts";
+import { IgnoreList } from "../../client/ignore_list.ts";
 
 /** What one room shows. */
 export interface RoomView {
@@ -27,9 +29,14 @@ export interface RoomView {
   /** Members by `nameKey` of the nick. */
   users: Map<string, UserInfo>;
   topic: string;
+  /** Messages (not joins, leaves or notices) that arrived while the room was not being read. */
   unread: number;
   /** Message ids already shown (history replay and the saved transcript overlap). */
   seen: Set<number>;
+  /** Local day (`YYYY-MM-DD`) of the last dated line, for day separators. */
+  lastDay?: string;
+  /** The first message that arrived while the room was not being read. */
+  firstUnread?: HTMLLIElement;
 }
 
 /** `sessionStorage` key of the nick, password and resume token. */
@@ -103,3 +110,9 @@ export function saveSession(): void {
     JSON.stringify({ nick: app.nick, password: app.password, resume: policy.resume }),
   );
 }
+
+/** Nicks whose messages this page hides (`/ignore`), as in the terminal client. */
+export const ignores = new IgnoreList();
+
+/** Open `/history` requests: what they replay is shown even if it was shown before. */
+export const historyRequests = new HistoryRequests();

@@ -34,6 +34,7 @@ import {
 import {
   app,
   fetching,
+  historyRequests,
   ownMedia,
   policy,
   rooms,
@@ -44,7 +45,8 @@ import {
 import { show } from "./dom_render.ts";
 import { chat, input, joinError, joinForm, nickInput, passwordInput } from "./elements.ts";
 import { gotMedia, mediaItem } from "./media_ui.ts";
-import { send } from "./outbox.ts";
+import { markWelcomed, send } from "./outbox.ts";
+import { askForCommands, flushQueue } from "./composer.ts";
 import { line, remember, room, setStatus, showRoom, systemLine } from "./room_view.ts";
 
 /** Opens the WebSocket, says hello, and reconnects with backoff when it drops. */
@@ -167,11 +169,15 @@ export function onRefused(code: ErrorCode, text: string): "retry" | "stop" {
 
 export function onWelcome(message: WelcomeMessage): void {
   const previousRooms = [...rooms.values()].map((v) => v.name);
+  // Lines sent on the old connection that were never acknowledged: their fate is unknown.
+  const unconfirmed = app.state?.dropPending() ?? [];
   const previousActive = app.state?.activeRoom;
   app.welcome = message;
   app.nick = message.nick;
   app.state = new ChatState(message.nick);
   app.state.welcome(message);
+  markWelcomed(app.socket);
+  historyRequests.clear();
   policy.welcomed(message);
   saveSession();
   setStatus("online", "online");
@@ -191,6 +197,13 @@ export function onWelcome(message: WelcomeMessage): void {
     );
   } else {
     systemLine("Reconnected", "", lobby);
+    if (unconfirmed.length > 0) {
+      systemLine(
+        `${unconfirmed.length} line(s) sent just before the connection dropped were not ` +
+          `confirmed and may not have arrived (Up recalls them): ${unconfirmed.join(" · ")}`,
+        "error",
+      );
+    }
     // Fetch media whose bytes were still on the way when the connection dropped.
     for (const [ref, player] of [...fetching]) {
       fetching.delete(ref);
@@ -207,6 +220,8 @@ export function onWelcome(message: WelcomeMessage): void {
     }
   }
   if (previousActive) app.state.activeRoom = previousActive;
+  flushQueue();
+  askForCommands();
   showRoom();
   input.focus();
 }
@@ -218,6 +233,8 @@ export function onMessage(message: ServerMessage): void {
     send({ type: "pong", token: message.token });
     return;
   }
+  // An explicit /history ends with its ack (or error), after everything it replayed.
+  historyRequests.settle(message);
   if (message.type === "media_data") {
     gotMedia(message);
     return;

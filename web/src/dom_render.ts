@@ -12,13 +12,18 @@
 
 import { emojify } from "../../client/core/emoji.ts";
 import { mentions } from "../../client/core/mentions.ts";
+import { withLocalHelp } from "../../client/local_commands.ts";
 import type { ServerMessage } from "../../protocol/messages.ts";
 import { nameKey } from "../../protocol/names.ts";
-import { app, rooms, saveSession } from "./app_state.ts";
+import { app, historyRequests, ignores, rooms, saveSession } from "./app_state.ts";
+import { alertMention } from "./attention.ts";
+import { takeHelp } from "./composer.ts";
 import { mediaItem } from "./media_ui.ts";
+import { messageText } from "./message_text.ts";
 import { joinRoom } from "./outbox.ts";
 import {
   activeView,
+  beingRead,
   el,
   line,
   nickSpan,
@@ -32,33 +37,45 @@ import {
 /** Renders one server message (after `ChatState` has seen it). */
 export function show(message: ServerMessage): void {
   const me = app.state?.me ?? app.nick;
+  if (ignores.hides(message)) return;
   switch (message.type) {
     case "msg":
     case "action": {
       const view = room(message.room);
-      if (view.seen.has(message.id)) return;
+      if (view.seen.has(message.id) && !historyRequests.answering) return;
       view.seen.add(message.id);
       const item = el("li", message.type);
+      const own = nameKey(message.from) === nameKey(me);
+      if (own) item.classList.add("own");
+      if (message.history) item.classList.add("history");
       if (message.type === "action") item.append(el("span", "star", "* "));
-      item.append(nickSpan(message.from), el("span", "text", emojify(message.text)));
-      if (nameKey(message.from) !== nameKey(me) && mentions(message.text, me)) {
-        item.classList.add("mention");
-      }
+      item.append(nickSpan(message.from), messageText(emojify(message.text)));
+      const mentioned = !own && mentions(message.text, me);
+      if (mentioned) item.classList.add("mention");
       line(view, item, message.ts);
+      if (mentioned && !message.history) {
+        alertMention(`${message.from} in ${view.name}`, message.text, beingRead(view));
+      }
       remember(message);
       return;
     }
     case "privmsg": {
       const own = nameKey(message.from) === nameKey(me);
       const item = el("li", "privmsg");
+      if (own) item.classList.add("own");
+      if (message.history) item.classList.add("history");
       item.append(el("span", "tag", own ? `→ *${message.to}* ` : `*${message.from}* `));
-      item.append(el("span", "text", emojify(message.text)));
-      line(activeView(), item, message.ts);
+      item.append(messageText(emojify(message.text)));
+      const view = activeView();
+      line(view, item, message.ts);
+      if (!own && !message.history) {
+        alertMention(`${message.from} (private)`, message.text, beingRead(view));
+      }
       return;
     }
     case "media": {
       const view = room(message.room);
-      if (view.seen.has(message.id)) return;
+      if (view.seen.has(message.id) && !historyRequests.answering) return;
       view.seen.add(message.id);
       line(view, mediaItem(message), message.ts);
       remember(message);
@@ -109,6 +126,14 @@ export function show(message: ServerMessage): void {
       const view = room(message.room);
       view.users = new Map(message.users.map((u) => [nameKey(u.nick), u]));
       renderUsers();
+      // Also in the messages, as the terminal shows it.
+      systemLine(
+        `${message.room} (${message.users.length}): ` +
+          message.users.map((u) => u.away === undefined ? u.nick : `${u.nick} (away: ${u.away})`)
+            .join(", "),
+        "who",
+        view,
+      );
       return;
     }
     case "topic": {
@@ -135,7 +160,10 @@ export function show(message: ServerMessage): void {
       return;
     }
     case "help":
-      for (const c of message.commands) systemLine(`${c.usage} — ${c.help}`);
+      if (takeHelp(message)) return;
+      for (const c of withLocalHelp(message).commands) {
+        if (c.name !== "save") systemLine(`${c.usage} — ${c.help}`);
+      }
       return;
     case "away":
       for (const view of rooms.values()) {

@@ -18,6 +18,7 @@ const chat = $<HTMLDivElement>("chat");
 const roomTitle = $<HTMLHeadingElement>("room-title");
 const topicEl = $<HTMLSpanElement>("topic");
 const statusEl = $<HTMLSpanElement>("status");
+const notifyToggle = $<HTMLButtonElement>("notify-toggle");
 const sidebar = $<HTMLElement>("sidebar");
 const roomsEl = $<HTMLUListElement>("rooms");
 const usersEl = $<HTMLUListElement>("users");
@@ -46,6 +47,7 @@ export {
   joinRoomForm,
   messagesEl,
   nickInput,
+  notifyToggle,
   pane,
   passwordInput,
   recAudio,

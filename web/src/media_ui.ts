@@ -20,35 +20,66 @@ import {
   recStop,
   recVideo,
 } from "./elements.ts";
-import { send } from "./outbox.ts";
+import { isOnline, send } from "./outbox.ts";
 import { el, nickSpan, systemLine } from "./room_view.ts";
 
-/** The line for a voice or video message; fetches its bytes unless `url` plays them already. */
+/** A duration as `m:ss`, the way media players show it. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+/**
+ * Makes a player show the length of a recording before it plays. A WebM from
+ * `MediaRecorder` has no duration in its header, so the player reads it as
+ * unknown (`Infinity`) and shows `0:00` until the end; seeking far past the
+ * end makes the browser scan the file and learn the real duration, after
+ * which the player goes back to the start.
+ */
+function learnDuration(player: HTMLMediaElement): void {
+  player.addEventListener("loadedmetadata", () => {
+    if (Number.isFinite(player.duration)) return;
+    const back = () => {
+      if (!Number.isFinite(player.duration)) return;
+      player.removeEventListener("durationchange", back);
+      player.currentTime = 0;
+    };
+    player.addEventListener("durationchange", back);
+    player.currentTime = Number.MAX_SAFE_INTEGER;
+  });
+}
+
+/**
+ * The line for a voice or video message, with its length (as the server
+ * knows it) beside the player; fetches its bytes unless `url` plays them already.
+ */
 export function mediaItem(message: MediaNotice, url?: string): HTMLLIElement {
   const item = el("li", `media ${message.kind}`);
   const me = app.state?.me ?? app.nick;
   item.dataset.mediaId = String(message.id);
+  if (message.history) item.classList.add("history");
   item.append(nickSpan(message.from));
-  const seconds = Math.max(1, Math.round(message.durationMs / 1000));
   item.append(
-    el(
-      "span",
-      "media-label",
-      `${message.kind === "voice" ? "🎤" : "🎥"} ${message.kind} ${seconds}s`,
-    ),
+    el("span", "media-label", `${message.kind === "voice" ? "🎤" : "🎥"} ${message.kind}`),
   );
+  const length = el("time", "media-duration", formatDuration(message.durationMs));
+  length.dateTime = `PT${(message.durationMs / 1000).toFixed(3)}S`;
+  length.title = "length";
+  item.append(length);
   const player = message.kind === "voice" ? el("audio") : el("video");
   player.controls = true;
   player.preload = "metadata";
   if (player instanceof HTMLVideoElement) player.playsInline = true;
   player.dataset.mediaId = String(message.id);
   player.dataset.mediaToken = message.token;
+  learnDuration(player);
   item.append(player);
   if (url) player.src = url;
   else {
     const ref = app.nextRef++;
     fetching.set(ref, player);
-    if (app.socket?.readyState === WebSocket.OPEN) {
+    // Offline, the request is made again once reconnected (see connection.ts).
+    if (isOnline()) {
       send({ type: "fetch_media", ref, token: message.token });
     }
   }

@@ -3,28 +3,48 @@
 /// <reference lib="dom.iterable" />
 /// <reference lib="esnext" />
 /**
- * What the web client sends over its socket, refusing with a line on the page
- * when it is not connected.
+ * What the web client sends over its socket. A message goes out only on a
+ * socket the server has welcomed; lines typed while offline wait in the
+ * composer's queue (`composer.ts`) instead.
  *
  * @module
  */
 
 import type { ClientMessage } from "../../protocol/messages.ts";
 import { nameKey } from "../../protocol/names.ts";
-import { app, rooms } from "./app_state.ts";
+import { app, historyRequests, rooms } from "./app_state.ts";
 import { switchRoom, systemLine } from "./room_view.ts";
 
+/** The socket the server welcomed; messages go out only on it. */
+let welcomed: WebSocket | undefined;
+
 /**
- * Sends a message if the socket is open, else shows why not.
+ * Notes that the server welcomed the current socket.
+ *
+ * @param socket The socket the `welcome` came on.
+ */
+export function markWelcomed(socket: WebSocket | undefined): void {
+  welcomed = socket;
+}
+
+/** Whether the page is connected and welcomed, so that a message can be sent now. */
+export function isOnline(): boolean {
+  return welcomed !== undefined && app.socket === welcomed &&
+    welcomed.readyState === WebSocket.OPEN;
+}
+
+/**
+ * Sends a message if the page is online, else shows why not.
  *
  * @returns Whether it was sent.
  */
 export function send(message: ClientMessage): boolean {
-  if (!app.socket || app.socket.readyState !== WebSocket.OPEN) {
+  if (!isOnline()) {
     systemLine("Not connected; the message was not sent", "error");
     return false;
   }
-  app.socket.send(JSON.stringify(message));
+  app.socket!.send(JSON.stringify(message));
+  historyRequests.sent(message);
   return true;
 }
 

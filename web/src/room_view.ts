@@ -4,13 +4,15 @@
 /// <reference lib="esnext" />
 /**
  * The web client's rooms on the page: lines (with a timestamp, capped per
- * room, unread counts elsewhere), the room and member lists, the active room
- * and the status indicator. All user text reaches the page through
+ * room, day separators, unread counts and a "new messages" marker for rooms
+ * not being read), the room and member lists, the active room and the status
+ * indicator. All user text reaches the page through
  * `textContent`, never as HTML.
  *
  * @module
  */
 
+import { dayLabel, localDay } from "../../client/core/day_label.ts";
 import { nickColorIndex } from "../../client/core/nick_color.ts";
 import type { ServerMessage } from "../../protocol/messages.ts";
 import { nameKey } from "../../protocol/names.ts";
@@ -27,6 +29,7 @@ import {
   userCount,
   usersEl,
 } from "./elements.ts";
+import { updateTitle } from "./attention.ts";
 
 /** Formats a time as `HH:MM`, local time. */
 export function clock(ts: number): string {
@@ -77,19 +80,79 @@ export function setStatus(
   statusEl.textContent = text;
 }
 
-/** Appends a line to a room, keeping the last `MAX_ITEMS` and counting unread lines elsewhere. */
+/** Classes of lines that count as unread messages (not joins, leaves or notices). */
+const MESSAGE_CLASSES = ["msg", "action", "media", "privmsg"];
+
+/**
+ * Appends a line to a room, keeping the last `MAX_ITEMS`. A dated line on
+ * another local day than the room's previous one (or, for the first, than
+ * today) comes after a day separator. A message that arrives while the room is not being read (another
+ * room is shown, or the page is hidden) counts as unread, unless it is the
+ * user's own (class `own`) or replayed history (class `history`).
+ */
 export function line(view: RoomView, item: HTMLLIElement, ts?: number): void {
-  if (ts !== undefined) item.prepend(el("time", undefined, clock(ts)));
+  if (ts !== undefined) {
+    const day = localDay(ts);
+    // The first dated line of a room gets one too, unless it is from today.
+    if (day !== (view.lastDay ?? localDay(Date.now()))) {
+      const separator = el("li", "day-separator");
+      separator.append(el("span", undefined, dayLabel(ts)));
+      separator.setAttribute("role", "separator");
+      append(view, separator);
+    }
+    view.lastDay = day;
+    item.prepend(el("time", undefined, clock(ts)));
+  }
+  append(view, item);
+  const counts = MESSAGE_CLASSES.some((c) => item.classList.contains(c)) &&
+    !item.classList.contains("own") && !item.classList.contains("history");
+  if (counts && !app.restoring && !beingRead(view)) {
+    view.unread++;
+    view.firstUnread ??= item;
+    renderRooms();
+    updateTitle();
+  }
+}
+
+/** Adds an element to a room's lines, and to the page when the room is shown. */
+function append(view: RoomView, item: HTMLLIElement): void {
   view.items.push(item);
-  if (view.items.length > MAX_ITEMS) view.items.shift()?.remove();
+  if (view.items.length > MAX_ITEMS) {
+    const gone = view.items.shift();
+    gone?.remove();
+    if (gone === view.firstUnread) view.firstUnread = view.items[0];
+  }
   if (view === activeView()) {
     const atBottom = pane.scrollTop + pane.clientHeight >= pane.scrollHeight - 40;
     messagesEl.append(item);
     if (atBottom || !app.restoring) pane.scrollTop = pane.scrollHeight;
-  } else if (!app.restoring) {
-    view.unread++;
-    renderRooms();
   }
+}
+
+/** Whether the user can see new lines of `view`: it is shown and the page is visible. */
+export function beingRead(view: RoomView): boolean {
+  return view === activeView() && document.visibilityState === "visible";
+}
+
+/**
+ * Marks the room shown as read: a "new messages" line goes before the first
+ * message that arrived while it was not being read (and any older marker goes).
+ */
+export function markRead(view: RoomView = activeView()): void {
+  const first = view.firstUnread;
+  view.unread = 0;
+  view.firstUnread = undefined;
+  updateTitle();
+  if (!first) return;
+  const index = view.items.indexOf(first);
+  if (index < 0) return;
+  const old = view.items.findIndex((i) => i.classList.contains("new-marker"));
+  if (old >= 0) view.items.splice(old, 1)[0].remove();
+  const marker = el("li", "new-marker");
+  marker.append(el("span", undefined, "new messages"));
+  marker.setAttribute("role", "separator");
+  view.items.splice(view.items.indexOf(first), 0, marker);
+  if (first.isConnected) first.before(marker);
 }
 
 /** Appends a line of text from the client itself. */
@@ -143,7 +206,7 @@ export function renderUsers(): void {
 /** Shows the active room: title, topic, lines, lists. */
 export function showRoom(): void {
   const view = activeView();
-  view.unread = 0;
+  if (document.visibilityState === "visible") markRead(view);
   roomTitle.textContent = view.name;
   topicEl.textContent = view.topic;
   input.placeholder = `Message ${view.name} — /help for commands, :smile: for emoji`;
