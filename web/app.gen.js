@@ -151,6 +151,18 @@ var HistoryRequests = class {
     return this.#refs.size > 0;
   }
   /**
+   * Whether a replayed line answers one of our `/history` requests: by its
+   * `ref` when it has one (servers that tag replies), otherwise by arriving
+   * while a request is open.
+   *
+   * @param message A server message.
+   */
+  answers(message) {
+    if (!("history" in message) || message.history !== true) return false;
+    const ref = "ref" in message ? message.ref : void 0;
+    return typeof ref === "number" ? this.#refs.has(ref) : this.answering;
+  }
+  /**
    * Notes a message being sent; only `/history` commands count.
    *
    * @param message A client message.
