@@ -43,6 +43,11 @@ export type WorkerCommand =
     protocol: BenchProtocol;
     host: string;
     port: number;
+    /**
+     * Ports of every node of a clustered server: client `id` connects to
+     * `ports[id % ports.length]`, spreading the room over the nodes. `port` when absent.
+     */
+    ports?: number[];
     /** Global client ids this worker owns; the nick is `b<id>`. */
     ids: number[];
     /** Total clients across all workers (sizes the per-sender tables). */
@@ -243,7 +248,8 @@ class LoadWorker {
     let firstError = "";
     await Promise.all(c.ids.map(async (id) => {
       try {
-        const conn = await Deno.connect({ hostname: c.host, port: c.port });
+        const port = c.ports?.length ? c.ports[id % c.ports.length] : c.port;
+        const conn = await Deno.connect({ hostname: c.host, port });
         conn.setNoDelay(true);
         const client = new Client(id, conn, c.readBytes);
         this.#clients.push(client);

@@ -18,6 +18,10 @@
  *   temporary `git worktree` that is removed afterwards
  * - `--install-peers` install InspIRCd with apt-get when it is missing
  * - `--profile` write a `--cpu-prof` profile of each Parley server to `bench/results/profiles/`
+ * - `--cluster LIST` also run Parley as clusters of N nodes sharing one
+ *   `nats-server -js` (e.g. `1,2,3`), the room's clients spread over the nodes,
+ *   as columns "Parley cluster ×N" beside the single process (needs
+ *   `nats-server` and `serve --cluster`)
  * - `--smoke` tiny counts for the test suite (implies `--parley-only`, 1 run)
  * - `--out DIR` results directory (default `bench/results`)
  *
@@ -29,9 +33,11 @@ import os from "node:os";
 import {
   type BenchServer,
   inspircdInstalled,
+  natsServerInstalled,
   parleyHasDataOption,
   startInspircd,
   startParley,
+  startParleyCluster,
 } from "./servers.ts";
 import { idleRun, messageRun, type RunResult, stormRun } from "./scenarios.ts";
 import { type Cell, formatReport, type ReportRow } from "./report.ts";
@@ -57,6 +63,8 @@ export interface BenchOptions {
   sizes: number[];
   /** Client counts of the latency scenario. */
   latencySizes: number[];
+  /** Node counts of the cluster columns (`--cluster`); none when empty. */
+  cluster: number[];
   out: string;
 }
 
@@ -79,6 +87,7 @@ function parseOptions(args: string[]): BenchOptions {
       smoke: { type: "boolean", default: false },
       sizes: { type: "string", default: "50,200,1000" },
       "latency-sizes": { type: "string", default: "200,1000" },
+      cluster: { type: "string" },
       out: { type: "string", default: new URL("./results", import.meta.url).pathname },
     },
   });
@@ -87,6 +96,12 @@ function parseOptions(args: string[]): BenchOptions {
     if (!ALL_SCENARIOS.includes(s)) {
       throw new TypeError(`Unknown scenario "${s}"; choose from ${ALL_SCENARIOS.join(", ")}`);
     }
+  }
+  const cluster = values.cluster === undefined
+    ? []
+    : values.cluster.split(",").map((n) => n.trim()).filter(Boolean).map(Number);
+  if (cluster.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) {
+    throw new TypeError(`--cluster takes node counts from 1 to 16, got "${values.cluster}"`);
   }
   if (values.reference !== undefined && values["reference-rev"] !== undefined) {
     throw new TypeError("Cannot use --reference and --reference-rev together");
@@ -105,6 +120,7 @@ function parseOptions(args: string[]): BenchOptions {
     smoke: values.smoke,
     sizes: values.smoke ? [4] : values.sizes.split(",").map(Number),
     latencySizes: values.smoke ? [4] : values["latency-sizes"].split(",").map(Number),
+    cluster,
     out: values.out,
   };
 }
@@ -149,6 +165,16 @@ export function openLoopCap(clients: number): number {
  */
 export function nextMemberWindow(clients: number): number {
   return Math.max(1, Math.min(16, Math.floor(800 / clients)));
+}
+
+/** `nats-server --version`, e.g. `nats-server: v2.9.10`. */
+async function natsVersion(): Promise<string> {
+  const out = await new Deno.Command("nats-server", {
+    args: ["--version"],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return new TextDecoder().decode(out.stdout).trim();
 }
 
 /** `DIR (commit abc1234)`, or just `DIR` when it is not a git checkout. */
@@ -209,6 +235,9 @@ function summarize(results: RunResult[]): Omit<Cell, "server"> {
     generatorLag: medianPercentiles(good.map((r) => r.generatorLag)),
     serverCpu: median(good.map((r) => r.serverCpu)),
     workerCpu: median(good.map((r) => r.workerCpu)),
+    ...(good.some((r) => r.busCpu !== undefined)
+      ? { busCpu: median(good.flatMap((r) => r.busCpu === undefined ? [] : [r.busCpu])) }
+      : {}),
   };
 }
 
@@ -296,6 +325,24 @@ export async function main(args: string[]): Promise<number> {
           : await describeCheckout(reference)
       }, started with the same flags.`,
     );
+  }
+  if (o.cluster.length > 0) {
+    if (await natsServerInstalled()) {
+      for (const nodes of o.cluster) {
+        servers.push({
+          name: `Parley cluster ×${nodes}`,
+          start: () => startParleyCluster(nodes, { profileDir }),
+        });
+      }
+      notes.push(
+        `Parley cluster ×N: N \`serve --cluster\` nodes and one \`nats-server -js\` (${await natsVersion()}) on this machine, the room's clients spread over the nodes round-robin; CPU columns below: the nodes summed, nats-server separately.`,
+      );
+    } else {
+      const note =
+        "nats-server is not installed: the --cluster columns were skipped (apt-get install nats-server).";
+      console.log(note);
+      notes.push(note);
+    }
   }
   if (peers) servers.push({ name: "InspIRCd", start: startInspircd });
   const w = { workers: o.workers };

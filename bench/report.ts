@@ -29,6 +29,8 @@ export interface Cell {
   serverCpu: number;
   /** Busiest load worker's CPU, % of one core. */
   workerCpu: number;
+  /** The message bus' CPU (nats-server), % of one core; clusters only. */
+  busCpu?: number;
 }
 
 /**
@@ -229,6 +231,55 @@ export async function formatReport(
     r.cells.filter((c) => c.failed > 0).map((c) => `- ${r.scenario}, ${c.server}: ${c.error}`)
   );
   if (failures.length) lines.push("", "Failed runs (delivery check or join failed):", ...failures);
+  lines.push(...clusterTable(rows));
   lines.push("");
   return { markdown: lines.join("\n"), json: { date, commit, machine, context, rows } };
+}
+
+/**
+ * CPU time per delivered message, in µs: `cpu` (% of one core) over
+ * `rate` deliveries per second.
+ *
+ * @param cpu CPU use, % of one core.
+ * @param rate Deliveries per second.
+ * @returns µs of CPU per delivery, NaN when either is unknown.
+ */
+export function cpuPerDelivery(cpu: number | undefined, rate: number): number {
+  if (cpu === undefined || !Number.isFinite(cpu) || !(rate > 0)) return NaN;
+  return cpu / 100 * 1e6 / rate;
+}
+
+/**
+ * The side-by-side table of the single-process server and its clusters
+ * (`--cluster`): throughput, latency, and CPU per delivered message for the
+ * nodes together and for nats-server. Empty when no cluster ran.
+ */
+function clusterTable(rows: ReportRow[]): string[] {
+  const isParley = (c: Cell) => c.server === "Parley" || c.server.startsWith("Parley cluster");
+  if (!rows.some((r) => r.cells.some((c) => c.server.startsWith("Parley cluster")))) return [];
+  const lines = [
+    "",
+    "Single process and clusters (nodes share one nats-server on this machine; clients spread over the nodes):",
+    "",
+    "| scenario | server | result | nodes CPU | nats-server CPU | nodes µs CPU/delivery | nats-server µs CPU/delivery |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (const row of rows) {
+    if (row.note || row.kind === "lag") continue;
+    for (const c of row.cells.filter(isParley)) {
+      const throughput = row.unit === "deliveries/s" && c.failed < c.runs;
+      const us = (cpu: number | undefined) => {
+        const v = throughput ? cpuPerDelivery(cpu, c.value) : NaN;
+        return Number.isFinite(v) ? v.toFixed(2) : "—";
+      };
+      const pct = (cpu: number | undefined) =>
+        cpu !== undefined && Number.isFinite(cpu) ? `${cpu.toFixed(0)}%` : "—";
+      lines.push(
+        `| ${row.scenario} | ${c.server} | ${cellText(row, c)} | ${pct(c.serverCpu)} | ${
+          pct(c.busCpu)
+        } | ${us(c.serverCpu)} | ${us(c.busCpu)} |`,
+      );
+    }
+  }
+  return lines;
 }

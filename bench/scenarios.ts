@@ -37,6 +37,8 @@ export interface RunResult {
   serverCpu: number;
   /** Busiest load worker's CPU use during the window, % of one core. */
   workerCpu: number;
+  /** The message bus' CPU use (nats-server) during the window, % of one core; clusters only. */
+  busCpu?: number;
   /** Messages delivered during the measured window. */
   deliveries: number;
 }
@@ -64,6 +66,7 @@ async function connectAll(
       protocol: server.protocol,
       host: server.host,
       port: server.port,
+      ...(server.ports ? { ports: server.ports } : {}),
       ids: w.ids,
       total: clients,
       readBytes,
@@ -131,6 +134,7 @@ export async function messageRun(server: BenchServer, o: MessageRunOptions): Pro
     }
     probe?.start();
     const serverCpu0 = await server.cpuMs();
+    const busCpu0 = await server.busCpuMs?.();
     const workerCpu0 = await Promise.all(workers.map((w) => cpuOf(w.pid)));
     const t0 = performance.now();
     const ran = await Promise.all(workers.map((w) =>
@@ -152,6 +156,9 @@ export async function messageRun(server: BenchServer, o: MessageRunOptions): Pro
     // From /proc (whole process, all threads), % of one core.
     const workerCpu = Math.max(...workerCpu1.map((c, i) => (c - workerCpu0[i]) / windowMs * 100));
     const serverCpu = ((await server.cpuMs()) - serverCpu0) / windowMs * 100;
+    const busCpu = busCpu0 === undefined
+      ? undefined
+      : ((await server.busCpuMs!()) - busCpu0) / windowMs * 100;
     const sent = new Map<number, number>();
     for (const r of ran) for (const [id, n] of Object.entries(r.sent)) sent.set(Number(id), n);
     const drained = await Promise.all(workers.map((w) => {
@@ -198,6 +205,7 @@ export async function messageRun(server: BenchServer, o: MessageRunOptions): Pro
       generatorLag: generatorLag.summary(),
       serverCpu,
       workerCpu,
+      ...(busCpu === undefined ? {} : { busCpu }),
       deliveries,
     };
   } finally {

@@ -19,8 +19,15 @@ export interface BenchServer extends AsyncDisposable {
   pid: number;
   /** Resident set size, bytes (from `/proc/PID/status` VmRSS). */
   rssBytes(): Promise<number>;
-  /** User + system CPU time so far, ms (from `/proc/PID/stat`). */
+  /**
+   * Ports of every node when the server is a cluster of processes (`port` is
+   * the first); clients are spread over them.
+   */
+  ports?: number[];
+  /** User + system CPU time so far, ms (from `/proc/PID/stat`); a cluster's nodes summed. */
   cpuMs(): Promise<number>;
+  /** CPU time of the message bus (nats-server) so far, ms; clusters only. */
+  busCpuMs?(): Promise<number>;
   /** Stops the process and waits for it. */
   stop(): Promise<void>;
 }
@@ -97,6 +104,8 @@ export interface StartParleyOptions {
    * @default "Parley"
    */
   name?: string;
+  /** Deno flags before the permissions (e.g. `--unstable-net`). */
+  denoFlags?: string[];
 }
 
 /**
@@ -115,6 +124,7 @@ export async function startParley(options: StartParleyOptions = {}): Promise<Ben
     args: [
       "run",
       ...profile,
+      ...options.denoFlags ?? [],
       "--allow-net",
       "--allow-read",
       "--allow-write",
@@ -278,4 +288,121 @@ export async function startInspircd(): Promise<BenchServer> {
   } catch { /* already exited */ }
   await child.status;
   throw new Error(`Cannot start InspIRCd: not listening after 15 s; stderr: ${await stderr}`);
+}
+
+/** Where the NATS server binary is looked up (Debian package `nats-server`). */
+export const NATS_SERVER = "nats-server";
+
+/** Whether `nats-server` can be run. */
+export async function natsServerInstalled(): Promise<boolean> {
+  try {
+    const out = await new Deno.Command(NATS_SERVER, {
+      args: ["--version"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return out.success;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/** Waits until something accepts TCP connections on `port`. */
+async function waitForPort(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+      return true;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.ConnectionRefused)) throw error;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return false;
+}
+
+/**
+ * Starts `nodes` Parley servers as one cluster over a fresh `nats-server -js`
+ * on a free loopback port (its own store directory), each node with the
+ * limits of {@linkcode startParley}. The result's `cpuMs` sums the nodes,
+ * `busCpuMs` is nats-server's, `ports` lists the nodes; stopping it stops the
+ * nodes, then nats-server, each by its handle.
+ *
+ * @param nodes How many nodes.
+ * @param options Extra `serve` arguments and the name in the results.
+ * @throws {Error} If nats-server or a node does not start.
+ */
+export async function startParleyCluster(
+  nodes: number,
+  options: StartParleyOptions = {},
+): Promise<BenchServer> {
+  const dir = await Deno.makeTempDir({ prefix: "parley-bench-nats-" });
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const natsPort = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const nats = new Deno.Command(NATS_SERVER, {
+    args: ["-a", "127.0.0.1", "-p", String(natsPort), "-js", "-sd", dir, "-l", `${dir}/nats.log`],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const stopNats = async () => {
+    try {
+      nats.kill("SIGTERM");
+    } catch { /* already exited */ }
+    await nats.status;
+    await Deno.remove(dir, { recursive: true });
+  };
+  if (!await waitForPort(natsPort, 10_000)) {
+    await stopNats();
+    throw new Error(`Cannot start nats-server on port ${natsPort} within 10 s`);
+  }
+  const name = options.name ?? `Parley cluster ×${nodes}`;
+  const started: BenchServer[] = [];
+  try {
+    for (let i = 0; i < nodes; i++) {
+      started.push(
+        await startParley({
+          ...options,
+          name,
+          args: [
+            "--cluster",
+            `nats://127.0.0.1:${natsPort}`,
+            "--cluster-name",
+            `bench${natsPort}`,
+            "--cluster-node",
+            `node${i + 1}`,
+            ...(options.args ?? []),
+          ],
+        }),
+      );
+    }
+  } catch (error) {
+    for (const node of started) await node.stop();
+    await stopNats();
+    throw error;
+  }
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    stopped ??= (async () => {
+      await Promise.all(started.map((node) => node.stop()));
+      await stopNats();
+    })();
+  const sum = async (read: (node: BenchServer) => Promise<number>) =>
+    (await Promise.all(started.map(read))).reduce((a, b) => a + b, 0);
+  return {
+    name,
+    protocol: "parley",
+    host: "127.0.0.1",
+    port: started[0].port,
+    ports: started.map((node) => node.port),
+    pid: started[0].pid,
+    rssBytes: () => sum((node) => node.rssBytes()),
+    cpuMs: () => sum((node) => node.cpuMs()),
+    busCpuMs: () => cpuOf(nats.pid),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
 }

@@ -7,7 +7,7 @@
  */
 
 import { readOptionFile, readSecretFile } from "./prompt.ts";
-import { parseAddress, type ServerAddress } from "../client/address.ts";
+import { parseAddress, parseAddressList, type ServerAddress } from "../client/address.ts";
 import { defaultIdentityPath } from "../client/identity_key.ts";
 import { knownServersPath } from "../client/known_servers.ts";
 import { hostPortOf } from "../client/trusted_tls.ts";
@@ -23,8 +23,16 @@ export const CONNECT_OPTIONS = {
 
 /** Where and how to connect. */
 export interface ConnectArgs {
-  /** The server address; `tls` is set by `tls://`, `--tls` or `--accept-new-fingerprint`. */
+  /**
+   * The (first) server address; `tls` is set by `tls://`, `--tls` or
+   * `--accept-new-fingerprint`.
+   */
   address: ServerAddress;
+  /**
+   * Every address given (`host1:5003,host2:5003`: nodes of one clustered
+   * chat), tried in turn; `address` is the first.
+   */
+  addresses: ServerAddress[];
   /** Server password, if any. */
   password: string | undefined;
   /** PEM CA certificates from `--ca`, if given. */
@@ -57,7 +65,8 @@ export interface ConnectFlags {
  * command printed when a fingerprint changes works as it is.
  *
  * @param values Parsed flags (see {@linkcode CONNECT_OPTIONS}).
- * @param positionals Positional arguments: at most one address (default `127.0.0.1:5003`).
+ * @param positionals Positional arguments: at most one address, or several
+ *   separated by commas (default `127.0.0.1:5003`).
  * @param env Environment lookup, for `PARLEY_PASSWORD` and the config directory.
  * @throws {TypeError} With a sentence for a bad address, a second address, an
  *   unreadable file, or an `--accept-new-fingerprint` for another server than ADDRESS.
@@ -71,20 +80,25 @@ export function resolveConnectArgs(
     throw new TypeError(`Expected one address, got ${positionals.length}`);
   }
   const accept = values["accept-new-fingerprint"];
-  let address: ServerAddress;
+  let addresses: ServerAddress[];
   if (accept !== undefined) {
     const accepted = parseAddress(accept);
-    address = positionals.length > 0 ? parseAddress(positionals[0]) : { ...accepted, tls: true };
-    if (hostPortOf(accepted) !== hostPortOf(address)) {
+    // A new certificate is trusted for one server: of several addresses, only the one it names.
+    const given = positionals.length > 0
+      ? parseAddressList(positionals[0])
+      : [{ ...accepted, tls: true }];
+    const address = given.find((a) => hostPortOf(a) === hostPortOf(accepted));
+    if (address === undefined) {
       throw new TypeError(
         `--accept-new-fingerprint ${accept} names another server than ${positionals[0]}`,
       );
     }
     address.tls = true;
+    addresses = [address];
   } else {
-    address = parseAddress(positionals[0] ?? "");
+    addresses = parseAddressList(positionals[0] ?? "");
   }
-  if (values.tls) address.tls = true;
+  if (values.tls) { for (const address of addresses) address.tls = true; }
   let identityPath = values.identity;
   if (identityPath === undefined) {
     try {
@@ -95,7 +109,8 @@ export function resolveConnectArgs(
     }
   }
   return {
-    address,
+    address: addresses[0],
+    addresses,
     password: values["password-file"] !== undefined
       ? readSecretFile(values["password-file"])
       : env("PARLEY_PASSWORD") || undefined,

@@ -11,6 +11,7 @@ import { localizeTimes } from "../client/core/local_times.ts";
 import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
 import { parseCommandLine } from "./parse_command_line.ts";
 import { connect, ConnectError, type ParleyClient } from "../client/client_connection.ts";
+import { connectAny } from "../client/core/connect_any.ts";
 import type { IdentityKey } from "../client/identity_key.ts";
 import { identityNotice, loadIdentity, trustNotice } from "./join_notices.ts";
 import { runInteractive } from "../client/interactive_session.ts";
@@ -30,7 +31,9 @@ import { runScripted } from "./scripted_join.ts";
 export const JOIN_USAGE = `Usage: parley join [ADDRESS] [options]
 
 ADDRESS is host, host:port, tcp://host:port, tls://host:port or [::1]:port
-(default 127.0.0.1:5003).
+(default 127.0.0.1:5003), or several separated by commas, the nodes of one
+clustered chat (host1:5003,host2:5003): they are tried in turn, and after a
+drop the client reconnects to the next one.
 
 Options:
   -n, --nick NICK          nick to use (asked for on a terminal when missing)
@@ -81,6 +84,7 @@ const NICK_REFUSALS = new Set<ErrorCode>(["nick_taken", "nick_registered", "nick
 /** Options parsed from the command line. */
 interface JoinArgs {
   address: ServerAddress;
+  addresses: ServerAddress[];
   nick: string | undefined;
   password: string | undefined;
   caCerts: string[] | undefined;
@@ -166,16 +170,24 @@ export async function joinCommand(args: string[]): Promise<number> {
   let acceptNewFingerprint = parsed.acceptNewFingerprint;
   for (let attempt = 0; attempt < 3; attempt++) {
     let client: ParleyClient;
+    let addressIndex: number;
     try {
-      client = await connect({
-        address: parsed.address,
-        nick,
-        password,
-        caCerts: parsed.caCerts,
-        knownServersFile: parsed.knownServersFile,
-        acceptNewFingerprint,
-        identity,
-      });
+      // A server that answers and refuses (password, nick) would be answered
+      // the same by every node, so only unreachable or closed ones move on.
+      ({ connection: client, index: addressIndex } = await connectAny(
+        parsed.addresses,
+        (address) =>
+          connect({
+            address,
+            nick: nick!,
+            password,
+            caCerts: parsed.caCerts,
+            knownServersFile: parsed.knownServersFile,
+            acceptNewFingerprint,
+            identity,
+          }),
+        { tryNext: (error) => error instanceof ConnectError && error.kind !== "refused" },
+      ));
     } catch (error) {
       if (!(error instanceof ConnectError)) throw error;
       if (interactive && error.code === "auth_failed" && !isProofRefusal(error) && attempt < 2) {
@@ -203,13 +215,19 @@ export async function joinCommand(args: string[]): Promise<number> {
     // Accepted once; a retry (password, nick) finds it recorded.
     acceptNewFingerprint = false;
     if (client.fingerprint && client.trust) {
-      const line = trustNotice(formatAddress(parsed.address), client.fingerprint, client.trust);
+      const line = trustNotice(
+        formatAddress(parsed.addresses[addressIndex]),
+        client.fingerprint,
+        client.trust,
+      );
       if (line !== undefined) writeAllSync(notices, line + "\n");
     }
     writeAllSync(notices, identityNotice(client, identity !== undefined) + "\n");
     return interactive
       ? await runInteractive(client, {
-        address: parsed.address,
+        address: parsed.addresses[addressIndex],
+        addresses: parsed.addresses,
+        addressIndex,
         password,
         caCerts: parsed.caCerts,
         knownServersFile: parsed.knownServersFile,

@@ -1,9 +1,11 @@
 /**
- * `parley ping [tcp://|tls://]HOST[:PORT]`: a health check. It performs the
- * handshake as a probe (`hello` with `probe: true`), so nobody joins and the
- * room sees nothing, and prints the server's name, version, users online and
- * the round-trip time; over TLS also the certificate's fingerprint, trusted
- * as `parley join` trusts it (system roots, `--ca`, or the known-servers file).
+ * `parley ping [tcp://|tls://]HOST[:PORT][,...]`: a health check. It performs
+ * the handshake as a probe (`hello` with `probe: true`), so nobody joins and
+ * the room sees nothing, and prints the server's name, version, users online,
+ * the node and cluster when the server is clustered, and the round-trip time;
+ * over TLS also the certificate's fingerprint, trusted as `parley join`
+ * trusts it (system roots, `--ca`, or the known-servers file). Several
+ * addresses are tried in turn; the first that answers is reported.
  *
  * @module
  */
@@ -15,6 +17,7 @@ import { formatAddress, type ServerAddress } from "../client/address.ts";
 import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
 import { parseCommandLine } from "./parse_command_line.ts";
 import { connect, ConnectError } from "../client/client_connection.ts";
+import { connectAny } from "../client/core/connect_any.ts";
 import { exitCodeFor } from "./join_command.ts";
 import type { TlsTrust } from "../client/trusted_tls.ts";
 
@@ -23,7 +26,8 @@ export const PING_USAGE = `Usage: parley ping [ADDRESS] [options]
 
 Checks that a Parley server answers, without joining: nobody sees the check.
 ADDRESS is host, host:port, tcp://host:port, tls://host:port or [::1]:port
-(default 127.0.0.1:5003).
+(default 127.0.0.1:5003), or several separated by commas (the nodes of a
+cluster), tried in turn until one answers.
 
 Options:
   --json                 print one JSON object instead of text
@@ -38,8 +42,9 @@ Options:
   -h, --help             show this help
 
 Prints "NAME (parley/VERSION) at ADDRESS: N users online, round trip T ms"
-(over TLS followed by ", TLS certificate SHA-256 FINGERPRINT") and exits 0 when the server is healthy; otherwise prints a sentence on stderr and
-exits non-zero (3 could not connect, 5 password, 6 closed, 7 refused).`;
+(with "node N of cluster C" after ADDRESS when the server is clustered; over
+TLS followed by ", TLS certificate SHA-256 FINGERPRINT") and exits 0 when the
+server is healthy; otherwise prints a sentence on stderr and exits non-zero (3 could not connect, 5 password, 6 closed, 7 refused).`;
 
 /** What a successful ping learned. */
 export interface PingResult {
@@ -59,6 +64,10 @@ export interface PingResult {
   fingerprint?: string;
   /** How the certificate was trusted (`verified`, `new`, `known`, `accepted`), over TLS. */
   trust?: TlsTrust["how"];
+  /** The node that answered, when the server is a node of a cluster. */
+  node?: string;
+  /** The cluster's name, when the server is a node of one and names it. */
+  cluster?: string;
 }
 
 /** Options for {@linkcode ping}. */
@@ -78,31 +87,38 @@ export interface PingOptions {
 /**
  * Pings a server once.
  *
- * @param address Where.
- * @param options Password, CA certificates and timeout in ms.
+ * @param addresses Where: one address, or several tried in turn (the first
+ *   that answers is reported; a refusal such as a wrong password ends the search).
+ * @param options Password, CA certificates and timeout in ms (per address).
  * @returns What the server said.
- * @throws {ConnectError} When the server cannot be reached or refuses.
+ * @throws {ConnectError} When no address can be reached, or one refuses.
  */
 export async function ping(
-  address: ServerAddress,
+  addresses: ServerAddress | readonly ServerAddress[],
   options: PingOptions = {},
 ): Promise<PingResult> {
-  const start = performance.now();
-  const client = await connect({
-    address,
-    nick: "ping",
-    probe: true,
-    password: options.password,
-    caCerts: options.caCerts,
-    knownServersFile: options.knownServersFile,
-    acceptNewFingerprint: options.acceptNewFingerprint,
-    timeoutMs: options.timeoutMs,
-  });
+  const list = Array.isArray(addresses) ? addresses : [addresses as ServerAddress];
+  let start = 0;
+  const { connection: client, index } = await connectAny(list, (address) => {
+    start = performance.now();
+    return connect({
+      address,
+      nick: "ping",
+      probe: true,
+      password: options.password,
+      caCerts: options.caCerts,
+      knownServersFile: options.knownServersFile,
+      acceptNewFingerprint: options.acceptNewFingerprint,
+      timeoutMs: options.timeoutMs,
+    });
+  }, { tryNext: (error) => error instanceof ConnectError && error.kind !== "refused" });
   const rttMs = performance.now() - start;
   client.close();
   const { welcome } = client;
   return {
-    address: formatAddress(address),
+    ...(welcome.node === undefined ? {} : { node: welcome.node }),
+    ...(welcome.cluster === undefined ? {} : { cluster: welcome.cluster }),
+    address: formatAddress(list[index]),
     server: welcome.server,
     software: welcome.software ?? "unknown",
     protocol: welcome.version,
@@ -130,9 +146,11 @@ export function formatPing(result: PingResult): string {
         : result.trust === "accepted"
         ? " (new one accepted)"
         : "");
-  return `${result.server} (${result.software}) at ${result.address}: ${users}, round trip ${
-    result.rttMs.toFixed(2)
-  } ms${tls}`;
+  const node = result.node === undefined
+    ? ""
+    : ` node ${result.node}${result.cluster === undefined ? "" : ` of cluster ${result.cluster}`}`;
+  return `${result.server} (${result.software}) at ${result.address}${node}: ${users}, ` +
+    `round trip ${result.rttMs.toFixed(2)} ms${tls}`;
 }
 
 /**
@@ -142,7 +160,7 @@ export function formatPing(result: PingResult): string {
  * @returns 0 if healthy; 2 bad command line; otherwise the connect exit codes.
  */
 export async function pingCommand(args: string[]): Promise<number> {
-  let address: ServerAddress;
+  let addresses: ServerAddress[];
   let json: boolean;
   let password: string | undefined;
   let caCerts: string[] | undefined;
@@ -160,7 +178,7 @@ export async function pingCommand(args: string[]): Promise<number> {
       writeAllSync(Deno.stdout, PING_USAGE + "\n");
       return EXIT_OK;
     }
-    ({ address, password, caCerts, knownServersFile, acceptNewFingerprint } = resolveConnectArgs(
+    ({ addresses, password, caCerts, knownServersFile, acceptNewFingerprint } = resolveConnectArgs(
       values,
       positionals,
     ));
@@ -174,7 +192,7 @@ export async function pingCommand(args: string[]): Promise<number> {
     throw error;
   }
   try {
-    const result = await ping(address, {
+    const result = await ping(addresses, {
       password,
       caCerts,
       knownServersFile,
@@ -194,7 +212,7 @@ export async function pingCommand(args: string[]): Promise<number> {
         Deno.stdout,
         JSON.stringify({
           ok: false,
-          address: formatAddress(address),
+          address: addresses.map(formatAddress).join(","),
           error: error.message,
           code: error.code ?? error.kind,
           exit: code,

@@ -102,3 +102,29 @@ export function formatAddress(address: ServerAddress): string {
   const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
   return `${address.tls ? "tls" : "tcp"}://${host}:${address.port}`;
 }
+
+/**
+ * Parses one address or several separated by commas (`host1:5003,host2:5003`),
+ * the nodes of one clustered chat. Each item takes its own scheme; spaces
+ * around items are ignored.
+ *
+ * @param input What the user typed; empty means `127.0.0.1`.
+ * @param defaultPort Port for items that give none.
+ * @returns One address per item, in the order given, at least one.
+ * @throws {TypeError} With a sentence naming the item that is wrong, or an empty item.
+ *
+ * @example
+ * ```ts
+ * import { parseAddressList } from "./address.ts";
+ * parseAddressList("a.example:5003, tls://b.example").map((a) => a.hostname); // ["a.example", "b.example"]
+ * ```
+ */
+export function parseAddressList(input: string, defaultPort = DEFAULT_PORT): ServerAddress[] {
+  if (input.trim() === "") return [parseAddress("", defaultPort)];
+  return input.split(",").map((item, index) => {
+    if (item.trim() === "") {
+      throw new TypeError(`Address ${index + 1} of "${input}" is empty`);
+    }
+    return parseAddress(item, defaultPort);
+  });
+}

@@ -78,6 +78,18 @@ export interface SessionInput {
 export interface InteractiveOptions {
   /** The server, for reconnecting and for the status line. */
   address: ServerAddress;
+  /**
+   * Every address of the chat (the nodes of a cluster), `address` among
+   * them: after a drop the client reconnects to the next one, then the one
+   * after, wrapping.
+   * @default {[address]}
+   */
+  addresses?: ServerAddress[];
+  /**
+   * Index in `addresses` of the one the first connection went to.
+   * @default {0}
+   */
+  addressIndex?: number;
   /** Server password, for reconnecting. */
   password?: string;
   /** Extra CA certificates for TLS, for reconnecting. */
@@ -177,8 +189,10 @@ export async function runInteractive(
   const openConnection = options.connect ?? connectTcp;
   const state = new ChatState(first.welcome.nick);
   state.welcome(first.welcome);
-  const policy = new ReconnectPolicy(options.backoff);
+  const addresses = options.addresses ?? [options.address];
+  const policy = new ReconnectPolicy(options.backoff, addresses.length);
   policy.welcomed(first.welcome);
+  policy.connectedTo(options.addressIndex ?? 0);
   const ignores = new IgnoreList();
   const seen = new SeenMessages();
   const colors = makeColors(options.color ?? colorSupported());
@@ -195,7 +209,7 @@ export async function runInteractive(
   const historyRequests = new HistoryRequests();
   /** Set once the server said it is shutting down: the leaves that follow are not news. */
   let shuttingDown = false;
-  const server = formatAddress(options.address);
+  let server = formatAddress(options.address);
   const reconnect = options.reconnect ?? true;
   let serverCommands = FALLBACK_COMMANDS;
   let client: SessionConnection | undefined = first;
@@ -348,18 +362,21 @@ export async function runInteractive(
       return EXIT_OK;
     };
     while (true) {
-      const { attempt, delayMs, nick, resume } = policy.next();
+      const { attempt, delayMs, nick, resume, address } = policy.next();
+      const target = addresses[address];
       const seconds = (delayMs / 1000).toFixed(1);
       // One status line, updated in place, instead of lines per attempt.
       connection = "reconnecting";
-      detail = `attempt ${attempt} in ${seconds}s${lastFailure ? ` (${lastFailure})` : ""}`;
+      // With several servers to try, the status line names the one this attempt goes to.
+      const where = addresses.length > 1 ? ` to ${formatAddress(target)}` : "";
+      detail = `attempt ${attempt}${where} in ${seconds}s${lastFailure ? ` (${lastFailure})` : ""}`;
       refresh();
       if (await sleep(delayMs)) return gaveUp();
       connection = "connecting";
       detail = `attempt ${attempt}`;
       refresh();
       const attempting = openConnection({
-        address: options.address,
+        address: target,
         nick,
         password: options.password,
         caCerts: options.caCerts,
@@ -383,7 +400,11 @@ export async function runInteractive(
         }
         const next = policy.refused(error.code);
         if (next.action === "stop") {
-          warn(`!!! Reconnecting to ${server} was refused: ${localizeTimes(error.message)}`);
+          warn(
+            `!!! Reconnecting to ${formatAddress(target)} was refused: ${
+              localizeTimes(error.message)
+            }`,
+          );
           return options.exitCodeFor(error);
         }
         if (next.nick !== undefined) {
@@ -395,6 +416,8 @@ export async function runInteractive(
         attempting.then((late) => late.close(), () => {});
         return gaveUp();
       }
+      policy.connectedTo(address);
+      server = formatAddress(target);
       return result;
     }
   };

@@ -242,6 +242,8 @@ export interface WelcomeMessage {
    * absent on a single server.
    */
   node?: string;
+  /** The cluster's name when the server is a node of one (absent on a single server). */
+  cluster?: string;
 }
 
 /** Acknowledges a `msg` or `command` by `ref`; for messages it carries the assigned id and time. */

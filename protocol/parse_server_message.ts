@@ -80,6 +80,8 @@ const serverParsers: Record<string, (o: Json) => ServerMessage> = {
     if (optBool(o, "guest") === true) welcome.guest = true;
     const node = optStr(o, "node");
     if (node !== undefined) welcome.node = node;
+    const cluster = optStr(o, "cluster");
+    if (cluster !== undefined) welcome.cluster = cluster;
     return welcome;
   },
   ack: (o) => ({ type: "ack", ref: uint(o, "ref"), id: uint(o, "id"), ts: uint(o, "ts") }),

@@ -6,6 +6,9 @@
  * @module
  */
 
+import type { PrometheusMetrics } from "./prometheus_metrics.ts";
+import type { MetricsSnapshot } from "./metrics.ts";
+import { listenMetrics, type MetricsListener } from "./transport/metrics_listener.ts";
 import { formatAddr } from "./guards/host_key.ts";
 import { getLogger } from "./log.ts";
 import { AddressLimiter } from "./guards/address_limiter.ts";
@@ -96,6 +99,24 @@ export interface ServerOptions extends HubOptions, ConnectionOptions, AuthGuardO
    * @default {3600000}
    */
   retentionIntervalMs?: number;
+  /**
+   * Prometheus metrics of this server: the hub, connections, guards and
+   * storage count into it, and its level gauges sample this server. Off
+   * (nothing counted) when absent.
+   */
+  metrics?: PrometheusMetrics;
+  /**
+   * Serve `GET /metrics` on this address (needs `metrics`); off when absent.
+   * Port 0 picks one (read it from `metricsAddr`).
+   */
+  metricsListen?: { hostname: string; port: number };
+  /**
+   * Let several servers on this machine bind the same `port` (and web port),
+   * the kernel spreading new connections over them (`SO_REUSEPORT`). Linux
+   * only; Deno needs `--unstable-net` for it.
+   * @default {false}
+   */
+  reusePort?: boolean;
 }
 
 /** A running server. */
@@ -110,6 +131,8 @@ export interface ParleyServer {
   readonly transports: readonly Transport[];
   /** The web client's server when `web` was given. */
   readonly web: WebServer | undefined;
+  /** The metrics endpoint's address when `metricsListen` was given. */
+  readonly metricsAddr: Deno.NetAddr | undefined;
   /** Resolves once the server has stopped and every socket is closed. */
   readonly finished: Promise<void>;
   /**
@@ -146,7 +169,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
   new FloodControl(options, 1, 0);
   // Open the database before binding, so a bad file fails the start and leaves no listener.
   const ownStore = options.history === undefined;
-  const history = options.history ?? new HistoryStore(options.dataFile ?? ":memory:");
+  const history = options.history ??
+    new HistoryStore(options.dataFile ?? ":memory:", { metrics: options.metrics });
   // Recordings live beside the messages on the same connection; closing the store closes both.
   const mediaArchive: MediaArchive | undefined = history.persistent
     ? history.mediaArchive
@@ -169,6 +193,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     if (deleted > 0) log.info("retention deleted {count} messages", { count: deleted });
   };
   let transports: Transport[];
+  let metricsListener: MetricsListener | undefined;
   try {
     retain();
     transports = options.transports ?? await buildTransports(options);
@@ -176,6 +201,19 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     closeStores();
     await options.cluster?.close();
     throw error;
+  }
+  if (options.metrics && options.metricsListen) {
+    try {
+      metricsListener = listenMetrics(options.metricsListen, options.metrics);
+    } catch (error) {
+      await Promise.all(transports.map((transport) => transport.close()));
+      closeStores();
+      if (error instanceof Deno.errors.AddrInUse) {
+        const { hostname, port } = options.metricsListen;
+        throw new Deno.errors.AddrInUse(`Cannot serve metrics on ${hostname}:${port}: port in use`);
+      }
+      throw error;
+    }
   }
   if (transports.length === 0) {
     closeStores();
@@ -228,14 +266,23 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
       closeStores();
       throw error;
     }
+    const { link } = hub.cluster.node;
+    options.metrics?.clusterState(link.state);
+    if (options.metrics) link.onState((state) => options.metrics?.clusterState(state));
   }
   const finished = Promise.withResolvers<void>();
   let closing: Promise<void> | undefined;
 
   const context = { hub, acceptor, options: connectionOptions };
+  // Which transport each connection came through, for the metrics' connection gauge.
+  const transportOf = new WeakMap<PeerConnection, string>();
+  options.metrics?.sampleFrom(() => sampleMetrics(hub, acceptor.connections, transportOf));
   const acceptLoops = transports.map(async (transport) => {
     try {
-      for await (const { peer, ticket } of transport.accept(context)) acceptor.add(peer, ticket);
+      for await (const { peer, ticket } of transport.accept(context)) {
+        acceptor.add(peer, ticket);
+        if (options.metrics) transportOf.set(peer, transport.name);
+      }
     } catch (error) {
       log.error("accept loop of {transport} failed: {error}", { transport: transport.name, error });
       void close("internal error");
@@ -248,6 +295,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
       hub.shutdown(reason);
       await acceptor.closeAll(`server shutdown: ${reason}`);
       await Promise.all(transports.map((transport) => transport.close()));
+      await metricsListener?.close();
       clearInterval(retention);
       await hub.cluster?.close();
       if (ownStore) history.close();
@@ -271,6 +319,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     connections: acceptor.connections,
     transports,
     web,
+    metricsAddr: metricsListener?.addr,
     finished: finished.promise,
     close,
   };
@@ -283,7 +332,11 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
  * when `web` is set. On failure, the ones already bound are closed.
  */
 async function buildTransports(options: ServerOptions): Promise<Transport[]> {
-  const bind = { hostname: options.hostname ?? "0.0.0.0", port: options.port ?? 5003 };
+  const bind = {
+    hostname: options.hostname ?? "0.0.0.0",
+    port: options.port ?? 5003,
+    reusePort: options.reusePort ?? false,
+  };
   let streams: Transport[];
   if (options.listener) streams = [streamTransport(options.listener)];
   else if (options.tlsCert !== undefined) {
@@ -294,8 +347,9 @@ async function buildTransports(options: ServerOptions): Promise<Transport[]> {
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     });
     streams = [streamTransport(listener, "tls")];
-  } else if (bind.hostname === "::") streams = listenTcpAllFamilies(bind.port);
-  else streams = [listenTcp(bind)];
+  } else if (bind.hostname === "::" && !bind.reusePort) {
+    streams = listenTcpAllFamilies(bind.port);
+  } else streams = [listenTcp(bind)];
   if (!options.web) return streams;
   try {
     const web: WebServerOptions = {
@@ -307,10 +361,29 @@ async function buildTransports(options: ServerOptions): Promise<Transport[]> {
       // the microphone and camera only on HTTPS (or localhost).
       ...(options.tlsCert !== undefined ? { cert: options.tlsCert, key: options.tlsKey } : {}),
       ...options.web,
+      reusePort: options.reusePort,
     };
     return [...streams, await listenWeb(web)];
   } catch (error) {
     await Promise.all(streams.map((stream) => stream.close()));
     throw error;
   }
+}
+
+/** The levels the metrics sample at each scrape. */
+function sampleMetrics(
+  hub: Hub,
+  connections: ReadonlySet<PeerConnection>,
+  transportOf: WeakMap<PeerConnection, string>,
+): MetricsSnapshot {
+  const byTransport: Record<string, number> = {};
+  let queueBytes = 0;
+  for (const peer of connections) {
+    const name = transportOf.get(peer) ?? "unknown";
+    byTransport[name] = (byTransport[name] ?? 0) + 1;
+    queueBytes += peer.queuedBytes;
+  }
+  let rooms = 0;
+  for (const _ of hub.rooms()) rooms++;
+  return { connections: byTransport, users: hub.size, rooms, queueBytes };
 }

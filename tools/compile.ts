@@ -85,6 +85,8 @@ export function compileArgs(target: string, options: CompileArgsOptions): string
   return [
     "compile",
     ...PERMISSIONS,
+    // serve --reuse-port binds with Deno.listen({ reusePort }), an unstable API in Deno 2.9.
+    "--unstable-net",
     ...(options.includeWeb ? ["--include", `${options.root}/web`] : []),
     "--target",
     target,

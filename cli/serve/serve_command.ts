@@ -29,6 +29,8 @@ import { joinCommandFor } from "../launch_command.ts";
 import { dirname, join } from "node:path";
 import { DEFAULT_IDENTITY_NAMES } from "../../server/chat/identity_challenge.ts";
 import { HistoryStoreError } from "../../server/storage/history_store.ts";
+import { PrometheusMetrics } from "../../server/prometheus_metrics.ts";
+import { parsePort } from "../port.ts";
 import {
   checkClusterName,
   type ClusterOptions,
@@ -54,7 +56,8 @@ export function serveUsage(columns = helpColumns()): string {
     "--cluster-password-file. With --cluster, history lives in the cluster's JetStream " +
     "stream; each node indexes it in memory, or in its own --data file.",
     'Prints "parley listening on HOST:PORT" once ready (then, with --http, "parley web on ' +
-    'http://HOST:PORT/", and with --cluster "parley cluster NAME node ID"). SIGINT/SIGTERM ' +
+    'http://HOST:PORT/", with --metrics "parley metrics on http://HOST:PORT/metrics", and ' +
+    'with --cluster "parley cluster NAME node ID"). SIGINT/SIGTERM ' +
     'or the console\'s "shutdown" stop it gracefully (exit 0); a second signal exits at once.',
   ].map((text) => wrapText(text, Math.min(columns, 100), 0));
   return `Usage: parley serve [options]
@@ -81,6 +84,12 @@ function helpColumns(): number {
  * @param password The server password, if any.
  */
 export function toServerOptions(config: ServeConfig, password: string | undefined): ServerOptions {
+  if (config["web-metrics"] && config.http === undefined) {
+    throw new TypeError("--web-metrics serves /metrics on the web port; give --http too");
+  }
+  const metrics = config.metrics !== undefined || config["web-metrics"]
+    ? new PrometheusMetrics()
+    : undefined;
   return {
     hostname: config.host,
     port: config.port,
@@ -104,8 +113,12 @@ export function toServerOptions(config: ServeConfig, password: string | undefine
         // The names a page from this server can have; any other Host is not this server's.
         serverNames: webNames(config["public-name"] ?? []),
         publicUrl: publicUrl(config["public-url"]),
+        ...(config["web-metrics"] ? { metrics } : {}),
       },
     }),
+    ...(metrics ? { metrics } : {}),
+    ...(config.metrics === undefined ? {} : { metricsListen: parseMetricsAddress(config.metrics) }),
+    ...(config["reuse-port"] ? { reusePort: checkReusePort() } : {}),
     // History: without --data, parley.db sits beside the log file. A cluster node
     // indexes the cluster's stream: in memory unless --data names its own file.
     dataFile: config.data ??
@@ -172,6 +185,44 @@ export function toClusterOptions(
   if (config["cluster-creds"] !== undefined) options.credsFile = config["cluster-creds"];
   if (config["cluster-ca"] !== undefined) options.tlsCa = config["cluster-ca"];
   return options;
+}
+
+/**
+ * Parses `--metrics`: `HOST:PORT`, `[::1]:PORT`, or a bare port (loopback).
+ *
+ * @param text The value as given.
+ * @returns Where to bind the metrics endpoint.
+ * @throws {TypeError} For a value that is not an address with a port.
+ */
+export function parseMetricsAddress(text: string): { hostname: string; port: number } {
+  const value = text.trim();
+  const match = /^(?:(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9_.-]+)):)?(\d{1,5})$/.exec(value);
+  if (!match) throw new TypeError(`--metrics must be HOST:PORT or a port, got "${text}"`);
+  return {
+    hostname: match[1] ?? match[2] ?? "127.0.0.1",
+    port: parsePort(match[3], true),
+  };
+}
+
+/**
+ * Checks that `--reuse-port` can work here: Linux, and Deno's unstable
+ * network APIs enabled (`--unstable-net`, or `"unstable": ["net"]` in
+ * deno.json), without which Deno exits the process at the first listen.
+ *
+ * @returns `true`.
+ * @throws {TypeError} With a sentence saying what is missing.
+ */
+function checkReusePort(): true {
+  if (Deno.build.os !== "linux") {
+    throw new TypeError(`--reuse-port works on Linux only, not on ${Deno.build.os}`);
+  }
+  // Deno hides its unstable network functions unless --unstable-net is on.
+  if (!("listenDatagram" in Deno)) {
+    throw new TypeError(
+      "--reuse-port needs Deno's --unstable-net flag (deno run --unstable-net main.ts serve ...)",
+    );
+  }
+  return true;
 }
 
 /**
@@ -324,6 +375,12 @@ export async function serveCommand(args: string[]): Promise<number> {
       writeAllSync(Deno.stderr, `parley serve: ${error.message}\n`);
       return EXIT_USAGE;
     }
+    if (
+      error instanceof Deno.errors.AddrInUse && error.message.startsWith("Cannot serve metrics")
+    ) {
+      writeAllSync(Deno.stderr, `parley serve: ${error.message}; pick another with --metrics\n`);
+      return EXIT_USAGE;
+    }
     const problem = describeStartError(error, options);
     if (problem !== undefined) {
       writeAllSync(Deno.stderr, `parley serve: ${problem}\n`);
@@ -348,6 +405,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     password: server.hub.requiresPassword,
     webUrl: server.web ? webUrl(server.web.scheme, server.web.addr) : undefined,
     webLanUrls: server.web ? webLanUrls(server.web.scheme, server.web.addr) : undefined,
+    metricsUrl: server.metricsAddr ? `${webUrl("http", server.metricsAddr)}metrics` : undefined,
     cluster: server.hub.cluster && {
       name: server.hub.cluster.clusterName,
       node: server.hub.cluster.nodeId,

@@ -467,6 +467,31 @@ export const SERVE_OPTIONS = [
     arg: "FILE",
     help: "PEM CA that signed the NATS servers' certificates (tls://)",
   },
+  // Operations: several nodes on one machine, metrics.
+  {
+    name: "reuse-port",
+    env: "PARLEY_REUSE_PORT",
+    kind: "boolean",
+    default: "false",
+    help: "let several servers on this machine listen on the same --port (and --http) and " +
+      "share the connections (Linux; needs Deno's --unstable-net, which the tasks and " +
+      "compiled binaries have)",
+  },
+  {
+    name: "metrics",
+    env: "PARLEY_METRICS",
+    kind: "string",
+    arg: "HOST:PORT",
+    help:
+      "serve Prometheus metrics at http://HOST:PORT/metrics (port alone: 127.0.0.1); off by default",
+  },
+  {
+    name: "web-metrics",
+    env: "PARLEY_WEB_METRICS",
+    kind: "boolean",
+    default: "false",
+    help: "also serve /metrics on the --http port (public if that port is)",
+  },
 ] as const satisfies readonly OptionSpec[];
 
 /** One row of {@linkcode SERVE_OPTIONS}. */

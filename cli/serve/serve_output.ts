@@ -7,9 +7,9 @@
  * - `listening`: `name`, `version`, `host`, `port`, `address` (`host:port`),
  *   `join` (the join commands that reach it, e.g. `deno task join 127.0.0.1:5003`),
  *   `password` (boolean), `tls_fingerprint` (SHA-256 of the `--tls-self-signed`
- *   certificate, when used); with `--http`, `web` (loopback URL) and `web_lan`
- *   (URLs on LAN addresses); with `--cluster`, `cluster` (the cluster name) and
- *   `node` (this node's id).
+ *   certificate, when used), `metrics` (the metrics URL, with `--metrics`); with
+ *   `--http`, `web` (loopback URL) and `web_lan` (URLs on LAN addresses); with
+ *   `--cluster`, `cluster` (the cluster name) and `node` (this node's id).
  * - `tunnel`: `url` (`tcp://host:port`), `join` (the command to share).
  * - `join` / `leave`: `nick`, `address`, `online` (users after it); `leave` adds `reason`.
  * - `shutdown`: `reason` (`SIGTERM`, `SIGINT`, or `stopped` when the console or
@@ -38,6 +38,8 @@ export interface ListeningInfo {
   webUrl?: string;
   /** The web client's URLs on LAN addresses, for a wildcard bind. */
   webLanUrls?: string[];
+  /** The metrics endpoint's URL when `--metrics` is on. */
+  metricsUrl?: string;
   /** The cluster and this node's id, with `--cluster`. */
   cluster?: { name: string; node: string };
   /**
@@ -108,7 +110,17 @@ export function createServeOutput(
     write(JSON.stringify({ event, ts: new Date(now()).toISOString(), ...fields }) + "\n");
   const text = (line: string) => write(line + "\n");
   return {
-    listening({ name, addr, hints, password, webUrl, webLanUrls = [], tlsFingerprint, cluster }) {
+    listening({
+      name,
+      addr,
+      hints,
+      password,
+      webUrl,
+      webLanUrls = [],
+      tlsFingerprint,
+      metricsUrl,
+      cluster,
+    }) {
       const address = formatAddr(addr);
       if (!json) {
         text(
@@ -117,6 +129,7 @@ export function createServeOutput(
         );
         if (webUrl) text(`parley web on ${webUrl}`);
         for (const url of webLanUrls) text(`  ${"web, network:".padEnd(14)} ${url}`);
+        if (metricsUrl) text(`parley metrics on ${metricsUrl}`);
         if (cluster) text(`parley cluster ${cluster.name} node ${cluster.node}`);
         for (const line of hints) text(line);
         if (password) text("  a password is required to join");
@@ -132,6 +145,7 @@ export function createServeOutput(
         password,
         ...(webUrl ? { web: webUrl } : {}),
         ...(webLanUrls.length > 0 ? { web_lan: webLanUrls } : {}),
+        ...(metricsUrl ? { metrics: metricsUrl } : {}),
         ...(cluster ? { cluster: cluster.name, node: cluster.node } : {}),
         ...(tlsFingerprint ? { tls_fingerprint: tlsFingerprint } : {}),
       });

@@ -72,6 +72,12 @@ export interface ReconnectAttempt {
   nick: string;
   /** The resume token to present, if there is one. */
   resume?: string;
+  /**
+   * Index of the address to dial, among the policy's `addresses`: the first
+   * attempt after a drop moves to the next address (another node of a
+   * clustered chat), each later attempt one further, wrapping.
+   */
+  address: number;
 }
 
 /** What to do after an attempt was refused; see {@linkcode ReconnectPolicy.refused}. */
@@ -88,19 +94,36 @@ export type RefusalAction =
  * import { ReconnectPolicy } from "./reconnect_policy.ts";
  * const policy = new ReconnectPolicy({ random: () => 0 });
  * policy.dropped("alice");
- * policy.next(); // { attempt: 1, delayMs: 250, nick: "alice" }
+ * policy.next(); // { attempt: 1, delayMs: 250, nick: "alice", address: 0 }
  * policy.refused("nick_taken"); // { action: "retry", nick: "alice_" }
  * ```
  */
 export class ReconnectPolicy {
   readonly #backoff: BackoffOptions;
+  readonly #addresses: number;
+  #connected = 0;
   #attempt = 0;
   #nick = "";
   #resume: string | undefined;
 
-  /** @param backoff Delays; see `reconnectDelay`. */
-  constructor(backoff: BackoffOptions = {}) {
+  /**
+   * @param backoff Delays; see `reconnectDelay`.
+   * @param addresses How many addresses the client may dial (the nodes of a
+   *   cluster), at least 1.
+   */
+  constructor(backoff: BackoffOptions = {}, addresses = 1) {
     this.#backoff = backoff;
+    this.#addresses = Math.max(1, Math.floor(addresses));
+  }
+
+  /**
+   * Records which address the current connection went to, so that the next
+   * outage starts with the address after it.
+   *
+   * @param index Index among the policy's addresses.
+   */
+  connectedTo(index: number): void {
+    this.#connected = index % this.#addresses;
   }
 
   /** The nick the next attempt asks for. */
@@ -158,6 +181,7 @@ export class ReconnectPolicy {
       attempt,
       delayMs: reconnectDelay(attempt, this.#backoff),
       nick: this.#nick,
+      address: (this.#connected + attempt) % this.#addresses,
     };
     if (this.#resume !== undefined) planned.resume = this.#resume;
     return planned;

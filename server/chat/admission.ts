@@ -49,6 +49,8 @@ export interface AdmissionRegistry {
   readonly maxClients: number;
   /** This node's id in a cluster, announced in `welcome`; `undefined` on a single server. */
   readonly nodeId?: string;
+  /** The cluster's name, announced in `welcome`; `undefined` on a single server. */
+  readonly clusterName?: string;
   /** Number of users online here. */
   readonly size: number;
   /** Number of users online in the whole chat (`welcome.online`). */
@@ -288,6 +290,7 @@ export class Admission {
       else welcome.guest = true;
     }
     if (registry.nodeId !== undefined) welcome.node = registry.nodeId;
+    if (registry.clusterName !== undefined) welcome.cluster = registry.clusterName;
     return welcome;
   }
 

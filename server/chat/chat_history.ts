@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { ServerMetrics } from "../metrics.ts";
 import { getLogger } from "../log.ts";
 import {
   type ActionMessage,
@@ -40,6 +41,8 @@ export interface ChatHistoryOptions {
   media: MediaStore;
   /** Messages replayed when a user joins a room. */
   replayCount: number;
+  /** Times acks (from the message's timestamp, on the wall clock). */
+  metrics?: ServerMetrics;
   /**
    * Whether the store is a node's index of a cluster stream: acks then wait
    * for the stream's acknowledgement (see {@linkcode ChatHistory.defer}),
@@ -63,6 +66,7 @@ export class ChatHistory implements CommandHistory {
   readonly replayCount: number;
   readonly #store: HistoryStore;
   readonly #media: MediaStore;
+  readonly #metrics: ServerMetrics | undefined;
   readonly #clustered: boolean;
   /** A cluster publish whose outcome the next ack of its session reports. */
   #deferred: { session: Session; stored: Promise<[number, number]> } | undefined;
@@ -73,6 +77,7 @@ export class ChatHistory implements CommandHistory {
   constructor(options: ChatHistoryOptions) {
     this.#store = options.store;
     this.#media = options.media;
+    this.#metrics = options.metrics;
     this.replayCount = options.replayCount;
     this.#clustered = options.clustered ?? false;
   }
@@ -219,6 +224,7 @@ export class ChatHistory implements CommandHistory {
     }
     if (!this.#store.persistent) {
       session.send(encodeAck(ref, id, ts));
+      if (id > 0) this.#metrics?.acked(Date.now() - ts);
       return;
     }
     this.#store.whenDurable((error) => {
@@ -234,6 +240,7 @@ export class ChatHistory implements CommandHistory {
         return;
       }
       session.send(encodeAck(ref, id, ts));
+      if (id > 0) this.#metrics?.acked(Date.now() - ts);
     });
   }
 
@@ -259,7 +266,9 @@ export class ChatHistory implements CommandHistory {
         }));
         return;
       }
-      if (!session.gone) session.send(encodeAck(ref, stamp[0], stamp[1]));
+      if (session.gone) return;
+      session.send(encodeAck(ref, stamp[0], stamp[1]));
+      if (stamp[0] > 0) this.#metrics?.acked(Date.now() - stamp[1]);
     });
     this.#ackChains.set(session, next);
   }

@@ -95,6 +95,8 @@ export class ClusterMessages {
   /** The recordings' bucket, once opened (see `ClusterChat.start`). */
   media: MediaBucket | undefined;
   #delivered = 0;
+  /** Each sender's latest publish, so that the next one starts after it. */
+  readonly #lastPublish = new WeakMap<Session, Promise<[number, number]>>();
 
   /** @param context See {@linkcode ClusterMessagesContext}. */
   constructor(context: ClusterMessagesContext) {
@@ -139,6 +141,7 @@ export class ClusterMessages {
     const bytes = encoder.encode(JSON.stringify(payload));
     const msgId = crypto.randomUUID();
     return this.#publish(
+      session,
       () => this.#context.stream.publish(nameKey(room.name), bytes, { msgId }),
       ts,
     );
@@ -175,7 +178,7 @@ export class ClusterMessages {
     const bytes = encoder.encode(JSON.stringify(payload));
     const msgId = crypto.randomUUID();
     let stored = false;
-    return this.#publish(async () => {
+    return this.#publish(session, async () => {
       if (!stored) await media.put(recording.token, data);
       stored = true;
       return await this.#context.stream.publish(nameKey(room.name), bytes, { msgId });
@@ -251,9 +254,30 @@ export class ClusterMessages {
     const bytes = encoder.encode(JSON.stringify(payload));
     const msgId = crypto.randomUUID();
     return this.#publish(
+      session,
       () => this.#context.stream.publishPrivate(nameKey(nick), bytes, { msgId }),
       ts,
     );
+  }
+
+  /**
+   * Publishes for one sender, in the order the sender sent: a publish starts
+   * only once the sender's previous one was acknowledged (or given up), so a
+   * publish that is retried during a failover can never be overtaken by the
+   * same sender's next message, and every member sees each sender's messages
+   * in the order they were sent, with no gap. Other senders publish at the
+   * same time.
+   */
+  #publish(
+    session: Session,
+    attempt: () => Promise<number>,
+    ts: number,
+  ): Promise<[number, number]> {
+    const previous = this.#lastPublish.get(session);
+    const run = () => this.#publishUntilStored(attempt, ts);
+    const result = previous === undefined ? run() : previous.then(run, run);
+    this.#lastPublish.set(session, result);
+    return result;
   }
 
   /**
@@ -261,7 +285,7 @@ export class ClusterMessages {
    * message id, so the stream stores it at most once) for up to
    * `retryBudgetMs` while a failover or reconnect is under way.
    */
-  async #publish(attempt: () => Promise<number>, ts: number): Promise<[number, number]> {
+  async #publishUntilStored(attempt: () => Promise<number>, ts: number): Promise<[number, number]> {
     const deadline = Date.now() + (this.#context.retryBudgetMs ?? 10_000);
     for (;;) {
       try {

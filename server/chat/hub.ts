@@ -141,6 +141,7 @@ export class Hub implements ChatOperations {
       store: this.history,
       media: this.media,
       replayCount: options.historyReplay ?? 50,
+      metrics: options.metrics,
       clustered: cluster !== undefined,
     });
     this.secrets = options.secrets ?? new SecretGuard({}, this.#now);
@@ -165,6 +166,7 @@ export class Hub implements ChatOperations {
       history: this.#chatHistory,
       moderation: this.moderation,
       access: this.access,
+      metrics: options.metrics,
       remote: cluster && ((room) => cluster.remoteUsers(room)),
       maxRooms: options.maxRooms,
       maxRoomsPerUser: options.maxRoomsPerUser,
@@ -191,6 +193,11 @@ export class Hub implements ChatOperations {
   /** This node's id in its cluster; `undefined` on a single server. */
   get nodeId(): string | undefined {
     return this.cluster?.nodeId;
+  }
+
+  /** The name of this node's cluster; `undefined` on a single server. */
+  get clusterName(): string | undefined {
+    return this.cluster?.clusterName;
   }
 
   /** Whether a password is required. */

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { ServerMetrics } from "../metrics.ts";
 import type { FloodOptions } from "../guards/flood_control.ts";
 import type { HistoryStore } from "../storage/history_store.ts";
 import type { MediaArchive } from "../storage/media_archive.ts";
@@ -55,6 +56,8 @@ export interface HubOptions extends FloodOptions {
   now?: () => number;
   /** Called synchronously after each join and leave (`serve --json` prints them). */
   onPresence?: (event: PresenceEvent) => void;
+  /** Counts deliveries and times acks; off (no calls) when absent. See `server/metrics.ts`. */
+  metrics?: ServerMetrics;
   /**
    * Largest voice or video recording, in bytes. The frame limit is
    * raised to fit one such recording as base64.

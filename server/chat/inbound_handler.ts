@@ -10,6 +10,7 @@
  * @module
  */
 
+import type { ServerMetrics } from "../metrics.ts";
 import { getLogger } from "../log.ts";
 import {
   type ByeCode,
@@ -52,6 +53,8 @@ export interface InboundOptions extends FloodOptions {
   maxBadMessages?: number;
   /** Delays and locks out password guessing; shared by every connection. */
   authGuard?: AuthGuard;
+  /** Counts messages and flood refusals; see `server/metrics.ts`. */
+  metrics?: ServerMetrics;
   /**
    * Flood state kept per address across connections, so that reconnecting
    * does not reset the limits; shared by every connection. Without it each
@@ -98,6 +101,7 @@ export class InboundHandler {
   readonly #floodOptions: FloodOptions;
   readonly #floodLedger: FloodLedger | undefined;
   readonly #authGuard: AuthGuard | undefined;
+  readonly #metrics: ServerMetrics | undefined;
   readonly #maxBadMessages: number;
   readonly #onAdmitted: () => void;
   #phase: Phase = "handshake";
@@ -124,6 +128,7 @@ export class InboundHandler {
     this.#floodOptions = options;
     this.#floodLedger = options.floodLedger;
     this.#authGuard = options.authGuard;
+    this.#metrics = options.metrics;
     this.#maxBadMessages = options.maxBadMessages ?? 10;
     this.#onAdmitted = onAdmitted;
   }
@@ -149,6 +154,7 @@ export class InboundHandler {
    */
   handle(payload: Uint8Array): void {
     if (!this.accepting) return;
+    if (this.#phase === "open") this.#metrics?.received();
     const now = this.#hub.now();
     this.#flood ??= this.#floodLedger?.take(this.#transport.remoteAddr, now) ??
       new FloodControl(this.#floodOptions, this.#hub.limits.maxFrameBytes, now);
@@ -499,6 +505,7 @@ export class InboundHandler {
 
   /** Answers a payload over the flood limits; disconnects when strikes run out. */
   #floodRefused(payload: Uint8Array, verdict: "refuse" | "disconnect"): void {
+    this.#metrics?.floodRefused();
     if (this.#phase === "handshake") {
       // A reconnect loop from an address over its limits: refused unlogged, so
       // that it writes nothing to the log per attempt.

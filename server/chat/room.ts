@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { ServerMetrics } from "../metrics.ts";
 import type { LeaveCode } from "../../protocol/messages.ts";
 import { FrameArena } from "./frame_arena.ts";
 
@@ -79,10 +80,15 @@ export class Room<M extends Member = Member> {
   /** Broadcast frames laid end to end, so members' queues can hold spans (see frame_arena.ts). */
   readonly #arena = new FrameArena();
   #rotation = 0;
+  readonly #metrics: ServerMetrics | undefined;
 
-  /** @param name Room name including `#`. */
-  constructor(name: string) {
+  /**
+   * @param name Room name including `#`.
+   * @param metrics Counts deliveries, once per fanout.
+   */
+  constructor(name: string, metrics?: ServerMetrics) {
     this.name = name;
+    this.#metrics = metrics;
   }
 
   /** Number of members. */
@@ -169,6 +175,7 @@ export class Room<M extends Member = Member> {
       if (index++ >= start) break;
       if (member !== except && this.#hand(member, frame, later)) delivered++;
     }
+    this.#metrics?.delivered(delivered);
     return delivered;
   }
 

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ServerMetrics } from "../metrics.ts";
 import { getLogger } from "../log.ts";
 import {
   DEFAULT_ROOM,
@@ -59,6 +60,8 @@ export interface RoomDirectoryOptions {
   roomCreatesPerMinute?: number;
   /** Who may join invite-only rooms. */
   access: RoomAccess;
+  /** Counts deliveries of every room's fanout. */
+  metrics?: ServerMetrics;
   /** A room's members on other nodes of a cluster, listed before the local ones. */
   remote?: (room: Room<Session>) => UserInfo[];
 }
@@ -90,6 +93,7 @@ export class RoomDirectory {
   readonly #maxRoomsPerUser: number;
   readonly #creates: AddressRate;
   readonly #access: RoomAccess;
+  readonly #metrics: ServerMetrics | undefined;
   readonly #remote: RoomDirectoryOptions["remote"];
 
   /**
@@ -114,6 +118,7 @@ export class RoomDirectory {
       burst: this.#maxRoomsPerUser,
     });
     this.#access = options.access;
+    this.#metrics = options.metrics;
     this.#remote = options.remote;
     this.#rooms.set(nameKey(DEFAULT_ROOM), this.#newRoom(DEFAULT_ROOM));
   }
@@ -368,7 +373,7 @@ export class RoomDirectory {
   }
 
   #newRoom(name: string): Room<Session> {
-    const room = new Room<Session>(name);
+    const room = new Room<Session>(name, this.#metrics);
     const stored = this.#history.topic(name);
     if (stored && stored.topic) {
       room.topic = stored.topic;

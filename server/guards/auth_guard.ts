@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { ServerMetrics } from "../metrics.ts";
 import { SecretGuard } from "./secret_guard.ts";
 
 /** Options for {@linkcode AuthGuard}; the serve flags map onto these. */
@@ -36,6 +37,8 @@ export interface AuthGuardOptions {
    * @default {10000}
    */
   authMaxTracked?: number;
+  /** Counts wrong secrets; see `server/metrics.ts`. */
+  metrics?: ServerMetrics;
 }
 
 /**
@@ -81,6 +84,7 @@ export class AuthGuard {
       lockoutMs: this.lockoutMs,
       windowMs: this.lockoutMs,
       maxTracked: options.authMaxTracked ?? 10_000,
+      metrics: options.metrics,
     }, now);
   }
 

@@ -30,6 +30,7 @@
  * @module
  */
 
+import type { ServerMetrics } from "../metrics.ts";
 import { getLogger } from "../log.ts";
 import { hostKey } from "./host_key.ts";
 
@@ -76,6 +77,8 @@ export interface SecretGuardOptions {
    * @default {10000}
    */
   maxTracked?: number;
+  /** Counts each failure; see `server/metrics.ts`. */
+  metrics?: ServerMetrics;
 }
 
 /** The outcome of {@linkcode SecretGuard.begin}. */
@@ -140,6 +143,7 @@ export class SecretGuard {
   /** How long a failure counts, in ms. */
   readonly windowMs: number;
   readonly #maxTracked: number;
+  readonly #metrics: ServerMetrics | undefined;
   readonly #now: () => number;
   readonly #entries = new Map<string, Entry>();
 
@@ -156,6 +160,7 @@ export class SecretGuard {
     this.lockoutMs = options.lockoutMs ?? 300_000;
     this.windowMs = options.windowMs ?? this.lockoutMs;
     this.#maxTracked = options.maxTracked ?? 10_000;
+    this.#metrics = options.metrics;
     this.#now = now;
     const counts = {
       maxFailures: this.maxFailures,
@@ -266,6 +271,7 @@ export class SecretGuard {
 
   /** Checks the limits after a failure (already in the list); returns the delay. */
   #failed(key: string, kind: string): number {
+    this.#metrics?.authFailed();
     const now = this.#now();
     const entry = this.#entry(key, now);
     const count = entry.attempts.filter((a) => a.kind === kind).length;

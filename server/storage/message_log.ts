@@ -21,6 +21,7 @@
  * @module
  */
 
+import type { ServerMetrics } from "../metrics.ts";
 import { getLogger } from "../log.ts";
 import { nameKey } from "../../protocol/names.ts";
 import type { Database, Row } from "./database.ts";
@@ -31,6 +32,8 @@ const log = getLogger(["parley", "server"]);
 
 /** Options for {@linkcode MessageLog}. */
 export interface MessageLogOptions {
+  /** Times each group commit; see `server/metrics.ts`. */
+  metrics?: ServerMetrics;
   /**
    * Longest a message waits in the batch before the commit, in ms.
    * @default {2}
@@ -94,6 +97,7 @@ export const PRIVATE_KEY = "";
  * ```
  */
 export class MessageLog {
+  readonly #metrics: ServerMetrics | undefined;
   readonly #db: Database;
   readonly #flushMs: number;
   readonly #maxBatch: number;
@@ -125,6 +129,7 @@ export class MessageLog {
     this.#maxBatch = options.maxBatch ?? 512;
     this.#idBlock = options.idBlock ?? 1000;
     this.#ringSize = options.ringSize ?? 1000;
+    this.#metrics = options.metrics;
     this.#maxIdleRooms = options.maxIdleRooms ?? 1000;
     const reserved = db.meta("reserved_id") ?? 0;
     const maxRow = db.prepare("SELECT max(id) AS id FROM messages").get() as Row;
@@ -224,6 +229,7 @@ export class MessageLog {
     this.#pending = [];
     this.#callbacks = [];
     let failure: Error | undefined;
+    const started = performance.now();
     try {
       const insert = this.#db.prepare(
         `INSERT INTO messages (id, ts, kind, room_key, room, sender, sender_key, recipient,
@@ -249,6 +255,7 @@ export class MessageLog {
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));
     }
+    this.#metrics?.committed(performance.now() - started);
     // One failing callback must not keep the others from running.
     for (const callback of callbacks) {
       try {

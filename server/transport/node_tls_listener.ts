@@ -32,6 +32,11 @@ export interface NodeTlsListenOptions {
   key: string;
   /** Longest a TLS handshake may take, in ms. */
   handshakeTimeoutMs: number;
+  /**
+   * Let other processes bind the same port (`SO_REUSEPORT`, Linux).
+   * @default {false}
+   */
+  reusePort?: boolean;
 }
 
 /** Bytes buffered from a socket before it is paused until the reader catches up. */
@@ -82,7 +87,7 @@ export async function listenNodeTls(options: NodeTlsListenOptions): Promise<Conn
     return server;
   };
   let server = create();
-  await listen(server, options.hostname, options.port);
+  await listen(server, options.hostname, options.port, options.reusePort ?? false);
   const bound = server.address() as { address: string; port: number };
   const stopWatch = watchAccepting({
     hostname: options.hostname,
@@ -91,7 +96,7 @@ export async function listenNodeTls(options: NodeTlsListenOptions): Promise<Conn
     replace: async () => {
       server.close();
       const next = create();
-      await listen(next, options.hostname, bound.port);
+      await listen(next, options.hostname, bound.port, options.reusePort ?? false);
       lastAccept = performance.now();
       server = next;
     },
@@ -132,7 +137,12 @@ export async function listenNodeTls(options: NodeTlsListenOptions): Promise<Conn
 }
 
 /** Binds `server`, turning node's bind errors into Deno's. */
-function listen(server: tls.Server, hostname: string, port: number): Promise<void> {
+function listen(
+  server: tls.Server,
+  hostname: string,
+  port: number,
+  reusePort: boolean,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onError = (error: Error & { code?: string }) => {
       reject(
@@ -145,7 +155,8 @@ function listen(server: tls.Server, hostname: string, port: number): Promise<voi
     };
     server.once("error", onError);
     // A join storm needs more than node's default backlog of 511.
-    server.listen({ port, host: hostname, backlog: 4096 }, () => {
+    const bind = { port, host: hostname, backlog: 4096 };
+    server.listen(reusePort ? { ...bind, reusePort: true } : bind, () => {
       server.off("error", onError);
       resolve();
     });

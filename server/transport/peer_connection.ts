@@ -66,6 +66,7 @@ export abstract class PeerConnection implements Peer, Sweepable {
   /** Most bytes the outbound queue may hold, in bytes. */
   protected readonly maxQueueBytes: number;
   readonly #drainTimeoutMs: number;
+  readonly #metrics: ConnectionOptions["metrics"];
   #state: State = "handshake";
   #closeReason = "";
   #closeCode: LeaveCode = "disconnected";
@@ -84,6 +85,7 @@ export abstract class PeerConnection implements Peer, Sweepable {
     this.hub = hub;
     this.maxQueueBytes = options.maxQueueBytes ?? 1_048_576;
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 2000;
+    this.#metrics = options.metrics;
     this.openedAt = this.lastSeen = hub.now();
     this.inbound = new InboundHandler(this, hub, options, () => {
       this.#state = "open";
@@ -236,6 +238,7 @@ export abstract class PeerConnection implements Peer, Sweepable {
    */
   protected overflow(): false {
     this.#overflowed = true;
+    this.#metrics?.slowConsumerDropped();
     log.warn("slow consumer {nick} ({address}): outbound queue over {max} bytes, disconnecting", {
       nick: this.session?.nick ?? this.remoteAddr,
       address: this.remoteAddr,

@@ -46,7 +46,8 @@ const LISTEN_BACKLOG = 4096;
  * from Deno's fixed 511 to 4096 where `--allow-ffi` allows it (see
  * `raise_listen_backlog.ts`).
  *
- * @param bind Address and port; port 0 lets the OS pick one.
+ * @param bind Address and port; port 0 lets the OS pick one. `reusePort` lets
+ *   other processes bind the same port (Linux; needs `--unstable-net`).
  * @returns The listening transport.
  * @throws {Deno.errors.AddrInUse} If the port is taken.
  * @throws {Deno.errors.PermissionDenied} Without `--allow-net`.
@@ -59,8 +60,16 @@ const LISTEN_BACKLOG = 4096;
  * await tcp.close();
  * ```
  */
-export function listenTcp(bind: { hostname: string; port: number }): Transport {
-  const listener = Deno.listen(bind);
+export function listenTcp(
+  bind: { hostname: string; port: number; reusePort?: boolean },
+): Transport {
+  // reusePort is passed only when asked: Deno exits the process when it is
+  // given without --unstable-net.
+  const listener = Deno.listen(
+    bind.reusePort
+      ? { hostname: bind.hostname, port: bind.port, reusePort: true }
+      : { hostname: bind.hostname, port: bind.port },
+  );
   const result = raiseListenBacklog(listener.addr, LISTEN_BACKLOG);
   if (result.raised) log.debug("accept backlog raised to {backlog}", { backlog: LISTEN_BACKLOG });
   else log.debug("accept backlog stays 511: {reason}", { reason: result.reason });

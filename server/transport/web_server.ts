@@ -19,6 +19,7 @@
  * @module
  */
 
+import type { PrometheusMetrics } from "../prometheus_metrics.ts";
 import { createHash } from "node:crypto";
 import { formatAddr } from "../guards/host_key.ts";
 import { getLogger } from "../log.ts";
@@ -120,6 +121,14 @@ export interface WebServerOptions {
    * @default {5000}
    */
   closeTimeoutMs?: number;
+  /**
+   * Let other processes bind the same port (`SO_REUSEPORT`; Linux, needs
+   * `--unstable-net` for plain HTTP).
+   * @default {false}
+   */
+  reusePort?: boolean;
+  /** Also answer `GET /metrics` with these metrics; 404 there when absent. */
+  metrics?: PrometheusMetrics;
 }
 
 /** A running web server: a {@linkcode Transport} for WebSocket clients. */
@@ -160,8 +169,14 @@ export async function listenWeb(options: WebServerOptions): Promise<WebServer> {
       cert: options.cert!,
       key: options.key!,
       handshakeTimeoutMs: headerTimeoutMs,
+      reusePort: options.reusePort,
     })
-    : Deno.listen({ hostname, port: options.port });
+    // reusePort only when asked: Deno exits the process when it is given without --unstable-net.
+    : Deno.listen(
+      options.reusePort
+        ? { hostname, port: options.port, reusePort: true }
+        : { hostname, port: options.port },
+    );
   const addr = listener.addr as Deno.NetAddr;
   const names = [...(options.serverNames ?? [])];
   if (hostname !== "0.0.0.0" && hostname !== "::") names.push(bracketed(hostname));
@@ -207,6 +222,14 @@ export async function listenWeb(options: WebServerOptions): Promise<WebServer> {
       }
       if (head.method !== "GET" && head.method !== "HEAD") {
         await reply(socket, 405, "Method not allowed", { allow: "GET, HEAD" });
+        return;
+      }
+      if (path === "/metrics" && options.metrics) {
+        const bytes = textEncoder.encode(await options.metrics.text());
+        await reply(socket, 200, head.method === "HEAD" ? null : bytes, {
+          "content-type": options.metrics.contentType,
+          "cache-control": "no-store",
+        }, bytes.length);
         return;
       }
       const asset = WEB_ASSETS[path];

@@ -54,6 +54,8 @@ export interface StartServeOptions {
   dir?: string;
   /** Longest to wait for the listening line, in ms (default 20000). */
   timeoutMs?: number;
+  /** Extra `deno run` flags before the permissions, e.g. `--unstable-net`. */
+  denoFlags?: string[];
   /** A command that runs Deno, e.g. `["prlimit", "--nofile=64:64"]` (Deno is run directly by default). */
   wrapper?: string[];
 }
@@ -77,6 +79,7 @@ export async function startServe(
     args: [
       ...(wrapper.length > 0 ? [...wrapper.slice(1), Deno.execPath()] : []),
       "run",
+      ...options.denoFlags ?? [],
       ...SERVE_PERMISSIONS,
       MAIN,
       "serve",

@@ -6,6 +6,7 @@ const NO_ENV = () => undefined;
 Deno.test("resolveConnectArgs defaults to 127.0.0.1:5003 and takes --tls", () => {
   assertEqual(resolveConnectArgs({}, [], NO_ENV), {
     address: { hostname: "127.0.0.1", port: 5003, tls: false },
+    addresses: [{ hostname: "127.0.0.1", port: 5003, tls: false }],
     password: undefined,
     caCerts: undefined,
     identityPath: undefined,
@@ -49,6 +50,18 @@ Deno.test("resolveConnectArgs refuses a second address and an unreadable --ca", 
   );
 });
 
+Deno.test("resolveConnectArgs takes several comma-separated addresses, --tls for each", () => {
+  const args = resolveConnectArgs({ tls: true }, ["a.example:5003, b.example,[::1]:7"], NO_ENV);
+  assertEqual(args.addresses, [
+    { hostname: "a.example", port: 5003, tls: true },
+    { hostname: "b.example", port: 5003, tls: true },
+    { hostname: "::1", port: 7, tls: true },
+  ]);
+  assertEqual(args.address, args.addresses[0]);
+  assertThrows(() => resolveConnectArgs({}, ["a.example,,b.example"], NO_ENV), TypeError, /empty/);
+  assertThrows(() => resolveConnectArgs({}, ["a.example,b/x"], NO_ENV), TypeError);
+});
+
 Deno.test("resolveConnectArgs puts known_servers beside the identity file", () => {
   const env = (name: string) => (name === "HOME" ? "/home/alice" : undefined);
   const byDefault = resolveConnectArgs({}, [], env);
@@ -83,4 +96,14 @@ Deno.test("resolveConnectArgs: --accept-new-fingerprint HOST:PORT is the address
     TypeError,
     /names another server than other\.example\.org:6000/,
   );
+});
+
+Deno.test("resolveConnectArgs: --accept-new-fingerprint with several addresses keeps only the one it names", () => {
+  const args = resolveConnectArgs(
+    { "accept-new-fingerprint": "b.example:6000" },
+    ["a.example:6000,b.example:6000"],
+    NO_ENV,
+  );
+  assertEqual(args.addresses, [{ hostname: "b.example", port: 6000, tls: true }]);
+  assertEqual(args.address, args.addresses[0]);
 });

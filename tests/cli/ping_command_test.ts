@@ -1,8 +1,8 @@
-import { PROTOCOL_VERSION } from "../../protocol/messages.ts";
+import { encodeMessage, PROTOCOL_VERSION } from "../../protocol/messages.ts";
 import { assert, assertEqual, assertMatch } from "../_helpers/assert.ts";
 import { RawClient } from "../_helpers/raw_client.ts";
 import { startServe } from "../_helpers/serve_process.ts";
-import { formatPing } from "../../cli/ping_command.ts";
+import { formatPing, ping } from "../../cli/ping_command.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -98,4 +98,66 @@ Deno.test("parley ping rejects a bad --timeout with exit 2 and takes durations",
   }
   // A valid timeout gets as far as connecting (nothing listens on port 1: exit 3).
   assertEqual((await runPing(["--timeout", "1.5s", "127.0.0.1:1"])).code, 3);
+});
+
+Deno.test("formatPing names the node and cluster when the welcome carries them", () => {
+  assertEqual(
+    formatPing({
+      address: "tcp://10.0.0.2:5003",
+      server: "team",
+      software: "parley/0.1.0",
+      protocol: 2,
+      online: 7,
+      rttMs: 1,
+      node: "node-2",
+      cluster: "parley",
+    }),
+    "team (parley/0.1.0) at tcp://10.0.0.2:5003 node node-2 of cluster parley: 7 users online, " +
+      "round trip 1.00 ms",
+  );
+});
+
+Deno.test("parley ping tries a comma-separated list in turn and reports the address that answered", async () => {
+  await using server = await startServe(["--name", "second"]);
+  // A port nobody listens on: bind, note it, close.
+  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const deadPort = (closed.addr as Deno.NetAddr).port;
+  closed.close();
+  const result = await runPing([`127.0.0.1:${deadPort},127.0.0.1:${server.port}`, "--json"]);
+  assertEqual(result.code, 0, result.stderr);
+  const report = JSON.parse(result.stdout);
+  assertEqual(report.server, "second");
+  assertEqual(report.address, `tcp://127.0.0.1:${server.port}`);
+  const none = await runPing([`127.0.0.1:${deadPort},127.0.0.1:${deadPort}`, "--timeout", "2s"]);
+  assertEqual(none.code, 3, none.stderr);
+});
+
+Deno.test("ping reports node and cluster from a clustered server's welcome", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const serving = (async () => {
+    const conn = await listener.accept();
+    await conn.read(new Uint8Array(4096)); // the probe's hello
+    await conn.write(encodeMessage({
+      type: "welcome",
+      version: PROTOCOL_VERSION,
+      server: "team",
+      software: "parley/0.1.0",
+      nick: "",
+      room: "",
+      users: [],
+      online: 3,
+      limits: { maxFrameBytes: 1 << 20, maxTextBytes: 8192, heartbeatMs: 30_000 },
+      node: "node-b",
+      cluster: "prod",
+    }));
+    conn.close();
+  })();
+  try {
+    const port = (listener.addr as Deno.NetAddr).port;
+    const result = await ping({ hostname: "127.0.0.1", port, tls: false }, { timeoutMs: 5000 });
+    assertEqual([result.node, result.cluster, result.online], ["node-b", "prod", 3]);
+  } finally {
+    await serving;
+    listener.close();
+  }
 });

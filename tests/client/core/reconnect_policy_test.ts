@@ -40,12 +40,12 @@ Deno.test("ReconnectPolicy presents the latest welcome's resume token with growi
   const policy = new ReconnectPolicy({ baseMs: 100, maxMs: 1000, random: () => 0 });
   policy.welcomed(welcome("alice", "t1"));
   policy.dropped("alice");
-  assertEqual(policy.next(), { attempt: 1, delayMs: 50, nick: "alice", resume: "t1" });
-  assertEqual(policy.next(), { attempt: 2, delayMs: 100, nick: "alice", resume: "t1" });
+  assertEqual(policy.next(), { attempt: 1, delayMs: 50, nick: "alice", resume: "t1", address: 0 });
+  assertEqual(policy.next(), { attempt: 2, delayMs: 100, nick: "alice", resume: "t1", address: 0 });
   assertEqual(policy.next().delayMs, 200);
   policy.welcomed(welcome("alice", "t2"));
   policy.dropped("alice2");
-  assertEqual(policy.next(), { attempt: 1, delayMs: 50, nick: "alice2", resume: "t2" });
+  assertEqual(policy.next(), { attempt: 1, delayMs: 50, nick: "alice2", resume: "t2", address: 0 });
 });
 
 Deno.test("ReconnectPolicy answers nick_taken with another nick and no token, and stops on permanent refusals", () => {
@@ -61,6 +61,30 @@ Deno.test("ReconnectPolicy answers nick_taken with another nick and no token, an
   ) {
     assertEqual(policy.refused(code), { action: "stop" });
   }
+});
+
+Deno.test("ReconnectPolicy moves to the next address after a drop and rotates on each attempt", () => {
+  const policy = new ReconnectPolicy({ random: () => 0 }, 3);
+  policy.welcomed(welcome("alice", "t1"));
+  policy.connectedTo(1);
+  policy.dropped("alice");
+  // The node at index 1 just went away: start with the one after it.
+  assertEqual([policy.next(), policy.next(), policy.next(), policy.next()].map((a) => a.address), [
+    2,
+    0,
+    1,
+    2,
+  ]);
+  policy.welcomed(welcome("alice", "t2"));
+  policy.connectedTo(0);
+  policy.dropped("alice");
+  assertEqual(policy.next().address, 1);
+});
+
+Deno.test("ReconnectPolicy with one address always dials it", () => {
+  const policy = new ReconnectPolicy({ random: () => 0 });
+  policy.dropped("alice");
+  assertEqual([policy.next().address, policy.next().address], [0, 0]);
 });
 
 Deno.test("ReconnectPolicy retries as another nick when the nick is registered to another key", () => {
