@@ -8,7 +8,10 @@
 export const EXIT_OK = 0;
 /** An unexpected error (a bug); the message says what. */
 export const EXIT_ERROR = 1;
-/** Bad command line: unknown flag, bad address, missing nick without a terminal. */
+/**
+ * Bad command line or configuration: unknown flag, bad address, missing nick
+ * without a terminal; for `serve`, a host it cannot bind, a port in use, unusable TLS files.
+ */
 export const EXIT_USAGE = 2;
 /** Could not connect: refused, unknown host, timeout, TLS failure. */
 export const EXIT_CONNECT = 3;
@@ -36,7 +39,7 @@ export const EXIT_CLUSTER = 9;
 export const EXIT_CODES: [number, string][] = [
   [EXIT_OK, "finished normally"],
   [EXIT_ERROR, "unexpected error"],
-  [EXIT_USAGE, "bad command line or configuration"],
+  [EXIT_USAGE, "bad command line or configuration (serve: host or port unusable)"],
   [EXIT_CONNECT, "could not connect (refused, unknown host, TLS)"],
   [EXIT_NICK, "nick taken, registered to another key, or invalid"],
   [EXIT_AUTH, "password wrong or missing, or locked out"],

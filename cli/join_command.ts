@@ -5,10 +5,11 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import type { ErrorCode } from "../protocol/messages.ts";
 import { formatAddress, type ServerAddress } from "../client/address.ts";
+import { localizeTimes } from "../client/core/local_times.ts";
 import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
+import { parseCommandLine } from "./parse_command_line.ts";
 import { connect, ConnectError, type ParleyClient } from "../client/client_connection.ts";
 import { connectAny } from "../client/core/connect_any.ts";
 import type { IdentityKey } from "../client/identity_key.ts";
@@ -51,7 +52,7 @@ Options:
       --rate N             scripted: send at most N lines per second (only
                            lowers the pace the server announces)
       --bell               ring the terminal bell when you are mentioned
-      --no-reconnect       exit when the connection drops instead of reconnecting
+      --no-reconnect       exit when the connection drops, without reconnecting
   -h, --help               show this help
 
 Identity: the client proves an Ed25519 key (your identity) to the server,
@@ -60,15 +61,16 @@ TLS: a certificate that the system roots (or --ca) do not vouch for is
 trusted on first use and recorded in known_servers beside the identity
 file; if it later changes, join refuses (exit 3) until you accept it.
 
-Voice and video messages show as [voice 8s from alice — /save 42]; /save ID [FILE]
-writes one to a file (default parley-KIND-ID.webm).
+Voice and video messages show as [voice 8s from alice — /save 42];
+/save ID [FILE] writes one to a file (default parley-KIND-ID.webm).
 
 Interactive: type to chat, /help for commands, Up/Down for history, Tab to
-complete nicks, commands and rooms, paste several lines to send them as one
-message, :shortcode: for emoji (/emoji to search), /ignore NICK to hide
-someone, Ctrl-D or /quit to leave. A status line shows server, room, nick
-and connection; when the connection drops the client reconnects by itself
-(backoff up to 30 s), takes its nick back and rejoins its rooms.
+complete nicks, commands and rooms, the readline keys (Ctrl-A/E/K/U/W,
+Alt-B/F), paste several lines to send them as one message, :shortcode: for
+emoji (/emoji to search), /ignore NICK to hide someone, Ctrl-D or /quit to
+leave. A status line shows server, room, nick and connection; when the
+connection drops the client reconnects by itself (backoff up to 30 s; Ctrl-D
+gives up), takes its nick back and rejoins its rooms.
 Scripted (stdin not a terminal): each stdin line is sent, in order, paced to
 the server's announced limits (lines starting with / are commands; the next
 line waits for a command's answer); events are printed one per line; a summary
@@ -105,20 +107,16 @@ interface JoinArgs {
 export async function joinCommand(args: string[]): Promise<number> {
   let parsed: JoinArgs;
   try {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        nick: { type: "string", short: "n" },
-        ...CONNECT_OPTIONS,
-        guest: { type: "boolean" },
-        json: { type: "boolean" },
-        rate: { type: "string" },
-        bell: { type: "boolean" },
-        "no-reconnect": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
+    const { values, positionals } = parseCommandLine(args, {
+      nick: { type: "string", short: "n" },
+      ...CONNECT_OPTIONS,
+      guest: { type: "boolean" },
+      json: { type: "boolean" },
+      rate: { type: "string" },
+      bell: { type: "boolean" },
+      "no-reconnect": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    }, true);
     if (values.help) {
       writeAllSync(Deno.stdout, JOIN_USAGE + "\n");
       return EXIT_OK;
@@ -207,7 +205,11 @@ export async function joinCommand(args: string[]): Promise<number> {
         nick = next;
         continue;
       }
-      writeAllSync(Deno.stderr, `parley join: ${describeRefusal(error, password)}\n`);
+      // A refusal can name a time (a ban's expiry), written in UTC: show it in local time.
+      writeAllSync(
+        Deno.stderr,
+        `parley join: ${localizeTimes(describeRefusal(error, password))}\n`,
+      );
       return exitCodeFor(error);
     }
     // Accepted once; a retry (password, nick) finds it recorded.

@@ -10,12 +10,12 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { EXIT_OK, EXIT_USAGE } from "./exit_codes.ts";
 import { parseDuration } from "../protocol/duration.ts";
 import { isUsageError, writeAllSync } from "./prompt.ts";
 import { formatAddress, type ServerAddress } from "../client/address.ts";
 import { CONNECT_OPTIONS, resolveConnectArgs } from "./connect_args.ts";
+import { parseCommandLine } from "./parse_command_line.ts";
 import { connect, ConnectError } from "../client/client_connection.ts";
 import { connectAny } from "../client/core/connect_any.ts";
 import { exitCodeFor } from "./join_command.ts";
@@ -168,16 +168,12 @@ export async function pingCommand(args: string[]): Promise<number> {
   let acceptNewFingerprint: boolean;
   let timeoutMs: number;
   try {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        json: { type: "boolean" },
-        timeout: { type: "string" },
-        ...CONNECT_OPTIONS,
-        help: { type: "boolean", short: "h" },
-      },
-    });
+    const { values, positionals } = parseCommandLine(args, {
+      json: { type: "boolean" },
+      timeout: { type: "string" },
+      ...CONNECT_OPTIONS,
+      help: { type: "boolean", short: "h" },
+    }, true);
     if (values.help) {
       writeAllSync(Deno.stdout, PING_USAGE + "\n");
       return EXIT_OK;

@@ -29,10 +29,12 @@ const HOSTNAME =
 /**
  * Parses a server address.
  *
- * @param input What the user typed; empty means `127.0.0.1`.
+ * @param input What the user typed; empty means `127.0.0.1` (but a scheme
+ *   alone, `tcp://`, is an error).
  * @param defaultPort Port when none is given.
  * @returns Host, port and whether TLS was asked for.
- * @throws {TypeError} With a sentence naming what is wrong (scheme, host, port).
+ * @throws {TypeError} With a sentence naming what is wrong (scheme, missing
+ *   or invalid host, port).
  *
  * @example
  * ```ts
@@ -54,6 +56,7 @@ export function parseAddress(input: string, defaultPort = DEFAULT_PORT): ServerA
       );
     }
     rest = rest.slice(scheme[0].length).replace(/\/+$/, "");
+    if (rest === "") throw new TypeError(`"${input}" has no host; use ${name}://HOST:PORT`);
   }
   if (rest === "") return { hostname: "127.0.0.1", port: defaultPort, tls };
   if (rest.includes("/") || rest.includes("@")) {

@@ -28,6 +28,11 @@ import { fromBase64, signProof, toBase64 } from "../protocol/identity.ts";
 import { VERSION } from "../protocol/version.ts";
 import { formatAddress, type ServerAddress } from "./address.ts";
 import { openTrustedTls, ServerFingerprintChangedError, type TlsTrust } from "./trusted_tls.ts";
+import {
+  describeForeignProtocol,
+  ForeignProtocolError,
+  foreignProtocolGuard,
+} from "./foreign_protocol.ts";
 
 /** Options for {@linkcode connect}. */
 export interface ConnectOptions {
@@ -191,8 +196,9 @@ export class ParleyClient {
  *
  * @param options See {@linkcode ConnectOptions}.
  * @returns The connected client.
- * @throws {ConnectError} `connect` for network, DNS and TLS failures, `trust`
- *   when the server's certificate changed since it was recorded, `refused`
+ * @throws {ConnectError} `connect` for network, DNS and TLS failures and for
+ *   a port that speaks HTTP or TLS instead (saying so), `trust` when the
+ *   server's certificate changed since it was recorded, `refused`
  *   with the server's code (`nick_taken`, `auth_failed`, ...), `closed` if the
  *   server hung up without answering. Messages are sentences for the user.
  */
@@ -246,6 +252,7 @@ async function connectOnce(options: ConnectOptions, version: number): Promise<Pa
     throw new ConnectError("connect", describeConnectError(error, where, timeoutMs));
   }
   const reader = conn.readable
+    .pipeThrough(foreignProtocolGuard())
     .pipeThrough(new FrameDecoderStream({ maxFrameBytes: DEFAULT_MAX_FRAME_BYTES * 64 }))
     .pipeThrough(
       new TransformStream<Uint8Array, ServerMessage>({
@@ -314,6 +321,15 @@ async function connectOnce(options: ConnectOptions, version: number): Promise<Pa
     return new ParleyClient(conn, reader, message, tls);
   } catch (error) {
     if (error instanceof ConnectError) throw error;
+    if (error instanceof ForeignProtocolError) {
+      const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
+      return fail(
+        new ConnectError(
+          "connect",
+          describeForeignProtocol(error.protocol, `${host}:${address.port}`),
+        ),
+      );
+    }
     return fail(new ConnectError("connect", describeConnectError(error, where, timeoutMs)));
   }
 }

@@ -41,7 +41,16 @@ import { IgnoreList } from "./ignore_list.ts";
 import { LineEditor } from "./line_editor.ts";
 import { saveMedia } from "./save_media.ts";
 import { LOCAL_COMMANDS, prepareLine, runLocalCommand, withLocalHelp } from "./local_commands.ts";
-import { colorSupported, makeColors, type RenderContext, renderMessage } from "./render.ts";
+import {
+  type ColorDepth,
+  colorSupported,
+  makeColors,
+  type RenderContext,
+  renderMessage,
+  terminalColorDepth,
+} from "./render.ts";
+import { HistoryRequests } from "./core/history_requests.ts";
+import { localizeTimes } from "./core/local_times.ts";
 import { SeenMessages } from "./seen_messages.ts";
 import type { ConnectionState } from "./status_line.ts";
 import { Screen, type ScreenOutput } from "./terminal.ts";
@@ -126,6 +135,16 @@ export interface InteractiveOptions {
    */
   color?: boolean;
   /**
+   * Colours the terminal shows, for nicks.
+   * @default {terminalColorDepth()}
+   */
+  colorDepth?: ColorDepth;
+  /**
+   * Subscribes to terminal resizes; returns the unsubscribe function.
+   * @default {a SIGWINCH listener where there is one}
+   */
+  onResize?: (listener: () => void) => () => void;
+  /**
    * Opens a new connection when reconnecting; rejects with `ConnectError`.
    * @default {connect from client_connection.ts}
    */
@@ -177,9 +196,19 @@ export async function runInteractive(
   const ignores = new IgnoreList();
   const seen = new SeenMessages();
   const colors = makeColors(options.color ?? colorSupported());
-  const ctx: RenderContext = { colors, me: state.me, activeRoom: state.activeRoom };
+  const columns = options.columns ?? (() => Deno.consoleSize().columns);
+  const ctx: RenderContext = {
+    colors,
+    me: state.me,
+    activeRoom: state.activeRoom,
+    colorDepth: options.colorDepth ?? terminalColorDepth(),
+  };
   const editor = new LineEditor();
-  const screen = new Screen(output, editor, options.columns ?? (() => Deno.consoleSize().columns));
+  const screen = new Screen(output, editor, columns);
+  /** Our own `/history` requests: their replay is shown even where already seen. */
+  const historyRequests = new HistoryRequests();
+  /** Set once the server said it is shutting down: the leaves that follow are not news. */
+  let shuttingDown = false;
   let server = formatAddress(options.address);
   const reconnect = options.reconnect ?? true;
   let serverCommands = FALLBACK_COMMANDS;
@@ -212,20 +241,26 @@ export async function runInteractive(
         return;
       }
     }
+    if (message.type === "shutdown") shuttingDown = true;
     for (const item of state.incoming(message)) {
       if (item.type === "media_data") {
         screen.print(saveMedia(item, state.takeSaveTarget(item.ref)));
         continue;
       }
-      if (ignores.hides(item) || !seen.firstTime(item)) continue;
+      // An explicit /history shows what was asked for, even lines already on screen.
+      const replayAsked = historyRequests.answers(item);
+      if (ignores.hides(item) || (!seen.firstTime(item) && !replayAsked)) continue;
+      if (item.type === "leave" && (item.code === "shutdown" || shuttingDown)) continue;
       ctx.me = state.me;
       ctx.activeRoom = state.activeRoom;
+      ctx.columns = columns();
       const text = renderMessage(item.type === "help" ? withLocalHelp(item) : item, ctx);
       if (text === null) continue;
       const mentioned = (item.type === "msg" || item.type === "action") &&
         !state.isMe(item.from) && mentions(item.text, state.me);
       screen.print(mentioned && options.bell ? text + "\x07" : text);
     }
+    historyRequests.settle(message);
     refresh();
   };
   const send = async (target: SessionConnection, message: Parameters<ParleyClient["send"]>[0]) => {
@@ -262,6 +297,7 @@ export async function runInteractive(
     }
     const out = state.outgoing(line, nextRef++);
     if (out.kind === "local") info(out.text);
+    if (out.kind === "send") historyRequests.sent(out.message);
     if (out.kind === "send" || out.kind === "quit") await send(client, out.message);
     if (out.kind === "quit") {
       quitSent = true;
@@ -319,19 +355,23 @@ export async function runInteractive(
   /** Reconnects with backoff; returns the new connection or an exit code. */
   const reconnectLoop = async (): Promise<SessionConnection | number> => {
     policy.dropped(state.me);
+    /** Why the last attempt failed, shown in the status line until the next one. */
+    let lastFailure = "";
+    const gaveUp = () => {
+      info(`--- gave up reconnecting to ${server}; bye`);
+      return EXIT_OK;
+    };
     while (true) {
       const { attempt, delayMs, nick, resume, address } = policy.next();
       const target = addresses[address];
       const seconds = (delayMs / 1000).toFixed(1);
+      // One status line, updated in place, instead of lines per attempt.
       connection = "reconnecting";
-      detail = `attempt ${attempt} in ${seconds}s`;
-      info(
-        `--- reconnecting to ${
-          formatAddress(target)
-        } in ${seconds}s (attempt ${attempt}); Ctrl-D to give up`,
-      );
+      // With several servers to try, the status line names the one this attempt goes to.
+      const where = addresses.length > 1 ? ` to ${formatAddress(target)}` : "";
+      detail = `attempt ${attempt}${where} in ${seconds}s${lastFailure ? ` (${lastFailure})` : ""}`;
       refresh();
-      if (await sleep(delayMs)) return EXIT_OK;
+      if (await sleep(delayMs)) return gaveUp();
       connection = "connecting";
       detail = `attempt ${attempt}`;
       refresh();
@@ -355,22 +395,26 @@ export async function runInteractive(
           return options.exitCodeFor(error);
         }
         if (error.kind !== "refused") {
-          info(`--- attempt ${attempt} failed: ${error.message}`);
+          lastFailure = shortReason(error.message);
           continue;
         }
         const next = policy.refused(error.code);
         if (next.action === "stop") {
-          warn(`!!! Reconnecting to ${formatAddress(target)} was refused: ${error.message}`);
+          warn(
+            `!!! Reconnecting to ${formatAddress(target)} was refused: ${
+              localizeTimes(error.message)
+            }`,
+          );
           return options.exitCodeFor(error);
         }
         if (next.nick !== undefined) {
           warn(`!!! ${error.message}: someone else has it now; trying ${next.nick}`);
-        } else info(`--- attempt ${attempt} failed: ${error.message}`);
+        } else lastFailure = shortReason(error.message);
         continue;
       }
       if (result === "quit") {
         attempting.then((late) => late.close(), () => {});
-        return EXIT_OK;
+        return gaveUp();
       }
       policy.connectedTo(address);
       server = formatAddress(target);
@@ -379,6 +423,7 @@ export async function runInteractive(
   };
   input.setRaw?.(true);
   writeAllSync(output, "\x1b[?2004h");
+  const stopResize = (options.onResize ?? onTerminalResize)(() => screen.resized());
   let stopHeartbeat = () => {};
   try {
     refresh();
@@ -420,6 +465,7 @@ export async function runInteractive(
       current.close();
       client = undefined;
       silentHelps = 0;
+      historyRequests.clear();
       const lost = state.dropPending();
       if (!reconnectsAfter(bye) || !reconnect) {
         screen.clearInput();
@@ -429,7 +475,10 @@ export async function runInteractive(
       }
       connection = "reconnecting";
       detail = undefined;
-      warn(shutdown ? `-!- ${server} shut down` : `-!- connection to ${server} lost`);
+      warn(
+        (shutdown ? `-!- ${server} shut down` : `-!- connection to ${server} lost`) +
+          "; reconnecting (Ctrl-D to give up)",
+      );
       if (lost.length > 0) {
         warn(
           `!!! ${lost.length} line(s) sent just before the drop were not confirmed and may not ` +
@@ -439,6 +488,7 @@ export async function runInteractive(
       const next = await reconnectLoop();
       if (typeof next === "number") return next;
       client = next;
+      shuttingDown = false;
       policy.welcomed(next.welcome);
       const rejoin = state.resume(next.welcome);
       connection = "connected";
@@ -463,12 +513,29 @@ export async function runInteractive(
       for (const line of waiting) await submit(line);
     }
   } finally {
+    stopResize();
     stopHeartbeat();
     client?.close();
     screen.clearInput();
     writeAllSync(output, "\x1b[?2004l");
     input.setRaw?.(false);
   }
+}
+
+/**
+ * The gist of a connection failure for the status line: `Connection refused`
+ * from `Connection refused by tcp://...: is the server running...?`.
+ */
+function shortReason(message: string): string {
+  const cut = message.search(/ by | from | in |:/);
+  return (cut > 0 ? message.slice(0, cut) : message).slice(0, 40);
+}
+
+/** Calls `listener` on SIGWINCH where the platform has it; returns the unsubscribe. */
+function onTerminalResize(listener: () => void): () => void {
+  if (Deno.build.os === "windows") return () => {};
+  Deno.addSignalListener("SIGWINCH", listener);
+  return () => Deno.removeSignalListener("SIGWINCH", listener);
 }
 
 /**

@@ -20,7 +20,11 @@ const PASTE_END = "\x1b[201~";
 
 /**
  * A single-line editor with history and bracketed paste: a pasted block of
- * several lines becomes one multi-line submission, not one per line.
+ * several lines becomes one multi-line submission, not one per line. The
+ * usual readline keys work: Ctrl-A/E (start/end), Ctrl-K (delete to the end),
+ * Ctrl-U (delete to the start), Ctrl-W (delete the word before the cursor),
+ * Alt-B/Alt-F and Ctrl-Left/Right (word back/forward), Ctrl-D (delete, or
+ * end of input on an empty line).
  *
  * @example
  * ```ts
@@ -177,10 +181,14 @@ export class LineEditor {
           this.#cursor = 0;
           changed = true;
           break;
+        case "\x0b":
+          if (this.#cursor < this.#chars.length) {
+            this.#chars.splice(this.#cursor);
+            changed = true;
+          }
+          break;
         case "\x17": {
-          let at = this.#cursor;
-          while (at > 0 && this.#chars[at - 1] === " ") at--;
-          while (at > 0 && this.#chars[at - 1] !== " ") at--;
+          const at = this.#wordStart();
           this.#chars.splice(at, this.#cursor - at);
           this.#cursor = at;
           changed = true;
@@ -204,6 +212,14 @@ export class LineEditor {
     const chars = [...text];
     this.#chars.splice(this.#cursor, 0, ...chars);
     this.#cursor += chars.length;
+  }
+
+  /** Where the word before the cursor starts (spaces before the cursor skipped first). */
+  #wordStart(): number {
+    let at = this.#cursor;
+    while (at > 0 && this.#chars[at - 1] === " ") at--;
+    while (at > 0 && this.#chars[at - 1] !== " ") at--;
+    return at;
   }
 
   #remember(line: string): void {
@@ -246,6 +262,24 @@ export class LineEditor {
       case "\x1b[4~":
         this.#cursor = this.#chars.length;
         return true;
+      case "\x1bb":
+      case "\x1b[1;3D":
+      case "\x1b[1;5D": {
+        const at = this.#wordStart();
+        if (at === this.#cursor) return false;
+        this.#cursor = at;
+        return true;
+      }
+      case "\x1bf":
+      case "\x1b[1;3C":
+      case "\x1b[1;5C": {
+        let at = this.#cursor;
+        while (at < this.#chars.length && this.#chars[at] === " ") at++;
+        while (at < this.#chars.length && this.#chars[at] !== " ") at++;
+        if (at === this.#cursor) return false;
+        this.#cursor = at;
+        return true;
+      }
       case "\x1b[3~":
         if (this.#cursor >= this.#chars.length) return false;
         this.#chars.splice(this.#cursor, 1);

@@ -11,7 +11,10 @@ import type { ServerMessage } from "../protocol/messages.ts";
 import { nameKey } from "../protocol/names.ts";
 import { sanitizeText } from "../protocol/sanitize.ts";
 import { mentions } from "./core/mentions.ts";
-import { nickColorIndex } from "./core/nick_color.ts";
+import { nickColorIndex, nickRgb, xterm256 } from "./core/nick_color.ts";
+import { localizeTimes } from "./core/local_times.ts";
+import { shutdownText } from "./core/shutdown_text.ts";
+import { textWidth, wrapText } from "./wrap_text.ts";
 
 /** The colour functions used; `picocolors.createColors(enabled)`. */
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -29,6 +32,34 @@ export function colorSupported(): boolean {
   return pc.isColorSupported;
 }
 
+/**
+ * Colours a terminal shows: 4 (the basic colours), 8 (256 colours) or 24 (true colour).
+ */
+export type ColorDepth = 4 | 8 | 24;
+
+/**
+ * How many colours the terminal shows, from the environment:
+ * `COLORTERM=truecolor|24bit` gives true colour, a `TERM` with `256color`
+ * 256 colours, anything else the basic colours. Whether to colour at all is
+ * `colorSupported()` (which honours `NO_COLOR`).
+ *
+ * @param env Environment lookup.
+ * @returns The colour depth.
+ *
+ * @example
+ * ```ts
+ * import { terminalColorDepth } from "./render.ts";
+ * terminalColorDepth((name) => ({ TERM: "xterm-256color" })[name]); // 8
+ * ```
+ */
+export function terminalColorDepth(
+  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+): ColorDepth {
+  if (/^(truecolor|24bit)$/i.test(env("COLORTERM") ?? "")) return 24;
+  if (/256col/i.test(env("TERM") ?? "")) return 8;
+  return 4;
+}
+
 /** What rendering depends on besides the message. */
 export interface RenderContext {
   /** Colour functions (all identity when colour is off). */
@@ -42,6 +73,17 @@ export interface RenderContext {
    * @default {local time}
    */
   clock?: (ts: number) => string;
+  /**
+   * Colours for nicks when colour is on: the six basic colours, or one of
+   * many hues with 256 colours or true colour (see `terminalColorDepth`).
+   * @default {4}
+   */
+  colorDepth?: ColorDepth;
+  /**
+   * Terminal width in columns: long lines wrap at spaces, continuation lines
+   * indented under the message text. No wrapping when absent.
+   */
+  columns?: number;
 }
 
 const NICK_COLORS = ["red", "green", "yellow", "blue", "magenta", "cyan"] as const;
@@ -74,21 +116,44 @@ export function localClock(ts: number): string {
  * ```
  */
 export function renderMessage(message: ServerMessage, ctx: RenderContext): string | null {
+  const line = renderLine(message, ctx);
+  if (line === null) return null;
+  const wrapped = ctx.columns === undefined
+    ? line
+    : wrapText(line, ctx.columns - 1, indentOf(line));
   // Replayed history is dimmed so it reads apart from live chat.
-  if ("history" in message && message.history) {
-    const line = renderLine(message, ctx);
-    return line === null ? null : ctx.colors.dim(line);
-  }
-  return renderLine(message, ctx);
+  return "history" in message && message.history ? ctx.colors.dim(wrapped) : wrapped;
 }
+
+/**
+ * Where the text of a rendered line starts, for the hanging indent: the
+ * indent of its continuation lines when it has some, otherwise after the
+ * `[HH:MM] <nick> ` (or `-!- `, `---`) prefix.
+ */
+function indentOf(line: string): number {
+  const plain = line.replace(ANSI, "");
+  const next = /\n( +)/.exec(plain);
+  if (next) return next[1].length;
+  const prefix =
+    /^(\[\d\d:\d\d\] )?(#\S+ )?(<[^>]*> |\* \S+ |-> \*[^*]*\* |\*[^*]*\* |-!- |--- |--> |<-- |!!! )?/
+      .exec(plain);
+  return Math.min(textWidth(prefix?.[0] ?? ""), 40);
+}
+
+// deno-lint-ignore no-control-regex -- colour codes are escape sequences
+const ANSI = /\x1b\[[0-9;]*m/g;
 
 function renderLine(message: ServerMessage, ctx: RenderContext): string | null {
   const c = ctx.colors;
   const clock = ctx.clock ?? localClock;
   const time = (ts: number) => c.dim(`[${clock(ts)}]`);
+  const depth = ctx.colorDepth ?? 4;
   const nick = (n: string) => {
     const clean = sanitizeText(n);
-    return c[NICK_COLORS[nickColorIndex(clean)]](clean);
+    if (!c.isColorSupported || depth === 4) return c[NICK_COLORS[nickColorIndex(clean)]](clean);
+    const rgb = nickRgb(clean);
+    const code = depth === 24 ? `38;2;${rgb.join(";")}` : `38;5;${xterm256(rgb)}`;
+    return `\x1b[${code}m${clean}\x1b[39m`;
   };
   const where = (room: string) =>
     nameKey(room) === nameKey(ctx.activeRoom) ? "" : `${c.bold(sanitizeText(room))} `;
@@ -135,6 +200,8 @@ function renderLine(message: ServerMessage, ctx: RenderContext): string | null {
           message.users.map((u) =>
             u.away === undefined
               ? nick(u.nick)
+              : awayWithoutText(u.away)
+              ? `${nick(u.nick)} ${c.dim("(away)")}`
               : `${nick(u.nick)} ${c.dim(`(away: ${sanitizeText(u.away)})`)}`
           ).join(", "),
       );
@@ -158,13 +225,11 @@ function renderLine(message: ServerMessage, ctx: RenderContext): string | null {
         )
       }`;
     case "notice":
-      return `${time(message.ts)} ${c.cyan("-!-")} ${body(message.text, 12)}`;
+      return `${time(message.ts)} ${c.cyan("-!-")} ${body(localizeTimes(message.text), 12)}`;
     case "shutdown":
-      return `${time(message.ts)} ${c.red("-!-")} server shutting down: ${
-        sanitizeText(message.reason)
-      }`;
+      return `${time(message.ts)} ${c.red("-!-")} ${shutdownText(sanitizeText(message.reason))}`;
     case "error":
-      return `${c.red("!!!")} ${sanitizeText(message.message)} ${
+      return `${c.red("!!!")} ${sanitizeText(localizeTimes(message.message))} ${
         c.dim(`(${sanitizeText(message.code)})`)
       }`;
     case "help":
@@ -190,6 +255,8 @@ function renderLine(message: ServerMessage, ctx: RenderContext): string | null {
         info(
           message.away === undefined
             ? `${nick(message.nick)} is back`
+            : awayWithoutText(message.away)
+            ? `${nick(message.nick)} is away`
             : `${nick(message.nick)} is away: ${sanitizeText(message.away)}`,
         )
       }`;
@@ -219,6 +286,11 @@ function renderLine(message: ServerMessage, ctx: RenderContext): string | null {
     case "bye":
       return null;
   }
+}
+
+/** The server's away text when `/away` was given none (`"away"`), which adds nothing. */
+function awayWithoutText(away: string): boolean {
+  return away.trim() === "" || away.trim().toLowerCase() === "away";
 }
 
 function indentLines(text: string, indent: number): string {

@@ -51,6 +51,8 @@ export class Screen {
   #statusStyle: (text: string) => string = (text) => text;
   /** Rows of the bottom area on screen: 0, 1 (input) or 2 (status + input); the cursor is on the last. */
   #rows = 0;
+  /** Widths of the bottom rows as last drawn, and the cursor's column, in columns. */
+  #drawn = { status: 0, input: 0, cursor: 0 };
 
   /**
    * @param out Where to write (a terminal in raw mode).
@@ -104,15 +106,39 @@ export class Screen {
     writeAllSync(this.#out, complete ? this.#inputLine() : this.#clearBottom() + this.#bottom());
   }
 
+  /**
+   * Redraws after the terminal changed size. A terminal that narrows rewraps
+   * the bottom rows (status and input, drawn for the old width) onto more
+   * rows, with the cursor in the row that holds its column; every one of
+   * those rows is erased, or the top of the old status line would stay behind
+   * and scroll into the scrollback.
+   */
+  resized(): void {
+    const now = Math.max(1, this.#columns());
+    if (this.#rows === 0) {
+      this.redraw();
+      return;
+    }
+    const wrapped = (width: number) => Math.max(1, Math.ceil(width / now));
+    const statusRows = this.#rows === 2 ? wrapped(this.#drawn.status) : 0;
+    const inputRows = wrapped(this.#drawn.input);
+    const cursorRow = Math.min(inputRows - 1, Math.floor(this.#drawn.cursor / now));
+    const up = statusRows + cursorRow;
+    writeAllSync(
+      this.#out,
+      (up > 0 ? `\x1b[${up}A` : "") + "\r" + eraseRows(statusRows + inputRows) + this.#bottom(),
+    );
+  }
+
   /** Clears the input line and the status line (before exit). */
   clearInput(): void {
     writeAllSync(this.#out, this.#clearBottom());
     this.#rows = 0;
   }
 
-  /** Moves to the start of the bottom rows and erases them. */
+  /** Moves to the start of the bottom rows and erases them (see `eraseRows` for why not `ESC[J`). */
   #clearBottom(): string {
-    return this.#rows === 2 ? "\x1b[1A\r\x1b[J" : "\r\x1b[2K";
+    return this.#rows === 2 ? "\r\x1b[2K\x1b[1A\x1b[2K" : "\r\x1b[2K";
   }
 
   /** The status row (when set) and the input row, leaving the cursor in the input. */
@@ -122,7 +148,9 @@ export class Screen {
   }
 
   #statusRow(): string {
-    return "\r\x1b[2K" + this.#statusStyle(layoutStatusLine(this.#status!, this.#columns()));
+    const line = layoutStatusLine(this.#status!, this.#columns());
+    this.#drawn.status = [...line].length;
+    return "\r\x1b[2K" + this.#statusStyle(line);
   }
 
   #inputLine(): string {
@@ -132,6 +160,19 @@ export class Screen {
       this.#editor.cursor,
       this.#columns(),
     );
+    this.#drawn.input = [...line].length;
+    this.#drawn.cursor = column;
     return `\r\x1b[2K${line}\r${column > 0 ? `\x1b[${column}C` : ""}`;
   }
+}
+
+/**
+ * Erases `count` rows from the cursor's row down, line by line, and returns the
+ * cursor to the first. Erasing the screen below (`ESC[J`) would be shorter,
+ * but from the top-left corner it counts as clearing the whole screen, which
+ * tmux (`scroll-on-clear`) and some terminals copy into the scrollback.
+ */
+function eraseRows(count: number): string {
+  if (count <= 1) return "\x1b[2K";
+  return "\x1b[2K" + "\x1b[1B\x1b[2K".repeat(count - 1) + `\x1b[${count - 1}A`;
 }

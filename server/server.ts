@@ -20,7 +20,12 @@ import { listenNodeTls } from "./transport/node_tls_listener.ts";
 import type { MediaArchive } from "./storage/media_archive.ts";
 import { listenWeb, type WebServer, type WebServerOptions } from "./transport/web_server.ts";
 import { HistoryStore } from "./storage/history_store.ts";
-import { type ConnListener, listenTcp, streamTransport } from "./transport/tcp_transport.ts";
+import {
+  type ConnListener,
+  listenTcp,
+  listenTcpAllFamilies,
+  streamTransport,
+} from "./transport/tcp_transport.ts";
 import type { Transport } from "./transport/transport.ts";
 import { FloodControl } from "./guards/flood_control.ts";
 import { FloodLedger } from "./guards/flood_ledger.ts";
@@ -42,7 +47,8 @@ export interface ServerOptions extends HubOptions, ConnectionOptions, AuthGuardO
    */
   transports?: Transport[];
   /**
-   * Address to bind.
+   * Address to bind. `::` takes every interface of both IPv4 and IPv6 (with a
+   * second socket on `0.0.0.0` where the system keeps `::` IPv6-only).
    * @default {"0.0.0.0"}
    */
   hostname?: string;
@@ -334,8 +340,8 @@ async function buildTransports(options: ServerOptions): Promise<Transport[]> {
     port: options.port ?? 5003,
     reusePort: options.reusePort ?? false,
   };
-  let stream: Transport;
-  if (options.listener) stream = streamTransport(options.listener);
+  let streams: Transport[];
+  if (options.listener) streams = [streamTransport(options.listener)];
   else if (options.tlsCert !== undefined) {
     const listener: ConnListener = await listenNodeTls({
       ...bind,
@@ -343,21 +349,26 @@ async function buildTransports(options: ServerOptions): Promise<Transport[]> {
       key: options.tlsKey ?? "",
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
     });
-    stream = streamTransport(listener, "tls");
-  } else stream = listenTcp(bind);
-  if (!options.web) return [stream];
+    streams = [streamTransport(listener, "tls")];
+  } else if (bind.hostname === "::" && !bind.reusePort) {
+    streams = listenTcpAllFamilies(bind.port);
+  } else streams = [listenTcp(bind)];
+  if (!options.web) return streams;
   try {
     const web: WebServerOptions = {
-      hostname: options.hostname,
+      // Where `::` fell back to IPv4 only (no IPv6 here), the web server follows.
+      hostname: bind.hostname === "::" && !options.listener && options.tlsCert === undefined
+        ? streams[0].addr.hostname
+        : options.hostname,
       // With --tls-cert/--tls-key the web side is HTTPS/WSS too: browsers allow
       // the microphone and camera only on HTTPS (or localhost).
       ...(options.tlsCert !== undefined ? { cert: options.tlsCert, key: options.tlsKey } : {}),
       ...options.web,
       reusePort: options.reusePort,
     };
-    return [stream, await listenWeb(web)];
+    return [...streams, await listenWeb(web)];
   } catch (error) {
-    await stream.close();
+    await Promise.all(streams.map((stream) => stream.close()));
     throw error;
   }
 }

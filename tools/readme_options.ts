@@ -9,7 +9,12 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { type OptionSpec, SERVE_OPTIONS } from "../cli/serve/serve_options.ts";
+import {
+  type EnvironmentSpec,
+  type OptionSpec,
+  SERVE_ENVIRONMENT,
+  SERVE_OPTIONS,
+} from "../cli/serve/serve_options.ts";
 
 /** Marker lines around the generated table in README.md. */
 export const START_MARKER = "<!-- serve-options:start -->";
@@ -22,21 +27,30 @@ function defaultText(spec: OptionSpec): string {
 }
 
 /**
- * The options table in Markdown, one row per `SERVE_OPTIONS` entry, unpadded.
+ * The options table in Markdown, one row per `SERVE_OPTIONS` entry, then one
+ * per environment-only setting (`SERVE_ENVIRONMENT`, flag `—`), unpadded.
  *
  * @param options The option table (default: `SERVE_OPTIONS`).
+ * @param environment Environment-only settings (default: `SERVE_ENVIRONMENT`).
  * @returns Markdown lines joined with `\n`, no trailing newline.
  */
-export function serveOptionsMarkdown(options: readonly OptionSpec[] = SERVE_OPTIONS): string {
+export function serveOptionsMarkdown(
+  options: readonly OptionSpec[] = SERVE_OPTIONS,
+  environment: readonly EnvironmentSpec[] = SERVE_ENVIRONMENT,
+): string {
   const rows = options.map((spec) => {
     const flag = `\`--${spec.name}${spec.arg ? ` ${spec.arg}` : ""}\``;
     const env = spec.env ? `\`${spec.env}\`` : "";
     return `| ${flag} | ${env} | ${defaultText(spec)} | ${spec.help.replaceAll("|", "\\|")} |`;
   });
+  const envRows = environment.map((spec) =>
+    `| — | \`${spec.env}\` | none | ${spec.help.replaceAll("|", "\\|")} |`
+  );
   return [
     "| flag | environment | default | meaning |",
     "| --- | --- | --- | --- |",
     ...rows,
+    ...envRows,
   ].join("\n");
 }
 

@@ -168,6 +168,18 @@ var HistoryRequests = class {
     return this.#refs.size > 0;
   }
   /**
+   * Whether a replayed line answers one of our `/history` requests: by its
+   * `ref` when it has one (servers that tag replies), otherwise by arriving
+   * while a request is open.
+   *
+   * @param message A server message.
+   */
+  answers(message) {
+    if (!("history" in message) || message.history !== true) return false;
+    const ref = "ref" in message ? message.ref : void 0;
+    return typeof ref === "number" ? this.#refs.has(ref) : this.answering;
+  }
+  /**
    * Notes a message being sent; only `/history` commands count.
    *
    * @param message A client message.
@@ -4453,11 +4465,14 @@ var MONTHS = [
 // client/core/nick_color.ts
 var NICK_COLOR_COUNT = 6;
 function nickColorIndex(nick) {
+  return nickHash(nick) % NICK_COLOR_COUNT;
+}
+function nickHash(nick) {
   let hash = 2166136261;
   for (const ch of nameKey(nick)) {
     hash = Math.imul(hash ^ ch.codePointAt(0), 16777619);
   }
-  return (hash >>> 0) % NICK_COLOR_COUNT;
+  return hash >>> 0;
 }
 
 // web/src/room_view.ts

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { localizeTimes } from "../../client/core/local_times.ts";
 import { createInterface } from "node:readline";
 import process from "node:process";
 import { splitArgs } from "../../server/chat/command_dispatch.ts";
@@ -62,8 +63,9 @@ export const ADMIN_COMMANDS: Record<string, AdminCommand> = {
     usage: "shutdown [reason]",
     help: "Tell everyone and stop the server.",
     async run(server, args) {
+      // `parley serve` prints the one "parley stopped" line once it has stopped.
       await server.close(args || "server shutting down");
-      return "stopped";
+      return "";
     },
   },
   help: {
@@ -98,20 +100,37 @@ export async function runAdminLine(server: ParleyServer, line: string): Promise<
  * @param server The running server.
  * @param onInterrupt Called for Ctrl-C typed at the console (readline keeps the
  *   terminal in raw mode, so no SIGINT reaches the process).
+ * @returns A writer for other output (one line, newline included): it prints
+ *   above the prompt and redraws the prompt with what was typed so far.
  */
-export function startAdminConsole(server: ParleyServer, onInterrupt: () => void): void {
+export function startAdminConsole(
+  server: ParleyServer,
+  onInterrupt: () => void,
+): (line: string) => void {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "parley> " });
   let closed = false;
   rl.on("close", () => closed = true);
   rl.on("SIGINT", onInterrupt);
   rl.on("line", async (line: string) => {
-    const reply = await runAdminLine(server, line);
+    const reply = localizeTimes(await runAdminLine(server, line));
     if (reply) process.stdout.write(reply + "\n");
     // After `shutdown` the console is already closed: prompting again would throw.
     if (!closed) rl.prompt();
   });
-  void server.finished.then(() => rl.close());
+  void server.finished.then(() => {
+    rl.close();
+    // Take the prompt off its line, so what follows starts on a clean one.
+    process.stdout.write("\r\x1b[2K");
+  });
   rl.prompt();
+  return (line) => {
+    if (closed) {
+      process.stdout.write(line);
+      return;
+    }
+    process.stdout.write("\r\x1b[2K" + line);
+    rl.prompt(true);
+  };
 }
 
 function moderationConsoleCommands(): Record<string, AdminCommand> {

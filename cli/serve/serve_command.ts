@@ -13,12 +13,19 @@ import {
   writeAllSync,
 } from "../prompt.ts";
 import { startAdminConsole } from "./admin_console.ts";
-import { resolveServeConfig, type ServeConfig, serveOptionsHelp } from "./serve_options.ts";
+import {
+  resolveServeConfig,
+  type ServeConfig,
+  serveEnvironmentHelp,
+  serveOptionsHelp,
+} from "./serve_options.ts";
+import { wrapText } from "../../client/wrap_text.ts";
 import { lanAddresses } from "./lan_addresses.ts";
 import { setupLogging } from "../logging.ts";
 import { type ServerOptions, startServer } from "../../server/server.ts";
 import { createServeOutput, type ServeOutput } from "./serve_output.ts";
 import { openTunnel } from "./serve_tunnel.ts";
+import { joinCommandFor } from "../launch_command.ts";
 import { dirname, join } from "node:path";
 import { DEFAULT_IDENTITY_NAMES } from "../../server/chat/identity_challenge.ts";
 import { HistoryStoreError } from "../../server/storage/history_store.ts";
@@ -34,26 +41,40 @@ import { ClusterUnavailableError } from "../../server/cluster/cluster_unavailabl
 import { loadOrCreateSelfSignedCert, type SelfSignedCert } from "./self_signed_cert.ts";
 import { configDir } from "../../client/identity_key.ts";
 
-/** Usage text of `parley serve`. */
-export function serveUsage(): string {
+/**
+ * Usage text of `parley serve`, wrapped at word boundaries.
+ *
+ * @param columns Width to wrap to, in columns: the terminal's, or 80 when
+ *   stdout is not a terminal.
+ */
+export function serveUsage(columns = helpColumns()): string {
+  const notes = [
+    "Durations: 500ms, 10s, 5m, 2h; a bare number is seconds. Flags win over environment " +
+    "variables, which win over the --config file, which wins over defaults. The password is " +
+    "never a plain argument: use PARLEY_PASSWORD, --password-file or --password-prompt. " +
+    "The NATS password is never a plain argument either: PARLEY_CLUSTER_PASSWORD or " +
+    "--cluster-password-file. With --cluster, history lives in the cluster's JetStream " +
+    "stream; each node indexes it in memory, or in its own --data file.",
+    'Prints "parley listening on HOST:PORT" once ready (then, with --http, "parley web on ' +
+    'http://HOST:PORT/", with --metrics "parley metrics on http://HOST:PORT/metrics", and ' +
+    'with --cluster "parley cluster NAME node ID"). SIGINT/SIGTERM ' +
+    'or the console\'s "shutdown" stop it gracefully (exit 0); a second signal exits at once.',
+  ].map((text) => wrapText(text, Math.min(columns, 100), 0));
   return `Usage: parley serve [options]
 
 Options:
-${serveOptionsHelp()}
-  -h, --help                     show this help
+${serveOptionsHelp(columns)}
+${wrapText(`  ${"-h, --help".padEnd(30)} show this help`, columns, 33)}
 
-Durations: 500ms, 10s, 5m, 2h; a bare number is seconds. Flags win over
-environment variables, which win over the --config file, which wins over
-defaults. The password is never a
-plain argument: use PARLEY_PASSWORD, --password-file or --password-prompt.
-The NATS password is never a plain argument either: PARLEY_CLUSTER_PASSWORD or
---cluster-password-file. With --cluster, history lives in the cluster's
-JetStream stream; each node indexes it in memory, or in its own --data file.
-Prints "parley listening on HOST:PORT" once ready (then, with --http,
-"parley web on http://HOST:PORT/", with --metrics "parley metrics on
-http://HOST:PORT/metrics", and with --cluster "parley cluster NAME node ID").
-SIGINT/SIGTERM or the
-console's "shutdown" stop it gracefully (exit 0); a second signal exits at once.`;
+Environment only:
+${serveEnvironmentHelp(columns)}
+
+${notes.join("\n\n")}`;
+}
+
+/** The terminal's width, or 80 when stdout is not a terminal. */
+function helpColumns(): number {
+  return Deno.stdout.isTerminal() ? Deno.consoleSize().columns : 80;
 }
 
 /**
@@ -244,8 +265,9 @@ function localNames(): string[] {
  *
  * @param args Arguments after `serve`.
  * @returns The exit code: 0 after a graceful stop, 2 for a bad command line
- *   or a database that cannot be opened or written, 1 if the server could
- *   not start otherwise (port in use, log file not writable).
+ *   or configuration (unknown host, port in use, unusable TLS files) or a
+ *   database that cannot be opened or written, 1 if the server could not
+ *   start otherwise (log file not writable, no permission).
  */
 export async function serveCommand(args: string[]): Promise<number> {
   let options: ServerOptions;
@@ -301,7 +323,12 @@ export async function serveCommand(args: string[]): Promise<number> {
     options.tlsCert = selfSigned.certPem;
     options.tlsKey = selfSigned.keyPem;
   }
-  const output: ServeOutput = createServeOutput(config.json);
+  const joinCommand = joinCommandFor();
+  let writeLine = (line: string) => writeAllSync(Deno.stdout, line);
+  const output: ServeOutput = createServeOutput(config.json, (line) => writeLine(line), undefined, {
+    joinCommand,
+    presenceText: Deno.stdout.isTerminal(),
+  });
   options.onPresence = (event) => output.presence(event);
   let closeLog: () => Promise<void>;
   try {
@@ -352,37 +379,16 @@ export async function serveCommand(args: string[]): Promise<number> {
       error instanceof Deno.errors.AddrInUse && error.message.startsWith("Cannot serve metrics")
     ) {
       writeAllSync(Deno.stderr, `parley serve: ${error.message}; pick another with --metrics\n`);
-      return EXIT_ERROR;
+      return EXIT_USAGE;
     }
-    if (error instanceof Deno.errors.AddrInUse) {
-      writeAllSync(
-        Deno.stderr,
-        `parley serve: port ${options.port} is already in use; stop the other server or pick another with --port\n`,
-      );
-      return EXIT_ERROR;
-    }
-    if (
-      error instanceof Deno.errors.InvalidData || /pem|certificate|private key/i.test(`${error}`)
-    ) {
-      writeAllSync(
-        Deno.stderr,
-        `parley serve: cannot use the TLS certificate or key: ${(error as Error).message}\n`,
-      );
-      return EXIT_ERROR;
-    }
-    if (error instanceof Deno.errors.AddrNotAvailable) {
-      writeAllSync(
-        Deno.stderr,
-        `parley serve: cannot bind ${options.hostname}: no such local address\n`,
-      );
-      return EXIT_ERROR;
-    }
-    if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable) {
-      writeAllSync(
-        Deno.stderr,
-        `parley serve: not allowed to listen: ${(error as Error).message}\n`,
-      );
-      return EXIT_ERROR;
+    const problem = describeStartError(error, options);
+    if (problem !== undefined) {
+      writeAllSync(Deno.stderr, `parley serve: ${problem}\n`);
+      // A host or port that cannot be used is a configuration mistake, not a bug.
+      return error instanceof Deno.errors.PermissionDenied ||
+          error instanceof Deno.errors.NotCapable
+        ? EXIT_ERROR
+        : EXIT_USAGE;
     }
     if (options.cluster !== undefined && error instanceof Error) {
       // Catching up with the cluster's history or opening its media bucket failed.
@@ -394,12 +400,11 @@ export async function serveCommand(args: string[]): Promise<number> {
   output.listening({
     name: server.hub.serverName,
     addr: server.addr,
-    hints: joinHints(server.addr).map((line) =>
-      options.tlsCert ? line.replace("parley join ", "parley join tls://") : line
-    ),
+    hints: joinHints(server.addr, { command: joinCommand, tls: options.tlsCert !== undefined }),
     tlsFingerprint: selfSigned?.fingerprint,
     password: server.hub.requiresPassword,
     webUrl: server.web ? webUrl(server.web.scheme, server.web.addr) : undefined,
+    webLanUrls: server.web ? webLanUrls(server.web.scheme, server.web.addr) : undefined,
     metricsUrl: server.metricsAddr ? `${webUrl("http", server.metricsAddr)}metrics` : undefined,
     cluster: server.hub.cluster && {
       name: server.hub.cluster.clusterName,
@@ -413,7 +418,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     if (signals > 1) Deno.exit(name === "SIGINT" ? 130 : 143);
     output.shutdown(name);
     stopTunnel.abort();
-    void server.close(`server shutting down (${name})`);
+    // Clients show it as "server shutting down (SIGINT)".
+    void server.close(name);
   };
   const stopTunnel = new AbortController();
   const listeners: [Deno.Signal, () => void][] = [];
@@ -432,7 +438,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     await closeLog();
     return signals > 0 ? EXIT_OK : EXIT_ERROR;
   }
-  if (Deno.stdin.isTerminal()) startAdminConsole(server, () => onSignal("SIGINT"));
+  if (Deno.stdin.isTerminal()) writeLine = startAdminConsole(server, () => onSignal("SIGINT"));
   await server.finished;
   stopTunnel.abort();
   await tunnel?.close();
@@ -440,6 +446,43 @@ export async function serveCommand(args: string[]): Promise<number> {
   output.stopped();
   await closeLog();
   return EXIT_OK;
+}
+
+/**
+ * Says in one sentence why the server could not start, for the failures a
+ * user can fix (host, port, TLS files, permissions).
+ *
+ * @param error What `startServer` threw.
+ * @param options The options it was given, to name the host and ports.
+ * @returns The sentence, or `undefined` for an unexpected error.
+ */
+export function describeStartError(
+  error: unknown,
+  options: Pick<ServerOptions, "hostname" | "port" | "web">,
+): string | undefined {
+  const text = error instanceof Error ? error.message : String(error);
+  if (error instanceof Deno.errors.AddrInUse) {
+    const ports = options.web
+      ? `port ${options.port} or web port ${options.web.port} is`
+      : `port ${options.port} is`;
+    return `${ports} already in use; stop the other server or pick another with --port` +
+      (options.web ? " or --http" : "");
+  }
+  if (error instanceof Deno.errors.InvalidData || /pem|certificate|private key/i.test(text)) {
+    return `cannot use the TLS certificate or key: ${text}`;
+  }
+  if (error instanceof Deno.errors.AddrNotAvailable) {
+    return `cannot bind ${options.hostname}: it is not an address of this machine; ` +
+      "use :: or 0.0.0.0 for every interface";
+  }
+  if (/lookup address|name or service|nodename|no address associated/i.test(text)) {
+    return `cannot bind ${options.hostname}: the name could not be resolved; ` +
+      "use an address of this machine, or :: or 0.0.0.0 for every interface";
+  }
+  if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable) {
+    return `not allowed to listen: ${text}`;
+  }
+  return undefined;
 }
 
 /**
@@ -490,23 +533,62 @@ export function webUrl(scheme: string, addr: Deno.NetAddr): string {
 }
 
 /**
- * The `parley join` lines to print at start-up, one per reachable address.
+ * The web client's URLs on this machine's LAN addresses, for a wildcard bind.
+ *
+ * @param scheme `http` or `https`.
+ * @param addr The web server's bound address.
+ * @param lan LAN addresses (default: this machine's).
+ * @returns e.g. `["http://192.168.1.20:8080/"]`; empty for a specific bind.
+ */
+export function webLanUrls(
+  scheme: string,
+  addr: Deno.NetAddr,
+  lan: () => string[] = lanAddresses,
+): string[] {
+  if (addr.hostname !== "0.0.0.0" && addr.hostname !== "::") return [];
+  return lan().map((ip) => `${scheme}://${ip}:${addr.port}/`);
+}
+
+/** Options for {@linkcode joinHints}. */
+export interface JoinHintOptions {
+  /**
+   * The command that runs `parley join` (see `joinCommandFor`).
+   * @default {"parley join"}
+   */
+  command?: string;
+  /** Whether the server speaks TLS (the addresses get `tls://`). */
+  tls?: boolean;
+  /**
+   * LAN addresses for a wildcard bind.
+   * @default {lanAddresses}
+   */
+  lan?: () => string[];
+}
+
+/**
+ * The join lines to print at start-up, one per reachable address, each a
+ * command that works for how the server was started.
  *
  * @param addr The bound address.
+ * @param options The join command and TLS; see {@linkcode JoinHintOptions}.
+ * @returns Lines such as `  this machine:  deno task join 127.0.0.1:5003`.
  */
-export function joinHints(addr: Deno.NetAddr): string[] {
+export function joinHints(addr: Deno.NetAddr, options: JoinHintOptions = {}): string[] {
   const wildcard = addr.hostname === "0.0.0.0" || addr.hostname === "::";
+  const command = options.command ?? "parley join";
   const lines: string[] = [];
   const hint = (label: string, host: string) => {
     const shown = host.includes(":") ? `[${host}]` : host;
-    lines.push(`  ${label.padEnd(14)} parley join ${shown}:${addr.port}`);
+    lines.push(
+      `  ${label.padEnd(14)} ${command} ${options.tls ? "tls://" : ""}${shown}:${addr.port}`,
+    );
   };
   if (!wildcard) {
     hint("join with:", addr.hostname);
     return lines;
   }
   hint("this machine:", "127.0.0.1");
-  for (const ip of lanAddresses()) hint("your network:", ip);
+  for (const ip of (options.lan ?? lanAddresses)()) hint("your network:", ip);
   return lines;
 }
 

@@ -9,10 +9,11 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "../parse_command_line.ts";
 import { parsePort } from "../port.ts";
 import { parseDuration } from "../../protocol/duration.ts";
 import { readConfigFile } from "./config_file.ts";
+import { wrapText } from "../../client/wrap_text.ts";
 
 /** The value each kind of option resolves to. */
 export interface OptionKindValue {
@@ -62,9 +63,10 @@ export const SERVE_OPTIONS = [
     name: "host",
     env: "PARLEY_HOST",
     kind: "string",
-    default: "0.0.0.0",
+    default: "::",
     arg: "HOST",
-    help: "address to bind (0.0.0.0: all IPv4 interfaces; :: for IPv6)",
+    help: "address to bind (:: every interface, IPv4 and IPv6; 0.0.0.0 IPv4 only; " +
+      "127.0.0.1 this machine only)",
   },
   {
     name: "port",
@@ -612,7 +614,7 @@ export function resolveServeConfig(
     // A list flag may be repeated; the values add up as if comma-separated.
     if (spec.kind === "list") options[spec.name].multiple = true;
   }
-  const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
+  const { values } = parseCommandLine(args, options, false);
   const config: Record<string, unknown> = { help: values.help === true };
   const configFlag = values.config;
   const configPath = (typeof configFlag === "string" ? configFlag : "") ||
@@ -642,12 +644,37 @@ export function resolveServeConfig(
   return config as ServeConfig;
 }
 
+/** A setting read only from the environment (no flag), for help and README. */
+export interface EnvironmentSpec {
+  /** The variable, e.g. `"PARLEY_ADMIN_PASSWORD"`. */
+  env: string;
+  /** One line of help. */
+  help: string;
+}
+
+/** Settings that are environment variables only (secrets stay off the command line). */
+export const SERVE_ENVIRONMENT: readonly EnvironmentSpec[] = [
+  {
+    env: "PARLEY_PASSWORD",
+    help: "the password users need to join (or use --password-file or --password-prompt)",
+  },
+  {
+    env: "PARLEY_ADMIN_PASSWORD",
+    help: "lets users become operators with /op PASSWORD (kick, ban, mute); off when unset",
+  },
+];
+
+/** Column where option help starts in `parley serve --help`. */
+const HELP_INDENT = 33;
+
 /**
- * The options part of `parley serve --help`, generated from the table.
+ * The options part of `parley serve --help`, generated from the table, each
+ * option's help wrapped at word boundaries under the help column.
  *
- * @returns One line per option, joined with `\n`.
+ * @param columns Width to wrap to, in columns.
+ * @returns Lines joined with `\n`.
  */
-export function serveOptionsHelp(): string {
+export function serveOptionsHelp(columns = 80): string {
   return (SERVE_OPTIONS as readonly OptionSpec[]).map((spec) => {
     const flag = `${spec.short ? `-${spec.short}, ` : "    "}--${spec.name}${
       spec.arg ? ` ${spec.arg}` : ""
@@ -656,6 +683,22 @@ export function serveOptionsHelp(): string {
       spec.default !== undefined && spec.kind !== "boolean" ? `default ${spec.default}` : "",
       spec.env ? `env ${spec.env}` : "",
     ].filter(Boolean).join("; ");
-    return `  ${flag.padEnd(30)} ${spec.help}${extra ? ` (${extra})` : ""}`;
+    return wrapText(
+      `  ${flag.padEnd(HELP_INDENT - 3)} ${spec.help}${extra ? ` (${extra})` : ""}`,
+      columns,
+      HELP_INDENT,
+    );
   }).join("\n");
+}
+
+/**
+ * The environment-only part of `parley serve --help`, wrapped like the options.
+ *
+ * @param columns Width to wrap to, in columns.
+ * @returns Lines joined with `\n`.
+ */
+export function serveEnvironmentHelp(columns = 80): string {
+  return SERVE_ENVIRONMENT.map((spec) =>
+    wrapText(`  ${spec.env.padEnd(HELP_INDENT - 3)} ${spec.help}`, columns, HELP_INDENT)
+  ).join("\n");
 }

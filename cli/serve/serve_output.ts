@@ -1,13 +1,15 @@
 /**
- * What `parley serve` prints on stdout: text for people, or with `--json` one
- * JSON object per line (JSON Lines) for supervisors and scripts.
+ * What `parley serve` prints on stdout: text for people (with a line per join
+ * and leave when stdout is a terminal), or with `--json` one JSON object per
+ * line (JSON Lines) for supervisors and scripts.
  *
  * JSON events, each with `event` and `ts` (RFC 3339 UTC time):
  * - `listening`: `name`, `version`, `host`, `port`, `address` (`host:port`),
- *   `join` (the `parley join ...` commands that reach it), `password` (boolean),
- *   `tls_fingerprint` (SHA-256 of the `--tls-self-signed` certificate, when used),
- *   `metrics` (the metrics URL, with `--metrics`), and with `--cluster`
- *   `cluster` (the cluster name) and `node` (this node's id).
+ *   `join` (the join commands that reach it, e.g. `deno task join 127.0.0.1:5003`),
+ *   `password` (boolean), `tls_fingerprint` (SHA-256 of the `--tls-self-signed`
+ *   certificate, when used), `metrics` (the metrics URL, with `--metrics`); with
+ *   `--http`, `web` (loopback URL) and `web_lan` (URLs on LAN addresses); with
+ *   `--cluster`, `cluster` (the cluster name) and `node` (this node's id).
  * - `tunnel`: `url` (`tcp://host:port`), `join` (the command to share).
  * - `join` / `leave`: `nick`, `address`, `online` (users after it); `leave` adds `reason`.
  * - `shutdown`: `reason` (`SIGTERM`, `SIGINT`, or `stopped` when the console or
@@ -34,6 +36,8 @@ export interface ListeningInfo {
   password: boolean;
   /** The web client's URL when `--http` is on. */
   webUrl?: string;
+  /** The web client's URLs on LAN addresses, for a wildcard bind. */
+  webLanUrls?: string[];
   /** The metrics endpoint's URL when `--metrics` is on. */
   metricsUrl?: string;
   /** The cluster and this node's id, with `--cluster`. */
@@ -43,6 +47,21 @@ export interface ListeningInfo {
    * check what their client trusts on first use (`--tls-self-signed`).
    */
   tlsFingerprint?: string;
+}
+
+/** Options for {@linkcode createServeOutput}. */
+export interface ServeOutputOptions {
+  /**
+   * The command that runs `parley join`, for the tunnel line (see `joinCommandFor`).
+   * @default {"parley join"}
+   */
+  joinCommand?: string;
+  /**
+   * Print a line per join and leave in text mode (when stdout is a terminal
+   * someone watches).
+   * @default {false}
+   */
+  presenceText?: boolean;
 }
 
 /** The stdout of `parley serve`. */
@@ -65,6 +84,7 @@ export interface ServeOutput {
  * @param json `true` for JSON Lines, `false` for text.
  * @param write Where lines go (one call per line, newline included).
  * @param now Clock, ms since the epoch.
+ * @param options Join command and presence lines; see {@linkcode ServeOutputOptions}.
  * @returns The writer.
  *
  * @example
@@ -78,7 +98,9 @@ export function createServeOutput(
   json: boolean,
   write: (line: string) => void = (line) => writeAllSync(Deno.stdout, line),
   now: () => number = Date.now,
+  options: ServeOutputOptions = {},
 ): ServeOutput {
+  const joinCommand = options.joinCommand ?? "parley join";
   const started = now();
   let joins = 0;
   let leaves = 0;
@@ -88,7 +110,17 @@ export function createServeOutput(
     write(JSON.stringify({ event, ts: new Date(now()).toISOString(), ...fields }) + "\n");
   const text = (line: string) => write(line + "\n");
   return {
-    listening({ name, addr, hints, password, webUrl, tlsFingerprint, metricsUrl, cluster }) {
+    listening({
+      name,
+      addr,
+      hints,
+      password,
+      webUrl,
+      webLanUrls = [],
+      tlsFingerprint,
+      metricsUrl,
+      cluster,
+    }) {
       const address = formatAddr(addr);
       if (!json) {
         text(
@@ -96,6 +128,7 @@ export function createServeOutput(
             (tlsFingerprint ? ` (TLS certificate SHA-256 ${tlsFingerprint})` : ""),
         );
         if (webUrl) text(`parley web on ${webUrl}`);
+        for (const url of webLanUrls) text(`  ${"web, network:".padEnd(14)} ${url}`);
         if (metricsUrl) text(`parley metrics on ${metricsUrl}`);
         if (cluster) text(`parley cluster ${cluster.name} node ${cluster.node}`);
         for (const line of hints) text(line);
@@ -108,26 +141,38 @@ export function createServeOutput(
         host: addr.hostname,
         port: addr.port,
         address,
-        join: hints.map((line) => line.slice(line.indexOf("parley join"))),
+        join: hints.map((line) => line.trim().replace(/^[\w ,]+:\s+/, "")),
         password,
         ...(webUrl ? { web: webUrl } : {}),
+        ...(webLanUrls.length > 0 ? { web_lan: webLanUrls } : {}),
         ...(metricsUrl ? { metrics: metricsUrl } : {}),
         ...(cluster ? { cluster: cluster.name, node: cluster.node } : {}),
         ...(tlsFingerprint ? { tls_fingerprint: tlsFingerprint } : {}),
       });
     },
     tunnel(url) {
-      if (json) emit("tunnel", { url, join: `parley join ${url}` });
+      if (json) emit("tunnel", { url, join: `${joinCommand} ${url}` });
       else {
         text("tunnel open through ngrok; share this line:");
-        text(`  parley join ${url}`);
+        text(`  ${joinCommand} ${url}`);
       }
     },
     presence(event) {
       if (event.kind === "join") joins++;
       else leaves++;
       peak = Math.max(peak, event.online);
-      if (!json) return;
+      if (!json) {
+        if (!options.presenceText) return;
+        const time = new Date(now()).toTimeString().slice(0, 5);
+        text(
+          event.kind === "join"
+            ? `[${time}] --> ${event.nick} joined from ${event.address} (${event.online} online)`
+            : `[${time}] <-- ${event.nick} left (${
+              event.reason ?? "left"
+            }; ${event.online} online)`,
+        );
+        return;
+      }
       const { kind, ...fields } = event;
       emit(kind, fields);
     },

@@ -22,6 +22,9 @@ import type { Moderation } from "./moderation.ts";
 import type { Room } from "./room.ts";
 import type { Session } from "./session.ts";
 
+/** Shortest time between two "is away" replies to the same sender, in ms. */
+export const AWAY_REPLY_INTERVAL_MS = 10 * 60_000;
+
 const log = getLogger(["parley", "server"]);
 
 /** What {@linkcode ChatLines} uses of the hub around it. */
@@ -142,9 +145,13 @@ export class ChatLines {
     this.#options.moderation.checkCanSpeak(session);
     const text = this.#checkText(rawText);
     const [id, ts] = this.stamp();
-    target.send(
-      encodeMessage({ type: "privmsg", id, ts, from: session.nick, to: target.nick, text }),
-    );
+    // To oneself, the ack is the only echo: delivering it as well would show it twice.
+    if (target !== session) {
+      target.send(
+        encodeMessage({ type: "privmsg", id, ts, from: session.nick, to: target.nick, text }),
+      );
+    }
+    this.#replyAway(session, target, ts);
     // Kept by who the parties are, not by nick: a later holder of either nick inherits nothing.
     this.#options.history.append({
       id,
@@ -165,6 +172,16 @@ export class ChatLines {
       });
     }
     return [id, ts];
+  }
+
+  /** Tells the sender that the recipient is away, at most once per {@linkcode AWAY_REPLY_INTERVAL_MS}. */
+  #replyAway(sender: Session, target: Session, ts: number): void {
+    if (target.away === undefined || target === sender) return;
+    const last = target.awayReplies.get(sender.id);
+    if (last !== undefined && ts - last < AWAY_REPLY_INTERVAL_MS) return;
+    target.awayReplies.set(sender.id, ts);
+    const away = target.away.trim().toLowerCase() === "away" ? "" : `: ${target.away}`;
+    sender.send(encodeMessage({ type: "notice", ts, text: `${target.nick} is away${away}` }));
   }
 
   #checkText(rawText: string): string {

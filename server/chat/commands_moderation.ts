@@ -153,11 +153,11 @@ export function moderate(
       }
       const was = chat.moderation.unmute(target, session, by);
       if (session && was) {
-        chat.sendTo(session, {
-          type: "notice",
-          ts: chat.now(),
-          text: `You were unmuted by ${by}`,
-        });
+        // Announced where the mute was: in every room of the user.
+        const text = `${session.nick} was unmuted by ${by}`;
+        for (const room of session.rooms) {
+          chat.broadcastTo(room, { type: "notice", ts: chat.now(), room: room.name, text });
+        }
       }
       return was ? `Unmuted ${shown}` : `${shown} was not muted`;
     }

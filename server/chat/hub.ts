@@ -317,6 +317,7 @@ export class Hub implements ChatOperations {
       encodeMessage({ type: "join", ts: this.#now(), room: lobby.name, nick }),
       session,
     );
+    this.#rooms.sendTopic(session, lobby);
     this.#chatHistory.replay(session, lobby, this.#chatHistory.replayCount);
     this.cluster?.joined(session, lobby);
     log.info("join {nick} from {address} as {identity}", {
@@ -363,16 +364,12 @@ export class Hub implements ChatOperations {
     for (const room of session.rooms) {
       room.remove(session);
       this.cluster?.left(session, room, reason, code);
-      room.announce(
-        encodeMessage({
-          type: "leave",
-          ts,
-          room: room.name,
-          nick: session.nick,
-          reason,
-          code,
-        }),
-      );
+      // In a shutdown everyone leaves at once and has been told why: no leave per user.
+      if (code !== "shutdown") {
+        room.announce(
+          encodeMessage({ type: "leave", ts, room: room.name, nick: session.nick, reason, code }),
+        );
+      }
       this.#rooms.dropIfEmpty(room);
     }
     session.rooms.clear();

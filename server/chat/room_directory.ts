@@ -201,16 +201,7 @@ export class RoomDirectory {
       encodeMessage({ type: "join", ts: this.#now(), room: room.name, nick: session.nick }),
     );
     this.sendWithUsers(session, { type: "who", room: room.name, users: [], ...withRef }, room);
-    if (room.topic) {
-      session.send(encodeMessage({
-        type: "topic",
-        ts: this.#now(),
-        room: room.name,
-        topic: room.topic,
-        by: room.topicBy,
-        ...withRef,
-      }));
-    }
+    this.sendTopic(session, room, ref);
     this.#history.replay(session, room, this.#history.replayCount, { ref });
     // `address` is not printed; it lets the log budget events per address.
     log.info("{nick} joined {room}", {
@@ -350,6 +341,26 @@ export class RoomDirectory {
     const list = this.#roster.openList(room);
     const [head, tail] = frameAroundField(message, "users", list.length, "]");
     peer.sendParts([head, list, tail]);
+  }
+
+  /**
+   * Sends a room's topic to one member, if the room has one (on joining it,
+   * the lobby included).
+   *
+   * @param session The member.
+   * @param room The room.
+   * @param ref The `ref` of the `/join` it answers, if any.
+   */
+  sendTopic(session: Session, room: Room<Session>, ref?: number): void {
+    if (!room.topic) return;
+    session.send(encodeMessage({
+      type: "topic",
+      ts: this.#now(),
+      room: room.name,
+      topic: room.topic,
+      by: room.topicBy,
+      ...(ref === undefined ? {} : { ref }),
+    }));
   }
 
   /**

@@ -55,6 +55,11 @@ export class Session implements Member {
   readonly rooms = new Set<Room<Session>>();
   /** Away message, or `undefined` when present. */
   away: string | undefined = undefined;
+  /**
+   * When each sender (by session id) was last told this user is away, ms
+   * since the epoch; cleared whenever the away state changes.
+   */
+  readonly awayReplies = new Map<number, number>();
   /** Time the handshake completed, ms since the epoch. */
   readonly since: number;
   /** True once `Hub.disconnect` ran for this session. */

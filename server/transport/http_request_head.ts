@@ -95,6 +95,9 @@ export async function readRequestHead(
       // Search from just before the new bytes: the terminator may span two reads.
       const end = indexOf(next, CRLFCRLF, Math.max(0, data.length - 3));
       data = next;
+      // Bytes that cannot begin a request line (a Parley frame, a TLS hello) are
+      // refused at once rather than after the timeout, so the peer learns what it reached.
+      if (!startsLikeRequestLine(data)) return "malformed";
       if (end >= 0) {
         if (end + 4 > maxBytes) return "too_large";
         return parseHead(data.subarray(0, end), data.slice(end + 4)) ?? "malformed";
@@ -130,6 +133,15 @@ export function parseHead(bytes: Uint8Array, rest: Uint8Array): RequestHead | un
     }
   }
   return { method: match[1], target: match[2], headers, rest };
+}
+
+/** Whether `data` can be the start of `METHOD SP ...`: capital letters up to the first space. */
+function startsLikeRequestLine(data: Uint8Array): boolean {
+  for (const byte of data) {
+    if (byte === 0x20) return true;
+    if (byte < 0x41 || byte > 0x5a) return false;
+  }
+  return true;
 }
 
 function indexOf(haystack: Uint8Array, needle: number[], from: number): number {

@@ -71,6 +71,8 @@ export abstract class PeerConnection implements Peer, Sweepable {
   #closeReason = "";
   #closeCode: LeaveCode = "disconnected";
   #overflowed = false;
+  /** Whether a session was ever admitted (its leave is logged by the hub). */
+  #joined = false;
   readonly #closed: PromiseWithResolvers<void> = Promise.withResolvers();
 
   /**
@@ -248,9 +250,22 @@ export abstract class PeerConnection implements Peer, Sweepable {
     return false;
   }
 
-  /** Marks the connection closed and resolves `closed`. Idempotent. */
+  /**
+   * Marks the connection closed and resolves `closed`. Idempotent. A
+   * connection that never joined (a probe, a refusal, a handshake timeout)
+   * gets its closing line in `chat.log` here, matching its `connect from`
+   * line; one that joined has its `leave` line from the hub.
+   */
   protected finish(): void {
     if (this.#state === "closed") return;
+    if (!this.#joined && this.session === undefined) {
+      const reason = this.#closeReason || "connection closed";
+      log.info("closed {address} without joining after {ms} ms: {reason}", {
+        address: this.remoteAddr,
+        ms: Math.max(0, this.hub.now() - this.openedAt),
+        reason: reason === "probe" ? "answered a probe (parley ping)" : reason,
+      });
+    }
     this.#state = "closed";
     this.inbound.dispose();
     this.finished();
@@ -284,6 +299,7 @@ export abstract class PeerConnection implements Peer, Sweepable {
   #leave(): void {
     const reason = this.#closeReason;
     if (this.session) {
+      this.#joined = true;
       try {
         this.hub.disconnect(this.session, reason, this.#closeCode);
       } catch (error) {
@@ -293,11 +309,6 @@ export abstract class PeerConnection implements Peer, Sweepable {
           error,
         });
       }
-    } else {
-      log.debug("disconnect {address} before handshake: {reason}", {
-        address: this.remoteAddr,
-        reason,
-      });
     }
   }
 }

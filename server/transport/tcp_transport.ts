@@ -77,6 +77,46 @@ export function listenTcp(
 }
 
 /**
+ * Binds plain TCP on every interface of both address families: `::`, which on
+ * most systems also takes IPv4 (dual-stack, `net.ipv6.bindv6only=0`); where it
+ * does not, a second socket on `0.0.0.0` and the same port; where IPv6 is
+ * missing altogether, `0.0.0.0` alone.
+ *
+ * @param port TCP port; 0 lets the OS pick one (both sockets then share it).
+ * @returns One or two transports, the `::` one first when there is one.
+ * @throws {Deno.errors.AddrInUse} If the port is taken.
+ * @throws {Deno.errors.PermissionDenied} Without `--allow-net`.
+ *
+ * @example
+ * ```ts
+ * import { listenTcpAllFamilies } from "./tcp_transport.ts";
+ * const transports = listenTcpAllFamilies(0);
+ * await Promise.all(transports.map((t) => t.close()));
+ * ```
+ */
+export function listenTcpAllFamilies(port: number): Transport[] {
+  let v6: Transport;
+  try {
+    v6 = listenTcp({ hostname: "::", port });
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse || error instanceof Deno.errors.PermissionDenied) {
+      throw error;
+    }
+    // No IPv6 on this machine (EAFNOSUPPORT, EADDRNOTAVAIL): IPv4 only.
+    log.info("IPv6 unavailable ({error}); listening on IPv4 only", { error });
+    return [listenTcp({ hostname: "0.0.0.0", port })];
+  }
+  try {
+    // Succeeds only where `::` is IPv6-only; otherwise IPv4 is already covered.
+    return [v6, listenTcp({ hostname: "0.0.0.0", port: v6.addr.port })];
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) return [v6];
+    void v6.close();
+    throw error;
+  }
+}
+
+/**
  * A transport over a ready listener of byte streams.
  *
  * @param listener The listener; the transport closes it.

@@ -36,6 +36,14 @@ Deno.test("parseAddress rejects what is not an address, naming the problem", () 
   assertThrows(() => parseAddress("user@host"), TypeError, /is not a host or host:port/);
   assertThrows(() => parseAddress("host/path"), TypeError, /is not a host or host:port/);
   assertThrows(() => parseAddress("bad_host!:1"), TypeError, /is not a valid host name/);
+  // A scheme alone is a mistake, not the default address.
+  assertThrows(
+    () => parseAddress("tcp://"),
+    TypeError,
+    /^"tcp:\/\/" has no host; use tcp:\/\/HOST:PORT$/,
+  );
+  assertThrows(() => parseAddress("tls:///"), TypeError, /has no host; use tls:\/\/HOST:PORT/);
+  assertEqual(parseAddress(""), { hostname: "127.0.0.1", port: 5003, tls: false });
 });
 
 Deno.test("parsePort allows 0 only for servers", () => {
@@ -72,5 +80,20 @@ Deno.test({
     await carol.waitFor("connected to");
     await bob.waitFor("carol joined #lobby");
     assertMatch(await server.log(), /join carol from \[::1\]:\d+/);
+  },
+});
+
+Deno.test({
+  name: "a server on the default host (::) takes both 127.0.0.1 and [::1]",
+  ignore: !ipv6Loopback(),
+  async fn() {
+    // `--host ::` is the default; startServe binds 127.0.0.1 unless told otherwise.
+    await using server = await startServe(["--host", "::"]);
+    assertMatch(server.listeningLine, /^parley listening on \[::\]:\d+$/);
+    await using bob = spawnJoin([`[::1]:${server.port}`, "--nick", "bob"]);
+    await bob.waitFor("connected to");
+    await using carol = spawnJoin([`127.0.0.1:${server.port}`, "--nick", "carol"]);
+    await carol.waitFor("connected to");
+    await bob.waitFor("carol joined #lobby");
   },
 });

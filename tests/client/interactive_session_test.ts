@@ -234,3 +234,61 @@ Deno.test("interactive session stops reconnecting when the server's certificate 
   assertEqual(attempts, 1, "a changed certificate is not retried");
   assert(s.output.text.includes("CHANGED"), s.output.text);
 });
+
+Deno.test("interactive session shows an explicit /history in full, even lines already shown", async () => {
+  const s = start();
+  const line = {
+    type: "msg",
+    id: 7,
+    ts: 5,
+    room: "#lobby",
+    from: "bob",
+    text: "seen before",
+  } as const;
+  s.first.push(line);
+  await until(() => s.output.text.includes("<bob> seen before"), "the live line");
+  // Replayed without being asked (as after a reconnect): not shown again.
+  s.first.push({ ...line, history: true });
+  s.first.push({ type: "notice", ts: 5, text: "marker" });
+  await until(() => s.output.text.includes("marker"), "the unasked replay to be handled");
+  s.input.type("/history 1\r");
+  await until(
+    () => s.first.sent.some((m) => m.type === "command" && m.name === "history"),
+    "the /history command",
+  );
+  const sent = s.first.sent.find((m) => m.type === "command" && m.name === "history")!;
+  const ref = sent.type === "command" ? sent.ref : 0;
+  s.first.push({ ...line, history: true });
+  s.first.push({
+    type: "notice",
+    ts: 6,
+    room: "#lobby",
+    text: "End of history: 1 message of #lobby",
+  });
+  s.first.push({ type: "ack", ref, id: 0, ts: 6 });
+  await until(() => s.output.text.includes("End of history"), "the footer");
+  assertEqual(s.output.text.split("<bob> seen before").length - 1, 2);
+  s.input.type("\x04");
+  assertEqual(await s.done, EXIT_OK);
+});
+
+Deno.test("interactive session keeps one line for an outage and says so when Ctrl-D gives up", async () => {
+  let attempts = 0;
+  const s = start({
+    connect: () => {
+      attempts++;
+      return Promise.reject(
+        new ConnectError("connect", "Connection refused by tcp://x:1: is it on?"),
+      );
+    },
+  });
+  s.first.end();
+  await until(() => attempts >= 5, "several attempts");
+  const lines = s.output.text.split(/\r?\n/).filter((l) => /reconnect|attempt/.test(l));
+  assert(!s.output.text.includes("attempt 3 failed"), "no line per attempt");
+  assert(s.output.text.includes("(Connection refused)"), "the status line says why");
+  s.input.type("\x04");
+  assertEqual(await s.done, EXIT_OK);
+  assert(s.output.text.includes("--- gave up reconnecting to tcp://127.0.0.1:7777; bye"));
+  assert(lines.length > 0);
+});

@@ -60,7 +60,7 @@ Deno.test("renderMessage renders actions, private messages and notices", () => {
   );
   assertEqual(
     renderMessage({ type: "shutdown", ts: 0, reason: "bye" }, ctx),
-    "[12:34] -!- server shutting down: bye",
+    "[12:34] -!- server shutting down (bye)",
   );
   assertEqual(
     renderMessage(

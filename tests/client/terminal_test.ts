@@ -17,7 +17,10 @@ class FakeTerminal {
         const m = /^\x1b\[(\d*)([A-Za-z])/.exec(text.slice(i))!;
         const n = Number(m[1] || "1");
         if (m[2] === "A") this.row = Math.max(0, this.row - n);
-        else if (m[2] === "C") this.col += n;
+        else if (m[2] === "B") {
+          this.row += n;
+          while (this.rows.length <= this.row) this.rows.push("");
+        } else if (m[2] === "C") this.col += n;
         else if (m[2] === "K") this.rows[this.row] = this.rows[this.row].slice(0, this.col);
         else if (m[2] === "J") {
           this.rows[this.row] = this.rows[this.row].slice(0, this.col);
@@ -71,5 +74,47 @@ Deno.test("Screen keeps the status line above the input while messages scroll ab
   assertEqual(term.row, 4);
   assertEqual(term.col, "> half typ".length);
   screen.clearInput();
-  assertEqual(term.rows.map((r) => r.trimEnd()), ["<bob> one", "<bob> two", "and more", ""]);
+  assertEqual(term.rows.map((r) => r.trimEnd()), ["<bob> one", "<bob> two", "and more", "", ""]);
+});
+
+/** What a reflowing terminal (tmux, VTE, iTerm2) does to its rows when it narrows. */
+function reflow(term: FakeTerminal, width: number): void {
+  const rows: string[] = [];
+  let row = 0;
+  let col = 0;
+  term.rows.forEach((text, index) => {
+    const pieces = text.length === 0 ? [""] : text.match(new RegExp(`.{1,${width}}`, "g"))!;
+    if (index === term.row) {
+      row = rows.length + Math.min(pieces.length - 1, Math.floor(term.col / width));
+      col = term.col % width;
+    }
+    rows.push(...pieces);
+  });
+  term.rows = rows;
+  term.row = row;
+  term.col = col;
+}
+
+Deno.test("Screen.resized erases the status line the terminal rewrapped when it narrowed", () => {
+  const term = new FakeTerminal();
+  const editor = new LineEditor();
+  let columns = 60;
+  const screen = new Screen(term, editor, () => columns);
+  screen.setPrompt("[#lobby] ann> ");
+  screen.setStatus(status);
+  screen.print("<bob> one");
+  editor.feed("typing");
+  screen.redraw();
+  columns = 25;
+  reflow(term, columns);
+  screen.resized();
+  screen.print("<bob> two");
+  const shown = term.rows.map((r) => r.trimEnd()).filter((r) => r !== "");
+  assertEqual(shown, [
+    "<bob> one",
+    "<bob> two",
+    " #lobby | ann | connect…",
+    "[#lobby] ann> typing",
+  ]);
+  assertEqual(term.rows[term.row].trimEnd(), "[#lobby] ann> typing");
 });

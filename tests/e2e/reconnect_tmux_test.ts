@@ -41,13 +41,17 @@ Deno.test({
       await first.stop("SIGKILL");
       await first[Symbol.asyncDispose]();
       // The user is told, step by step, on screen and in the status line.
-      await term.waitFor(/^-!- connection to tcp:\/\/127\.0\.0\.1:\d+ lost$/);
-      await term.waitFor(/^--- reconnecting to tcp:\/\/127\.0\.0\.1:\d+ in \d+\.\ds \(attempt 1\)/);
-      await term.waitFor(/^--- attempt \d+ failed: Connection refused/);
+      await term.waitFor(
+        /^-!- connection to tcp:\/\/127\.0\.0\.1:\d+ lost; reconnecting \(Ctrl-D to give up\)$/,
+      );
+      // Attempts update the status line in place, with why the last one failed.
+      await term.waitFor(/\| reconnecting: attempt [3-9] in \d+\.\ds \(Connection refused/);
+      const outage = await term.screen();
       assertMatch(
-        statusRow(await term.screen()),
+        statusRow(outage),
         /\| #dev \(\+1\) \| alice \| (reconnecting: attempt \d+ in \d+\.\ds|connecting: attempt \d+)/,
       );
+      assertEqual(outage.filter((r) => /reconnect|attempt/.test(r)).length, 2, outage.join("\n"));
       // A line typed while offline is kept and sent after reconnecting.
       await term.type("typed while offline");
       await term.press("Enter");
@@ -100,7 +104,7 @@ Deno.test({
     proxy.cutClients();
     // Said while alice is away: the server sends it to the ghost, which never delivers it.
     await bob.say("while you were gone");
-    await term.waitFor(/^-!- connection to tcp:\/\/127\.0\.0\.1:\d+ lost$/);
+    await term.waitFor(/^-!- connection to tcp:\/\/127\.0\.0\.1:\d+ lost; reconnecting/);
     await term.waitFor(/^--- reconnected to tcp:\/\/127\.0\.0\.1:\d+ as alice$/, 30_000);
     // The ghost was replaced at once: a leave with reason "reconnected", then a join.
     const left = await bob.next((m) => m.type === "leave" && m.nick === "alice");

@@ -10,9 +10,10 @@ Deno.test("serve prints the listening line with the real port and join hints", a
   assert(server.port > 0);
   assert(server.stdout.length >= 1);
   assert(
-    server.stdout.some((l) => l.includes(`parley join 127.0.0.1:${server.port}`)) ||
+    // Run with `deno run` from a clone, so the hint is `deno task join`.
+    server.stdout.some((l) => l.includes(`deno task join 127.0.0.1:${server.port}`)) ||
       (await new Promise((r) => setTimeout(r, 200)),
-        server.stdout.some((l) => l.includes(`parley join 127.0.0.1:${server.port}`))),
+        server.stdout.some((l) => l.includes(`deno task join 127.0.0.1:${server.port}`))),
     `no join hint in ${JSON.stringify(server.stdout)}`,
   );
 });
@@ -132,7 +133,7 @@ Deno.test("SIGTERM sends everyone a shutdown notice and exits 0", async () => {
   assertEqual(joinStatus.code, 6, "a client whose server went away exits 6");
   assert(server.stdout.includes("parley stopped"), JSON.stringify(server.stdout));
   const log = await server.log();
-  assertMatch(log, /server stopping: server shutting down \(SIGTERM\)/);
+  assertMatch(log, /server stopping: SIGTERM/);
   assertMatch(log, /server stopped/);
 });
 

@@ -119,7 +119,7 @@ Deno.test("serve refuses --tls-cert without --tls-key, and an unreadable key", a
     stderr: "piped",
     signal: AbortSignal.timeout(20_000),
   }).output();
-  assertEqual(badKey.code, 1, new TextDecoder().decode(badKey.stderr));
+  assertEqual(badKey.code, 2, new TextDecoder().decode(badKey.stderr));
   assertMatch(new TextDecoder().decode(badKey.stderr), /cannot use the TLS certificate or key/);
 });
 

@@ -64,17 +64,13 @@ Deno.test("deno run http://.../main.ts works with no local files: --version, ser
     { cwd: dir, stdin: "piped", env: { XDG_CONFIG_HOME: TEST_CONFIG_HOME } },
   );
   await bob.waitFor("connected to", 60_000);
+  // The join hint the server printed is a command that works as printed.
+  const hint = await serve.waitFor(/join with: +deno run /);
+  const command = hint.slice(hint.indexOf("deno run ")).split(" ");
+  assertEqual(command.slice(-3), [url, "join", `127.0.0.1:${port}`]);
+  assertEqual(command.includes(importFlag), true, hint);
   const alice = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      importFlag,
-      ...JOIN_PERMISSIONS,
-      url,
-      "join",
-      `127.0.0.1:${port}`,
-      "--nick",
-      "alice",
-    ],
+    args: [...command.slice(1), "--nick", "alice"],
     cwd: dir,
     stdin: "null",
     env: { NO_COLOR: "1", XDG_CONFIG_HOME: TEST_CONFIG_HOME },

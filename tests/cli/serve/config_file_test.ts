@@ -60,7 +60,7 @@ Deno.test("resolveServeConfig layers flags over env over file over defaults", as
   assertEqual(config.name, "from-env"); // env beats file
   assertEqual(config.port, 6001); // file beats default
   assertEqual(config.heartbeat, 5000);
-  assertEqual(config.host, "0.0.0.0"); // default
+  assertEqual(config.host, "::"); // default
   // PARLEY_CONFIG names the file too.
   const viaEnv = resolveServeConfig(
     [],

@@ -64,8 +64,9 @@ Deno.test({
   await using serve = serveWithTunnel(ngrok.env("ok"), ngrok.dir);
   const listening = await serve.waitFor(/^parley listening on /);
   const port = Number(/:(\d+)$/.exec(listening)![1]);
-  const shared = await serve.waitFor("parley join tcp://7.tcp.eu.ngrok.io:17345");
-  assertEqual(shared, "  parley join tcp://7.tcp.eu.ngrok.io:17345");
+  // Started with `deno run` from a clone: the line to share is a `deno task join`.
+  const shared = await serve.waitFor("join tcp://7.tcp.eu.ngrok.io:17345");
+  assertEqual(shared, "  deno task join tcp://7.tcp.eu.ngrok.io:17345");
   assertMatch(await ngrok.record(), new RegExp(`^args tcp ${port} --log stdout$`, "m"));
   const status = await serve.stop("SIGTERM");
   assertEqual(status.code, 0, await serve.stderr);
@@ -90,7 +91,7 @@ Deno.test(
     const line = await serve.waitFor(/"event":"tunnel"/);
     const event = JSON.parse(line);
     assertEqual(event.url, "tcp://7.tcp.eu.ngrok.io:17345");
-    assertEqual(event.join, "parley join tcp://7.tcp.eu.ngrok.io:17345");
+    assertEqual(event.join, "deno task join tcp://7.tcp.eu.ngrok.io:17345");
     assertEqual((await serve.stop("SIGTERM")).code, 0);
   },
 );
@@ -115,7 +116,7 @@ Deno.test(
     const status = await serve.end();
     assertEqual(status.code, 1);
     assertMatch(await serve.stderr, /ngrok is not logged in: .*ngrok config add-authtoken <TOKEN>/);
-    assert(!serve.lines.some((l) => l.includes("parley join tcp://7.")), "no tunnel line expected");
+    assert(!serve.lines.some((l) => l.includes("join tcp://7.")), "no tunnel line expected");
   },
 );
 

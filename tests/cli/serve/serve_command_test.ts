@@ -1,11 +1,15 @@
 import { assert, assertEqual, assertMatch, assertThrows } from "../../_helpers/assert.ts";
 import {
+  describeStartError,
   joinHints,
   serveUsage,
   toClusterOptions,
   toServerOptions,
+  webLanUrls,
   webUrl,
 } from "../../../cli/serve/serve_command.ts";
+import { joinCommandFor } from "../../../cli/launch_command.ts";
+import { MAIN, SERVE_PERMISSIONS } from "../../_helpers/serve_process.ts";
 import { resolveServeConfig } from "../../../cli/serve/serve_options.ts";
 import { HistoryStore } from "../../../server/storage/history_store.ts";
 
@@ -88,6 +92,98 @@ Deno.test("joinHints gives one line for a specific address, loopback first for a
   assertEqual(joinHints(addr("10.0.0.5", 5003)), ["  join with:     parley join 10.0.0.5:5003"]);
   assertEqual(joinHints(addr("::1", 5003)), ["  join with:     parley join [::1]:5003"]);
   assertEqual(joinHints(addr("0.0.0.0", 5003))[0], "  this machine:  parley join 127.0.0.1:5003");
+});
+
+Deno.test("joinHints prints the join command for how the server was started, LAN addresses too", () => {
+  const lan = () => ["192.168.1.20"];
+  assertEqual(joinHints(addr("::", 5003), { command: "deno task join", lan }), [
+    "  this machine:  deno task join 127.0.0.1:5003",
+    "  your network:  deno task join 192.168.1.20:5003",
+  ]);
+  assertEqual(joinHints(addr("::", 5003), { command: "parley join", tls: true, lan }), [
+    "  this machine:  parley join tls://127.0.0.1:5003",
+    "  your network:  parley join tls://192.168.1.20:5003",
+  ]);
+  assertEqual(webLanUrls("http", addr("::", 8080), lan), ["http://192.168.1.20:8080/"]);
+  assertEqual(webLanUrls("http", addr("127.0.0.1", 8080), lan), []);
+});
+
+Deno.test("joinCommandFor knows a compiled binary, a clone and a script run from a URL", () => {
+  assertEqual(
+    joinCommandFor({ execPath: "/usr/local/bin/parley", mainModule: "file:///$deno$/main.ts" }),
+    "parley join",
+  );
+  assertEqual(
+    joinCommandFor({ execPath: "C:\\bin\\parley.exe", mainModule: "file:///b/main.ts" }),
+    "parley join",
+  );
+  assertEqual(
+    joinCommandFor({
+      execPath: "/home/u/.deno/bin/deno",
+      mainModule: "file:///src/parley/main.ts",
+    }),
+    "deno task join",
+  );
+  assertEqual(
+    joinCommandFor({ execPath: "/usr/bin/deno", mainModule: "https://example.com/parley/main.ts" }),
+    "deno run --allow-net --allow-read --allow-write --allow-env --allow-import=example.com " +
+      "https://example.com/parley/main.ts join",
+  );
+  assertEqual(
+    joinCommandFor({
+      execPath: "/usr/bin/deno",
+      mainModule: "https://raw.githubusercontent.com/o/parley/main/main.ts",
+    }),
+    "deno run --allow-net --allow-read --allow-write --allow-env " +
+      "https://raw.githubusercontent.com/o/parley/main/main.ts join",
+  );
+});
+
+Deno.test("describeStartError says what to fix in one sentence", () => {
+  const options = { hostname: "nosuchhost", port: 5003 };
+  assertEqual(
+    describeStartError(new Deno.errors.AddrInUse("Address in use"), options),
+    "port 5003 is already in use; stop the other server or pick another with --port",
+  );
+  assertMatch(
+    describeStartError(
+      new Error("failed to lookup address information: Name or service not known"),
+      options,
+    )!,
+    /^cannot bind nosuchhost: the name could not be resolved; /,
+  );
+  assertEqual(describeStartError(new Error("something else"), options), undefined);
+});
+
+Deno.test("serve with an unknown host or a port in use exits 2 with one sentence, no stack trace", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "parley-start-" });
+  const run = async (args: string[]) => {
+    const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", ...SERVE_PERMISSIONS, MAIN, "serve", "--log-file", `${dir}/chat.log`, ...args],
+      stdin: "null",
+      stdout: "null",
+      signal: AbortSignal.timeout(20_000),
+    }).output();
+    return { code, stderr: new TextDecoder().decode(stderr) };
+  };
+  try {
+    const host = await run(["--host", "nosuchhost.invalid", "--port", "0"]);
+    assertEqual(host.code, 2, host.stderr);
+    assertMatch(
+      host.stderr,
+      /^parley serve: cannot bind nosuchhost\.invalid: the name could not be resolved; [^\n]*\n$/,
+    );
+    using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (taken.addr as Deno.NetAddr).port;
+    const busy = await run(["--host", "127.0.0.1", "--port", String(port)]);
+    assertEqual(busy.code, 2, busy.stderr);
+    assertEqual(
+      busy.stderr,
+      `parley serve: port ${port} is already in use; stop the other server or pick another with --port\n`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("serveUsage lists every option and the precedence", () => {

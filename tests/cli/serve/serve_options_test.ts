@@ -185,11 +185,11 @@ Deno.test("parseOptionValue reads booleans and lists", () => {
   );
 });
 
-Deno.test("serveOptionsHelp has one line per option with its default and env", () => {
-  const lines = serveOptionsHelp().split("\n");
+Deno.test("serveOptionsHelp has one line per option with its default and env when wide enough", () => {
+  const lines = serveOptionsHelp(1000).split("\n");
   assertEqual(lines.length, SERVE_OPTIONS.length);
   assertMatch(
-    serveOptionsHelp(),
+    serveOptionsHelp(1000),
     /^ {2}-p, --port PORT +TCP port; 0 picks a free one \(default 5003; env PARLEY_PORT\)$/m,
   );
 });

@@ -1,4 +1,4 @@
-import { assertEqual } from "../../_helpers/assert.ts";
+import { assertEqual, assertMatch } from "../../_helpers/assert.ts";
 import { createServeOutput } from "../../../cli/serve/serve_output.ts";
 import { VERSION } from "../../../protocol/version.ts";
 
@@ -94,6 +94,55 @@ Deno.test("createServeOutput(json) reports a shutdown even when none was signall
   output.stopped();
   assertEqual(lines.map((l) => JSON.parse(l).event), ["shutdown", "stopped"]);
   assertEqual(JSON.parse(lines[0]).reason, "stopped");
+});
+
+Deno.test("createServeOutput(text) on a terminal prints one line per join and leave, and LAN web URLs", () => {
+  const lines: string[] = [];
+  const output = createServeOutput(false, (line) => lines.push(line), () => 0, {
+    joinCommand: "deno task join",
+    presenceText: true,
+  });
+  output.listening({
+    name: "p",
+    addr: { ...ADDR, hostname: "::" },
+    hints: ["  this machine:  deno task join 127.0.0.1:5003"],
+    password: false,
+    webUrl: "http://127.0.0.1:8080/",
+    webLanUrls: ["http://192.168.1.20:8080/"],
+  });
+  output.presence({ kind: "join", nick: "ann", address: "10.0.0.2:4000", online: 1 });
+  output.presence({
+    kind: "leave",
+    nick: "ann",
+    address: "10.0.0.2:4000",
+    reason: "quit",
+    online: 0,
+  });
+  output.tunnel("tcp://0.tcp.ngrok.io:1");
+  const text = lines.join("");
+  assertMatch(
+    text,
+    /^parley web on http:\/\/127\.0\.0\.1:8080\/\n {2}web, network: +http:\/\/192\.168\.1\.20:8080\/$/m,
+  );
+  assertMatch(text, /^\[\d\d:\d\d\] --> ann joined from 10\.0\.0\.2:4000 \(1 online\)$/m);
+  assertMatch(text, /^\[\d\d:\d\d\] <-- ann left \(quit; 0 online\)$/m);
+  assertMatch(text, /^ {2}deno task join tcp:\/\/0\.tcp\.ngrok\.io:1$/m);
+});
+
+Deno.test("createServeOutput(json) reports the join commands and LAN web URLs", () => {
+  const lines: string[] = [];
+  const output = createServeOutput(true, (line) => lines.push(line), () => 0);
+  output.listening({
+    name: "p",
+    addr: ADDR,
+    hints: ["  this machine:  deno task join 127.0.0.1:5003"],
+    password: false,
+    webUrl: "http://127.0.0.1:8080/",
+    webLanUrls: ["http://192.168.1.20:8080/"],
+  });
+  const event = JSON.parse(lines[0]);
+  assertEqual(event.join, ["deno task join 127.0.0.1:5003"]);
+  assertEqual(event.web_lan, ["http://192.168.1.20:8080/"]);
 });
 
 Deno.test("createServeOutput names the cluster and node in both forms when clustered", () => {
