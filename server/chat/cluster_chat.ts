@@ -3,8 +3,8 @@
  * hub does locally, this does through the cluster layer (`server/cluster/`).
  *
  * - Room lines and actions are published once to the JetStream stream; the
- *   sender's `ack` waits for the stream's acknowledgement and carries the
- *   stream sequence as the message id. Nothing is broadcast at publish time:
+ *   sender's `ack` waits for the stream's acknowledgement and this node's
+ *   delivery of the line, and carries the stream sequence as the message id. Nothing is broadcast at publish time:
  *   every node, the sender's included, delivers each stored message from its
  *   one ordered follower, through the room's encode-once fanout, and appends
  *   it to the node's local history store (an index of the stream, so replay
@@ -268,6 +268,7 @@ export class ClusterChat {
     for (const stop of this.#unsubscribe) stop();
     this.#unsubscribe = [];
     await this.#follower?.stop();
+    this.#messages.stopWaiting();
     await this.node.close();
   }
 

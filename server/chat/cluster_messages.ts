@@ -3,7 +3,8 @@
  * and recordings' notices are published once to the cluster's JetStream
  * stream (recordings' bytes to its object store), retried with the same
  * message id through a failover, and acknowledged to the sender only once
- * stored. Nothing is broadcast at publish time: {@linkcode ClusterMessages.deliver}
+ * stored and delivered by this node's follower (so that the stream's
+ * per-room retention cannot remove what this node has not read yet). Nothing is broadcast at publish time: {@linkcode ClusterMessages.deliver}
  * gets every stored message in stream order from the node's one follower
  * (this node's own included), appends it to the node's index of the stream
  * (the history store: replay, `/history`, `/search`), and hands it to the
@@ -28,6 +29,11 @@ import type { Session } from "./session.ts";
 const log = getLogger(["parley", "server"]);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+/**
+ * Longest time an ack waits for this node's follower to deliver the message,
+ * in ms (see `ClusterMessages#deliveredHere`).
+ */
+const DELIVERY_WAIT_MS = 10_000;
 
 /** A room line, private message or recording's notice as stored in the stream. */
 interface LinePayload {
@@ -95,6 +101,8 @@ export class ClusterMessages {
   /** The recordings' bucket, once opened (see `ClusterChat.start`). */
   media: MediaBucket | undefined;
   #delivered = 0;
+  /** Acknowledged publishes of this node waiting for the follower, by increasing `seq`. */
+  readonly #waiting: { seq: number; done: () => void }[] = [];
   /** Each sender's latest publish, so that the next one starts after it. */
   readonly #lastPublish = new WeakMap<Session, Promise<[number, number]>>();
 
@@ -111,11 +119,13 @@ export class ClusterMessages {
   /** Starts delivery after `seq` (what the node's index already holds). */
   set delivered(seq: number) {
     this.#delivered = seq;
+    this.#release();
   }
 
   /**
    * Publishes a room line or action. Resolves with `[id, ts]` once the
-   * stream stored it; the line reaches the room's members from the follower.
+   * stream stored it and this node's follower delivered it (or after 10 s
+   * without delivery); the line reaches the room's members from the follower.
    *
    * @throws {ChatError} `unavailable` while the link is down (at once) or
    *   when the stream did not acknowledge (the promise rejects).
@@ -288,8 +298,9 @@ export class ClusterMessages {
   async #publishUntilStored(attempt: () => Promise<number>, ts: number): Promise<[number, number]> {
     const deadline = Date.now() + (this.#context.retryBudgetMs ?? 10_000);
     for (;;) {
+      let seq: number;
       try {
-        return [await attempt(), ts];
+        seq = await attempt();
       } catch (error) {
         if (Date.now() >= deadline || this.#context.closed()) {
           throw new ChatError(
@@ -300,8 +311,60 @@ export class ClusterMessages {
           );
         }
         await new Promise((resolve) => setTimeout(resolve, 250));
+        continue;
       }
+      await this.#deliveredHere(seq);
+      return [seq, ts];
     }
+  }
+
+  /**
+   * Resolves once this node's follower has delivered `seq` (or gone past
+   * it), or after {@linkcode DELIVERY_WAIT_MS}. The ack waits for it: a
+   * sender with several messages in flight is acknowledged only as fast as
+   * its node delivers, so the stream can never run so far ahead of the
+   * follower that per-room retention (`max_msgs_per_subject`) drops stored,
+   * acknowledged messages before the follower has read them.
+   */
+  #deliveredHere(seq: number): Promise<void> {
+    if (seq <= this.#delivered) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiting = this.#waiting;
+      const entry = {
+        seq,
+        done: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      // A stalled follower (no consumer during a failover) must not hold acks for ever.
+      const timer = setTimeout(() => {
+        const at = waiting.indexOf(entry);
+        if (at >= 0) waiting.splice(at, 1);
+        resolve();
+      }, DELIVERY_WAIT_MS);
+      // Acks mostly arrive in sequence order: insert from the end.
+      let at = waiting.length;
+      while (at > 0 && waiting[at - 1].seq > seq) at--;
+      waiting.splice(at, 0, entry);
+    });
+  }
+
+  /**
+   * Releases every ack waiting for this node's delivery (see
+   * {@linkcode ClusterMessages.publishLine}): the follower has stopped.
+   */
+  stopWaiting(): void {
+    for (const entry of this.#waiting.splice(0)) entry.done();
+  }
+
+  /** Releases the acks waiting for sequences up to `#delivered`. */
+  #release(): void {
+    const waiting = this.#waiting;
+    let n = 0;
+    while (n < waiting.length && waiting[n].seq <= this.#delivered) n++;
+    if (n === 0) return;
+    for (const entry of waiting.splice(0, n)) entry.done();
   }
 
   /**
@@ -312,7 +375,15 @@ export class ClusterMessages {
    */
   deliver(record: StreamRecord): void {
     if (record.seq <= this.#delivered) return;
+    if (this.#delivered > 0 && record.seq > this.#delivered + 1) {
+      // Retention removed them before this node read them.
+      log.warn("stream messages {first}..{last} were gone before delivery", {
+        first: this.#delivered + 1,
+        last: record.seq - 1,
+      });
+    }
     this.#delivered = record.seq;
+    this.#release();
     let payload: LinePayload;
     try {
       payload = JSON.parse(decoder.decode(record.payload));
