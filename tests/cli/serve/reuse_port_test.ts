@@ -4,7 +4,7 @@ import { startServe } from "../../_helpers/serve_process.ts";
 import { ping } from "../../../cli/ping_command.ts";
 import { parseAddress } from "../../../client/address.ts";
 import { resolveServeConfig } from "../../../cli/serve/serve_options.ts";
-import { toServerOptions } from "../../../cli/serve/serve_command.ts";
+import { toServerOptions } from "../../../cli/serve/to_server_options.ts";
 
 const linux = Deno.build.os === "linux";
 if (!linux) {

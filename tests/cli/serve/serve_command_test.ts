@@ -3,11 +3,10 @@ import {
   describeStartError,
   joinHints,
   serveUsage,
-  toClusterOptions,
-  toServerOptions,
   webLanUrls,
   webUrl,
 } from "../../../cli/serve/serve_command.ts";
+import { toClusterOptions, toServerOptions } from "../../../cli/serve/to_server_options.ts";
 import { joinCommandFor } from "../../../cli/launch_command.ts";
 import { MAIN, SERVE_PERMISSIONS } from "../../_helpers/serve_process.ts";
 import { resolveServeConfig } from "../../../cli/serve/serve_options.ts";

@@ -1,9 +1,9 @@
 import { assert, assertEqual } from "../../_helpers/assert.ts";
 import { RawClient } from "../../_helpers/raw_client.ts";
 import { startServe } from "../../_helpers/serve_process.ts";
-import { parseMetricsAddress } from "../../../cli/serve/serve_command.ts";
+import { parseMetricsAddress } from "../../../cli/serve/to_server_options.ts";
 import { resolveServeConfig } from "../../../cli/serve/serve_options.ts";
-import { toServerOptions } from "../../../cli/serve/serve_command.ts";
+import { toServerOptions } from "../../../cli/serve/to_server_options.ts";
 
 Deno.test("parseMetricsAddress takes HOST:PORT, [IPv6]:PORT and a bare port on loopback", () => {
   assertEqual(parseMetricsAddress("0.0.0.0:9464"), { hostname: "0.0.0.0", port: 9464 });
