@@ -22,27 +22,23 @@ import { type ByeMessage, DEFAULT_ROOM, type ServerMessage } from "../protocol/m
 import { sanitizeText } from "../protocol/sanitize.ts";
 import { writeAllSync } from "../cli/prompt.ts";
 import { EXIT_CLOSED, EXIT_OK } from "../cli/exit_codes.ts";
-import { formatAddress, type ServerAddress } from "./address.ts";
-import type { BackoffOptions } from "./core/backoff.ts";
+import { formatAddress } from "./address.ts";
 import { ChatState } from "./core/chat_state.ts";
 import { mentions } from "./core/mentions.ts";
 import { ReconnectPolicy, reconnectsAfter } from "./core/reconnect_policy.ts";
 import {
-  type ClientIdentity,
   connect as connectTcp,
   ConnectError,
-  type ConnectOptions,
   isConnectionGone,
   type ParleyClient,
 } from "./client_connection.ts";
 import { completeInput } from "./completion.ts";
-import { heartbeat, type HeartbeatTarget } from "./heartbeat.ts";
+import { heartbeat } from "./heartbeat.ts";
 import { IgnoreList } from "./ignore_list.ts";
 import { LineEditor } from "./line_editor.ts";
 import { saveMedia } from "./save_media.ts";
 import { LOCAL_COMMANDS, prepareLine, runLocalCommand, withLocalHelp } from "./local_commands.ts";
 import {
-  type ColorDepth,
   colorSupported,
   makeColors,
   type RenderContext,
@@ -53,103 +49,10 @@ import { HistoryRequests } from "./core/history_requests.ts";
 import { localizeTimes } from "./core/local_times.ts";
 import { SeenMessages } from "./seen_messages.ts";
 import type { ConnectionState } from "./status_line.ts";
-import { Screen, type ScreenOutput } from "./terminal.ts";
+import { Screen } from "./terminal.ts";
+import type { InteractiveOptions, SessionConnection } from "./interactive_options.ts";
 
-/**
- * A handshaken connection as the session uses it; {@linkcode ParleyClient}
- * fits, and tests pass fakes.
- */
-export interface SessionConnection extends HeartbeatTarget, AsyncIterable<ServerMessage> {
-  /** Sends one message. */
-  send: ParleyClient["send"];
-  /** Closes the connection; idempotent. */
-  close(): void;
-}
-
-/** Keyboard input: raw bytes, `null` at end of input; `Deno.stdin` fits. */
-export interface SessionInput {
-  /** Reads into `buffer`; resolves to the byte count, or `null` at EOF. */
-  read(buffer: Uint8Array): Promise<number | null>;
-  /** Switches raw mode, when the input is a terminal. */
-  setRaw?(raw: boolean): void;
-}
-
-/** Options for {@linkcode runInteractive}. */
-export interface InteractiveOptions {
-  /** The server, for reconnecting and for the status line. */
-  address: ServerAddress;
-  /**
-   * Every address of the chat (the nodes of a cluster), `address` among
-   * them: after a drop the client reconnects to the next one, then the one
-   * after, wrapping.
-   * @default {[address]}
-   */
-  addresses?: ServerAddress[];
-  /**
-   * Index in `addresses` of the one the first connection went to.
-   * @default {0}
-   */
-  addressIndex?: number;
-  /** Server password, for reconnecting. */
-  password?: string;
-  /** Extra CA certificates for TLS, for reconnecting. */
-  caCerts?: string[];
-  /** Known-servers file, for reconnecting (see `ConnectOptions`). */
-  knownServersFile?: string;
-  /** The identity key, proven again on every reconnect (resume tokens belong to it). */
-  identity?: ClientIdentity;
-  /** Ring the terminal bell when the user is mentioned. */
-  bell: boolean;
-  /**
-   * Reconnect automatically when the connection drops.
-   * @default {true}
-   */
-  reconnect?: boolean;
-  /** Reconnect delays; see `reconnectDelay`. */
-  backoff?: BackoffOptions;
-  /** Maps a refused reconnect to the process exit code. */
-  exitCodeFor: (error: ConnectError) => number;
-  /**
-   * Keyboard input.
-   * @default {Deno.stdin}
-   */
-  input?: SessionInput;
-  /**
-   * The screen.
-   * @default {Deno.stdout}
-   */
-  output?: ScreenOutput;
-  /**
-   * Where the final "connection closed" line goes.
-   * @default {Deno.stderr}
-   */
-  errorOutput?: ScreenOutput;
-  /**
-   * Terminal width, in columns.
-   * @default {() => Deno.consoleSize().columns}
-   */
-  columns?: () => number;
-  /**
-   * Colour on or off.
-   * @default {colorSupported()}
-   */
-  color?: boolean;
-  /**
-   * Colours the terminal shows, for nicks.
-   * @default {terminalColorDepth()}
-   */
-  colorDepth?: ColorDepth;
-  /**
-   * Subscribes to terminal resizes; returns the unsubscribe function.
-   * @default {a SIGWINCH listener where there is one}
-   */
-  onResize?: (listener: () => void) => () => void;
-  /**
-   * Opens a new connection when reconnecting; rejects with `ConnectError`.
-   * @default {connect from client_connection.ts}
-   */
-  connect?: (options: ConnectOptions) => Promise<SessionConnection>;
-}
+export type { InteractiveOptions, SessionConnection, SessionInput } from "./interactive_options.ts";
 
 /** Commands offered by Tab before the server's `/help` list arrives. */
 const FALLBACK_COMMANDS = [
