@@ -16,7 +16,7 @@
  */
 
 import { Histogram } from "./histogram.ts";
-import type { BenchProtocol } from "./load_worker.ts";
+import type { BenchProtocol } from "./worker_command.ts";
 
 /** Interval between pings, ms. */
 export const LAG_PROBE_INTERVAL_MS = 10;

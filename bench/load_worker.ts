@@ -4,105 +4,37 @@
  * duplicates, per-sender order) without decoding JSON on the hot path.
  *
  * It is driven by `bench/main.ts` over stdin/stdout, one JSON object per line:
- * commands in ({@linkcode WorkerCommand}), events out ({@linkcode WorkerEvent}).
- *
- * Message text layout (exactly {@linkcode TEXT_BYTES} ASCII bytes, the last
- * field of every delivered Parley frame and of every IRC PRIVMSG line, so the
- * receiver reads it at a fixed distance from the end):
- *
- * ```
- * S<sender:6 digits>.<seq:10 digits>.<send time:16 digits, µs since the epoch>xxxx…
- * ```
+ * commands in ({@linkcode WorkerCommand}), events out ({@linkcode WorkerEvent});
+ * see `worker_command.ts`. The message text layout and send templates are in
+ * `message_template.ts`.
  *
  * @module
  */
 
 import process from "node:process";
-import { Histogram, type HistogramJson } from "./histogram.ts";
-
-/** Bytes of message text the bench sends (the issue's 100-byte messages). */
-export const TEXT_BYTES = 100;
-
-/** Protocol a worker speaks. */
-export type BenchProtocol = "parley" | "irc";
-
-/**
- * How senders pace themselves: `bounded` keeps at most `window` messages not
- * yet acknowledged by the server (Parley `ack`, IRC `PONG` to a `PING` after
- * each line); `next` keeps at most `window` messages not yet received by the
- * sender's observer, another member of the room (the next client this worker
- * holds), which means the same for every protocol; `open` writes as fast as
- * TCP takes it (capped, see `window`); `rate` sends `rate` messages per second.
- */
-export type SendMode = "bounded" | "next" | "open" | "rate";
-
-/** Commands the launcher sends to a worker. */
-export type WorkerCommand =
-  | {
-    cmd: "connect";
-    protocol: BenchProtocol;
-    host: string;
-    port: number;
-    /**
-     * Ports of every node of a clustered server: client `id` connects to
-     * `ports[id % ports.length]`, spreading the room over the nodes. `port` when absent.
-     */
-    ports?: number[];
-    /** Global client ids this worker owns; the nick is `b<id>`. */
-    ids: number[];
-    /** Total clients across all workers (sizes the per-sender tables). */
-    total: number;
-    /** Per-connection read buffer, bytes. */
-    readBytes: number;
-    /** IRC channel to join. */
-    channel: string;
-  }
-  | {
-    cmd: "run";
-    mode: SendMode;
-    /** Global ids (owned by this worker) that send. */
-    senders: number[];
-    /**
-     * Most unacknowledged messages per sender: the window in `bounded` mode,
-     * the cap in `open` mode (at least 16).
-     */
-    window: number;
-    /** Messages per second per sender in `rate` mode. */
-    rate: number;
-    /** How long to send, in ms. */
-    durationMs: number;
-  }
-  | { cmd: "drain"; expected: number; idleTimeoutMs: number; deadlineMs: number }
-  | { cmd: "stats" }
-  | { cmd: "close" };
-
-/** Events a worker prints. */
-export type WorkerEvent =
-  | { event: "ready" }
-  | { event: "connected"; ms: number; failed: number; firstError: string }
-  | {
-    event: "ran";
-    sent: Record<string, number>;
-    received: number;
-    elapsedMs: number;
-    cpuUserMs: number;
-    cpuSystemMs: number;
-  }
-  | {
-    event: "drained";
-    received: number;
-    orderErrors: number;
-    disconnects: number;
-    firstError: string;
-    /** Send-to-receipt time of every delivery this worker's clients received in the run, µs bins. */
-    latency: HistogramJson;
-    /** The same for deliveries whose sender this worker also holds (one clock, no skew). */
-    localLatency: HistogramJson;
-    /** This worker's own event-loop lag: lateness of a 10 ms interval timer, µs bins. */
-    loopLag: HistogramJson;
-  }
-  | { event: "stats"; received: number; cpuUserMs: number; cpuSystemMs: number }
-  | { event: "error"; message: string };
+import { Histogram } from "./histogram.ts";
+import {
+  frame,
+  ircTemplate,
+  nowMicros,
+  parleyTemplate,
+  readDigits,
+  type Template,
+  TEXT_BYTES,
+  TEXT_SENDER,
+  TEXT_SEQ,
+  TEXT_TIME,
+  writeAll,
+  writeDigits,
+} from "./message_template.ts";
+import {
+  type BenchProtocol,
+  type SendMode,
+  serveWorkerCommands,
+  type WorkerCommand,
+  type WorkerEvent,
+  type WorkerHandler,
+} from "./worker_command.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -111,78 +43,11 @@ const CH_S = 0x53;
 const CH_COLON = 0x3a;
 const CH_LF = 0x0a;
 const CH_CR = 0x0d;
-const TEXT_SENDER = 1;
-const TEXT_SEQ = 8;
-const TEXT_TIME = 19;
 /** Period of the timer that measures the worker's own event-loop lag, ms. */
 const LAG_TICK_MS = 10;
 
 /** Messages an open-loop sender writes per write call. */
 const OPEN_LOOP_BATCH = 16;
-
-/** Reads `width` ASCII digits at `at`. */
-function readDigits(bytes: Uint8Array, at: number, width: number): number {
-  let value = 0;
-  for (let i = 0; i < width; i++) value = value * 10 + (bytes[at + i] - 48);
-  return value;
-}
-
-/** Writes `value` as `width` zero-padded ASCII digits at `at`. */
-function writeDigits(bytes: Uint8Array, at: number, width: number, value: number): void {
-  for (let i = at + width - 1; i >= at; i--) {
-    bytes[i] = 48 + (value % 10);
-    value = Math.floor(value / 10);
-  }
-}
-
-/**
- * Offset from `performance.timeOrigin + performance.now()` to the system
- * clock, ms: the largest `Date.now() - hr` seen over 5 ms of samples (Date.now
- * truncates to whole ms, so its maximum approaches the true offset). It keeps
- * timestamps of different load-generator processes on one clock.
- */
-const CLOCK_OFFSET_MS = (() => {
-  let best = -Infinity;
-  const t0 = performance.now();
-  while (performance.now() - t0 < 5) {
-    const d = Date.now() - (performance.timeOrigin + performance.now());
-    if (d > best) best = d;
-  }
-  return best;
-})();
-
-/** Microseconds since the epoch on the system clock, with sub-ms precision. */
-function nowMicros(): number {
-  return Math.round((performance.timeOrigin + CLOCK_OFFSET_MS + performance.now()) * 1000);
-}
-
-function messageText(): string {
-  const head = "S000000.0000000000.0000000000000000";
-  return head + "x".repeat(TEXT_BYTES - head.length);
-}
-
-/** A send template: one message's bytes with the places to patch. */
-interface Template {
-  bytes: Uint8Array;
-  /** Offset of the text. */
-  text: number;
-  /** Offset of the 10-digit `ref` (Parley) or -1. */
-  ref: number;
-}
-
-function parleyTemplate(): Template {
-  const json = `{"type":"msg","ref":1000000000,"text":"${messageText()}"}`;
-  const body = encoder.encode(json);
-  const bytes = new Uint8Array(4 + body.length);
-  new DataView(bytes.buffer).setUint32(0, body.length);
-  bytes.set(body, 4);
-  return { bytes, text: 4 + json.indexOf('"text":"') + 8, ref: 4 + json.indexOf("1000000000") };
-}
-
-function ircTemplate(channel: string, withPing: boolean): Template {
-  const line = `PRIVMSG ${channel} :${messageText()}\r\n${withPing ? "PING :a\r\n" : ""}`;
-  return { bytes: encoder.encode(line), text: line.indexOf(" :") + 2, ref: -1 };
-}
 
 class Client {
   readonly id: number;
@@ -217,7 +82,7 @@ class Client {
 }
 
 /** The worker's state and behaviour. */
-class LoadWorker {
+class LoadWorker implements WorkerHandler {
   #protocol: BenchProtocol = "parley";
   #channel = "#bench";
   #total = 0;
@@ -627,60 +492,4 @@ class LoadWorker {
   }
 }
 
-function frame(json: string): Uint8Array {
-  const body = encoder.encode(json);
-  const out = new Uint8Array(4 + body.length);
-  new DataView(out.buffer).setUint32(0, body.length);
-  out.set(body, 4);
-  return out;
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let at = 0;
-  while (at < bytes.length) at += await conn.write(at === 0 ? bytes : bytes.subarray(at));
-}
-
-async function main(): Promise<void> {
-  const worker = new LoadWorker();
-  const out = (event: WorkerEvent) => console.log(JSON.stringify(event));
-  out({ event: "ready" });
-  let pending = "";
-  const reader = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).getReader();
-  while (true) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    pending += value;
-    let nl: number;
-    while ((nl = pending.indexOf("\n")) >= 0) {
-      const line = pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
-      if (!line.trim()) continue;
-      const command = JSON.parse(line) as WorkerCommand;
-      try {
-        switch (command.cmd) {
-          case "connect":
-            out(await worker.connect(command));
-            break;
-          case "run":
-            out(await worker.run(command));
-            break;
-          case "drain":
-            out(await worker.drain(command));
-            break;
-          case "stats":
-            out(worker.stats());
-            break;
-          case "close":
-            worker.close();
-            Deno.exit(0);
-        }
-      } catch (error) {
-        out({ event: "error", message: (error as Error).message });
-      }
-    }
-  }
-  worker.close();
-  Deno.exit(0);
-}
-
-if (import.meta.main) await main();
+if (import.meta.main) await serveWorkerCommands(new LoadWorker());

@@ -7,7 +7,7 @@
  */
 
 import { type BenchServer, cpuOf } from "./servers.ts";
-import type { SendMode } from "./load_worker.ts";
+import type { SendMode } from "./worker_command.ts";
 import { startWorkers, type WorkerProcess } from "./worker_pool.ts";
 import { Histogram, type LatencyPercentiles } from "./histogram.ts";
 import { connectLagProbe, type LagProbe } from "./lag_probe.ts";

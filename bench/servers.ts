@@ -7,7 +7,7 @@
  */
 
 import { readLines } from "../client/read_lines.ts";
-import type { BenchProtocol } from "./load_worker.ts";
+import type { BenchProtocol } from "./worker_command.ts";
 
 /** A running server under test. */
 export interface BenchServer extends AsyncDisposable {

@@ -5,7 +5,7 @@
  */
 
 import { readLines } from "../client/read_lines.ts";
-import type { WorkerCommand, WorkerEvent } from "./load_worker.ts";
+import type { WorkerCommand, WorkerEvent } from "./worker_command.ts";
 
 const WORKER = new URL("./load_worker.ts", import.meta.url).pathname;
 const encoder = new TextEncoder();

@@ -1,4 +1,4 @@
-import { TEXT_BYTES } from "../../bench/load_worker.ts";
+import { TEXT_BYTES } from "../../bench/message_template.ts";
 import { WorkerProcess } from "../../bench/worker_pool.ts";
 import { Histogram } from "../../bench/histogram.ts";
 import { assert, assertEqual, assertMatch } from "../_helpers/assert.ts";
