@@ -13,7 +13,8 @@
  * was already shown), and sends the lines typed while it was offline.
  *
  * Keyboard, screen and network are injectable (`input`, `output`, `connect`),
- * so tests drive a whole session with fakes.
+ * so tests drive a whole session with fakes; the options and those shapes are
+ * in `interactive_options.ts`.
  *
  * @module
  */
