@@ -16,7 +16,7 @@
 
 const encoder = new TextEncoder();
 
-/** Bytes of message text the bench sends (100-byte messages, as IRC benchmarks commonly use). */
+/** Bytes of message text the bench sends (every message is exactly this long). */
 export const TEXT_BYTES = 100;
 
 /** Offset of the 6-digit sender id in the message text. */
