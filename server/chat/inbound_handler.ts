@@ -6,8 +6,7 @@
  * secret guard as kind `identity`), then the hub. TCP/TLS
  * (`connection.ts`) and WebSocket (`ws_connection.ts`) connections each own
  * one and feed it payloads, so both get the same rules by construction.
- * Its options and the transport interface it needs are in `inbound_options.ts`;
- * its flood state is a `ConnectionFlood` (`connection_flood.ts`).
+ * Options: `inbound_options.ts`; flood state: `connection_flood.ts`.
  *
  * @module
  */
