@@ -13,6 +13,7 @@ import type {
   MediaNotice,
   MediaUpload,
 } from "./media_messages.ts";
+import type { SearchResultsMessage } from "./search_messages.ts";
 
 export type { ChallengeMessage, ProveMessage } from "./identity_messages.ts";
 export type {
@@ -22,6 +23,7 @@ export type {
   MediaNotice,
   MediaUpload,
 } from "./media_messages.ts";
+export type { SearchHit, SearchResultsMessage } from "./search_messages.ts";
 
 /**
  * The protocol version this code speaks; sent in `hello` and `welcome`.
@@ -448,37 +450,6 @@ export interface AwayNotice {
   nick: string;
   /** The away message; absent when the user is back. */
   away?: string;
-}
-
-/** One `/search` result. */
-export interface SearchHit {
-  /** Message id. */
-  id: number;
-  /** Server time of the message, ms since the epoch. */
-  ts: number;
-  /** What the message was. */
-  kind: "msg" | "action" | "privmsg";
-  /** Room of a `msg` or `action`. */
-  room?: string;
-  /** Sender's nick. */
-  from: string;
-  /** Recipient of a `privmsg`. */
-  to?: string;
-  /** Message text. */
-  text: string;
-}
-
-/** Answer to `/search`, sent to the searcher only; results newest first. */
-export interface SearchResultsMessage {
-  type: "search";
-  /** The words searched for, as the server understood them. */
-  query: string;
-  /** The room searched; absent when every room (and the searcher's private messages) was. */
-  room?: string;
-  /** Matches, newest first. */
-  results: SearchHit[];
-  /** The request it answers: the `ref` of the `/search` this answers. */
-  ref?: number;
 }
 
 /** Any message a server may send. */

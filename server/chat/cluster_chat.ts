@@ -22,8 +22,9 @@
  * - While the NATS link is down, users are told and sends are refused with
  *   `unavailable` (never acknowledged without storage).
  *
- * This class owns the lifecycle, presence and the link state, and is what
- * the hub calls; `cluster_messages.ts` publishes and delivers messages,
+ * This class owns the lifecycle and the link state, and is what
+ * the hub calls; `cluster_presence.ts` publishes and follows presence and
+ * member snapshots, `cluster_messages.ts` publishes and delivers messages,
  * `cluster_nicks.ts` claims nicks and answers resumes and kicks,
  * `remote_roster.ts` keeps the other nodes' members, and
  * `cluster_state_sync.ts` shares topics, bans, mutes and registrations.
@@ -31,18 +32,17 @@
  * @module
  */
 
-import { getLogger } from "../log.ts";
 import type { LeaveCode, RoomInfo, UserInfo } from "../../protocol/messages.ts";
 import type { ClusterNode } from "../cluster/cluster_node.ts";
 import type { LinkState } from "../cluster/nats_link.ts";
-import type { PresenceEvent } from "../cluster/presence_bus.ts";
 import type { StreamFollower } from "../cluster/room_stream.ts";
 import type { HistoryStore } from "../storage/history_store.ts";
 import type { MediaInfo } from "../storage/media_archive.ts";
 import type { MediaStore } from "../media/media_store.ts";
 import { MediaBucket } from "../cluster/media_bucket.ts";
 import { openStreamIndex } from "../storage/stream_index.ts";
-import { RemoteRoster, type RosterEntry } from "./remote_roster.ts";
+import { RemoteRoster } from "./remote_roster.ts";
+import { ClusterPresence } from "./cluster_presence.ts";
 import { ClusterMessages } from "./cluster_messages.ts";
 import { ClusterNicks } from "./cluster_nicks.ts";
 import { ClusterStateSync } from "./cluster_state_sync.ts";
@@ -52,10 +52,6 @@ import type { BanTarget, Moderation } from "./moderation.ts";
 import { ChatError } from "./chat_error.ts";
 import type { Room } from "./room.ts";
 import type { Session } from "./session.ts";
-
-const log = getLogger(["parley", "server"]);
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /** What {@linkcode ClusterChat} uses of the hub. */
 export interface ClusterChatHub {
@@ -128,6 +124,7 @@ export class ClusterChat {
   readonly #sync: ClusterStateSync;
   readonly #messages: ClusterMessages;
   readonly #nicks: ClusterNicks;
+  readonly #presence: ClusterPresence;
   #follower: StreamFollower | undefined;
   #unsubscribe: (() => void)[] = [];
   #prune: ReturnType<typeof setInterval> | undefined;
@@ -149,6 +146,7 @@ export class ClusterChat {
       nodeId: node.link.nodeId,
       topicOf: (room) => node.state.topic(room)?.topic ?? "",
     });
+    this.#presence = new ClusterPresence(node, hub, this.#roster);
     this.#sync = new ClusterStateSync(node.state, hub);
     this.#nicks = new ClusterNicks(node, hub, () => this.#checkLink());
     this.#messages = new ClusterMessages({
@@ -193,7 +191,7 @@ export class ClusterChat {
    *   progress for `catchUpTimeoutMs`.
    */
   async start(): Promise<void> {
-    const { stream, presence, link, registry } = this.node;
+    const { stream, link, registry } = this.node;
     this.#messages.media = await MediaBucket.open(link);
     const target = await stream.lastSeq();
     // A history file keeps what it indexed: read on after it.
@@ -226,31 +224,7 @@ export class ClusterChat {
     }
     this.#sync.load();
     this.#unsubscribe.push(this.node.state.onChange((change) => this.#sync.apply(change)));
-    this.#unsubscribe.push(presence.subscribe((event) => this.#roster.apply(event)));
-    const syncSubject = `${link.name}.rostersync`;
-    const sync = link.connection.subscribe(syncSubject, {
-      callback: (error, message) => {
-        if (error !== null) return;
-        if (decoder.decode(message.data) === link.nodeId) return;
-        this.#publishSnapshot();
-      },
-    });
-    this.#unsubscribe.push(() => sync.unsubscribe());
-    const snapshots = link.connection.subscribe(`${link.name}.roster`, {
-      callback: (error, message) => {
-        if (error !== null) return;
-        let snapshot: { node: string; ts: number; entries: RosterEntry[] };
-        try {
-          snapshot = JSON.parse(decoder.decode(message.data));
-        } catch (cause) {
-          log.warn("dropped a malformed roster snapshot: {cause}", { cause });
-          return;
-        }
-        if (snapshot.node === link.nodeId || !Array.isArray(snapshot.entries)) return;
-        this.#roster.replaceNode(snapshot.node, snapshot.entries, snapshot.ts);
-      },
-    });
-    this.#unsubscribe.push(() => snapshots.unsubscribe());
+    this.#unsubscribe.push(...this.#presence.listen());
     this.#unsubscribe.push(link.onState((state) => this.#linkState(state)));
     this.#unsubscribe.push(registry.onNickLost((nick) => {
       // Another node took this nick while this node was cut off: that user must go.
@@ -258,7 +232,7 @@ export class ClusterChat {
       session?.close("nick lost to another node", "disconnected");
     }));
     this.#unsubscribe.push(...this.#nicks.listen());
-    link.connection.publish(syncSubject, encoder.encode(link.nodeId));
+    this.#presence.requestSnapshots();
     this.#prune = setInterval(() => this.#roster.prune(), this.#options.pruneIntervalMs ?? 1000);
   }
 
@@ -357,15 +331,7 @@ export class ClusterChat {
    * @param room The room.
    */
   joined(session: Session, room: Room<Session>): void {
-    this.#publishPresence({ type: "join", room: room.name, nick: session.nick });
-    if (session.away !== undefined) {
-      this.#publishPresence({
-        type: "away",
-        room: room.name,
-        nick: session.nick,
-        away: session.away,
-      });
-    }
+    this.#presence.joined(session, room);
   }
 
   /**
@@ -377,7 +343,7 @@ export class ClusterChat {
    * @param code As in the `leave` message.
    */
   left(session: Session, room: Room<Session>, reason: string, code: LeaveCode): void {
-    this.#publishPresence({ type: "leave", room: room.name, nick: session.nick, reason, code });
+    this.#presence.left(session, room, reason, code);
   }
 
   /**
@@ -386,13 +352,7 @@ export class ClusterChat {
    * @param session The member.
    */
   awayChanged(session: Session): void {
-    for (const room of session.rooms) {
-      this.#publishPresence(
-        session.away === undefined
-          ? { type: "away", room: room.name, nick: session.nick }
-          : { type: "away", room: room.name, nick: session.nick, away: session.away },
-      );
-    }
+    this.#presence.awayChanged(session);
   }
 
   /**
@@ -403,9 +363,7 @@ export class ClusterChat {
    * @param old The old nick.
    */
   renamed(session: Session, old: string): void {
-    for (const room of session.rooms) {
-      this.#publishPresence({ type: "nick", room: room.name, nick: session.nick, old });
-    }
+    this.#presence.renamed(session, old);
   }
 
   /**
@@ -502,54 +460,14 @@ export class ClusterChat {
     }
   }
 
-  #publishPresence(
-    event: Omit<PresenceEvent, "node" | "ts">,
-  ): void {
-    try {
-      this.node.presence.publish(event);
-    } catch (error) {
-      // Presence is at-most-once; the other nodes resynchronise after a reconnect.
-      log.warn("presence not published: {error}", { error });
-    }
-  }
-
-  /**
-   * Sends every local membership as one snapshot (another node started, or
-   * this one reconnected): the others replace what they knew of this node.
-   */
-  #publishSnapshot(): void {
-    const entries: RosterEntry[] = [];
-    for (const session of this.#hub.sessions()) {
-      for (const room of session.rooms) {
-        entries.push(
-          session.away === undefined
-            ? { room: room.name, nick: session.nick }
-            : { room: room.name, nick: session.nick, away: session.away },
-        );
-      }
-    }
-    const { link } = this.node;
-    try {
-      link.connection.publish(
-        `${link.name}.roster`,
-        encoder.encode(JSON.stringify({ node: link.nodeId, ts: this.#hub.now(), entries })),
-      );
-    } catch (error) {
-      log.warn("roster snapshot not published: {error}", { error });
-    }
-  }
-
   #linkState(state: LinkState): void {
     if (state === "connected") {
       if (!this.#linkWasDown) return;
       this.#linkWasDown = false;
       this.#hub.announce("The server's cluster link is back; messages are delivered again");
       // Presence sent while down was lost: ask every node for its snapshot, and send ours.
-      this.node.link.connection.publish(
-        `${this.node.link.name}.rostersync`,
-        encoder.encode(this.nodeId),
-      );
-      this.#publishSnapshot();
+      this.#presence.requestSnapshots();
+      this.#presence.publishSnapshot();
       return;
     }
     if (state === "closed" || this.#linkWasDown) return;

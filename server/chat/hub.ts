@@ -6,7 +6,8 @@
  * checking that a nick is free and taking it.
  *
  * Around it: `admission.ts` decides who gets in (the `hello` → `welcome`
- * path), `message_router.ts` routes each later message, `room_directory.ts`
+ * path), `session_lifecycle.ts` registers, renames and removes sessions,
+ * `message_router.ts` routes each later message, `room_directory.ts`
  * keeps rooms and membership, `chat_lines.ts` sends chat lines,
  * `command_dispatch.ts` runs slash commands from the table in `commands.ts`,
  * and `chat_history.ts` stores, replays and durably acknowledges messages.
@@ -15,7 +16,6 @@
  */
 
 import { getLogger } from "../log.ts";
-import { logText } from "../log_text.ts";
 import {
   type ClientMessage,
   encodeAck,
@@ -28,7 +28,6 @@ import {
   type UserInfo,
   type WelcomeMessage,
 } from "../../protocol/messages.ts";
-import { nameKey } from "../../protocol/names.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import { Admission } from "./admission.ts";
 import { ChatHistory } from "./chat_history.ts";
@@ -47,14 +46,14 @@ import type { HubOptions } from "./hub_options.ts";
 import { HistoryStore } from "../storage/history_store.ts";
 import { RosterCache } from "./roster_cache.ts";
 import { Moderation } from "./moderation.ts";
-import { type Peer, Session } from "./session.ts";
+import type { Peer, Session } from "./session.ts";
 import { SessionRegistry } from "./session_registry.ts";
+import { SessionLifecycle } from "./session_lifecycle.ts";
 import { NickOwnership } from "./nick_ownership.ts";
 import { RoomAccess } from "./room_access.ts";
 import { ProofNames } from "./identity_challenge.ts";
 import { SecretGuard } from "../guards/secret_guard.ts";
 import { kickSession } from "./kick_session.ts";
-import { ChatError } from "./chat_error.ts";
 import { ClusterChat } from "./cluster_chat.ts";
 
 const log = getLogger(["parley", "server"]);
@@ -111,7 +110,7 @@ export class Hub implements ChatOperations {
   readonly #router: MessageRouter;
   readonly #chatHistory: ChatHistory;
   readonly #commands: CommandDispatch;
-  #nextSessionId = 1;
+  readonly #lifecycle: SessionLifecycle;
 
   /** @param options See {@linkcode HubOptions}. */
   constructor(options: HubOptions = {}) {
@@ -187,6 +186,18 @@ export class Hub implements ChatOperations {
       chat: this,
       commands: this.#commands,
       history: this.#chatHistory,
+    });
+    this.#lifecycle = new SessionLifecycle({
+      now: this.#now,
+      sessions: this.#sessions,
+      rooms: this.#rooms,
+      history: this.#chatHistory,
+      roster: this.roster,
+      admission: this.admission,
+      access: this.access,
+      cluster,
+      onPresence: options.onPresence,
+      checks: this,
     });
   }
 
@@ -280,17 +291,10 @@ export class Hub implements ChatOperations {
   }
 
   /**
-   * Registers a session under `nick` and puts it in `#lobby`: sends it the
-   * `welcome` that `options.welcome` builds (with the member list filled in),
-   * announces the join to the room and replays its history. Synchronous: the
-   * nick is checked free and taken in the same call.
+   * Registers a session under `nick` and puts it in `#lobby` (see
+   * {@linkcode SessionLifecycle.register}). Synchronous: the nick is checked
+   * free and taken in the same call.
    *
-   * @param nick A valid nick (admission checked it).
-   * @param peer The transport.
-   * @param options `welcome` builds the welcome for the new session and its
-   *   room; `client` is the client's self-description, for the log;
-   *   `identity` the proven key's fingerprint (absent for a guest).
-   * @returns The new session.
    * @throws {ChatError} `nick_taken` (also for a look-alike in use).
    */
   register(
@@ -302,32 +306,7 @@ export class Hub implements ChatOperations {
       identity?: string;
     },
   ): Session {
-    const key = nameKey(nick);
-    const id = this.#nextSessionId++;
-    const session = new Session(id, nick, key, peer, this.#now(), options.identity);
-    this.#sessions.add(session);
-    const lobby = this.#rooms.lobby();
-    this.cluster?.arriving(nick, lobby.name);
-    lobby.add(session);
-    this.roster.added(lobby, session);
-    session.rooms.add(lobby);
-    this.#rooms.sendWithUsers(session, options.welcome(session, lobby), lobby);
-    // A presence notice, which members may write along with others.
-    lobby.announce(
-      encodeMessage({ type: "join", ts: this.#now(), room: lobby.name, nick }),
-      session,
-    );
-    this.#rooms.sendTopic(session, lobby);
-    this.#chatHistory.replay(session, lobby, this.#chatHistory.replayCount);
-    this.cluster?.joined(session, lobby);
-    log.info("join {nick} from {address} as {identity}", {
-      nick,
-      address: peer.remoteAddr,
-      identity: options.identity ?? "guest",
-      client: options.client === undefined ? undefined : logText(options.client),
-    });
-    this.#onPresence?.({ kind: "join", nick, address: peer.remoteAddr, online: this.size });
-    return session;
+    return this.#lifecycle.register(nick, peer, options);
   }
 
   /**
@@ -342,66 +321,17 @@ export class Hub implements ChatOperations {
   }
 
   /**
-   * Removes a session: leaves its rooms (announcing it) and frees its nick.
-   * Idempotent; every way out of a connection ends here.
-   *
-   * @param session The session.
-   * @param reason Why, for the leave notices and the log.
-   * @param code Why, as the `leave` code: it travels with the close that
-   *   caused it (the reason's wording is never parsed).
+   * Removes a session: leaves its rooms (announcing it) and frees its nick
+   * (see {@linkcode SessionLifecycle.disconnect}). Idempotent; every way out
+   * of a connection ends here.
    */
   disconnect(session: Session, reason: string, code: LeaveCode = "disconnected"): void {
-    if (session.gone) return;
-    // Reasons can quote client input (a malformed message): clean before broadcasting.
-    reason = sanitizeText(reason).slice(0, 300);
-    session.gone = true;
-    for (const timer of session.timers) clearTimeout(timer);
-    session.timers.clear();
-    this.admission.forget(session);
-    this.access.forget(session);
-    this.#sessions.remove(session);
-    const ts = this.#now();
-    for (const room of session.rooms) {
-      room.remove(session);
-      this.cluster?.left(session, room, reason, code);
-      // In a shutdown everyone leaves at once and has been told why: no leave per user.
-      if (code !== "shutdown") {
-        room.announce(
-          encodeMessage({ type: "leave", ts, room: room.name, nick: session.nick, reason, code }),
-        );
-      }
-      this.#rooms.dropIfEmpty(room);
-    }
-    session.rooms.clear();
-    this.cluster?.release(session.nick);
-    log.info("leave {nick} ({address}): {reason}", {
-      nick: session.nick,
-      address: session.remoteAddr,
-      reason: logText(reason),
-    });
-    this.#onPresence?.({
-      kind: "leave",
-      nick: session.nick,
-      address: session.remoteAddr,
-      reason,
-      online: this.size,
-    });
+    this.#lifecycle.disconnect(session, reason, code);
   }
 
-  /**
-   * Tells everyone the server is stopping and closes every session.
-   * Later `hello`s are refused.
-   *
-   * @param reason Shown to users in the shutdown notice.
-   */
+  /** Tells everyone the server is stopping and closes every session (see {@linkcode SessionLifecycle.shutdown}). */
   shutdown(reason: string): void {
-    this.admission.stop();
-    const frame = encodeMessage({ type: "shutdown", ts: this.#now(), reason });
-    for (const session of [...this.#sessions.values()]) {
-      session.send(frame);
-      session.send(encodeMessage({ type: "bye", code: "shutdown", reason }));
-      session.close(`server shutdown: ${reason}`, "shutdown");
-    }
+    this.#lifecycle.shutdown(reason);
   }
 
   /**
@@ -500,52 +430,14 @@ export class Hub implements ChatOperations {
   }
 
   /**
-   * Changes a session's nick and tells everyone who shares a room with it.
+   * Changes a session's nick and tells everyone who shares a room with it
+   * (see {@linkcode SessionLifecycle.rename}).
    *
-   * @param session The user.
-   * @param nick The new nick.
    * @throws {ChatError} `nick_invalid`, `nick_taken` (also for a look-alike
    *   in use), `nick_registered` or `banned`.
    */
   rename(session: Session, nick: string): void {
-    const cluster = this.cluster;
-    if (cluster === undefined || nameKey(nick) === session.key) {
-      this.#renameNow(session, nick);
-      return;
-    }
-    // Claim the nick cluster-wide first; the local rename (checked again) follows.
-    // The command's ack waits for the outcome.
-    this.#sessions.check(session, nick, this);
-    this.#chatHistory.defer(
-      session,
-      cluster.claim(nick).then((claimed): [number, number] => {
-        if (!claimed) throw new ChatError("nick_taken", `Nick ${nick} is already in use`);
-        if (session.gone) {
-          cluster.release(nick);
-          return [0, this.#now()];
-        }
-        let old: string;
-        try {
-          old = this.#renameNow(session, nick);
-        } catch (error) {
-          cluster.release(nick);
-          throw error;
-        }
-        cluster.release(old);
-        cluster.renamed(session, old);
-        return [0, this.#now()];
-      }),
-    );
-  }
-
-  #renameNow(session: Session, nick: string): string {
-    const old = this.#sessions.rename(session, nick, this);
-    this.roster.changed(session);
-    const frame = encodeMessage({ type: "nick", ts: this.#now(), old, nick });
-    session.send(frame);
-    for (const peer of this.neighbours(session)) peer.send(frame);
-    log.info("nick {old} -> {nick} ({address})", { old, nick, address: session.remoteAddr });
-    return old;
+    this.#lifecycle.rename(session, nick);
   }
 
   /** Everyone who shares a room with `session` (see {@linkcode neighboursOf}). */

@@ -6,11 +6,11 @@
  * secret guard as kind `identity`), then the hub. TCP/TLS
  * (`connection.ts`) and WebSocket (`ws_connection.ts`) connections each own
  * one and feed it payloads, so both get the same rules by construction.
+ * Options: `inbound_options.ts`; flood state: `connection_flood.ts`.
  *
  * @module
  */
 
-import type { ServerMetrics } from "../metrics.ts";
 import { getLogger } from "../log.ts";
 import {
   type ByeCode,
@@ -22,6 +22,7 @@ import {
 } from "../../protocol/messages.ts";
 import { readRef } from "../../protocol/read_ref.ts";
 import type { AuthGuard } from "../guards/auth_guard.ts";
+import type { InboundOptions, InboundTransport } from "./inbound_options.ts";
 import { ClientMessageError } from "../../protocol/client_message_error.ts";
 import {
   DEFAULT_FIELD_LIMIT_CONTEXT,
@@ -31,37 +32,14 @@ import { logText } from "../log_text.ts";
 import type { SecretGuard } from "../guards/secret_guard.ts";
 import { ChatError } from "./chat_error.ts";
 import { IdentityChallenge } from "./identity_challenge.ts";
-import { FloodControl, type FloodOptions } from "../guards/flood_control.ts";
-import type { FloodLedger } from "../guards/flood_ledger.ts";
+import { ConnectionFlood } from "./connection_flood.ts";
+import type { ServerMetrics } from "../metrics.ts";
 import type { Hub } from "./hub.ts";
-import type { Peer, Session } from "./session.ts";
+import type { Session } from "./session.ts";
+
+export type { InboundOptions, InboundTransport } from "./inbound_options.ts";
 
 const log = getLogger(["parley", "server"]);
-
-/** The transport side of a connection, as the handler uses it. */
-export interface InboundTransport extends Peer {
-  /** Immediate close. */
-  abort(reason: string): void;
-}
-
-/** Options for {@linkcode InboundHandler}. */
-export interface InboundOptions extends FloodOptions {
-  /**
-   * Malformed messages tolerated before the connection is closed.
-   * @default {10}
-   */
-  maxBadMessages?: number;
-  /** Delays and locks out password guessing; shared by every connection. */
-  authGuard?: AuthGuard;
-  /** Counts messages and flood refusals; see `server/metrics.ts`. */
-  metrics?: ServerMetrics;
-  /**
-   * Flood state kept per address across connections, so that reconnecting
-   * does not reset the limits; shared by every connection. Without it each
-   * connection starts with full buckets.
-   */
-  floodLedger?: FloodLedger;
-}
 
 /**
  * Where a connection's protocol conversation is: waiting for `hello`, waiting
@@ -93,13 +71,8 @@ export class InboundHandler {
   session: Session | undefined;
   readonly #transport: InboundTransport;
   readonly #hub: Hub;
-  /**
-   * Flood state, taken at the first payload (the `hello` counts), so idle
-   * connections hold none; handed back to the ledger when the connection ends.
-   */
-  #flood: FloodControl | undefined;
-  readonly #floodOptions: FloodOptions;
-  readonly #floodLedger: FloodLedger | undefined;
+  /** Flood state, taken at the first payload (the `hello` counts). */
+  readonly #flood: ConnectionFlood;
   readonly #authGuard: AuthGuard | undefined;
   readonly #metrics: ServerMetrics | undefined;
   readonly #maxBadMessages: number;
@@ -125,8 +98,7 @@ export class InboundHandler {
   ) {
     this.#transport = transport;
     this.#hub = hub;
-    this.#floodOptions = options;
-    this.#floodLedger = options.floodLedger;
+    this.#flood = new ConnectionFlood(options, transport, () => hub.limits.maxFrameBytes);
     this.#authGuard = options.authGuard;
     this.#metrics = options.metrics;
     this.#maxBadMessages = options.maxBadMessages ?? 10;
@@ -156,8 +128,6 @@ export class InboundHandler {
     if (!this.accepting) return;
     if (this.#phase === "open") this.#metrics?.received();
     const now = this.#hub.now();
-    this.#flood ??= this.#floodLedger?.take(this.#transport.remoteAddr, now) ??
-      new FloodControl(this.#floodOptions, this.#hub.limits.maxFrameBytes, now);
     const verdict = this.#flood.check(payload.length + 4, now);
     if (verdict !== "accept") {
       this.#floodRefused(payload, verdict);
@@ -189,7 +159,7 @@ export class InboundHandler {
       // An expensive request (a search) costs more than the one message paid above.
       const extra = this.#hub.floodCost(message) - 1;
       if (extra > 0) {
-        const verdict = this.#flood!.check(0, now, extra);
+        const verdict = this.#flood.check(0, now, extra);
         if (verdict !== "accept") {
           this.#floodRefused(payload, verdict);
           return;
@@ -249,11 +219,7 @@ export class InboundHandler {
       return;
     }
     const code = error instanceof ClientMessageError ? error.code : "bad_message";
-    this.#transport.send(encodeMessage(
-      answerTo === undefined
-        ? { type: "error", code, message: error.message }
-        : { type: "error", code, message: error.message, ref: answerTo },
-    ));
+    this.#sendError(code, error.message, answerTo);
   }
 
   /** The limits the field table follows: what this server announces. */
@@ -277,9 +243,7 @@ export class InboundHandler {
   refuse(code: ErrorCode, message: string, options: { bye?: ByeCode; ref?: number } = {}): void {
     const { bye, ref } = options;
     this.#phase = "done";
-    this.#transport.send(encodeMessage(
-      ref === undefined ? { type: "error", code, message } : { type: "error", code, message, ref },
-    ));
+    this.#sendError(code, message, ref);
     if (bye) this.#transport.send(encodeMessage({ type: "bye", code: bye, reason: message }));
     this.#transport.close(`${code}: ${message}`, bye ?? "disconnected");
   }
@@ -291,10 +255,7 @@ export class InboundHandler {
     this.#pending = undefined;
     this.#held = [];
     this.#phase = "done";
-    if (this.#flood) {
-      this.#floodLedger?.keep(this.#transport.remoteAddr, this.#flood, this.#hub.now());
-    }
-    this.#flood = undefined;
+    this.#flood.release(this.#hub.now());
   }
 
   #handshake(message: ClientMessage): void {
@@ -518,18 +479,21 @@ export class InboundHandler {
       log.warn("flood from {nick} ({address}): {refused} messages over the limit, disconnecting", {
         nick,
         address,
-        refused: this.#flood?.refused,
+        refused: this.#flood.refused,
       });
       this.refuse("rate_limited", "Disconnected for sending too fast", { bye: "rate_limited" });
       return;
     }
-    if (this.#flood?.refused === 1) log.warn("rate limited {nick} ({address})", { nick, address });
+    if (this.#flood.refused === 1) log.warn("rate limited {nick} ({address})", { nick, address });
     const ref = readRef(payload);
     const text = "You are sending too fast; this message was not delivered";
+    this.#sendError("rate_limited", text, ref);
+  }
+
+  /** Sends one `error`, carrying `ref` when there is one. */
+  #sendError(code: ErrorCode, message: string, ref: number | undefined): void {
     this.#transport.send(encodeMessage(
-      ref === undefined
-        ? { type: "error", code: "rate_limited", message: text }
-        : { type: "error", code: "rate_limited", message: text, ref },
+      ref === undefined ? { type: "error", code, message } : { type: "error", code, message, ref },
     ));
   }
 }

@@ -8,12 +8,14 @@
  * private messages of one identity, where `<token>` is
  * {@linkcode subjectToken}`(nameKey(…))`.
  *
+ * Following the stream (consumer, silence detection, direct-get fallback)
+ * is in `stream_follower.ts`.
+ *
  * @module
  */
 
 import { headers, type MsgHdrs, nanos } from "npm:@nats-io/transport-node@3.4.0";
 import {
-  type ConsumerMessages,
   DeliverPolicy,
   DiscardPolicy,
   jetstream,
@@ -29,7 +31,10 @@ import {
 } from "npm:@nats-io/jetstream@3.4.0";
 import { getLogger } from "../log.ts";
 import type { NatsLink } from "./nats_link.ts";
+import { followStream, type StreamFollower } from "./stream_follower.ts";
 import { subjectToken } from "./subject_token.ts";
+
+export type { StreamFollower } from "./stream_follower.ts";
 
 /** Limits of the stream; every node should pass the same. */
 export interface RoomStreamOptions {
@@ -72,19 +77,6 @@ export interface StreamRecord {
   payload: Uint8Array;
 }
 
-/** A running delivery of the stream to one callback; see {@linkcode RoomStream.follow}. */
-export interface StreamFollower {
-  /** Stops the delivery; safe to call more than once. */
-  stop(): Promise<void>;
-  /** Resolves when delivery has stopped. */
-  done: Promise<void>;
-  /**
-   * Resolves once the follower knows where it starts (or delivery ended):
-   * every message stored from then on reaches the callback.
-   */
-  ready: Promise<void>;
-}
-
 /** Header naming the publishing node. */
 const NODE_HEADER = "Parley-Node";
 /**
@@ -93,47 +85,10 @@ const NODE_HEADER = "Parley-Node";
  */
 const DUPLICATE_WINDOW_MS = 120_000;
 
-/**
- * Pull settings of a follower: each pull lasts 2 s with server heartbeats
- * every 1 s, so a consumer lost with its server (a restart, a failover) is
- * noticed after two missed heartbeats (~2 s) and recreated after the last
- * delivered sequence.
- */
-const FOLLOW_PULL = { expires: 2_000, idle_heartbeat: 1_000 };
-/** Silence after which a follower gives up on its consumer, in ms (3 heartbeats). */
-const SILENCE_MS = 3_000;
-/** Pause before a follower whose consumer failed tries a new one, in ms. */
-const FOLLOW_RETRY_MS = 250;
 /** Most messages a follower reads by direct get between two consumer attempts. */
 const DIRECT_BATCH = 1_000;
 
 const logger = getLogger(["parley", "cluster"]);
-
-/**
- * Closes a consumer's message iterator once it has been silent for
- * {@linkcode SILENCE_MS}: no message, no heartbeat, no pull expiry. A healthy
- * idle consumer hears from the server every second; a consumer whose server
- * died is retried by the client forever without a word, so the follower has
- * to notice by itself and move on.
- *
- * @param messages The iterator.
- * @param lastMessageAt When the last message arrived, ms since the epoch.
- */
-function closeWhenSilent(messages: ConsumerMessages, lastMessageAt: () => number): void {
-  let lastSign = Date.now();
-  void (async () => {
-    for await (const status of messages.status()) {
-      // Only what the server sent counts; "next" and the like are the client's own.
-      if (status.type === "heartbeat" || status.type === "debug") lastSign = Date.now();
-    }
-  })();
-  const timer = setInterval(() => {
-    if (Date.now() - Math.max(lastSign, lastMessageAt()) < SILENCE_MS) return;
-    clearInterval(timer);
-    void messages.close();
-  }, SILENCE_MS / 4);
-  void messages.closed().finally(() => clearInterval(timer));
-}
 
 /**
  * The message stream of one cluster.
@@ -270,85 +225,18 @@ export class RoomStream {
     callback: (record: StreamRecord) => void,
     options: { afterSeq?: number } = {},
   ): StreamFollower {
-    let stopped = false;
-    let close: (() => void) | undefined;
-    let ready!: () => void;
-    const started = new Promise<void>((resolve) => ready = resolve);
-    let wake: (() => void) | undefined;
-    const deliver = (record: StreamRecord) => {
-      try {
-        callback(record);
-      } catch (error) {
-        logger.error("Cluster stream callback failed at {seq}: {error}", {
-          seq: record.seq,
-          error,
-        });
-      }
-    };
-    const run = async () => {
-      let last = options.afterSeq;
-      while (!stopped) {
-        try {
-          // Resolve "from now on" to a sequence once, so that a restart after
-          // a failure resumes exactly there instead of skipping what came between.
-          last ??= await this.lastSeq();
-          ready();
-          const consumer = await this.#js.consumers.get(this.streamName, {
-            deliver_policy: DeliverPolicy.StartSequence,
-            opt_start_seq: last + 1,
-          });
-          if (stopped) break;
-          const messages = await consumer.consume(FOLLOW_PULL);
-          close = () => void messages.close();
-          if (stopped) close();
-          let lastMessageAt = Date.now();
-          closeWhenSilent(messages, () => lastMessageAt);
-          for await (const message of messages) {
-            lastMessageAt = Date.now();
-            last = message.seq;
-            deliver(this.#record(message));
-          }
-        } catch (error) {
-          if (!stopped) {
-            logger.warn("Cluster stream consumer failed after {last}, reading directly: {error}", {
-              last: last ?? "-",
-              error,
-            });
-          }
-        }
-        if (stopped) break;
-        if (last !== undefined) {
-          try {
-            last = await this.#readDirect(last, deliver, () => stopped);
-          } catch (error) {
-            logger.debug("Cluster stream direct read failed after {last}: {error}", {
-              last,
-              error,
-            });
-          }
-        }
-        if (stopped) break;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, FOLLOW_RETRY_MS);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-    };
-    const done = run().finally(ready);
-    const follower: StreamFollower = {
-      done,
-      ready: started,
-      stop: async () => {
-        stopped = true;
-        close?.();
-        wake?.();
-        this.#followers.delete(follower);
-        await done;
+    const follower = followStream(
+      {
+        js: this.#js,
+        streamName: this.streamName,
+        lastSeq: () => this.lastSeq(),
+        readDirect: (after, deliver, stopped) => this.#readDirect(after, deliver, stopped),
+        record: (message) => this.#record(message),
+        stopped: (follower) => this.#followers.delete(follower),
       },
-    };
+      callback,
+      options,
+    );
     this.#followers.add(follower);
     return follower;
   }
