@@ -80,6 +80,8 @@ export class Room<M extends Member = Member> {
   /** Broadcast frames laid end to end, so members' queues can hold spans (see frame_arena.ts). */
   readonly #arena = new FrameArena();
   #rotation = 0;
+  #list: M[] = [];
+  #listVersion = -1;
   readonly #metrics: ServerMetrics | undefined;
 
   /**
@@ -160,23 +162,36 @@ export class Room<M extends Member = Member> {
 
   /** Every member but `except`, from a rotating start: the members from the start on, then those before it. */
   #fanout(frame: Uint8Array, except: M | undefined, later: boolean): number {
-    const size = this.#members.size;
+    const list = this.#memberList();
+    const size = list.length;
     if (size > 2) frame = this.#arena.place(frame);
     const start = size > 1 ? this.#rotation % size : 0;
     this.#rotation = (this.#rotation + ROTATION_STRIDE) % 0x4000_0000;
     let delivered = 0;
-    let index = 0;
-    for (const member of this.#members) {
-      if (index++ < start) continue;
+    for (let i = start; i < size; i++) {
+      const member = list[i];
       if (member !== except && this.#hand(member, frame, later)) delivered++;
     }
-    index = 0;
-    for (const member of this.#members) {
-      if (index++ >= start) break;
+    for (let i = 0; i < start; i++) {
+      const member = list[i];
       if (member !== except && this.#hand(member, frame, later)) delivered++;
     }
     this.#metrics?.delivered(delivered);
     return delivered;
+  }
+
+  /**
+   * The members in join order as an array, rebuilt only after an add or a
+   * remove, so that a fanout indexes from its start instead of walking past it.
+   * A member that leaves during a fanout is still handed the frame, and its
+   * closed `send` refuses it.
+   */
+  #memberList(): M[] {
+    if (this.#listVersion !== this.version) {
+      this.#list = [...this.#members];
+      this.#listVersion = this.version;
+    }
+    return this.#list;
   }
 
   #hand(member: M, frame: Uint8Array, later: boolean): boolean {
