@@ -53,22 +53,12 @@ import type { ConnectionState } from "./status_line.ts";
 import { Screen } from "./terminal.ts";
 import type { InteractiveOptions, SessionConnection } from "./interactive_options.ts";
 
+import { FALLBACK_COMMANDS } from "./core/fallback_commands.ts";
+
 export type { InteractiveOptions, SessionConnection, SessionInput } from "./interactive_options.ts";
 
-/** Commands offered by Tab before the server's `/help` list arrives. */
-const FALLBACK_COMMANDS = [
-  "/help",
-  "/who",
-  "/msg",
-  "/me",
-  "/nick",
-  "/join",
-  "/part",
-  "/rooms",
-  "/topic",
-  "/quit",
-  "/save",
-];
+/** Commands offered by Tab before the server's `/help` list arrives (`/save` is the terminal's own). */
+const OFFERED_FIRST = [...FALLBACK_COMMANDS, "/save"];
 
 /** Most lines kept while offline. */
 const MAX_OUTBOX = 100;
@@ -115,7 +105,7 @@ export async function runInteractive(
   let shuttingDown = false;
   let server = formatAddress(options.address);
   const reconnect = options.reconnect ?? true;
-  let serverCommands = FALLBACK_COMMANDS;
+  let serverCommands = OFFERED_FIRST;
   let client: SessionConnection | undefined = first;
   let connection: ConnectionState = "connected";
   let detail: string | undefined;

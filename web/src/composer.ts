@@ -23,6 +23,7 @@ import { input } from "./elements.ts";
 import { messageText } from "./message_text.ts";
 import { isOnline, send } from "./outbox.ts";
 import { activeView, el, line, nickSpan, room, showRoom, systemLine } from "./room_view.ts";
+import { FALLBACK_COMMANDS } from "../../client/core/fallback_commands.ts";
 
 /** Most lines kept while offline, as in the terminal client. */
 export const MAX_QUEUED = 100;
@@ -40,20 +41,8 @@ const queue: Queued[] = [];
 
 const history = new InputHistory();
 
-/** Commands offered by Tab before the server's list arrives. */
-let serverCommands = [
-  "/help",
-  "/who",
-  "/msg",
-  "/me",
-  "/nick",
-  "/join",
-  "/part",
-  "/rooms",
-  "/topic",
-  "/history",
-  "/quit",
-];
+/** Commands offered by Tab: the server's list once its `help` reply arrived. */
+let serverCommands: readonly string[] = FALLBACK_COMMANDS;
 
 /** Refs of the page's own silent `/help` requests (the server's reply carries the ref). */
 const silentHelps = new Set<number>();
