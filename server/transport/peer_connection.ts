@@ -15,6 +15,7 @@ import type { Hub } from "../chat/hub.ts";
 import { InboundHandler, type InboundOptions } from "../chat/inbound_handler.ts";
 import type { Peer, Session } from "../chat/session.ts";
 import type { Sweepable } from "./liveness_sweep.ts";
+import { readRef } from "../../protocol/read_ref.ts";
 
 const log = getLogger(["parley", "server"]);
 
@@ -311,21 +312,4 @@ export abstract class PeerConnection implements Peer, Sweepable {
       }
     }
   }
-}
-
-/**
- * The `ref` of a payload, read leniently (any JSON object with a numeric
- * `ref`), or `undefined` when there is none to read.
- */
-function readRef(payload: Uint8Array): number | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder().decode(payload));
-  } catch (error) {
-    if (error instanceof SyntaxError) return undefined;
-    throw error;
-  }
-  if (typeof value !== "object" || value === null) return undefined;
-  const ref = (value as { ref?: unknown }).ref;
-  return typeof ref === "number" && Number.isSafeInteger(ref) && ref >= 0 ? ref : undefined;
 }
