@@ -9,25 +9,13 @@ import { startFakeIdentityServer } from "../_helpers/fake_identity_server.ts";
 import { connect, ConnectError, serverName } from "../../client/client_connection.ts";
 import { fingerprint, toBase64 } from "../../protocol/identity.ts";
 import { PROTOCOL_VERSION } from "../../protocol/messages.ts";
-
-async function makeKey() {
-  const pair = await crypto.subtle.generateKey("Ed25519", true, [
-    "sign",
-    "verify",
-  ]) as CryptoKeyPair;
-  const publicKeyRaw = new Uint8Array(await crypto.subtle.exportKey("raw", pair.publicKey));
-  return {
-    privateKey: pair.privateKey,
-    publicKeyRaw,
-    fingerprint: await fingerprint(publicKeyRaw),
-  };
-}
+import { makeIdentity } from "../_helpers/identity_client.ts";
 
 const address = (port: number) => ({ hostname: "127.0.0.1", port, tls: false });
 
 Deno.test("connect offers the key, proves it for the dialled host, and reads welcome.identity", async () => {
   await using server = startFakeIdentityServer("identity");
-  const identity = await makeKey();
+  const identity = await makeIdentity();
   const client = await connect({ address: address(server.port), nick: "alice", identity });
   try {
     assertEqual(client.welcome.identity, identity.fingerprint);
@@ -43,7 +31,7 @@ Deno.test("connect offers the key, proves it for the dialled host, and reads wel
 
 Deno.test("connect fails with auth_failed when the server only accepts another name", async () => {
   await using server = startFakeIdentityServer("identity", ["chat.example.org"]);
-  const identity = await makeKey();
+  const identity = await makeIdentity();
   const error = await connect({ address: address(server.port), nick: "alice", identity })
     .then((c) => (c.close(), undefined), (e: unknown) => e);
   assert(error instanceof ConnectError, String(error));
@@ -69,7 +57,7 @@ Deno.test("connect accepts a server that answers welcome without a challenge", a
   const client = await connect({
     address: address(server.port),
     nick: "alice",
-    identity: await makeKey(),
+    identity: await makeIdentity(),
   });
   try {
     assertEqual(client.welcome.nick, "alice");
@@ -84,7 +72,7 @@ Deno.test("connect falls back to a version-1 guest hello when the server refuses
   const client = await connect({
     address: address(server.port),
     nick: "alice",
-    identity: await makeKey(),
+    identity: await makeIdentity(),
   });
   try {
     assertEqual(client.welcome.nick, "alice");
