@@ -34,8 +34,7 @@ import { ChatError } from "./chat_error.ts";
 import type { Moderation } from "./moderation.ts";
 import type { NickOwnership } from "./nick_ownership.ts";
 import { ResumeTokens } from "./resume_tokens.ts";
-import type { Room } from "./room.ts";
-import type { Peer, Session } from "./session.ts";
+import type { Peer, RegisterOptions, Session } from "./session.ts";
 
 const log = getLogger(["parley", "server"]);
 
@@ -79,11 +78,7 @@ export interface AdmissionRegistry {
   register(
     nick: string,
     peer: Peer,
-    options: {
-      welcome: (session: Session, room: Room<Session>) => WelcomeMessage;
-      client?: string;
-      identity?: string;
-    },
+    options: RegisterOptions,
   ): Session;
 }
 

@@ -26,7 +26,6 @@ import {
   type ServerLimits,
   type ServerMessage,
   type UserInfo,
-  type WelcomeMessage,
 } from "../../protocol/messages.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import { Admission } from "./admission.ts";
@@ -46,7 +45,7 @@ import type { HubOptions } from "./hub_options.ts";
 import { HistoryStore } from "../storage/history_store.ts";
 import { RosterCache } from "./roster_cache.ts";
 import { Moderation } from "./moderation.ts";
-import type { Peer, Session } from "./session.ts";
+import type { Peer, RegisterOptions, Session } from "./session.ts";
 import { SessionRegistry } from "./session_registry.ts";
 import { SessionLifecycle } from "./session_lifecycle.ts";
 import { NickOwnership } from "./nick_ownership.ts";
@@ -300,11 +299,7 @@ export class Hub implements ChatOperations {
   register(
     nick: string,
     peer: Peer,
-    options: {
-      welcome: (session: Session, room: Room<Session>) => WelcomeMessage;
-      client?: string;
-      identity?: string;
-    },
+    options: RegisterOptions,
   ): Session {
     return this.#lifecycle.register(nick, peer, options);
   }

@@ -1,6 +1,16 @@
-import type { LeaveCode } from "../../protocol/messages.ts";
+import type { LeaveCode, WelcomeMessage } from "../../protocol/messages.ts";
 import { nickSkeleton } from "../guards/confusable_skeleton.ts";
 import type { Member, Room } from "./room.ts";
+
+/** What registering a new session needs besides its nick and transport. */
+export interface RegisterOptions {
+  /** Builds the session's `welcome` once it is registered and in the default room. */
+  welcome: (session: Session, room: Room<Session>) => WelcomeMessage;
+  /** The client's self-description, for the log. */
+  client?: string;
+  /** The proven key's fingerprint; absent for a guest. */
+  identity?: string;
+}
 
 /** A fresh guest id: `guest:` and 128 random bits as hex, never reused. */
 function guestId(): string {

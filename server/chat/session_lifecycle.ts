@@ -12,7 +12,7 @@
 
 import { getLogger } from "../log.ts";
 import { logText } from "../log_text.ts";
-import { encodeMessage, type LeaveCode, type WelcomeMessage } from "../../protocol/messages.ts";
+import { encodeMessage, type LeaveCode } from "../../protocol/messages.ts";
 import { nameKey } from "../../protocol/names.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import type { Admission } from "./admission.ts";
@@ -23,11 +23,10 @@ import type { HubOptions } from "./hub_options.ts";
 import type { Moderation } from "./moderation.ts";
 import type { NickOwnership } from "./nick_ownership.ts";
 import { neighboursOf } from "./presence.ts";
-import type { Room } from "./room.ts";
 import type { RoomAccess } from "./room_access.ts";
 import type { RoomDirectory } from "./room_directory.ts";
 import type { RosterCache } from "./roster_cache.ts";
-import { type Peer, Session } from "./session.ts";
+import { type Peer, type RegisterOptions, Session } from "./session.ts";
 import type { SessionRegistry } from "./session_registry.ts";
 
 const log = getLogger(["parley", "server"]);
@@ -110,11 +109,7 @@ export class SessionLifecycle {
   register(
     nick: string,
     peer: Peer,
-    options: {
-      welcome: (session: Session, room: Room<Session>) => WelcomeMessage;
-      client?: string;
-      identity?: string;
-    },
+    options: RegisterOptions,
   ): Session {
     const key = nameKey(nick);
     const id = this.#nextSessionId++;
