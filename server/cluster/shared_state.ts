@@ -19,39 +19,16 @@
 import { type KV, Kvm, KvWatchInclude } from "npm:@nats-io/kv@3.4.0";
 import { nameKey } from "../../protocol/names.ts";
 import { getLogger } from "../log.ts";
+import type { BanRecord } from "../storage/ban_list.ts";
+import type { TopicRecord } from "../storage/topic_store.ts";
 import type { NatsLink } from "./nats_link.ts";
 import { subjectToken } from "./subject_token.ts";
 
-/** A room topic (same fields as the history store's topic record). */
-export interface SharedTopic {
-  /** Room name as last set. */
-  room: string;
-  /** Topic text; empty when cleared. */
-  topic: string;
-  /** Who set it. */
-  by: string;
-  /** When, ms since the epoch. */
-  ts: number;
-}
+/** A room topic: the history store's topic record, shared as it is. */
+export type SharedTopic = TopicRecord;
 
-/** A ban (same fields as the history store's ban record). */
-export interface SharedBan {
-  /**
-   * `nick` bans match a nick key; `identity` bans a key fingerprint;
-   * `address` bans match a host (no port).
-   */
-  kind: "nick" | "identity" | "address";
-  /** The nick key or the host. */
-  value: string;
-  /** Expiry, ms since the epoch; `null` for a permanent ban. */
-  until: number | null;
-  /** Why, as given by the operator. */
-  reason: string;
-  /** Who banned. */
-  by: string;
-  /** When, ms since the epoch. */
-  ts: number;
-}
+/** A ban: the history store's ban record, shared as it is. */
+export type SharedBan = BanRecord;
 
 /** A mute of a nick, cluster-wide. */
 export interface SharedMute {
