@@ -44,7 +44,7 @@ import { openStreamIndex } from "../storage/stream_index.ts";
 import { RemoteRoster } from "./remote_roster.ts";
 import { ClusterPresence } from "./cluster_presence.ts";
 import { ClusterMessages } from "./cluster_messages.ts";
-import { ClusterNicks } from "./cluster_nicks.ts";
+import { ClusterNicks, type ClusterNicksHub } from "./cluster_nicks.ts";
 import { ClusterStateSync } from "./cluster_state_sync.ts";
 import type { BanRecord } from "../storage/ban_list.ts";
 import type { NickOwnershipChange } from "./nick_ownership.ts";
@@ -53,14 +53,13 @@ import { ChatError } from "./chat_error.ts";
 import type { Room } from "./room.ts";
 import type { Session } from "./session.ts";
 
-/** What {@linkcode ClusterChat} uses of the hub. */
-export interface ClusterChatHub {
+/**
+ * What {@linkcode ClusterChat} uses of the hub: what {@linkcode ClusterNicks}
+ * uses (`find`, `findLike`, `admission`, `kick`), and the rest below.
+ */
+export interface ClusterChatHub extends ClusterNicksHub {
   /** Finds a local room. */
   room(name: string): Room<Session> | undefined;
-  /** Finds a local session by nick. */
-  find(nick: string): Session | undefined;
-  /** Finds the local session holding a nick or a look-alike of it. */
-  findLike(nick: string): Session | undefined;
   /** Local sessions. */
   sessions(): IterableIterator<Session>;
   /** The local store the stream is indexed into. */
@@ -71,16 +70,6 @@ export interface ClusterChatHub {
   announce(text: string): void;
   /** Operators and bans. */
   readonly moderation: Moderation;
-  /** Closes a local ghost session for a client resuming elsewhere. */
-  readonly admission: {
-    takeOverGhost(
-      hello: { nick: string; resume?: string },
-      remoteAddr: string,
-      identity: string | undefined,
-    ): boolean;
-  };
-  /** Disconnects a local user, telling them and their rooms. */
-  kick(nick: string, reason: string, by: string): boolean;
   /** Clock, ms since the epoch. */
   now(): number;
 }
