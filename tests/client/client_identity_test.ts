@@ -7,7 +7,7 @@
 import { assert, assertEqual } from "../_helpers/assert.ts";
 import { startFakeIdentityServer } from "../_helpers/fake_identity_server.ts";
 import { connect, ConnectError, serverName } from "../../client/client_connection.ts";
-import { fingerprint, toBase64 } from "../../protocol/identity.ts";
+import { toBase64 } from "../../protocol/identity.ts";
 import { PROTOCOL_VERSION } from "../../protocol/messages.ts";
 import { makeIdentity } from "../_helpers/identity_client.ts";
 
