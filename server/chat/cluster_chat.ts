@@ -46,6 +46,7 @@ import { ClusterPresence } from "./cluster_presence.ts";
 import { ClusterMessages } from "./cluster_messages.ts";
 import { ClusterNicks, type ClusterNicksHub } from "./cluster_nicks.ts";
 import { ClusterStateSync } from "./cluster_state_sync.ts";
+import type { RoomAccess, RoomAccessChange } from "./room_access.ts";
 import type { BanRecord } from "../storage/ban_list.ts";
 import type { NickOwnershipChange } from "./nick_ownership.ts";
 import type { BanTarget, Moderation } from "./moderation.ts";
@@ -70,8 +71,8 @@ export interface ClusterChatHub extends ClusterNicksHub {
   announce(text: string): void;
   /** Operators and bans. */
   readonly moderation: Moderation;
-  /** Clock, ms since the epoch. */
-  now(): number;
+  /** Room owners, invite-only rooms and invitations. */
+  readonly access: RoomAccess;
 }
 
 /** Options for {@linkcode ClusterChat}. */
@@ -142,6 +143,7 @@ export class ClusterChat {
       stream: node.stream,
       nodeId: node.link.nodeId,
       checkLink: () => this.#checkLink(),
+      progress: node.progress,
       closed: () => node.link.state === "closed",
       room: (name) => hub.room(name),
       find: (nick) => hub.find(nick),
@@ -221,6 +223,9 @@ export class ClusterChat {
       session?.close("nick lost to another node", "disconnected");
     }));
     this.#unsubscribe.push(...this.#nicks.listen());
+    // Caught up: from now on this node's delivery paces the cluster's publishes.
+    this.#unsubscribe.push(this.node.progress.listen());
+    this.node.progress.delivered(this.#messages.delivered);
     this.#presence.requestSnapshots();
     this.#prune = setInterval(() => this.#roster.prune(), this.#options.pruneIntervalMs ?? 1000);
   }
@@ -396,6 +401,28 @@ export class ClusterChat {
    */
   registrationChanged(change: NickOwnershipChange): void {
     this.#sync.registrationChanged(change);
+  }
+
+  /**
+   * Shares a change of room ownership, privacy or invitations made on this node.
+   *
+   * @param change What `RoomAccess` did.
+   */
+  accessChanged(change: RoomAccessChange): void {
+    this.#sync.accessChanged(change);
+  }
+
+  /**
+   * Invites a user connected to another node: that node invites its session
+   * (a guest's invitation belongs to the session) and tells them.
+   *
+   * @param nick The invitee's nick.
+   * @param room Room name including `#`.
+   * @param by Who invites.
+   * @throws {ChatError} `unavailable` when NATS cannot take it.
+   */
+  inviteElsewhere(nick: string, room: string, by: string): void {
+    this.#nicks.inviteElsewhere(nick, room, by);
   }
 
   /**

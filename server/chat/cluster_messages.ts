@@ -4,7 +4,10 @@
  * stream (recordings' bytes to its object store), retried with the same
  * message id through a failover, and acknowledged to the sender only once
  * stored and delivered by this node's follower (so that the stream's
- * per-room retention cannot remove what this node has not read yet). Nothing is broadcast at publish time: {@linkcode ClusterMessages.deliver}
+ * per-room retention cannot remove what this node has not read yet), and
+ * published only while every node is within the window of
+ * `server/cluster/delivery_progress.ts` (nor what the slowest node has not).
+ * Nothing is broadcast at publish time: {@linkcode ClusterMessages.deliver}
  * gets every stored message in stream order from the node's one follower
  * (this node's own included), appends it to the node's index of the stream
  * (the history store: replay, `/history`, `/search`), and hands it to the
@@ -18,6 +21,7 @@ import { type ActionMessage, type ChatMessage, encodeMessage } from "../../proto
 import { nameKey } from "../../protocol/names.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import type { MediaBucket } from "../cluster/media_bucket.ts";
+import type { DeliveryProgress } from "../cluster/delivery_progress.ts";
 import type { RoomStream, StreamRecord } from "../cluster/room_stream.ts";
 import type { MediaStore } from "../media/media_store.ts";
 import type { HistoryStore } from "../storage/history_store.ts";
@@ -65,6 +69,8 @@ export interface ClusterMessagesContext {
   nodeId: string;
   /** Throws `unavailable` while the NATS link is down. */
   checkLink(): void;
+  /** Flow control across nodes (see `server/cluster/delivery_progress.ts`). */
+  progress?: Pick<DeliveryProgress, "admit" | "published" | "delivered">;
   /** Whether the link is closed for good (no more retries). */
   closed(): boolean;
   /** Finds a local room. */
@@ -296,6 +302,8 @@ export class ClusterMessages {
    * `retryBudgetMs` while a failover or reconnect is under way.
    */
   async #publishUntilStored(attempt: () => Promise<number>, ts: number): Promise<[number, number]> {
+    // Wait while the slowest node is a window behind the head (never longer than ~5 s).
+    await this.#context.progress?.admit();
     const deadline = Date.now() + (this.#context.retryBudgetMs ?? 10_000);
     for (;;) {
       let seq: number;
@@ -313,6 +321,7 @@ export class ClusterMessages {
         await new Promise((resolve) => setTimeout(resolve, 250));
         continue;
       }
+      this.#context.progress?.published(seq);
       await this.#deliveredHere(seq);
       return [seq, ts];
     }
@@ -384,6 +393,7 @@ export class ClusterMessages {
     }
     this.#delivered = record.seq;
     this.#release();
+    this.#context.progress?.delivered(record.seq);
     let payload: LinePayload;
     try {
       payload = JSON.parse(decoder.decode(record.payload));

@@ -3,8 +3,8 @@
  * look-alike skeleton) is claimed in the cluster registry before the local,
  * synchronous registration; a client resuming on this node asks the node
  * holding its nick to close its ghost there (that node checks the token and
- * the identity); an operator's `/kick` of a user on another node is sent to
- * that node.
+ * the identity); an operator's `/kick`, and an `/invite`, of a user on
+ * another node is sent to that node.
  *
  * @module
  */
@@ -12,8 +12,10 @@
 import { getLogger } from "../log.ts";
 import type { ClusterNode } from "../cluster/cluster_node.ts";
 import { nickSkeleton } from "../guards/confusable_skeleton.ts";
+import { encodeMessage } from "../../protocol/messages.ts";
 import { nameKey } from "../../protocol/names.ts";
 import { ChatError } from "./chat_error.ts";
+import type { RoomAccess } from "./room_access.ts";
 import type { Session } from "./session.ts";
 
 const log = getLogger(["parley", "server"]);
@@ -36,6 +38,10 @@ export interface ClusterNicksHub {
   };
   /** Disconnects a local user, telling them and their rooms. */
   kick(nick: string, reason: string, by: string): boolean;
+  /** Room privacy: invitations. */
+  readonly access: Pick<RoomAccess, "invite">;
+  /** Clock, ms since the epoch. */
+  now(): number;
 }
 
 /**
@@ -104,7 +110,34 @@ export class ClusterNicks {
         },
       },
     );
-    return [() => resume.unsubscribe(), () => kicks.unsubscribe()];
+    const invites = this.#node.link.connection.subscribe(
+      `${this.#node.link.name}.invite.${this.#node.link.nodeId}`,
+      {
+        callback: (error, message) => {
+          if (error !== null) return;
+          try {
+            const { nick, room, by } = JSON.parse(decoder.decode(message.data));
+            this.#invited(String(nick), String(room), String(by));
+          } catch (cause) {
+            if (!(cause instanceof SyntaxError)) throw cause;
+            log.warn("dropped a malformed invite request: {cause}", { cause });
+          }
+        },
+      },
+    );
+    return [() => resume.unsubscribe(), () => kicks.unsubscribe(), () => invites.unsubscribe()];
+  }
+
+  /** Another node's `/invite` of a user connected here. */
+  #invited(nick: string, room: string, by: string): void {
+    const invitee = this.#hub.find(nick);
+    if (!invitee) return;
+    this.#hub.access.invite(room, invitee);
+    invitee.send(encodeMessage({
+      type: "notice",
+      ts: this.#hub.now(),
+      text: `${by} invites you to ${room}; type /join ${room}`,
+    }));
   }
 
   /**
@@ -248,16 +281,34 @@ export class ClusterNicks {
    * @param by Who kicked.
    */
   kickElsewhere(nick: string, reason: string, by: string): void {
+    this.#sendTo(nick, "kick", { nick, reason, by });
+  }
+
+  /** Sends a request to the node holding `nick` (nothing when no other node holds it). */
+  #sendTo(nick: string, what: "kick" | "invite", request: Record<string, string>): void {
     const owner = this.#node.registry.owner(nick);
     if (owner === undefined || owner.node === this.#node.link.nodeId) return;
     try {
       this.#node.link.connection.publish(
-        `${this.#node.link.name}.kick.${owner.node}`,
-        encoder.encode(JSON.stringify({ nick, reason, by })),
+        `${this.#node.link.name}.${what}.${owner.node}`,
+        encoder.encode(JSON.stringify(request)),
       );
     } catch (error) {
       throw new ChatError("unavailable", `Cannot reach the cluster: ${error}`);
     }
+  }
+
+  /**
+   * Invites a user connected to another node to a room: that node invites
+   * its session and tells them.
+   *
+   * @param nick The invitee.
+   * @param room Room name including `#`.
+   * @param by Who invites.
+   * @throws {ChatError} `unavailable` when NATS cannot take it.
+   */
+  inviteElsewhere(nick: string, room: string, by: string): void {
+    this.#sendTo(nick, "invite", { nick, room, by });
   }
 
   /** Whether a nick is held on another node (as the local mirror sees it). */

@@ -1,10 +1,12 @@
 /**
  * A cluster node's side of the shared state (`server/cluster/shared_state.ts`):
- * topics, bans, mutes and nick registrations made here are written to the
- * cluster's bucket, and every change (this node's included) is applied to the
- * node's own store and sessions: a new topic is shown to the room, a banned
- * user connected here is disconnected, a mute set elsewhere for a user here is
- * put in force, a registration refuses the nick to other keys.
+ * topics, bans, mutes, nick registrations and room access (owners,
+ * invite-only rooms, invitations) made here are written to the cluster's
+ * bucket, and every change (this node's included) is applied to the node's
+ * own store and sessions: a new topic is shown to the room, a banned user
+ * connected here is disconnected, a mute set elsewhere for a user here is put
+ * in force, a registration refuses the nick to other keys, a room made
+ * invite-only elsewhere is closed here too.
  *
  * @module
  */
@@ -14,7 +16,9 @@ import { encodeMessage } from "../../protocol/messages.ts";
 import { nameKey } from "../../protocol/names.ts";
 import type {
   SharedBan,
+  SharedInvite,
   SharedMute,
+  SharedPrivateRoom,
   SharedRegistration,
   SharedState,
   SharedStateChange,
@@ -25,6 +29,7 @@ import type { HistoryStore } from "../storage/history_store.ts";
 import type { BanTarget, Moderation } from "./moderation.ts";
 import type { NickOwnershipChange } from "./nick_ownership.ts";
 import type { Room } from "./room.ts";
+import type { RoomAccess, RoomAccessChange } from "./room_access.ts";
 import type { Session } from "./session.ts";
 
 const log = getLogger(["parley", "server"]);
@@ -41,6 +46,8 @@ export interface ClusterStateSyncHub {
   readonly history: HistoryStore;
   /** Operators, mutes and bans. */
   readonly moderation: Moderation;
+  /** Room owners, invite-only rooms and invitations. */
+  readonly access: RoomAccess;
   /** Disconnects a local user, telling them and their rooms. */
   kick(nick: string, reason: string, by: string): boolean;
   /** Clock, ms since the epoch. */
@@ -64,6 +71,10 @@ export class ClusterStateSync {
   readonly #mutes = new Map<string, SharedMute>();
   readonly #registrations = new Map<string, SharedRegistration>();
   readonly #bans = new Map<string, SharedBan>();
+  readonly #privateByKey = new Map<string, SharedPrivateRoom>();
+  readonly #invitesByKey = new Map<string, SharedInvite>();
+  /** Room name by owner key, to apply a removal. */
+  readonly #ownerRooms = new Map<string, string>();
 
   /**
    * @param state The cluster's shared state.
@@ -96,6 +107,19 @@ export class ClusterStateSync {
       const key = `reg.${subjectToken(registration.skeleton)}`;
       this.apply({ kind: "registration", key, value: registration });
     }
+    // Room access: the cluster's word replaces what a history file remembers.
+    const entries = state.entries(["owner", "private", "invite"]);
+    const shared = new Set(
+      entries.flatMap((change) =>
+        change.kind === "private" && change.value ? [nameKey(change.value.room)] : []
+      ),
+    );
+    for (const { room } of history.roomAccess.privateRooms()) {
+      if (!shared.has(nameKey(room))) {
+        this.#hub.access.applyPrivate(this.#hub.room(room), room, undefined);
+      }
+    }
+    for (const change of entries) this.apply(change);
   }
 
   /**
@@ -117,7 +141,86 @@ export class ClusterStateSync {
       case "ban":
         this.#ban(change.key, change.value);
         return;
+      case "owner":
+        if (change.value !== undefined) {
+          this.#hub.access.applyOwner(change.value.room, change.value.owner);
+        } else {
+          // The key names the room only as a token: find it among the rooms known.
+          const room = this.#ownerRooms.get(change.key);
+          if (room !== undefined) this.#hub.access.applyOwner(room, undefined);
+        }
+        if (change.value !== undefined) this.#ownerRooms.set(change.key, change.value.room);
+        else this.#ownerRooms.delete(change.key);
+        return;
+      case "private":
+        this.#privateRoom(change.key, change.value);
+        return;
+      case "invite":
+        this.#invite(change.key, change.value);
+        return;
     }
+  }
+
+  /**
+   * Shares a change of room access made on this node.
+   *
+   * @param change What `RoomAccess` did.
+   */
+  accessChanged(change: RoomAccessChange): void {
+    const state = this.#state;
+    const ts = this.#hub.now();
+    let done: Promise<void>;
+    switch (change.kind) {
+      case "owner":
+        done = state.setOwner(
+          change.room,
+          change.owner === undefined ? undefined : { room: change.room, owner: change.owner, ts },
+        );
+        break;
+      case "private":
+        done = state.setPrivate(
+          change.room,
+          change.record === undefined ? undefined : { room: change.room, ...change.record },
+        );
+        break;
+      case "invite":
+        done = state.addInvite({ room: change.room, party: change.party, ts: change.ts });
+        break;
+      case "forget":
+        done = state.removeInvites(change.party);
+        break;
+    }
+    done.catch((error) =>
+      log.warn("room access change not shared with the cluster: {error}", { error })
+    );
+  }
+
+  /** A room made invite-only or public on any node. */
+  #privateRoom(key: string, record: SharedPrivateRoom | undefined): void {
+    const gone = record === undefined ? this.#privateByKey.get(key) : undefined;
+    const name = record?.room ?? gone?.room;
+    if (name === undefined) return;
+    if (record !== undefined) this.#privateByKey.set(key, record);
+    else this.#privateByKey.delete(key);
+    const room = this.#hub.room(name);
+    if (!this.#hub.access.applyPrivate(room, name, record) || !room) return;
+    room.broadcast(encodeMessage({
+      type: "notice",
+      ts: this.#hub.now(),
+      room: room.name,
+      text: record !== undefined
+        ? `${record.by} made ${room.name} invite-only; it is no longer listed`
+        : `${room.name} is public again: anyone may join it and read its history`,
+    }));
+  }
+
+  /** An invitation made (or lifted) on any node. */
+  #invite(key: string, invite: SharedInvite | undefined): void {
+    const known = invite ?? this.#invitesByKey.get(key);
+    if (known === undefined) return;
+    if (invite !== undefined) this.#invitesByKey.set(key, invite);
+    else this.#invitesByKey.delete(key);
+    this.#hub.access.applyInvite(known.room, known.party, invite?.ts);
   }
 
   /**

@@ -116,7 +116,9 @@ export const COMMANDS: CommandSpec[] = [
           .filter((r) => chat.access.visible(session, r))
           .map((r) => ({ name: r.name, members: chat.memberCount(r), topic: r.topic }))
           // In a cluster, also the rooms whose members are all on other nodes.
-          .concat(chat.cluster?.remoteOnlyRooms() ?? []),
+          .concat(
+            (chat.cluster?.remoteOnlyRooms() ?? []).filter((r) => !chat.access.isPrivate(r.name)),
+          ),
       });
       return undefined;
     },

@@ -70,13 +70,6 @@ export const IDENTITY_COMMANDS: CommandSpec[] = [
         );
       }
       const inviteOnly = mode === "+i";
-      if (inviteOnly && chat.cluster !== undefined) {
-        // Room access is kept per node: a room private here would be open on the others.
-        throw new ChatError(
-          "forbidden",
-          "Invite-only rooms are not available on a cluster: other servers would let anyone in",
-        );
-      }
       if (chat.access.isPrivate(target.name) === inviteOnly) {
         notice(`${target.name} is already ${inviteOnly ? "invite-only" : "public"}`, target.name);
         return undefined;
@@ -103,12 +96,18 @@ export const IDENTITY_COMMANDS: CommandSpec[] = [
       const [nick, named] = args;
       const target = chat.roomOf(session, named ?? room);
       const invitee = chat.find(nick);
+      if (!invitee && chat.cluster?.heldElsewhere(nick)) {
+        // Connected to another node of the cluster: that node invites them.
+        chat.cluster.inviteElsewhere(nick, target.name, session.nick);
+        notice(`Invited ${sanitizeText(nick)} to ${target.name}`, target.name);
+        return undefined;
+      }
       if (!invitee) throw new ChatError("no_such_nick", `No user is called ${sanitizeText(nick)}`);
       if (target.has(invitee)) {
         notice(`${invitee.nick} is already in ${target.name}`, target.name);
         return undefined;
       }
-      chat.access.invite(target, invitee);
+      chat.access.invite(target.name, invitee);
       chat.sendTo(invitee, {
         type: "notice",
         ts: chat.now(),

@@ -157,7 +157,14 @@ export class Hub implements ChatOperations {
       this.#now,
       cluster && ((change) => cluster.registrationChanged(change)),
     );
-    this.access = new RoomAccess(this.history.roomAccess, this.#now);
+    this.access = new RoomAccess(
+      this.history.roomAccess,
+      this.#now,
+      cluster && {
+        onChange: (change) => cluster.accessChanged(change),
+        elsewhere: (room) => cluster.remoteCount(room) > 0,
+      },
+    );
     this.#rooms = new RoomDirectory({
       now: this.#now,
       roster: this.roster,

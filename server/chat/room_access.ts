@@ -7,6 +7,11 @@
  * join. The state is kept in the history database, so that a private room's
  * history stays private across restarts and while the room is empty.
  *
+ * On a cluster node every change made here is also handed to
+ * {@linkcode RoomAccessOptions.onChange} (the node shares it), and the other
+ * nodes' changes come back through the `apply…` methods, so that a room is
+ * private, and an invitation good, on every node.
+ *
  * @module
  */
 
@@ -15,6 +20,31 @@ import { ChatError } from "./chat_error.ts";
 import type { RoomAccessStore } from "../storage/room_access_store.ts";
 import type { Room } from "./room.ts";
 import type { Session } from "./session.ts";
+
+/** A change made on this node, for the cluster to share (see {@linkcode RoomAccessOptions}). */
+export type RoomAccessChange =
+  | { kind: "owner"; room: string; owner: string | undefined }
+  | { kind: "private"; room: string; record: PrivateRecord | undefined }
+  | { kind: "invite"; room: string; party: string; ts: number }
+  | { kind: "forget"; party: string };
+
+/** An invite-only room's record: its owner's party, who made it private, when (ms since the epoch). */
+export interface PrivateRecord {
+  owner: string;
+  by: string;
+  ts: number;
+}
+
+/** Options of {@linkcode RoomAccess} for a cluster node. */
+export interface RoomAccessOptions {
+  /** Told of each change made here (not of those applied from elsewhere). */
+  onChange?: (change: RoomAccessChange) => void;
+  /**
+   * Whether a room has members on other nodes: a room created here while it
+   * has is not new, and its owner is the one the cluster knows.
+   */
+  elsewhere?: (room: string) => boolean;
+}
 
 /**
  * Room privacy for one hub. Synchronous; owned by the hub.
@@ -31,14 +61,19 @@ export class RoomAccess {
   readonly #private = new Set<string>();
   /** Owner party by room key, while the room exists (or is private). */
   readonly #owners = new Map<string, string>();
+  readonly #onChange: (change: RoomAccessChange) => void;
+  readonly #elsewhere: (room: string) => boolean;
 
   /**
    * @param store Where the state is kept.
    * @param now Clock, ms since the epoch.
+   * @param options A cluster node's hooks.
    */
-  constructor(store: RoomAccessStore, now: () => number) {
+  constructor(store: RoomAccessStore, now: () => number, options: RoomAccessOptions = {}) {
     this.#store = store;
     this.#now = now;
+    this.#onChange = options.onChange ?? (() => {});
+    this.#elsewhere = options.elsewhere ?? (() => false);
     for (const { room, owner } of store.privateRooms()) {
       this.#private.add(nameKey(room));
       this.#owners.set(nameKey(room), owner);
@@ -85,7 +120,9 @@ export class RoomAccess {
    */
   created(session: Session, room: Room<Session>): void {
     const key = nameKey(room.name);
-    if (!this.#owners.has(key) && !this.#private.has(key)) this.#owners.set(key, session.party);
+    if (this.#owners.has(key) || this.#private.has(key) || this.#elsewhere(room.name)) return;
+    this.#owners.set(key, session.party);
+    this.#onChange({ kind: "owner", room: room.name, owner: session.party });
   }
 
   /**
@@ -95,7 +132,10 @@ export class RoomAccess {
    */
   dropped(room: Room<Session>): void {
     const key = nameKey(room.name);
-    if (!this.#private.has(key)) this.#owners.delete(key);
+    if (this.#private.has(key) || this.#elsewhere(room.name)) return;
+    if (this.#owners.delete(key)) {
+      this.#onChange({ kind: "owner", room: room.name, owner: undefined });
+    }
   }
 
   /**
@@ -120,11 +160,12 @@ export class RoomAccess {
     const key = nameKey(room.name);
     const now = this.#now();
     if (!this.#owners.has(key)) this.#owners.set(key, by.party);
-    const owner = this.#owners.get(key)!;
-    this.#store.setInviteOnly(room.name, inviteOnly, { owner, by: by.nick, ts: now });
+    const record = { owner: this.#owners.get(key)!, by: by.nick, ts: now };
+    this.#store.setInviteOnly(room.name, inviteOnly, record);
+    this.#onChange({ kind: "private", room: room.name, record: inviteOnly ? record : undefined });
     if (inviteOnly) {
       this.#private.add(key);
-      for (const member of room.members()) this.#store.invite(room.name, member.party, now);
+      this.#inviteMembers(room, now);
     } else {
       this.#private.delete(key);
       if (room.size === 0) this.#owners.delete(key);
@@ -134,11 +175,13 @@ export class RoomAccess {
   /**
    * Invites a user to a room by its party (identity or guest session).
    *
-   * @param room The room.
+   * @param room Room name including `#`.
    * @param invitee The user invited.
    */
-  invite(room: Room<Session>, invitee: Session): void {
-    this.#store.invite(room.name, invitee.party, this.#now());
+  invite(room: string, invitee: Session): void {
+    const ts = this.#now();
+    this.#store.invite(room, invitee.party, ts);
+    this.#onChange({ kind: "invite", room, party: invitee.party, ts });
   }
 
   /**
@@ -148,6 +191,69 @@ export class RoomAccess {
    * @param session The session that ended.
    */
   forget(session: Session): void {
-    if (session.identity === undefined) this.#store.forgetParty(session.party);
+    if (session.identity !== undefined) return;
+    this.#store.forgetParty(session.party);
+    this.#onChange({ kind: "forget", party: session.party });
+  }
+
+  /**
+   * Applies another node's owner record (or its removal: the room is gone everywhere).
+   *
+   * @param room Room name including `#`.
+   * @param owner The owner's party, or `undefined`.
+   */
+  applyOwner(room: string, owner: string | undefined): void {
+    const key = nameKey(room);
+    if (owner !== undefined) this.#owners.set(key, owner);
+    else if (!this.#private.has(key)) this.#owners.delete(key);
+  }
+
+  /**
+   * Applies another node's `/mode`: the room becomes invite-only (and its
+   * members here are invited, so that they may come back) or public again.
+   *
+   * @param room The local room, if it has members here.
+   * @param name Room name including `#`.
+   * @param record The private room's record, or `undefined` for public.
+   * @returns Whether anything changed here.
+   */
+  applyPrivate(
+    room: Room<Session> | undefined,
+    name: string,
+    record: PrivateRecord | undefined,
+  ): boolean {
+    const key = nameKey(name);
+    const was = this.#private.has(key);
+    this.#store.setInviteOnly(name, record !== undefined, record ?? { owner: "", by: "", ts: 0 });
+    if (record === undefined) {
+      this.#private.delete(key);
+      if (!room || room.size === 0) this.#owners.delete(key);
+      return was;
+    }
+    this.#private.add(key);
+    this.#owners.set(key, record.owner);
+    if (room) this.#inviteMembers(room, this.#now());
+    return !was;
+  }
+
+  /**
+   * Applies another node's invitation, or its removal.
+   *
+   * @param room Room name including `#`.
+   * @param party The invitee.
+   * @param ts When, ms since the epoch; `undefined` when the invitation was lifted.
+   */
+  applyInvite(room: string, party: string, ts: number | undefined): void {
+    if (ts === undefined) this.#store.uninvite(room, party);
+    else this.#store.invite(room, party, ts);
+  }
+
+  /** Invites a private room's members here (so that they may come back), sharing it. */
+  #inviteMembers(room: Room<Session>, ts: number): void {
+    for (const member of room.members()) {
+      if (this.#store.isInvited(room.name, member.party)) continue;
+      this.#store.invite(room.name, member.party, ts);
+      this.#onChange({ kind: "invite", room: room.name, party: member.party, ts });
+    }
   }
 }

@@ -8,6 +8,7 @@
 
 import type { ClusterOptions } from "./cluster_options.ts";
 import { ClusterRegistry, type ClusterRegistryOptions } from "./cluster_registry.ts";
+import { DeliveryProgress } from "./delivery_progress.ts";
 import { NatsLink } from "./nats_link.ts";
 import { PresenceBus } from "./presence_bus.ts";
 import { RoomStream, type RoomStreamOptions } from "./room_stream.ts";
@@ -23,8 +24,10 @@ export interface ClusterNode {
   registry: ClusterRegistry;
   /** Join/leave/away between nodes. */
   presence: PresenceBus;
-  /** Topics, bans and mutes. */
+  /** Topics, bans, mutes, registrations and room access. */
   state: SharedState;
+  /** Every node's delivery of the stream, and the publish window it sets. */
+  progress: DeliveryProgress;
   /**
    * Releases this node's nicks, stops the stream followers and the watches,
    * and closes the link. Safe to call more than once.
@@ -58,6 +61,10 @@ export async function startClusterNode(
     registry = await ClusterRegistry.open(link, options);
     const state = await SharedState.open(link);
     const presence = new PresenceBus(link);
+    // Half the per-room limit: a node that far behind overall is that far behind in any room.
+    const progress = new DeliveryProgress(link, {
+      window: options.maxPerSubject ? Math.max(1, Math.floor(options.maxPerSubject / 2)) : Infinity,
+    });
     let closing: Promise<void> | undefined;
     return {
       link,
@@ -65,6 +72,7 @@ export async function startClusterNode(
       registry,
       presence,
       state,
+      progress,
       close: () =>
         closing ??= (async () => {
           presence.close();

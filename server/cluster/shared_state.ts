@@ -1,6 +1,6 @@
 /**
- * Small state every node must agree on — room topics, bans, mutes and
- * registered nicks — in a
+ * Small state every node must agree on — room topics, bans, mutes,
+ * registered nicks, and who owns and may enter each room — in a
  * JetStream KV bucket `<name>_state`, mirrored in memory on every node by a
  * KV watch, so reads are synchronous and every change reaches every node.
  *
@@ -8,7 +8,10 @@
  * - `topic.<token of the room key>`: a {@linkcode SharedTopic};
  * - `ban.nick.<token of the nick key>` and `ban.address.<token of the host>`: a {@linkcode SharedBan};
  * - `mute.<token of the nick key>`: a {@linkcode SharedMute};
- * - `reg.<token of the nick's skeleton>`: a {@linkcode SharedRegistration}.
+ * - `reg.<token of the nick's skeleton>`: a {@linkcode SharedRegistration};
+ * - `owner.<token of the room key>`: a {@linkcode SharedRoomOwner} (while the room exists);
+ * - `private.<token of the room key>`: a {@linkcode SharedPrivateRoom} (while it is invite-only);
+ * - `invite.<token of the room key>.<token of the party>`: a {@linkcode SharedInvite}.
  *
  * Expired bans and mutes stay in the bucket until removed; readers compare
  * `until` with their clock.
@@ -54,12 +57,47 @@ export interface SharedRegistration {
   ts: number;
 }
 
+/** The owner of a room (its first member), cluster-wide. */
+export interface SharedRoomOwner {
+  /** Room name including `#`. */
+  room: string;
+  /** The owner's party (identity fingerprint or guest id). */
+  owner: string;
+  /** When, ms since the epoch. */
+  ts: number;
+}
+
+/** An invite-only room, cluster-wide. */
+export interface SharedPrivateRoom {
+  /** Room name including `#`. */
+  room: string;
+  /** The owner's party, kept while the room is private. */
+  owner: string;
+  /** Who made it invite-only (a nick). */
+  by: string;
+  /** When, ms since the epoch. */
+  ts: number;
+}
+
+/** An invitation to an invite-only room, cluster-wide. */
+export interface SharedInvite {
+  /** Room name including `#`. */
+  room: string;
+  /** The invitee's party (identity fingerprint or guest id). */
+  party: string;
+  /** When, ms since the epoch. */
+  ts: number;
+}
+
 /** One change, as every node sees it. `value` is `undefined` for a removal. */
 export type SharedStateChange =
   | { kind: "topic"; key: string; value: SharedTopic | undefined }
   | { kind: "ban"; key: string; value: SharedBan | undefined }
   | { kind: "mute"; key: string; value: SharedMute | undefined }
-  | { kind: "registration"; key: string; value: SharedRegistration | undefined };
+  | { kind: "registration"; key: string; value: SharedRegistration | undefined }
+  | { kind: "owner"; key: string; value: SharedRoomOwner | undefined }
+  | { kind: "private"; key: string; value: SharedPrivateRoom | undefined }
+  | { kind: "invite"; key: string; value: SharedInvite | undefined };
 
 /** Called for each change, including this node's own. */
 export type SharedStateListener = (change: SharedStateChange) => void;
@@ -85,6 +123,9 @@ export class SharedState {
   readonly #bans = new Map<string, SharedBan>();
   readonly #mutes = new Map<string, SharedMute>();
   readonly #registrations = new Map<string, SharedRegistration>();
+  readonly #owners = new Map<string, SharedRoomOwner>();
+  readonly #private = new Map<string, SharedPrivateRoom>();
+  readonly #invites = new Map<string, SharedInvite>();
   readonly #listeners = new Set<SharedStateListener>();
   #stop: (() => void) | undefined;
 
@@ -247,6 +288,121 @@ export class SharedState {
   }
 
   /**
+   * Records (or, with `undefined`, clears) the owner of a room.
+   *
+   * @param room Room name including `#`.
+   * @param owner The owner, or `undefined` when the room is gone everywhere.
+   * @throws {Error} When NATS does not answer.
+   */
+  async setOwner(room: string, owner: SharedRoomOwner | undefined): Promise<void> {
+    if (owner === undefined) await this.#kv.delete(ownerKey(room));
+    else await this.#kv.put(ownerKey(room), encoder.encode(JSON.stringify(owner)));
+  }
+
+  /**
+   * The owner of a room as last seen.
+   *
+   * @param room Room name (any case).
+   */
+  owner(room: string): SharedRoomOwner | undefined {
+    return this.#owners.get(ownerKey(room));
+  }
+
+  /**
+   * Makes a room invite-only (`record`) or public again (`undefined`, which
+   * also lifts its invitations).
+   *
+   * @param room Room name including `#`.
+   * @param record The private room's record, or `undefined`.
+   * @throws {Error} When NATS does not answer.
+   */
+  async setPrivate(room: string, record: SharedPrivateRoom | undefined): Promise<void> {
+    if (record !== undefined) {
+      await this.#kv.put(privateKey(room), encoder.encode(JSON.stringify(record)));
+      return;
+    }
+    await this.#kv.delete(privateKey(room));
+    const prefix = `${inviteKeyPrefix(room)}`;
+    await Promise.all(
+      [...this.#invites.keys()].filter((key) => key.startsWith(prefix)).map((key) =>
+        this.#kv.delete(key)
+      ),
+    );
+  }
+
+  /**
+   * Every invite-only room as last seen.
+   *
+   * @returns The records, unordered.
+   */
+  privateRooms(): SharedPrivateRoom[] {
+    return [...this.#private.values()];
+  }
+
+  /**
+   * Invites a party to a room on every node.
+   *
+   * @param invite The invitation.
+   * @throws {Error} When NATS does not answer.
+   */
+  async addInvite(invite: SharedInvite): Promise<void> {
+    await this.#kv.put(
+      inviteKey(invite.room, invite.party),
+      encoder.encode(JSON.stringify(invite)),
+    );
+  }
+
+  /**
+   * Lifts every invitation of a party (a guest whose session ended).
+   *
+   * @param party The party.
+   * @throws {Error} When NATS does not answer.
+   */
+  async removeInvites(party: string): Promise<void> {
+    await Promise.all(
+      [...this.#invites].filter(([, invite]) => invite.party === party).map(([key]) =>
+        this.#kv.delete(key)
+      ),
+    );
+  }
+
+  /**
+   * Every invitation as last seen.
+   *
+   * @returns The invitations, unordered.
+   */
+  invites(): SharedInvite[] {
+    return [...this.#invites.values()];
+  }
+
+  /**
+   * The current entries of some kinds, as changes (for a node applying the
+   * state it found at start).
+   *
+   * @param kinds Which kinds.
+   * @returns One change per entry, unordered.
+   */
+  entries(kinds: readonly SharedStateChange["kind"][]): SharedStateChange[] {
+    const out: SharedStateChange[] = [];
+    const wanted = new Set(kinds);
+    const add = <K extends SharedStateChange["kind"]>(
+      kind: K,
+      map: Map<string, NonNullable<Extract<SharedStateChange, { kind: K }>["value"]>>,
+    ) => {
+      if (!wanted.has(kind)) return;
+      for (const [key, value] of map) out.push({ kind, key, value } as SharedStateChange);
+    };
+    add("topic", this.#topics);
+    add("ban", this.#bans);
+    add("mute", this.#mutes);
+    add("registration", this.#registrations);
+    add("owner", this.#owners);
+    add("private", this.#private);
+    add("invite", this.#invites);
+    return out;
+  }
+
+  /**
    * Adds a listener for changes made by any node (this one included).
    *
    * @param listener Called per change after the mirror was updated;
@@ -284,6 +440,15 @@ export class SharedState {
     } else if (key.startsWith("reg.")) {
       change = { kind: "registration", key, value: value as SharedRegistration | undefined };
       setOrDelete(this.#registrations, key, change.value);
+    } else if (key.startsWith("owner.")) {
+      change = { kind: "owner", key, value: value as SharedRoomOwner | undefined };
+      setOrDelete(this.#owners, key, change.value);
+    } else if (key.startsWith("private.")) {
+      change = { kind: "private", key, value: value as SharedPrivateRoom | undefined };
+      setOrDelete(this.#private, key, change.value);
+    } else if (key.startsWith("invite.")) {
+      change = { kind: "invite", key, value: value as SharedInvite | undefined };
+      setOrDelete(this.#invites, key, change.value);
     } else {
       return;
     }
@@ -316,4 +481,20 @@ function muteKey(nick: string): string {
 
 function registrationKey(skeleton: string): string {
   return `reg.${subjectToken(skeleton)}`;
+}
+
+function ownerKey(room: string): string {
+  return `owner.${subjectToken(nameKey(room))}`;
+}
+
+function privateKey(room: string): string {
+  return `private.${subjectToken(nameKey(room))}`;
+}
+
+function inviteKeyPrefix(room: string): string {
+  return `invite.${subjectToken(nameKey(room))}.`;
+}
+
+function inviteKey(room: string, party: string): string {
+  return `${inviteKeyPrefix(room)}${subjectToken(party)}`;
 }

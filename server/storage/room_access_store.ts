@@ -83,6 +83,17 @@ export class RoomAccessStore {
   }
 
   /**
+   * Lifts one invitation (another cluster node lifted it).
+   *
+   * @param room Room name including `#`.
+   * @param party An identity fingerprint or guest id.
+   */
+  uninvite(room: string, party: string): void {
+    this.#db.prepare("DELETE FROM invites WHERE room_key = ? AND party = ?")
+      .run(nameKey(room), party);
+  }
+
+  /**
    * Whether a party is invited to a room.
    *
    * @param room Room name including `#` (any case).

@@ -692,21 +692,121 @@ Deno.test({
 });
 
 Deno.test({
-  name: "cluster: /mode +i is refused, since other nodes would let anyone in",
+  name: "cluster: an invite-only room is closed on every node, and an invitation opens it anywhere",
   ignore,
   async fn() {
     await using nats = await startNatsServer();
     const a = await startNode(nats, "a");
+    const b = await startNode(nats, "b");
+    const clients: RawClient[] = [];
     try {
       const ann = await RawClient.join(a.addr.port, "ann");
+      const bob = await RawClient.join(b.addr.port, "bob");
+      const cat = await RawClient.join(b.addr.port, "cat");
+      clients.push(ann, bob, cat);
       await ann.next(answerTo(await ann.command("join", "#secret")));
-      const ref = await ann.command("mode", "+i", "#secret");
-      const refused = await ann.next(answerTo(ref));
-      assert(refused.type === "error" && refused.code === "forbidden", JSON.stringify(refused));
-      assert(!a.hub.access.isPrivate("#secret"));
-      ann.close();
+      // ann created #secret; bob joining it on another node does not own it.
+      await until(() => b.hub.cluster!.remoteCount("#secret") === 1, 5_000, "ann seen on b");
+      await bob.next(answerTo(await bob.command("join", "#secret")));
+      const notOwner = await bob.next(answerTo(await bob.command("mode", "+i #secret")));
+      assert(notOwner.type === "error" && notOwner.code === "forbidden", JSON.stringify(notOwner));
+      const made = await ann.next(answerTo(await ann.command("mode", "+i #secret")));
+      assert(made.type === "ack", JSON.stringify(made));
+      // bob, on node b, hears of it from his node.
+      await bob.next((m) => m.type === "notice" && /invite-only/.test(m.text));
+      await until(() => b.hub.access.isPrivate("#secret"), 5_000, "#secret private on b");
+      // cat (node b, not invited) cannot join, nor see it listed.
+      const refused = await cat.next(answerTo(await cat.command("join", "#secret")));
+      assert(refused.type === "error" && refused.code === "not_invited", JSON.stringify(refused));
+      const listRef = await cat.command("rooms");
+      const list = await cat.next((m) => m.type === "rooms" && m.ref === listRef);
+      assert(
+        list.type === "rooms" && !list.rooms.some((r) => r.name === "#secret"),
+        JSON.stringify(list),
+      );
+      // bob was a member when it closed: he may leave and come back.
+      await bob.next(answerTo(await bob.command("part", "#secret")));
+      const back = await bob.next(answerTo(await bob.command("join", "#secret")));
+      assert(back.type === "ack", JSON.stringify(back));
+      // ann (node a) invites cat (node b): node b invites and tells her.
+      const invited = await ann.next(answerTo(await ann.command("invite", "cat #secret")));
+      assert(invited.type === "ack", JSON.stringify(invited));
+      await cat.next((m) => m.type === "notice" && /invites you to #secret/.test(m.text));
+      const joined = await cat.next(answerTo(await cat.command("join", "#secret")));
+      assert(joined.type === "ack", JSON.stringify(joined));
+      // A node started later knows the room is private.
+      const c = await startNode(nats, "c");
+      try {
+        const dan = await RawClient.join(c.addr.port, "dan");
+        clients.push(dan);
+        const no = await dan.next(answerTo(await dan.command("join", "#secret")));
+        assert(no.type === "error" && no.code === "not_invited", JSON.stringify(no));
+      } finally {
+        await c.close("test over");
+      }
+      // Public again, everywhere.
+      const open = await ann.next(answerTo(await ann.command("mode", "-i #secret")));
+      assert(open.type === "ack", JSON.stringify(open));
+      await until(() => !b.hub.access.isPrivate("#secret"), 5_000, "#secret public on b");
     } finally {
-      await a.close("test over");
+      for (const client of clients) client.close();
+      await stopAll(a, b);
+    }
+  },
+});
+
+Deno.test({
+  name: "cluster: senders wait for a slow node instead of retention dropping its lines",
+  ignore,
+  async fn() {
+    await using nats = await startNatsServer();
+    // The stream keeps 10 lines per room; node b reads one line per 10 ms. The
+    // senders on node a are acked as fast as node a delivers, so without
+    // flow control they run more than 10 lines ahead of node b.
+    const a = await startNode(nats, "a", { maxPerSubject: 10 });
+    const b = await startNode(nats, "b", { maxPerSubject: 10, followerDelayMs: 10 });
+    const clients: RawClient[] = [];
+    try {
+      const bob = await RawClient.join(b.addr.port, "bob");
+      clients.push(bob);
+      for (let i = 0; i < 3; i++) clients.push(await RawClient.join(a.addr.port, `s${i}`));
+      await until(() => a.hub.cluster!.remoteCount("#lobby") === 1, 5_000, "bob seen on a");
+      await bob.next((m) => m.type === "join" && m.nick === "s2");
+      const perSender = 40;
+      const window = 4;
+      await Promise.all(
+        clients.slice(1).map(async (client, sender) => {
+          const refs: number[] = [];
+          for (let seq = 0; seq < perSender; seq++) {
+            if (seq >= window) {
+              const answer = await client.next(answerTo(refs[seq - window]), 20_000);
+              assert(answer.type === "ack", `ack ${JSON.stringify(answer)}`);
+            }
+            refs.push(await client.say(`s${sender} ${seq}`));
+          }
+          for (const ref of refs.slice(-window)) {
+            const answer = await client.next(answerTo(ref), 20_000);
+            assert(answer.type === "ack", `ack ${JSON.stringify(answer)}`);
+          }
+        }),
+      );
+      await until(() => lines(bob).length >= 3 * perSender, 10_000, "every line at bob")
+        .catch(() => {});
+      const bySender = new Map<number, number[]>();
+      for (const { text } of lines(bob)) {
+        const [from, seq] = text.slice(1).split(" ").map(Number);
+        bySender.set(from, [...(bySender.get(from) ?? []), seq]);
+      }
+      for (let sender = 0; sender < 3; sender++) {
+        assertEqual(
+          bySender.get(sender) ?? [],
+          Array.from({ length: perSender }, (_, seq) => seq),
+          `bob (slow node) got every line of s${sender}, in order`,
+        );
+      }
+    } finally {
+      for (const client of clients) client.close();
+      await stopAll(a, b);
     }
   },
 });
