@@ -28,8 +28,9 @@ export const TARGETS = [
 /**
  * The permissions the executable runs with: network (serve, join, ping, the
  * ngrok agent API), files (log, config, password and CA files, `web/`),
- * environment (`PARLEY_*`), the two system facts the join hints need, and
- * running `ngrok` for `--tunnel ngrok`.
+ * environment (`PARLEY_*`), the two system facts the join hints need,
+ * running `ngrok` for `--tunnel ngrok`, and libc through FFI on Linux (direct
+ * socket writes for the fanout, the accept backlog).
  */
 export const PERMISSIONS = [
   "--allow-net",
@@ -38,8 +39,11 @@ export const PERMISSIONS = [
   "--allow-env",
   "--allow-sys=networkInterfaces,hostname",
   "--allow-run=ngrok",
-  // Not --allow-ffi: FFI escapes Deno's sandbox, so the larger accept backlog
-  // (server/transport/raise_listen_backlog.ts) is left to operators who opt in with deno run.
+  // libc's send(2), listen(2), getsockname(2) and getpeername(2), for the
+  // fanout's direct socket writes and the accept backlog
+  // (server/transport/direct_socket.ts, raise_listen_backlog.ts). The code
+  // that can call them is fixed at compile time.
+  "--allow-ffi",
 ] as const;
 
 /** Options for {@linkcode compileArgs}. */

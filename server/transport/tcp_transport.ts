@@ -11,6 +11,7 @@ import { formatAddr } from "../guards/host_key.ts";
 import { getLogger } from "../log.ts";
 import { encodeMessage } from "../../protocol/messages.ts";
 import { type ByteStream, Connection } from "./connection.ts";
+import { DirectSockets } from "./direct_socket.ts";
 import { raiseListenBacklog } from "./raise_listen_backlog.ts";
 import type { Admitted, Transport, TransportContext } from "./transport.ts";
 
@@ -73,7 +74,21 @@ export function listenTcp(
   const result = raiseListenBacklog(listener.addr, LISTEN_BACKLOG);
   if (result.raised) log.debug("accept backlog raised to {backlog}", { backlog: LISTEN_BACKLOG });
   else log.debug("accept backlog stays 511: {reason}", { reason: result.reason });
-  return streamTransport(listener);
+  const direct = directSockets();
+  return streamTransport(listener, "tcp", direct && ((socket) => direct.wrap(socket as Deno.Conn)));
+}
+
+let direct: DirectSockets | undefined | null = null;
+
+/** The process's direct sockets (`direct_socket.ts`), loaded on first use; `undefined` when unavailable. */
+function directSockets(): DirectSockets | undefined {
+  if (direct === null) {
+    direct = DirectSockets.open();
+    log.debug("fanout writes: {how}", {
+      how: direct ? "direct send(2) (--allow-ffi, Linux)" : "Deno's asynchronous writes",
+    });
+  }
+  return direct;
 }
 
 /**
@@ -121,6 +136,7 @@ export function listenTcpAllFamilies(port: number): Transport[] {
  *
  * @param listener The listener; the transport closes it.
  * @param name For logs.
+ * @param wrap Replaces each accepted socket's byte stream (direct sends for plain TCP).
  * @returns The transport.
  *
  * @example
@@ -130,7 +146,11 @@ export function listenTcpAllFamilies(port: number): Transport[] {
  * await tcp.close();
  * ```
  */
-export function streamTransport(listener: ConnListener, name = "tcp"): Transport {
+export function streamTransport(
+  listener: ConnListener,
+  name = "tcp",
+  wrap?: (socket: AcceptedConn) => ByteStream,
+): Transport {
   let closed = false;
   return {
     name,
@@ -151,7 +171,7 @@ export function streamTransport(listener: ConnListener, name = "tcp"): Transport
             // The socket may already be gone; the read loop will see that.
             if (!(error instanceof Deno.errors.BadResource)) throw error;
           }
-          const conn = new Connection(socket, remoteAddr, hub, options);
+          const conn = new Connection(wrap ? wrap(socket) : socket, remoteAddr, hub, options);
           if (admission === "full") {
             log.warn("refused {address}: too many connections", { address: remoteAddr });
             conn.send(encodeMessage({

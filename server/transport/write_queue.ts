@@ -12,6 +12,9 @@
  *   each member one write per delay instead of one per join.
  * - Past `maxBytes` queued, the queue refuses everything from then on and
  *   calls `onOverflow` once (the owner closes the slow consumer).
+ * - A sink that can write synchronously (`trySend`, see `direct_socket.ts`)
+ *   gets each batch that way first, in the turn it was queued in; only what
+ *   the socket did not take waits for an asynchronous write.
  *
  * @module
  */
@@ -23,6 +26,12 @@ import { WRITE_TRACE } from "./write_trace.ts";
 export interface WriteSink {
   /** Writes some prefix of `data`; resolves to the count written. */
   write(data: Uint8Array): Promise<number>;
+  /**
+   * Writes what the socket takes at once, synchronously (see
+   * `direct_socket.ts`); 0 to `data.length`. When present the writer tries it
+   * first and hands only the rest to `write`.
+   */
+  trySend?(data: Uint8Array): number;
 }
 
 /** Options for {@linkcode WriteQueue}. */
@@ -92,8 +101,6 @@ export class WriteQueue {
   #times: number[] = [];
   #tailAt = 0;
   #batchAt = 0;
-  /** Bound once, so that scheduling a flush allocates nothing. */
-  readonly #flushSoon = () => void this.#flush();
 
   /**
    * @param sink Where the bytes go.
@@ -139,7 +146,8 @@ export class WriteQueue {
     if (!this.#enqueue(frame)) return false;
     if (!this.#writing) {
       this.#writing = true;
-      queueMicrotask(this.#flushSoon);
+      WriteQueue.#dirty.push(this);
+      if (WriteQueue.#dirty.length === 1) queueMicrotask(WriteQueue.#flushDirty);
     }
     return true;
   }
@@ -205,6 +213,17 @@ export class WriteQueue {
     this.#drained?.();
   }
 
+  /**
+   * Queues with frames pushed in this turn, flushed by one microtask after it
+   * (one microtask per turn, not one per member of a fanout).
+   */
+  static #dirty: WriteQueue[] = [];
+  static #flushDirty(): void {
+    const dirty = WriteQueue.#dirty;
+    WriteQueue.#dirty = [];
+    for (const queue of dirty) queue.#flush();
+  }
+
   /** Connections holding delayed frames and no writer running. */
   static readonly #later = new Set<WriteQueue>();
   static #laterTimer: ReturnType<typeof setTimeout> | undefined;
@@ -213,7 +232,7 @@ export class WriteQueue {
     for (const queue of WriteQueue.#later) {
       if (!queue.#writing && !queue.#stopped) {
         queue.#writing = true;
-        void queue.#flush();
+        queue.#flush();
       }
     }
     WriteQueue.#later.clear();
@@ -246,29 +265,59 @@ export class WriteQueue {
     return false;
   }
 
-  async #flush(): Promise<void> {
+  /**
+   * Writes what is queued: synchronously while the sink takes whole batches
+   * (`trySend`), then, for a batch it did not take whole, asynchronously
+   * ({@linkcode WriteQueue.#writeRest}), which comes back here when done.
+   */
+  #flush(): void {
     try {
       while (!this.#stopped) {
         if (this.#tail !== undefined) this.#closeTail();
         if (this.#queue.length === 0) break;
         const batch = this.#takeBatch();
-        let offset = 0;
-        while (offset < batch.length) {
-          offset += await this.#sink.write(offset === 0 ? batch : batch.subarray(offset));
+        const sent = this.#sink.trySend?.(batch) ?? 0;
+        if (sent < batch.length) {
+          void this.#writeRest(batch, sent);
+          return;
         }
-        this.#queuedBytes -= batch.length;
-        WRITE_TRACE?.written(performance.now() - this.#batchAt, batch.length);
-        if (this.#pooled) {
-          BATCH_POOL.give(this.#pooled);
-          this.#pooled = undefined;
-        }
+        this.#written(batch);
       }
     } catch (error) {
       this.#onError(error);
-    } finally {
-      this.#writing = false;
-      if (this.#queue.length === 0 && this.#tail === undefined) this.#drained?.();
     }
+    this.#idle();
+  }
+
+  /** Writes the rest of `batch` from `offset`, waiting for the socket, then goes on flushing. */
+  async #writeRest(batch: Uint8Array, offset: number): Promise<void> {
+    try {
+      while (offset < batch.length) {
+        offset += await this.#sink.write(offset === 0 ? batch : batch.subarray(offset));
+      }
+    } catch (error) {
+      this.#onError(error);
+      this.#idle();
+      return;
+    }
+    this.#written(batch);
+    this.#flush();
+  }
+
+  /** Accounts for a batch written whole, and returns its pooled buffer. */
+  #written(batch: Uint8Array): void {
+    this.#queuedBytes -= batch.length;
+    WRITE_TRACE?.written(performance.now() - this.#batchAt, batch.length);
+    if (this.#pooled) {
+      BATCH_POOL.give(this.#pooled);
+      this.#pooled = undefined;
+    }
+  }
+
+  /** The writer stops: nothing queued, stopped, or a write failed. */
+  #idle(): void {
+    this.#writing = false;
+    if (this.#queue.length === 0 && this.#tail === undefined) this.#drained?.();
   }
 
   /** Moves the tail into the queue, as one view when frames were merged into it. */

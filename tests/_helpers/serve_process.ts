@@ -16,6 +16,7 @@ export const SERVE_PERMISSIONS = [
   "--allow-write",
   "--allow-env",
   "--allow-sys=networkInterfaces,hostname",
+  "--allow-ffi",
 ];
 
 /** The permissions `deno task join` grants. */
