@@ -27,7 +27,10 @@
  * @module
  */
 
+import { getLogger } from "../log.ts";
 import type { ByteStream } from "./connection.ts";
+
+const log = getLogger(["parley", "server"]);
 
 /** `MSG_DONTWAIT | MSG_NOSIGNAL` (Linux): never block, and no SIGPIPE on a closed peer. */
 const SEND_FLAGS = 0x40 | 0x4000;
@@ -113,6 +116,25 @@ export class DirectSockets {
 
   private constructor(libc: Libc) {
     this.#libc = libc;
+  }
+
+  static #process: DirectSockets | undefined | null = null;
+
+  /**
+   * The process's direct sockets, opened on first use (see {@linkcode DirectSockets.open}).
+   *
+   * @returns The shared instance, or `undefined` without `--allow-ffi` or off Linux.
+   */
+  static forProcess(): DirectSockets | undefined {
+    if (DirectSockets.#process === null) {
+      DirectSockets.#process = DirectSockets.open();
+      log.info("fanout writes: {how}", {
+        how: DirectSockets.#process
+          ? "direct send(2) (Linux, --allow-ffi)"
+          : "Deno's asynchronous writes (direct sends need Linux and --allow-ffi)",
+      });
+    }
+    return DirectSockets.#process;
   }
 
   /**

@@ -74,21 +74,8 @@ export function listenTcp(
   const result = raiseListenBacklog(listener.addr, LISTEN_BACKLOG);
   if (result.raised) log.debug("accept backlog raised to {backlog}", { backlog: LISTEN_BACKLOG });
   else log.debug("accept backlog stays 511: {reason}", { reason: result.reason });
-  const direct = directSockets();
+  const direct = DirectSockets.forProcess();
   return streamTransport(listener, "tcp", direct && ((socket) => direct.wrap(socket as Deno.Conn)));
-}
-
-let direct: DirectSockets | undefined | null = null;
-
-/** The process's direct sockets (`direct_socket.ts`), loaded on first use; `undefined` when unavailable. */
-function directSockets(): DirectSockets | undefined {
-  if (direct === null) {
-    direct = DirectSockets.open();
-    log.debug("fanout writes: {how}", {
-      how: direct ? "direct send(2) (--allow-ffi, Linux)" : "Deno's asynchronous writes",
-    });
-  }
-  return direct;
 }
 
 /**

@@ -29,6 +29,7 @@ import type { Ticket } from "./acceptor.ts";
 import { readRequestHead, type RequestHead } from "./http_request_head.ts";
 import { listenNodeTls } from "./node_tls_listener.ts";
 import { StreamWebSocket } from "./stream_web_socket.ts";
+import { DirectSockets } from "./direct_socket.ts";
 import { acceptAll, type AcceptedConn, type ConnListener } from "./tcp_transport.ts";
 import type { Admitted, Transport, TransportContext } from "./transport.ts";
 import { WsConnection } from "./ws_connection.ts";
@@ -314,7 +315,9 @@ export async function listenWeb(options: WebServerOptions): Promise<WebServer> {
       requestTimeoutMs,
     );
     if (stopped) return false;
-    const ws = new StreamWebSocket(socket, {
+    // Plain HTTP: frames go out with direct sends where available (see direct_socket.ts).
+    const direct = scheme === "http" ? DirectSockets.forProcess() : undefined;
+    const ws = new StreamWebSocket(direct ? direct.wrap(socket as Deno.Conn) : socket, {
       maxMessageBytes: HANDSHAKE_MAX_FRAME_BYTES,
       closeTimeoutMs: options.closeTimeoutMs,
     });
