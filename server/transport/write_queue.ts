@@ -19,6 +19,7 @@
  * @module
  */
 
+import { setImmediate } from "node:timers";
 import { BATCH_POOL } from "./buffer_pool.ts";
 import { WRITE_TRACE } from "./write_trace.ts";
 
@@ -147,7 +148,7 @@ export class WriteQueue {
     if (!this.#writing) {
       this.#writing = true;
       WriteQueue.#dirty.push(this);
-      if (WriteQueue.#dirty.length === 1) queueMicrotask(WriteQueue.#flushDirty);
+      if (WriteQueue.#dirty.length === 1) setImmediate(WriteQueue.#flushDirty);
     }
     return true;
   }
@@ -214,8 +215,11 @@ export class WriteQueue {
   }
 
   /**
-   * Queues with frames pushed in this turn, flushed by one microtask after it
-   * (one microtask per turn, not one per member of a fanout).
+   * Queues with frames pushed in this turn, flushed once after it
+   * (`setImmediate`: after every promise continuation of the turn, before the
+   * next poll for I/O). A microtask would run between the steps of an async
+   * iterator, such as a cluster node's stream consumer delivering a batch, and
+   * write once per message instead of once per batch.
    */
   static #dirty: WriteQueue[] = [];
   static #flushDirty(): void {
