@@ -155,3 +155,23 @@ Deno.test("WriteQueue reports a failed write to onError, and stop() refuses fram
   stuck.clear();
   assertEqual(stuck.queuedBytes, 0);
 });
+
+Deno.test("WriteQueue writes once for frames pushed across the steps of an async iterator in one turn", async () => {
+  // A cluster node's stream consumer delivers a batch through an async
+  // iterator: a flush between its steps would write once per message.
+  const asyncSink = new RecordingSink();
+  const sent: number[][] = [];
+  const syncSink = {
+    write: (data: Uint8Array) => Promise.resolve(data.length),
+    trySend: (data: Uint8Array) => (sent.push([...data]), data.length),
+  };
+  const queues = [new WriteQueue(asyncSink), new WriteQueue(syncSink)];
+  async function* batch() {
+    for (let i = 0; i < 10; i++) yield frame(i, 3);
+  }
+  for await (const f of batch()) for (const queue of queues) queue.push(f);
+  for (const queue of queues) await queue.drain(1000);
+  assertEqual(asyncSink.writes.length, 1, "one asynchronous write");
+  assertEqual(sent.length, 1, "one direct send");
+  assertEqual(sent[0].length, 30);
+});
