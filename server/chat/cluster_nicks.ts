@@ -95,37 +95,40 @@ export class ClusterNicks {
       },
     );
 
-    const kicks = this.#node.link.connection.subscribe(
-      `${this.#node.link.name}.kick.${this.#node.link.nodeId}`,
+    const kicks = this.#listenFor("kick", ({ nick, reason, by }) => {
+      this.#hub.kick(String(nick), String(reason), String(by));
+    });
+    const invites = this.#listenFor("invite", ({ nick, room, by }) => {
+      this.#invited(String(nick), String(room), String(by));
+    });
+    return [() => resume.unsubscribe(), kicks, invites];
+  }
+
+  /**
+   * Handles requests sent to this node on `<name>.<what>.<node id>` (JSON
+   * objects); a malformed one is logged and dropped.
+   *
+   * @returns A function that stops listening.
+   */
+  #listenFor(
+    what: "kick" | "invite",
+    handle: (request: Record<string, unknown>) => void,
+  ): () => void {
+    const subscription = this.#node.link.connection.subscribe(
+      `${this.#node.link.name}.${what}.${this.#node.link.nodeId}`,
       {
         callback: (error, message) => {
           if (error !== null) return;
           try {
-            const { nick, reason, by } = JSON.parse(decoder.decode(message.data));
-            this.#hub.kick(String(nick), String(reason), String(by));
+            handle(JSON.parse(decoder.decode(message.data)) ?? {});
           } catch (cause) {
             if (!(cause instanceof SyntaxError)) throw cause;
-            log.warn("dropped a malformed kick request: {cause}", { cause });
+            log.warn("dropped a malformed {what} request: {cause}", { what, cause });
           }
         },
       },
     );
-    const invites = this.#node.link.connection.subscribe(
-      `${this.#node.link.name}.invite.${this.#node.link.nodeId}`,
-      {
-        callback: (error, message) => {
-          if (error !== null) return;
-          try {
-            const { nick, room, by } = JSON.parse(decoder.decode(message.data));
-            this.#invited(String(nick), String(room), String(by));
-          } catch (cause) {
-            if (!(cause instanceof SyntaxError)) throw cause;
-            log.warn("dropped a malformed invite request: {cause}", { cause });
-          }
-        },
-      },
-    );
-    return [() => resume.unsubscribe(), () => kicks.unsubscribe(), () => invites.unsubscribe()];
+    return () => subscription.unsubscribe();
   }
 
   /** Another node's `/invite` of a user connected here. */

@@ -20,6 +20,7 @@ import type {
   SharedMute,
   SharedPrivateRoom,
   SharedRegistration,
+  SharedRoomOwner,
   SharedState,
   SharedStateChange,
 } from "../cluster/shared_state.ts";
@@ -142,15 +143,7 @@ export class ClusterStateSync {
         this.#ban(change.key, change.value);
         return;
       case "owner":
-        if (change.value !== undefined) {
-          this.#hub.access.applyOwner(change.value.room, change.value.owner);
-        } else {
-          // The key names the room only as a token: find it among the rooms known.
-          const room = this.#ownerRooms.get(change.key);
-          if (room !== undefined) this.#hub.access.applyOwner(room, undefined);
-        }
-        if (change.value !== undefined) this.#ownerRooms.set(change.key, change.value.room);
-        else this.#ownerRooms.delete(change.key);
+        this.#owner(change.key, change.value);
         return;
       case "private":
         this.#privateRoom(change.key, change.value);
@@ -193,6 +186,16 @@ export class ClusterStateSync {
     done.catch((error) =>
       log.warn("room access change not shared with the cluster: {error}", { error })
     );
+  }
+
+  /** A room's owner recorded (or cleared: the room is gone everywhere) on any node. */
+  #owner(key: string, owner: SharedRoomOwner | undefined): void {
+    // A removal names the room only by its key's token: use the name last seen.
+    const room = owner?.room ?? this.#ownerRooms.get(key);
+    if (room === undefined) return;
+    if (owner !== undefined) this.#ownerRooms.set(key, room);
+    else this.#ownerRooms.delete(key);
+    this.#hub.access.applyOwner(room, owner?.owner);
   }
 
   /** A room made invite-only or public on any node. */

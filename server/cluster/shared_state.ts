@@ -127,6 +127,20 @@ export class SharedState {
   readonly #private = new Map<string, SharedPrivateRoom>();
   readonly #invites = new Map<string, SharedInvite>();
   readonly #listeners = new Set<SharedStateListener>();
+  /** Each kind's key prefix and its mirror. */
+  readonly #kinds: {
+    prefix: string;
+    kind: SharedStateChange["kind"];
+    map: Map<string, unknown>;
+  }[] = [
+    { prefix: "topic.", kind: "topic", map: this.#topics },
+    { prefix: "ban.", kind: "ban", map: this.#bans },
+    { prefix: "mute.", kind: "mute", map: this.#mutes },
+    { prefix: "reg.", kind: "registration", map: this.#registrations },
+    { prefix: "owner.", kind: "owner", map: this.#owners },
+    { prefix: "private.", kind: "private", map: this.#private },
+    { prefix: "invite.", kind: "invite", map: this.#invites },
+  ];
   #stop: (() => void) | undefined;
 
   private constructor(kv: KV) {
@@ -384,21 +398,10 @@ export class SharedState {
    */
   entries(kinds: readonly SharedStateChange["kind"][]): SharedStateChange[] {
     const out: SharedStateChange[] = [];
-    const wanted = new Set(kinds);
-    const add = <K extends SharedStateChange["kind"]>(
-      kind: K,
-      map: Map<string, NonNullable<Extract<SharedStateChange, { kind: K }>["value"]>>,
-    ) => {
-      if (!wanted.has(kind)) return;
+    for (const { kind, map } of this.#kinds) {
+      if (!kinds.includes(kind)) continue;
       for (const [key, value] of map) out.push({ kind, key, value } as SharedStateChange);
-    };
-    add("topic", this.#topics);
-    add("ban", this.#bans);
-    add("mute", this.#mutes);
-    add("registration", this.#registrations);
-    add("owner", this.#owners);
-    add("private", this.#private);
-    add("invite", this.#invites);
+    }
     return out;
   }
 
@@ -427,31 +430,10 @@ export class SharedState {
       logger.warn("Ignored malformed shared state {key}: {error}", { key, error });
       return;
     }
-    let change: SharedStateChange;
-    if (key.startsWith("topic.")) {
-      change = { kind: "topic", key, value: value as SharedTopic | undefined };
-      setOrDelete(this.#topics, key, change.value);
-    } else if (key.startsWith("ban.")) {
-      change = { kind: "ban", key, value: value as SharedBan | undefined };
-      setOrDelete(this.#bans, key, change.value);
-    } else if (key.startsWith("mute.")) {
-      change = { kind: "mute", key, value: value as SharedMute | undefined };
-      setOrDelete(this.#mutes, key, change.value);
-    } else if (key.startsWith("reg.")) {
-      change = { kind: "registration", key, value: value as SharedRegistration | undefined };
-      setOrDelete(this.#registrations, key, change.value);
-    } else if (key.startsWith("owner.")) {
-      change = { kind: "owner", key, value: value as SharedRoomOwner | undefined };
-      setOrDelete(this.#owners, key, change.value);
-    } else if (key.startsWith("private.")) {
-      change = { kind: "private", key, value: value as SharedPrivateRoom | undefined };
-      setOrDelete(this.#private, key, change.value);
-    } else if (key.startsWith("invite.")) {
-      change = { kind: "invite", key, value: value as SharedInvite | undefined };
-      setOrDelete(this.#invites, key, change.value);
-    } else {
-      return;
-    }
+    const kind = this.#kinds.find((entry) => key.startsWith(entry.prefix));
+    if (kind === undefined) return;
+    setOrDelete(kind.map, key, value);
+    const change = { kind: kind.kind, key, value } as SharedStateChange;
     for (const listener of [...this.#listeners]) {
       try {
         listener(change);

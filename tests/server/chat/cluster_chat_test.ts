@@ -105,6 +105,39 @@ function answerTo(ref: number): (m: ServerMessage) => boolean {
   return (m) => (m.type === "ack" || m.type === "error") && m.ref === ref;
 }
 
+/**
+ * Sends `count` lines `s<sender> <seq>` from `client`, keeping up to
+ * `window` of them unacknowledged, and checks every ack.
+ */
+async function sendPipelined(
+  client: RawClient,
+  sender: number,
+  count: number,
+  window: number,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const refs: number[] = [];
+  const acked = async (ref: number) => {
+    const answer = await client.next(answerTo(ref), timeoutMs);
+    assert(answer.type === "ack", `ack ${JSON.stringify(answer)}`);
+  };
+  for (let seq = 0; seq < count; seq++) {
+    if (seq >= window) await acked(refs[seq - window]);
+    refs.push(await client.say(`s${sender} ${seq}`));
+  }
+  for (const ref of refs.slice(-window)) await acked(ref);
+}
+
+/** The sequence numbers of each sender's `s<sender> <seq>` lines `client` received, in order. */
+function linesBySender(client: RawClient): Map<number, number[]> {
+  const bySender = new Map<number, number[]>();
+  for (const { text } of lines(client)) {
+    const [from, seq] = text.slice(1).split(" ").map(Number);
+    bySender.set(from, [...(bySender.get(from) ?? []), seq]);
+  }
+  return bySender;
+}
+
 async function stopAll(...servers: ParleyServer[]): Promise<void> {
   await Promise.all(servers.map((server) => server.close("test over")));
 }
@@ -128,30 +161,15 @@ Deno.test({
       const perSender = 30;
       const window = 4;
       // Each sender keeps up to `window` lines unacknowledged.
-      await Promise.all(clients.map(async (client, sender) => {
-        const refs: number[] = [];
-        for (let seq = 0; seq < perSender; seq++) {
-          if (seq >= window) {
-            const answer = await client.next(answerTo(refs[seq - window]));
-            assert(answer.type === "ack", `ack ${JSON.stringify(answer)}`);
-          }
-          refs.push(await client.say(`s${sender} ${seq}`));
-        }
-        for (const ref of refs.slice(-window)) {
-          const answer = await client.next(answerTo(ref));
-          assert(answer.type === "ack", `ack ${JSON.stringify(answer)}`);
-        }
-      }));
+      await Promise.all(
+        clients.map((client, sender) => sendPipelined(client, sender, perSender, window)),
+      );
       const expected = perSender * (clients.length - 1);
       for (const [receiver, client] of clients.entries()) {
         // On a timeout the comparison below names what is missing.
         await until(() => lines(client).length >= expected, 5_000, `${expected} lines`)
           .catch(() => {});
-        const bySender = new Map<number, number[]>();
-        for (const { text } of lines(client)) {
-          const [from, seq] = text.slice(1).split(" ").map(Number);
-          bySender.set(from, [...(bySender.get(from) ?? []), seq]);
-        }
+        const bySender = linesBySender(client);
         for (let sender = 0; sender < clients.length; sender++) {
           if (sender === receiver) continue;
           assertEqual(
@@ -775,28 +793,13 @@ Deno.test({
       const perSender = 40;
       const window = 4;
       await Promise.all(
-        clients.slice(1).map(async (client, sender) => {
-          const refs: number[] = [];
-          for (let seq = 0; seq < perSender; seq++) {
-            if (seq >= window) {
-              const answer = await client.next(answerTo(refs[seq - window]), 20_000);
-              assert(answer.type === "ack", `ack ${JSON.stringify(answer)}`);
-            }
-            refs.push(await client.say(`s${sender} ${seq}`));
-          }
-          for (const ref of refs.slice(-window)) {
-            const answer = await client.next(answerTo(ref), 20_000);
-            assert(answer.type === "ack", `ack ${JSON.stringify(answer)}`);
-          }
-        }),
+        clients.slice(1).map((client, sender) =>
+          sendPipelined(client, sender, perSender, window, 20_000)
+        ),
       );
       await until(() => lines(bob).length >= 3 * perSender, 10_000, "every line at bob")
         .catch(() => {});
-      const bySender = new Map<number, number[]>();
-      for (const { text } of lines(bob)) {
-        const [from, seq] = text.slice(1).split(" ").map(Number);
-        bySender.set(from, [...(bySender.get(from) ?? []), seq]);
-      }
+      const bySender = linesBySender(bob);
       for (let sender = 0; sender < 3; sender++) {
         assertEqual(
           bySender.get(sender) ?? [],
