@@ -1,8 +1,10 @@
 /**
  * The message path of a cluster node: room lines, actions, private messages
  * and recordings' notices are published once to the cluster's JetStream
- * stream (recordings' bytes to its object store), retried with the same
- * message id through a failover, and acknowledged to the sender only once
+ * stream (recordings' bytes to its object store) — a plain NATS publish
+ * whose return through this node's follower proves it was stored, or, when
+ * it does not come back, a JetStream publish with the same message id,
+ * retried through a failover — and acknowledged to the sender only once
  * stored and delivered by this node's follower (so that the stream's
  * per-room retention cannot remove what this node has not read yet), and
  * published only while every node is within the window of
@@ -61,6 +63,24 @@ interface LinePayload {
   media?: Omit<MediaInfo, "id" | "ts" | "room" | "from">;
 }
 
+/** One message to store: where, its bytes and id, and what must be stored first. */
+interface Publication {
+  scope: "room" | "pm";
+  /** `nameKey` of the room, or of the recipient's nick. */
+  key: string;
+  bytes: Uint8Array;
+  /** Unique per message; JetStream stores a message id at most once. */
+  msgId: string;
+  /** Run (again) before each attempt until it succeeds: a recording's bytes. */
+  before?: () => Promise<void>;
+}
+
+/**
+ * Longest time a plain publish waits to come back from the stream before
+ * the message is published again with JetStream's acknowledgement, in ms.
+ */
+const SEND_WAIT_MS = 3_000;
+
 /** What {@linkcode ClusterMessages} uses of the node and the hub. */
 export interface ClusterMessagesContext {
   /** The cluster's message stream. */
@@ -109,6 +129,8 @@ export class ClusterMessages {
   #delivered = 0;
   /** Acknowledged publishes of this node waiting for the follower, by increasing `seq`. */
   readonly #waiting: { seq: number; done: () => void }[] = [];
+  /** Plain publishes of this node waiting to come back from the stream, by message id. */
+  readonly #sent = new Map<string, (seq: number) => void>();
   /** Each sender's latest publish, so that the next one starts after it. */
   readonly #lastPublish = new WeakMap<Session, Promise<[number, number]>>();
 
@@ -154,13 +176,12 @@ export class ClusterMessages {
       sid: session.id,
     };
     if (echo) payload.echo = true;
-    const bytes = encoder.encode(JSON.stringify(payload));
-    const msgId = crypto.randomUUID();
-    return this.#publish(
-      session,
-      () => this.#context.stream.publish(nameKey(room.name), bytes, { msgId }),
-      ts,
-    );
+    return this.#publish(session, {
+      scope: "room",
+      key: nameKey(room.name),
+      bytes: encoder.encode(JSON.stringify(payload)),
+      msgId: crypto.randomUUID(),
+    }, ts);
   }
 
   /**
@@ -191,13 +212,16 @@ export class ClusterMessages {
       media: { ...fields, bytes: data.length },
     };
     const media = this.media!;
-    const bytes = encoder.encode(JSON.stringify(payload));
-    const msgId = crypto.randomUUID();
     let stored = false;
-    return this.#publish(session, async () => {
-      if (!stored) await media.put(recording.token, data);
-      stored = true;
-      return await this.#context.stream.publish(nameKey(room.name), bytes, { msgId });
+    return this.#publish(session, {
+      scope: "room",
+      key: nameKey(room.name),
+      bytes: encoder.encode(JSON.stringify(payload)),
+      msgId: crypto.randomUUID(),
+      before: async () => {
+        if (!stored) await media.put(recording.token, data);
+        stored = true;
+      },
     }, ts);
   }
 
@@ -267,13 +291,12 @@ export class ClusterMessages {
       sid: session.id,
       fp: session.party,
     };
-    const bytes = encoder.encode(JSON.stringify(payload));
-    const msgId = crypto.randomUUID();
-    return this.#publish(
-      session,
-      () => this.#context.stream.publishPrivate(nameKey(nick), bytes, { msgId }),
-      ts,
-    );
+    return this.#publish(session, {
+      scope: "pm",
+      key: nameKey(nick),
+      bytes: encoder.encode(JSON.stringify(payload)),
+      msgId: crypto.randomUUID(),
+    }, ts);
   }
 
   /**
@@ -284,31 +307,37 @@ export class ClusterMessages {
    * in the order they were sent, with no gap. Other senders publish at the
    * same time.
    */
-  #publish(
-    session: Session,
-    attempt: () => Promise<number>,
-    ts: number,
-  ): Promise<[number, number]> {
+  #publish(session: Session, publication: Publication, ts: number): Promise<[number, number]> {
     const previous = this.#lastPublish.get(session);
-    const run = () => this.#publishUntilStored(attempt, ts);
+    const run = () => this.#publishUntilStored(publication, ts);
     const result = previous === undefined ? run() : previous.then(run, run);
     this.#lastPublish.set(session, result);
     return result;
   }
 
   /**
-   * Runs a publish until the stream acknowledges it, retrying (with the same
-   * message id, so the stream stores it at most once) for up to
-   * `retryBudgetMs` while a failover or reconnect is under way.
+   * Stores one message. First as a plain NATS publish, acknowledged by this
+   * node's follower delivering it back (which proves JetStream stored it:
+   * no request, reply or timer per message); when it has not come back
+   * within {@linkcode SEND_WAIT_MS}, or the link is down, as a JetStream
+   * publish with the same message id (stored at most once), retried for up
+   * to `retryBudgetMs` while a failover or reconnect is under way. Either
+   * way it resolves only after this node delivered the message.
    */
-  async #publishUntilStored(attempt: () => Promise<number>, ts: number): Promise<[number, number]> {
+  async #publishUntilStored(publication: Publication, ts: number): Promise<[number, number]> {
     // Wait while the slowest node is a window behind the head (never longer than ~5 s).
     await this.#context.progress?.admit();
     const deadline = Date.now() + (this.#context.retryBudgetMs ?? 10_000);
+    let sent = false;
     for (;;) {
-      let seq: number;
+      let seq: number | undefined;
       try {
-        seq = await attempt();
+        await publication.before?.();
+        if (!sent) {
+          sent = true;
+          seq = await this.#sendAndWait(publication);
+        }
+        seq ??= await this.#storeAcked(publication);
       } catch (error) {
         if (Date.now() >= deadline || this.#context.closed()) {
           throw new ChatError(
@@ -325,6 +354,42 @@ export class ClusterMessages {
       await this.#deliveredHere(seq);
       return [seq, ts];
     }
+  }
+
+  /** A JetStream publish with the message's id: its stream sequence once stored. */
+  #storeAcked(publication: Publication): Promise<number> {
+    const { stream } = this.#context;
+    const { key, bytes, msgId } = publication;
+    return publication.scope === "room"
+      ? stream.publish(key, bytes, { msgId })
+      : stream.publishPrivate(key, bytes, { msgId });
+  }
+
+  /**
+   * A plain publish: resolves with the sequence this node's follower
+   * delivered it under, or `undefined` when it did not come back within
+   * {@linkcode SEND_WAIT_MS} (or could not be sent).
+   */
+  #sendAndWait(publication: Publication): Promise<number | undefined> {
+    if (this.#context.closed()) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const { msgId } = publication;
+      const timer = setTimeout(() => {
+        this.#sent.delete(msgId);
+        resolve(undefined);
+      }, SEND_WAIT_MS);
+      this.#sent.set(msgId, (seq) => {
+        clearTimeout(timer);
+        resolve(seq);
+      });
+      try {
+        this.#context.stream.send(publication.scope, publication.key, publication.bytes, msgId);
+      } catch {
+        this.#sent.delete(msgId);
+        clearTimeout(timer);
+        resolve(undefined);
+      }
+    });
   }
 
   /**
@@ -394,6 +459,13 @@ export class ClusterMessages {
     this.#delivered = record.seq;
     this.#release();
     this.#context.progress?.delivered(record.seq);
+    if (record.msgId !== "" && record.node === this.#context.nodeId) {
+      const sent = this.#sent.get(record.msgId);
+      if (sent !== undefined) {
+        this.#sent.delete(record.msgId);
+        sent(record.seq);
+      }
+    }
     let payload: LinePayload;
     try {
       payload = JSON.parse(decoder.decode(record.payload));

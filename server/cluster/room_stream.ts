@@ -75,10 +75,14 @@ export interface StreamRecord {
   node: string;
   /** The payload exactly as published. */
   payload: Uint8Array;
+  /** The publisher's message id (`Nats-Msg-Id`); empty when none was given. */
+  msgId: string;
 }
 
 /** Header naming the publishing node. */
 const NODE_HEADER = "Parley-Node";
+/** JetStream's de-duplication header (what `publish`'s `msgID` option sets). */
+const MSG_ID_HEADER = "Nats-Msg-Id";
 /**
  * Stream duplicate window, in ms: a publish retried with the same `msgId`
  * within it is stored once (shortened to the maximum age when that is less).
@@ -202,6 +206,30 @@ export class RoomStream {
     options: { msgId?: string } = {},
   ): Promise<number> {
     return this.#publish(`${this.#link.name}.pm.${subjectToken(identity)}`, payload, options);
+  }
+
+  /**
+   * Hands a message to the stream without waiting for JetStream's
+   * acknowledgement: a plain NATS publish on the stream's subject, which
+   * JetStream stores (at most once per `msgId` within the duplicate window).
+   * Nothing says whether it was stored; a caller that must know waits for
+   * the message to come back through {@linkcode RoomStream.follow} (its
+   * record carries `msgId`) and otherwise retries with
+   * {@linkcode RoomStream.publish} and the same `msgId`.
+   *
+   * @param scope `room` (key: `nameKey(room)`) or `pm` (key: the recipient's nick key).
+   * @param key The room or identity key.
+   * @param payload The encoded message.
+   * @param msgId An id unique per message.
+   * @throws {Error} When the connection is closed.
+   */
+  send(scope: "room" | "pm", key: string, payload: Uint8Array, msgId: string): void {
+    const header = headers();
+    header.set(NODE_HEADER, this.#link.nodeId);
+    header.set(MSG_ID_HEADER, msgId);
+    this.#link.connection.publish(`${this.#link.name}.${scope}.${subjectToken(key)}`, payload, {
+      headers: header,
+    });
   }
 
   /**
@@ -462,6 +490,7 @@ export class RoomStream {
       token: rest.slice(dot + 1),
       node: header?.get(NODE_HEADER) ?? "",
       payload,
+      msgId: header?.get(MSG_ID_HEADER) ?? "",
     };
   }
 }
