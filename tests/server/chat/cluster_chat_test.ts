@@ -853,7 +853,7 @@ Deno.test({
         lines(bob).map((l) => l.text),
         ["plain 0", "plain 1", "plain 2", "plain 3", "plain 4", "lost 0", "lost 1"],
       );
-      // A plain publish that did come back is not stored again by a retry with its id.
+      // Plain publishes work again: the next line is stored and delivered once.
       const again = await ann.next(answerTo(await ann.say("after")));
       assert(again.type === "ack", JSON.stringify(again));
       await until(() => lines(bob).length === 8, 5_000, "8 lines at bob");
