@@ -29,6 +29,12 @@ export interface BenchOptions {
   latencySizes: number[];
   /** Node counts of the cluster columns (`--cluster`); none when empty. */
   cluster: number[];
+  /**
+   * Pin the servers to the last CPU and this process with its load workers
+   * to the others (`--pin`, Linux `taskset`), so that server and generator do
+   * not share a core.
+   */
+  pin: boolean;
   out: string;
 }
 
@@ -62,6 +68,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
       sizes: { type: "string", default: "50,200,1000" },
       "latency-sizes": { type: "string", default: "200,1000" },
       cluster: { type: "string" },
+      pin: { type: "boolean", default: false },
       out: { type: "string", default: new URL("./results", import.meta.url).pathname },
     },
   });
@@ -95,6 +102,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     sizes: values.smoke ? [4] : values.sizes.split(",").map(Number),
     latencySizes: values.smoke ? [4] : values["latency-sizes"].split(",").map(Number),
     cluster,
+    pin: values.pin,
     out: values.out,
   };
 }

@@ -34,6 +34,8 @@ import {
   inspircdInstalled,
   natsServerInstalled,
   parleyHasDataOption,
+  pinProcess,
+  pinServersTo,
   startInspircd,
   startParley,
   startParleyCluster,
@@ -223,6 +225,22 @@ export async function main(args: string[]): Promise<number> {
     );
   }
   notes.push(`File-descriptor limit (ulimit -n) during the run: ${limit}.`);
+  if (o.pin) {
+    const cpus = navigator.hardwareConcurrency;
+    if (cpus < 2) {
+      console.error("bench: --pin needs at least 2 CPUs");
+      return 2;
+    }
+    const generator = cpus === 2 ? "0" : `0-${cpus - 2}`;
+    // This process's load workers, started later, inherit its mask.
+    await pinProcess(Deno.pid, generator);
+    pinServersTo(String(cpus - 1));
+    notes.push(
+      `Pinned (\`--pin\`): every server (and nats-server) on CPU ${
+        cpus - 1
+      }, the bench and its load workers on CPU ${generator}.`,
+    );
+  }
   const profileDir = o.profile ? `${o.out}/profiles` : undefined;
   if (profileDir) await Deno.mkdir(profileDir, { recursive: true });
   await using checkout = o.referenceRev

@@ -53,6 +53,39 @@ export async function cpuOf(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** CPUs the servers are pinned to (`--pin`); `undefined`: not pinned. */
+let serverCpus: string | undefined;
+
+/**
+ * Pins every thread of a process to `cpus` with `taskset -a -p` (Linux,
+ * util-linux); threads it starts later inherit the mask.
+ *
+ * @param pid The process.
+ * @param cpus A `taskset` CPU list, e.g. `"1"` or `"0-2"`.
+ * @throws {Error} When `taskset` fails.
+ */
+export async function pinProcess(pid: number, cpus: string): Promise<void> {
+  const out = await new Deno.Command("taskset", {
+    args: ["-a", "-p", "-c", cpus, String(pid)],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new Error(
+      `taskset -a -p -c ${cpus} ${pid} failed: ${new TextDecoder().decode(out.stderr)}`,
+    );
+  }
+}
+
+/**
+ * From now on every server started is pinned to `cpus` (see {@linkcode pinProcess}).
+ *
+ * @param cpus A `taskset` CPU list.
+ */
+export function pinServersTo(cpus: string): void {
+  serverCpus = cpus;
+}
+
 function wrap(
   name: string,
   protocol: BenchProtocol,
@@ -60,6 +93,7 @@ function wrap(
   child: Deno.ChildProcess,
   cleanup: () => Promise<void>,
 ): BenchServer {
+  if (serverCpus !== undefined) void pinProcess(child.pid, serverCpus).catch(console.error);
   let stopped: Promise<void> | undefined;
   const stop = () =>
     stopped ??= (async () => {
@@ -355,6 +389,7 @@ export async function startParleyCluster(
     await nats.status;
     await Deno.remove(dir, { recursive: true });
   };
+  if (serverCpus !== undefined) await pinProcess(nats.pid, serverCpus);
   if (!await waitForPort(natsPort, 10_000)) {
     await stopNats();
     throw new Error(`Cannot start nats-server on port ${natsPort} within 10 s`);
