@@ -26,6 +26,7 @@ import type { MediaBucket } from "../cluster/media_bucket.ts";
 import type { DeliveryProgress } from "../cluster/delivery_progress.ts";
 import type { RoomStream, StreamRecord } from "../cluster/room_stream.ts";
 import type { MediaStore } from "../media/media_store.ts";
+import { WriteQueue } from "../transport/write_queue.ts";
 import type { HistoryStore } from "../storage/history_store.ts";
 import type { MediaInfo } from "../storage/media_archive.ts";
 import { ChatError } from "./chat_error.ts";
@@ -449,6 +450,8 @@ export class ClusterMessages {
    */
   deliver(record: StreamRecord): void {
     if (record.seq <= this.#delivered) return;
+    // The follower hands over a batch one iterator step at a time: write once after it.
+    WriteQueue.holdTurn();
     if (this.#delivered > 0 && record.seq > this.#delivered + 1) {
       // Retention removed them before this node read them.
       log.warn("stream messages {first}..{last} were gone before delivery", {

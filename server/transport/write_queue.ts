@@ -148,7 +148,9 @@ export class WriteQueue {
     if (!this.#writing) {
       this.#writing = true;
       WriteQueue.#dirty.push(this);
-      if (WriteQueue.#dirty.length === 1) setImmediate(WriteQueue.#flushDirty);
+      if (WriteQueue.#dirty.length === 1 && !WriteQueue.#heldTurn) {
+        queueMicrotask(WriteQueue.#flushDirty);
+      }
     }
     return true;
   }
@@ -215,13 +217,32 @@ export class WriteQueue {
   }
 
   /**
-   * Queues with frames pushed in this turn, flushed once after it
-   * (`setImmediate`: after every promise continuation of the turn, before the
-   * next poll for I/O). A microtask would run between the steps of an async
-   * iterator, such as a cluster node's stream consumer delivering a batch, and
-   * write once per message instead of once per batch.
+   * Queues with frames pushed in this turn, flushed by one microtask after
+   * the code that pushed them (one per turn's batch, not one per member of a
+   * fanout); inside a turn held with {@linkcode WriteQueue.holdTurn}, once
+   * after the turn.
    */
   static #dirty: WriteQueue[] = [];
+  static #heldTurn = false;
+
+  /**
+   * Holds every queue's writes until the end of the current turn
+   * (`setImmediate`: after every promise continuation of the turn, before the
+   * next poll for I/O). For code that delivers a batch through an async
+   * iterator, such as a cluster node's stream consumer: the microtask flush
+   * would run between the iterator's steps and write once per message.
+   */
+  static holdTurn(): void {
+    if (WriteQueue.#heldTurn) return;
+    WriteQueue.#heldTurn = true;
+    setImmediate(WriteQueue.#releaseTurn);
+  }
+
+  static #releaseTurn(): void {
+    WriteQueue.#heldTurn = false;
+    if (WriteQueue.#dirty.length > 0) WriteQueue.#flushDirty();
+  }
+
   static #flushDirty(): void {
     const dirty = WriteQueue.#dirty;
     WriteQueue.#dirty = [];

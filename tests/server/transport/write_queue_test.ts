@@ -156,7 +156,7 @@ Deno.test("WriteQueue reports a failed write to onError, and stop() refuses fram
   assertEqual(stuck.queuedBytes, 0);
 });
 
-Deno.test("WriteQueue writes once for frames pushed across the steps of an async iterator in one turn", async () => {
+Deno.test("WriteQueue.holdTurn writes once for frames pushed across the steps of an async iterator", async () => {
   // A cluster node's stream consumer delivers a batch through an async
   // iterator: a flush between its steps would write once per message.
   const asyncSink = new RecordingSink();
@@ -169,7 +169,10 @@ Deno.test("WriteQueue writes once for frames pushed across the steps of an async
   async function* batch() {
     for (let i = 0; i < 10; i++) yield frame(i, 3);
   }
-  for await (const f of batch()) for (const queue of queues) queue.push(f);
+  for await (const f of batch()) {
+    WriteQueue.holdTurn();
+    for (const queue of queues) queue.push(f);
+  }
   for (const queue of queues) await queue.drain(1000);
   assertEqual(asyncSink.writes.length, 1, "one asynchronous write");
   assertEqual(sent.length, 1, "one direct send");
