@@ -24,7 +24,6 @@ import type {
   SharedState,
   SharedStateChange,
 } from "../cluster/shared_state.ts";
-import { subjectToken } from "../cluster/subject_token.ts";
 import type { BanRecord } from "../storage/ban_list.ts";
 import type { HistoryStore } from "../storage/history_store.ts";
 import type { BanTarget, Moderation } from "./moderation.ts";
@@ -68,14 +67,6 @@ export interface ClusterStateSyncHub {
 export class ClusterStateSync {
   readonly #state: SharedState;
   readonly #hub: ClusterStateSyncHub;
-  /** The last value of each removable key, to undo a removal locally. */
-  readonly #mutes = new Map<string, SharedMute>();
-  readonly #registrations = new Map<string, SharedRegistration>();
-  readonly #bans = new Map<string, SharedBan>();
-  readonly #privateByKey = new Map<string, SharedPrivateRoom>();
-  readonly #invitesByKey = new Map<string, SharedInvite>();
-  /** Room name by owner key, to apply a removal. */
-  readonly #ownerRooms = new Map<string, string>();
 
   /**
    * @param state The cluster's shared state.
@@ -93,20 +84,14 @@ export class ClusterStateSync {
    */
   load(): void {
     const state = this.#state;
-    for (const topic of state.topics()) this.apply({ kind: "topic", key: "", value: topic });
+    for (const change of state.entries(["topic", "registration"])) this.apply(change);
     const now = this.#hub.now();
     const history = this.#hub.history;
-    for (const ban of state.bans()) {
-      if (ban.until !== null && ban.until <= now) continue;
-      this.#bans.set(banKey(ban.kind, ban.value), ban);
-      history.addBan(ban);
-    }
+    const inForce = (ban: SharedBan | undefined) =>
+      ban !== undefined && (ban.until === null || ban.until > now);
+    for (const ban of state.bans()) if (inForce(ban)) history.addBan(ban);
     for (const ban of history.bans(now)) {
-      if (!this.#bans.has(banKey(ban.kind, ban.value))) history.removeBan(ban.kind, ban.value);
-    }
-    for (const registration of state.registrations()) {
-      const key = `reg.${subjectToken(registration.skeleton)}`;
-      this.apply({ kind: "registration", key, value: registration });
+      if (!inForce(state.ban(ban.kind, ban.value))) history.removeBan(ban.kind, ban.value);
     }
     // Room access: the cluster's word replaces what a history file remembers.
     const entries = state.entries(["owner", "private", "invite"]);
@@ -134,22 +119,22 @@ export class ClusterStateSync {
         if (change.value !== undefined) this.#topic(change.value);
         return;
       case "mute":
-        this.#mute(change.key, change.value);
+        this.#mute(change.value, change.previous);
         return;
       case "registration":
-        this.#registration(change.key, change.value);
+        this.#registration(change.value, change.previous);
         return;
       case "ban":
-        this.#ban(change.key, change.value);
+        this.#ban(change.value, change.previous);
         return;
       case "owner":
-        this.#owner(change.key, change.value);
+        this.#owner(change.value, change.previous);
         return;
       case "private":
-        this.#privateRoom(change.key, change.value);
+        this.#privateRoom(change.value, change.previous);
         return;
       case "invite":
-        this.#invite(change.key, change.value);
+        this.#invite(change.value, change.previous);
         return;
     }
   }
@@ -189,22 +174,19 @@ export class ClusterStateSync {
   }
 
   /** A room's owner recorded (or cleared: the room is gone everywhere) on any node. */
-  #owner(key: string, owner: SharedRoomOwner | undefined): void {
+  #owner(owner: SharedRoomOwner | undefined, previous: SharedRoomOwner | undefined): void {
     // A removal names the room only by its key's token: use the name last seen.
-    const room = owner?.room ?? this.#ownerRooms.get(key);
-    if (room === undefined) return;
-    if (owner !== undefined) this.#ownerRooms.set(key, room);
-    else this.#ownerRooms.delete(key);
-    this.#hub.access.applyOwner(room, owner?.owner);
+    const room = owner?.room ?? previous?.room;
+    if (room !== undefined) this.#hub.access.applyOwner(room, owner?.owner);
   }
 
   /** A room made invite-only or public on any node. */
-  #privateRoom(key: string, record: SharedPrivateRoom | undefined): void {
-    const gone = record === undefined ? this.#privateByKey.get(key) : undefined;
-    const name = record?.room ?? gone?.room;
+  #privateRoom(
+    record: SharedPrivateRoom | undefined,
+    previous: SharedPrivateRoom | undefined,
+  ): void {
+    const name = record?.room ?? previous?.room;
     if (name === undefined) return;
-    if (record !== undefined) this.#privateByKey.set(key, record);
-    else this.#privateByKey.delete(key);
     const room = this.#hub.room(name);
     if (!this.#hub.access.applyPrivate(room, name, record) || !room) return;
     room.broadcast(encodeMessage({
@@ -218,12 +200,9 @@ export class ClusterStateSync {
   }
 
   /** An invitation made (or lifted) on any node. */
-  #invite(key: string, invite: SharedInvite | undefined): void {
-    const known = invite ?? this.#invitesByKey.get(key);
-    if (known === undefined) return;
-    if (invite !== undefined) this.#invitesByKey.set(key, invite);
-    else this.#invitesByKey.delete(key);
-    this.#hub.access.applyInvite(known.room, known.party, invite?.ts);
+  #invite(invite: SharedInvite | undefined, previous: SharedInvite | undefined): void {
+    const known = invite ?? previous;
+    if (known !== undefined) this.#hub.access.applyInvite(known.room, known.party, invite?.ts);
   }
 
   /**
@@ -309,15 +288,15 @@ export class ClusterStateSync {
     }));
   }
 
-  #registration(key: string, registration: SharedRegistration | undefined): void {
+  #registration(
+    registration: SharedRegistration | undefined,
+    previous: SharedRegistration | undefined,
+  ): void {
     const nicks = this.#hub.history.nicks;
     if (registration === undefined) {
-      const gone = this.#registrations.get(key);
-      this.#registrations.delete(key);
-      if (gone) nicks.unregister(gone.skeleton, gone.identity);
+      if (previous) nicks.unregister(previous.skeleton, previous.identity);
       return;
     }
-    this.#registrations.set(key, registration);
     nicks.register(
       registration.skeleton,
       registration.nick,
@@ -327,15 +306,12 @@ export class ClusterStateSync {
   }
 
   /** A ban in force everywhere: a banned user connected here is disconnected. */
-  #ban(key: string, ban: SharedBan | undefined): void {
+  #ban(ban: SharedBan | undefined, previous: SharedBan | undefined): void {
     const history = this.#hub.history;
     if (ban === undefined) {
-      const gone = this.#bans.get(key);
-      this.#bans.delete(key);
-      if (gone) history.removeBan(gone.kind, gone.value);
+      if (previous) history.removeBan(previous.kind, previous.value);
       return;
     }
-    this.#bans.set(key, ban);
     history.addBan(ban);
     const moderation = this.#hub.moderation;
     const victims = [...this.#hub.sessions()].filter((s) =>
@@ -346,22 +322,19 @@ export class ClusterStateSync {
   }
 
   /** A mute set on another node for a nick: applied where its holder is connected. */
-  #mute(key: string, mute: SharedMute | undefined): void {
+  #mute(mute: SharedMute | undefined, previous: SharedMute | undefined): void {
     const moderation = this.#hub.moderation;
     if (mute === undefined) {
-      const gone = this.#mutes.get(key);
-      this.#mutes.delete(key);
-      const session = gone && this.#hub.find(gone.nick);
-      if (gone && moderation.unmute(gone.nick, session, gone.by) && session) {
+      const session = previous && this.#hub.find(previous.nick);
+      if (previous && moderation.unmute(previous.nick, session, previous.by) && session) {
         session.send(encodeMessage({
           type: "notice",
           ts: this.#hub.now(),
-          text: `You were unmuted by ${gone.by}`,
+          text: `You were unmuted by ${previous.by}`,
         }));
       }
       return;
     }
-    this.#mutes.set(key, mute);
     const session = this.#hub.find(mute.nick);
     if (!session) return;
     const now = this.#hub.now();
@@ -372,9 +345,4 @@ export class ClusterStateSync {
       room.broadcast(encodeMessage({ type: "notice", ts: now, room: room.name, text }));
     }
   }
-}
-
-/** A ban's key in the state bucket (as `SharedState` writes it). */
-function banKey(kind: SharedBan["kind"], value: string): string {
-  return `ban.${kind}.${subjectToken(kind === "nick" ? nameKey(value) : value)}`;
 }

@@ -89,15 +89,27 @@ export interface SharedInvite {
   ts: number;
 }
 
-/** One change, as every node sees it. `value` is `undefined` for a removal. */
+/**
+ * One change, as every node sees it. `value` is `undefined` for a removal;
+ * `previous` is the key's value before the change (what a removal removed),
+ * when this node had seen one.
+ */
 export type SharedStateChange =
-  | { kind: "topic"; key: string; value: SharedTopic | undefined }
-  | { kind: "ban"; key: string; value: SharedBan | undefined }
-  | { kind: "mute"; key: string; value: SharedMute | undefined }
-  | { kind: "registration"; key: string; value: SharedRegistration | undefined }
-  | { kind: "owner"; key: string; value: SharedRoomOwner | undefined }
-  | { kind: "private"; key: string; value: SharedPrivateRoom | undefined }
-  | { kind: "invite"; key: string; value: SharedInvite | undefined };
+  | Change<"topic", SharedTopic>
+  | Change<"ban", SharedBan>
+  | Change<"mute", SharedMute>
+  | Change<"registration", SharedRegistration>
+  | Change<"owner", SharedRoomOwner>
+  | Change<"private", SharedPrivateRoom>
+  | Change<"invite", SharedInvite>;
+
+/** A change of one kind of entry; see {@linkcode SharedStateChange}. */
+interface Change<K extends string, V> {
+  kind: K;
+  key: string;
+  value: V | undefined;
+  previous?: V;
+}
 
 /** Called for each change, including this node's own. */
 export type SharedStateListener = (change: SharedStateChange) => void;
@@ -228,6 +240,17 @@ export class SharedState {
    */
   bans(): SharedBan[] {
     return [...this.#bans.values()];
+  }
+
+  /**
+   * The ban of a nick or address as last seen (expired or not).
+   *
+   * @param kind `nick` or `address`.
+   * @param value The nick (any case) or host.
+   * @returns The ban, or `undefined`.
+   */
+  ban(kind: SharedBan["kind"], value: string): SharedBan | undefined {
+    return this.#bans.get(banKey(kind, value));
   }
 
   /**
@@ -432,8 +455,9 @@ export class SharedState {
     }
     const kind = this.#kinds.find((entry) => key.startsWith(entry.prefix));
     if (kind === undefined) return;
+    const previous = kind.map.get(key);
     setOrDelete(kind.map, key, value);
-    const change = { kind: kind.kind, key, value } as SharedStateChange;
+    const change = { kind: kind.kind, key, value, previous } as SharedStateChange;
     for (const listener of [...this.#listeners]) {
       try {
         listener(change);
