@@ -224,12 +224,14 @@ export class DeliveryProgress {
   }
 
   #heard(node: string, seq: number): void {
+    // Called for every message this node delivers: update in place, no allocation.
     const known = this.#nodes.get(node);
-    // Reports may cross; a node never goes back (a restarted node starts from its index).
-    if (known === undefined || seq >= known.seq || node === this.#link.nodeId) {
-      this.#nodes.set(node, { seq, at: Date.now() });
-    } else {
-      known.at = Date.now();
+    const now = Date.now();
+    if (known === undefined) this.#nodes.set(node, { seq, at: now });
+    else {
+      // Reports may cross; a node never goes back (a restarted node starts from its index).
+      if (seq >= known.seq || node === this.#link.nodeId) known.seq = seq;
+      known.at = now;
     }
     if (seq > this.#head) this.#head = seq;
     if (this.#waiters.length > 0 && this.#open()) {
