@@ -19,6 +19,7 @@ export type GeneratorKind = "deno" | "c";
 
 /** How to start one load-generator process. */
 export interface GeneratorProgram {
+  /** Which generator this is. */
   kind: GeneratorKind;
   /** The executable. */
   command: string;
