@@ -7,6 +7,7 @@
  */
 
 import { parseArgs } from "node:util";
+import type { GeneratorKind } from "./worker_pool.ts";
 
 /** Parsed bench options. */
 export interface BenchOptions {
@@ -35,6 +36,14 @@ export interface BenchOptions {
    * not share a core.
    */
   pin: boolean;
+  /**
+   * The load generator (`--generator`): `deno` runs `bench/load_worker.ts`,
+   * `c` its C twin `bench/c_worker/load_worker.c` (compiled with `cc` once per
+   * run), which adds less of its own delay to the latency figures.
+   *
+   * @default "deno"
+   */
+  generator: GeneratorKind;
   out: string;
 }
 
@@ -47,8 +56,8 @@ export const ALL_SCENARIOS = ["throughput", "open", "latency", "idle", "storm", 
  *
  * @param args Command-line arguments.
  * @returns The options, with defaults filled in.
- * @throws {TypeError} For an unknown scenario, a bad `--cluster` list, or
- *   `--reference` with `--reference-rev`.
+ * @throws {TypeError} For an unknown scenario, a bad `--cluster` list, an
+ *   unknown `--generator`, or `--reference` with `--reference-rev`.
  */
 export function parseBenchOptions(args: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -69,6 +78,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
       "latency-sizes": { type: "string", default: "200,1000" },
       cluster: { type: "string" },
       pin: { type: "boolean", default: false },
+      generator: { type: "string", default: "deno" },
       out: { type: "string", default: new URL("./results", import.meta.url).pathname },
     },
   });
@@ -83,6 +93,10 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     : values.cluster.split(",").map((n) => n.trim()).filter(Boolean).map(Number);
   if (cluster.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) {
     throw new TypeError(`--cluster takes node counts from 1 to 16, got "${values.cluster}"`);
+  }
+  const generator = values.generator;
+  if (generator !== "deno" && generator !== "c") {
+    throw new TypeError(`--generator takes deno or c, got "${generator}"`);
   }
   if (values.reference !== undefined && values["reference-rev"] !== undefined) {
     throw new TypeError("Cannot use --reference and --reference-rev together");
@@ -103,6 +117,7 @@ export function parseBenchOptions(args: string[]): BenchOptions {
     latencySizes: values.smoke ? [4] : values["latency-sizes"].split(",").map(Number),
     cluster,
     pin: values.pin,
+    generator,
     out: values.out,
   };
 }

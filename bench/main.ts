@@ -22,6 +22,10 @@
  *   `nats-server -js` (e.g. `1,2,3`), the room's clients spread over the nodes,
  *   as columns "Parley cluster ×N" beside the single process (needs
  *   `nats-server` and `serve --cluster`)
+ * - `--generator deno|c` the load generator: `deno` (default) runs `bench/load_worker.ts`;
+ *   `c` runs its C twin `bench/c_worker/load_worker.c` (same protocol and checks, epoll, one
+ *   thread), compiled once per run with `cc -O2 -Wall -Wextra` into a temporary directory
+ *   (needs gcc), whose own delay hides less of the server's latency
  * - `--smoke` tiny counts for the test suite (implies `--parley-only`, 1 run)
  * - `--out DIR` results directory (default `bench/results`)
  *
@@ -45,6 +49,7 @@ import { type Cell, formatReport, type ReportRow } from "./report.ts";
 import type { LatencyPercentiles } from "./histogram.ts";
 import { checkoutRevision } from "./revision_checkout.ts";
 import { type BenchOptions, parseBenchOptions } from "./bench_options.ts";
+import { type PreparedGenerator, prepareGenerator } from "./worker_pool.ts";
 
 async function fdLimit(): Promise<number> {
   const out = await new Deno.Command("sh", { args: ["-c", "ulimit -n"], stdout: "piped" }).output();
@@ -193,7 +198,8 @@ async function repeat(
  * Runs the bench.
  *
  * @param args Command-line arguments (see the module doc).
- * @returns Exit code: 0 when every run passed its delivery checks, 1 otherwise, 2 on usage errors.
+ * @returns Exit code: 0 when every run passed its delivery checks, 1 otherwise, 2 on usage
+ *   errors and when the C generator cannot be built.
  */
 export async function main(args: string[]): Promise<number> {
   let o: BenchOptions;
@@ -241,6 +247,15 @@ export async function main(args: string[]): Promise<number> {
       }, the bench and its load workers on CPU ${generator}.`,
     );
   }
+  let generator: PreparedGenerator;
+  try {
+    generator = await prepareGenerator(o.generator);
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}`);
+    return 2;
+  }
+  // Removes the compiled C generator when the bench ends.
+  await using _built = generator;
   const profileDir = o.profile ? `${o.out}/profiles` : undefined;
   if (profileDir) await Deno.mkdir(profileDir, { recursive: true });
   await using checkout = o.referenceRev
@@ -282,7 +297,7 @@ export async function main(args: string[]): Promise<number> {
     }
   }
   if (peers) servers.push({ name: "InspIRCd", start: startInspircd });
-  const w = { workers: o.workers };
+  const w = { workers: o.workers, generator };
   const rows: ReportRow[] = [];
   const load0 = os.loadavg();
 
@@ -462,6 +477,7 @@ export async function main(args: string[]): Promise<number> {
     notes,
     load: [load0, os.loadavg()],
     workers: o.workers,
+    generator: generator.label,
     runs: o.runs,
     durationMs: o.durationMs,
     reference: reference !== undefined,

@@ -60,6 +60,8 @@ export interface ReportContext {
   /** Load averages before and after. */
   load: [number[], number[]];
   workers: number;
+  /** The load generator, as the report names it (e.g. "Deno (`bench/load_worker.ts`, …)"). */
+  generator: string;
   runs: number;
   durationMs: number;
   /** Whether a "Parley (ref)" column is shown. */
@@ -189,6 +191,7 @@ export async function formatReport(
       context.load[0].map((x) => x.toFixed(2)).join(" ")
     }, after: ${context.load[1].map((x) => x.toFixed(2)).join(" ")}`,
     `- ${context.runs} run(s) per cell, median shown; ${context.workers} load-generator processes; ${context.durationMs} ms send window; 100-byte messages, one room`,
+    `- Load generator: ${context.generator}`,
     ...context.notes.map((n) => `- ${n}`),
     "",
     ...(context.reference

@@ -8,7 +8,7 @@
 
 import { type BenchServer, cpuOf } from "./servers.ts";
 import type { SendMode } from "./worker_command.ts";
-import { startWorkers, type WorkerProcess } from "./worker_pool.ts";
+import { type GeneratorProgram, startWorkers, type WorkerProcess } from "./worker_pool.ts";
 import { Histogram, type LatencyPercentiles } from "./histogram.ts";
 import { connectLagProbe, type LagProbe } from "./lag_probe.ts";
 
@@ -49,6 +49,8 @@ export interface RunOptions {
   workers: number;
   /** Server channel (IRC). */
   channel?: string;
+  /** The load generator to run; the Deno worker when absent. */
+  generator?: GeneratorProgram;
 }
 
 const CHANNEL = "#bench";
@@ -108,11 +110,10 @@ export interface MessageRunOptions extends RunOptions {
  */
 export async function messageRun(server: BenchServer, o: MessageRunOptions): Promise<RunResult> {
   // Rate mode: worker 0 holds the senders and as many probe receivers, alone.
-  const workers = await startWorkers(
-    o.workers,
-    o.clients,
-    o.mode === "rate" && o.senders !== undefined ? 2 * o.senders : undefined,
-  );
+  const workers = await startWorkers(o.workers, o.clients, {
+    dedicated: o.mode === "rate" && o.senders !== undefined ? 2 * o.senders : undefined,
+    generator: o.generator,
+  });
   let probe: LagProbe | undefined;
   try {
     const connected = await connectAll(server, workers, o.clients, 32 * 1024);
@@ -222,7 +223,7 @@ export async function idleRun(
   server: BenchServer,
   o: RunOptions & { clients: number; settleMs: number },
 ): Promise<RunResult> {
-  const workers = await startWorkers(o.workers, o.clients);
+  const workers = await startWorkers(o.workers, o.clients, { generator: o.generator });
   try {
     await new Promise((r) => setTimeout(r, o.settleMs));
     const before = await server.rssBytes();
@@ -252,7 +253,7 @@ export async function stormRun(
   server: BenchServer,
   o: RunOptions & { clients: number },
 ): Promise<RunResult> {
-  const workers = await startWorkers(o.workers, o.clients);
+  const workers = await startWorkers(o.workers, o.clients, { generator: o.generator });
   try {
     const serverCpu0 = await server.cpuMs();
     const connected = await connectAll(server, workers, o.clients, 4096);
