@@ -27,6 +27,9 @@ async function ccInstalled(): Promise<boolean> {
 const cGenerator: PreparedGenerator | undefined = await ccInstalled()
   ? await prepareGenerator("c")
   : undefined;
+if (!cGenerator) {
+  console.log("load_worker_test: C generator tests skipped: no `cc` (install gcc to run them)");
+}
 globalThis.addEventListener("unload", () => {
   if (cGenerator) Deno.removeSync(dirname(cGenerator.command), { recursive: true });
 });
