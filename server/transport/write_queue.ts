@@ -15,8 +15,6 @@
  * - A sink that can write synchronously (`trySend`, see `direct_socket.ts`)
  *   gets each batch that way first, in the turn it was queued in; only what
  *   the socket did not take waits for an asynchronous write.
- * - The queues a turn filled are flushed together, starting at a different
- *   place in their list each time, so no member of a room is always last.
  *
  * @module
  */
@@ -245,20 +243,10 @@ export class WriteQueue {
     if (WriteQueue.#dirty.length > 0) WriteQueue.#flushDirty();
   }
 
-  /**
-   * Where in its list of queues the next flush starts, as a fraction: it moves
-   * by the golden ratio each flush, so that no member of a room is written last
-   * on every message (the list is in the order the fanout reached the members).
-   */
-  static #start = 0;
-
   static #flushDirty(): void {
     const dirty = WriteQueue.#dirty;
     WriteQueue.#dirty = [];
-    WriteQueue.#start = (WriteQueue.#start + 0.6180339887498949) % 1;
-    const start = Math.floor(WriteQueue.#start * dirty.length);
-    for (let i = start; i < dirty.length; i++) dirty[i].#flush();
-    for (let i = 0; i < start; i++) dirty[i].#flush();
+    for (const queue of dirty) queue.#flush();
   }
 
   /** Connections holding delayed frames and no writer running. */
