@@ -10,10 +10,14 @@ import type { LeaveCode } from "../../protocol/messages.ts";
 import { FrameArena } from "./frame_arena.ts";
 
 /**
- * Step of the member a fanout starts at, taken modulo the room's size: large
- * and odd, so that consecutive broadcasts start far apart in the room.
+ * Step of the member a fanout starts at, as a fraction of the room: the
+ * golden ratio's, so that the starts of any few consecutive broadcasts are far
+ * apart whatever the room's size (Weyl's sequence; the three-distance
+ * theorem). A whole-number stride taken modulo the size repeats for some
+ * sizes: 40,503 in a room of 1,000 moved the start by 503, then back by 6,
+ * so the members written last were written last again every other message.
  */
-const ROTATION_STRIDE = 40_503;
+const ROTATION_STEP = 0.6180339887498949;
 
 /**
  * What the room sees of a connection. Implemented by the server's sessions,
@@ -79,6 +83,7 @@ export class Room<M extends Member = Member> {
   readonly #members = new Set<M>();
   /** Broadcast frames laid end to end, so members' queues can hold spans (see frame_arena.ts). */
   readonly #arena = new FrameArena();
+  /** Where the next fanout starts, as a fraction of the member list, in [0, 1). */
   #rotation = 0;
   #list: M[] = [];
   #listVersion = -1;
@@ -165,8 +170,8 @@ export class Room<M extends Member = Member> {
     const list = this.#memberList();
     const size = list.length;
     if (size > 2) frame = this.#arena.place(frame);
-    const start = size > 1 ? this.#rotation % size : 0;
-    this.#rotation = (this.#rotation + ROTATION_STRIDE) % 0x4000_0000;
+    const start = Math.floor(this.#rotation * size);
+    this.#rotation = (this.#rotation + ROTATION_STEP) % 1;
     let delivered = 0;
     for (let i = start; i < size; i++) {
       const member = list[i];
