@@ -13,6 +13,7 @@ import { HANDSHAKE_MAX_FRAME_BYTES } from "../../protocol/frame.ts";
 import type { Hub } from "../chat/hub.ts";
 import { type ConnectionOptions, PeerConnection } from "./peer_connection.ts";
 import { PRESENCE_DELAY_MS, WriteQueue } from "./write_queue.ts";
+import { countFrame, framesThisTurn, readPause, shouldPause } from "./read_pacing.ts";
 
 export type { ConnectionOptions } from "./peer_connection.ts";
 export { PRESENCE_DELAY_MS };
@@ -86,6 +87,7 @@ export class Connection extends PeerConnection {
   async run(): Promise<void> {
     log.info("connect from {address}", { address: this.remoteAddr });
     const onFrame = (payload: Uint8Array) => {
+      countFrame();
       if (this.reading) this.deliver(() => this.inbound.handle(payload), payload);
     };
     try {
@@ -107,7 +109,9 @@ export class Connection extends PeerConnection {
           this.#readSize = MIN_READ_BYTES;
         }
         this.touch();
+        const before = framesThisTurn();
         this.#decoder.push(buffer.subarray(0, n), onFrame);
+        if (shouldPause(framesThisTurn() - before)) await readPause();
       }
     } catch (error) {
       if (error instanceof FrameTooLargeError) {
