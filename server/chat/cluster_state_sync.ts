@@ -14,6 +14,7 @@
 import { getLogger } from "../log.ts";
 import { encodeMessage } from "../../protocol/messages.ts";
 import { nameKey } from "../../protocol/names.ts";
+import type { SharedState } from "../cluster/shared_state.ts";
 import type {
   SharedBan,
   SharedInvite,
@@ -21,9 +22,8 @@ import type {
   SharedPrivateRoom,
   SharedRegistration,
   SharedRoomOwner,
-  SharedState,
   SharedStateChange,
-} from "../cluster/shared_state.ts";
+} from "../cluster/shared_records.ts";
 import type { BanRecord } from "../storage/ban_list.ts";
 import type { HistoryStore } from "../storage/history_store.ts";
 import type { BanTarget, Moderation } from "./moderation.ts";

@@ -36,18 +36,6 @@ import type {
 } from "./shared_records.ts";
 import { subjectToken } from "./subject_token.ts";
 
-export type {
-  SharedBan,
-  SharedInvite,
-  SharedMute,
-  SharedPrivateRoom,
-  SharedRegistration,
-  SharedRoomOwner,
-  SharedStateChange,
-  SharedStateListener,
-  SharedTopic,
-} from "./shared_records.ts";
-
 const logger = getLogger(["parley", "cluster"]);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

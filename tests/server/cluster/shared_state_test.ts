@@ -1,6 +1,7 @@
 import { NatsLink } from "../../../server/cluster/nats_link.ts";
 import { PresenceBus, type PresenceEvent } from "../../../server/cluster/presence_bus.ts";
-import { SharedState, type SharedStateChange } from "../../../server/cluster/shared_state.ts";
+import { SharedState } from "../../../server/cluster/shared_state.ts";
+import type { SharedStateChange } from "../../../server/cluster/shared_records.ts";
 import { assertEqual } from "../../_helpers/assert.ts";
 import { natsServerAvailable, startNatsServer } from "../../_helpers/nats_server.ts";
 
