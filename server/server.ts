@@ -15,6 +15,7 @@ import { AddressLimiter } from "./guards/address_limiter.ts";
 import { AuthGuard, type AuthGuardOptions } from "./guards/auth_guard.ts";
 import type { ConnectionOptions, PeerConnection } from "./transport/peer_connection.ts";
 import { Acceptor } from "./transport/acceptor.ts";
+import { acquirePacingDoorbell, releasePacingDoorbell } from "./transport/read_pacing.ts";
 import { Hub, type HubOptions } from "./chat/hub.ts";
 import { listenNodeTls } from "./transport/node_tls_listener.ts";
 import type { MediaArchive } from "./storage/media_archive.ts";
@@ -273,6 +274,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     options.metrics?.clusterState(link.state);
     if (options.metrics) link.onState((state) => options.metrics?.clusterState(state));
   }
+  // Pacing ticks over loopback rather than a timer while this server runs (see read_pacing.ts).
+  await acquirePacingDoorbell();
   const finished = Promise.withResolvers<void>();
   let closing: Promise<void> | undefined;
 
@@ -304,6 +307,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
       if (ownStore) history.close();
       else history.flush();
       await Promise.all(acceptLoops);
+      await releasePacingDoorbell();
       log.info("server stopped");
       finished.resolve();
     })();

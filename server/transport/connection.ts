@@ -13,7 +13,7 @@ import { HANDSHAKE_MAX_FRAME_BYTES } from "../../protocol/frame.ts";
 import type { Hub } from "../chat/hub.ts";
 import { type ConnectionOptions, PeerConnection } from "./peer_connection.ts";
 import { PRESENCE_DELAY_MS, WriteQueue } from "./write_queue.ts";
-import { countFrame, framesThisTurn, readPause, shouldPause } from "./read_pacing.ts";
+import { countFrame, framesSinceTick, isBusy, readPause, shouldPause } from "./read_pacing.ts";
 
 export type { ConnectionOptions } from "./peer_connection.ts";
 export { PRESENCE_DELAY_MS };
@@ -28,6 +28,12 @@ export interface ByteStream {
   write(data: Uint8Array): Promise<number>;
   /** Closes both directions. */
   close(): void;
+  /**
+   * Reads what is there without waiting, when the stream can (see
+   * `direct_socket.ts`): bytes read, 0 at end of stream, -1 for nothing yet
+   * or an error.
+   */
+  tryRecv?(buffer: Uint8Array): number;
 }
 
 /** Read buffer of an idle connection, in bytes; it doubles while reads fill it. */
@@ -90,13 +96,17 @@ export class Connection extends PeerConnection {
       countFrame();
       if (this.reading) this.deliver(() => this.inbound.handle(payload), payload);
     };
+    const direct = this.#stream.tryRecv !== undefined;
+    let resumed = false;
     try {
       while (this.reading) {
         if (this.#readBuffer?.length !== this.#readSize) {
           this.#readBuffer = new Uint8Array(this.#readSize);
         }
         const buffer = this.#readBuffer;
-        const n = await this.#stream.read(buffer);
+        const n = resumed && direct
+          ? await this.#readDirect(buffer)
+          : await this.#stream.read(buffer);
         if (n === null) {
           this.close(
             this.#decoder.pendingBytes > 0 ? "connection lost mid-frame" : "connection closed",
@@ -109,9 +119,10 @@ export class Connection extends PeerConnection {
           this.#readSize = MIN_READ_BYTES;
         }
         this.touch();
-        const before = framesThisTurn();
+        const before = framesSinceTick();
         this.#decoder.push(buffer.subarray(0, n), onFrame);
-        if (shouldPause(framesThisTurn() - before)) await readPause();
+        resumed = shouldPause(framesSinceTick() - before, direct);
+        if (resumed) await readPause();
       }
     } catch (error) {
       if (error instanceof FrameTooLargeError) {
@@ -134,6 +145,34 @@ export class Connection extends PeerConnection {
       }
     }
     await this.closed;
+  }
+
+  /**
+   * The read after a pause, on a socket that can be read synchronously:
+   * `recv(2)` at once, with no Deno op. While the server stays busy and the
+   * socket has nothing, it looks again at the next pause tick; once the
+   * server is quiet it waits in a Deno read like any connection.
+   *
+   * Why: Deno completes at most 128 socket operations per poll of its
+   * scheduler (tokio's cooperative budget), and under load the rest waited
+   * about 0.7 s for another 128. A busy room of 1,000 served the same ~130
+   * senders and starved the others for the whole load (bench/README.md,
+   * "Starved reads"). Reading busy sockets here keeps them out of that
+   * budget. No Deno read is pending while this runs (Deno may hold a
+   * completed read's bytes until after timers run), so the two never race
+   * for the same bytes.
+   *
+   * @returns As for `ByteStream.read`; `null` also once the connection is closing.
+   */
+  async #readDirect(buffer: Uint8Array): Promise<number | null> {
+    while (this.reading) {
+      const n = this.#stream.tryRecv!(buffer);
+      if (n > 0) return n;
+      if (n === 0) return null;
+      if (!isBusy()) break;
+      await readPause();
+    }
+    return this.reading ? await this.#stream.read(buffer) : null;
   }
 
   /**

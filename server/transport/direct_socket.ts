@@ -1,5 +1,6 @@
 /**
- * Synchronous socket writes for the fanout, on Linux with `--allow-ffi`.
+ * Synchronous socket writes for the fanout, and synchronous reads for busy
+ * connections, on Linux with `--allow-ffi`.
  *
  * Deno writes a socket with an asynchronous op, and its event loop completes
  * at most 128 socket operations per turn (tokio's cooperative budget). A
@@ -21,7 +22,10 @@
  * `EAGAIN`; or any error) takes nothing further: the write queue hands the
  * rest to Deno's asynchronous write, which waits for the socket or reports
  * the error as before, and tries direct sends again only after that write
- * completed, so bytes stay in order. Without `--allow-ffi` or off Linux,
+ * completed, so bytes stay in order. {@linkcode DirectSocket.tryRecv} is
+ * `recv(2)` with `MSG_DONTWAIT`, for a connection that has no Deno read
+ * pending (see `Connection`'s read after a pause, and read_pacing.ts).
+ * Without `--allow-ffi` or off Linux,
  * {@linkcode DirectSockets.wrap} returns the connection as it is.
  *
  * @module
@@ -34,6 +38,8 @@ const log = getLogger(["parley", "server"]);
 
 /** `MSG_DONTWAIT | MSG_NOSIGNAL` (Linux): never block, and no SIGPIPE on a closed peer. */
 const SEND_FLAGS = 0x40 | 0x4000;
+/** `MSG_DONTWAIT` (Linux). */
+const RECV_FLAGS = 0x40;
 const AF_INET = 2;
 const AF_INET6 = 10;
 /** Descriptors above the highest known one that are searched, for new connections. */
@@ -50,14 +56,30 @@ export interface SyncWritable {
   trySend(data: Uint8Array): number;
 }
 
+/** A byte stream that can also read synchronously; see {@linkcode SyncReadable.tryRecv}. */
+export interface SyncReadable {
+  /**
+   * Reads what the socket holds now, without waiting (`recv(2)` with
+   * `MSG_DONTWAIT`). Only call it while no `read` is pending: the two would
+   * race for the same bytes.
+   *
+   * @param buffer Where the bytes go.
+   * @returns Bytes read, 1 to `buffer.length`; 0 at end of stream; -1 when
+   *   nothing is there yet or on any error (a `read` then waits, or reports
+   *   the error).
+   */
+  tryRecv(buffer: Uint8Array): number;
+}
+
 type Libc = Deno.DynamicLibrary<{
   send: { parameters: ["i32", "buffer", "usize", "i32"]; result: "i32" };
+  recv: { parameters: ["i32", "buffer", "usize", "i32"]; result: "i32" };
   getsockname: { parameters: ["i32", "buffer", "buffer"]; result: "i32" };
   getpeername: { parameters: ["i32", "buffer", "buffer"]; result: "i32" };
 }>;
 
 /** A `Deno.Conn` with its descriptor: reads and waiting writes go through Deno. */
-export class DirectSocket implements ByteStream, SyncWritable {
+export class DirectSocket implements ByteStream, SyncWritable, SyncReadable {
   readonly #conn: Deno.Conn;
   readonly #owner: DirectSockets;
   #fd: number;
@@ -84,6 +106,13 @@ export class DirectSocket implements ByteStream, SyncWritable {
     if (this.#fd < 0) return 0;
     const n = this.#owner.send(this.#fd, data);
     return n > 0 ? n : 0;
+  }
+
+  /** See {@linkcode SyncReadable.tryRecv}. */
+  tryRecv(buffer: Uint8Array): number {
+    if (this.#fd < 0) return -1;
+    const n = this.#owner.recv(this.#fd, buffer);
+    return n >= 0 ? n : -1;
   }
 
   /** Forgets the descriptor, then closes the connection. */
@@ -149,6 +178,7 @@ export class DirectSockets {
       return new DirectSockets(Deno.dlopen("libc.so.6", {
         // ssize_t read as its low 32 bits: exact for one batch (≤ 1 MiB), and -1 stays -1.
         send: { parameters: ["i32", "buffer", "usize", "i32"], result: "i32" },
+        recv: { parameters: ["i32", "buffer", "usize", "i32"], result: "i32" },
         getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
         getpeername: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
       }));
@@ -185,6 +215,11 @@ export class DirectSockets {
   send(fd: number, data: Uint8Array): number {
     // Deno takes a number for a `usize` argument (its types say bigint, which would allocate).
     return this.#libc.symbols.send(fd, data, data.length as unknown as bigint, SEND_FLAGS);
+  }
+
+  /** @internal `recv(fd, buffer, MSG_DONTWAIT)`: bytes read, 0 at end of stream, or -1. */
+  recv(fd: number, buffer: Uint8Array): number {
+    return this.#libc.symbols.recv(fd, buffer, buffer.length as unknown as bigint, RECV_FLAGS);
   }
 
   /** @internal Forgets a descriptor whose connection is being closed. */

@@ -6,6 +6,10 @@ import {
 } from "../../../server/transport/connection.ts";
 import { FrameArena } from "../../../server/chat/frame_arena.ts";
 import { Hub } from "../../../server/chat/hub.ts";
+import { BUSY_INTERVAL_FRAMES, countFrame } from "../../../server/transport/read_pacing.ts";
+import { FrameDecoder } from "../../../protocol/frame_decoder.ts";
+import { encodeMessage } from "../../../protocol/messages.ts";
+import { PROTOCOL_VERSION } from "../../../protocol/message_types.ts";
 
 /** A stream whose reads wait until close and whose writes are recorded. */
 class RecordingStream implements ByteStream {
@@ -96,4 +100,109 @@ Deno.test("Connection.sendLater holds presence frames for one shared timer, and 
   await conn.closed;
   // Let the shared timer run out so that no timer leaks.
   await new Promise((resolve) => setTimeout(resolve, PRESENCE_DELAY_MS * 2));
+});
+
+/**
+ * A socket that can also be read synchronously (like `DirectSocket`): bytes
+ * the test `arrive`s go to a pending `read` if there is one, else wait for
+ * the next `read` or `tryRecv`. Counts how each chunk was taken.
+ */
+class DirectStream implements ByteStream {
+  writes: Uint8Array[] = [];
+  reads = 0;
+  tryRecvs = 0;
+  direct = 0;
+  #arrived: Uint8Array[] = [];
+  #waiting: { buffer: Uint8Array; resolve: (n: number | null) => void } | undefined;
+  arrive(bytes: Uint8Array): void {
+    const waiting = this.#waiting;
+    if (waiting) {
+      this.#waiting = undefined;
+      waiting.buffer.set(bytes);
+      waiting.resolve(bytes.length);
+    } else this.#arrived.push(bytes);
+  }
+  read(buffer: Uint8Array): Promise<number | null> {
+    this.reads++;
+    const next = this.#arrived.shift();
+    if (next) return Promise.resolve((buffer.set(next), next.length));
+    return new Promise((resolve) => (this.#waiting = { buffer, resolve }));
+  }
+  tryRecv(buffer: Uint8Array): number {
+    this.tryRecvs++;
+    const next = this.#arrived.shift();
+    if (!next) return -1;
+    buffer.set(next);
+    this.direct++;
+    return next.length;
+  }
+  write(data: Uint8Array): Promise<number> {
+    this.writes.push(data.slice());
+    return Promise.resolve(data.length);
+  }
+  close(): void {
+    this.#waiting?.resolve(null);
+  }
+  /** Tokens of the pongs written so far, in order. */
+  pongs(): number[] {
+    const decoder = new FrameDecoder();
+    const tokens: number[] = [];
+    for (const write of this.writes) {
+      decoder.push(write, (payload) => {
+        const message = JSON.parse(new TextDecoder().decode(payload));
+        if (message.type === "pong") tokens.push(message.token);
+      });
+    }
+    return tokens;
+  }
+}
+
+const ping = (token: number) => encodeMessage({ type: "ping", token });
+const turns = async (count: number) => {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+};
+
+Deno.test("Connection: a quiet connection reads with Deno reads only, never tryRecv", async () => {
+  const stream = new DirectStream();
+  const conn = new Connection(stream, "127.0.0.1:1", new Hub());
+  const running = conn.run();
+  stream.arrive(encodeMessage({ type: "hello", version: PROTOCOL_VERSION, nick: "quiet" }));
+  for (let token = 1; token <= 5; token++) {
+    await turns(2);
+    stream.arrive(ping(token));
+  }
+  await turns(3);
+  assertEqual(stream.pongs(), [1, 2, 3, 4, 5]);
+  assertEqual(stream.tryRecvs, 0, "no direct read outside a busy turn");
+  conn.abort("test over");
+  await running;
+});
+
+Deno.test("Connection: in a busy turn a direct-readable connection pauses, then reads with tryRecv (no Deno op) in order, and goes back to Deno reads once the server is quiet", async () => {
+  const stream = new DirectStream();
+  const conn = new Connection(stream, "127.0.0.1:1", new Hub());
+  const running = conn.run();
+  stream.arrive(encodeMessage({ type: "hello", version: PROTOCOL_VERSION, nick: "busy" }));
+  await turns(2);
+  const readsBefore = stream.reads;
+  // A busy turn: other connections handled many frames, then this one's read completes.
+  for (let i = 0; i <= BUSY_INTERVAL_FRAMES; i++) countFrame();
+  stream.arrive(ping(1));
+  // More bytes come while it waits for the pause timer.
+  await Promise.resolve();
+  stream.arrive(ping(2));
+  stream.arrive(ping(3));
+  await turns(4);
+  assertEqual(stream.pongs(), [1, 2, 3], "every ping answered, in order");
+  assert(stream.direct >= 2, `pings 2 and 3 were taken by tryRecv (${stream.direct} direct reads)`);
+  assertEqual(
+    stream.reads,
+    readsBefore + 1,
+    "one Deno read is waiting again: the server went quiet",
+  );
+  stream.arrive(ping(4));
+  await turns(2);
+  assertEqual(stream.pongs(), [1, 2, 3, 4], "the waiting Deno read takes the next ping");
+  conn.abort("test over");
+  await running;
 });
