@@ -13,7 +13,7 @@ import { HANDSHAKE_MAX_FRAME_BYTES } from "../../protocol/frame.ts";
 import type { Hub } from "../chat/hub.ts";
 import { type ConnectionOptions, PeerConnection } from "./peer_connection.ts";
 import { PRESENCE_DELAY_MS, WriteQueue } from "./write_queue.ts";
-import { countFrame, framesSinceTick, isBusy, readPause, shouldPause } from "./read_pacing.ts";
+import { countFrame, framesSinceTick, readPause, shouldPause } from "./read_pacing.ts";
 
 export type { ConnectionOptions } from "./peer_connection.ts";
 export { PRESENCE_DELAY_MS };
@@ -104,9 +104,15 @@ export class Connection extends PeerConnection {
           this.#readBuffer = new Uint8Array(this.#readSize);
         }
         const buffer = this.#readBuffer;
-        const n = resumed && direct
-          ? await this.#readDirect(buffer)
-          : await this.#stream.read(buffer);
+        // After a pause, a socket that can be read synchronously is read with
+        // recv(2), not a Deno op: Deno completes at most 128 socket operations
+        // per poll of its scheduler, and a busy room of 1,000 left ~870 of its
+        // senders unread for the whole load (read_pacing.ts; bench/README.md,
+        // "Starved reads"). No Deno read is pending here, so the two never race
+        // for the same bytes.
+        let n: number | null = resumed && direct ? this.#stream.tryRecv!(buffer) : -1;
+        if (n === 0) n = null;
+        else if (n === -1) n = await this.#stream.read(buffer);
         if (n === null) {
           this.close(
             this.#decoder.pendingBytes > 0 ? "connection lost mid-frame" : "connection closed",
@@ -145,34 +151,6 @@ export class Connection extends PeerConnection {
       }
     }
     await this.closed;
-  }
-
-  /**
-   * The read after a pause, on a socket that can be read synchronously:
-   * `recv(2)` at once, with no Deno op. While the server stays busy and the
-   * socket has nothing, it looks again at the next pause tick; once the
-   * server is quiet it waits in a Deno read like any connection.
-   *
-   * Why: Deno completes at most 128 socket operations per poll of its
-   * scheduler (tokio's cooperative budget), and under load the rest waited
-   * about 0.7 s for another 128. A busy room of 1,000 served the same ~130
-   * senders and starved the others for the whole load (bench/README.md,
-   * "Starved reads"). Reading busy sockets here keeps them out of that
-   * budget. No Deno read is pending while this runs (Deno may hold a
-   * completed read's bytes until after timers run), so the two never race
-   * for the same bytes.
-   *
-   * @returns As for `ByteStream.read`; `null` also once the connection is closing.
-   */
-  async #readDirect(buffer: Uint8Array): Promise<number | null> {
-    while (this.reading) {
-      const n = this.#stream.tryRecv!(buffer);
-      if (n > 0) return n;
-      if (n === 0) return null;
-      if (!isBusy()) break;
-      await readPause();
-    }
-    return this.reading ? await this.#stream.read(buffer) : null;
   }
 
   /**

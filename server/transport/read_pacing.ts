@@ -16,11 +16,10 @@
  *
  * A connection that can read synchronously (`recv(2)` through FFI, see
  * `direct_socket.ts`) pauses after every read while the server is busy, one
- * frame or many, and after the pause reads without a Deno op; while the
- * server stays busy ({@linkcode isBusy}) and it finds nothing, it pauses
- * again instead of starting a Deno read. Busy sockets thus stay out of
- * Deno's budget of 128 socket operations per scheduler poll, which starved
- * most of a room of 1,000 (bench/README.md, "Starved reads").
+ * frame or many, and after the pause reads without a Deno op (only when
+ * that finds nothing does it wait in a Deno read). Busy sockets thus stay
+ * out of Deno's budget of 128 socket operations per scheduler poll, which
+ * starved most of a room of 1,000 (bench/README.md, "Starved reads").
  *
  * The tick is one for the whole process: a byte sent to ourselves over
  * loopback while a server holds the doorbell
