@@ -56,11 +56,13 @@ export class FrameTooLargeError extends RangeError {
  */
 export class FrameDecoder {
   #maxFrameBytes: number;
-  #header = new Uint8Array(FRAME_HEADER_BYTES);
+  /** A header split across chunks (rare): allocated when first needed. */
+  #header: Uint8Array | undefined;
   #headerBytes = 0;
   /** Declared length of the frame being assembled, or -1 while reading a header. */
   #want = -1;
-  #parts: Uint8Array[] = [];
+  /** Pieces of a payload split across chunks; allocated when first needed. */
+  #parts: Uint8Array[] | undefined;
   #partsBytes = 0;
   #failed = false;
 
@@ -111,6 +113,7 @@ export class FrameDecoder {
           continue;
         }
         const take = Math.min(FRAME_HEADER_BYTES - this.#headerBytes, end - offset);
+        this.#header ??= new Uint8Array(FRAME_HEADER_BYTES);
         this.#header.set(chunk.subarray(offset, offset + take), this.#headerBytes);
         this.#headerBytes += take;
         offset += take;
@@ -134,12 +137,12 @@ export class FrameDecoder {
         continue;
       }
       const take = Math.min(need, end - offset);
-      this.#parts.push(chunk.slice(offset, offset + take));
+      (this.#parts ??= []).push(chunk.slice(offset, offset + take));
       this.#partsBytes += take;
       offset += take;
       if (this.#partsBytes === this.#want) {
-        const payload = concat(this.#parts, this.#partsBytes);
-        this.#parts = [];
+        const payload = concat(this.#parts!, this.#partsBytes);
+        this.#parts = undefined;
         this.#partsBytes = 0;
         this.#want = -1;
         onFrame(payload);

@@ -177,9 +177,9 @@ export class ChatLines {
   /** Tells the sender that the recipient is away, at most once per {@linkcode AWAY_REPLY_INTERVAL_MS}. */
   #replyAway(sender: Session, target: Session, ts: number): void {
     if (target.away === undefined || target === sender) return;
-    const last = target.awayReplies.get(sender.id);
+    const last = target.lastAwayReply(sender.id);
     if (last !== undefined && ts - last < AWAY_REPLY_INTERVAL_MS) return;
-    target.awayReplies.set(sender.id, ts);
+    target.setAwayReply(sender.id, ts);
     const away = target.away.trim().toLowerCase() === "away" ? "" : `: ${target.away}`;
     sender.send(encodeMessage({ type: "notice", ts, text: `${target.nick} is away${away}` }));
   }

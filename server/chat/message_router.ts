@@ -110,10 +110,10 @@ export class MessageRouter {
       // A wrong secret is answered late, to this session only; the session's
       // end cancels the timer (see Hub.disconnect).
       const timer = setTimeout(() => {
-        session.timers.delete(timer);
+        session.deleteTimer(timer);
         if (!session.gone) send();
       }, error.delayMs);
-      session.timers.add(timer);
+      session.addTimer(timer);
     }
   }
 

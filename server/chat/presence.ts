@@ -45,7 +45,7 @@ export function markAway(
     : sanitizeText(message).slice(0, MAX_AWAY_LENGTH) || "away";
   if (session.away === away) return false;
   session.away = away;
-  session.awayReplies.clear();
+  session.clearAwayReplies();
   context.roster.changed(session);
   const frame = encodeMessage(
     away === undefined

@@ -37,7 +37,8 @@ const MAX_TOKEN_CHARS = 128;
  * ```
  */
 export class ResumeTokens<S extends object> {
-  readonly #digests = new WeakMap<S, Uint8Array>();
+  /** SHA-256 of each session's token, as a 32-character binary (latin1) string (smaller than a buffer per session). */
+  readonly #digests = new WeakMap<S, string>();
 
   /**
    * Creates a new token for `session`, replacing any earlier one.
@@ -62,8 +63,8 @@ export class ResumeTokens<S extends object> {
   matches(session: S, token: string | undefined): boolean {
     if (token === undefined || token.length === 0 || token.length > MAX_TOKEN_CHARS) return false;
     const expected = this.#digests.get(session);
-    if (!expected) return false;
-    return timingSafeEqual(digest(token), expected);
+    if (expected === undefined) return false;
+    return timingSafeEqual(latin1Bytes(digest(token)), latin1Bytes(expected));
   }
 
   /**
@@ -76,8 +77,15 @@ export class ResumeTokens<S extends object> {
   }
 }
 
-function digest(text: string): Uint8Array {
-  return createHash("sha256").update(text, "utf8").digest();
+function digest(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("binary");
+}
+
+/** The bytes of a binary (latin1) string, one per character. */
+function latin1Bytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
 }
 
 function toBase64Url(bytes: Uint8Array): string {

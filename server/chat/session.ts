@@ -57,8 +57,8 @@ export class Session implements Member {
    * Private messages, invitations and mutes are keyed by it.
    */
   readonly party: string;
-  /** Timers answering refused secrets late; cleared when the session ends. */
-  readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Timers answering refused secrets late (see {@linkcode Session.addTimer}); made when first needed. */
+  #timers: Set<ReturnType<typeof setTimeout>> | undefined;
   /** The transport behind this user. */
   readonly peer: Peer;
   /** Rooms this user is in. */
@@ -67,9 +67,10 @@ export class Session implements Member {
   away: string | undefined = undefined;
   /**
    * When each sender (by session id) was last told this user is away, ms
-   * since the epoch; cleared whenever the away state changes.
+   * since the epoch; cleared whenever the away state changes. Made when
+   * first needed: most sessions are never away.
    */
-  readonly awayReplies = new Map<number, number>();
+  #awayReplies: Map<number, number> | undefined;
   /** Time the handshake completed, ms since the epoch. */
   readonly since: number;
   /** True once `Hub.disconnect` ran for this session. */
@@ -114,6 +115,48 @@ export class Session implements Member {
   /** Queues a frame on the transport; see {@linkcode Member.send}. */
   send(frame: Uint8Array): boolean {
     return this.peer.send(frame);
+  }
+
+  /** Keeps a timer to clear when the session ends (see {@linkcode Session.clearTimers}). */
+  addTimer(timer: ReturnType<typeof setTimeout>): void {
+    (this.#timers ??= new Set()).add(timer);
+  }
+
+  /** Forgets a timer that fired. */
+  deleteTimer(timer: ReturnType<typeof setTimeout>): void {
+    this.#timers?.delete(timer);
+  }
+
+  /** Clears every timer kept with {@linkcode Session.addTimer}. */
+  clearTimers(): void {
+    if (!this.#timers) return;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers = undefined;
+  }
+
+  /**
+   * When `senderId` was last told this user is away.
+   *
+   * @param senderId The sender's session id.
+   * @returns ms since the epoch, or `undefined` if never since the away state last changed.
+   */
+  lastAwayReply(senderId: number): number | undefined {
+    return this.#awayReplies?.get(senderId);
+  }
+
+  /**
+   * Records that `senderId` was told this user is away.
+   *
+   * @param senderId The sender's session id.
+   * @param ts When, ms since the epoch.
+   */
+  setAwayReply(senderId: number, ts: number): void {
+    (this.#awayReplies ??= new Map()).set(senderId, ts);
+  }
+
+  /** Forgets who was told this user is away (the away state changed). */
+  clearAwayReplies(): void {
+    this.#awayReplies = undefined;
   }
 
   /** Queues a presence frame on the transport; see {@linkcode Member.sendLater}. */

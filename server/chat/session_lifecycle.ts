@@ -158,8 +158,7 @@ export class SessionLifecycle {
     // Reasons can quote client input (a malformed message): clean before broadcasting.
     reason = sanitizeText(reason).slice(0, 300);
     session.gone = true;
-    for (const timer of session.timers) clearTimeout(timer);
-    session.timers.clear();
+    session.clearTimers();
     this.#admission.forget(session);
     this.#access.forget(session);
     this.#sessions.remove(session);
