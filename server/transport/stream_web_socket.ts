@@ -20,6 +20,7 @@
 
 import type { ByteStream } from "./connection.ts";
 import { WriteQueue } from "./write_queue.ts";
+import { countFrame, framesSinceTick, readPause, shouldPause } from "./read_pacing.ts";
 import {
   cutUtf8,
   encodeWsFrame,
@@ -123,16 +124,25 @@ export class StreamWebSocket extends EventTarget {
   async run(initial: Uint8Array = new Uint8Array(0)): Promise<void> {
     if (initial.length > 0) this.#input(initial);
     const buffer = new Uint8Array(16 * 1024);
+    // Read pacing and direct reads as on TCP (see Connection.run and read_pacing.ts).
+    const direct = this.#conn.tryRecv !== undefined;
+    let resumed = false;
     while (this.readyState !== 3) {
-      let n: number | null;
-      try {
-        n = await this.#conn.read(buffer);
-      } catch (error) {
-        if (!(error instanceof Error && error.name in Deno.errors)) throw error;
-        n = null;
+      let n: number | null = resumed && direct ? this.#conn.tryRecv!(buffer) : -1;
+      if (n === 0) n = null;
+      else if (n === -1) {
+        try {
+          n = await this.#conn.read(buffer);
+        } catch (error) {
+          if (!(error instanceof Error && error.name in Deno.errors)) throw error;
+          n = null;
+        }
       }
       if (n === null) break;
+      const before = framesSinceTick();
       this.#input(buffer.subarray(0, n));
+      resumed = shouldPause(framesSinceTick() - before, direct);
+      if (resumed) await readPause();
     }
     this.terminate();
   }
@@ -281,6 +291,7 @@ export class StreamWebSocket extends EventTarget {
         return;
       }
     }
+    countFrame();
     this.dispatchEvent(new MessageEvent("message", { data }));
   }
 

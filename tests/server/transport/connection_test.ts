@@ -8,6 +8,7 @@ import { FrameArena } from "../../../server/chat/frame_arena.ts";
 import { Hub } from "../../../server/chat/hub.ts";
 import { BUSY_INTERVAL_FRAMES, countFrame } from "../../../server/transport/read_pacing.ts";
 import { FrameDecoder } from "../../../protocol/frame_decoder.ts";
+import { DirectStream } from "../../_helpers/direct_stream.ts";
 import { encodeMessage } from "../../../protocol/messages.ts";
 import { PROTOCOL_VERSION } from "../../../protocol/message_types.ts";
 
@@ -102,59 +103,17 @@ Deno.test("Connection.sendLater holds presence frames for one shared timer, and 
   await new Promise((resolve) => setTimeout(resolve, PRESENCE_DELAY_MS * 2));
 });
 
-/**
- * A socket that can also be read synchronously (like `DirectSocket`): bytes
- * the test `arrive`s go to a pending `read` if there is one, else wait for
- * the next `read` or `tryRecv`. Counts how each chunk was taken.
- */
-class DirectStream implements ByteStream {
-  writes: Uint8Array[] = [];
-  reads = 0;
-  tryRecvs = 0;
-  direct = 0;
-  #arrived: Uint8Array[] = [];
-  #waiting: { buffer: Uint8Array; resolve: (n: number | null) => void } | undefined;
-  arrive(bytes: Uint8Array): void {
-    const waiting = this.#waiting;
-    if (waiting) {
-      this.#waiting = undefined;
-      waiting.buffer.set(bytes);
-      waiting.resolve(bytes.length);
-    } else this.#arrived.push(bytes);
+/** Tokens of the pongs `stream` was written, in order. */
+function pongs(stream: DirectStream): number[] {
+  const decoder = new FrameDecoder();
+  const tokens: number[] = [];
+  for (const write of stream.writes) {
+    decoder.push(write, (payload) => {
+      const message = JSON.parse(new TextDecoder().decode(payload));
+      if (message.type === "pong") tokens.push(message.token);
+    });
   }
-  read(buffer: Uint8Array): Promise<number | null> {
-    this.reads++;
-    const next = this.#arrived.shift();
-    if (next) return Promise.resolve((buffer.set(next), next.length));
-    return new Promise((resolve) => (this.#waiting = { buffer, resolve }));
-  }
-  tryRecv(buffer: Uint8Array): number {
-    this.tryRecvs++;
-    const next = this.#arrived.shift();
-    if (!next) return -1;
-    buffer.set(next);
-    this.direct++;
-    return next.length;
-  }
-  write(data: Uint8Array): Promise<number> {
-    this.writes.push(data.slice());
-    return Promise.resolve(data.length);
-  }
-  close(): void {
-    this.#waiting?.resolve(null);
-  }
-  /** Tokens of the pongs written so far, in order. */
-  pongs(): number[] {
-    const decoder = new FrameDecoder();
-    const tokens: number[] = [];
-    for (const write of this.writes) {
-      decoder.push(write, (payload) => {
-        const message = JSON.parse(new TextDecoder().decode(payload));
-        if (message.type === "pong") tokens.push(message.token);
-      });
-    }
-    return tokens;
-  }
+  return tokens;
 }
 
 const ping = (token: number) => encodeMessage({ type: "ping", token });
@@ -172,7 +131,7 @@ Deno.test("Connection: a quiet connection reads with Deno reads only, never tryR
     stream.arrive(ping(token));
   }
   await turns(3);
-  assertEqual(stream.pongs(), [1, 2, 3, 4, 5]);
+  assertEqual(pongs(stream), [1, 2, 3, 4, 5]);
   assertEqual(stream.tryRecvs, 0, "no direct read outside a busy turn");
   conn.abort("test over");
   await running;
@@ -193,7 +152,7 @@ Deno.test("Connection: in a busy turn a direct-readable connection pauses, then 
   stream.arrive(ping(2));
   stream.arrive(ping(3));
   await turns(4);
-  assertEqual(stream.pongs(), [1, 2, 3], "every ping answered, in order");
+  assertEqual(pongs(stream), [1, 2, 3], "every ping answered, in order");
   assert(stream.direct >= 2, `pings 2 and 3 were taken by tryRecv (${stream.direct} direct reads)`);
   assertEqual(
     stream.reads,
@@ -202,7 +161,7 @@ Deno.test("Connection: in a busy turn a direct-readable connection pauses, then 
   );
   stream.arrive(ping(4));
   await turns(2);
-  assertEqual(stream.pongs(), [1, 2, 3, 4], "the waiting Deno read takes the next ping");
+  assertEqual(pongs(stream), [1, 2, 3, 4], "the waiting Deno read takes the next ping");
   conn.abort("test over");
   await running;
 });

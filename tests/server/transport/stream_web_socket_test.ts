@@ -4,6 +4,10 @@ import { readRequestHead } from "../../../server/transport/http_request_head.ts"
 import type { ByteStream } from "../../../server/transport/connection.ts";
 import { assert, assertEqual } from "../../_helpers/assert.ts";
 import { maskedFrame, RawWs } from "../../_helpers/raw_ws.ts";
+import { DirectStream } from "../../_helpers/direct_stream.ts";
+import { StreamWebSocket } from "../../../server/transport/stream_web_socket.ts";
+import { WS_OPCODE } from "../../../server/transport/ws_frame_decoder.ts";
+import { BUSY_INTERVAL_FRAMES, countFrame } from "../../../server/transport/read_pacing.ts";
 
 /** A stream that yields the given chunks, then waits until closed. */
 function chunks(parts: string[]): ByteStream & { closed: boolean } {
@@ -94,4 +98,32 @@ Deno.test("StreamWebSocket answers pings, joins fragments, and closes on bad fra
     await server.close();
     await server.finished;
   }
+});
+
+Deno.test("StreamWebSocket: in a busy interval a direct-readable socket pauses, then reads with tryRecv (no Deno op), in order", async () => {
+  const stream = new DirectStream();
+  const ws = new StreamWebSocket(stream, { maxMessageBytes: 1024 });
+  const got: string[] = [];
+  ws.addEventListener("message", (e) => got.push(String((e as MessageEvent).data)));
+  const running = ws.run();
+  const text = (s: string) => maskedFrame(WS_OPCODE.text, new TextEncoder().encode(s));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  // Quiet: Deno reads only.
+  stream.arrive(text("one"));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assertEqual(stream.tryRecvs, 0, "no direct read while quiet");
+  const readsBefore = stream.reads;
+  // Busy: other connections handled many frames; this one's next message completes a read.
+  for (let i = 0; i <= BUSY_INTERVAL_FRAMES; i++) countFrame();
+  stream.arrive(text("two"));
+  await Promise.resolve();
+  stream.arrive(text("three"));
+  stream.arrive(text("four"));
+  for (let i = 0; i < 4; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+  assertEqual(got, ["one", "two", "three", "four"], "every message, in order");
+  assert(stream.direct >= 2, `three and four were taken by tryRecv (${stream.direct})`);
+  assertEqual(stream.reads, readsBefore + 1, "then one Deno read waits again");
+  ws.terminate();
+  stream.close();
+  await running;
 });
