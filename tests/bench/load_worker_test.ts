@@ -9,19 +9,10 @@ import {
 } from "../../bench/worker_pool.ts";
 import { Histogram } from "../../bench/histogram.ts";
 import { assert, assertEqual, assertMatch } from "../_helpers/assert.ts";
+import { ccInstalled } from "../_helpers/cc_installed.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-async function ccInstalled(): Promise<boolean> {
-  try {
-    await new Deno.Command("cc", { args: ["--version"], stdout: "null", stderr: "null" }).output();
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
 
 // Every test runs against both generators; the C one only where `cc` is installed.
 const cGenerator: PreparedGenerator | undefined = await ccInstalled()

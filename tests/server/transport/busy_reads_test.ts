@@ -16,20 +16,11 @@
 
 import type { RunResult } from "../../../bench/scenarios.ts";
 import { assert } from "../../_helpers/assert.ts";
+import { ccInstalled } from "../../_helpers/cc_installed.ts";
 
 const WINDOW_MS = 3_000;
 const CLIENTS = 400;
 const RUN = new URL("../../_helpers/closed_loop_run.ts", import.meta.url).pathname;
-
-async function ccInstalled(): Promise<boolean> {
-  try {
-    await new Deno.Command("cc", { args: ["--version"], stdout: "null", stderr: "null" }).output();
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
 
 const why = Deno.build.os !== "linux"
   ? "the C generator uses epoll (Linux)"
