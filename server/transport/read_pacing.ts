@@ -97,8 +97,7 @@ export function shouldPause(framesInRead: number, direct = false): boolean {
 }
 
 /**
- * The pause: until the next pacing tick, shared by every
- * paused connection.
+ * The pause: until the next pacing tick, shared by every paused connection.
  *
  * @returns A promise that resolves at that tick.
  */
