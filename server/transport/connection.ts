@@ -13,7 +13,13 @@ import { HANDSHAKE_MAX_FRAME_BYTES } from "../../protocol/frame.ts";
 import type { Hub } from "../chat/hub.ts";
 import { type ConnectionOptions, PeerConnection } from "./peer_connection.ts";
 import { PRESENCE_DELAY_MS, WriteQueue } from "./write_queue.ts";
-import { countFrame, framesSinceTick, readPause, shouldPause } from "./read_pacing.ts";
+import {
+  countFrame,
+  framesSinceTick,
+  readAfterPause,
+  readPause,
+  shouldPause,
+} from "./read_pacing.ts";
 
 export type { ConnectionOptions } from "./peer_connection.ts";
 export { PRESENCE_DELAY_MS };
@@ -104,15 +110,8 @@ export class Connection extends PeerConnection {
           this.#readBuffer = new Uint8Array(this.#readSize);
         }
         const buffer = this.#readBuffer;
-        // After a pause, a socket that can be read synchronously is read with
-        // recv(2), not a Deno op: Deno completes at most 128 socket operations
-        // per poll of its scheduler, and a busy room of 1,000 left ~870 of its
-        // senders unread for the whole load (read_pacing.ts; bench/README.md,
-        // "Starved reads"). No Deno read is pending here, so the two never race
-        // for the same bytes.
-        let n: number | null = resumed && direct ? this.#stream.tryRecv!(buffer) : -1;
-        if (n === 0) n = null;
-        else if (n === -1) n = await this.#stream.read(buffer);
+        let n = resumed ? readAfterPause(this.#stream, buffer) : undefined;
+        if (n === undefined) n = await this.#stream.read(buffer);
         if (n === null) {
           this.close(
             this.#decoder.pendingBytes > 0 ? "connection lost mid-frame" : "connection closed",

@@ -109,6 +109,27 @@ export function readPause(): Promise<void> {
   return pause;
 }
 
+/**
+ * The read after a pause, for a stream that can read synchronously
+ * (`DirectSocket.tryRecv`, `recv(2)` through FFI): no Deno op. Deno
+ * completes at most 128 socket operations per poll of its scheduler, and a
+ * busy room of 1,000 left ~870 of its senders unread for the whole load
+ * (bench/README.md, "Starved reads"). The caller must have no Deno read
+ * pending on the stream, so the two never race for the same bytes.
+ *
+ * @param stream The connection's byte stream.
+ * @param buffer Where the bytes go.
+ * @returns Bytes read; `null` at end of stream; `undefined` when the stream
+ *   cannot read synchronously or has nothing yet (then wait in its `read`).
+ */
+export function readAfterPause(
+  stream: { tryRecv?(buffer: Uint8Array): number },
+  buffer: Uint8Array,
+): number | null | undefined {
+  const n = stream.tryRecv?.(buffer) ?? -1;
+  return n > 0 ? n : n === 0 ? null : undefined;
+}
+
 /** The loopback socket pair whose bytes are the ticks, while a server holds it. */
 class Doorbell {
   static readonly #BYTE = new Uint8Array([1]);

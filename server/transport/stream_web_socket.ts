@@ -20,7 +20,13 @@
 
 import type { ByteStream } from "./connection.ts";
 import { WriteQueue } from "./write_queue.ts";
-import { countFrame, framesSinceTick, readPause, shouldPause } from "./read_pacing.ts";
+import {
+  countFrame,
+  framesSinceTick,
+  readAfterPause,
+  readPause,
+  shouldPause,
+} from "./read_pacing.ts";
 import {
   cutUtf8,
   encodeWsFrame,
@@ -128,9 +134,8 @@ export class StreamWebSocket extends EventTarget {
     const direct = this.#conn.tryRecv !== undefined;
     let resumed = false;
     while (this.readyState !== 3) {
-      let n: number | null = resumed && direct ? this.#conn.tryRecv!(buffer) : -1;
-      if (n === 0) n = null;
-      else if (n === -1) {
+      let n = resumed ? readAfterPause(this.#conn, buffer) : undefined;
+      if (n === undefined) {
         try {
           n = await this.#conn.read(buffer);
         } catch (error) {
