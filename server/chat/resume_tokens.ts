@@ -37,7 +37,7 @@ const MAX_TOKEN_CHARS = 128;
  * ```
  */
 export class ResumeTokens<S extends object> {
-  /** SHA-256 of each session's token, as a 32-character binary (latin1) string (smaller than a buffer per session). */
+  /** SHA-256 of each session's token, in base64 (a string is smaller than a buffer per session). */
   readonly #digests = new WeakMap<S, string>();
 
   /**
@@ -64,7 +64,7 @@ export class ResumeTokens<S extends object> {
     if (token === undefined || token.length === 0 || token.length > MAX_TOKEN_CHARS) return false;
     const expected = this.#digests.get(session);
     if (expected === undefined) return false;
-    return timingSafeEqual(latin1Bytes(digest(token)), latin1Bytes(expected));
+    return timingSafeEqual(utf8.encode(digest(token)), utf8.encode(expected));
   }
 
   /**
@@ -77,15 +77,10 @@ export class ResumeTokens<S extends object> {
   }
 }
 
-function digest(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("binary");
-}
+const utf8 = new TextEncoder();
 
-/** The bytes of a binary (latin1) string, one per character. */
-function latin1Bytes(text: string): Uint8Array {
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
+function digest(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("base64");
 }
 
 function toBase64Url(bytes: Uint8Array): string {
