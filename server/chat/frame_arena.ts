@@ -2,7 +2,8 @@
  * Where a room lays its broadcast frames end to end, so that a member who
  * receives consecutive broadcasts finds them adjacent in memory: its queue
  * then grows one span instead of holding one entry per frame, and its writer
- * hands that span to the socket without copying it (see `connection.ts`).
+ * hands that span to the socket without copying it when the span is all it
+ * has to write (see `write_queue.ts`).
  *
  * @module
  */

@@ -55,9 +55,10 @@ export class BufferPool {
 }
 
 /**
- * The writers' shared pool: 16 KiB buffers (a busy room's typical batch), at
- * most 32 kept (512 KiB; 256 kept 4 MiB, 4 KB per idle connection at 1,000).
- * Spans of a room's broadcasts are written without a batch buffer. Batches
- * larger than 16 KiB allocate their own buffer.
+ * The writers' shared pool: 64 KiB buffers (a write of that size is one
+ * segment on loopback), at most 8 kept (512 KiB). A writer gathers the
+ * entries of its queue into one of these per write, and gives it back as
+ * soon as the socket took it, so one buffer serves a whole flush pass; only
+ * writes that wait for the socket hold one longer.
  */
-export const BATCH_POOL: BufferPool = new BufferPool(16 * 1024, 32);
+export const BATCH_POOL: BufferPool = new BufferPool(64 * 1024, 8);

@@ -4,9 +4,11 @@
  * does the awaiting, so nobody else waits on a slow socket.
  *
  * - Frames adjacent in memory (consecutive broadcasts placed in one
- *   `FrameArena`) merge into one span and are written without a copy.
- * - Runs of small frames are concatenated into one write, in a pooled buffer
- *   when they fit one (see `buffer_pool.ts`).
+ *   `FrameArena`) merge into one span.
+ * - Each write gathers as many whole entries (spans and single frames) as fit
+ *   one pooled 64 KiB buffer (see `buffer_pool.ts`); an entry that is alone,
+ *   or fills a buffer by itself, is written without a copy. A member of a busy
+ *   room thus gets one write per flush pass, not one per span.
  * - Presence notices queued with {@linkcode WriteQueue.pushLater} wait up to
  *   {@linkcode PRESENCE_DELAY_MS} for one shared timer, so a join storm costs
  *   each member one write per delay instead of one per join.
@@ -60,8 +62,6 @@ export interface WriteQueueOptions {
  * others, in ms (see {@linkcode WriteQueue.pushLater}).
  */
 export const PRESENCE_DELAY_MS = 10;
-/** Queue entries this large are written as they are; smaller ones are concatenated. */
-const DIRECT_WRITE_BYTES = 4096;
 
 /**
  * A bounded, batching outbound queue with its own writer loop.
@@ -172,7 +172,8 @@ export class WriteQueue {
 
   /**
    * Queues one frame given in parts laid end to end; the parts go into the
-   * queue as they are, so a large shared part is written without a copy.
+   * queue as they are, so a large shared part (a pooled buffer or more) is
+   * written without a copy.
    * The whole frame is refused if it does not fit.
    *
    * @param parts Together one frame; none may be modified afterwards.
@@ -303,6 +304,7 @@ export class WriteQueue {
         const batch = this.#takeBatch();
         const sent = this.#sink.trySend?.(batch) ?? 0;
         if (sent < batch.length) {
+          WRITE_TRACE?.partial();
           void this.#writeRest(batch, sent);
           return;
         }
@@ -358,29 +360,26 @@ export class WriteQueue {
   }
 
   /**
-   * The next bytes to write: a large entry (a span of many broadcasts) as it
-   * is, without copying; a run of small ones concatenated into one buffer.
+   * The next bytes to write: as many whole entries as fit one pooled buffer
+   * ({@linkcode BATCH_POOL}, at most `maxBatchBytes`), concatenated, so
+   * that a member whose queue holds several spans of a room's broadcasts
+   * (split where its own messages fall) gets one write, not one per span.
+   * An entry that alone fills a buffer, or the only one, goes as it is,
+   * without a copy.
    */
   #takeBatch(): Uint8Array {
     const queue = this.#queue;
     const first = queue[0];
+    const limit = Math.min(this.#maxBatchBytes, BATCH_POOL.size);
     if (WRITE_TRACE !== undefined) this.#batchAt = this.#times[0];
     if (queue.length === 1) {
       this.#queue = [];
       this.#times = [];
       return first;
     }
-    if (first.length >= DIRECT_WRITE_BYTES) {
-      queue.shift();
-      this.#times.shift();
-      return first;
-    }
-    let count = 0;
-    let bytes = 0;
-    while (
-      count < queue.length && queue[count].length < DIRECT_WRITE_BYTES &&
-      (count === 0 || bytes + queue[count].length <= this.#maxBatchBytes)
-    ) {
+    let count = 1;
+    let bytes = first.length;
+    while (count < queue.length && bytes + queue[count].length <= limit) {
       bytes += queue[count].length;
       count++;
     }
@@ -389,11 +388,8 @@ export class WriteQueue {
       this.#times.shift();
       return first;
     }
-    let batch: Uint8Array;
-    if (bytes <= BATCH_POOL.size) {
-      this.#pooled = BATCH_POOL.take();
-      batch = this.#pooled.subarray(0, bytes);
-    } else batch = new Uint8Array(bytes);
+    this.#pooled = BATCH_POOL.take();
+    const batch = this.#pooled.subarray(0, bytes);
     let at = 0;
     for (let i = 0; i < count; i++) {
       batch.set(queue[i], at);

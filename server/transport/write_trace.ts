@@ -38,6 +38,8 @@ export interface WriteTraceSummary {
   bytes: number;
   /** `frames / writes`. */
   framesPerWrite: number;
+  /** Writes the socket did not take whole at once (the rest waited for Deno's write). */
+  partialWrites: number;
   /**
    * From the oldest frame of a write being queued to that write completing, in
    * ms; the wait of the frame that waited longest in each write.
@@ -105,6 +107,7 @@ export class WriteTrace {
   #frames = 0;
   #writes = 0;
   #bytes = 0;
+  #partial = 0;
   readonly #wait = new DurationHistogram();
 
   /**
@@ -128,6 +131,11 @@ export class WriteTrace {
     this.#wait.add(waitMs);
   }
 
+  /** Counts a write the socket did not take whole at once. */
+  partial(): void {
+    this.#partial++;
+  }
+
   /** Everything recorded so far. */
   summary(): WriteTraceSummary {
     return {
@@ -135,6 +143,7 @@ export class WriteTrace {
       writes: this.#writes,
       bytes: this.#bytes,
       framesPerWrite: this.#writes === 0 ? 0 : this.#frames / this.#writes,
+      partialWrites: this.#partial,
       waitMs: this.#wait.percentiles(),
     };
   }

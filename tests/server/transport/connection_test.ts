@@ -32,7 +32,7 @@ function frame(byte: number, length: number): Uint8Array {
   return new Uint8Array(length).fill(byte);
 }
 
-Deno.test("Connection writes consecutive arena frames as one span without copying, in order", async () => {
+Deno.test("Connection writes a turn's spans and private frames in one write, in order, and a lone span without copying", async () => {
   const stream = new RecordingStream();
   const conn = new Connection(stream, "127.0.0.1:1", new Hub());
   const arena = new FrameArena(64 * 1024);
@@ -47,10 +47,16 @@ Deno.test("Connection writes consecutive arena frames as one span without copyin
   await new Promise((resolve) => setTimeout(resolve, 10));
   const expected = [...first, own, ...second].flatMap((f) => [...f]);
   assertEqual(stream.writes.flatMap((w) => [...w]), expected, "bytes in send order");
-  assertEqual(stream.writes.length, 3, "one write per span and one for the private frame");
-  assert(stream.writes[0].buffer === first[0].buffer, "the span is written from the arena itself");
-  assertEqual(stream.writes[0].length, 40 * 130);
+  assertEqual(stream.writes.length, 1, "two spans and the private frame gathered");
   assertEqual(conn.queuedBytes, 0);
+
+  // A turn of broadcasts only: one span, handed over as it is.
+  const third = Array.from({ length: 40 }, (_, i) => arena.place(frame(i, 130)));
+  for (const f of third) conn.send(f);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assertEqual(stream.writes.length, 2);
+  assert(stream.writes[1].buffer === third[0].buffer, "the span is written from the arena itself");
+  assertEqual(stream.writes[1].length, 40 * 130);
   conn.abort("test over");
   await conn.closed;
 });
