@@ -6,9 +6,9 @@
  * - Frames adjacent in memory (consecutive broadcasts placed in one
  *   `FrameArena`) merge into one span.
  * - Each write gathers as many whole entries (spans and single frames) as fit
- *   one pooled 64 KiB buffer (see `buffer_pool.ts`); an entry that is alone,
- *   or fills a buffer by itself, is written without a copy. A member of a busy
- *   room thus gets one write per flush pass, not one per span.
+ *   64 KiB (see `buffer_pool.ts`); an entry that is alone, or that large by
+ *   itself, is written without a copy. A member of a busy room thus gets one
+ *   write per flush pass, not one per span.
  * - Presence notices queued with {@linkcode WriteQueue.pushLater} wait up to
  *   {@linkcode PRESENCE_DELAY_MS} for one shared timer, so a join storm costs
  *   each member one write per delay instead of one per join.
@@ -96,7 +96,7 @@ export class WriteQueue {
   #stopped = false;
   #overflowed = false;
   #drained: (() => void) | undefined;
-  /** The pooled buffer behind the batch being written, returned after the write. */
+  /** The pooled buffer behind the batch just taken; back in the pool before the turn ends. */
   #pooled: Uint8Array | undefined;
   /** With tracing on: when each queue entry's first frame was queued (ms), parallel to `#queue`. */
   #times: number[] = [];
@@ -295,20 +295,29 @@ export class WriteQueue {
    * Writes what is queued: synchronously while the sink takes whole batches
    * (`trySend`), then, for a batch it did not take whole, asynchronously
    * ({@linkcode WriteQueue.#writeRest}), which comes back here when done.
+   * A pooled buffer goes back to the pool in the turn it was taken: what the
+   * socket did not take is copied out of it first, so a slow socket holds
+   * only its own bytes, never 64 KiB of pool.
    */
   #flush(): void {
     try {
       while (!this.#stopped) {
         if (this.#tail !== undefined) this.#closeTail();
         if (this.#queue.length === 0) break;
-        const batch = this.#takeBatch();
-        const sent = this.#sink.trySend?.(batch) ?? 0;
+        const direct = this.#sink.trySend !== undefined;
+        const batch = this.#takeBatch(direct);
+        const pooled = this.#pooled;
+        this.#pooled = undefined;
+        const sent = direct ? this.#sink.trySend!(batch) : 0;
         if (sent < batch.length) {
-          WRITE_TRACE?.partial();
-          void this.#writeRest(batch, sent);
+          if (direct) WRITE_TRACE?.partial();
+          const rest = pooled === undefined ? batch.subarray(sent) : batch.slice(sent);
+          if (pooled !== undefined) BATCH_POOL.give(pooled);
+          void this.#writeRest(rest, batch.length);
           return;
         }
-        this.#written(batch);
+        if (pooled !== undefined) BATCH_POOL.give(pooled);
+        this.#written(batch.length);
       }
     } catch (error) {
       this.#onError(error);
@@ -316,29 +325,29 @@ export class WriteQueue {
     this.#idle();
   }
 
-  /** Writes the rest of `batch` from `offset`, waiting for the socket, then goes on flushing. */
-  async #writeRest(batch: Uint8Array, offset: number): Promise<void> {
+  /**
+   * Writes `rest` (the end of a batch of `bytes` bytes), waiting for the
+   * socket, then goes on flushing.
+   */
+  async #writeRest(rest: Uint8Array, bytes: number): Promise<void> {
     try {
-      while (offset < batch.length) {
-        offset += await this.#sink.write(offset === 0 ? batch : batch.subarray(offset));
+      let offset = 0;
+      while (offset < rest.length) {
+        offset += await this.#sink.write(offset === 0 ? rest : rest.subarray(offset));
       }
     } catch (error) {
       this.#onError(error);
       this.#idle();
       return;
     }
-    this.#written(batch);
+    this.#written(bytes);
     this.#flush();
   }
 
-  /** Accounts for a batch written whole, and returns its pooled buffer. */
-  #written(batch: Uint8Array): void {
-    this.#queuedBytes -= batch.length;
-    WRITE_TRACE?.written(performance.now() - this.#batchAt, batch.length);
-    if (this.#pooled) {
-      BATCH_POOL.give(this.#pooled);
-      this.#pooled = undefined;
-    }
+  /** Accounts for a batch of `bytes` bytes written whole. */
+  #written(bytes: number): void {
+    this.#queuedBytes -= bytes;
+    WRITE_TRACE?.written(performance.now() - this.#batchAt, bytes);
   }
 
   /** The writer stops: nothing queued, stopped, or a write failed. */
@@ -366,8 +375,12 @@ export class WriteQueue {
    * (split where its own messages fall) gets one write, not one per span.
    * An entry that alone fills a buffer, or the only one, goes as it is,
    * without a copy.
+   *
+   * @param pooled Whether to concatenate into a buffer from the pool (set
+   *   in `#pooled`; for a sink that writes synchronously) rather than into
+   *   one of the batch's own size.
    */
-  #takeBatch(): Uint8Array {
+  #takeBatch(pooled: boolean): Uint8Array {
     const queue = this.#queue;
     const first = queue[0];
     const limit = Math.min(this.#maxBatchBytes, BATCH_POOL.size);
@@ -388,8 +401,11 @@ export class WriteQueue {
       this.#times.shift();
       return first;
     }
-    this.#pooled = BATCH_POOL.take();
-    const batch = this.#pooled.subarray(0, bytes);
+    let batch: Uint8Array;
+    if (pooled) {
+      this.#pooled = BATCH_POOL.take();
+      batch = this.#pooled.subarray(0, bytes);
+    } else batch = new Uint8Array(bytes);
     let at = 0;
     for (let i = 0; i < count; i++) {
       batch.set(queue[i], at);

@@ -23,6 +23,19 @@ class RecordingSink implements WriteSink {
   }
 }
 
+/** A sink that also writes synchronously (`trySend`, like a direct socket), taking at most `takes` bytes. */
+class DirectRecordingSink extends RecordingSink {
+  takes: number | undefined;
+  trySend(data: Uint8Array): number {
+    const n = Math.min(data.length, this.takes ?? data.length);
+    if (n > 0) {
+      this.writes.push([...data.subarray(0, n)]);
+      this.buffers.push(data.buffer);
+    }
+    return n;
+  }
+}
+
 function frame(byte: number, length: number): Uint8Array {
   return new Uint8Array(length).fill(byte);
 }
@@ -59,7 +72,7 @@ Deno.test("WriteQueue gathers spans split by other frames into one write, up to 
   // A member's queue in a busy room: spans of the room's broadcasts, broken
   // wherever the member's own message (an ack) falls. One write per pass,
   // not one per span: bench/README.md, "Gathered writes".
-  const sink = new RecordingSink();
+  const sink = new DirectRecordingSink();
   const queue = new WriteQueue(sink);
   const arena = new Uint8Array(10 * 5000).map((_, i) => i % 251);
   const expected: number[] = [];
@@ -121,7 +134,7 @@ Deno.test("WriteQueue refuses a frame given in parts as a whole when it does not
 });
 
 Deno.test("WriteQueue concatenates small frames into a pooled buffer and reuses it for the next batch", async () => {
-  const sink = new RecordingSink();
+  const sink = new DirectRecordingSink();
   const queue = new WriteQueue(sink);
   const idleBefore = BATCH_POOL.idle;
   for (let i = 0; i < 10; i++) queue.push(frame(i, 60));
@@ -136,6 +149,36 @@ Deno.test("WriteQueue concatenates small frames into a pooled buffer and reuses 
   assert(sink.buffers[0].byteLength === BATCH_POOL.size, "the batch is a pool buffer");
   assert(sink.buffers[1] === sink.buffers[0], "the second batch reuses the returned buffer");
   assertEqual(BATCH_POOL.idle, Math.max(idleBefore, 1), "the buffer went back to the pool");
+});
+
+Deno.test("WriteQueue gives a pooled buffer back in the same turn when the socket takes part of it", async () => {
+  const sink = new DirectRecordingSink();
+  sink.takes = 100;
+  const queue = new WriteQueue(sink);
+  const idleBefore = BATCH_POOL.idle;
+  const frames = Array.from({ length: 10 }, (_, i) => frame(i, 60));
+  for (const f of frames) queue.push(f);
+  await Promise.resolve();
+  // The flush ran: 100 bytes went synchronously, the other 500 wait for write().
+  assert(sink.buffers[0].byteLength === BATCH_POOL.size, "gathered in a pooled buffer");
+  assertEqual(
+    BATCH_POOL.idle,
+    Math.max(idleBefore, 1),
+    "the pooled buffer is back before the asynchronous write",
+  );
+  await queue.drain(1000);
+  assertEqual(sink.bytes, frames.flatMap((f) => [...f]));
+  assertEqual(sink.writes.map((w) => w.length), [100, 500]);
+  assertEqual(sink.buffers[1].byteLength, 500, "the rest waits in a copy of its own size");
+});
+
+Deno.test("WriteQueue concatenates into a buffer of the batch's size for a sink without trySend", async () => {
+  const sink = new RecordingSink();
+  const queue = new WriteQueue(sink);
+  for (let i = 0; i < 10; i++) queue.push(frame(i, 60));
+  await queue.drain(1000);
+  assertEqual(sink.writes.length, 1);
+  assertEqual(sink.buffers[0].byteLength, 600);
 });
 
 Deno.test("WriteQueue splits batches at maxBatchBytes", async () => {
