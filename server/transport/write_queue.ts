@@ -5,10 +5,12 @@
  *
  * - Frames adjacent in memory (consecutive broadcasts placed in one
  *   `FrameArena`) merge into one span.
- * - Each write gathers as many whole entries (spans and single frames) as fit
- *   64 KiB (see `buffer_pool.ts`); an entry that is alone, or that large by
- *   itself, is written without a copy. A member of a busy room thus gets one
- *   write per flush pass, not one per span.
+ * - A synchronous send gathers as many whole entries (spans and single
+ *   frames) as fit a pooled 64 KiB buffer (see `buffer_pool.ts`), so a member
+ *   of a busy room gets one `send(2)` per flush pass, not one per span; what
+ *   the socket does not take stays queued as views of the shared frames.
+ *   An asynchronous write takes a span as it is, and concatenates only runs
+ *   of small frames.
  * - Presence notices queued with {@linkcode WriteQueue.pushLater} wait up to
  *   {@linkcode PRESENCE_DELAY_MS} for one shared timer, so a join storm costs
  *   each member one write per delay instead of one per join.
@@ -62,6 +64,12 @@ export interface WriteQueueOptions {
  * others, in ms (see {@linkcode WriteQueue.pushLater}).
  */
 export const PRESENCE_DELAY_MS = 10;
+/**
+ * Entries this large (spans of a room's broadcasts) are handed to an
+ * asynchronous write as they are, shared with other members; smaller ones
+ * are concatenated. Synchronous sends gather everything (see `#sendGathered`).
+ */
+const OWN_WRITE_BYTES = 4096;
 
 /**
  * A bounded, batching outbound queue with its own writer loop.
@@ -96,8 +104,6 @@ export class WriteQueue {
   #stopped = false;
   #overflowed = false;
   #drained: (() => void) | undefined;
-  /** The pooled buffer behind the batch just taken; back in the pool before the turn ends. */
-  #pooled: Uint8Array | undefined;
   /** With tracing on: when each queue entry's first frame was queued (ms), parallel to `#queue`. */
   #times: number[] = [];
   #tailAt = 0;
@@ -293,31 +299,18 @@ export class WriteQueue {
 
   /**
    * Writes what is queued: synchronously while the sink takes whole batches
-   * (`trySend`), then, for a batch it did not take whole, asynchronously
-   * ({@linkcode WriteQueue.#writeRest}), which comes back here when done.
-   * A pooled buffer goes back to the pool in the turn it was taken: what the
-   * socket did not take is copied out of it first, so a slow socket holds
-   * only its own bytes, never 64 KiB of pool.
+   * (`trySend`, {@linkcode WriteQueue.#sendGathered}), then asynchronously
+   * ({@linkcode WriteQueue.#writeNext}), which comes back here when done.
    */
   #flush(): void {
     try {
       while (!this.#stopped) {
         if (this.#tail !== undefined) this.#closeTail();
         if (this.#queue.length === 0) break;
-        const direct = this.#sink.trySend !== undefined;
-        const batch = this.#takeBatch(direct);
-        const pooled = this.#pooled;
-        this.#pooled = undefined;
-        const sent = direct ? this.#sink.trySend!(batch) : 0;
-        if (sent < batch.length) {
-          if (direct) WRITE_TRACE?.partial();
-          const rest = pooled === undefined ? batch.subarray(sent) : batch.slice(sent);
-          if (pooled !== undefined) BATCH_POOL.give(pooled);
-          void this.#writeRest(rest, batch.length);
+        if (this.#sink.trySend === undefined || !this.#sendGathered()) {
+          void this.#writeNext();
           return;
         }
-        if (pooled !== undefined) BATCH_POOL.give(pooled);
-        this.#written(batch.length);
       }
     } catch (error) {
       this.#onError(error);
@@ -326,28 +319,94 @@ export class WriteQueue {
   }
 
   /**
-   * Writes `rest` (the end of a batch of `bytes` bytes), waiting for the
-   * socket, then goes on flushing.
+   * One synchronous send of as many whole entries as fit a pooled buffer
+   * ({@linkcode BATCH_POOL}, at most `maxBatchBytes`), concatenated, so that
+   * a member whose queue holds several spans of a room's broadcasts (split
+   * where its own messages fall) gets one `send(2)`, not one per span; a lone
+   * entry goes as it is. The buffer is back in the pool before this returns.
+   * What the socket did not take stays at the head of the queue as views of
+   * the frames it came from, shared with the other members, never as a copy.
+   *
+   * @returns Whether the socket took the whole batch.
    */
-  async #writeRest(rest: Uint8Array, bytes: number): Promise<void> {
+  #sendGathered(): boolean {
+    const queue = this.#queue;
+    const limit = Math.min(this.#maxBatchBytes, BATCH_POOL.size);
+    let count = 1;
+    let bytes = queue[0].length;
+    while (count < queue.length && bytes + queue[count].length <= limit) {
+      bytes += queue[count].length;
+      count++;
+    }
+    if (WRITE_TRACE !== undefined) this.#batchAt = this.#times[0];
+    let sent: number;
+    if (count === 1) sent = this.#sink.trySend!(queue[0]);
+    else {
+      const pooled = BATCH_POOL.take();
+      try {
+        sent = this.#sink.trySend!(concat(queue, count, pooled.subarray(0, bytes)));
+      } finally {
+        BATCH_POOL.give(pooled);
+      }
+    }
+    if (sent > 0) this.#dropWritten(sent);
+    if (sent === bytes) return true;
+    WRITE_TRACE?.partial();
+    return false;
+  }
+
+  /**
+   * Writes the head of the queue with the sink's asynchronous `write`,
+   * waiting for the socket, then goes on flushing: an entry of
+   * {@linkcode OWN_WRITE_BYTES} or more (a span of broadcasts) as it is, a
+   * run of smaller ones concatenated into a buffer of their size.
+   */
+  async #writeNext(): Promise<void> {
+    const queue = this.#queue;
+    let count = 1;
+    let bytes = queue[0].length;
+    if (bytes < OWN_WRITE_BYTES) {
+      while (
+        count < queue.length && queue[count].length < OWN_WRITE_BYTES &&
+        bytes + queue[count].length <= this.#maxBatchBytes
+      ) {
+        bytes += queue[count].length;
+        count++;
+      }
+    }
+    const batch = count === 1 ? queue[0] : concat(queue, count, new Uint8Array(bytes));
+    if (WRITE_TRACE !== undefined) this.#batchAt = this.#times[0];
     try {
       let offset = 0;
-      while (offset < rest.length) {
-        offset += await this.#sink.write(offset === 0 ? rest : rest.subarray(offset));
+      while (offset < bytes) {
+        offset += await this.#sink.write(offset === 0 ? batch : batch.subarray(offset));
       }
     } catch (error) {
       this.#onError(error);
       this.#idle();
       return;
     }
-    this.#written(bytes);
+    // Cleared meanwhile (an aborted connection): nothing left to account for.
+    if (this.#queue !== queue || this.#stopped) return this.#idle();
+    this.#dropWritten(bytes);
     this.#flush();
   }
 
-  /** Accounts for a batch of `bytes` bytes written whole. */
-  #written(bytes: number): void {
+  /**
+   * Removes `bytes` written bytes from the head of the queue, trimming an
+   * entry written in part, and accounts for them.
+   */
+  #dropWritten(bytes: number): void {
+    const queue = this.#queue;
     this.#queuedBytes -= bytes;
     WRITE_TRACE?.written(performance.now() - this.#batchAt, bytes);
+    let count = 0;
+    let left = bytes;
+    while (count < queue.length && left >= queue[count].length) left -= queue[count++].length;
+    if (left > 0) queue[count] = queue[count].subarray(left);
+    if (count === 0) return;
+    this.#queue = count === queue.length ? [] : queue.slice(count);
+    if (WRITE_TRACE !== undefined) this.#times = this.#times.slice(count);
   }
 
   /** The writer stops: nothing queued, stopped, or a write failed. */
@@ -367,52 +426,14 @@ export class WriteQueue {
     this.#tail = undefined;
     if (WRITE_TRACE !== undefined) this.#times.push(this.#tailAt);
   }
+}
 
-  /**
-   * The next bytes to write: as many whole entries as fit one pooled buffer
-   * ({@linkcode BATCH_POOL}, at most `maxBatchBytes`), concatenated, so
-   * that a member whose queue holds several spans of a room's broadcasts
-   * (split where its own messages fall) gets one write, not one per span.
-   * An entry that alone fills a buffer, or the only one, goes as it is,
-   * without a copy.
-   *
-   * @param pooled Whether to concatenate into a buffer from the pool (set
-   *   in `#pooled`; for a sink that writes synchronously) rather than into
-   *   one of the batch's own size.
-   */
-  #takeBatch(pooled: boolean): Uint8Array {
-    const queue = this.#queue;
-    const first = queue[0];
-    const limit = Math.min(this.#maxBatchBytes, BATCH_POOL.size);
-    if (WRITE_TRACE !== undefined) this.#batchAt = this.#times[0];
-    if (queue.length === 1) {
-      this.#queue = [];
-      this.#times = [];
-      return first;
-    }
-    let count = 1;
-    let bytes = first.length;
-    while (count < queue.length && bytes + queue[count].length <= limit) {
-      bytes += queue[count].length;
-      count++;
-    }
-    if (count === 1) {
-      queue.shift();
-      this.#times.shift();
-      return first;
-    }
-    let batch: Uint8Array;
-    if (pooled) {
-      this.#pooled = BATCH_POOL.take();
-      batch = this.#pooled.subarray(0, bytes);
-    } else batch = new Uint8Array(bytes);
-    let at = 0;
-    for (let i = 0; i < count; i++) {
-      batch.set(queue[i], at);
-      at += queue[i].length;
-    }
-    this.#queue = count === queue.length ? [] : queue.slice(count);
-    if (WRITE_TRACE !== undefined) this.#times = this.#times.slice(count);
-    return batch;
+/** Copies the first `count` entries of `queue` end to end into `into`, which is exactly their size. */
+function concat(queue: Uint8Array[], count: number, into: Uint8Array): Uint8Array {
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    into.set(queue[i], at);
+    at += queue[i].length;
   }
+  return into;
 }
