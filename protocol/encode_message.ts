@@ -25,11 +25,41 @@ let scratch = new Uint8Array(64 * 1024);
  */
 export function encodeMessage(message: ClientMessage | ServerMessage): Uint8Array {
   const json = JSON.stringify(message);
-  const worst = FRAME_HEADER_BYTES + json.length * 3;
+  const worst = frameBytesAtMost(json);
   if (worst > scratch.length) scratch = new Uint8Array(Math.max(worst, scratch.length * 2));
-  const { written } = encoder.encodeInto(json, scratch.subarray(FRAME_HEADER_BYTES));
-  writeFrameHeader(scratch, 0, written);
-  return scratch.slice(0, FRAME_HEADER_BYTES + written);
+  return scratch.slice(0, encodeJsonInto(json, scratch, 0));
+}
+
+/**
+ * The most bytes the frame of a JSON text can take: the header and 3 UTF-8
+ * bytes per UTF-16 code unit.
+ *
+ * @param json A JSON text.
+ * @returns A bound, in bytes.
+ */
+export function frameBytesAtMost(json: string): number {
+  return FRAME_HEADER_BYTES + json.length * 3;
+}
+
+/**
+ * Writes the frame of a JSON text (4-byte length, then its UTF-8 bytes) into
+ * `target` at `offset`, without allocating.
+ *
+ * @param json A JSON text, such as `JSON.stringify(message)`.
+ * @param target Where the frame goes; must hold {@linkcode frameBytesAtMost}
+ *   bytes from `offset`.
+ * @param offset Where in `target` the frame starts, in bytes.
+ * @returns The frame's length, in bytes.
+ * @throws {RangeError} If `target` cannot hold the frame.
+ */
+export function encodeJsonInto(json: string, target: Uint8Array, offset: number): number {
+  const payload = target.subarray(offset + FRAME_HEADER_BYTES);
+  const { read, written } = encoder.encodeInto(json, payload);
+  if (read < json.length) {
+    throw new RangeError(`Cannot fit a ${json.length}-character frame in ${payload.length} bytes`);
+  }
+  writeFrameHeader(target, offset, written);
+  return FRAME_HEADER_BYTES + written;
 }
 
 /**

@@ -101,12 +101,10 @@ export class ChatLines {
       return [0, this.#options.now()];
     }
     const [id, ts] = this.stamp();
-    room.broadcast(
-      encodeMessage(
-        { type: kind, id, ts, room: room.name, from: session.nick, text } as
-          | ChatMessage
-          | ActionMessage,
-      ),
+    room.broadcastMessage(
+      { type: kind, id, ts, room: room.name, from: session.nick, text } as
+        | ChatMessage
+        | ActionMessage,
       echo ? undefined : session,
     );
     this.#options.history.append({ id, ts, kind, room: room.name, from: session.nick, text });

@@ -317,10 +317,8 @@ export class ClusterMessages {
     const room = this.#context.room(roomName);
     if (!room) return;
     const sender = own && !payload.echo ? this.#context.find(from) : undefined;
-    room.broadcast(
-      encodeMessage(
-        { type: payload.k, id, ts, room: room.name, from, text } as ChatMessage | ActionMessage,
-      ),
+    room.broadcastMessage(
+      { type: payload.k, id, ts, room: room.name, from, text } as ChatMessage | ActionMessage,
       sender?.id === payload.sid ? sender : undefined,
     );
   }

@@ -8,6 +8,9 @@
  * @module
  */
 
+import { encodeJsonInto, frameBytesAtMost } from "../../protocol/encode_message.ts";
+import type { ServerMessage } from "../../protocol/message_types.ts";
+
 /** Default chunk size, in bytes. */
 const CHUNK_BYTES = 16 * 1024;
 
@@ -56,5 +59,31 @@ export class FrameArena {
     chunk.set(frame, start);
     this.#used = start + length;
     return chunk.subarray(start, start + length);
+  }
+
+  /**
+   * Encodes a message as one frame (as `encodeMessage` does) straight into
+   * the arena, right after the previous frame: no frame of its own to
+   * allocate and copy. A message whose frame could be larger than a quarter
+   * chunk gets a buffer of its own.
+   *
+   * @param message Any server message; keys are written in insertion order.
+   * @returns A view of the frame.
+   */
+  encode(message: ServerMessage): Uint8Array {
+    const json = JSON.stringify(message);
+    const worst = frameBytesAtMost(json);
+    if (worst > this.chunkBytes >> 2) {
+      const frame = new Uint8Array(worst);
+      return frame.subarray(0, encodeJsonInto(json, frame, 0));
+    }
+    let chunk = this.#chunk;
+    if (chunk === undefined || this.#used + worst > chunk.length) {
+      chunk = this.#chunk = new Uint8Array(this.chunkBytes);
+      this.#used = 0;
+    }
+    const start = this.#used;
+    this.#used = start + encodeJsonInto(json, chunk, start);
+    return chunk.subarray(start, this.#used);
   }
 }

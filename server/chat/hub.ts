@@ -378,7 +378,7 @@ export class Hub implements ChatOperations {
    * @param except A member to skip.
    */
   broadcastTo(room: Room<Session>, message: ServerMessage, except?: Session): void {
-    room.broadcast(encodeMessage(message), except);
+    room.broadcastMessage(message, except);
   }
 
   /**

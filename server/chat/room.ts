@@ -6,7 +6,8 @@
  */
 
 import type { ServerMetrics } from "../metrics.ts";
-import type { LeaveCode } from "../../protocol/messages.ts";
+import { encodeMessage, type LeaveCode } from "../../protocol/messages.ts";
+import type { ServerMessage } from "../../protocol/message_types.ts";
 import { FrameArena } from "./frame_arena.ts";
 
 /**
@@ -165,11 +166,24 @@ export class Room<M extends Member = Member> {
     return this.#fanout(frame, except, false);
   }
 
+  /**
+   * Like {@linkcode broadcast}, for a message not yet encoded: it is encoded
+   * once, straight into the room's arena (see frame_arena.ts).
+   *
+   * @param message Any server message.
+   * @param except A member to skip (usually the sender).
+   * @returns How many members accepted the frame.
+   */
+  broadcastMessage(message: ServerMessage, except?: M): number {
+    const frame = this.#members.size > 2 ? this.#arena.encode(message) : encodeMessage(message);
+    return this.#fanout(frame, except, false, true);
+  }
+
   /** Every member but `except`, from a rotating start: the members from the start on, then those before it. */
-  #fanout(frame: Uint8Array, except: M | undefined, later: boolean): number {
+  #fanout(frame: Uint8Array, except: M | undefined, later: boolean, placed = false): number {
     const list = this.#memberList();
     const size = list.length;
-    if (size > 2) frame = this.#arena.place(frame);
+    if (size > 2 && !placed) frame = this.#arena.place(frame);
     const start = Math.floor(this.#rotation * size);
     this.#rotation = (this.#rotation + ROTATION_STEP) % 1;
     let delivered = 0;

@@ -1,4 +1,5 @@
 import { Room } from "../../../server/chat/room.ts";
+import { encodeMessage } from "../../../protocol/messages.ts";
 import { assert, assertEqual } from "../../_helpers/assert.ts";
 
 function member(log: Uint8Array[], accept = true) {
@@ -101,6 +102,30 @@ Deno.test("Room.broadcast's starts of any four consecutive fanouts are an eighth
           );
         }
       }
+    }
+  }
+});
+
+Deno.test("Room.broadcastMessage encodes once and hands every member but the sender the frame encodeMessage gives", () => {
+  for (const size of [2, 5]) {
+    const room = new Room("#lobby");
+    const logs = Array.from({ length: size }, () => [] as Uint8Array[]);
+    const members = logs.map((log) => member(log));
+    for (const m of members) room.add(m);
+    const message = {
+      type: "msg" as const,
+      id: 7,
+      ts: 1_700_000_000_000,
+      room: "#lobby",
+      from: "ann",
+      text: "héllo 🎉",
+    };
+    assertEqual(room.broadcastMessage(message, members[0]), size - 1);
+    assertEqual(logs[0].length, 0, "not the sender");
+    for (const log of logs.slice(1)) {
+      assertEqual(log.length, 1);
+      assertEqual([...log[0]], [...encodeMessage(message)]);
+      assert(log[0] === logs[1][0], "the same bytes for every member");
     }
   }
 });
