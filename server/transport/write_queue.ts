@@ -339,16 +339,23 @@ export class WriteQueue {
       count++;
     }
     if (WRITE_TRACE !== undefined) this.#batchAt = this.#times[0];
-    let sent: number;
-    if (count === 1) sent = this.#sink.trySend!(queue[0]);
-    else {
-      const pooled = BATCH_POOL.take();
-      try {
-        sent = this.#sink.trySend!(concat(queue, count, pooled.subarray(0, bytes)));
-      } finally {
-        BATCH_POOL.give(pooled);
+    if (count === 1) {
+      const sent = this.#sink.trySend!(queue[0]);
+      if (sent === bytes && queue.length === 1) {
+        this.#queue = [];
+        this.#queuedBytes -= bytes;
+        WRITE_TRACE?.written(performance.now() - this.#batchAt, bytes);
+        return true;
       }
+      if (sent > 0) this.#dropWritten(sent);
+      if (sent === bytes) return true;
+      WRITE_TRACE?.partial();
+      return false;
     }
+    // Lost, not leaked, if trySend throws: the pool makes another.
+    const pooled = BATCH_POOL.take();
+    const sent = this.#sink.trySend!(concat(queue, count, pooled.subarray(0, bytes)));
+    BATCH_POOL.give(pooled);
     if (sent > 0) this.#dropWritten(sent);
     if (sent === bytes) return true;
     WRITE_TRACE?.partial();
