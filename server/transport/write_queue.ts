@@ -393,9 +393,8 @@ export class WriteQueue {
       this.#idle();
       return;
     }
-    // Cleared meanwhile (an aborted connection): nothing left to account for.
-    if (this.#queue !== queue || this.#stopped) return this.#idle();
-    this.#dropWritten(bytes);
+    // Cleared meanwhile (an aborted connection): those bytes are no longer queued.
+    if (this.#queue === queue) this.#dropWritten(bytes);
     this.#flush();
   }
 

@@ -279,3 +279,26 @@ Deno.test("WriteQueue.holdTurn writes once for frames pushed across the steps of
   assertEqual(sent.length, 1, "one direct send");
   assertEqual(sent[0].length, 30);
 });
+
+Deno.test("WriteQueue.clear during a write: the accounting stays at zero and later frames are written", async () => {
+  const writes: number[][] = [];
+  let release: (() => void) | undefined;
+  const queue = new WriteQueue({
+    write(data) {
+      writes.push([...data]);
+      return new Promise((resolve) => (release = () => resolve(data.length)));
+    },
+  });
+  queue.push(frame(1, 10));
+  await turn();
+  assert(release !== undefined, "the first write is pending");
+  queue.clear();
+  queue.push(frame(2, 5));
+  release!();
+  await turn();
+  assertEqual(queue.queuedBytes, 5, "only the frame pushed after clear");
+  release!();
+  await queue.drain(1000);
+  assertEqual(writes, [[...frame(1, 10)], [...frame(2, 5)]]);
+  assertEqual(queue.queuedBytes, 0);
+});
