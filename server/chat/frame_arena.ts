@@ -50,15 +50,11 @@ export class FrameArena {
   place(frame: Uint8Array): Uint8Array {
     const length = frame.length;
     if (length > this.chunkBytes >> 2) return frame;
-    let chunk = this.#chunk;
-    if (chunk === undefined || this.#used + length > chunk.length) {
-      chunk = this.#chunk = new Uint8Array(this.chunkBytes);
-      this.#used = 0;
-    }
+    const chunk = this.#chunkWith(length);
     const start = this.#used;
     chunk.set(frame, start);
     this.#used = start + length;
-    return chunk.subarray(start, start + length);
+    return chunk.subarray(start, this.#used);
   }
 
   /**
@@ -77,13 +73,18 @@ export class FrameArena {
       const frame = new Uint8Array(worst);
       return frame.subarray(0, encodeJsonInto(json, frame, 0));
     }
-    let chunk = this.#chunk;
-    if (chunk === undefined || this.#used + worst > chunk.length) {
-      chunk = this.#chunk = new Uint8Array(this.chunkBytes);
-      this.#used = 0;
-    }
+    const chunk = this.#chunkWith(worst);
     const start = this.#used;
     this.#used = start + encodeJsonInto(json, chunk, start);
     return chunk.subarray(start, this.#used);
+  }
+
+  /** The current chunk, or a new one when it has fewer than `bytes` free. */
+  #chunkWith(bytes: number): Uint8Array {
+    if (this.#chunk === undefined || this.#used + bytes > this.#chunk.length) {
+      this.#chunk = new Uint8Array(this.chunkBytes);
+      this.#used = 0;
+    }
+    return this.#chunk;
   }
 }

@@ -152,7 +152,7 @@ export class Room<M extends Member = Member> {
    * @returns How many members accepted the frame.
    */
   announce(frame: Uint8Array, except?: M): number {
-    return this.#fanout(frame, except, true);
+    return this.#fanout(this.#placed(frame), except, true);
   }
 
   /**
@@ -163,7 +163,7 @@ export class Room<M extends Member = Member> {
    * @returns How many members accepted the frame.
    */
   broadcast(frame: Uint8Array, except?: M): number {
-    return this.#fanout(frame, except, false);
+    return this.#fanout(this.#placed(frame), except, false);
   }
 
   /**
@@ -176,14 +176,21 @@ export class Room<M extends Member = Member> {
    */
   broadcastMessage(message: ServerMessage, except?: M): number {
     const frame = this.#members.size > 2 ? this.#arena.encode(message) : encodeMessage(message);
-    return this.#fanout(frame, except, false, true);
+    return this.#fanout(frame, except, false);
+  }
+
+  /**
+   * `frame` laid in the room's arena when more than two members will get it
+   * (see frame_arena.ts); for two or fewer, as it is.
+   */
+  #placed(frame: Uint8Array): Uint8Array {
+    return this.#members.size > 2 ? this.#arena.place(frame) : frame;
   }
 
   /** Every member but `except`, from a rotating start: the members from the start on, then those before it. */
-  #fanout(frame: Uint8Array, except: M | undefined, later: boolean, placed = false): number {
+  #fanout(frame: Uint8Array, except: M | undefined, later: boolean): number {
     const list = this.#memberList();
     const size = list.length;
-    if (size > 2 && !placed) frame = this.#arena.place(frame);
     const start = Math.floor(this.#rotation * size);
     this.#rotation = (this.#rotation + ROTATION_STEP) % 1;
     let delivered = 0;

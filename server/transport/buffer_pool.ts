@@ -57,8 +57,9 @@ export class BufferPool {
 /**
  * The writers' shared pool: 64 KiB buffers (a write of that size is one
  * segment on loopback), at most 8 kept. A writer whose socket takes writes
- * synchronously (`trySend`) gathers its queue into one of these and gives it
- * back in the same turn, copying out whatever the socket did not take, so
- * one buffer serves a whole flush pass however many sockets are slow.
+ * synchronously (`trySend`) gathers its queue into one of these for one
+ * send and gives it back before the send returns (what the socket did not
+ * take stays queued as it was), so one buffer serves a whole flush pass
+ * however many sockets are slow.
  */
 export const BATCH_POOL: BufferPool = new BufferPool(64 * 1024, 8);
