@@ -65,12 +65,17 @@ export function encodeJsonInto(json: string, target: Uint8Array, offset: number)
 /**
  * Encodes an `ack` frame without building an object or calling
  * `JSON.stringify`: the bytes equal `encodeMessage({ type: "ack", ref, id, ts })`.
- * The server sends one per chat message, so this is on the hot path.
+ * The server sends one per chat message, so this is on the hot path: the
+ * frame is written digit by digit into a shared chunk ({@linkcode ACK_CHUNK_BYTES})
+ * and returned as a view of it, so that it costs no buffer of its own, and a
+ * sender's acks written in one turn lie end to end, where a write queue merges
+ * them into one span (see `server/transport/write_queue.ts`).
  *
  * @param ref The client's `ref` (a non-negative integer).
  * @param id The message id.
  * @param ts The message time, ms since the epoch.
- * @returns A complete frame (header + JSON payload).
+ * @returns A complete frame (header + JSON payload); a view that must not be
+ *   modified.
  * @example
  * ```ts
  * import { encodeAck } from "./messages.ts";
@@ -78,12 +83,60 @@ export function encodeJsonInto(json: string, target: Uint8Array, offset: number)
  * ```
  */
 export function encodeAck(ref: number, id: number, ts: number): Uint8Array {
-  const json = `{"type":"ack","ref":${ref},"id":${id},"ts":${ts}}`;
-  const frame = new Uint8Array(FRAME_HEADER_BYTES + json.length);
-  // All ASCII: digits, letters and punctuation.
-  for (let i = 0; i < json.length; i++) frame[FRAME_HEADER_BYTES + i] = json.charCodeAt(i);
-  writeFrameHeader(frame, 0, json.length);
-  return frame;
+  if (!isDigits(ref) || !isDigits(id) || !isDigits(ts)) {
+    return encodeMessage({ type: "ack", ref, id, ts });
+  }
+  if (ackChunk.length - ackUsed < ACK_FRAME_BYTES_AT_MOST) {
+    ackChunk = new Uint8Array(ACK_CHUNK_BYTES);
+    ackUsed = 0;
+  }
+  const chunk = ackChunk;
+  const start = ackUsed;
+  let at = start + FRAME_HEADER_BYTES;
+  chunk.set(ACK_REF, at);
+  at = writeDigits(chunk, at + ACK_REF.length, ref);
+  chunk.set(ACK_ID, at);
+  at = writeDigits(chunk, at + ACK_ID.length, id);
+  chunk.set(ACK_TS, at);
+  at = writeDigits(chunk, at + ACK_TS.length, ts);
+  chunk[at++] = 0x7d; // }
+  writeFrameHeader(chunk, start, at - start - FRAME_HEADER_BYTES);
+  ackUsed = at;
+  return chunk.subarray(start, at);
+}
+
+/** Size of the chunks acks are written into, in bytes. */
+const ACK_CHUNK_BYTES = 16 * 1024;
+const ACK_REF = encoder.encode('{"type":"ack","ref":');
+const ACK_ID = encoder.encode(',"id":');
+const ACK_TS = encoder.encode(',"ts":');
+/** The longest ack frame: the header, the fixed text, three 16-digit numbers and `}`. */
+const ACK_FRAME_BYTES_AT_MOST = FRAME_HEADER_BYTES + ACK_REF.length + ACK_ID.length +
+  ACK_TS.length + 3 * 16 + 1;
+let ackChunk = new Uint8Array(ACK_CHUNK_BYTES);
+let ackUsed = 0;
+
+/** Whether `JSON.stringify(n)` is plain decimal digits (at most 16 of them). */
+function isDigits(n: number): boolean {
+  return Number.isSafeInteger(n) && n >= 0;
+}
+
+/**
+ * Writes a safe non-negative integer in decimal ASCII at `at`.
+ *
+ * @returns The offset after the last digit.
+ */
+function writeDigits(target: Uint8Array, at: number, n: number): number {
+  let end = at + 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) end++;
+  let rest = n;
+  for (let i = end - 1; i > at; i--) {
+    const next = Math.floor(rest / 10);
+    target[i] = 0x30 + (rest - next * 10);
+    rest = next;
+  }
+  target[at] = 0x30 + rest;
+  return end;
 }
 
 /**

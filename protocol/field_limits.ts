@@ -124,6 +124,13 @@ export const CLIENT_FIELD_LIMITS: Readonly<Record<string, FieldLimit>> = {
   },
 };
 
+/** {@linkcode CLIENT_FIELD_LIMITS} by type, then field: no key string to build per field read. */
+const LIMITS_BY_TYPE = new Map<string, Map<string, FieldLimit>>();
+for (const [key, limit] of Object.entries(CLIENT_FIELD_LIMITS)) {
+  const [type, field] = key.split(".");
+  LIMITS_BY_TYPE.set(type, (LIMITS_BY_TYPE.get(type) ?? new Map()).set(field, limit));
+}
+
 /**
  * Reads one string field of a client message through its row of
  * {@linkcode CLIENT_FIELD_LIMITS}: type, well-formedness, size, sanitizing.
@@ -148,8 +155,7 @@ export function readClientString(
   context: FieldLimitContext = DEFAULT_FIELD_LIMIT_CONTEXT,
 ): string | undefined {
   const type = String(message.type);
-  const key = `${type}.${field}`;
-  const limit = Object.hasOwn(CLIENT_FIELD_LIMITS, key) ? CLIENT_FIELD_LIMITS[key] : undefined;
+  const limit = LIMITS_BY_TYPE.get(type)?.get(field);
   if (limit === undefined) {
     // A parser bug, refused like bad input so that it fails closed.
     throw new ClientMessageError(

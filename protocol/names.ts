@@ -69,5 +69,15 @@ export function validateRoomName(name: string): string | undefined {
  * @returns The comparison key.
  */
 export function nameKey(name: string): string {
-  return name.normalize("NFKC").toLowerCase();
+  // Every chat line looks up its room's key, usually the same room's again.
+  if (name === lastName) return lastKey;
+  const key = NON_ASCII.test(name) ? name.normalize("NFKC").toLowerCase() : name.toLowerCase();
+  lastName = name;
+  lastKey = key;
+  return key;
 }
+
+/** ASCII text is its own NFKC form (Unicode UAX #15), so it needs only lower case. */
+const NON_ASCII = /[\u0080-\uffff]/;
+let lastName = "";
+let lastKey = "";

@@ -184,7 +184,8 @@ export class ChatLines {
 
   #checkText(rawText: string): string {
     const max = this.#options.maxTextBytes;
-    if (utf8Length(rawText) > max) {
+    // A UTF-16 unit is 1 to 3 UTF-8 bytes: count exactly only when it matters.
+    if (rawText.length > max || (rawText.length * 3 > max && utf8Length(rawText) > max)) {
       throw new ChatError("text_too_long", `Message is longer than ${max} bytes`);
     }
     const text = sanitizeText(rawText, true);

@@ -1,3 +1,4 @@
+import fc from "npm:fast-check@4.10.2";
 import { nameKey, validateNick, validateRoomName } from "../../protocol/names.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import { assert, assertEqual } from "../_helpers/assert.ts";
@@ -49,4 +50,20 @@ Deno.test("sanitizeText output never contains ESC or other C0/C1 controls", () =
   const clean = sanitizeText(nasty, true);
   // deno-lint-ignore no-control-regex
   assert(!/[\x00-\x09\x0b-\x1f\x7f-\x9f]/.test(clean), JSON.stringify(clean));
+});
+
+Deno.test("nameKey is NFKC then lower case for any text, asked once or again (property)", () => {
+  const text = fc.oneof(
+    fc.string({ unit: "grapheme", maxLength: 12 }),
+    fc.string({ unit: "binary", maxLength: 12 }),
+    fc.constantFrom("#Lobby", "ＡＬＩＣＥ", "Alice", "ﬁsh", "#café", "İstanbul"),
+  );
+  fc.assert(
+    fc.property(fc.array(text, { minLength: 1, maxLength: 6 }), (names) => {
+      for (const name of [...names, ...names.toReversed(), ...names]) {
+        assertEqual(nameKey(name), name.normalize("NFKC").toLowerCase());
+      }
+    }),
+    { numRuns: 500 },
+  );
 });
