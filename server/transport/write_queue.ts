@@ -99,6 +99,9 @@ export class WriteQueue {
    */
   #tail: Uint8Array | undefined;
   #tailBytes = 0;
+  /** `#tail`'s buffer, and the offset in it where the next adjacent frame starts, in bytes. */
+  #tailBuffer: ArrayBufferLike | undefined;
+  #tailEnd = 0;
   #queuedBytes = 0;
   #writing = false;
   #stopped = false;
@@ -214,6 +217,7 @@ export class WriteQueue {
     this.#queue = [];
     this.#times = [];
     this.#tail = undefined;
+    this.#tailBuffer = undefined;
     this.#queuedBytes = 0;
   }
 
@@ -276,18 +280,19 @@ export class WriteQueue {
     if (this.#queuedBytes + frame.length > this.#maxBytes) return this.#overflow();
     this.#queuedBytes += frame.length;
     WRITE_TRACE?.queued(1);
-    const tail = this.#tail;
-    if (
-      tail !== undefined && frame.buffer === tail.buffer &&
-      frame.byteOffset === tail.byteOffset + this.#tailBytes
-    ) {
-      this.#tailBytes += frame.length;
+    const length = frame.length;
+    const offset = frame.byteOffset;
+    const buffer = frame.buffer;
+    if (buffer === this.#tailBuffer && offset === this.#tailEnd) {
+      this.#tailBytes += length;
     } else {
-      if (tail !== undefined) this.#closeTail();
+      if (this.#tail !== undefined) this.#closeTail();
       if (WRITE_TRACE !== undefined) this.#tailAt = performance.now();
       this.#tail = frame;
-      this.#tailBytes = frame.length;
+      this.#tailBytes = length;
+      this.#tailBuffer = buffer;
     }
+    this.#tailEnd = offset + length;
     return true;
   }
 
@@ -430,6 +435,7 @@ export class WriteQueue {
         : new Uint8Array(tail.buffer, tail.byteOffset, this.#tailBytes),
     );
     this.#tail = undefined;
+    this.#tailBuffer = undefined;
     if (WRITE_TRACE !== undefined) this.#times.push(this.#tailAt);
   }
 }
