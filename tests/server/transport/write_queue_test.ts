@@ -177,6 +177,29 @@ Deno.test("WriteQueue gives a pooled buffer back in the same turn when the socke
   assertEqual(sink.buffers[1].byteLength, 500, "the rest waits in a buffer of its own size");
 });
 
+Deno.test("WriteQueue sends a lone span from the arena itself, and what a full socket left later, in order", async () => {
+  for (const takes of [[], [700], [0], [700, 0, 300]]) {
+    const sink = new DirectRecordingSink();
+    sink.takes = [...takes];
+    let calls = 0;
+    const trySend = sink.trySend.bind(sink);
+    sink.trySend = (data) => (calls++, trySend(data));
+    const queue = new WriteQueue(sink);
+    const arena = new Uint8Array(3000).map((_, i) => i % 251);
+    queue.push(arena.subarray(0, 1000));
+    queue.push(arena.subarray(1000, 2000));
+    await queue.drain(1000);
+    assertEqual(sink.bytes, [...arena.subarray(0, 2000)], `takes ${takes}`);
+    assert(sink.buffers.every((b) => b === arena.buffer), `no copy, takes ${takes}`);
+    assertEqual(queue.queuedBytes, 0);
+    assertEqual(calls, 1, `one synchronous send, then the socket is waited for (takes ${takes})`);
+    queue.push(arena.subarray(2000, 2100));
+    await queue.drain(1000);
+    assertEqual(sink.bytes, [...arena.subarray(0, 2100)], `a later frame, takes ${takes}`);
+    assertEqual(queue.queuedBytes, 0);
+  }
+});
+
 Deno.test("WriteQueue leaves what a full socket did not take as views of the shared spans", async () => {
   // Members of a room share its arena's spans: a slow member must not hold
   // its own copy of them (the idle scenario's join storm grew RSS by 1.5 KB
