@@ -16,8 +16,15 @@ function validateNick(nick) {
   return void 0;
 }
 function nameKey(name) {
-  return name.normalize("NFKC").toLowerCase();
+  if (name === lastName) return lastKey;
+  const key = NON_ASCII.test(name) ? name.normalize("NFKC").toLowerCase() : name.toLowerCase();
+  lastName = name;
+  lastKey = key;
+  return key;
 }
+var NON_ASCII = /[\u0080-\uffff]/;
+var lastName = "";
+var lastKey = "";
 
 // client/core/backoff.ts
 function reconnectDelay(attempt, options = {}) {
@@ -306,6 +313,7 @@ var DEFAULT_ROOM = "#lobby";
 // protocol/encode_message.ts
 var encoder = new TextEncoder();
 var scratch = new Uint8Array(64 * 1024);
+var ACK_CHUNK_BYTES = 16 * 1024;
 
 // protocol/field_limits.ts
 var ROOM_BYTES = 1 + 32 * 4;
@@ -381,6 +389,11 @@ var CLIENT_FIELD_LIMITS = {
     tooLong: "media_too_large"
   }
 };
+var LIMITS_BY_TYPE = /* @__PURE__ */ new Map();
+for (const [key, limit] of Object.entries(CLIENT_FIELD_LIMITS)) {
+  const [type, field] = key.split(".");
+  LIMITS_BY_TYPE.set(type, (LIMITS_BY_TYPE.get(type) ?? /* @__PURE__ */ new Map()).set(field, limit));
+}
 
 // protocol/json_fields.ts
 var decoder = new TextDecoder("utf-8", {
