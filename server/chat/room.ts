@@ -9,6 +9,8 @@ import type { ServerMetrics } from "../metrics.ts";
 import { encodeMessage, type LeaveCode } from "../../protocol/messages.ts";
 import type { ServerMessage } from "../../protocol/message_types.ts";
 import { FrameArena } from "./frame_arena.ts";
+import { WriteQueue } from "../transport/write_queue.ts";
+import { WRITE_TRACE } from "../transport/write_trace.ts";
 
 /**
  * Step of the member a fanout starts at, as a fraction of the room: the
@@ -89,6 +91,17 @@ export class Room<M extends Member = Member> {
   #list: M[] = [];
   #listVersion = -1;
   readonly #metrics: ServerMetrics | undefined;
+  /**
+   * This room's run of chat lines not yet handed to its members (see
+   * {@linkcode Room.broadcastMessage}): `#runBytes` bytes of the arena from
+   * `#run`'s start, `#runLines` lines, all skipping `#runExcept`.
+   */
+  #run: Uint8Array | undefined;
+  #runBytes = 0;
+  #runLines = 0;
+  #runExcept: M | undefined;
+  /** The room holding a run, if any: one at a time, process-wide. */
+  static #pending: Room<Member> | undefined;
 
   /**
    * @param name Room name including `#`.
@@ -117,6 +130,7 @@ export class Room<M extends Member = Member> {
    */
   add(member: M): boolean {
     if (this.#members.has(member)) return false;
+    Room.handOutRun();
     this.#members.add(member);
     this.version++;
     return true;
@@ -129,7 +143,9 @@ export class Room<M extends Member = Member> {
    * @returns `true` if it was a member.
    */
   remove(member: M): boolean {
-    if (!this.#members.delete(member)) return false;
+    if (!this.#members.has(member)) return false;
+    Room.handOutRun();
+    this.#members.delete(member);
     this.version++;
     return true;
   }
@@ -152,7 +168,8 @@ export class Room<M extends Member = Member> {
    * @returns How many members accepted the frame.
    */
   announce(frame: Uint8Array, except?: M): number {
-    return this.#fanout(this.#placed(frame), except, true);
+    Room.handOutRun();
+    return this.#fanout(this.#placed(frame), except, true, 1);
   }
 
   /**
@@ -163,20 +180,79 @@ export class Room<M extends Member = Member> {
    * @returns How many members accepted the frame.
    */
   broadcast(frame: Uint8Array, except?: M): number {
-    return this.#fanout(this.#placed(frame), except, false);
+    Room.handOutRun();
+    return this.#fanout(this.#placed(frame), except, false, 1);
   }
 
   /**
-   * Like {@linkcode broadcast}, for a message not yet encoded: it is encoded
-   * once, straight into the room's arena (see frame_arena.ts).
+   * Like {@linkcode broadcast}, for a message not yet encoded (a chat line):
+   * it is encoded once, straight into the room's arena (see frame_arena.ts),
+   * and joins the room's run: lines that follow one another in the arena
+   * and skip the same member are handed to the members together, one queue
+   * entry per member for the whole run instead of one per line. The run is
+   * handed out before anything else is queued for any member but the one it
+   * skips (see {@linkcode Room.beforeSendTo}), before any other fanout, join
+   * or leave, and before the queues are written, so every member receives
+   * exactly what it would have, in the same order, in the same turn.
    *
    * @param message Any server message.
    * @param except A member to skip (usually the sender).
-   * @returns How many members accepted the frame.
    */
-  broadcastMessage(message: ServerMessage, except?: M): number {
-    const frame = this.#members.size > 2 ? this.#arena.encode(message) : encodeMessage(message);
-    return this.#fanout(frame, except, false);
+  broadcastMessage(message: ServerMessage, except?: M): void {
+    if (this.#members.size <= 2) {
+      Room.handOutRun();
+      this.#fanout(encodeMessage(message), except, false, 1);
+      return;
+    }
+    const frame = this.#arena.encode(message);
+    const run = this.#run;
+    if (
+      run !== undefined && except === this.#runExcept && frame.buffer === run.buffer &&
+      frame.byteOffset === run.byteOffset + this.#runBytes
+    ) {
+      this.#runBytes += frame.length;
+      this.#runLines++;
+      return;
+    }
+    Room.handOutRun();
+    this.#run = frame;
+    this.#runBytes = frame.length;
+    this.#runLines = 1;
+    this.#runExcept = except;
+    Room.#pending = this as unknown as Room<Member>;
+    WriteQueue.beforeWrite(Room.handOutRun);
+  }
+
+  /**
+   * Hands out the pending run of chat lines, if any (see
+   * {@linkcode Room.broadcastMessage}).
+   */
+  static handOutRun(): void {
+    const room = Room.#pending;
+    if (room === undefined) return;
+    Room.#pending = undefined;
+    const run = room.#run!;
+    const span = room.#runBytes === run.length
+      ? run
+      : new Uint8Array(run.buffer, run.byteOffset, room.#runBytes);
+    const except = room.#runExcept;
+    room.#run = room.#runExcept = undefined;
+    const delivered = room.#fanout(span, except, false, room.#runLines);
+    // The write trace counts frames: each queue took the run as one entry.
+    WRITE_TRACE?.queued(delivered * (room.#runLines - 1));
+  }
+
+  /**
+   * Called before a frame is queued for `recipient` by anything but a
+   * room's fanout: hands out the pending run first unless `recipient` is the
+   * member the run skips (a sender's own acks do not end its run), so that
+   * the frame cannot overtake lines the server produced before it.
+   *
+   * @param recipient The member about to be sent a frame.
+   */
+  static beforeSendTo(recipient: Member): void {
+    const room = Room.#pending;
+    if (room !== undefined && room.#runExcept !== recipient) Room.handOutRun();
   }
 
   /**
@@ -187,8 +263,12 @@ export class Room<M extends Member = Member> {
     return this.#members.size > 2 ? this.#arena.place(frame) : frame;
   }
 
-  /** Every member but `except`, from a rotating start: the members from the start on, then those before it. */
-  #fanout(frame: Uint8Array, except: M | undefined, later: boolean): number {
+  /**
+   * Every member but `except`, from a rotating start: the members from the
+   * start on, then those before it. `lines` is how many messages `frame`
+   * holds (a run's span holds several), for the delivery count.
+   */
+  #fanout(frame: Uint8Array, except: M | undefined, later: boolean, lines: number): number {
     const list = this.#memberList();
     const size = list.length;
     const start = Math.floor(this.#rotation * size);
@@ -202,7 +282,7 @@ export class Room<M extends Member = Member> {
       const member = list[i];
       if (member !== except && this.#hand(member, frame, later)) delivered++;
     }
-    this.#metrics?.delivered(delivered);
+    this.#metrics?.delivered(delivered * lines);
     return delivered;
   }
 

@@ -340,6 +340,7 @@ export class RoomDirectory {
     }
     const list = this.#roster.openList(room);
     const [head, tail] = frameAroundField(message, "users", list.length, "]");
+    Room.beforeSendTo(session);
     peer.sendParts([head, list, tail]);
   }
 

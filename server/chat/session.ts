@@ -1,6 +1,6 @@
 import type { LeaveCode, WelcomeMessage } from "../../protocol/messages.ts";
 import { nickSkeleton } from "../guards/confusable_skeleton.ts";
-import type { Member, Room } from "./room.ts";
+import { type Member, Room } from "./room.ts";
 
 /** What registering a new session needs besides its nick and transport. */
 export interface RegisterOptions {
@@ -112,8 +112,13 @@ export class Session implements Member {
     return this.peer.remoteAddr;
   }
 
-  /** Queues a frame on the transport; see {@linkcode Member.send}. */
+  /**
+   * Queues a frame on the transport, after any room's pending run of lines
+   * that this session is to receive (see `Room.beforeSendTo`); see
+   * {@linkcode Member.send}.
+   */
   send(frame: Uint8Array): boolean {
+    Room.beforeSendTo(this);
     return this.peer.send(frame);
   }
 
@@ -161,6 +166,7 @@ export class Session implements Member {
 
   /** Queues a presence frame on the transport; see {@linkcode Member.sendLater}. */
   sendLater(frame: Uint8Array): boolean {
+    Room.beforeSendTo(this);
     return this.peer.sendLater?.(frame) ?? this.peer.send(frame);
   }
 

@@ -157,9 +157,7 @@ export class WriteQueue {
     if (!this.#writing) {
       this.#writing = true;
       WriteQueue.#dirty.push(this);
-      if (WriteQueue.#dirty.length === 1 && !WriteQueue.#heldTurn) {
-        queueMicrotask(WriteQueue.#flushDirty);
-      }
+      if (WriteQueue.#dirty.length === 1) WriteQueue.#schedule();
     }
     return true;
   }
@@ -235,6 +233,31 @@ export class WriteQueue {
    */
   static #dirty: WriteQueue[] = [];
   static #heldTurn = false;
+  /** Whether a microtask will run {@linkcode WriteQueue.#flushDirty}. */
+  static #scheduled = false;
+  /** Set by {@linkcode WriteQueue.beforeWrite}: runs once before the next flush of the queues. */
+  static #beforeWrite: (() => void) | undefined;
+
+  /**
+   * Runs `callback` once, before the queues pushed to in this turn are
+   * written (in the same microtask, so that what it pushes goes out in the
+   * same writes), and makes sure that flush happens even if nothing else is
+   * pushed. For a room's run of chat lines not yet handed to its members
+   * (room.ts): a microtask of its own could run after the flush.
+   * One callback at a time: a second call before the flush replaces the first.
+   *
+   * @param callback What to run; it may push to any queue.
+   */
+  static beforeWrite(callback: () => void): void {
+    WriteQueue.#beforeWrite = callback;
+    WriteQueue.#schedule();
+  }
+
+  static #schedule(): void {
+    if (WriteQueue.#scheduled || WriteQueue.#heldTurn) return;
+    WriteQueue.#scheduled = true;
+    queueMicrotask(WriteQueue.#flushDirty);
+  }
 
   /**
    * Holds every queue's writes until the end of the current turn
@@ -251,10 +274,17 @@ export class WriteQueue {
 
   static #releaseTurn(): void {
     WriteQueue.#heldTurn = false;
-    if (WriteQueue.#dirty.length > 0) WriteQueue.#flushDirty();
+    WriteQueue.#flushDirty();
   }
 
   static #flushDirty(): void {
+    WriteQueue.#scheduled = false;
+    const before = WriteQueue.#beforeWrite;
+    if (before !== undefined) {
+      WriteQueue.#beforeWrite = undefined;
+      before();
+    }
+    if (WriteQueue.#dirty.length === 0) return;
     const dirty = WriteQueue.#dirty;
     WriteQueue.#dirty = [];
     for (const queue of dirty) queue.#flush();

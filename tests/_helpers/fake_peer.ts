@@ -4,7 +4,8 @@
  * @module
  */
 
-import { FRAME_HEADER_BYTES } from "../../protocol/frame.ts";
+import { FRAME_HEADER_BYTES, readFrameHeader } from "../../protocol/frame.ts";
+import { Room } from "../../server/chat/room.ts";
 import { parseServerMessage, type ServerMessage } from "../../protocol/messages.ts";
 import { PROTOCOL_VERSION } from "../../protocol/messages.ts";
 import type { LeaveCode } from "../../protocol/messages.ts";
@@ -39,9 +40,22 @@ export class FakePeer implements Peer {
     this.onClose?.(reason, code);
   }
 
-  /** Every message received, decoded. */
+  /**
+   * Every message received, decoded, as a client reads them at the end of
+   * the turn: a room's pending run of lines is handed out first, and a
+   * queued span of several frames (a run) counts frame by frame.
+   */
   get messages(): ServerMessage[] {
-    return this.frames.map((f) => parseServerMessage(f.subarray(FRAME_HEADER_BYTES))!);
+    Room.handOutRun();
+    const messages: ServerMessage[] = [];
+    for (const span of this.frames) {
+      for (let at = 0; at < span.length;) {
+        const end = at + FRAME_HEADER_BYTES + readFrameHeader(span, at);
+        messages.push(parseServerMessage(span.subarray(at + FRAME_HEADER_BYTES, end))!);
+        at = end;
+      }
+    }
+    return messages;
   }
 
   /** Messages of one type. */

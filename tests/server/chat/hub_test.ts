@@ -94,6 +94,23 @@ Deno.test("Hub chat: sanitizes text, refuses empty and oversized text with the r
   ]]);
 });
 
+Deno.test("Hub: a sender's lines reach each member as one run, before anything the server sends after them", () => {
+  const h = hub();
+  const alice = join(h, "alice");
+  const bob = join(h, "bob");
+  const carol = join(h, "carol");
+  for (const p of [alice.peer, bob.peer, carol.peer]) p.clear();
+  h.receive(alice.session, { type: "msg", ref: 1, text: "one" });
+  h.receive(alice.session, { type: "msg", ref: 2, text: "two" });
+  assertEqual(alice.peer.frames.length, 2, "the sender's acks go out as they are");
+  assertEqual(bob.peer.frames.length, 0, "the lines wait for the end of the turn");
+  h.receive(alice.session, { type: "command", ref: 3, name: "msg", args: "bob psst" });
+  assertEqual(bob.peer.frames.length, 2, "one entry for the run, then the private message");
+  assertEqual(bob.peer.messages.map((m) => m.type), ["msg", "msg", "privmsg"]);
+  assertEqual(carol.peer.messages.map((m) => m.type), ["msg", "msg"]);
+  assertEqual(alice.peer.messages.map((m) => m.type), ["ack", "ack", "ack"]);
+});
+
 Deno.test("Hub /msg reaches only its target; unknown nick is an error", () => {
   const h = hub();
   const alice = join(h, "alice");

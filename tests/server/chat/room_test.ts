@@ -1,3 +1,4 @@
+import fc from "npm:fast-check@4.10.2";
 import { Room } from "../../../server/chat/room.ts";
 import { encodeMessage } from "../../../protocol/messages.ts";
 import { assert, assertEqual } from "../../_helpers/assert.ts";
@@ -120,7 +121,8 @@ Deno.test("Room.broadcastMessage encodes once and hands every member but the sen
       from: "ann",
       text: "héllo 🎉",
     };
-    assertEqual(room.broadcastMessage(message, members[0]), size - 1);
+    room.broadcastMessage(message, members[0]);
+    Room.handOutRun();
     assertEqual(logs[0].length, 0, "not the sender");
     for (const log of logs.slice(1)) {
       assertEqual(log.length, 1);
@@ -128,4 +130,158 @@ Deno.test("Room.broadcastMessage encodes once and hands every member but the sen
       assert(log[0] === logs[1][0], "the same bytes for every member");
     }
   }
+});
+
+/** The messages in what a member was handed, frame by frame (a run's span holds several). */
+function decoded(log: Uint8Array[]): unknown[] {
+  const out: unknown[] = [];
+  for (const span of log) {
+    for (let at = 0; at < span.length;) {
+      const length = new DataView(span.buffer, span.byteOffset + at).getUint32(0);
+      out.push(JSON.parse(new TextDecoder().decode(span.subarray(at + 4, at + 4 + length))));
+      at += 4 + length;
+    }
+  }
+  return out;
+}
+
+function line(id: number) {
+  return {
+    type: "msg" as const,
+    id,
+    ts: 1_700_000_000_000 + id,
+    room: "#r",
+    from: "ann",
+    text: `${id}`,
+  };
+}
+
+Deno.test("Room.broadcastMessage hands a run of one sender's lines to each member as one span", () => {
+  const room = new Room("#r");
+  const logs = Array.from({ length: 4 }, () => [] as Uint8Array[]);
+  const members = logs.map((log) => member(log));
+  for (const m of members) room.add(m);
+  for (const id of [1, 2, 3]) room.broadcastMessage(line(id), members[0]);
+  assertEqual(logs.map((l) => l.length), [0, 0, 0, 0], "held until the run is handed out");
+  Room.beforeSendTo(members[0]);
+  assertEqual(logs[1].length, 0, "the sender's own frames (its acks) do not end its run");
+  Room.handOutRun();
+  assertEqual(logs[0].length, 0, "not the sender");
+  const bytes = [1, 2, 3].flatMap((id) => [...encodeMessage(line(id))]);
+  for (const log of logs.slice(1)) {
+    assertEqual(log.length, 1, "one queue entry for the run");
+    assertEqual([...log[0]], bytes);
+    assert(log[0] === logs[1][0], "one span shared by every member");
+  }
+});
+
+Deno.test("Room: a run is handed out before a frame for another member, a join, a leave or another fanout", () => {
+  const setup = () => {
+    const room = new Room("#r");
+    const logs = Array.from({ length: 4 }, () => [] as Uint8Array[]);
+    const members = logs.map((log) => member(log));
+    for (const m of members.slice(0, 3)) room.add(m);
+    room.broadcastMessage(line(1), members[0]);
+    return { room, logs, members };
+  };
+  let t = setup();
+  Room.beforeSendTo(t.members[2]);
+  assertEqual(t.logs[1].length, 1, "a frame for a recipient ends the run");
+  t = setup();
+  t.room.add(t.members[3]);
+  Room.handOutRun();
+  assertEqual([t.logs[1].length, t.logs[3].length], [1, 0], "a member who joins after the line");
+  t = setup();
+  t.room.remove(t.members[2]);
+  assertEqual(t.logs[2].length, 1, "a member who leaves after the line still gets it");
+  t = setup();
+  t.room.broadcast(encodeMessage({ type: "notice", ts: 1, text: "n" }));
+  assertEqual(decoded(t.logs[1]).map((m) => (m as { type: string }).type), ["msg", "notice"]);
+  t = setup();
+  t.room.broadcastMessage(line(2), t.members[1]);
+  assertEqual(t.logs[1].length, 1, "a line from another sender ends the run");
+  Room.handOutRun();
+});
+
+Deno.test("Room: a run is handed out when the write queues are flushed, in the same turn", async () => {
+  const room = new Room("#r");
+  const logs = Array.from({ length: 3 }, () => [] as Uint8Array[]);
+  const members = logs.map((log) => member(log));
+  for (const m of members) room.add(m);
+  room.broadcastMessage(line(1), members[0]);
+  await Promise.resolve();
+  assertEqual(logs[1].length, 1);
+});
+
+Deno.test("Room: every member receives what immediate fanouts would give it, in order (property)", () => {
+  type Op =
+    | { op: "line"; room: number; sender: number }
+    | { op: "direct"; to: number }
+    | { op: "join" | "leave"; room: number; who: number }
+    | { op: "announce"; room: number }
+    | { op: "turn" };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        op: fc.constant("line" as const),
+        room: fc.nat(1),
+        sender: fc.nat(6),
+      }),
+    },
+    fc.record({ op: fc.constant("direct" as const), to: fc.nat(5) }),
+    fc.record({
+      op: fc.constantFrom("join" as const, "leave" as const),
+      room: fc.nat(1),
+      who: fc.nat(5),
+    }),
+    fc.record({ op: fc.constant("announce" as const), room: fc.nat(1) }),
+    fc.record({ op: fc.constant("turn" as const) }),
+  );
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+      const logs = Array.from({ length: 6 }, () => [] as Uint8Array[]);
+      const members = logs.map((log) => member(log));
+      const rooms = [new Room("#a"), new Room("#b")];
+      const model = Array.from({ length: 6 }, () => [] as unknown[]);
+      const inRoom = [new Set<number>(), new Set<number>()];
+      for (let i = 0; i < 6; i++) {
+        rooms[i % 2].add(members[i]);
+        inRoom[i % 2].add(i);
+      }
+      let id = 0;
+      for (const o of ops) {
+        if (o.op === "line") {
+          const message = line(++id);
+          // Sender 6 stands for none (a line every member gets, e.g. a fun command's echo).
+          const sender = o.sender < 6 && inRoom[o.room].has(o.sender) ? o.sender : undefined;
+          rooms[o.room].broadcastMessage(
+            message,
+            sender === undefined ? undefined : members[sender],
+          );
+          for (const m of inRoom[o.room]) if (m !== sender) model[m].push(message);
+        } else if (o.op === "direct") {
+          const message = { type: "notice" as const, ts: ++id, text: "direct" };
+          Room.beforeSendTo(members[o.to]);
+          members[o.to].send(encodeMessage(message));
+          model[o.to].push(message);
+        } else if (o.op === "join") {
+          rooms[o.room].add(members[o.who]);
+          inRoom[o.room].add(o.who);
+        } else if (o.op === "leave") {
+          rooms[o.room].remove(members[o.who]);
+          inRoom[o.room].delete(o.who);
+        } else if (o.op === "announce") {
+          const message = { type: "notice" as const, ts: ++id, text: "announce" };
+          rooms[o.room].announce(encodeMessage(message));
+          for (const m of inRoom[o.room]) model[m].push(message);
+        } else {
+          Room.handOutRun();
+        }
+      }
+      Room.handOutRun();
+      for (let i = 0; i < 6; i++) assertEqual(decoded(logs[i]), model[i], `member ${i}`);
+    }),
+    { numRuns: 300 },
+  );
 });
