@@ -30,6 +30,7 @@ import {
 import type { Transport } from "./transport/transport.ts";
 import { FloodControl } from "./guards/flood_control.ts";
 import { FloodLedger } from "./guards/flood_ledger.ts";
+import { startMemoryTrim } from "./memory_trim.ts";
 
 export type { AcceptedConn, ConnListener } from "./transport/tcp_transport.ts";
 export type { Transport } from "./transport/transport.ts";
@@ -224,6 +225,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
     await options.cluster?.close();
     throw new TypeError("Cannot start a server without a transport");
   }
+  const stopTrim = startMemoryTrim();
   const retention = setInterval(() => {
     try {
       retain();
@@ -265,6 +267,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
       await hub.cluster.start();
     } catch (error) {
       clearInterval(retention);
+      stopTrim();
       await hub.cluster.close();
       await Promise.all(transports.map((transport) => transport.close()));
       closeStores();
@@ -303,6 +306,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ParleySe
       await Promise.all(transports.map((transport) => transport.close()));
       await metricsListener?.close();
       clearInterval(retention);
+      stopTrim();
       await hub.cluster?.close();
       if (ownStore) history.close();
       else history.flush();

@@ -64,10 +64,19 @@ function tick(): void {
   resumeAll?.();
 }
 
+/** Frames handled since the process started. */
+let framesTotal = 0;
+
 /** Counts one frame handled; the count restarts at the next pacing tick. */
 export function countFrame(): void {
   framesCounted++;
+  framesTotal++;
   if (!armed) arm();
+}
+
+/** Frames handled since the process started (a running count). */
+export function framesHandled(): number {
+  return framesTotal;
 }
 
 /** Frames counted since the last pacing tick. */
