@@ -3,15 +3,15 @@
  *
  * A join storm (thousands of clients connecting at once, say after a
  * restart) allocates far more than the connections keep: at 10,000
- * connections V8's heap grew to 240 MB for 75 MB of live objects. V8's own
- * memory reducer would shrink it, but it runs from tasks that an idle Deno
- * process does not get to: twelve seconds after such a storm the heap and
- * the resident memory were still at their peak (bench/README.md, "Idle
- * memory after a join storm"). So the server does it: when the heap has
- * grown by {@linkcode TRIM_GROWTH_BYTES} since the last trim, stopped growing,
- * and few frames arrive, it runs one full garbage collection, which releases
- * the free pages (measured: 240 → 76 MB of heap, 20 → 9 KB of RSS per idle
- * connection). A busy server is never paused for it.
+ * connections V8's heap grew to 185–240 MB for 75–87 MB of live objects.
+ * V8's own memory reducer shrinks such a heap, but in an idle server it did
+ * not run: twelve seconds after such a storm the resident memory was still
+ * at its peak (bench/README.md, "Runs, cheaper acks and a quiet heap"). So
+ * the server does it: when the heap has grown by
+ * {@linkcode TRIM_GROWTH_BYTES} since the last trim, stopped growing, and
+ * few frames arrive, it runs one full garbage collection, which gives the
+ * free pages back (measured: 20.3 → 8.3 KB of RSS per idle connection at
+ * 10,000). A busy server is never paused for it.
  *
  * The collection is V8's `gc()`, reached the way Node documents for
  * `v8.setFlagsFromString`: the `--expose-gc` flag set at run time, and the
