@@ -69,7 +69,9 @@ export function encodeJsonInto(json: string, target: Uint8Array, offset: number)
  * frame is written digit by digit into a shared chunk ({@linkcode ACK_CHUNK_BYTES})
  * and returned as a view of it, so that it costs no buffer of its own, and a
  * sender's acks written in one turn lie end to end, where a write queue merges
- * them into one span (see `server/transport/write_queue.ts`).
+ * them into one span (see `server/transport/write_queue.ts`). An ack that
+ * waits in a full socket's queue keeps its chunk alive until it is written:
+ * at most 16 KiB per stalled connection, well inside a queue's byte bound.
  *
  * @param ref The client's `ref` (a non-negative integer).
  * @param id The message id.
