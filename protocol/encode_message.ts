@@ -163,3 +163,16 @@ export function utf8Length(text: string): number {
   }
   return bytes;
 }
+
+/**
+ * Whether `text` takes more than `max` bytes in UTF-8. A UTF-16 code unit is
+ * 1 to 3 UTF-8 bytes, so the bytes are counted ({@linkcode utf8Length}) only
+ * when the length alone does not decide.
+ *
+ * @param text Any string.
+ * @param max A limit, in bytes.
+ * @returns `utf8Length(text) > max`.
+ */
+export function utf8LongerThan(text: string, max: number): boolean {
+  return text.length > max || (text.length * 3 > max && utf8Length(text) > max);
+}

@@ -25,7 +25,7 @@
  */
 
 import { ClientMessageError } from "./client_message_error.ts";
-import { utf8Length } from "./encode_message.ts";
+import { utf8LongerThan } from "./encode_message.ts";
 import type { ErrorCode } from "./message_types.ts";
 import { sanitizeText } from "./sanitize.ts";
 
@@ -170,8 +170,7 @@ export function readClientString(
     );
   }
   const max = typeof limit.maxBytes === "number" ? limit.maxBytes : limit.maxBytes(context);
-  // A UTF-16 unit is 1 to 3 UTF-8 bytes: count exactly only when it matters.
-  if (value.length > max || (value.length * 3 > max && utf8Length(value) > max)) {
+  if (utf8LongerThan(value, max)) {
     throw new ClientMessageError(
       `Field "${field}" of a "${type}" message is longer than ${max} bytes`,
       { code: limit.tooLong },

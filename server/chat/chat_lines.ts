@@ -12,7 +12,7 @@ import {
   type ActionMessage,
   type ChatMessage,
   encodeMessage,
-  utf8Length,
+  utf8LongerThan,
 } from "../../protocol/messages.ts";
 import { sanitizeText } from "../../protocol/sanitize.ts";
 import { ChatError } from "./chat_error.ts";
@@ -184,8 +184,7 @@ export class ChatLines {
 
   #checkText(rawText: string): string {
     const max = this.#options.maxTextBytes;
-    // A UTF-16 unit is 1 to 3 UTF-8 bytes: count exactly only when it matters.
-    if (rawText.length > max || (rawText.length * 3 > max && utf8Length(rawText) > max)) {
+    if (utf8LongerThan(rawText, max)) {
       throw new ChatError("text_too_long", `Message is longer than ${max} bytes`);
     }
     const text = sanitizeText(rawText, true);

@@ -5,6 +5,7 @@ import {
   parseServerMessage,
   type ServerMessage,
   utf8Length,
+  utf8LongerThan,
 } from "../../protocol/messages.ts";
 import { FRAME_HEADER_BYTES, readFrameHeader } from "../../protocol/frame.ts";
 import { assert, assertEqual, assertThrows } from "../_helpers/assert.ts";
@@ -125,6 +126,15 @@ Deno.test("utf8Length matches TextEncoder for any string", () => {
       assertEqual(utf8Length(s), new TextEncoder().encode(s).length);
     }),
     { numRuns: 500 },
+  );
+});
+
+Deno.test("utf8LongerThan agrees with counting the bytes, for any string and limit", () => {
+  fc.assert(
+    fc.property(fc.string({ unit: "binary", maxLength: 40 }), fc.nat(130), (s, max) => {
+      assertEqual(utf8LongerThan(s, max), new TextEncoder().encode(s).length > max);
+    }),
+    { numRuns: 2_000 },
   );
 });
 
