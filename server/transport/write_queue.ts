@@ -214,8 +214,7 @@ export class WriteQueue {
   clear(): void {
     this.#queue = [];
     this.#times = [];
-    this.#tail = undefined;
-    this.#tailBuffer = undefined;
+    this.#forgetTail();
     this.#queuedBytes = 0;
   }
 
@@ -368,11 +367,8 @@ export class WriteQueue {
    *   tail is in the queue, for an asynchronous write.
    */
   #sendTail(): boolean {
-    const tail = this.#tail!;
     const bytes = this.#tailBytes;
-    const sent = this.#sink.trySend!(
-      bytes === tail.length ? tail : new Uint8Array(tail.buffer, tail.byteOffset, bytes),
-    );
+    const sent = this.#sink.trySend!(this.#tailView());
     if (sent !== bytes) {
       this.#batchAt = this.#tailAt;
       this.#closeTail();
@@ -380,8 +376,7 @@ export class WriteQueue {
       WRITE_TRACE?.partial();
       return false;
     }
-    this.#tail = undefined;
-    this.#tailBuffer = undefined;
+    this.#forgetTail();
     this.#queuedBytes -= bytes;
     WRITE_TRACE?.written(performance.now() - this.#tailAt, bytes);
     return true;
@@ -408,23 +403,14 @@ export class WriteQueue {
       count++;
     }
     if (WRITE_TRACE !== undefined) this.#batchAt = this.#times[0];
-    if (count === 1) {
-      const sent = this.#sink.trySend!(queue[0]);
-      if (sent === bytes && queue.length === 1) {
-        this.#queue = [];
-        this.#queuedBytes -= bytes;
-        WRITE_TRACE?.written(performance.now() - this.#batchAt, bytes);
-        return true;
-      }
-      if (sent > 0) this.#dropWritten(sent);
-      if (sent === bytes) return true;
-      WRITE_TRACE?.partial();
-      return false;
+    let sent: number;
+    if (count === 1) sent = this.#sink.trySend!(queue[0]);
+    else {
+      // Lost, not leaked, if trySend throws: the pool makes another.
+      const pooled = BATCH_POOL.take();
+      sent = this.#sink.trySend!(concat(queue, count, pooled.subarray(0, bytes)));
+      BATCH_POOL.give(pooled);
     }
-    // Lost, not leaked, if trySend throws: the pool makes another.
-    const pooled = BATCH_POOL.take();
-    const sent = this.#sink.trySend!(concat(queue, count, pooled.subarray(0, bytes)));
-    BATCH_POOL.give(pooled);
     if (sent > 0) this.#dropWritten(sent);
     if (sent === bytes) return true;
     WRITE_TRACE?.partial();
@@ -490,17 +476,25 @@ export class WriteQueue {
     if (this.#queue.length === 0 && this.#tail === undefined) this.#drained?.();
   }
 
-  /** Moves the tail into the queue, as one view when frames were merged into it. */
+  /** Moves the tail into the queue. */
   #closeTail(): void {
+    this.#queue.push(this.#tailView());
+    this.#forgetTail();
+    if (WRITE_TRACE !== undefined) this.#times.push(this.#tailAt);
+  }
+
+  /** The tail's bytes: its first frame, or one view of it and the frames merged into it. */
+  #tailView(): Uint8Array {
     const tail = this.#tail!;
-    this.#queue.push(
-      this.#tailBytes === tail.length
-        ? tail
-        : new Uint8Array(tail.buffer, tail.byteOffset, this.#tailBytes),
-    );
+    return this.#tailBytes === tail.length
+      ? tail
+      : new Uint8Array(tail.buffer, tail.byteOffset, this.#tailBytes);
+  }
+
+  /** No tail: the next frame starts a new one. */
+  #forgetTail(): void {
     this.#tail = undefined;
     this.#tailBuffer = undefined;
-    if (WRITE_TRACE !== undefined) this.#times.push(this.#tailAt);
   }
 }
 
