@@ -4,13 +4,24 @@
  * @module
  */
 
-import { FRAME_HEADER_BYTES, readFrameHeader } from "../../protocol/frame.ts";
+import { FrameDecoder } from "../../protocol/frame_decoder.ts";
 import { Room } from "../../server/chat/room.ts";
 import { parseServerMessage, type ServerMessage } from "../../protocol/messages.ts";
 import { PROTOCOL_VERSION } from "../../protocol/messages.ts";
 import type { LeaveCode } from "../../protocol/messages.ts";
 import type { Hub } from "../../server/chat/hub.ts";
 import type { Peer, Session } from "../../server/chat/session.ts";
+
+/**
+ * The payloads of the frames in `spans`, in order: each span holds whole
+ * frames (one, or a room's run of several).
+ */
+export function payloadsOf(spans: Uint8Array[]): Uint8Array[] {
+  const decoder = new FrameDecoder();
+  const payloads: Uint8Array[] = [];
+  for (const span of spans) decoder.push(span, (payload) => payloads.push(payload));
+  return payloads;
+}
 
 /** Records what the hub sends; `accept` false simulates a full queue. */
 export class FakePeer implements Peer {
@@ -47,15 +58,7 @@ export class FakePeer implements Peer {
    */
   get messages(): ServerMessage[] {
     Room.handOutRun();
-    const messages: ServerMessage[] = [];
-    for (const span of this.frames) {
-      for (let at = 0; at < span.length;) {
-        const end = at + FRAME_HEADER_BYTES + readFrameHeader(span, at);
-        messages.push(parseServerMessage(span.subarray(at + FRAME_HEADER_BYTES, end))!);
-        at = end;
-      }
-    }
-    return messages;
+    return payloadsOf(this.frames).map((payload) => parseServerMessage(payload)!);
   }
 
   /** Messages of one type. */

@@ -2,6 +2,7 @@ import fc from "npm:fast-check@4.10.2";
 import { Room } from "../../../server/chat/room.ts";
 import { encodeMessage } from "../../../protocol/messages.ts";
 import { assert, assertEqual } from "../../_helpers/assert.ts";
+import { payloadsOf } from "../../_helpers/fake_peer.ts";
 
 function member(log: Uint8Array[], accept = true) {
   return { send: (f: Uint8Array) => accept && log.push(f) > 0, close() {} };
@@ -134,15 +135,7 @@ Deno.test("Room.broadcastMessage encodes once and hands every member but the sen
 
 /** The messages in what a member was handed, frame by frame (a run's span holds several). */
 function decoded(log: Uint8Array[]): unknown[] {
-  const out: unknown[] = [];
-  for (const span of log) {
-    for (let at = 0; at < span.length;) {
-      const length = new DataView(span.buffer, span.byteOffset + at).getUint32(0);
-      out.push(JSON.parse(new TextDecoder().decode(span.subarray(at + 4, at + 4 + length))));
-      at += 4 + length;
-    }
-  }
-  return out;
+  return payloadsOf(log).map((payload) => JSON.parse(new TextDecoder().decode(payload)));
 }
 
 function line(id: number) {
